@@ -1,0 +1,256 @@
+"""sesspec.encoding against the spec text, worked by hand, and against independent encoders.
+
+Expected strings below were worked out by hand from the quoted rules; the table c1 row for the
+sample ``a b+c~d*e!f'g(h)i@j/k=l&é`` is spec-notes' own (checked there against each encoder).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sesspec.encoding import (
+    STYLES,
+    UNRESERVED,
+    canonical_query_string,
+    form_decode,
+    form_encode,
+    form_encode_bytes,
+    percent_decode,
+    percent_encode,
+    style,
+)
+from sesspec.errors import EncodingError
+
+SAMPLE = "a b+c~d*e!f'g(h)i@j/k=l&\u00e9"
+
+# Every code point but the surrogates (which UTF-8 cannot carry): astral and controls included.
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]))
+
+
+class TestUriEncode:
+    """URI encode every byte except the unreserved characters: 'A'-'Z', 'a'-'z', '0'-'9', '-',
+    '.', '_', and '~'. The space character is a reserved character and must be encoded as "%20"
+    (and not as "+"). Each URI encoded byte is formed by a '%' and the two-digit hexadecimal
+    value of the byte. Letters in the hexadecimal value must be uppercase, for example "%1A".
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html)"""
+
+    def test_table_c1_row(self) -> None:
+        assert percent_encode(SAMPLE) == "a%20b%2Bc~d%2Ae%21f%27g%28h%29i%40j%2Fk%3Dl%26%C3%A9"
+
+    def test_unreserved_untouched(self) -> None:
+        assert percent_encode(UNRESERVED) == UNRESERVED
+
+    def test_uppercase_hex_and_utf8(self) -> None:
+        assert percent_encode("\x1a\u00ff\U0001f600") == "%1A%C3%BF%F0%9F%98%80"
+
+    def test_percent_itself(self) -> None:
+        assert percent_encode("100%") == "100%25"
+
+    def test_many_distinct_unsafe_bytes(self) -> None:
+        # more than the replace fast path handles: exercises the run-by-run path
+        assert percent_encode(" !\"#$%&'()*,/") == "%20%21%22%23%24%25%26%27%28%29%2A%2C%2F"
+
+    def test_extra_safe(self) -> None:
+        assert percent_encode("/a b/c", safe="/") == "/a%20b/c"
+
+    def test_bytes_input(self) -> None:
+        assert percent_encode(b"\x00\xff") == "%00%FF"
+
+    @given(ANY_TEXT)
+    def test_same_as_stdlib_quote(self, text: str) -> None:
+        # urllib.parse.quote with safe='-_.~' is botocore's canonical encoder (spec-notes c1).
+        assert percent_encode(text) == urllib.parse.quote(text, safe="-_.~")
+
+
+class TestStyles:
+    """Table c1 of spec-notes: what each encoder in the wild does with space, '+', '~', '*',
+    "!'()", reserved characters and non-ASCII text."""
+
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("rfc3986", "a%20b%2Bc~d%2Ae%21f%27g%28h%29i%40j%2Fk%3Dl%26%C3%A9"),
+            ("whatwg", "a+b%2Bc%7Ed*e%21f%27g%28h%29i%40j%2Fk%3Dl%26%C3%A9"),
+            ("html2", "a+b%2Bc%7Ed%2Ae%21f%27g%28h%29i%40j%2Fk%3Dl%26%C3%A9"),
+            ("python-urlencode", "a+b%2Bc~d%2Ae%21f%27g%28h%29i%40j%2Fk%3Dl%26%C3%A9"),
+            ("python2-urlencode", "a+b%2Bc%7Ed%2Ae%21f%27g%28h%29i%40j%2Fk%3Dl%26%C3%A9"),
+            ("js-encodeuricomponent", "a%20b%2Bc~d*e!f'g(h)i%40j%2Fk%3Dl%26%C3%A9"),
+        ],
+    )
+    def test_table_c1(self, name: str, expected: str) -> None:
+        assert STYLES[name].quote(SAMPLE) == expected
+
+    @given(ANY_TEXT)
+    def test_python_urlencode_is_quote_plus(self, text: str) -> None:
+        assert STYLES["python-urlencode"].quote(text) == urllib.parse.quote_plus(text, safe="~")
+
+    def test_unknown_style(self) -> None:
+        with pytest.raises(ValueError, match="unknown form encoding style: 'nope'"):
+            style("nope")
+
+    @pytest.mark.parametrize("name", sorted(STYLES))
+    @given(text=ANY_TEXT)
+    def test_output_alphabet(self, name: str, text: str) -> None:
+        """Encoded output holds only the style's safe set, '%XX' with upper-case hex, and '+'
+        where the style writes a space so."""
+        s = STYLES[name]
+        out = s.quote(text)
+        rest = out
+        for i, ch in enumerate(out):
+            if ch == "%":
+                assert out[i + 1 : i + 3].isupper() or out[i + 1 : i + 3].isdigit()
+        for esc in {out[i : i + 3] for i, ch in enumerate(out) if ch == "%"}:
+            assert len(esc) == 3
+            assert all(c in "0123456789ABCDEF" for c in esc[1:])
+            rest = rest.replace(esc, "")
+        allowed = set(s.safe) | ({"+"} if s.space_as_plus else set())
+        assert set(rest) <= allowed
+
+    @pytest.mark.parametrize("name", sorted(STYLES))
+    @given(pairs=st.lists(st.tuples(ANY_TEXT, ANY_TEXT), max_size=6))
+    def test_decode_inverts_encode(self, name: str, pairs: list[tuple[str, str]]) -> None:
+        body = form_encode(pairs, style=name)
+        assert form_decode(body, strict=True) == pairs
+        assert form_encode_bytes(pairs, style=name) == body.encode("ascii")
+
+
+class TestFormEncode:
+    """Put the parameters and values together as you would for a GET request (with an ampersand
+    separating each name-value pair). (GUIDE-REQ, "Structure of a POST request")"""
+
+    def test_starting_document_body(self) -> None:
+        # The starting document's POST body in its %20 form (its Content-Length, 230, matches it).
+        pairs = [
+            ("Action", "SendEmail"),
+            ("Source", "user@example.com"),
+            ("Destination.ToAddresses.member.1", "allan@example.com"),
+            ("Message.Subject.Data", "This is the subject line."),
+            ("Message.Body.Text.Data", "Hello. I hope you are having a good day."),
+        ]
+        body = form_encode(pairs)
+        assert body == (
+            "Action=SendEmail&Source=user%40example.com"
+            "&Destination.ToAddresses.member.1=allan%40example.com"
+            "&Message.Subject.Data=This%20is%20the%20subject%20line."
+            "&Message.Body.Text.Data=Hello.%20I%20hope%20you%20are%20having%20a%20good%20day."
+        )
+        assert len(body) == 230
+        assert len(urllib.parse.urlencode(pairs)) == 206  # spec-notes section 0
+
+    def test_empty_value(self) -> None:
+        assert form_encode([("Destination.CcAddresses", "")]) == "Destination.CcAddresses="
+
+    def test_large_value_sliced(self) -> None:
+        value = "ab+/=" * 500_000  # 2.5 MB: encoded in slices
+        body = form_encode_bytes([("RawMessage.Data", value)])
+        assert body == b"RawMessage.Data=" + b"ab%2B%2F%3D" * 500_000
+
+    def test_large_unicode_value_sliced(self) -> None:
+        value = "\u00e9x" * 700_000
+        body = form_encode_bytes([("V", value)], style="python-urlencode")
+        assert body == b"V=" + b"%C3%A9x" * 700_000
+
+
+class TestFormDecode:
+    """Within a request, a plus sign is reserved as a shorthand notation for a space. (If you want
+    to include a literal, uninterpreted plus sign in any parameter, you must URL-encode it as %2B.)
+    (GUIDE-REQ)"""
+
+    def test_plus_is_space(self) -> None:
+        assert form_decode("Source=a+b%40x.com") == [("Source", "a b@x.com")]
+
+    def test_escaped_plus_is_plus(self) -> None:
+        assert form_decode("Source=a%2Bb%40x.com") == [("Source", "a+b@x.com")]
+
+    def test_name_without_value_and_empty_segments(self) -> None:
+        assert form_decode("a&&b=&c=1&") == [("a", ""), ("b", ""), ("c", "1")]
+
+    def test_lenient_keeps_malformed_escape(self) -> None:
+        assert form_decode("a=%zz%4") == [("a", "%zz%4")]
+
+    def test_lenient_replaces_invalid_utf8(self) -> None:
+        assert form_decode(b"a=%C3x") == [("a", "\ufffdx")]
+
+    def test_bytes_and_str_agree(self) -> None:
+        assert form_decode(b"a=%C3%A9") == form_decode("a=%C3%A9") == [("a", "\u00e9")]
+
+    @pytest.mark.parametrize(
+        ("body", "offset", "message"),
+        [
+            ("Action=SendEmail&X=%zz", 19, "malformed percent-escape '%zz'"),
+            ("Action=SendEmail&X=%4", 19, "malformed percent-escape '%4'"),
+            ("Action=SendEmail&X=ab%C3", 21, "invalid UTF-8 after percent-decoding"),
+            ("Action=SendEmail&X=a b", 20, "raw byte 0x20 (' ') must be percent-encoded"),
+            ("Action=SendEmail&X=a\u00e9", 20, "raw byte 0xc3 ('Ã') must be percent-encoded"),
+            ("Action=Send{Email}", 11, "raw byte 0x7b ('{') must be percent-encoded"),
+            ("Action=SendEmail&X=a=b", 20, "'=' inside a value must be escaped as %3D"),
+            ("A%ZZ=1", 1, "malformed percent-escape '%ZZ'"),
+        ],
+    )
+    def test_strict_errors(self, body: str, offset: int, message: str) -> None:
+        with pytest.raises(EncodingError) as info:
+            form_decode(body, strict=True)
+        assert info.value.offset == offset
+        assert info.value.message.startswith(message)
+        assert info.value.source == body
+
+    def test_strict_error_rendering(self) -> None:
+        with pytest.raises(EncodingError) as info:
+            form_decode("Action=SendEmail&X=%zz", strict=True)
+        assert str(info.value) == (
+            "malformed percent-escape '%zz': '%' must be followed by two hex digits at offset 19\n"
+            "    Action=SendEmail&X=%zz\n"
+            "                       ^"
+        )
+
+    def test_strict_accepts_rfc3986_query_characters(self) -> None:
+        body = "a=!$'()*,;:@/?~-._&b=x+y"
+        assert form_decode(body, strict=True) == [("a", "!$'()*,;:@/?~-._"), ("b", "x y")]
+
+    @given(st.binary(max_size=200))
+    def test_never_raises_anything_else(self, data: bytes) -> None:
+        offset = None
+        try:
+            form_decode(data, strict=True)
+        except EncodingError as exc:
+            offset = exc.offset
+        assert offset is None or 0 <= offset <= len(data)
+        form_decode(data)  # lenient never raises
+
+    def test_percent_decode(self) -> None:
+        assert percent_decode("a%20b+c%2Bd") == "a b+c+d"
+        assert percent_decode("a%20b+c%2Bd", plus_as_space=True) == "a b c+d"
+        with pytest.raises(EncodingError):
+            percent_decode("%G0", strict=True)
+
+
+class TestCanonicalQueryString:
+    """Encode names and values separately... After encoding, sort the parameters alphabetically by
+    key name... If a parameter has no value, include the equals sign with an empty value.
+    Parameters with duplicate names should be sorted by value. (IAM-SIGV4; spec-notes c3)"""
+
+    def test_sorted_after_encoding(self) -> None:
+        pairs = [("b", "2"), ("a", "x y"), ("a", "(1)"), ("c", "")]
+        assert canonical_query_string(pairs) == "a=%281%29&a=x%20y&b=2&c="
+
+    def test_key_prefix_sorts_first(self) -> None:
+        # requests-aws4auth#45: sorting joined 'k=v' puts 'key-type=' before 'key='.
+        pairs = [("key-type", "1"), ("key", "2")]
+        assert canonical_query_string(pairs) == "key=2&key-type=1"
+
+    def test_sort_by_encoded_not_raw(self) -> None:
+        # aws-sdk-go-v2#2969: sorted after encoding, '%'-escaped names come before 'z' (raw
+        # order would put 'z' first), and U+FF21 (EF BC A1) before U+1F37A (F0 9F 8D BA), the
+        # reverse of JavaScript's UTF-16 order (spec-notes c3).
+        pairs = [("\U0001f37a", "1"), ("\uff21", "2"), ("z", "3")]
+        assert canonical_query_string(pairs) == "%EF%BC%A1=2&%F0%9F%8D%BA=1&z=3"
+
+    @given(st.lists(st.tuples(ANY_TEXT, ANY_TEXT), max_size=8), st.randoms())
+    def test_invariant_under_pair_order(self, pairs: list[tuple[str, str]], rnd: object) -> None:
+        shuffled = list(pairs)
+        rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+        assert canonical_query_string(shuffled) == canonical_query_string(pairs)
