@@ -1,0 +1,605 @@
+"""Compiled awsQuery plans: one small object per (shape, flattened, timestamp format).
+
+Each plan knows how to ``write`` a Python value as form pairs and how to ``read`` it back from a
+tree of dotted names, and reports every problem it finds into a list (never stops at the first).
+Plans are built once per model and cached on it (``ServiceModel._cache``), so flattening does not
+walk the model's dictionaries again: a structure plan is a tuple of ``(python name, wire name,
+plan)``. The wire rules are those of SMITHY-Q and spec-notes c4 (see :mod:`sesspec.query`).
+"""
+
+from __future__ import annotations
+
+import binascii
+import math
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from sesspec.errors import ParamError
+from sesspec.model import Member, ServiceModel, Shape
+
+Pairs = list[tuple[str, str]]
+Errors = list[ParamError]
+
+# Messages, one per kind of problem (the checker matches on ParamError.param and these texts).
+UNKNOWN = "unknown member"
+MISSING = "missing required member"
+DUPLICATE = "duplicate parameter"
+INDEX_ZERO = "list index must start at 1"
+INDEX_GAP = "list index gap: this element is missing"
+INDEX_BAD = "list index is not a positive decimal number without leading zeros"
+NO_MEMBER = "list element without '.member' (awsQuery lists are Name.member.N)"
+EMPTY_SEGMENT = "empty segment in parameter name"
+NOT_SCALAR = "expected a single value, got nested parameters"
+NOT_NESTED = "expected nested parameters, got a single value"
+LIST_MIXED = "empty-list marker 'Name=' together with list elements"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Node:
+    """One dotted-name segment of a decoded form: its own value (if any) and its children."""
+
+    __slots__ = ("children", "key", "value")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.value: str | None = None
+        self.children: dict[str, Node] = {}
+
+
+def build_tree(pairs: Pairs, errors: Errors) -> Node:
+    """The pairs as a tree of name segments; reports duplicate names and empty segments."""
+    root = Node("")
+    for name, value in pairs:
+        node = root
+        parts = name.split(".")
+        if "" in parts:
+            errors.append(ParamError(EMPTY_SEGMENT, param=name))
+            continue
+        for part in parts:
+            child = node.children.get(part)
+            if child is None:
+                child = node.children[part] = Node(f"{node.key}.{part}" if node.key else part)
+            node = child
+        if node.value is not None:
+            errors.append(ParamError(DUPLICATE, param=name))
+            continue
+        node.value = value
+    return root
+
+
+def _type_error(expected: str, value: object, name: str) -> ParamError:
+    return ParamError(f"wrong type: expected {expected}, got {type(value).__name__}", param=name)
+
+
+class Plan:
+    """Base of all plans."""
+
+    __slots__ = ()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        raise NotImplementedError
+
+    def read(self, node: Node, errors: Errors) -> Any:
+        raise NotImplementedError
+
+
+class _Scalar(Plan):
+    __slots__ = ()
+
+    def read(self, node: Node, errors: Errors) -> Any:
+        if node.children:
+            errors.append(ParamError(NOT_SCALAR, param=node.key))
+            return None
+        return self.parse(node.value or "", node.key, errors)
+
+    def parse(self, text: str, name: str, errors: Errors) -> Any:
+        raise NotImplementedError
+
+
+class StringPlan(_Scalar):
+    """Strings (and string enums: values outside the enum are the server's call, not ours)."""
+
+    __slots__ = ()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if type(value) is str:
+            out.append((name, value))
+        elif isinstance(value, str):
+            out.append((name, str.__str__(value)))
+        else:
+            errors.append(_type_error("str", value, name))
+
+    def parse(self, text: str, name: str, errors: Errors) -> Any:  # noqa: ARG002 - one signature
+        return text
+
+
+class BooleanPlan(_Scalar):
+    """``true`` / ``false`` (SMITHY-Q; spec-notes c4)."""
+
+    __slots__ = ()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if value is True:
+            out.append((name, "true"))
+        elif value is False:
+            out.append((name, "false"))
+        else:
+            errors.append(_type_error("bool", value, name))
+
+    def parse(self, text: str, name: str, errors: Errors) -> Any:
+        if text == "true":
+            return True
+        if text == "false":
+            return False
+        errors.append(ParamError(f"not a boolean ('true' or 'false'): {text!r}", param=name))
+        return None
+
+
+_INT_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
+
+
+class IntegerPlan(_Scalar):
+    """Integers and longs as decimal text."""
+
+    __slots__ = ()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if type(value) is int:
+            out.append((name, str(value)))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out.append((name, str(int(value))))
+        else:
+            errors.append(_type_error("int", value, name))
+
+    def parse(self, text: str, name: str, errors: Errors) -> Any:
+        if _INT_TEXT.match(text) is None:
+            errors.append(ParamError(f"not an integer: {text!r}", param=name))
+            return None
+        return int(text)
+
+
+_FLOAT_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+# Smithy awsQuery tests AwsQuerySupportsNaNFloatInputs / ...InfinityFloatInputs: these spellings.
+_SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+class FloatPlan(_Scalar):
+    """Floats and doubles; NaN and the infinities as ``NaN``, ``Infinity``, ``-Infinity``."""
+
+    __slots__ = ()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if type(value) is float:
+            if math.isfinite(value):
+                out.append((name, repr(value)))
+            elif math.isnan(value):
+                out.append((name, "NaN"))
+            else:
+                out.append((name, "Infinity" if value > 0 else "-Infinity"))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out.append((name, str(int(value))))
+        elif isinstance(value, str) and value in _SPECIAL_FLOATS:
+            out.append((name, str.__str__(value)))
+        elif isinstance(value, float):
+            self.write(float(value), name, out, errors)
+        else:
+            errors.append(_type_error("float", value, name))
+
+    def parse(self, text: str, name: str, errors: Errors) -> Any:
+        special = _SPECIAL_FLOATS.get(text)
+        if special is not None:
+            return special
+        if _FLOAT_TEXT.match(text) is None:
+            errors.append(ParamError(f"not a number: {text!r}", param=name))
+            return None
+        return float(text)
+
+
+_ISO_TEXT = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?Z\Z"
+)
+_EPOCH_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
+
+
+def format_iso8601(value: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ``, with ``.ffffff`` when there are microseconds.
+
+    botocore ``serialize.py``: ``ISO8601 = '%Y-%m-%dT%H:%M:%SZ'`` and ``ISO8601_MICRO`` (the same
+    with ``.%f``) when ``value.microsecond > 0``; the year is always four digits here.
+    """
+    v = value
+    text = f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}"
+    return f"{text}.{v.microsecond:06d}Z" if v.microsecond else f"{text}Z"
+
+
+def to_utc(value: Any, name: str, errors: Errors) -> datetime | None:
+    """A timestamp input as an aware UTC datetime.
+
+    Accepts a ``datetime`` (naive is taken as UTC, as botocore does), epoch seconds (int or
+    float), or an ISO 8601 string (``datetime.fromisoformat``, which takes ``Z`` on 3.11).
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            errors.append(ParamError(f"not a timestamp: {value!r}", param=name))
+            return None
+        return _EPOCH + timedelta(seconds=value)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            errors.append(ParamError(f"not an ISO 8601 timestamp: {value!r}", param=name))
+            return None
+        return to_utc(parsed, name, errors)
+    errors.append(_type_error("datetime", value, name))
+    return None
+
+
+class TimestampPlan(_Scalar):
+    """Timestamps: ISO 8601 with ``Z`` by default; ``unixTimestamp``/``rfc822`` when the model says.
+
+    SMITHY-Q: "timestamp values are serialized as an RFC 3339 date-time string by default";
+    ``@timestampFormat`` (botocore ``timestampFormat``) changes that (test QueryTimestampsInput).
+    """
+
+    __slots__ = ("fmt",)
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt.lower()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        when = to_utc(value, name, errors)
+        if when is None:
+            return
+        if self.fmt == "unixtimestamp":
+            seconds = (when - _EPOCH) // timedelta(seconds=1)
+            if when.microsecond:
+                # botocore _timestamp_unixtimestamp: (timestamp * 10**6 + microsecond) / 10**6
+                out.append((name, repr((seconds * 10**6 + when.microsecond) / 10**6)))
+            else:
+                out.append((name, str(seconds)))
+        elif self.fmt == "rfc822":
+            out.append((name, format_datetime(when.replace(microsecond=0), usegmt=True)))
+        else:
+            out.append((name, format_iso8601(when)))
+
+    def parse(self, text: str, name: str, errors: Errors) -> Any:
+        if self.fmt == "unixtimestamp":
+            if _EPOCH_TEXT.match(text) is None:
+                errors.append(ParamError(f"not epoch seconds: {text!r}", param=name))
+                return None
+            micros = (Decimal(text) * 10**6).to_integral_value()
+            return _EPOCH + timedelta(microseconds=int(micros))
+        if self.fmt == "rfc822":
+            try:
+                return parsedate_to_datetime(text).astimezone(UTC)
+            except (TypeError, ValueError):
+                errors.append(ParamError(f"not an RFC 822 date: {text!r}", param=name))
+                return None
+        match = _ISO_TEXT.match(text)
+        if match is None:
+            errors.append(
+                ParamError(
+                    f"not an ISO 8601 timestamp (YYYY-MM-DDThh:mm:ssZ): {text!r}", param=name
+                )
+            )
+            return None
+        y, mo, d, h, mi, s, frac = match.groups()
+        micro = int((frac or "0")[:6].ljust(6, "0"))
+        try:
+            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=UTC)
+        except ValueError:
+            errors.append(ParamError(f"not a valid date and time: {text!r}", param=name))
+            return None
+
+
+class BlobPlan(_Scalar):
+    """Blobs: base64 on the wire (SMITHY-Q; spec-notes c4); ``str`` input is UTF-8 encoded first.
+
+    ``binascii.b2a_base64`` is the C encoder and takes any buffer without a copy; only the
+    ASCII-to-``str`` step copies once (the pairs hold ``str``).
+    """
+
+    __slots__ = ()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        try:
+            encoded = binascii.b2a_base64(value, newline=False)
+        except TypeError:
+            errors.append(_type_error("bytes", value, name))
+            return
+        out.append((name, encoded.decode("ascii")))
+
+    def parse(self, text: str, name: str, errors: Errors) -> Any:
+        try:
+            return binascii.a2b_base64(text, strict_mode=True)
+        except (binascii.Error, ValueError) as exc:
+            errors.append(ParamError(f"not valid base64 ({exc}): {text[:40]!r}", param=name))
+            return None
+
+
+class StructurePlan(Plan):
+    """Structures: ``Parent.Child`` (members in model order)."""
+
+    __slots__ = ("by_wire", "fields", "names", "required", "shape")
+
+    def __init__(self, shape: Shape) -> None:
+        self.shape = shape
+        self.fields: tuple[tuple[str, str, Plan], ...] = ()
+        self.by_wire: dict[str, tuple[str, Plan]] = {}
+        self.names: frozenset[str] = frozenset()
+        self.required: tuple[tuple[str, str], ...] = ()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            errors.append(_type_error("mapping", value, name or "(params)"))
+            return
+        base = f"{name}." if name else ""
+        get = value.get
+        count = 0
+        for py_name, wire, plan in self.fields:
+            item = get(py_name)
+            if item is not None:
+                count += 1
+                plan.write(item, base + wire, out, errors)
+        if count != len(value):
+            names = self.names
+            errors.extend(ParamError(UNKNOWN, param=base + str(k)) for k in value if k not in names)
+        for py_name, wire in self.required:
+            if get(py_name) is None:
+                errors.append(ParamError(MISSING, param=base + wire))
+
+    def read(self, node: Node, errors: Errors) -> Any:
+        if node.value is not None and node.key:
+            errors.append(ParamError(NOT_NESTED, param=node.key))
+        result: dict[str, Any] = {}
+        by_wire = self.by_wire
+        for segment, child in node.children.items():
+            entry = by_wire.get(segment)
+            if entry is None:
+                errors.append(ParamError(UNKNOWN, param=child.key))
+                continue
+            result[entry[0]] = entry[1].read(child, errors)
+        base = f"{node.key}." if node.key else ""
+        for py_name, wire in self.required:
+            if py_name not in result:
+                errors.append(ParamError(MISSING, param=base + wire))
+        return result
+
+
+def _indexed(node: Node, errors: Errors) -> list[Node]:
+    """Children of ``node`` named 1..N, in order; reports index 0, bad numbers and gaps."""
+    found: dict[int, Node] = {}
+    for segment, child in node.children.items():
+        if not segment.isdigit() or not segment.isascii():
+            errors.append(ParamError(UNKNOWN, param=child.key))
+        elif segment == "0":
+            errors.append(ParamError(INDEX_ZERO, param=child.key))
+        elif segment[0] == "0":
+            errors.append(ParamError(INDEX_BAD, param=child.key))
+        else:
+            found[int(segment)] = child
+    if found:
+        top = max(found)
+        if len(found) != top:
+            errors.extend(
+                ParamError(INDEX_GAP, param=f"{node.key}.{i}")
+                for i in range(1, top + 1)
+                if i not in found
+            )
+    return [found[i] for i in sorted(found)]
+
+
+class ListPlan(Plan):
+    """Lists: ``Name.member.N`` 1-based, or ``Name.N`` when flattened; empty list as ``Name=``."""
+
+    __slots__ = ("flattened", "infix", "item", "item_name")
+
+    def __init__(self, *, flattened: bool, item_name: str) -> None:
+        self.flattened = flattened
+        self.item_name = item_name
+        self.infix = "." if flattened else f".{item_name}."
+        self.item: Plan = Plan()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if type(value) is not list and not isinstance(value, list | tuple):
+            errors.append(_type_error("list", value, name))
+            return
+        if not value:
+            # SMITHY-Q / spec-notes c4: "Serializes empty query lists" -> ``ListArg=``.
+            out.append((name, ""))
+            return
+        prefix = name + self.infix
+        write = self.item.write
+        for i, item in enumerate(value, 1):
+            write(item, f"{prefix}{i}", out, errors)
+
+    def read(self, node: Node, errors: Errors) -> Any:
+        if not node.children:
+            if node.value:
+                errors.append(ParamError(NOT_NESTED, param=node.key))
+            return []
+        if node.value is not None:
+            errors.append(ParamError(LIST_MIXED, param=node.key))
+        if self.flattened:
+            holder = node
+        else:
+            holder = Node(node.key)
+            for segment, child in node.children.items():
+                if segment == self.item_name:
+                    holder = child
+                elif segment.isdigit():
+                    errors.append(ParamError(NO_MEMBER, param=child.key))
+                else:
+                    errors.append(ParamError(UNKNOWN, param=child.key))
+            if holder.value is not None:
+                errors.append(ParamError(NOT_NESTED, param=holder.key))
+        read = self.item.read
+        return [read(child, errors) for child in _indexed(holder, errors)]
+
+
+class MapPlan(Plan):
+    """Maps: ``Name.entry.N.key`` / ``.value`` (or ``Name.N.key`` flattened; names overridable)."""
+
+    __slots__ = ("flattened", "key", "key_name", "value", "value_name")
+
+    def __init__(self, *, flattened: bool, key_name: str, value_name: str) -> None:
+        self.flattened = flattened
+        self.key_name = key_name
+        self.value_name = value_name
+        self.key: Plan = Plan()
+        self.value: Plan = Plan()
+
+    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if not isinstance(value, Mapping):
+            errors.append(_type_error("mapping", value, name))
+            return
+        prefix = f"{name}." if self.flattened else f"{name}.entry."
+        for i, (k, v) in enumerate(value.items(), 1):
+            entry = f"{prefix}{i}."
+            self.key.write(k, entry + self.key_name, out, errors)
+            if v is None:
+                errors.append(ParamError("map value is missing", param=entry + self.value_name))
+            else:
+                self.value.write(v, entry + self.value_name, out, errors)
+
+    def read(self, node: Node, errors: Errors) -> Any:
+        if node.value is not None:
+            errors.append(ParamError(NOT_NESTED, param=node.key))
+        holder = node
+        if not self.flattened:
+            holder = Node(node.key)
+            for segment, child in node.children.items():
+                if segment == "entry":
+                    holder = child
+                else:
+                    errors.append(ParamError(UNKNOWN, param=child.key))
+        result: dict[Any, Any] = {}
+        for entry in _indexed(holder, errors):
+            key_node = entry.children.get(self.key_name)
+            value_node = entry.children.get(self.value_name)
+            for segment, child in entry.children.items():
+                if segment not in (self.key_name, self.value_name):
+                    errors.append(ParamError(UNKNOWN, param=child.key))
+            if key_node is None or value_node is None:
+                missing = self.key_name if key_node is None else self.value_name
+                errors.append(ParamError(MISSING, param=f"{entry.key}.{missing}"))
+                continue
+            k = self.key.read(key_node, errors)
+            if k in result:
+                errors.append(ParamError("duplicate map key", param=key_node.key))
+            result[k] = self.value.read(value_node, errors)
+        return result
+
+
+_SCALARS: dict[str, Plan] = {
+    "string": StringPlan(),
+    "boolean": BooleanPlan(),
+    "integer": IntegerPlan(),
+    "long": IntegerPlan(),
+    "byte": IntegerPlan(),
+    "short": IntegerPlan(),
+    "bigInteger": IntegerPlan(),
+    "float": FloatPlan(),
+    "double": FloatPlan(),
+    "bigDecimal": FloatPlan(),
+    "blob": BlobPlan(),
+}
+
+
+def _item_name(ref: Member, target: Shape, default: str) -> str:
+    return ref.location_name or target.location_name or default
+
+
+def plan_for(model: ServiceModel, ref: Member) -> Plan:
+    """The plan for the value a member reference points at (compiled once per model)."""
+    target = model.shape(ref.shape)
+    kind = target.type
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    if kind == "timestamp":
+        fmt = ref.timestamp_format or target.timestamp_format or "iso8601"
+        key: tuple[Any, ...] = ("ts", fmt)
+        cached = model._cache.get(key)
+        if cached is None:
+            cached = model._cache[key] = TimestampPlan(fmt)
+        return cached
+    flattened = ref.flattened or target.flattened
+    key = ("plan", target.name, flattened)
+    cached = model._cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    if kind == "structure":
+        struct = StructurePlan(target)
+        model._cache[key] = struct  # before the members: recursive shapes refer back to it
+        fields = []
+        for member in target.members.values():
+            member_target = model.shape(member.shape)
+            wire = member.location_name or member_target.location_name or member.name
+            is_flat = member.flattened or member_target.flattened
+            if member_target.type == "list" and is_flat and not member.location_name:
+                # A flattened list is named after its member's locationName when the structure
+                # member has none (botocore legacy "Flattened list with LocationName").
+                assert member_target.member is not None
+                wire = member_target.member.location_name or wire
+            fields.append((member.name, wire, plan_for(model, member)))
+        struct.fields = tuple(fields)
+        struct.by_wire = {wire: (py, plan) for py, wire, plan in fields}
+        struct.names = frozenset(target.members)
+        struct.required = tuple((py, wire) for py, wire, _ in fields if py in target.required)
+        return struct
+    if kind == "list":
+        if target.member is None:
+            msg = f"list shape {target.name!r} has no member"
+            raise KeyError(msg)
+        item_target = model.shape(target.member.shape)
+        lst = ListPlan(
+            flattened=flattened, item_name=_item_name(target.member, item_target, "member")
+        )
+        model._cache[key] = lst
+        lst.item = plan_for(model, target.member)
+        return lst
+    if kind == "map":
+        if target.key is None or target.value is None:
+            msg = f"map shape {target.name!r} needs a key and a value"
+            raise KeyError(msg)
+        mp = MapPlan(
+            flattened=flattened,
+            key_name=_item_name(target.key, model.shape(target.key.shape), "key"),
+            value_name=_item_name(target.value, model.shape(target.value.shape), "value"),
+        )
+        model._cache[key] = mp
+        mp.key = plan_for(model, target.key)
+        mp.value = plan_for(model, target.value)
+        return mp
+    msg = f"shape {target.name!r} has unsupported type {kind!r}"
+    raise KeyError(msg)
+
+
+def input_plan(model: ServiceModel, operation: str) -> StructurePlan | None:
+    """The compiled input plan of an operation (None when it takes no input)."""
+    # Operation plans are cached under the bare operation name (other keys are tuples).
+    try:
+        return model._cache[operation]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    op = model.operation(operation)
+    plan: StructurePlan | None = None
+    if op.input is not None:
+        compiled = plan_for(model, Member(name="(input)", shape=op.input))
+        if not isinstance(compiled, StructurePlan):
+            msg = f"input of {operation!r} is not a structure"
+            raise KeyError(msg)
+        plan = compiled
+    model._cache[operation] = plan
+    return plan
