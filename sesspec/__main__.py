@@ -1,0 +1,5 @@
+import sys
+
+from sesspec.cli import main
+
+sys.exit(main())

@@ -1,0 +1,689 @@
+"""Authentication rules (AUTH): which scheme, its parts, and the signature itself.
+
+A signature that does not match is explained, not just reported: the checker recomputes the
+canonical request the spec gives (IAM-SIGV4) and then the canonical requests that known client
+bugs produce (spec-notes c1-c3, g): the query canonicalised as sent, ``()'!*`` left as
+``encodeURIComponent`` writes them, ``+`` for a space, keys sorted as ``k=v`` strings, header
+values not trimmed, another body encoding signed than sent, the host without its port. When one
+of those reproduces the client's signature, the finding names that cause and diffs the two
+canonical requests, which is the explanation SES never gives beyond ``SignatureDoesNotMatch``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote_to_bytes
+
+from sesspec.check.catalogue import Severity
+from sesspec.check.finding import Finding, finding
+from sesspec.encoding import STYLES, Pairs, form_decode
+from sesspec.errors import SigningError
+from sesspec.http import RawRequest
+from sesspec.signing import aws3, sigv2, sigv4
+
+__all__ = ["Credentials", "auth_findings"]
+
+_SKEW = timedelta(minutes=15)  # GUIDE-ERR RequestExpired; spec-notes a5
+_TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """The fake credentials a request was signed with (never real ones)."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = field(default=None)
+
+
+@dataclass(slots=True)
+class _Parts:
+    """What the SigV4 request says about itself, from the header or the presigned query."""
+
+    presigned: bool
+    access_key_id: str
+    date: str
+    region: str
+    service: str
+    signed: tuple[str, ...]
+    signature: str
+    date_value: str
+    expires: int | None
+
+
+def auth_findings(
+    req: RawRequest,
+    *,
+    query_pairs: Pairs,
+    body_pairs: Pairs,
+    host_region: str | None,
+    credentials: Credentials | None,
+    now: datetime | None,
+) -> list[Finding]:
+    has_v4_header = (req.header("authorization") or "").startswith("AWS4-HMAC-SHA256")
+    other_header = req.header("authorization") is not None and not has_v4_header
+    query_names = {n for n, _ in query_pairs}
+    presigned = "X-Amz-Algorithm" in query_names or "X-Amz-Signature" in query_names
+    aws3_value = req.header("x-amzn-authorization")
+    all_pairs = query_pairs + body_pairs
+    sigv2_used = any(n == "SignatureVersion" for n, _ in all_pairs) and any(
+        n == "Signature" for n, _ in all_pairs
+    )
+
+    out: list[Finding] = []
+    if has_v4_header and presigned:
+        out.append(
+            finding(
+                "AUTH021",
+                "an Authorization header and X-Amz-* query authentication in one request",
+                "header Authorization",
+            )
+        )
+    if aws3_value is not None:
+        out += _aws3(req, credentials, now)
+    if sigv2_used:
+        out += _sigv2(req, all_pairs, credentials, now)
+    if other_header:
+        value = req.header("authorization") or ""
+        out.append(
+            finding(
+                "AUTH004",
+                f"Authorization {value[:40]!r} is not AWS4-HMAC-SHA256",
+                "header Authorization",
+            )
+        )
+    if has_v4_header or presigned:
+        out += _sigv4(req, query_pairs, host_region, credentials, now, presigned=not has_v4_header)
+    elif aws3_value is None and not sigv2_used and not other_header:
+        out.append(
+            finding(
+                "AUTH001",
+                "no Authorization header, no X-Amz-* query authentication",
+                "header Authorization",
+            )
+        )
+    return out
+
+
+# --- legacy schemes ---------------------------------------------------------------------------
+
+
+#: SES accepted AWS3-HTTPS until this date (GUIDE-AUTH; spec-notes a1).
+AWS3_CUTOFF = datetime(2020, 10, 1, tzinfo=UTC)
+
+
+def _aws3_severity(req: RawRequest, now: datetime | None) -> Severity:
+    """An error today; a warning for a request dated before the cut-off (judged as of then)."""
+    when = now
+    if when is None:
+        text = req.header("x-amz-date") or req.header("date") or ""
+        when = sigv4.parse_amz_date(text) or _http_date(text)
+    if when is not None and when.replace(tzinfo=when.tzinfo or UTC) < AWS3_CUTOFF:
+        return "warning"
+    return "error"
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _aws3(req: RawRequest, credentials: Credentials | None, now: datetime | None) -> list[Finding]:
+    where = "header X-Amzn-Authorization"
+    severity = _aws3_severity(req, now)
+    if credentials is None:
+        note = "not verified (no credentials)"
+    else:
+        result = aws3.verify_request(req, secret_access_key=credentials.secret_access_key, now=now)
+        note = "valid on its own terms" if result.ok else f"and invalid: {result.reason}"
+        if not result.ok and "does not match" in result.reason:
+            return [
+                finding(
+                    "AUTH002",
+                    "AWS3-HTTPS signature (SigV3); SES refuses it since 2020-10-01",
+                    where,
+                    severity=severity,
+                ),
+                finding(
+                    "AUTH018",
+                    "AWS3-HTTPS signature does not match the Date header's HMAC",
+                    where,
+                    detail=f"string to sign (the Date value): {result.string_to_sign!r}\n"
+                    f"expected: {result.expected_signature}\ngiven:    {result.given_signature}",
+                ),
+            ]
+    return [
+        finding(
+            "AUTH002",
+            f"AWS3-HTTPS signature (SigV3), {note}; SES has refused it since 2020-10-01",
+            where,
+            severity=severity,
+        )
+    ]
+
+
+def _sigv2(
+    req: RawRequest, pairs: Pairs, credentials: Credentials | None, now: datetime | None
+) -> list[Finding]:
+    where = "param Signature"
+    note = "not verified (no credentials)"
+    if credentials is not None:
+        result = sigv2.verify(
+            pairs,
+            secret_access_key=credentials.secret_access_key,
+            method=req.method,
+            host=(req.header("host") or "").lower(),
+            path=req.path,
+            now=now,
+        )
+        note = "valid on its own terms" if result.ok else f"invalid: {result.reason}"
+    return [finding("AUTH003", f"SigV2 query signature, {note}; SES never accepted SigV2", where)]
+
+
+# --- SigV4 -------------------------------------------------------------------------------------
+
+
+def _parts(
+    req: RawRequest, query_pairs: Pairs, *, presigned: bool
+) -> tuple[_Parts | None, list[Finding]]:
+    if not presigned:
+        value = req.header("authorization") or ""
+        where = "header Authorization"
+        credential = value.partition("Credential=")[2].split(",", 1)[0].strip()
+        if credential and credential.count("/") != 4:
+            msg = (
+                f"Credential={credential!r}: must be <access key id>/<YYYYMMDD>/<region>/ses/"
+                "aws4_request"
+            )
+            return None, [finding("AUTH005", msg, where)]
+        try:
+            auth = sigv4.parse_authorization(value)
+        except SigningError as exc:
+            rule_id = (
+                "AUTH005" if "scope" in exc.message or "Credential" in exc.message else "AUTH004"
+            )
+            return None, [finding(rule_id, exc.message, where)]
+        date_value = req.header("x-amz-date") or req.header("date") or ""
+        return _Parts(
+            presigned=False,
+            access_key_id=auth.access_key_id,
+            date=auth.date,
+            region=auth.region,
+            service=auth.service,
+            signed=auth.signed_headers,
+            signature=auth.signature,
+            date_value=date_value,
+            expires=None,
+        ), []
+    q: dict[str, str] = {}
+    for name, value in query_pairs:
+        q.setdefault(name, value)
+    where = "query"
+    missing = [
+        k
+        for k in (
+            "X-Amz-Algorithm",
+            "X-Amz-Credential",
+            "X-Amz-Date",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Signature",
+        )
+        if k not in q
+    ]
+    problems: list[Finding] = []
+    if missing:
+        problems.append(finding("AUTH015", f"presigned URL lacks {', '.join(missing)}", where))
+    if q.get("X-Amz-Algorithm", sigv4.ALGORITHM) != sigv4.ALGORITHM:
+        problems.append(
+            finding(
+                "AUTH015",
+                f"X-Amz-Algorithm={q['X-Amz-Algorithm']!r}, not {sigv4.ALGORITHM}",
+                "param X-Amz-Algorithm",
+            )
+        )
+    expires: int | None = None
+    text = q.get("X-Amz-Expires")
+    if text is None:
+        problems.append(
+            finding("AUTH015", "no X-Amz-Expires: the URL has no stated lifetime", where)
+        )
+    elif not (text.isascii() and text.isdigit()) or int(text) < 1:
+        problems.append(
+            finding(
+                "AUTH015",
+                f"X-Amz-Expires={text!r}: a whole number of seconds, at least 1",
+                "param X-Amz-Expires",
+            )
+        )
+    else:
+        expires = int(text)
+    if missing:
+        return None, problems
+    credential = q["X-Amz-Credential"]
+    scope = credential.split("/")
+    if len(scope) != 5 or scope[4] != "aws4_request" or not all(scope):
+        msg = f"X-Amz-Credential={credential!r}: must be <key>/<YYYYMMDD>/<region>/ses/aws4_request"
+        return None, [*problems, finding("AUTH005", msg, "param X-Amz-Credential")]
+    sig = q["X-Amz-Signature"]
+    return _Parts(
+        presigned=True,
+        access_key_id=scope[0],
+        date=scope[1],
+        region=scope[2],
+        service=scope[3],
+        signed=tuple(q["X-Amz-SignedHeaders"].split(";")),
+        signature=sig,
+        date_value=q["X-Amz-Date"],
+        expires=expires,
+    ), problems
+
+
+def _sigv4(
+    req: RawRequest,
+    query_pairs: Pairs,
+    host_region: str | None,
+    credentials: Credentials | None,
+    now: datetime | None,
+    *,
+    presigned: bool,
+) -> list[Finding]:
+    parts, out = _parts(req, query_pairs, presigned=presigned)
+    if parts is None:
+        return out
+    where = "param X-Amz-Credential" if presigned else "header Authorization"
+    scope = (parts.access_key_id, parts.date, parts.region, parts.service)
+    if not all(p.isascii() and p.isprintable() for p in scope):
+        shown = "/".join(scope)
+        return [
+            *out,
+            finding("AUTH005", f"credential scope {shown!r} is not printable ASCII", where),
+        ]
+
+    # credential scope (IAM-SIGV4): YYYYMMDD/region/ses/aws4_request
+    if not (len(parts.date) == 8 and parts.date.isascii() and parts.date.isdigit()):
+        out.append(finding("AUTH005", f"scope date {parts.date!r} is not YYYYMMDD", where))
+    if parts.service == "email":
+        out.append(
+            finding(
+                "AUTH006",
+                "scope service 'email' (the endpoint prefix); SES v1 tolerates it, 'ses' is right",
+                where,
+            )
+        )
+    elif parts.service != "ses":
+        out.append(
+            finding("AUTH005", f"scope service {parts.service!r}: SES signs as 'ses'", where)
+        )
+    if host_region is not None and parts.region != host_region:
+        out.append(
+            finding(
+                "AUTH008",
+                f"scope region {parts.region!r} but the host is in {host_region!r}: SES answers "
+                "SignatureDoesNotMatch",
+                where,
+            )
+        )
+
+    # dates (sigv4-date-handling): X-Amz-Date first, else an ISO 8601 basic Date
+    when = sigv4.parse_amz_date(parts.date_value)
+    date_where = "param X-Amz-Date" if presigned else "header X-Amz-Date"
+    if when is None:
+        shown = parts.date_value or "nothing"
+        out.append(
+            finding(
+                "AUTH009",
+                f"request date {shown!r}: SigV4 needs X-Amz-Date as YYYYMMDD'T'HHMMSS'Z'",
+                date_where,
+            )
+        )
+    else:
+        if not presigned and req.header("x-amz-date") is None:
+            out.append(
+                finding(
+                    "AUTH010",
+                    "the SigV4 date comes from the Date header (ISO 8601 basic); send X-Amz-Date",
+                    "header Date",
+                )
+            )
+        if parts.date_value[:8] != parts.date:
+            out.append(
+                finding(
+                    "AUTH007",
+                    f"scope date {parts.date} but the request date is {parts.date_value[:8]}",
+                    where,
+                )
+            )
+        if now is not None:
+            out += _time_findings(when, parts, now, date_where)
+
+    out += _signed_header_findings(req, parts)
+    out += _payload_findings(req)
+    out += _verify(req, parts, credentials)
+    return out
+
+
+def _time_findings(when: datetime, parts: _Parts, now: datetime, where: str) -> list[Finding]:
+    current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    if when - current > _SKEW:
+        return [
+            finding("AUTH016", f"request date {parts.date_value} is {when - current} ahead", where)
+        ]
+    if parts.expires is not None:
+        until = when + timedelta(seconds=parts.expires)
+        if current > until:
+            return [
+                finding(
+                    "AUTH016",
+                    f"presigned URL expired at {sigv4.amz_date(until)} ({current - until} ago)",
+                    "param X-Amz-Expires",
+                )
+            ]
+    elif current - when > _SKEW:
+        return [
+            finding("AUTH016", f"request date {parts.date_value} is {current - when} old", where)
+        ]
+    return []
+
+
+def _signed_header_findings(req: RawRequest, parts: _Parts) -> list[Finding]:
+    out: list[Finding] = []
+    where = "param X-Amz-SignedHeaders" if parts.presigned else "header Authorization"
+    names = list(parts.signed)
+    if names != sorted({n.lower() for n in names}):
+        out.append(
+            finding(
+                "AUTH011",
+                f"SignedHeaders {';'.join(names)!r}: names must be lowercase, sorted and unique",
+                where,
+            )
+        )
+    lowered = {n.lower() for n in names}
+    if "host" not in lowered:
+        out.append(finding("AUTH011", "SignedHeaders lacks host", where))
+    present = {n.lower() for n, _ in req.headers}
+    absent = sorted(lowered - present)
+    if absent:
+        out.append(finding("AUTH012", f"signed but not sent: {', '.join(absent)}", where))
+    unsigned = sorted(
+        n for n in present if n.startswith("x-amz-") and n not in lowered and n != _TOKEN_HEADER
+    )
+    if unsigned:
+        out.append(
+            finding(
+                "AUTH013",
+                f"x-amz-* header(s) sent but not signed: {', '.join(unsigned)}",
+                f"header {unsigned[0]}",
+            )
+        )
+    if _TOKEN_HEADER in present and _TOKEN_HEADER not in lowered:
+        out.append(
+            finding(
+                "AUTH017",
+                "X-Amz-Security-Token sent as a header but not signed",
+                "header X-Amz-Security-Token",
+            )
+        )
+    if parts.presigned and _TOKEN_HEADER in present:
+        out.append(
+            finding(
+                "AUTH017",
+                "a presigned URL carries the session token in the query, not as a header",
+                "header X-Amz-Security-Token",
+            )
+        )
+    return out
+
+
+def _payload_findings(req: RawRequest) -> list[Finding]:
+    given = req.header("x-amz-content-sha256")
+    if given is None or given in {sigv4.UNSIGNED_PAYLOAD, "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}:
+        return []
+    actual = hashlib.sha256(req.body).hexdigest()
+    if given.lower() != actual:
+        return [
+            finding(
+                "AUTH014",
+                f"x-amz-content-sha256 {given[:16]}... but the body hashes to {actual[:16]}...",
+                "header X-Amz-Content-SHA256",
+            )
+        ]
+    return []
+
+
+# --- the signature value -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Stages:
+    canonical_request: str
+    string_to_sign: str
+    signature: str
+
+
+def _stages(
+    req: RawRequest,
+    parts: _Parts,
+    secret: str,
+    *,
+    query: str | None = None,
+    headers: str | None = None,
+    payload: str | None = None,
+) -> _Stages | None:
+    try:
+        ch = (
+            headers
+            if headers is not None
+            else sigv4.canonical_headers(req.headers, signed=parts.signed)
+        )
+    except SigningError:
+        return None
+    if query is None:
+        exclude = ("X-Amz-Signature",) if parts.presigned else ()
+        query = sigv4.canonical_query(req.query, exclude=exclude)
+    hashed = payload
+    if hashed is None:
+        given = req.header("x-amz-content-sha256")
+        hashed = given if given == sigv4.UNSIGNED_PAYLOAD else sigv4.payload_hash(req.body)
+    creq = sigv4.canonical_request(
+        req.method,
+        canonical_uri=sigv4.canonical_uri(req.path),
+        canonical_query=query,
+        canonical_headers=ch,
+        signed_headers=sigv4.signed_headers_value(parts.signed),
+        payload_hash=hashed,
+    )
+    scope = sigv4.credential_scope(parts.date, region=parts.region, service=parts.service)
+    sts = sigv4.string_to_sign(creq, amz_date=parts.date_value, scope=scope)
+    key = sigv4.signing_key(secret, date=parts.date, region=parts.region, service=parts.service)
+    return _Stages(creq, sts, sigv4.signature(key, string_to_sign=sts))
+
+
+def _verify(req: RawRequest, parts: _Parts, credentials: Credentials | None) -> list[Finding]:
+    where = "param X-Amz-Signature" if parts.presigned else "header Authorization"
+    if credentials is None:
+        return [finding("AUTH020", "signature value not verified: no credentials given", where)]
+    if credentials.access_key_id != parts.access_key_id:
+        return [
+            finding(
+                "AUTH020",
+                f"signed with access key id {parts.access_key_id!r}, credentials given for "
+                f"{credentials.access_key_id!r}: not verified",
+                where,
+            )
+        ]
+    if sigv4.parse_amz_date(parts.date_value) is None:
+        return []  # AUTH009 already says why no signature can be computed
+    expected = _stages(req, parts, credentials.secret_access_key)
+    if expected is None:
+        return []  # AUTH012: a signed header is missing; nothing to recompute
+    if hmac.compare_digest(expected.signature.encode(), parts.signature.encode()):
+        return [finding("AUTH019", "signature verified", where)]
+    for cause, stages in _hypotheses(req, parts, credentials.secret_access_key):
+        if stages is not None and stages.signature == parts.signature:
+            return [
+                finding(
+                    "AUTH018",
+                    f"signature does not match: {cause}",
+                    where,
+                    detail=_diff(stages, expected),
+                )
+            ]
+    return [
+        finding(
+            "AUTH018",
+            "signature does not match, and no known client mistake reproduces it: a wrong "
+            "secret key, or the request changed after it was signed",
+            where,
+            detail=(
+                "The spec's canonical request:\n"
+                f"{expected.canonical_request}\n\nThe spec's string to sign:\n"
+                f"{expected.string_to_sign}\n\nexpected signature {expected.signature}\n"
+                f"given signature    {parts.signature}"
+            ),
+        )
+    ]
+
+
+def _diff(client: _Stages, spec: _Stages) -> str:
+    lines = difflib.unified_diff(
+        client.canonical_request.splitlines(),
+        spec.canonical_request.splitlines(),
+        "canonical request the client signed",
+        "canonical request the spec gives",
+        lineterm="",
+    )
+    sts = difflib.unified_diff(
+        client.string_to_sign.splitlines(),
+        spec.string_to_sign.splitlines(),
+        "string to sign the client used",
+        "string to sign the spec gives",
+        lineterm="",
+    )
+    return "\n".join([*lines, "", *sts])
+
+
+def _raw_items(query: str, exclude: set[str]) -> list[tuple[str, str]]:
+    items = []
+    for seg in query.split("&"):
+        if not seg:
+            continue
+        name, _, value = seg.partition("=")
+        if unquote_to_bytes(name).decode("utf-8", "replace") in exclude:
+            continue
+        items.append((name, value))
+    return items
+
+
+def _join(items: list[tuple[str, str]]) -> str:
+    return "&".join(f"{n}={v}" for n, v in items)
+
+
+def _hypotheses(
+    req: RawRequest, parts: _Parts, secret: str
+) -> Iterator[tuple[str, _Stages | None]]:
+    """(cause, stages) for the canonical requests that known client bugs compute."""
+    exclude = {"X-Amz-Signature"} if parts.presigned else set()
+    query = req.query
+    if query:
+        raw = _raw_items(query, exclude)
+        yield (
+            "the client put the query into the canonical request as sent, without decoding and "
+            "UriEncoding each name and value (e.g. '()' or \"'\" left unescaped, or '+' for a "
+            "space; spec-notes c1, node-ses#63)",
+            _stages(req, parts, secret, query=_join(sorted(raw))),
+        )
+        yield (
+            "the client sorted the query as joined 'name=value' strings, not by name then value "
+            "(requests-aws4auth#45)",
+            _stages(req, parts, secret, query="&".join(sorted(f"{n}={v}" for n, v in raw))),
+        )
+        decoded = [(n, v) for n, v in form_decode(query) if n not in exclude]
+        for style, cause in (
+            ("js-encodeuricomponent", "encodeURIComponent, which leaves !'()* unescaped"),
+            ("python-urlencode", "quote_plus, which writes a space as '+' (aws-requests-auth#40)"),
+            ("python2-urlencode", "an RFC 1738 encoder, which escapes '~' as %7E"),
+        ):
+            q = STYLES[style].quote
+            yield (
+                f"the client encoded the canonical query with {cause}",
+                _stages(req, parts, secret, query=_join(sorted((q(n), q(v)) for n, v in decoded))),
+            )
+        double = [(n, v) for n, v in form_decode(query.replace("%25", "%")) if n not in exclude]
+        yield (
+            "the client decoded the query twice before signing, turning %26 / %2B / %20 into "
+            "'&' / '+' / ' ' (requests-aws4auth#59)",
+            _stages(req, parts, secret, query=_join(sorted(_encode_pairs(double)))),
+        )
+    try:
+        untrimmed = "".join(
+            f"{n.lower()}:{v}\n"
+            for n, v in sorted(req.headers, key=lambda h: h[0].lower())
+            if n.lower() in {s.lower() for s in parts.signed}
+        )
+    except (TypeError, ValueError):
+        untrimmed = ""
+    yield (
+        "the client did not trim and fold whitespace in the signed header values",
+        _stages(req, parts, secret, headers=untrimmed),
+    )
+    host = req.header("host") or ""
+    if ":" in host:
+        bare = host.rsplit(":", 1)[0]
+        yield (
+            f"the client signed host {bare!r} without the port it sent ({host!r})",
+            _stages(req, parts, secret, headers=_with_host(req, parts, bare)),
+        )
+    if req.body and not parts.presigned:
+        body_pairs = form_decode(req.body)
+        for style in ("rfc3986", "python-urlencode", "js-encodeuricomponent", "whatwg"):
+            q = STYLES[style].quote
+            body = "&".join(f"{q(n)}={q(v)}" for n, v in body_pairs).encode("ascii")
+            if body != req.body:
+                yield (
+                    f"the client signed the body encoded as {style} but sent other bytes: "
+                    "encode once and sign the bytes sent (n8n-io/n8n#2068)",
+                    _stages(req, parts, secret, payload=hashlib.sha256(body).hexdigest()),
+                )
+    for other in ("ses", "email"):
+        if parts.service != other:
+            yield (
+                f"the client signed with service {other!r} but wrote {parts.service!r} in the "
+                "scope",
+                _alt_scope(req, parts, secret, service=other),
+            )
+
+
+def _encode_pairs(pairs: Pairs) -> list[tuple[str, str]]:
+    q = STYLES["rfc3986"].quote
+    return sorted((q(n), q(v)) for n, v in pairs)
+
+
+def _with_host(req: RawRequest, parts: _Parts, host: str) -> str:
+    headers = [(n, host if n.lower() == "host" else v) for n, v in req.headers]
+    try:
+        return sigv4.canonical_headers(headers, signed=parts.signed)
+    except SigningError:
+        return ""
+
+
+def _alt_scope(req: RawRequest, parts: _Parts, secret: str, *, service: str) -> _Stages | None:
+    alt = _Parts(
+        presigned=parts.presigned,
+        access_key_id=parts.access_key_id,
+        date=parts.date,
+        region=parts.region,
+        service=service,
+        signed=parts.signed,
+        signature=parts.signature,
+        date_value=parts.date_value,
+        expires=parts.expires,
+    )
+    return _stages(req, alt, secret)

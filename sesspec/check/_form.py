@@ -1,0 +1,156 @@
+"""Encoding rules (ENC): what is wrong with the raw bytes of a form body or query string.
+
+Every problem is reported, not just the first (as the strict decoder in sesspec.encoding does);
+a rule that fires very often on one request is reported a few times and then counted, so a
+10 MB body cannot yield a million findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sesspec.check.finding import Finding, finding
+from sesspec.encoding import STYLES, FormStyle
+
+__all__ = ["encoding_findings", "guess_styles"]
+
+#: Findings of one rule reported per request before the rest are only counted.
+MAX_PER_RULE = 5
+
+_ESCAPE_ANY = re.compile(rb"%(?:([0-9A-Fa-f]{2})|)")
+# RFC 3986 query characters that may stand raw inside a name or value (see sesspec.encoding).
+_RAW_OK = re.escape(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$'()*+,;:@/?"
+)
+_BAD_RAW = re.compile(b"[^" + _RAW_OK + b"%=&]")
+_MALFORMED = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_LOWER_HEX = re.compile(rb"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
+_UTF8_ESCAPES = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _capped(items: Iterator[Finding]) -> list[Finding]:
+    out: list[Finding] = []
+    extra = 0
+    first: Finding | None = None
+    for item in items:
+        if len(out) < MAX_PER_RULE:
+            out.append(item)
+            first = first or item
+        else:
+            extra += 1
+    if extra and first is not None:
+        out.append(
+            finding(
+                first.rule,
+                f"{extra} more like this",
+                first.location.split(" offset ")[0],
+                severity=first.severity,
+            )
+        )
+    return out
+
+
+def encoding_findings(raw: bytes, where: str) -> list[Finding]:
+    """ENC001-ENC004, ENC006, ENC007 over ``raw`` (a body or query); ``where`` is 'body'/'query'."""
+    out: list[Finding] = []
+    out += _capped(
+        finding(
+            "ENC001",
+            f"malformed percent-escape {raw[m.start() : m.start() + 3].decode('latin-1')!r}",
+            f"{where} offset {m.start()}",
+        )
+        for m in _MALFORMED.finditer(raw)
+    )
+    out += _capped(
+        finding(
+            "ENC002",
+            f"percent-escape {raw[m.start() : m.start() + 3].decode('ascii')!r} uses lower-case "
+            "hex; SigV4 and RFC 3986 producers write upper case",
+            f"{where} offset {m.start()}",
+        )
+        for m in _LOWER_HEX.finditer(raw)
+    )
+    out += _capped(
+        finding(
+            "ENC003",
+            f"raw byte {raw[m.start()]:#04x} ({chr(raw[m.start()])!r}) must be percent-encoded",
+            f"{where} offset {m.start()}",
+        )
+        for m in _BAD_RAW.finditer(raw)
+    )
+    out += _capped(_utf8_findings(raw, where))
+    out += _capped(_pair_shape_findings(raw, where))
+    return out
+
+
+def _utf8_findings(raw: bytes, where: str) -> Iterator[Finding]:
+    for m in _UTF8_ESCAPES.finditer(raw):
+        run = m.group()
+        decoded = bytes.fromhex(run.replace(b"%", b"").decode("ascii"))
+        if decoded.isascii():
+            continue
+        try:
+            decoded.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield finding(
+                "ENC004",
+                f"escaped bytes {run[exc.start * 3 : exc.end * 3 + 9].decode('ascii')!r} are not "
+                f"UTF-8 ({exc.reason})",
+                f"{where} offset {m.start() + exc.start * 3}",
+            )
+
+
+def _pair_shape_findings(raw: bytes, where: str) -> Iterator[Finding]:
+    pos = 0
+    for segment in raw.split(b"&"):
+        start = pos
+        pos += len(segment) + 1
+        if not segment:
+            continue
+        eq = segment.find(b"=")
+        if eq == -1:
+            shown = segment[:40].decode("utf-8", "replace")
+            yield finding(
+                "ENC007",
+                f"{shown!r} has no '=': a '&' inside the previous value must be escaped as %26",
+                f"{where} offset {start}",
+            )
+            continue
+        second = segment.find(b"=", eq + 1)
+        if second != -1:
+            name = segment[:eq].decode("utf-8", "replace")
+            yield finding(
+                "ENC006",
+                f"the value of {name!r} holds a raw '='; escape it as %3D",
+                f"{where} offset {start + second}",
+            )
+
+
+# --- which encoder wrote this? -----------------------------------------------------------------
+
+_CANONICAL = ("rfc3986", "whatwg", "html2", "python-urlencode", "python2-urlencode")
+_ORDER = (*_CANONICAL, "js-encodeuricomponent")
+
+
+def _consistent(style: FormStyle, raw: bytes) -> bool:
+    text = raw.decode("latin-1")
+    safe = set(style.safe) | {"%", "&", "="}
+    if style.space_as_plus:
+        safe.add("+")
+    if any(ch not in safe for ch in text):
+        return False
+    for m in _ESCAPE_ANY.finditer(raw):
+        hexdigits = m.group(1)
+        if hexdigits is None:
+            return False
+        ch = chr(int(hexdigits, 16))
+        if ch in style.safe or (ch == " " and style.space_as_plus):
+            return False
+    return True
+
+
+def guess_styles(raw: bytes) -> list[str]:
+    """The names of the known encoders (:data:`sesspec.encoding.STYLES`) that could have
+    produced ``raw`` byte for byte, most canonical first; empty when none could."""
+    return [name for name in _ORDER if _consistent(STYLES[name], raw)]

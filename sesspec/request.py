@@ -1,0 +1,177 @@
+"""From an action and its params to the exact bytes to send, signed with any scheme.
+
+``build_request("SendEmail", params, credentials..., region=..., time=...)`` flattens the params
+over the SES model (:mod:`sesspec.query`), form-encodes them in the canonical RFC 3986 style
+(:mod:`sesspec.encoding`), puts them in a POST body or a GET query (GUIDE-REQ), and signs:
+
+* ``sigv4``: ``Authorization`` header (IAM-SIGV4), what SES accepts today;
+* ``sigv4-query``: a presigned URL, the form params moved into the query (spec-notes a4);
+* ``aws3``: the legacy ``X-Amzn-Authorization`` of the starting document (spec-notes a2);
+* ``sigv2``: ``SignatureVersion=2`` params, for the historical record (spec-notes a1).
+
+The request carries ``Host`` (``email.<region>.amazonaws.com`` unless given), for a POST
+``Content-Type: application/x-www-form-urlencoded; charset=utf-8`` (spec-notes g, botocore#1285)
+and ``Content-Length``. Nothing here reads the clock: ``time`` is an argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Literal
+
+from sesspec.encoding import form_decode, form_encode, form_encode_bytes
+from sesspec.errors import SigningError
+from sesspec.http import RawRequest
+from sesspec.model import ServiceModel
+from sesspec.query import flatten
+from sesspec.signing import aws3, sigv2, sigv4
+
+__all__ = ["FORM_CONTENT_TYPE", "Scheme", "build_request", "endpoint_host", "sign"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+Scheme = Literal["sigv4", "sigv4-query", "aws3", "sigv2"]
+#: What botocore sends, charset included (spec-notes a3, g).
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+
+
+def endpoint_host(region: str) -> str:
+    """``email.<region>.amazonaws.com`` (botocore endpoint-rule-set-1.json; spec-notes a6)."""
+    return f"email.{region}.amazonaws.com"
+
+
+def build_request(
+    action: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    access_key_id: str,
+    secret_access_key: str,
+    region: str,
+    time: datetime,
+    session_token: str | None = None,
+    method: Literal["GET", "POST"] = "POST",
+    scheme: Scheme = "sigv4",
+    host: str | None = None,
+    expires: int = 3600,
+    model: ServiceModel | None = None,
+) -> RawRequest:
+    """The signed request for ``action`` with ``params``; ``.to_bytes()`` gives the wire bytes.
+
+    :raises ExceptionGroup: of :class:`~sesspec.errors.ParamError` when the params do not fit.
+    """
+    pairs = flatten(action, params, model=model)
+    the_host = host or endpoint_host(region)
+    if scheme == "sigv4-query":
+        method = "GET"
+    if method == "POST":
+        body = form_encode_bytes(pairs)
+        req = RawRequest(
+            "POST",
+            "/",
+            headers=(
+                ("Host", the_host),
+                ("Content-Type", FORM_CONTENT_TYPE),
+                ("Content-Length", str(len(body))),
+            ),
+            body=body,
+        )
+    else:
+        req = RawRequest("GET", "/?" + form_encode(pairs), headers=(("Host", the_host),))
+    return sign(
+        req,
+        scheme=scheme,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        session_token=session_token,
+        region=region,
+        time=time,
+        expires=expires,
+    )
+
+
+def sign(
+    req: RawRequest,
+    *,
+    scheme: Scheme | str,
+    access_key_id: str,
+    secret_access_key: str,
+    region: str,
+    time: datetime,
+    session_token: str | None = None,
+    service: str = "ses",
+    expires: int = 3600,
+) -> RawRequest:
+    """Sign a request that is complete but for its authentication, with ``scheme``."""
+    if scheme == "sigv4":
+        return sigv4.sign(
+            req,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            region=region,
+            service=service,
+            time=time,
+        ).request
+    if scheme == "sigv4-query":
+        return sigv4.presign(
+            req,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            region=region,
+            service=service,
+            time=time,
+            expires=expires,
+            form_to_query=True,
+        ).request
+    if scheme == "aws3":
+        return aws3.sign_request(
+            req,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            time=time,
+        )
+    if scheme == "sigv2":
+        return _sign_v2(
+            req,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            time=time,
+        )
+    msg = f"unknown scheme {scheme!r} (sigv4, sigv4-query, aws3, sigv2)"
+    raise SigningError(msg, scheme=str(scheme), stage="scheme")
+
+
+def _sign_v2(
+    req: RawRequest,
+    *,
+    access_key_id: str,
+    secret_access_key: str,
+    session_token: str | None,
+    time: datetime,
+) -> RawRequest:
+    host = (req.header("Host") or "").lower()
+    in_body = req.method == "POST"
+    pairs = form_decode(req.body if in_body else req.query)
+    signed = sigv2.sign_params(
+        pairs,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        session_token=session_token,
+        method=req.method,
+        host=host,
+        path=req.path,
+        time=time,
+    )
+    encoded = form_encode(signed)
+    if in_body:
+        body = encoded.encode("ascii")
+        return replace(req, body=body).with_header("Content-Length", str(len(body)))
+    return replace(req, target=f"{req.path}?{encoded}")

@@ -1,0 +1,314 @@
+"""The checker on requests made by independent implementations, by sesspec's builder, on
+hand-made client mistakes, and on arbitrary bytes.
+
+The per-rule pass/fail samples live in vectors/checker/ (tests/test_checker_rules.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sesspec.check import Credentials, check, errors_in
+from sesspec.check.catalogue import RULES
+from sesspec.encoding import STYLES, form_decode
+from sesspec.http import RawRequest
+from sesspec.model import ses_model
+from sesspec.request import build_request
+from sesspec.signing import sigv4
+from sesspec.strategies import params_for
+from tests._support import REPO
+
+CASES = json.loads((REPO / "vectors" / "ses" / "cases.json").read_text(encoding="utf-8"))
+CONTEXT = CASES["context"]
+CREDS = Credentials(CONTEXT["access_key_id"], CONTEXT["secret_access_key"])
+WHEN = dt.datetime(2026, 11, 26, 6, 49, 50, tzinfo=dt.UTC)
+
+
+def _ctx(case: dict[str, Any]) -> dict[str, Any]:
+    return {**CONTEXT, **case["context"]}
+
+
+def _botocore_post(case: dict[str, Any]) -> bytes:
+    """The header-signed POST exactly as botocore put it together (vectors/ses/cases.json)."""
+    ctx = _ctx(case)
+    body = case["botocore_body"].encode("ascii")
+    signed = case["sigv4_header"]
+    headers = [
+        ("Host", ctx["host"]),
+        ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+        ("X-Amz-Date", signed["x_amz_date"]),
+    ]
+    if "session_token" in ctx:
+        headers.append(("X-Amz-Security-Token", ctx["session_token"]))
+    headers += [("Authorization", signed["authorization"]), ("Content-Length", str(len(body)))]
+    head = "POST / HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
+    return bytes(head.encode("ascii") + body)
+
+
+def _botocore_get(case: dict[str, Any]) -> bytes:
+    url = urlsplit(case["sigv4_presigned_get"]["url"])
+    return f"GET /?{url.query} HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode("ascii")
+
+
+def _creds(case: dict[str, Any]) -> Credentials:
+    ctx = _ctx(case)
+    return Credentials(ctx["access_key_id"], ctx["secret_access_key"], ctx.get("session_token"))
+
+
+def _now(case: dict[str, Any]) -> dt.datetime:
+    return dt.datetime.fromisoformat(_ctx(case)["time"].replace("Z", "+00:00"))
+
+
+CASE_PARAMS = [pytest.param(c, id=c["id"]) for c in CASES["cases"]]
+
+
+class TestIndependentRequestsPass:
+    """Requests that botocore signed and awscrt agreed with: no error and no warning, and the
+    signature verifies with the suite's credentials."""
+
+    @pytest.mark.suite("sesspec-ses-vectors")
+    @pytest.mark.parametrize("case", CASE_PARAMS)
+    def test_header_signed_post(self, case: dict[str, Any]) -> None:
+        findings = check(_botocore_post(case), credentials=_creds(case), now=_now(case), tls=True)
+        rules = [f.rule for f in findings if f.severity != "info"]
+        assert rules == []
+        assert "AUTH019" in [f.rule for f in findings]
+
+    @pytest.mark.parametrize("case", CASE_PARAMS)
+    def test_presigned_get(self, case: dict[str, Any]) -> None:
+        findings = check(_botocore_get(case), credentials=_creds(case), now=_now(case), tls=True)
+        assert [f.rule for f in findings] == ["AUTH019"]
+
+    @pytest.mark.parametrize("case", CASE_PARAMS)
+    def test_post_encoder_named(self, case: dict[str, Any]) -> None:
+        """botocore's body is Python urlencode (spec-notes c1): ENC010 names it when it differs
+        from RFC 3986, and never names an encoder that would have written other bytes."""
+        findings = check(_botocore_post(case), credentials=_creds(case), now=_now(case), tls=True)
+        enc = [f for f in findings if f.rule == "ENC010"]
+        pairs = form_decode(case["botocore_body"])
+        canonical = "&".join(
+            f"{STYLES['rfc3986'].quote(n)}={STYLES['rfc3986'].quote(v)}" for n, v in pairs
+        )
+        if canonical == case["botocore_body"]:
+            assert enc == []
+        else:
+            assert len(enc) == 1
+            assert "python-urlencode" in enc[0].message
+
+
+SCHEMES = ["sigv4", "sigv4-query", "aws3", "sigv2"]
+#: The finding each legacy scheme always gets, by design: SES refuses it (spec-notes a1).
+LEGACY_RULE = {"aws3": "AUTH002", "sigv2": "AUTH003"}
+
+
+class TestBuilderRequestsPass:
+    """Requests built by sesspec for every operation and scheme get no error finding, except the
+    legacy scheme's own 'SES refuses this scheme' finding; their signatures verify."""
+
+    @pytest.mark.parametrize("scheme", SCHEMES)
+    @pytest.mark.parametrize("operation", sorted(ses_model().operations))
+    @settings(max_examples=3, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(data=st.data())
+    def test_every_operation(self, operation: str, scheme: str, data: st.DataObject) -> None:
+        params = data.draw(params_for(operation))
+        req = build_request(
+            operation,
+            params,
+            access_key_id=CREDS.access_key_id,
+            secret_access_key=CREDS.secret_access_key,
+            region="us-east-1",
+            time=WHEN,
+            scheme=scheme,  # type: ignore[arg-type]
+        )
+        findings = check(req.to_bytes(), credentials=CREDS, now=WHEN, tls=True)
+        errors = [f.rule for f in errors_in(findings) if f.rule != LEGACY_RULE.get(scheme)]
+        # Generated values may break model limits the serializer does not enforce (enum,
+        # length, ranges): the checker rightly reports those, and only those.
+        assert set(errors) <= {"PARAM015", "PARAM016", "PARAM011", "PARAM013", "PARAM012"}
+        if scheme in LEGACY_RULE:
+            legacy = [f for f in findings if f.rule == LEGACY_RULE[scheme]]
+            assert len(legacy) == 1
+            assert "valid on its own terms" in legacy[0].message
+        else:
+            assert "AUTH019" in [f.rule for f in findings]
+
+    def test_aws3_before_the_cutoff_is_only_a_warning(self) -> None:
+        then = dt.datetime(2019, 5, 26, 6, 49, 50, tzinfo=dt.UTC)
+        req = build_request(
+            "GetSendQuota",
+            access_key_id=CREDS.access_key_id,
+            secret_access_key=CREDS.secret_access_key,
+            region="us-west-2",
+            time=then,
+            scheme="aws3",
+        )
+        findings = check(req.to_bytes(), credentials=CREDS, now=then, tls=True)
+        assert [(f.rule, f.severity) for f in findings] == [("AUTH002", "warning")]
+
+
+def _resign_with_query(raw_target_query: str, canonical_query: str) -> bytes:
+    """A GET whose signature was computed over ``canonical_query`` (a client's mistake) while
+    ``raw_target_query`` went on the wire."""
+    host = "email.us-east-1.amazonaws.com"
+    date = sigv4.amz_date(WHEN)
+    scope = sigv4.credential_scope(date[:8], region="us-east-1", service="ses")
+    creq = sigv4.canonical_request(
+        "GET",
+        canonical_uri="/",
+        canonical_query=canonical_query,
+        canonical_headers=f"host:{host}\nx-amz-date:{date}\n",
+        signed_headers="host;x-amz-date",
+        payload_hash=hashlib.sha256(b"").hexdigest(),
+    )
+    sts = sigv4.string_to_sign(creq, amz_date=date, scope=scope)
+    key = sigv4.signing_key(
+        CREDS.secret_access_key, date=date[:8], region="us-east-1", service="ses"
+    )
+    sig = sigv4.signature(key, string_to_sign=sts)
+    auth = sigv4.authorization_value(
+        CREDS.access_key_id, scope=scope, signed_headers="host;x-amz-date", signature=sig
+    )
+    return (
+        f"GET /?{raw_target_query} HTTP/1.1\r\nHost: {host}\r\nX-Amz-Date: {date}\r\n"
+        f"Authorization: {auth}\r\n\r\n"
+    ).encode("ascii")
+
+
+def _mismatch(raw: bytes) -> str:
+    findings = check(raw, credentials=CREDS, now=WHEN, tls=True)
+    found = [f for f in findings if f.rule == "AUTH018"]
+    assert len(found) == 1, findings
+    return found[0].message + "\n" + found[0].detail
+
+
+class TestMismatchExplained:
+    """A SignatureDoesNotMatch is explained by the client mistake that reproduces it (spec-notes
+    c1-c3 and g), with the canonical request diff."""
+
+    QUERY = (
+        "Action=SendEmail&Version=2010-12-01&Source=a%40example.com"
+        "&Destination.ToAddresses.member.1=b%40example.com"
+        "&Message.Subject.Data=%28it%27s%29%20fine%21&Message.Body.Text.Data=x"
+    )
+
+    def test_encode_uri_component_parentheses(self) -> None:
+        # node-ses#63: encodeURIComponent leaves ()'! unescaped in the canonical query.
+        canonical = (
+            "&".join(sorted(self.QUERY.split("&")))
+            .replace("%28", "(")
+            .replace("%29", ")")
+            .replace("%27", "'")
+            .replace("%21", "!")
+        )
+        wire = self.QUERY
+        text = _mismatch(_resign_with_query(wire, canonical))
+        assert "encodeURIComponent" in text
+        assert "-Action=SendEmail" in text or "Message.Subject.Data=(it's)" in text
+
+    def test_plus_for_space_in_canonical_query(self) -> None:
+        # aws-requests-auth#40: quote_plus '+' used in the canonical query.
+        wire = self.QUERY.replace("%20", "+")
+        canonical = "&".join(sorted(wire.split("&")))
+        text = _mismatch(_resign_with_query(wire, canonical))
+        assert "as sent" in text or "quote_plus" in text
+
+    def test_sorted_as_joined_strings(self) -> None:
+        # requests-aws4auth#45: 'Key-type=' sorts before 'Key=' as a string, after it as a tuple.
+        wire = "Action=ListIdentities&Version=2010-12-01&NextToken=a&NextToken-x=b"
+        canonical = "&".join(sorted(wire.split("&")))
+        assert canonical != sigv4.canonical_query(wire)
+        text = _mismatch(_resign_with_query(wire, canonical))
+        assert "joined 'name=value' strings" in text
+
+    def test_body_signed_in_one_encoding_sent_in_another(self) -> None:
+        # n8n-io/n8n#2068: sign one encoding, send another.
+        case = next(c for c in CASES["cases"] if c["id"] == "send-email-space")
+        raw = _botocore_post(case)
+        head, body = raw.split(b"\r\n\r\n", 1)
+        sent = body.replace(b"+", b"%20")
+        head = head.replace(
+            f"Content-Length: {len(body)}".encode(), f"Content-Length: {len(sent)}".encode()
+        )
+        text = _mismatch(head + b"\r\n\r\n" + sent)
+        assert "signed the body encoded as python-urlencode" in text
+
+    def test_unexplained_shows_the_spec_stages(self) -> None:
+        case = CASES["cases"][0]
+        wrong = Credentials(CREDS.access_key_id, "not-the-secret")
+        findings = check(_botocore_post(case), credentials=wrong, now=_now(case), tls=True)
+        found = [f for f in findings if f.rule == "AUTH018"]
+        assert len(found) == 1
+        assert "no known client mistake" in found[0].message
+        assert case["sigv4_header"]["canonical_request"] in found[0].detail
+        assert case["sigv4_header"]["string_to_sign"] in found[0].detail
+
+
+ROBUST = settings(
+    max_examples=10_000 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+VALID = [_botocore_post(c) for c in CASES["cases"][:8]] + [
+    _botocore_get(c) for c in CASES["cases"][:4]
+]
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> bytes:
+    raw = bytearray(draw(st.sampled_from(VALID)))
+    kind = draw(st.sampled_from(["truncate", "flip", "duplicate", "huge", "insert"]))
+    if kind == "truncate":
+        return bytes(raw[: draw(st.integers(0, len(raw)))])
+    if kind == "flip":
+        i = draw(st.integers(0, len(raw) - 1))
+        raw[i] = draw(st.integers(0, 255))
+        return bytes(raw)
+    head, _, body = bytes(raw).partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    if kind == "duplicate":
+        i = draw(st.integers(1, len(lines) - 1))
+        lines.insert(i, lines[i])
+    elif kind == "huge":
+        lines.insert(1, b"X-Big: " + b"a" * draw(st.integers(1000, 100_000)))
+    else:
+        i = draw(st.integers(0, len(raw)))
+        return bytes(raw[:i]) + draw(st.binary(max_size=20)) + bytes(raw[i:])
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+class TestNeverRaises:
+    """The checker returns findings for any input; it never raises (issue: robustness)."""
+
+    @ROBUST
+    @given(st.binary(max_size=2000))
+    def test_arbitrary_bytes(self, data: bytes) -> None:
+        for f in check(data, credentials=CREDS, now=WHEN):
+            assert f.rule in RULES
+
+    @ROBUST
+    @given(_mutated())
+    def test_mutated_valid_requests(self, data: bytes) -> None:
+        for f in check(data, credentials=CREDS, now=WHEN, tls=True):
+            assert f.rule in RULES
+
+    def test_unparseable_is_a_finding_with_offset(self) -> None:
+        findings = check(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        assert [f.rule for f in findings] == ["HTTP001"]
+        assert findings[0].location.startswith("byte ")
+
+    def test_parsed_request_accepted(self) -> None:
+        req = RawRequest(
+            "GET",
+            "/?Action=GetSendQuota&Version=2010-12-01",
+            headers=(("Host", "email.us-east-1.amazonaws.com"),),
+        )
+        assert [f.rule for f in check(req)] == ["AUTH001"]
