@@ -1,0 +1,431 @@
+"""A raw HTTP/1.1 request as bytes on the wire, and a sans-IO parser for it (h11 style).
+
+sesspec judges requests byte for byte, so :class:`RawRequest` keeps what was sent: header names
+as spelled, header order, repeated headers, the text after each colon (optional whitespace and
+obs-fold line breaks included) and the line ending. :meth:`RawRequest.to_bytes` writes it back
+exactly: ``parse_request(data).to_bytes() == data`` for every well-formed ``data`` whose lines
+all end the same way.
+
+Grammar (RFC 9112, https://www.rfc-editor.org/rfc/rfc9112):
+
+* section 3: ``request-line = method SP request-target SP HTTP-version``; the target is in
+  origin-form (``/path?query``) or absolute-form (``http://host/path?query``).
+* section 5: ``field-line = field-name ":" OWS field-value OWS``; "No whitespace is allowed
+  between the field name and colon."
+* section 5.2: obs-fold (a line starting with SP or HTAB continues the previous field) is
+  accepted and kept; :meth:`RawRequest.header` replaces each fold with one SP, as "A user agent
+  that receives an obs-fold ... MUST replace each received obs-fold with one or more SP octets".
+* section 2.2: "a recipient MAY recognize a single LF as a line terminator"; we do.
+* section 6.3: the body length is given by Content-Length. Chunked bodies are refused (the
+  awsQuery protocol requires Content-Length, SMITHY-Q).
+
+Text is decoded as UTF-8 with ``surrogateescape``, so any byte (even invalid UTF-8) survives the
+round trip; encode with ``"utf-8", "surrogateescape"`` to get the wire bytes back.
+
+Vector files are not quite HTTP: the aws-c-auth and 2015 suites end the head at the end of the
+file (no empty line) and carry bodies without Content-Length, the 2011 suite writes
+``http/1.1`` and has request lines with spaces inside the target. ``body_mode="rest"`` and
+``strict=False`` accept those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from sesspec.errors import HttpParseError
+
+__all__ = [
+    "DEFAULT_MAX_BODY_SIZE",
+    "DEFAULT_MAX_HEADER_SIZE",
+    "BodyMode",
+    "RawRequest",
+    "field_value",
+    "parse_request",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: Largest header section accepted by default (h11 uses 16 KiB; SES requests are small).
+DEFAULT_MAX_HEADER_SIZE = 64 * 1024
+#: Largest body accepted by default: a 10 MB SendRawEmail (spec-notes f) grows by base64 (4/3) and
+#: form-encoding (up to 3x for '+', '/', '='), so 64 MiB leaves room.
+DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024
+
+BodyMode = Literal["content-length", "rest"]
+
+_ENC = "utf-8"
+_ERR = "surrogateescape"
+
+# RFC 9110 section 5.6.2: token = 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" /
+# "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+# RFC 9112 section 2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT
+_VERSION = re.compile(rb"HTTP/[0-9]\.[0-9]\Z")
+# Request target: no SP, no CTL; obs-text (0x80-0xFF) only when not strict.
+_BAD_TARGET_STRICT = re.compile(rb"[\x00-\x20\x7f-\xff]")
+_BAD_TARGET_LENIENT = re.compile(rb"[\x00-\x1f\x7f]")
+# The 2011 suite writes "http/1.1".
+_VERSION_LENIENT = re.compile(rb"(?i:HTTP)/[0-9]\.[0-9]\Z")
+# RFC 9110 section 5.5: field-value characters are VCHAR, obs-text, SP and HTAB; CR, LF and NUL
+# (and the other controls) are invalid.
+_BAD_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+# An obs-fold inside a stored value: the line break plus the whitespace that starts the next line.
+_FOLD = re.compile(r"\r?\n[ \t]*")
+_OWS = " \t"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRequest:
+    """One HTTP/1.1 request, exactly as on the wire.
+
+    ``headers`` holds ``(name, value)`` with the name as sent and the value as the text between
+    the colon and the line end (leading/trailing whitespace and obs-fold line breaks included);
+    :meth:`header` gives the field value proper. ``line_ending`` is what ended the request line
+    (``"\\r\\n"``, or ``"\\n"`` in vector files) and is used by :meth:`to_bytes`.
+    """
+
+    method: str
+    target: str
+    version: str = "HTTP/1.1"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    line_ending: str = "\r\n"
+
+    # -- headers -------------------------------------------------------------------------------
+
+    def header(self, name: str) -> str | None:
+        """The value of the first header called ``name`` (any case), OWS and folds removed."""
+        lname = name.lower()
+        for n, v in self.headers:
+            if n.lower() == lname:
+                return field_value(v)
+        return None
+
+    def header_all(self, name: str) -> list[str]:
+        """The values of every header called ``name`` (any case), in order."""
+        lname = name.lower()
+        return [field_value(v) for n, v in self.headers if n.lower() == lname]
+
+    def with_header(self, name: str, value: str, *, replace_existing: bool = True) -> RawRequest:
+        """A copy with ``name: value``: replacing the first header of that name in place (and
+        dropping the others) when ``replace_existing``, else appended at the end."""
+        lname = name.lower()
+        if replace_existing:
+            out: list[tuple[str, str]] = []
+            done = False
+            for n, v in self.headers:
+                if n.lower() != lname:
+                    out.append((n, v))
+                elif not done:
+                    out.append((n, value))
+                    done = True
+            if done:
+                return replace(self, headers=tuple(out))
+        return replace(self, headers=(*self.headers, (name, value)))
+
+    def without_headers(self, *names: str) -> RawRequest:
+        """A copy without any header called one of ``names`` (any case)."""
+        drop = {n.lower() for n in names}
+        return replace(self, headers=tuple(h for h in self.headers if h[0].lower() not in drop))
+
+    # -- target --------------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The path of the target, still percent-encoded (``/`` for an empty one).
+
+        A request target has no fragment (RFC 9112 section 3.2), so ``#`` is data here.
+        """
+        target = self._origin_target()
+        q = target.find("?")
+        return (target if q == -1 else target[:q]) or "/"
+
+    @property
+    def query(self) -> str:
+        """The raw query string (after the first ``?``); ``""`` if none."""
+        target = self._origin_target()
+        q = target.find("?")
+        return "" if q == -1 else target[q + 1 :]
+
+    @property
+    def authority(self) -> str | None:
+        """The authority of an absolute-form target (``host:port``), else None."""
+        target = self.target
+        scheme_end = target.find("://")
+        if scheme_end == -1 or "/" in target[:scheme_end]:
+            return None
+        rest = target[scheme_end + 3 :]
+        for i, ch in enumerate(rest):
+            if ch in "/?#":
+                return rest[:i]
+        return rest
+
+    def _origin_target(self) -> str:
+        target = self.target
+        if target.startswith("/"):
+            return target
+        authority = self.authority
+        if authority is None:
+            return target
+        start = target.find("://") + 3 + len(authority)
+        return target[start:]
+
+    # -- serialization -------------------------------------------------------------------------
+
+    def head_text(self) -> str:
+        """The request line and header section, ending with the empty line."""
+        le = self.line_ending
+        parts = [f"{self.method} {self.target} {self.version}{le}"]
+        parts.extend(f"{n}:{v}{le}" for n, v in self.headers)
+        parts.append(le)
+        return "".join(parts)
+
+    def to_bytes(self) -> bytes:
+        """The request as bytes: ``Name:value`` lines exactly as stored, then the body."""
+        return self.head_text().encode(_ENC, _ERR) + self.body
+
+
+_NEW = object.__new__
+_SETTERS = tuple(
+    RawRequest.__dict__[f].__set__
+    for f in ("method", "target", "version", "headers", "body", "line_ending")
+)
+
+
+def _new_request(  # noqa: PLR0917 - mirrors the dataclass fields, positionally
+    method: str,
+    target: str,
+    version: str,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+    line_ending: str,
+) -> RawRequest:
+    """``RawRequest(...)`` for hot paths (signers): fills the slots directly, skipping the
+    frozen dataclass ``__init__`` (about half its cost). Arguments are not checked."""
+    req: RawRequest = _NEW(RawRequest)
+    s0, s1, s2, s3, s4, s5 = _SETTERS
+    s0(req, method)
+    s1(req, target)
+    s2(req, version)
+    s3(req, headers)
+    s4(req, body)
+    s5(req, line_ending)
+    return req
+
+
+def field_value(raw: str) -> str:
+    """The field value of a stored header value: obs-folds become one SP, OWS is trimmed."""
+    if "\n" in raw:
+        raw = _FOLD.sub(" ", raw)
+    return raw.strip(_OWS)
+
+
+def _find_head_end(data: bytes, limit: int) -> tuple[int, int] | None:
+    """(end of the last header line, start of the body) or None if there is no empty line.
+
+    The empty line is ``\\n\\n`` or ``\\n\\r\\n``; only the first ``limit`` bytes are searched.
+    """
+    window = data[: limit + 4]
+    a = window.find(b"\n\n")
+    b = window.find(b"\n\r\n")
+    if a == -1 and b == -1:
+        return None
+    if b == -1 or (a != -1 and a < b):
+        return a + 1, a + 2
+    return b + 1, b + 3
+
+
+def _split_lines(head: bytes) -> list[tuple[int, bytes, bytes]]:
+    """(offset, line without terminator, terminator) for each line of ``head``."""
+    out: list[tuple[int, bytes, bytes]] = []
+    pos = 0
+    n = len(head)
+    while pos < n:
+        lf = head.find(b"\n", pos)
+        if lf == -1:
+            line, term, nxt = head[pos:], b"", n
+        else:
+            line, term, nxt = head[pos:lf], b"\n", lf + 1
+        if line.endswith(b"\r") and term:
+            line, term = line[:-1], b"\r\n"
+        out.append((pos, line, term))
+        pos = nxt
+    return out
+
+
+def parse_request(
+    data: bytes,
+    *,
+    body_mode: BodyMode = "content-length",
+    strict: bool = True,
+    max_header_size: int = DEFAULT_MAX_HEADER_SIZE,
+    max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+) -> RawRequest:
+    """Parse one complete request from ``data``.
+
+    ``body_mode="content-length"`` (real traffic): the head must end with an empty line and the
+    body is exactly Content-Length bytes (none without it); missing or extra bytes are errors.
+    ``body_mode="rest"`` (vector files): the head may end at the end of the data, and everything
+    after the empty line is the body, whatever Content-Length says.
+
+    ``strict=False`` accepts what the SigV4 suites write: a lowercase ``http/1.1`` (2011), raw
+    spaces in the target (the version is then what follows the *last* space: aws-c-auth
+    ``get-space``) and raw non-ASCII bytes in the target (``get-utf8``).
+
+    Raises :class:`HttpParseError` with the byte offset for anything else; never another
+    exception.
+    """
+    if not isinstance(data, bytes):
+        data = bytes(data)
+    found = _find_head_end(data, max_header_size)
+    if found is None:
+        if len(data) > max_header_size:
+            msg = f"header section larger than {max_header_size} bytes"
+            raise HttpParseError(msg, offset=max_header_size)
+        if body_mode != "rest":
+            msg = "truncated request: no empty line ends the header section"
+            raise HttpParseError(msg, offset=len(data))
+        head_end, body_start = len(data), len(data)
+    else:
+        head_end, body_start = found
+        if head_end > max_header_size:
+            msg = f"header section larger than {max_header_size} bytes"
+            raise HttpParseError(msg, offset=max_header_size)
+
+    lines = _split_lines(data[:head_end])
+    if not lines or not lines[0][1]:
+        msg = "empty request line"
+        raise HttpParseError(msg, offset=0)
+    method, target, version, line_ending = _request_line(lines[0], strict=strict)
+    headers = _header_lines(lines[1:])
+
+    if body_mode == "rest":
+        body = data[body_start:]
+        if len(body) > max_body_size:
+            msg = f"body larger than {max_body_size} bytes"
+            raise HttpParseError(msg, offset=body_start + max_body_size)
+    else:
+        length = _content_length(headers, data, body_start)
+        if length > max_body_size:
+            msg = f"Content-Length {length} is larger than the limit of {max_body_size} bytes"
+            raise HttpParseError(msg, offset=body_start)
+        end = body_start + length
+        if len(data) < end:
+            msg = f"truncated body: Content-Length is {length}, got {len(data) - body_start} bytes"
+            raise HttpParseError(msg, offset=len(data))
+        if len(data) > end:
+            msg = f"{len(data) - end} unexpected bytes after the body (Content-Length {length})"
+            raise HttpParseError(msg, offset=end)
+        body = data[body_start:end]
+    return RawRequest(
+        method=method,
+        target=target,
+        version=version,
+        headers=tuple(headers),
+        body=body,
+        line_ending=line_ending,
+    )
+
+
+def _request_line(
+    line_info: tuple[int, bytes, bytes], *, strict: bool
+) -> tuple[str, str, str, str]:
+    offset, line, term = line_info
+    sp1 = line.find(b" ")
+    if sp1 <= 0:
+        msg = "request line is not 'METHOD SP target SP version'"
+        raise HttpParseError(msg, offset=offset + max(sp1, 0))
+    method = line[:sp1]
+    if not _TOKEN.match(method):
+        msg = f"invalid method {method.decode('latin-1')!r}"
+        raise HttpParseError(msg, offset=offset)
+    # Strict: the target ends at the next SP. Lenient (vector files): the version is the text
+    # after the last SP, so a target with raw spaces (aws-c-auth get-space) stays whole.
+    sp2 = line.find(b" ", sp1 + 1) if strict else line.rfind(b" ")
+    if sp2 <= sp1:
+        msg = "request line has no HTTP version"
+        raise HttpParseError(msg, offset=offset + len(line))
+    target = line[sp1 + 1 : sp2]
+    version = line[sp2 + 1 :]
+    if not target:
+        msg = "empty request target"
+        raise HttpParseError(msg, offset=offset + sp2)
+    bad = (_BAD_TARGET_STRICT if strict else _BAD_TARGET_LENIENT).search(target)
+    if bad is not None:
+        msg = f"invalid byte {target[bad.start()]:#04x} in the request target"
+        raise HttpParseError(msg, offset=offset + sp1 + 1 + bad.start())
+    if not (_VERSION if strict else _VERSION_LENIENT).match(version):
+        msg = f"invalid HTTP version {version.decode('latin-1')!r}"
+        raise HttpParseError(msg, offset=offset + sp2 + 1)
+    return (
+        method.decode("ascii"),
+        target.decode(_ENC, _ERR),
+        version.decode(_ENC, _ERR),
+        term.decode("ascii") or "\r\n",
+    )
+
+
+def _header_lines(lines: list[tuple[int, bytes, bytes]]) -> list[tuple[str, str]]:
+    headers: list[tuple[str, bytes]] = []
+    prev_term = b""
+    for offset, line, term in lines:
+        if not line:
+            # Only possible for the last line of a "rest" head that ends the file.
+            continue
+        bad = _BAD_VALUE.search(line)
+        if bad is not None:
+            msg = f"invalid byte {line[bad.start()]:#04x} in a header line"
+            raise HttpParseError(msg, offset=offset + bad.start())
+        if line[0] in b" \t":
+            if not headers:
+                msg = "continuation line (obs-fold) before any header"
+                raise HttpParseError(msg, offset=offset)
+            name, value = headers[-1]
+            headers[-1] = (name, value + prev_term + line)
+            prev_term = term
+            continue
+        colon = line.find(b":")
+        if colon <= 0:
+            msg = "header line without a name and ':'"
+            raise HttpParseError(msg, offset=offset + max(colon, 0))
+        name_b = line[:colon]
+        if not _TOKEN.match(name_b):
+            msg = f"invalid header name {name_b.decode('latin-1')!r}"
+            raise HttpParseError(msg, offset=offset)
+        headers.append((name_b.decode("ascii"), line[colon + 1 :]))
+        prev_term = term
+    return [(n, v.decode(_ENC, _ERR)) for n, v in headers]
+
+
+def _content_length(headers: list[tuple[str, str]], data: bytes, body_start: int) -> int:
+    length: int | None = None
+    for name, value in headers:
+        lname = name.lower()
+        if lname == "transfer-encoding":
+            te = value.strip(_OWS)
+            msg = (
+                f"Transfer-Encoding {te!r} is not supported: awsQuery requests carry Content-Length"
+            )
+            raise HttpParseError(msg, offset=body_start)
+        if lname != "content-length":
+            continue
+        text = value.strip(_OWS)
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            msg = f"invalid Content-Length {text!r}"
+            raise HttpParseError(msg, offset=body_start)
+        n = int(text)
+        if length is not None and n != length:
+            msg = f"conflicting Content-Length headers: {length} and {n}"
+            raise HttpParseError(msg, offset=body_start)
+        length = n
+    if length is None:
+        if len(data) > body_start:
+            msg = "body bytes without a Content-Length header"
+            raise HttpParseError(msg, offset=body_start)
+        return 0
+    return length

@@ -1,0 +1,198 @@
+"""AWS Signature Version 2 (query parameters, HmacSHA256/HmacSHA1), for the historical record.
+
+SES never documented SigV2 (spec-notes a1); the scheme is kept so the checker can name it.
+Rules (https://docs.aws.amazon.com/general/latest/gr/signature-version-2.html, and the
+``sigv2_rules`` of the sigv2-sigv3-vectors set):
+
+    StringToSign = HTTPVerb + "\\n" + ValueOfHostHeaderInLowercase + "\\n" +
+                   HTTPRequestURI + "\\n" + CanonicalizedQueryString
+
+"Sort the UTF-8 query string components by parameter name with natural byte ordering" ...
+"URL encode the parameter name and values according to the following rules: Do not URL encode
+any of the unreserved characters that RFC 3986 defines ... Percent encode all other characters
+with %XY ... hexadecimal characters must be uppercase ... Percent encode extended UTF-8
+characters ... Percent encode the space character as %20 (and not +)". The ``Signature``
+parameter itself is left out. The signature is the base64 of the HMAC of the string to sign.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sesspec.encoding import Pairs, percent_encode
+from sesspec.errors import SigningError
+
+__all__ = [
+    "SIGNATURE_METHODS",
+    "VerifyResult",
+    "canonical_query_string",
+    "sign_params",
+    "signature",
+    "string_to_sign",
+    "timestamp",
+    "verify",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: SignatureMethod values and their hash.
+SIGNATURE_METHODS = {"HmacSHA256": "sha256", "HmacSHA1": "sha1"}
+_NAME = "sigv2"
+
+
+def timestamp(time: datetime) -> str:
+    """``Timestamp`` as botocore and aws-sdk-go write it: ``2014-06-20T08:40:23Z`` (UTC)."""
+    t = time.replace(tzinfo=UTC) if time.tzinfo is None else time.astimezone(UTC)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+
+
+def canonical_query_string(
+    params: Iterable[tuple[str, str]], *, exclude: Iterable[str] = ("Signature",)
+) -> str:
+    """Sort by name in UTF-8 byte order (then value), UriEncode both, join with ``&``.
+
+    The sort is on the *raw* name (the docs sort "components by parameter name with natural
+    byte ordering" before encoding); ``exclude`` names are dropped (the Signature).
+    """
+    drop = set(exclude)
+    items = sorted(
+        ((n.encode("utf-8"), v.encode("utf-8")) for n, v in params if n not in drop),
+    )
+    return "&".join(f"{percent_encode(n)}={percent_encode(v)}" for n, v in items)
+
+
+def string_to_sign(method: str, *, host: str, path: str, canonical_query: str) -> str:
+    """``METHOD\\nhost\\npath\\nquery``: host lowercased (with a port only if non-default, as
+    given), path ``/`` when empty."""
+    return f"{method.upper()}\n{host.lower()}\n{path or '/'}\n{canonical_query}"
+
+
+def signature(
+    secret_access_key: str, *, string_to_sign: str, signature_method: str = "HmacSHA256"
+) -> str:
+    """``base64(HMAC(secret, string_to_sign))``."""
+    digest = SIGNATURE_METHODS.get(signature_method)
+    if digest is None:
+        msg = f"SignatureMethod must be HmacSHA256 or HmacSHA1: {signature_method!r}"
+        raise SigningError(msg, scheme=_NAME, stage="signature")
+    mac = hmac.digest(secret_access_key.encode("utf-8"), string_to_sign.encode("utf-8"), digest)
+    return base64.b64encode(mac).decode("ascii")
+
+
+def sign_params(
+    params: Iterable[tuple[str, str]],
+    *,
+    access_key_id: str,
+    secret_access_key: str,
+    method: str,
+    host: str,
+    path: str = "/",
+    time: datetime | None = None,
+    signature_method: str = "HmacSHA256",
+    session_token: str | None = None,
+) -> Pairs:
+    """The params with the SigV2 parameters added (those already present are kept as they are),
+    in the order the SDKs use: AWSAccessKeyId, SignatureVersion, SignatureMethod, Timestamp,
+    SecurityToken (aws-sdk-go), then Signature last.
+
+    ``time`` is required unless a ``Timestamp`` (or ``Expires``) param is already present.
+    """
+    out: Pairs = [(n, v) for n, v in params if n != "Signature"]
+    present = {n for n, _ in out}
+    if "AWSAccessKeyId" not in present:
+        out.append(("AWSAccessKeyId", access_key_id))
+    if "SignatureVersion" not in present:
+        out.append(("SignatureVersion", "2"))
+    if "SignatureMethod" not in present:
+        out.append(("SignatureMethod", signature_method))
+    if "Timestamp" not in present and "Expires" not in present:
+        if time is None:
+            msg = "no Timestamp or Expires param and no time given"
+            raise SigningError(msg, scheme=_NAME, stage="params")
+        out.append(("Timestamp", timestamp(time)))
+    if session_token is not None and "SecurityToken" not in present:
+        out.append(("SecurityToken", session_token))
+    method_used = dict(out).get("SignatureMethod", signature_method)
+    sts = string_to_sign(method, host=host, path=path, canonical_query=canonical_query_string(out))
+    out.append(
+        (
+            "Signature",
+            signature(secret_access_key, string_to_sign=sts, signature_method=method_used),
+        )
+    )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """The outcome of :func:`verify` (``ok`` or the first ``reason`` it failed)."""
+
+    ok: bool
+    reason: str
+    string_to_sign: str | None = None
+    expected_signature: str | None = None
+    given_signature: str | None = None
+
+
+def _parse_time(value: str) -> datetime | None:
+    for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.strptime(value, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def verify(
+    params: Iterable[tuple[str, str]],
+    *,
+    secret_access_key: str | Callable[[str], str | None],
+    method: str,
+    host: str,
+    path: str = "/",
+    now: datetime | None = None,
+    max_skew: timedelta = timedelta(minutes=15),
+) -> VerifyResult:
+    """Recompute the signature of decoded ``params`` and compare in constant time; with ``now``,
+    check ``Timestamp`` within ``max_skew`` (or ``Expires`` not passed)."""
+    pairs = list(params)
+    q = dict(pairs)
+    for key in ("AWSAccessKeyId", "SignatureVersion", "SignatureMethod", "Signature"):
+        if key not in q:
+            return VerifyResult(False, f"SigV2 request lacks {key}")
+    if q["SignatureVersion"] != "2":
+        return VerifyResult(False, f"SignatureVersion is {q['SignatureVersion']!r}, not '2'")
+    secret = (
+        secret_access_key(q["AWSAccessKeyId"]) if callable(secret_access_key) else secret_access_key
+    )
+    if secret is None:
+        return VerifyResult(False, f"unknown access key id {q['AWSAccessKeyId']!r}")
+    sts = string_to_sign(
+        method, host=host, path=path, canonical_query=canonical_query_string(pairs)
+    )
+    try:
+        expected = signature(secret, string_to_sign=sts, signature_method=q["SignatureMethod"])
+    except SigningError as exc:
+        return VerifyResult(False, str(exc), sts)
+    given = q["Signature"]
+    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
+        return VerifyResult(False, "signature does not match", sts, expected, given)
+    if now is not None:
+        current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+        if "Expires" in q:
+            until = _parse_time(q["Expires"])
+            if until is None or current > until:
+                return VerifyResult(False, "request expired (Expires)", sts, expected, given)
+        else:
+            when = _parse_time(q.get("Timestamp", ""))
+            if when is None or abs(current - when) > max_skew:
+                msg = f"Timestamp missing or more than {max_skew} from now (RequestExpired)"
+                return VerifyResult(False, msg, sts, expected, given)
+    return VerifyResult(True, "signature matches", sts, expected, given)

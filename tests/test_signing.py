@@ -1,0 +1,745 @@
+"""Signing by hand from the spec, against independent signers (awscrt, botocore), and properties.
+
+Expected values come from the spec text worked by hand (IAM-SIGV4; spec-notes a2-a5), from the
+AWS documentation's signing-key example, or from awscrt / botocore signing the same request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from sesspec.encoding import form_decode
+from sesspec.errors import SigningError
+from sesspec.http import RawRequest
+from sesspec.signing import aws3, sigv2, sigv4
+
+AKID = "AKIDEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+TIME = datetime(2026, 11, 26, 5, 48, 17, tzinfo=UTC)
+HOST = "email.us-west-2.amazonaws.com"
+FORM = "application/x-www-form-urlencoded; charset=utf-8"
+BODY = (
+    b"Action=SendEmail&Version=2010-12-01&Source=a%40example.com"
+    b"&Destination.ToAddresses.member.1=b%2Bc%40example.com"
+    b"&Message.Subject.Data=Hi+there%21&Message.Body.Text.Data=%C3%A9t%C3%A9"
+)
+
+
+def _ses_post(body: bytes = BODY) -> RawRequest:
+    return RawRequest(
+        "POST",
+        "/",
+        headers=(("Host", HOST), ("Content-Type", FORM), ("Content-Length", str(len(body)))),
+        body=body,
+    )
+
+
+# --- stages by hand -------------------------------------------------------------------------------
+
+
+class TestCanonicalUri:
+    """IAM-SIGV4: "URI-encode each path segment"; "Normalize URI paths according to RFC 3986"."""
+
+    @pytest.mark.parametrize(
+        ("path", "normalize", "double", "expected"),
+        [
+            ("/", True, True, "/"),
+            ("", True, True, "/"),
+            ("/a b/c", True, True, "/a%20b/c"),
+            ("/a/./b/../c//d/", True, True, "/a/c/d/"),
+            ("/a/./b/../c//d/", False, True, "/a/./b/../c//d/"),
+            ("/a/..", True, True, "/"),
+            ("/a%3Ab", True, True, "/a%253Ab"),
+            ("/a%3Ab", True, False, "/a%3Ab"),
+            ("/%E1%88%B4", True, False, "/%E1%88%B4"),
+            ("/\u1234", True, True, "/%E1%88%B4"),
+            ("/$*'()!@", True, True, "/%24%2A%27%28%29%21%40"),
+        ],
+    )
+    def test_cases(self, path: str, normalize: bool, double: bool, expected: str) -> None:
+        assert sigv4.canonical_uri(path, normalize=normalize, double_encode=double) == expected
+
+
+class TestCanonicalQuery:
+    """IAM-SIGV4: "Encode names and values separately ... After encoding, sort"."""
+
+    def test_sorted_after_encoding_by_name_then_value(self) -> None:
+        q = "key=1&key-type=2&b=z&b=Y&%E1%88%B4=x&empty"
+        assert sigv4.canonical_query(q) == "%E1%88%B4=x&b=Y&b=z&empty=&key=1&key-type=2"
+
+    def test_plus_is_space_unless_asked(self) -> None:
+        assert sigv4.canonical_query("a=b+c") == "a=b%20c"
+        assert sigv4.canonical_query("a=b+c", plus_as_space=False) == "a=b%2Bc"
+
+    def test_exclude(self) -> None:
+        assert (
+            sigv4.canonical_query("a=1&X-Amz-Signature=ff", exclude=("X-Amz-Signature",)) == "a=1"
+        )
+
+    def test_reserved_re_encoded_uppercase(self) -> None:
+        assert sigv4.canonical_query("a=%2f%7e*") == "a=%2F~%2A"
+
+    def test_agrees_with_decoded_pairs(self) -> None:
+        q = "Action=SendEmail&Source=a%40example.com&Message.Subject.Data=Hi%20there"
+        assert sigv4.canonical_query(q) == sigv4.canonical_query_string(form_decode(q))
+
+
+class TestCanonicalHeaders:
+    """IAM-SIGV4: lowercase names, trim values, "convert sequential spaces to a single space"."""
+
+    def test_trim_fold_and_join(self) -> None:
+        headers = [("Host", "h"), ("My-Header", "  a   b \t c "), ("my-header", "d"), ("X", "x")]
+        text = sigv4.canonical_headers(headers, signed={"host", "my-header"})
+        assert text == "host:h\nmy-header:a b c,d\n"
+        assert sigv4.signed_headers_value({"My-Header", "host"}) == "host;my-header"
+
+    def test_missing_signed_header(self) -> None:
+        with pytest.raises(SigningError) as info:
+            sigv4.canonical_headers([("Host", "h")], signed={"host", "x-amz-date"})
+        assert str(info.value) == (
+            "sigv4 canonical-headers: signed header(s) not in the request: x-amz-date"
+        )
+
+
+class TestSigningKey:
+    """The AWS General Reference's worked example of deriving a signing key (20120215,
+    us-east-1, iam) with the documentation secret."""
+
+    def test_documented_example(self) -> None:
+        key = sigv4.signing_key(SECRET, date="20120215", region="us-east-1", service="iam")
+        assert key.hex() == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
+
+    def test_chain_by_hand(self) -> None:
+        k = b"AWS4" + SECRET.encode()
+        for part in ("20261126", "us-west-2", "ses", "aws4_request"):
+            k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+        assert sigv4.signing_key(SECRET, date="20261126", region="us-west-2", service="ses") == k
+
+
+class TestSesRequestByHand:
+    """spec-notes a3: SES signs service ``ses``, path ``/``, empty canonical query, the form body
+    covered by the payload hash, signed headers content-type;host;x-amz-date."""
+
+    def test_stages(self) -> None:
+        result = sigv4.sign(
+            _ses_post(), access_key_id=AKID, secret_access_key=SECRET, region="us-west-2", time=TIME
+        )
+        assert result.canonical_request == (
+            "POST\n/\n\n"
+            f"content-type:{FORM}\nhost:{HOST}\nx-amz-date:20261126T054817Z\n\n"
+            "content-type;host;x-amz-date\n" + hashlib.sha256(BODY).hexdigest()
+        )
+        digest = hashlib.sha256(result.canonical_request.encode()).hexdigest()
+        assert result.string_to_sign == (
+            f"AWS4-HMAC-SHA256\n20261126T054817Z\n20261126/us-west-2/ses/aws4_request\n{digest}"
+        )
+        auth = result.request.header("Authorization")
+        assert auth == (
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-west-2/ses/aws4_request, "
+            f"SignedHeaders=content-type;host;x-amz-date, Signature={result.signature}"
+        )
+        assert result.request.header("X-Amz-Date") == "20261126T054817Z"
+        assert result.request.body == BODY
+
+    def test_session_token_is_signed(self) -> None:
+        signed = sigv4.sign_request(
+            _ses_post(),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            session_token="TOKEN",
+        )
+        assert signed.header("X-Amz-Security-Token") == "TOKEN"
+        auth = sigv4.parse_authorization(signed.header("Authorization") or "")
+        assert auth.signed_headers == ("content-type", "host", "x-amz-date", "x-amz-security-token")
+
+    def test_no_host(self) -> None:
+        with pytest.raises(SigningError, match="no Host header"):
+            sigv4.sign_request(
+                RawRequest("POST", "/"),
+                access_key_id=AKID,
+                secret_access_key=SECRET,
+                region="us-west-2",
+                time=TIME,
+            )
+
+
+class TestParseAuthorization:
+    def test_both_separators(self) -> None:
+        sig = "a" * 64
+        for sep in (", ", ","):
+            auth = sigv4.parse_authorization(
+                f"AWS4-HMAC-SHA256 Credential=AK/20261126/us-west-2/ses/aws4_request{sep}"
+                f"SignedHeaders=host;x-amz-date{sep}Signature={sig}"
+            )
+            assert auth == sigv4.Authorization(
+                "AK", "20261126", "us-west-2", "ses", ("host", "x-amz-date"), sig
+            )
+            assert auth.scope == "20261126/us-west-2/ses/aws4_request"
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            (
+                "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE,SignedHeaders=Date;x-amz-date,"
+                "Signature=abc",
+                "sigv4 authorization: Credential must be AKID/YYYYMMDD/region/service/"
+                "aws4_request: 'AKIAIOSFODNN7EXAMPLE'",
+            ),
+            (
+                "AWS3-HTTPS AWSAccessKeyId=x",
+                "sigv4 authorization: Authorization must start with "
+                "'AWS4-HMAC-SHA256 ': 'AWS3-HTTPS AWSAccessKeyId=x'",
+            ),
+            (
+                "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request",
+                "sigv4 authorization: Authorization lacks SignedHeaders=",
+            ),
+            ("AWS4-HMAC-SHA256 Foo=1", "sigv4 authorization: unknown Authorization element 'Foo'"),
+            (
+                "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host, "
+                "Signature=ABC",
+                "sigv4 authorization: Signature must be 64 lowercase hex digits: 'ABC'",
+            ),
+        ],
+    )
+    def test_malformed(self, value: str, message: str) -> None:
+        """The first case is the starting document's POST example (spec-notes section 0)."""
+        with pytest.raises(SigningError) as info:
+            sigv4.parse_authorization(value)
+        assert str(info.value) == message
+
+
+class TestVerify:
+    def _signed(self, **kw: Any) -> RawRequest:
+        return sigv4.sign_request(
+            _ses_post(),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            **kw,
+        )
+
+    def test_ok_and_stages(self) -> None:
+        result = sigv4.verify_request(self._signed(), secret_access_key=SECRET, now=TIME)
+        assert result.ok, result.reason
+        assert result.expected_signature == result.given_signature
+        assert result.canonical_request is not None
+        assert result.canonical_request.startswith("POST\n/\n\n")
+
+    @pytest.mark.parametrize(
+        ("delta", "ok"),
+        [
+            (timedelta(minutes=14, seconds=59), True),
+            (timedelta(minutes=15, seconds=1), False),
+            (-timedelta(minutes=15, seconds=1), False),
+        ],
+    )
+    def test_skew(self, delta: timedelta, ok: bool) -> None:
+        """GUIDE-ERR RequestExpired: more than 15 minutes before or after the date stamp."""
+        result = sigv4.verify_request(self._signed(), secret_access_key=SECRET, now=TIME + delta)
+        assert result.ok is ok
+        if not ok:
+            assert "RequestExpired" in result.reason
+
+    def test_lookup_and_unknown_key(self) -> None:
+        req = self._signed()
+        assert sigv4.verify_request(req, secret_access_key={AKID: SECRET}.get, now=None).ok
+        known: dict[str, str] = {}
+        result = sigv4.verify_request(req, secret_access_key=known.get, now=None)
+        assert result.reason == "unknown access key id 'AKIDEXAMPLE'"
+
+    def test_scope_checks(self) -> None:
+        req = self._signed()
+        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None, service="email")
+        assert result.reason == "scope service 'ses' is not 'email'"
+        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None, region="us-east-1")
+        assert not result.ok
+
+    def test_no_auth(self) -> None:
+        result = sigv4.verify_request(_ses_post(), secret_access_key=SECRET, now=None)
+        assert not result.ok
+        assert result.reason.startswith("no SigV4 authentication")
+
+    def test_presigned_expiry(self) -> None:
+        req = sigv4.presign_request(
+            _ses_post(),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            expires=600,
+            form_to_query=True,
+        )
+        assert sigv4.verify_request(
+            req, secret_access_key=SECRET, now=TIME + timedelta(seconds=600)
+        ).ok
+        late = sigv4.verify_request(
+            req, secret_access_key=SECRET, now=TIME + timedelta(seconds=601)
+        )
+        assert not late.ok
+        assert "expired" in late.reason
+
+
+class TestVerifyFailures:
+    """Each way a SigV4 request can be unusable is reported, not raised."""
+
+    def _presigned(self) -> RawRequest:
+        return sigv4.presign_request(
+            RawRequest("GET", "/?Action=GetSendQuota", headers=(("Host", HOST),)),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            expires=60,
+        )
+
+    def test_header_and_query_together(self) -> None:
+        req = self._presigned().with_header("Authorization", "AWS4-HMAC-SHA256 x")
+        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        assert result.reason.startswith("both an Authorization header and X-Amz-Algorithm")
+
+    def test_presigned_missing_expires(self) -> None:
+        req = self._presigned()
+        target = req.target.replace("&X-Amz-Expires=60", "")
+        result = sigv4.verify_request(
+            RawRequest("GET", target, headers=req.headers), secret_access_key=SECRET, now=None
+        )
+        assert result.reason == "presigned request lacks X-Amz-Expires"
+
+    def test_presigned_date_changed(self) -> None:
+        req = self._presigned()
+        target = req.target.replace("T054817Z", "T054818Z")
+        result = sigv4.verify_request(
+            RawRequest("GET", target, headers=req.headers), secret_access_key=SECRET, now=None
+        )
+        assert result.reason == "signature does not match (SignatureDoesNotMatch)"
+        assert result.expected_signature != result.given_signature
+
+    def test_malformed_authorization_is_a_reason(self) -> None:
+        req = _ses_post().with_header("Authorization", "AWS4-HMAC-SHA256 Credential=x")
+        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        assert result.reason == "sigv4 authorization: Authorization lacks SignedHeaders="
+
+    def test_scope_date_not_request_date(self) -> None:
+        signed = sigv4.sign_request(
+            _ses_post(),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+        )
+        moved = signed.with_header("X-Amz-Date", "20261127T000000Z")
+        result = sigv4.verify_request(moved, secret_access_key=SECRET, now=None)
+        assert result.reason == "credential scope date 20261126 is not the request date 20261127"
+
+    def test_signed_header_removed(self) -> None:
+        signed = sigv4.sign_request(
+            _ses_post(),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+        )
+        result = sigv4.verify_request(
+            signed.without_headers("Content-Type"), secret_access_key=SECRET, now=None
+        )
+        assert result.reason == (
+            "sigv4 canonical-headers: signed header(s) not in the request: content-type"
+        )
+
+
+class TestPresignSes:
+    """spec-notes a4: botocore moves the form body into the query, signs host only."""
+
+    def test_form_moved_to_query(self) -> None:
+        req = sigv4.presign_request(
+            _ses_post(),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            expires=600,
+            form_to_query=True,
+            session_token="T/+",
+        )
+        assert req.body == b""
+        assert req.header("Content-Type") is None
+        assert req.header("Content-Length") == "0"
+        pairs = form_decode(req.query)
+        names = [n for n, _ in pairs]
+        assert names[:6] == [
+            "Action",
+            "Version",
+            "Source",
+            "Destination.ToAddresses.member.1",
+            "Message.Subject.Data",
+            "Message.Body.Text.Data",
+        ]
+        assert names[-1] == "X-Amz-Signature"
+        assert dict(pairs)["Message.Subject.Data"] == "Hi there!"
+        assert "Message.Subject.Data=Hi%20there%21" in req.query
+        assert "X-Amz-Security-Token=T%2F%2B" in req.query
+        assert dict(pairs)["X-Amz-SignedHeaders"] == "host"
+
+    def test_expires_positive(self) -> None:
+        with pytest.raises(SigningError, match="positive"):
+            sigv4.presign(
+                _ses_post(),
+                access_key_id=AKID,
+                secret_access_key=SECRET,
+                region="us-west-2",
+                time=TIME,
+                expires=0,
+            )
+
+
+# --- independent implementations ------------------------------------------------------------------
+
+
+@pytest.mark.client
+class TestAgainstAwscrt:
+    """awscrt (aws-c-auth, C) signs the same SES request with an explicit date."""
+
+    def _crt(self, req: RawRequest, *, query: bool, token: str | None = None) -> Any:
+        auth = pytest.importorskip("awscrt.auth")
+        http = pytest.importorskip("awscrt.http")
+        provider = auth.AwsCredentialsProvider.new_static(AKID, SECRET, token)
+        config = auth.AwsSigningConfig(
+            algorithm=auth.AwsSigningAlgorithm.V4,
+            signature_type=(
+                auth.AwsSignatureType.HTTP_REQUEST_QUERY_PARAMS
+                if query
+                else auth.AwsSignatureType.HTTP_REQUEST_HEADERS
+            ),
+            credentials_provider=provider,
+            region="us-west-2",
+            service="ses",
+            date=TIME,
+            expiration_in_seconds=600 if query else None,
+        )
+        crt_req = http.HttpRequest(
+            req.method,
+            req.target,
+            http.HttpHeaders(list(req.headers)),
+            body_stream=io.BytesIO(req.body),
+        )
+        auth.aws_sign_request(crt_req, config).result()
+        return crt_req
+
+    @pytest.mark.parametrize("token", [None, "SESSION/TOKEN+="])
+    def test_header(self, token: str | None) -> None:
+        req = _ses_post()
+        crt = self._crt(req, query=False, token=token)
+        ours = sigv4.sign_request(
+            req,
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            session_token=token,
+            signed_headers={"host", "content-type", "content-length"},
+        )
+        assert ours.header("Authorization") == crt.headers.get("Authorization")
+        crt_raw = RawRequest(req.method, crt.path, headers=tuple(crt.headers), body=req.body)
+        assert sigv4.verify_request(crt_raw, secret_access_key=SECRET, now=TIME).ok
+
+    def test_presigned(self) -> None:
+        req = RawRequest(
+            "GET", "/?Action=GetSendQuota&Version=2010-12-01", headers=(("Host", HOST),)
+        )
+        crt = self._crt(req, query=True)
+        ours = sigv4.presign_request(
+            req,
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            expires=600,
+        )
+        assert ours.target == crt.path
+        crt_raw = RawRequest(req.method, crt.path, headers=tuple(crt.headers))
+        assert sigv4.verify_request(crt_raw, secret_access_key=SECRET, now=TIME).ok
+
+
+@pytest.mark.client
+class TestAgainstBotocore:
+    """botocore's SigV4Auth / SigV4QueryAuth with its clock pinned to TIME."""
+
+    @pytest.fixture(autouse=True)
+    def _pin_clock(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        botocore_auth = pytest.importorskip("botocore.auth")
+        monkeypatch.setattr(
+            botocore_auth, "get_current_datetime", lambda *_a, **_k: TIME.replace(tzinfo=None)
+        )
+
+    def _aws_request(self, *, as_params: bool = False) -> Any:
+        # botocore presigns before the body is urlencoded: its data is still the params dict.
+        awsrequest = pytest.importorskip("botocore.awsrequest")
+        data: Any = dict(form_decode(BODY)) if as_params else BODY
+        return awsrequest.AWSRequest(
+            method="POST", url=f"https://{HOST}/", data=data, headers={"Content-Type": FORM}
+        )
+
+    def test_header(self) -> None:
+        import botocore.auth
+        import botocore.credentials
+
+        request = self._aws_request()
+        creds = botocore.credentials.Credentials(AKID, SECRET)
+        botocore.auth.SigV4Auth(creds, "ses", "us-west-2").add_auth(request)
+        ours = sigv4.sign_request(
+            RawRequest("POST", "/", headers=(("Host", HOST), ("Content-Type", FORM)), body=BODY),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+        )
+        assert ours.header("Authorization") == request.headers["Authorization"]
+
+    def test_presigned_ses(self) -> None:
+        import botocore.auth
+        import botocore.credentials
+
+        request = self._aws_request(as_params=True)
+        creds = botocore.credentials.Credentials(AKID, SECRET)
+        botocore.auth.SigV4QueryAuth(creds, "ses", "us-west-2", expires=600).add_auth(request)
+        ours = sigv4.presign_request(
+            RawRequest("POST", "/", headers=(("Host", HOST), ("Content-Type", FORM)), body=BODY),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            expires=600,
+            form_to_query=True,
+        )
+        theirs = form_decode(request.url.split("?", 1)[1])
+        assert sorted(form_decode(ours.query)) == sorted(theirs)
+
+
+# --- AWS3-HTTPS and SigV2 by hand -----------------------------------------------------------------
+
+
+class TestAws3:
+    """spec-notes a2 worked vector: the string to sign is the exact Date value."""
+
+    DATE = "Thu, 26 May 2011 06:49:50 GMT"
+    SECRET_A2 = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+    @pytest.mark.parametrize(
+        ("algorithm", "expected"),
+        [
+            ("HmacSHA256", "j3WN9J9PQ31WdFY2X94SVi7RXHBV3GThDplNNxRd7ao="),
+            ("HmacSHA1", "re+/3OFeJTK14zkbUqKx1N0czy4="),
+        ],
+    )
+    def test_worked_vector(self, algorithm: str, expected: str) -> None:
+        req = RawRequest(
+            "POST", "/", headers=(("Host", "email.us-east-1.amazonaws.com"), ("Date", self.DATE))
+        )
+        assert aws3.string_to_sign(req) == self.DATE
+        signed = aws3.sign_request(
+            req,
+            access_key_id="AKIAIOSFODNN7EXAMPLE",
+            secret_access_key=self.SECRET_A2,
+            algorithm=algorithm,
+            time=TIME,
+        )
+        assert signed.header("X-Amzn-Authorization") == (
+            f"AWS3-HTTPS AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE,Algorithm={algorithm},"
+            f"Signature={expected}"
+        )
+        assert aws3.verify_request(
+            signed, secret_access_key=self.SECRET_A2, now=datetime(2011, 5, 26, 6, 50, tzinfo=UTC)
+        ).ok
+        late = aws3.verify_request(signed, secret_access_key=self.SECRET_A2, now=TIME)
+        assert not late.ok
+
+    def test_adds_rfc1123_date_and_prefers_x_amz_date(self) -> None:
+        signed = aws3.sign_request(
+            RawRequest("POST", "/"), access_key_id="A", secret_access_key="S", time=TIME
+        )
+        assert signed.header("Date") == "Thu, 26 Nov 2026 05:48:17 GMT"
+        both = RawRequest("POST", "/", headers=(("Date", "x"), ("X-Amz-Date", "20261126T054817Z")))
+        assert aws3.string_to_sign(both) == "20261126T054817Z"
+
+    def test_missing_date(self) -> None:
+        with pytest.raises(SigningError, match="Either Date or x-amz-date"):
+            aws3.string_to_sign(RawRequest("POST", "/"))
+
+    def test_guide_separators_parse(self) -> None:
+        auth = aws3.parse_authorization(
+            "AWS3-HTTPS AWSAccessKeyId=A, Algorithm=HmacSHA1, Signature=x="
+        )
+        assert auth == aws3.Aws3Authorization("A", "HmacSHA1", "x=")
+
+
+class TestSigV2:
+    def test_sign_then_verify_and_timestamp(self) -> None:
+        params = sigv2.sign_params(
+            [("Action", "GetSendQuota")],
+            access_key_id="A",
+            secret_access_key="S",
+            method="GET",
+            host="Email.us-east-1.amazonaws.com",
+            time=TIME,
+        )
+        assert ("Timestamp", "2026-11-26T05:48:17Z") in params
+        assert params[-1][0] == "Signature"
+        ok = sigv2.verify(
+            params,
+            secret_access_key="S",
+            method="GET",
+            host="email.us-east-1.amazonaws.com",
+            now=TIME,
+        )
+        assert ok.ok, ok.reason
+        bad = sigv2.verify(
+            params, secret_access_key="T", method="GET", host="email.us-east-1.amazonaws.com"
+        )
+        assert not bad.ok
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+_visible = st.characters(min_codepoint=0x21, max_codepoint=0x7E)
+_header_value = st.text(alphabet=_visible, min_size=1, max_size=40)
+_secret = st.text(alphabet=_visible, min_size=1, max_size=40)
+_times = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
+)
+
+
+@st.composite
+def _signed_case(draw: st.DrawFn) -> tuple[RawRequest, str, datetime]:
+    body = draw(st.binary(max_size=200))
+    value = draw(_header_value)
+    secret = draw(_secret)
+    time = draw(_times)
+    req = RawRequest(
+        "POST",
+        "/",
+        headers=(("Host", HOST), ("Content-Type", FORM), ("X-Amz-Meta", value)),
+        body=body,
+    )
+    signed = sigv4.sign_request(
+        req, access_key_id=AKID, secret_access_key=secret, region="us-west-2", time=time
+    )
+    return signed, secret, time
+
+
+@pytest.mark.property
+@given(_signed_case())
+def test_sign_then_verify(case: tuple[RawRequest, str, datetime]) -> None:
+    signed, secret, time = case
+    result = sigv4.verify_request(signed, secret_access_key=secret, now=time)
+    assert result.ok, result.reason
+
+
+@pytest.mark.property
+@given(_signed_case())
+def test_default_fast_path_equals_general_path(case: tuple[RawRequest, str, datetime]) -> None:
+    """sign() has a fast path for the default signed headers; it must equal the general one."""
+    signed, secret, time = case
+    unsigned = signed.without_headers("Authorization", "X-Amz-Date")
+    kw: dict[str, Any] = {
+        "access_key_id": AKID,
+        "secret_access_key": secret,
+        "region": "us-west-2",
+        "time": time,
+    }
+    fast = sigv4.sign(unsigned, **kw)
+    general = sigv4.sign(unsigned, signed_headers={"content-type", "x-amz-meta"}, **kw)
+    assert fast == general
+
+
+@pytest.mark.property
+@given(_signed_case(), st.data())
+def test_any_body_byte_change_fails(
+    case: tuple[RawRequest, str, datetime], data: st.DataObject
+) -> None:
+    signed, secret, time = case
+    assume(signed.body)
+    i = data.draw(st.integers(0, len(signed.body) - 1))
+    new = data.draw(st.integers(0, 255).filter(lambda b: b != signed.body[i]))
+    body = signed.body[:i] + bytes((new,)) + signed.body[i + 1 :]
+    tampered = RawRequest(signed.method, signed.target, headers=signed.headers, body=body)
+    assert not sigv4.verify_request(tampered, secret_access_key=secret, now=time).ok
+
+
+@pytest.mark.property
+@given(_signed_case(), st.data())
+def test_any_signed_header_byte_change_fails(
+    case: tuple[RawRequest, str, datetime], data: st.DataObject
+) -> None:
+    signed, secret, time = case
+    value = signed.header("X-Amz-Meta") or ""
+    i = data.draw(st.integers(0, len(value) - 1))
+    ch = data.draw(_visible.filter(lambda c: c != value[i]))
+    tampered = signed.with_header("X-Amz-Meta", value[:i] + ch + value[i + 1 :])
+    assert not sigv4.verify_request(tampered, secret_access_key=secret, now=time).ok
+
+
+@pytest.mark.property
+@given(_signed_case(), st.data())
+def test_any_secret_change_fails(
+    case: tuple[RawRequest, str, datetime], data: st.DataObject
+) -> None:
+    signed, secret, time = case
+    i = data.draw(st.integers(0, len(secret) - 1))
+    ch = data.draw(_visible.filter(lambda c: c != secret[i]))
+    wrong = secret[:i] + ch + secret[i + 1 :]
+    assert not sigv4.verify_request(signed, secret_access_key=wrong, now=time).ok
+
+
+@pytest.mark.property
+@given(st.text(max_size=30), st.booleans(), st.booleans())
+def test_canonical_uri_charset(path: str, normalize: bool, double: bool) -> None:
+    """IAM-SIGV4 UriEncode: only unreserved characters, '/' and %XX (uppercase) remain."""
+    out = sigv4.canonical_uri("/" + path, normalize=normalize, double_encode=double)
+    assert out.startswith("/")
+    rest = re.sub("%[0-9A-F]{2}", "", out)
+    assert re.fullmatch(r"[A-Za-z0-9\-._~/]*", rest)
+
+
+@pytest.mark.property
+@given(
+    st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), max_size=8),
+    st.randoms(use_true_random=False),
+    _secret,
+    _times,
+    st.integers(1, 604800),
+)
+def test_presign_then_verify_any_order(
+    pairs: list[tuple[str, str]], rnd: Any, secret: str, time: datetime, expires: int
+) -> None:
+    """The canonical query is invariant under pair order; a presigned request verifies."""
+    from sesspec.encoding import form_encode
+
+    shuffled = list(pairs)
+    rnd.shuffle(shuffled)
+    q1, q2 = form_encode(pairs), form_encode(shuffled)
+    assert sigv4.canonical_query(q1) == sigv4.canonical_query(q2)
+    # The raw-query path agrees with sesspec.encoding's canonical query of the decoded pairs.
+    assert sigv4.canonical_query(q1) == sigv4.canonical_query_string(pairs)
+    target = f"/?{q1}" if q1 else "/"
+    req = sigv4.presign_request(
+        RawRequest("GET", target, headers=(("Host", HOST),)),
+        access_key_id=AKID,
+        secret_access_key=secret,
+        region="us-west-2",
+        time=time,
+        expires=expires,
+    )
+    assert sigv4.verify_request(req, secret_access_key=secret, now=time).ok
