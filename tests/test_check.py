@@ -301,9 +301,17 @@ class TestNeverRaises:
             assert f.rule in RULES
 
     def test_unparseable_is_a_finding_with_offset(self) -> None:
-        findings = check(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
-        assert [f.rule for f in findings] == ["HTTP001"]
-        assert findings[0].location.startswith("byte ")
+        findings = check(b"POST / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")
+        assert [(f.rule, f.location) for f in findings] == [("HTTP001", "byte 26")]
+
+    def test_truncated_body_is_judged_as_a_length_error(self) -> None:
+        raw = (
+            b"POST / HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n"
+            b"Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+            b"Content-Length: 60\r\n\r\nAction=GetSendQuota&Version=2010-12-01"
+        )
+        found = [f for f in check(raw) if f.rule == "HTTP008"]
+        assert [f.message for f in found] == ["Content-Length 60 but the body has 38 bytes"]
 
     def test_parsed_request_accepted(self) -> None:
         req = RawRequest(

@@ -13,6 +13,7 @@ checked), and so is ``now`` (the skew and expiry checks need it).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sesspec.check._auth import Credentials, auth_findings
@@ -31,6 +32,12 @@ __all__ = ["RULES", "Credentials", "Finding", "Rule", "Severity", "check", "erro
 
 def __dir__() -> list[str]:
     return __all__
+
+
+_BODY_LENGTH_ERROR = re.compile(
+    r"truncated body|unexpected bytes after the body|without a Content-Length|"
+    r"Content-Length|Transfer-Encoding",
+)
 
 
 def _plus_names(raw: bytes) -> set[str]:
@@ -65,8 +72,14 @@ def check(
         try:
             req = parse_request(request)
         except HttpParseError as exc:
-            rule_id = "HTTP008" if "chunked" in exc.message.lower() else "HTTP001"
-            return [finding(rule_id, exc.message, f"byte {exc.offset}")]
+            # A head that parses but a body whose length disagrees with Content-Length (or a
+            # chunked body) is judged by HTTP008 on the request read to its end.
+            if not _BODY_LENGTH_ERROR.search(exc.message):
+                return [finding("HTTP001", exc.message, f"byte {exc.offset}")]
+            try:
+                req = parse_request(request, body_mode="rest")
+            except HttpParseError as again:
+                return [finding("HTTP001", again.message, f"byte {again.offset}")]
     the_model = ses_model() if model is None else model
 
     out, transport = transport_findings(req, tls=tls)
@@ -89,7 +102,9 @@ def check(
 
     query_pairs: Pairs = form_decode(transport.query_raw) if transport.query_raw else []
     body_pairs: Pairs = form_decode(req.body) if req.method == "POST" and req.body else []
-    params = body_pairs if transport.params_where == "body" else query_pairs
+    # A POST's query parameters count too (HTTP009 warns about them): the Query API front end
+    # reads both; a name in both is a duplicate (PARAM008).
+    params = query_pairs + body_pairs if transport.params_where == "body" else query_pairs
     op_pairs = [(n, v) for n, v in params if n not in AUTH_PARAMS]
     found, _ = param_findings(op_pairs, the_model, raw_plus_names=_plus_names(raw))
     out += found

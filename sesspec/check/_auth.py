@@ -30,6 +30,7 @@ from sesspec.signing import aws3, sigv2, sigv4
 __all__ = ["Credentials", "auth_findings"]
 
 _SKEW = timedelta(minutes=15)  # GUIDE-ERR RequestExpired; spec-notes a5
+_TOKEN_AFTER = "the session token was appended after signing"
 _TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
 
 
@@ -297,7 +298,7 @@ def _sigv4(
 ) -> list[Finding]:
     parts, out = _parts(req, query_pairs, presigned=presigned)
     if parts is None:
-        return out
+        return out + _partial_findings(req, query_pairs, presigned=presigned)
     where = "param X-Amz-Credential" if presigned else "header Authorization"
     scope = (parts.access_key_id, parts.date, parts.region, parts.service)
     if not all(p.isascii() and p.isprintable() for p in scope):
@@ -364,9 +365,9 @@ def _sigv4(
         if now is not None:
             out += _time_findings(when, parts, now, date_where)
 
-    out += _signed_header_findings(req, parts)
+    out += _signed_header_findings(req, parts.signed, presigned=parts.presigned)
     out += _payload_findings(req)
-    out += _verify(req, parts, credentials)
+    out += _verify(req, parts, credentials, host_region=host_region)
     return out
 
 
@@ -393,10 +394,44 @@ def _time_findings(when: datetime, parts: _Parts, now: datetime, where: str) -> 
     return []
 
 
-def _signed_header_findings(req: RawRequest, parts: _Parts) -> list[Finding]:
+def _partial_findings(req: RawRequest, query_pairs: Pairs, *, presigned: bool) -> list[Finding]:
+    """What can still be judged when the Authorization (or presign) parameters did not parse:
+    the signed header list and the request date, so that every problem is reported."""
+    if presigned:
+        fields = dict(query_pairs)
+        names = fields.get("X-Amz-SignedHeaders")
+        date_value = fields.get("X-Amz-Date", "")
+    else:
+        value = (req.header("authorization") or "").removeprefix(sigv4.ALGORITHM)
+        fields = {}
+        for part in value.split(","):
+            key, eq, val = part.strip().partition("=")
+            if eq:
+                fields.setdefault(key, val)
+        names = fields.get("SignedHeaders")
+        date_value = req.header("x-amz-date") or req.header("date") or ""
     out: list[Finding] = []
-    where = "param X-Amz-SignedHeaders" if parts.presigned else "header Authorization"
-    names = list(parts.signed)
+    if names:
+        out += _signed_header_findings(req, tuple(names.split(";")), presigned=presigned)
+    if sigv4.parse_amz_date(date_value) is None:
+        where = "param X-Amz-Date" if presigned else "header X-Amz-Date"
+        out.append(
+            finding(
+                "AUTH009",
+                f"request date {date_value or 'nothing'!r}: SigV4 needs X-Amz-Date as "
+                "YYYYMMDD'T'HHMMSS'Z'",
+                where,
+            )
+        )
+    return out
+
+
+def _signed_header_findings(
+    req: RawRequest, signed: tuple[str, ...], *, presigned: bool
+) -> list[Finding]:
+    out: list[Finding] = []
+    where = "param X-Amz-SignedHeaders" if presigned else "header Authorization"
+    names = list(signed)
     if names != sorted({n.lower() for n in names}):
         out.append(
             finding(
@@ -431,7 +466,7 @@ def _signed_header_findings(req: RawRequest, parts: _Parts) -> list[Finding]:
                 "header X-Amz-Security-Token",
             )
         )
-    if parts.presigned and _TOKEN_HEADER in present:
+    if presigned and _TOKEN_HEADER in present:
         out.append(
             finding(
                 "AUTH017",
@@ -506,7 +541,9 @@ def _stages(
     return _Stages(creq, sts, sigv4.signature(key, string_to_sign=sts))
 
 
-def _verify(req: RawRequest, parts: _Parts, credentials: Credentials | None) -> list[Finding]:
+def _verify(
+    req: RawRequest, parts: _Parts, credentials: Credentials | None, *, host_region: str | None
+) -> list[Finding]:
     where = "param X-Amz-Signature" if parts.presigned else "header Authorization"
     if credentials is None:
         return [finding("AUTH020", "signature value not verified: no credentials given", where)]
@@ -525,10 +562,24 @@ def _verify(req: RawRequest, parts: _Parts, credentials: Credentials | None) -> 
     if expected is None:
         return []  # AUTH012: a signed header is missing; nothing to recompute
     if hmac.compare_digest(expected.signature.encode(), parts.signature.encode()):
+        if host_region is not None and host_region != parts.region:
+            # SES derives the key for its own region (nodemailer-ses-transport#10).
+            ses_side = _alt_scope(req, parts, credentials.secret_access_key, region=host_region)
+            return [
+                finding(
+                    "AUTH018",
+                    f"the signature is right for region {parts.region!r}, but the endpoint is "
+                    f"in {host_region!r} and SES answers SignatureDoesNotMatch",
+                    where,
+                    detail=_diff(expected, ses_side) if ses_side is not None else "",
+                )
+            ]
+        if list(parts.signed) != sorted({n.lower() for n in parts.signed}):
+            return []  # AUTH011: SES refuses the malformed list before any signature check
         return [finding("AUTH019", "signature verified", where)]
     for cause, stages in _hypotheses(req, parts, credentials.secret_access_key):
         if stages is not None and stages.signature == parts.signature:
-            return [
+            found = [
                 finding(
                     "AUTH018",
                     f"signature does not match: {cause}",
@@ -536,6 +587,15 @@ def _verify(req: RawRequest, parts: _Parts, credentials: Credentials | None) -> 
                     detail=_diff(stages, expected),
                 )
             ]
+            if cause.startswith(_TOKEN_AFTER):
+                found.append(
+                    finding(
+                        "AUTH017",
+                        "X-Amz-Security-Token was added to the presigned URL after signing",
+                        "param X-Amz-Security-Token",
+                    )
+                )
+            return found
     return [
         finding(
             "AUTH018",
@@ -553,6 +613,16 @@ def _verify(req: RawRequest, parts: _Parts, credentials: Credentials | None) -> 
 
 
 def _diff(client: _Stages, spec: _Stages) -> str:
+    if client.canonical_request == spec.canonical_request:
+        same = f"canonical request (the same on both sides):\n{spec.canonical_request}"
+        sts = difflib.unified_diff(
+            client.string_to_sign.splitlines(),
+            spec.string_to_sign.splitlines(),
+            "string to sign the client used",
+            "string to sign the spec gives",
+            lineterm="",
+        )
+        return "\n".join([same, "", *sts])
     lines = difflib.unified_diff(
         client.canonical_request.splitlines(),
         spec.canonical_request.splitlines(),
@@ -592,6 +662,16 @@ def _hypotheses(
     """(cause, stages) for the canonical requests that known client bugs compute."""
     exclude = {"X-Amz-Signature"} if parts.presigned else set()
     query = req.query
+    if parts.presigned and "X-Amz-Security-Token=" in query:
+        yield (
+            f"{_TOKEN_AFTER}: the canonical query left it out (spec-notes a4: it is signed)",
+            _stages(
+                req,
+                parts,
+                secret,
+                query=sigv4.canonical_query(query, exclude=(*exclude, "X-Amz-Security-Token")),
+            ),
+        )
     if query:
         raw = _raw_items(query, exclude)
         yield (
@@ -674,13 +754,20 @@ def _with_host(req: RawRequest, parts: _Parts, host: str) -> str:
         return ""
 
 
-def _alt_scope(req: RawRequest, parts: _Parts, secret: str, *, service: str) -> _Stages | None:
+def _alt_scope(
+    req: RawRequest,
+    parts: _Parts,
+    secret: str,
+    *,
+    service: str | None = None,
+    region: str | None = None,
+) -> _Stages | None:
     alt = _Parts(
         presigned=parts.presigned,
         access_key_id=parts.access_key_id,
         date=parts.date,
-        region=parts.region,
-        service=service,
+        region=region or parts.region,
+        service=service or parts.service,
         signed=parts.signed,
         signature=parts.signature,
         date_value=parts.date_value,
