@@ -1,0 +1,88 @@
+"""Helpers shared by the Python driver modules (run inside the child process)."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.request
+from typing import Any
+
+__all__ = [
+    "NotSupportedError",
+    "blob_params",
+    "creds",
+    "fetch_get",
+    "form_pairs",
+    "ok",
+    "post_form_urllib",
+    "ssl_context",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+class NotSupportedError(Exception):
+    """The client cannot express this scenario; the message says why."""
+
+
+def creds(job: dict[str, Any]) -> tuple[str, str, str]:
+    c = job["credentials"]
+    return str(c["access_key_id"]), str(c["secret_access_key"]), str(c["region"])
+
+
+def ssl_context(job: dict[str, Any]) -> ssl.SSLContext | None:
+    ca = job["endpoint"].get("ca_path")
+    return ssl.create_default_context(cafile=ca) if ca else None
+
+
+def form_pairs(job: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(str(k), str(v)) for k, v in job["scenario"]["form_pairs"]]
+
+
+def blob_params(job: dict[str, Any]) -> dict[str, Any]:
+    """The params with ``RawMessage.Data`` as bytes (what an SDK user passes)."""
+    params: dict[str, Any] = json.loads(json.dumps(job["scenario"]["params"]))
+    raw = params.get("RawMessage")
+    if isinstance(raw, dict) and isinstance(raw.get("Data"), str):
+        raw["Data"] = raw["Data"].encode("utf-8")
+    return params
+
+
+def ok(response: Any = None, detail: str = "") -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    if isinstance(response, dict):
+        summary = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        text = json.dumps(summary, default=str)
+        if len(text) > 2000:
+            summary = {"truncated": text[:2000]}
+    return {"status": "ok", "detail": detail, "response": summary}
+
+
+def fetch_get(url: str, job: dict[str, Any]) -> tuple[int, bytes]:
+    """GET ``url`` as a user would with the stdlib (``urllib.request.urlopen``)."""
+    try:
+        with urllib.request.urlopen(url, context=ssl_context(job), timeout=30) as response:  # noqa: S310 (https/http URL built by the client)
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read()
+
+
+def post_form_urllib(
+    url: str, body: bytes, headers: dict[str, str], job: dict[str, Any]
+) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, context=ssl_context(job), timeout=30) as response:  # noqa: S310
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read()
+
+
+def http_result(status: int, body: bytes) -> dict[str, Any]:
+    """An outcome from a raw HTTP answer of the endpoint."""
+    text = body.decode("utf-8", "replace")
+    if 200 <= status < 300:
+        return {"status": "ok", "detail": f"HTTP {status}", "response": {"body": text[:500]}}
+    return {"status": "client-error", "detail": f"HTTP {status}: {text[:1000]}"}

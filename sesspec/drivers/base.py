@@ -1,0 +1,221 @@
+"""Drivers: run one real third-party SES client on one scenario, in its own subprocess.
+
+Every run is a child process (``python -m sesspec.drivers._child MODULE`` or
+``node --import guard.mjs DRIVER.mjs``) that reads one JSON job on stdin and writes one
+``SESSPEC-RESULT {json}`` line on stdout. The parent enforces a time limit and turns
+whatever happened into an :class:`Outcome`; a client that cannot be found is "not
+available" with the reason, a scenario the client cannot express is "not supported" with
+the reason, never dropped silently (issue 4).
+
+Clients are told the real SES host (``https://email.us-east-1.amazonaws.com/``), so the
+Host header, the TLS server name and any region a client reads from the hostname are those
+of real use; inside the child a guard sends every connection to the loopback endpoint and
+refuses anything that is not loopback, so no client can reach a real AWS endpoint
+(clients-howto: "keep the real SES hostname in the Host header and connect to 127.0.0.1").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from sesspec.drivers.scenarios import Scenario
+from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY
+
+__all__ = [
+    "FAKE_CREDENTIALS",
+    "REAL_HOST",
+    "RESULT_MARKER",
+    "Driver",
+    "Outcome",
+    "Status",
+    "Target",
+    "child_env",
+    "run_child",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: The fake credentials of the public SigV4 suites; never real ones.
+FAKE_CREDENTIALS: Mapping[str, str] = {
+    "access_key_id": STRICT_ACCESS_KEY_ID,
+    "secret_access_key": STRICT_SECRET_ACCESS_KEY,
+    "region": "us-east-1",
+}
+
+#: The host clients are told; the child's guard connects it to the loopback endpoint.
+REAL_HOST = "email.us-east-1.amazonaws.com"
+
+RESULT_MARKER = "SESSPEC-RESULT "
+
+Status = Literal["ok", "client-error", "timeout", "not-supported", "not-available"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The running endpoint a driver is pointed at."""
+
+    port: int
+    tls: bool
+    ca_path: str | None
+
+    @property
+    def url(self) -> str:
+        """The URL clients are given (the real SES host; see the module docstring)."""
+        return f"{'https' if self.tls else 'http'}://{REAL_HOST}/"
+
+    @property
+    def loopback_url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/"
+
+    def as_job(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "loopback_url": self.loopback_url,
+            "host": REAL_HOST,
+            "port": self.port,
+            "tls": self.tls,
+            "ca_path": self.ca_path,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one client did with one scenario."""
+
+    driver: str
+    scenario: str
+    status: Status
+    detail: str = ""
+    duration_s: float = 0.0
+    response: Mapping[str, Any] = field(default_factory=dict)
+    #: ``seq`` of the capture records that arrived while this run was going on.
+    captures: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "driver": self.driver,
+            "scenario": self.scenario,
+            "status": self.status,
+            "detail": self.detail,
+            "duration_s": round(self.duration_s, 3),
+            "response": dict(self.response),
+            "captures": list(self.captures),
+        }
+
+
+class Driver(Protocol):
+    """One client configuration (a library, and how a typical user calls it)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    def available(self) -> tuple[bool, str]:
+        """Whether the client (and its runtime) can run here, and if not, why."""
+        ...
+
+    def version(self) -> str:
+        """The client's version string (and its runtime's)."""
+        ...
+
+    def supports(self, scenario: Scenario) -> tuple[bool, str]:
+        """Whether the client can express ``scenario``; the reason when it cannot."""
+        ...
+
+    def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
+        """Run ``scenario`` against ``target`` in a subprocess with a time limit."""
+        ...
+
+
+_SCRUBBED_PREFIXES = ("AWS_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def child_env(target: Target, *, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a driver child: no AWS settings or proxies of the caller's."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.upper().startswith(_SCRUBBED_PREFIXES) and not k.startswith("NODE_")
+    }
+    env.update(
+        {
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "BOTO_CONFIG": os.devnull,
+            "NO_PROXY": "*",
+            "SESSPEC_LOOPBACK_PORT": str(target.port),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    if target.ca_path:
+        env["NODE_EXTRA_CA_CERTS"] = target.ca_path
+        env["AWS_CA_BUNDLE"] = target.ca_path
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_child(
+    command: list[str],
+    job: Mapping[str, Any],
+    *,
+    driver: str,
+    scenario: str,
+    env: Mapping[str, str],
+    timeout: float,
+    cwd: Path | None = None,
+) -> Outcome:
+    """Run one child process with ``job`` on stdin; its result line becomes the outcome."""
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            command,
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+            env=dict(env),
+            timeout=timeout,
+            cwd=cwd,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return Outcome(driver, scenario, "timeout", f"no result within {timeout:g} s", timeout)
+    except OSError as exc:
+        elapsed = time.monotonic() - started
+        return Outcome(driver, scenario, "not-available", f"cannot start: {exc}", elapsed)
+    elapsed = time.monotonic() - started
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_MARKER):
+            result = json.loads(line[len(RESULT_MARKER) :])
+            status = result.get("status", "client-error")
+            if status not in ("ok", "client-error", "not-supported", "not-available"):
+                status = "client-error"
+            return Outcome(
+                driver,
+                scenario,
+                status,
+                str(result.get("detail", "")),
+                elapsed,
+                result.get("response") or {},
+            )
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+    detail = f"exit status {proc.returncode}: " + " | ".join(tail)
+    return Outcome(driver, scenario, "client-error", detail, elapsed)
+
+
+def python_command(module: str, python: str = sys.executable) -> list[str]:
+    return [python, "-m", "sesspec.drivers._child", module]

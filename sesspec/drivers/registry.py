@@ -1,0 +1,353 @@
+"""The client configurations sesspec drives, and how to install them.
+
+Python clients run as ``python -m sesspec.drivers._child py_<name>``; Node clients as
+``node --import ./_guard.mjs <name>.mjs`` in ``sesspec/drivers/js`` (pinned by its
+``package-lock.json``). aiobotocore pins an older botocore than the dev environment, so it is
+installed into its own folder (``<sys.prefix>/sesspec-clients/aiobotocore``) that only its
+child puts first on ``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sesspec.drivers.base import (
+    FAKE_CREDENTIALS,
+    Outcome,
+    Target,
+    child_env,
+    python_command,
+    run_child,
+)
+from sesspec.drivers.scenarios import Scenario
+
+__all__ = [
+    "JS_DIR",
+    "NodeDriver",
+    "PythonDriver",
+    "all_drivers",
+    "get_driver",
+    "install_clients",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+
+_NO_PRESIGN = "presign-get"
+
+
+def _job(scenario: Scenario, target: Target) -> dict[str, object]:
+    return {
+        "scenario": scenario.as_job(),
+        "endpoint": target.as_job(),
+        "credentials": dict(FAKE_CREDENTIALS),
+    }
+
+
+def _isolated_dir(name: str) -> Path:
+    return Path(sys.prefix) / "sesspec-clients" / name
+
+
+def _dist_version(dist: str, path: Path | None) -> str | None:
+    if path is None:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+    for found in importlib.metadata.distributions(path=[str(path)]):
+        if found.metadata["Name"].lower().replace("_", "-") == dist.lower():
+            return str(found.version)
+    return None
+
+
+def _unsupported_reason(unsupported: Mapping[str, str], scenario: Scenario) -> str | None:
+    for key in (scenario.id, scenario.kind, scenario.action):
+        if key in unsupported:
+            return unsupported[key]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PythonDriver:
+    """A Python client, run by ``sesspec/drivers/<module>.py`` in a child interpreter."""
+
+    name: str
+    module: str
+    requirements: tuple[str, ...]
+    distributions: tuple[str, ...]
+    unsupported: Mapping[str, str] = field(default_factory=dict)
+    isolated: bool = False
+    language: str = "python"
+
+    @property
+    def path(self) -> Path | None:
+        return _isolated_dir(self.name) if self.isolated else None
+
+    def available(self) -> tuple[bool, str]:
+        for dist in self.distributions:
+            if _dist_version(dist, self.path) is None:
+                where = f" into {self.path}" if self.path else ""
+                return (
+                    False,
+                    f"{dist} is not installed{where} (pip install {' '.join(self.requirements)})",
+                )
+        return True, ""
+
+    def version(self) -> str:
+        parts = [f"{d} {_dist_version(d, self.path) or '?'}" for d in self.distributions]
+        parts.append(f"Python {platform.python_version()}")
+        return ", ".join(parts)
+
+    def supports(self, scenario: Scenario) -> tuple[bool, str]:
+        reason = _unsupported_reason(self.unsupported, scenario)
+        return (reason is None, reason or "")
+
+    def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
+        ok, reason = self.available()
+        if not ok:
+            return Outcome(self.name, scenario.id, "not-available", reason)
+        ok, reason = self.supports(scenario)
+        if not ok:
+            return Outcome(self.name, scenario.id, "not-supported", reason)
+        extra: dict[str, str] = {}
+        if self.path is not None:
+            extra["PYTHONPATH"] = os.pathsep.join(
+                [str(self.path), os.environ.get("PYTHONPATH", "")]
+            ).rstrip(os.pathsep)
+        return run_child(
+            python_command(self.module),
+            _job(scenario, target),
+            driver=self.name,
+            scenario=scenario.id,
+            env=child_env(target, extra=extra),
+            timeout=timeout,
+        )
+
+
+@functools.cache
+def _node_version() -> str | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    try:
+        done = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None
+
+
+def _npm_version(package: str) -> str | None:
+    manifest = JS_DIR / "node_modules" / package / "package.json"
+    if not manifest.is_file():
+        return None
+    import json  # noqa: PLC0415 (only here)
+
+    return str(json.loads(manifest.read_text("utf-8")).get("version", "?"))
+
+
+@dataclass(frozen=True, slots=True)
+class NodeDriver:
+    """A Node client, run by ``sesspec/drivers/js/<script>`` under the loopback guard."""
+
+    name: str
+    script: str
+    packages: tuple[str, ...]
+    unsupported: Mapping[str, str] = field(default_factory=dict)
+    language: str = "javascript"
+
+    def available(self) -> tuple[bool, str]:
+        if _node_version() is None:
+            return False, "node is not on PATH"
+        for package in self.packages:
+            if _npm_version(package) is None:
+                return False, f"{package} is not installed (cd {JS_DIR} && npm ci)"
+        return True, ""
+
+    def version(self) -> str:
+        parts = [f"{p} {_npm_version(p) or '?'}" for p in self.packages]
+        parts.append(f"Node {_node_version() or '?'}")
+        return ", ".join(parts)
+
+    def supports(self, scenario: Scenario) -> tuple[bool, str]:
+        reason = _unsupported_reason(self.unsupported, scenario)
+        return (reason is None, reason or "")
+
+    def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
+        ok, reason = self.available()
+        if not ok:
+            return Outcome(self.name, scenario.id, "not-available", reason)
+        ok, reason = self.supports(scenario)
+        if not ok:
+            return Outcome(self.name, scenario.id, "not-supported", reason)
+        node = shutil.which("node") or "node"
+        extra = {"AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE": "1"}
+        return run_child(
+            [node, "--import", "./_guard.mjs", f"./{self.script}"],
+            _job(scenario, target),
+            driver=self.name,
+            scenario=scenario.id,
+            env=child_env(target, extra=extra),
+            timeout=timeout,
+            cwd=JS_DIR,
+        )
+
+
+_MAIL_ONLY = {
+    "SendTemplatedEmail": "no templated send in this client",
+    "SendBulkTemplatedEmail": "no bulk templated send in this client",
+    "ListIdentities": "no ListIdentities in this client",
+    _NO_PRESIGN: "this client cannot make a presigned URL",
+}
+
+
+def all_drivers() -> list[PythonDriver | NodeDriver]:
+    """Every client configuration, Python first, in report order."""
+    headers_only = "signs headers only; no presigned-URL API"
+    return [
+        PythonDriver("boto3", "py_boto3", ("boto3",), ("boto3", "botocore")),
+        PythonDriver(
+            "aiobotocore",
+            "py_aiobotocore",
+            ("aiobotocore",),
+            ("aiobotocore", "botocore"),
+            isolated=True,
+        ),
+        PythonDriver(
+            "boto2",
+            "py_boto2",
+            ("boto==2.49.0",),
+            ("boto",),
+            {_NO_PRESIGN: "boto 2 SESConnection cannot presign"},
+        ),
+        PythonDriver("awscrt-signer", "py_awscrt", ("awscrt",), ("awscrt",)),
+        PythonDriver(
+            "requests-aws4auth",
+            "py_requests_aws4auth",
+            ("requests-aws4auth", "requests"),
+            ("requests-aws4auth", "requests"),
+            {_NO_PRESIGN: headers_only},
+        ),
+        PythonDriver(
+            "aws-requests-auth",
+            "py_aws_requests_auth",
+            ("aws-requests-auth", "requests"),
+            ("aws-requests-auth", "requests"),
+            {_NO_PRESIGN: headers_only},
+        ),
+        PythonDriver(
+            "requests-auth-aws-sigv4",
+            "py_requests_auth_aws_sigv4",
+            ("requests-auth-aws-sigv4", "requests"),
+            ("requests-auth-aws-sigv4", "requests"),
+            {_NO_PRESIGN: headers_only},
+        ),
+        PythonDriver(
+            "httpx-auth",
+            "py_httpx_auth",
+            ("httpx-auth", "httpx"),
+            ("httpx-auth", "httpx"),
+            {_NO_PRESIGN: headers_only},
+        ),
+        NodeDriver(
+            "aws-sdk-js-v3",
+            "aws-sdk-v3.mjs",
+            ("@aws-sdk/client-ses",),
+            {_NO_PRESIGN: "@aws-sdk/client-ses has no presigner (s3-request-presigner is S3-only)"},
+        ),
+        NodeDriver("aws-sdk-js-v2", "aws-sdk-v2.mjs", ("aws-sdk",)),
+        NodeDriver("aws4", "aws4.mjs", ("aws4",)),
+        NodeDriver("aws4fetch", "aws4fetch.mjs", ("aws4fetch",)),
+        NodeDriver("node-ses", "node-ses.mjs", ("node-ses",), _MAIL_ONLY),
+        NodeDriver(
+            "nodemailer-ses",
+            "nodemailer.mjs",
+            ("nodemailer", "@aws-sdk/client-ses"),
+            _MAIL_ONLY,
+        ),
+    ]
+
+
+def get_driver(name: str) -> PythonDriver | NodeDriver:
+    for driver in all_drivers():
+        if driver.name == name:
+            return driver
+    msg = f"no driver named {name!r}"
+    raise KeyError(msg)
+
+
+def _pip(python: str, args: Sequence[str]) -> tuple[bool, str]:
+    try:
+        done = subprocess.run(
+            [python, "-m", "pip", "install", "--disable-pip-version-check", "-q", *args],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, str(exc)
+    if done.returncode != 0:
+        return False, (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+    return True, ""
+
+
+def install_clients(python: str = sys.executable, *, npm: str | None = None) -> dict[str, str]:
+    """Install every client; ``{driver name: "installed" | "not available: <reason>"}``.
+
+    Python clients go into ``python``'s environment (aiobotocore into its own folder, see the
+    module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` when
+    ``npm`` exists (``npm``: its path; found on ``PATH`` when None). Nothing raises: a
+    failure is reported against each client it affects.
+    """
+    status: dict[str, str] = {}
+    drivers = all_drivers()
+    for driver in drivers:
+        if not isinstance(driver, PythonDriver):
+            continue
+        args = list(driver.requirements)
+        if driver.path is not None:
+            args = ["--target", str(driver.path), "--upgrade", *args]
+        ok, reason = _pip(python, args)
+        status[driver.name] = "installed" if ok else f"not available: {reason}"
+    npm = npm or shutil.which("npm")
+    node_ok, node_reason = True, ""
+    if npm is None:
+        node_ok, node_reason = False, "npm is not on PATH"
+    else:
+        try:
+            done = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=JS_DIR,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+            if done.returncode != 0:
+                tail = (done.stderr.strip().splitlines() or ["npm ci failed"])[-1]
+                node_ok, node_reason = False, tail
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            node_ok, node_reason = False, str(exc)
+    for driver in drivers:
+        if isinstance(driver, NodeDriver):
+            if not node_ok:
+                status[driver.name] = f"not available: {node_reason}"
+                continue
+            ok, reason = driver.available()
+            status[driver.name] = "installed" if ok else f"not available: {reason}"
+    return status

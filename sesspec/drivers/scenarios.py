@@ -1,0 +1,145 @@
+"""The scenario file every driver runs (``scenarios.json``), loaded and expanded.
+
+A scenario is an SES operation with its params, written as in the SES model (the member
+names botocore, the JS SDKs and the wire use), plus a stable ``id``. Two placeholders keep
+the file small and readable and are expanded here, deterministically:
+
+- ``{"$mime": {"size": N, "subject": S}}``: a MIME message of exactly N bytes (text part
+  plus a base64 attachment of a fixed byte pattern), CRLF line ends (RFC 5322 section 2.1).
+- ``{"$recipients": {"count": N, "template": "rcpt{n:02d}@example.com"}}``: N addresses.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sesspec.query import flatten
+
+__all__ = ["Scenario", "load_scenarios", "mime_message"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: Members that are blobs in the SES model (only ``RawMessage.Data``; spec-notes c4).
+BLOB_PATHS = (("RawMessage", "Data"),)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One scenario: ``params`` as JSON-able values (a blob as its text, ASCII MIME)."""
+
+    id: str
+    title: str
+    kind: str  # "call" | "presign-get"
+    action: str
+    params: Mapping[str, Any]
+
+    def typed_params(self) -> dict[str, Any]:
+        """``params`` with blobs as ``bytes``, as an SDK user passes them."""
+        out = json.loads(json.dumps(self.params))
+        for path in BLOB_PATHS:
+            node = out
+            for key in path[:-1]:
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, dict) and isinstance(node.get(path[-1]), str):
+                node[path[-1]] = node[path[-1]].encode("utf-8")
+        return dict(out)
+
+    def form_pairs(self) -> list[tuple[str, str]]:
+        """The awsQuery pairs (``Action``, ``Version``, members), from the SES model."""
+        return flatten(self.action, self.typed_params())
+
+    def as_job(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "action": self.action,
+            "params": self.params,
+            "form_pairs": self.form_pairs(),
+        }
+
+
+def mime_message(size: int, subject: str) -> str:
+    """A deterministic ``multipart/mixed`` message of exactly ``size`` bytes (ASCII)."""
+    head = (
+        "From: sender@example.com\r\n"
+        "To: recipient@example.com\r\n"
+        f"Subject: {subject}\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="sesspec-boundary"\r\n'
+        "\r\n"
+        "--sesspec-boundary\r\n"
+        "Content-Type: text/plain; charset=us-ascii\r\n"
+        "\r\n"
+        "A raw message built by sesspec for the loopback endpoint.\r\n"
+        "--sesspec-boundary\r\n"
+        "Content-Type: application/octet-stream\r\n"
+        "Content-Transfer-Encoding: base64\r\n"
+        'Content-Disposition: attachment; filename="pattern.bin"\r\n'
+        "\r\n"
+    )
+    tail = "\r\n--sesspec-boundary--\r\n"
+    room = size - len(head) - len(tail)
+    if room < 0:
+        msg = f"MIME size {size} is smaller than the message skeleton"
+        raise ValueError(msg)
+    # Full base64 lines (76 characters + CRLF, RFC 2045 section 6.8); the last line is cut
+    # to make the size exact. Nothing decodes the attachment; only the byte count matters.
+    line_count = room // 78 + 1
+    pattern = bytes(range(256)) * (line_count * 57 // 256 + 1)
+    encoded = base64.encodebytes(pattern).decode("ascii").replace("\n", "\r\n")
+    body = encoded[:room]
+    return head + body + tail
+
+
+def _expand(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$mime"}:
+            spec = value["$mime"]
+            return mime_message(int(spec["size"]), str(spec.get("subject", "sesspec")))
+        if set(value) == {"$recipients"}:
+            spec = value["$recipients"]
+            template = str(spec["template"])
+            return [template.format(n=n) for n in range(1, int(spec["count"]) + 1)]
+        return {k: _expand(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v) for v in value]
+    return value
+
+
+@cache
+def _load() -> tuple[Scenario, ...]:
+    text = resources.files("sesspec.drivers").joinpath("scenarios.json").read_text("utf-8")
+    document = json.loads(text)
+    return tuple(
+        Scenario(
+            id=str(raw["id"]),
+            title=str(raw["title"]),
+            kind=str(raw["kind"]),
+            action=str(raw["action"]),
+            params=_expand(raw["params"]),
+        )
+        for raw in document["scenarios"]
+    )
+
+
+def load_scenarios(ids: Sequence[str] | None = None) -> list[Scenario]:
+    """The scenarios of ``scenarios.json`` (all, or those with the given ids, in file order)."""
+    scenarios = list(_load())
+    if ids is None:
+        return scenarios
+    known = {s.id for s in scenarios}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        msg = f"unknown scenario id(s): {unknown}"
+        raise KeyError(msg)
+    return [s for s in scenarios if s.id in ids]

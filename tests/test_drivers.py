@@ -1,0 +1,318 @@
+"""Drivers and scenarios (issue 4): real clients against the loopback endpoint.
+
+Scenario params are checked with botocore's own validator and serializer (an independent
+implementation); live runs assert what arrived at the endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sesspec.drivers import (
+    REAL_HOST,
+    NodeDriver,
+    PythonDriver,
+    Target,
+    all_drivers,
+    get_driver,
+    install_clients,
+    load_scenarios,
+    run_matrix,
+    target_of,
+)
+from sesspec.drivers.base import run_child
+from sesspec.drivers.registry import JS_DIR
+from sesspec.drivers.scenarios import mime_message
+from sesspec.serve import Endpoint, load_captures
+
+botocore_session = pytest.importorskip("botocore.session")
+botocore_validate = pytest.importorskip("botocore.validate")
+botocore_serialize = pytest.importorskip("botocore.serialize")
+
+_SES = botocore_session.get_session().get_service_model("ses")
+_SCENARIOS = load_scenarios()
+_BY_ID = {s.id: s for s in _SCENARIOS}
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    folder = tmp_path_factory.mktemp("drivers")
+    with Endpoint(folder / "captures.jsonl", ca_path=folder / "ca.pem") as ep:
+        yield ep
+
+
+class TestScenarioFile:
+    """Issue 4: the scenarios every driver runs, each with a stable id."""
+
+    REQUIRED = (
+        "send-email-ascii",
+        "send-email-special-chars",
+        "send-email-unicode",
+        "send-email-plus-address",
+        "send-email-to-cc-bcc",
+        "send-email-50-recipients",
+        "send-email-tags",
+        "send-raw-email-small",
+        "send-raw-email-1mb",
+        "send-templated-email",
+        "send-bulk-templated-email",
+        "list-identities",
+        "presign-get-send-email",
+    )
+
+    def test_required_scenarios_present_with_unique_kebab_ids(self) -> None:
+        ids = [s.id for s in _SCENARIOS]
+        assert len(ids) == len(set(ids))
+        assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+        assert set(self.REQUIRED) <= set(ids)
+
+    @pytest.mark.parametrize("scenario_id", [pytest.param(s.id, id=s.id) for s in _SCENARIOS])
+    def test_params_valid_for_botocore(self, scenario_id: str) -> None:
+        scenario = _BY_ID[scenario_id]
+        shape = _SES.operation_model(scenario.action).input_shape
+        botocore_validate.validate_parameters(scenario.typed_params(), shape)
+
+    @pytest.mark.parametrize("scenario_id", [pytest.param(s.id, id=s.id) for s in _SCENARIOS])
+    def test_form_pairs_match_botocore_serializer(self, scenario_id: str) -> None:
+        """What the signing-only drivers send is what botocore would put in the body."""
+        scenario = _BY_ID[scenario_id]
+        op = _SES.operation_model(scenario.action)
+        body = botocore_serialize.QuerySerializer().serialize_to_request(
+            scenario.typed_params(), op
+        )["body"]
+        assert dict(scenario.form_pairs()) == {k: str(v) for k, v in body.items()}
+
+    def test_special_characters(self) -> None:
+        subject = _BY_ID["send-email-special-chars"].params["Message"]["Subject"]["Data"]
+        assert set(" +~*&=%()'!") <= set(subject)
+
+    def test_fifty_recipients(self) -> None:
+        params = _BY_ID["send-email-50-recipients"].params
+        to = params["Destination"]["ToAddresses"]
+        assert len(to) == 50
+        assert len(set(to)) == 50
+
+    def test_to_cc_bcc_counts(self) -> None:
+        dest = _BY_ID["send-email-to-cc-bcc"].params["Destination"]
+        counts = (len(dest["ToAddresses"]), len(dest["CcAddresses"]), len(dest["BccAddresses"]))
+        assert counts == (3, 2, 1)
+
+    def test_unicode_has_emoji(self) -> None:
+        subject = _BY_ID["send-email-unicode"].params["Message"]["Subject"]["Data"]
+        assert any(ord(ch) > 0xFFFF for ch in subject)
+
+    @pytest.mark.parametrize("size", [2048, 4096, 1048576])
+    def test_mime_size_is_exact(self, size: int) -> None:
+        message = mime_message(size, "s")
+        assert len(message.encode("ascii")) == size
+        assert message.endswith("--sesspec-boundary--\r\n")
+
+    def test_raw_sizes(self) -> None:
+        small = _BY_ID["send-raw-email-small"].params["RawMessage"]["Data"]
+        big = _BY_ID["send-raw-email-1mb"].params["RawMessage"]["Data"]
+        assert (len(small), len(big)) == (4096, 1048576)
+
+
+class TestRegistry:
+    def test_at_least_ten_clients_in_two_languages(self) -> None:
+        drivers = all_drivers()
+        assert len(drivers) >= 10
+        assert {d.language for d in drivers} == {"python", "javascript"}
+        assert len({d.name for d in drivers}) == len(drivers)
+
+    def test_missing_client_is_not_available_with_reason(self) -> None:
+        driver = PythonDriver("ghost", "py_ghost", ("ghost-pkg",), ("ghost-pkg",))
+        ok, reason = driver.available()
+        assert not ok
+        assert "ghost-pkg is not installed" in reason
+        outcome = driver.run(_SCENARIOS[0], Target(port=1, tls=False, ca_path=None))
+        assert outcome.status == "not-available"
+        assert outcome.detail == reason
+
+    def test_unsupported_scenario_is_reported(self) -> None:
+        driver = get_driver("boto2")
+        outcome = driver.run(_BY_ID["presign-get-send-email"], Target(1, False, None))
+        assert outcome.status == "not-supported"
+        assert "presign" in outcome.detail
+
+    def test_node_driver_without_modules(self) -> None:
+        driver = NodeDriver("ghost-js", "ghost.mjs", ("no-such-package-sesspec",))
+        ok, reason = driver.available()
+        assert not ok
+        assert reason
+
+    def test_install_failures_are_reported_not_raised(self, tmp_path: Path) -> None:
+        status = install_clients(python=str(tmp_path / "no-python"), npm=str(tmp_path / "no-npm"))
+        assert set(status) == {d.name for d in all_drivers()}
+        assert all(value.startswith("not available: ") for value in status.values())
+
+
+class TestRunChild:
+    def test_timeout(self) -> None:
+        outcome = run_child(
+            [sys.executable, "-c", "import time; time.sleep(30)"],
+            {},
+            driver="sleepy",
+            scenario="s",
+            env={},
+            timeout=0.5,
+        )
+        assert outcome.status == "timeout"
+
+    def test_crash_without_result_line(self) -> None:
+        outcome = run_child(
+            [sys.executable, "-c", "import sys; sys.stderr.write('boom\\n'); sys.exit(3)"],
+            {},
+            driver="crashy",
+            scenario="s",
+            env={},
+            timeout=30,
+        )
+        assert outcome.status == "client-error"
+        assert outcome.detail == "exit status 3: boom"
+
+
+def _guarded_python(code: str, port: int) -> subprocess.CompletedProcess[str]:
+    prelude = f"from sesspec.drivers import _guard; _guard.install({port})\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+class TestGuard:
+    """A driver child can reach the loopback endpoint and nothing else."""
+
+    def test_python_names_go_to_the_endpoint(self, tmp_path: Path) -> None:
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            code = (
+                "import urllib.request\n"
+                "r = urllib.request.urlopen("
+                "'http://email.us-east-1.amazonaws.com/?Action=GetSendQuota', timeout=10)\n"
+                "print(r.status)\n"
+            )
+            done = _guarded_python(code, ep.port)
+        assert done.stdout.strip() == "200", done.stderr
+        (capture,) = load_captures(tmp_path / "c.jsonl")
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
+
+    def test_python_refuses_non_loopback_address(self) -> None:
+        code = (
+            "import socket\n"
+            "s = socket.socket()\n"
+            "try:\n"
+            "    s.connect(('192.0.2.1', 443))\n"
+            "except ConnectionRefusedError as e:\n"
+            "    print('refused', e)\n"
+        )
+        done = _guarded_python(code, 9)
+        assert done.stdout.startswith("refused sesspec driver guard"), done.stderr
+
+    @pytest.mark.client
+    def test_node_connections_go_to_the_endpoint(self, tmp_path: Path) -> None:
+        node = shutil.which("node")
+        if node is None:
+            pytest.skip("node is not on PATH")
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            script = (
+                "import http from 'node:http';"
+                "http.get('http://192.0.2.1/?Action=GetSendQuota', r => {"
+                " console.log(r.statusCode); r.resume(); });"
+            )
+            done = subprocess.run(
+                [node, "--import", "./_guard.mjs", "--input-type=module", "-e", script],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=JS_DIR,
+                env={"SESSPEC_LOOPBACK_PORT": str(ep.port), "PATH": "/usr/bin:/bin"},
+                check=False,
+            )
+        assert done.stdout.strip() == "200", done.stderr
+        (capture,) = load_captures(tmp_path / "c.jsonl")
+        assert capture.action == "GetSendQuota"
+
+
+def _require(name: str) -> PythonDriver | NodeDriver:
+    driver = get_driver(name)
+    ok, reason = driver.available()
+    if not ok:
+        pytest.skip(f"{name} not available: {reason}")
+    return driver
+
+
+@pytest.mark.client
+class TestLiveSmoke:
+    """CI's live slice: botocore and one Node client on loopback."""
+
+    def test_boto3_send_email(self, endpoint: Endpoint) -> None:
+        driver = _require("boto3")
+        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID["send-email-ascii"]])
+        assert outcome.status == "ok", outcome.detail
+        (seq,) = outcome.captures
+        capture = next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
+        assert capture.action == "SendEmail"
+        assert capture.request().header("Host") == REAL_HOST
+        assert capture.server_name == REAL_HOST
+
+    def test_boto3_presigned_get(self, endpoint: Endpoint) -> None:
+        driver = _require("boto3")
+        outcome = driver.run(_BY_ID["presign-get-send-email"], target_of(endpoint))
+        assert outcome.status == "ok", outcome.detail
+        capture = list(load_captures(endpoint.capture_path))[-1]
+        request = capture.request()
+        assert request.method == "GET"
+        assert "X-Amz-Signature=" in request.target
+        assert capture.action == "SendEmail"
+
+    def test_node_sdk_v3_send_email(self, endpoint: Endpoint) -> None:
+        driver = _require("aws-sdk-js-v3")
+        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID["send-email-ascii"]])
+        assert outcome.status == "ok", outcome.detail
+        (seq,) = outcome.captures
+        capture = next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
+        assert capture.action == "SendEmail"
+        assert capture.request().header("Host") == REAL_HOST
+
+
+@pytest.mark.client
+def test_cli_runs_one_client(tmp_path: Path) -> None:
+    from sesspec.drivers import main
+
+    _require("boto3")
+    out = tmp_path / "outcomes.json"
+    capture = tmp_path / "c.jsonl"
+    code = main(
+        [
+            "--client",
+            "boto3",
+            "--scenario",
+            "list-identities",
+            "--capture",
+            str(capture),
+            "--json",
+            str(out),
+        ]
+    )
+    assert code == 0
+    document = json.loads(out.read_text("utf-8"))
+    (outcome,) = document["outcomes"]
+    assert (outcome["driver"], outcome["scenario"], outcome["status"]) == (
+        "boto3",
+        "list-identities",
+        "ok",
+    )
+    (record,) = load_captures(capture)
+    assert record.action == "ListIdentities"
+    assert record.seq == outcome["captures"][0]
