@@ -28,7 +28,7 @@ import io
 import re
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sesspec.errors import EncodingError
@@ -63,6 +63,56 @@ UNRESERVED = _ALNUM + "-._~"
 # uppercase").
 _PCT = tuple(f"%{b:02X}".encode("ascii") for b in range(256))
 _HEX = b"0123456789ABCDEFabcdef"
+_BYTE = tuple(bytes((b,)) for b in range(256))
+
+# A form body is escaped in one go: names and values are joined with NUL between pairs and
+# SOH between name and value, and the escaper writes those two as '&' and '='. (When a name
+# or value holds NUL or SOH itself, the pairs are escaped one by one instead.)
+_PAIR_SEP, _NAME_SEP = "\x00", "\x01"
+
+# Order of the replace passes: '%' first and '+' second, since later passes write them; the
+# space (which may become '+') and the two separators last.
+_ORDER = tuple({0x25: 0, 0x2B: 1, 0x20: 3, 0x00: 4, 0x01: 4}.get(b, 2) for b in range(256))
+#: Up to this many distinct bytes to escape, one C-level replace pass each beats a scan.
+_MAX_PASSES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class _Escaper:
+    """What to write for each byte: itself (the ``keep`` set), ``%XX``, '+', '&' or '='."""
+
+    keep: bytes
+    out: tuple[bytes, ...]
+    runs: re.Pattern[bytes]
+
+    @classmethod
+    def make(cls, safe: str, *, space_as_plus: bool, separators: bool) -> _Escaper:
+        keep = safe.encode("ascii")
+        out = list(_PCT)
+        for b in keep:
+            out[b] = _BYTE[b]
+        if space_as_plus:
+            out[0x20] = b"+"
+        if separators:
+            out[0x00], out[0x01] = b"&", b"="
+        return cls(keep, tuple(out), re.compile(b"[^" + re.escape(keep) + b"]+"))
+
+    def _run(self, match: re.Match[bytes]) -> bytes:
+        return b"".join(map(self.out.__getitem__, match.group()))
+
+    def escape(self, data: bytes) -> bytes:
+        unsafe = data.translate(None, self.keep)
+        if not unsafe:
+            return data
+        distinct = set(unsafe[:4096])
+        if len(unsafe) > 4096:  # the rest of a long run: only bytes not seen yet are counted
+            distinct.update(unsafe[4096:].translate(None, bytes(distinct)))
+        if len(distinct) > _MAX_PASSES:
+            return self.runs.sub(self._run, data)
+        out = self.out
+        for byte in sorted(distinct, key=_ORDER.__getitem__) if len(distinct) > 1 else distinct:
+            data = data.replace(_BYTE[byte], out[byte])
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +128,54 @@ class FormStyle:
     space_as_plus: bool
     description: str
     source: str
+    _value: _Escaper = field(init=False, repr=False, compare=False)
+    _body: _Escaper = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plus = self.space_as_plus
+        value = _Escaper.make(self.safe, space_as_plus=plus, separators=False)
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(
+            self, "_body", _Escaper.make(self.safe, space_as_plus=plus, separators=True)
+        )
 
     def quote(self, value: str | bytes) -> str:
         """Encode one name or value in this style."""
-        data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
-        return _quote(data, self.safe, self.space_as_plus).decode("ascii")
+        return self.quote_bytes(value).decode("ascii")
 
+    def quote_bytes(self, value: str | bytes) -> bytes:
+        """:meth:`quote`, as ASCII bytes (a large value is escaped in slices)."""
+        if isinstance(value, bytes):
+            return self._value.escape(value)
+        if len(value) < _CHUNK:
+            return self._value.escape(value.encode("utf-8", "surrogatepass"))
+        out = io.BytesIO()
+        for start in range(0, len(value), _CHUNK):
+            out.write(
+                self._value.escape(value[start : start + _CHUNK].encode("utf-8", "surrogatepass"))
+            )
+        return out.getvalue()
+
+    def encode_pairs(self, pairs: Pairs) -> bytes:
+        """``name=value&...`` of ``pairs`` in this style, as ASCII bytes."""
+        if max([len(v) for _, v in pairs], default=_CHUNK) < _CHUNK:
+            joined = _PAIR_SEP.join([f"{n}{_NAME_SEP}{v}" for n, v in pairs])
+            if joined.count(_NAME_SEP) == len(pairs) and joined.count(_PAIR_SEP) == len(pairs) - 1:
+                return self._body.escape(joined.encode("utf-8", "surrogatepass"))
+        out = io.BytesIO()
+        for i, (name, value) in enumerate(pairs):
+            if i:
+                out.write(b"&")
+            out.write(self.quote_bytes(name))
+            out.write(b"=")
+            out.write(self.quote_bytes(value))
+        return out.getvalue()
+
+
+#: Values at least this long are escaped in slices, so that no full-size intermediate copy of a
+#: large body (a 10 MB SendRawEmail) is held next to the result. Slices of a str never split a
+#: character, so their UTF-8 encodings join up.
+_CHUNK = 1 << 20
 
 _STYLE_LIST = (
     FormStyle(
@@ -140,6 +232,7 @@ STYLES["sigv4"] = STYLES["rfc3986"]
 STYLES["aws-sdk-js"] = STYLES["rfc3986"]  # v3 extendedEncodeURIComponent, v2 uriEscape
 STYLES["go-queryescape"] = STYLES["python-urlencode"]
 STYLES["php-urlencode"] = STYLES["python2-urlencode"]
+_RFC3986 = STYLES["rfc3986"]
 
 
 def style(name: str) -> FormStyle:
@@ -152,39 +245,6 @@ def style(name: str) -> FormStyle:
         raise ValueError(msg) from None
 
 
-@lru_cache(maxsize=64)
-def _plan(safe: str, space_as_plus: bool) -> tuple[bytes, re.Pattern[bytes]]:
-    """The bytes kept as they are, and a pattern matching runs of bytes that need escaping."""
-    keep = safe.encode("ascii")
-    if space_as_plus:
-        keep += b" "  # handled separately: kept by the delete-table, then replaced by '+'
-    return keep, re.compile(b"[^" + re.escape(keep) + b"]+")
-
-
-def _escape_run(match: re.Match[bytes]) -> bytes:
-    return b"".join(map(_PCT.__getitem__, match.group()))
-
-
-def _quote(data: bytes, safe: str, space_as_plus: bool) -> bytes:
-    """Percent-encode ``data``, keeping ``safe`` (and mapping space to '+' if asked)."""
-    keep, unsafe_runs = _plan(safe, space_as_plus)
-    unsafe = data.translate(None, keep)
-    if not unsafe:
-        return data.replace(b" ", b"+") if space_as_plus else data
-    distinct = set(unsafe)
-    if len(distinct) <= 6:
-        # Few distinct bytes to escape (base64 text has at most '+', '/', '='): a handful of
-        # whole-buffer replaces beat any scan. '%' goes first, as the others introduce it.
-        if 0x25 in distinct:
-            data = data.replace(b"%", b"%25")
-            distinct.discard(0x25)
-        for byte in distinct:
-            data = data.replace(bytes((byte,)), _PCT[byte])
-    else:
-        data = unsafe_runs.sub(_escape_run, data)
-    return data.replace(b" ", b"+") if space_as_plus else data
-
-
 def percent_encode(value: str | bytes, *, safe: str = "") -> str:
     """SigV4 ``UriEncode``: keep ``A-Za-z0-9-._~`` (and any character in ``safe``), escape the rest.
 
@@ -193,18 +253,14 @@ def percent_encode(value: str | bytes, *, safe: str = "") -> str:
     >>> percent_encode("/a b/", safe="/")
     '/a%20b/'
     """
-    data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
-    return _quote(data, UNRESERVED + safe, space_as_plus=False).decode("ascii")
+    if not safe:
+        return _RFC3986.quote(value)
+    return _path_style(safe).quote(value)
 
 
-# A whole value with nothing to escape: the common case, answered without any copy.
-_ALL_UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*\Z")
-
-
-def _encode_pair_value(value: str, style_: FormStyle) -> str:
-    if style_.safe is UNRESERVED and _ALL_UNRESERVED.match(value):
-        return value
-    return style_.quote(value)
+@lru_cache(maxsize=16)
+def _path_style(safe: str) -> FormStyle:
+    return FormStyle("rfc3986+" + safe, UNRESERVED + safe, False, "UriEncode with extras", "")
 
 
 def form_encode(pairs: Iterable[tuple[str, str]], *, style: str = "rfc3986") -> str:
@@ -218,36 +274,14 @@ def form_encode(pairs: Iterable[tuple[str, str]], *, style: str = "rfc3986") -> 
     >>> form_encode([("Subject", "Hi there!")], style="python-urlencode")
     'Subject=Hi+there%21'
     """
-    s = _style(style)
-    return "&".join(
-        f"{_encode_pair_value(name, s)}={_encode_pair_value(value, s)}" for name, value in pairs
-    )
-
-
-# Values at least this long are encoded in slices, so that no full-size intermediate copy of a
-# large body (a 10 MB SendRawEmail) is held next to the result.
-_CHUNK = 1 << 20
+    return form_encode_bytes(pairs, style=style).decode("ascii")
 
 
 def form_encode_bytes(pairs: Iterable[tuple[str, str]], *, style: str = "rfc3986") -> bytes:
-    """:func:`form_encode` as the ASCII bytes of a body (large values are encoded in slices)."""
-    s = _style(style)
-    out = io.BytesIO()
-    write = out.write
-    first = True
-    for name, value in pairs:
-        if not first:
-            write(b"&")
-        first = False
-        write(_quote(name.encode("utf-8", "surrogatepass"), s.safe, s.space_as_plus))
-        write(b"=")
-        if len(value) < _CHUNK:
-            write(_quote(value.encode("utf-8", "surrogatepass"), s.safe, s.space_as_plus))
-            continue
-        for start in range(0, len(value), _CHUNK):
-            piece = value[start : start + _CHUNK].encode("utf-8", "surrogatepass")
-            write(_quote(piece, s.safe, s.space_as_plus))
-    return out.getvalue()
+    """:func:`form_encode` as the ASCII bytes of a body (large values are escaped in slices)."""
+    found = STYLES.get(style)
+    s = found if found is not None else _style(style)
+    return s.encode_pairs(pairs if isinstance(pairs, list) else list(pairs))
 
 
 def _style(name: str) -> FormStyle:
@@ -398,6 +432,6 @@ def canonical_query_string(pairs: Iterable[tuple[str, str]]) -> str:
     >>> canonical_query_string([("b", "2"), ("a", "x y"), ("a", "(1)")])
     'a=%281%29&a=x%20y&b=2'
     """
-    rfc = STYLES["rfc3986"]
-    encoded = sorted((_encode_pair_value(n, rfc), _encode_pair_value(v, rfc)) for n, v in pairs)
+    q = _RFC3986.quote
+    encoded = sorted([(q(n), q(v)) for n, v in pairs])
     return "&".join(f"{n}={v}" for n, v in encoded)

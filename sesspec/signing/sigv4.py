@@ -29,6 +29,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote_to_bytes
 
 from sesspec.encoding import canonical_query_string, form_decode, form_encode, percent_encode
@@ -418,9 +419,11 @@ def parse_authorization(value: str) -> Authorization:
 # --- signing a request -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Signed:
-    """A signed request together with every intermediate stage (for vectors and checkers)."""
+class Signed(NamedTuple):
+    """A signed request together with every intermediate stage (for vectors and checkers).
+
+    A named tuple rather than a dataclass: it is made once per signature on the hot path.
+    """
 
     request: RawRequest
     canonical_request: str
@@ -431,39 +434,8 @@ class Signed:
 
 
 _DEFAULT_SIGNED = frozenset(("host", "content-type"))
-
-
-_SIGNED_SETTERS = tuple(
-    Signed.__dict__[f].__set__
-    for f in (
-        "request",
-        "canonical_request",
-        "string_to_sign",
-        "signature",
-        "signed_headers",
-        "scope",
-    )
-)
-
-
-def _new_signed(  # noqa: PLR0917 - mirrors the dataclass fields
-    request: RawRequest,
-    canonical_request: str,
-    string_to_sign: str,
-    signature: str,
-    signed_headers: str,
-    scope: str,
-) -> Signed:
-    """``Signed(...)`` without the frozen-dataclass ``__init__`` cost (hot path)."""
-    out: Signed = object.__new__(Signed)
-    s0, s1, s2, s3, s4, s5 = _SIGNED_SETTERS
-    s0(out, request)
-    s1(out, canonical_request)
-    s2(out, string_to_sign)
-    s3(out, signature)
-    s4(out, signed_headers)
-    s5(out, scope)
-    return out
+# Signed(*stages) without the namedtuple's Python-level __new__ (hot path).
+_TUPLE_NEW = tuple.__new__
 
 
 def _default_signed(names: Iterable[str], *, presigned: bool) -> set[str]:
@@ -514,8 +486,8 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
             continue
         headers.append(header)
         if lname in _DEFAULT_SIGNED or lname.startswith("x-amz-"):
-            value = header[1]  # _trim, inlined
-            if "  " in value or "\t" in value or "\n" in value or "\r" in value:
+            value = header[1]  # _trim, inlined (TAB, CR and LF are not printable)
+            if "  " in value or not value.isprintable():
                 value = _WS_RUN.sub(" ", value)
             value = value.strip(" ")
             values[lname] = f"{values[lname]},{value}" if lname in values else value
@@ -536,10 +508,13 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
         cq = canonical_query(req.query)
     creq = f"{req.method}\n{cu}\n{cq}\n{ch}\n{sh}\n{hashed}"
     scope = f"{datestamp}/{region}/{service}/{_TERMINATOR}"
-    sts = f"{ALGORITHM}\n{date}\n{scope}\n{hashlib.sha256(creq.encode(_ENC, _ERR)).hexdigest()}"
-    sig = _hmac_hex(
-        _signing_pads(secret_access_key, datestamp, region, service), sts.encode(_ENC, _ERR)
-    )
+    sts = f"{ALGORITHM}\n{date}\n{scope}\n{_sha256(_encode(creq, _ENC, _ERR)).hexdigest()}"
+    inner, outer = _signing_pads(secret_access_key, datestamp, region, service)
+    inner = inner.copy()
+    inner.update(_encode(sts, _ENC, _ERR))
+    outer = outer.copy()
+    outer.update(inner.digest())
+    sig = outer.hexdigest()
     headers.append(
         (
             "Authorization",
@@ -548,6 +523,10 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
     )
     r = _new_request(req.method, target, req.version, tuple(headers), body, req.line_ending)
     return r, creq, sts, sig, sh, scope
+
+
+_sha256 = hashlib.sha256
+_encode = str.encode
 
 
 def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword passing
@@ -685,8 +664,24 @@ def sign(
     besides the ones this function adds; by default host, content-type and every x-amz-* header,
     as botocore does for SES.
     """
-    return _new_signed(
-        *_sign(
+    if signed_headers is None and session_token is None and not sign_body:
+        return _TUPLE_NEW(
+            Signed,
+            _sign_default(
+                req,
+                access_key_id,
+                secret_access_key,
+                region,
+                time,
+                service,
+                normalize_path,
+                double_encode,
+                unsigned_payload,
+            ),
+        )
+    return _TUPLE_NEW(
+        Signed,
+        _sign(
             req,
             access_key_id,
             secret_access_key,
@@ -700,7 +695,7 @@ def sign(
             sign_body,
             unsigned_payload,
             omit_session_token,
-        )
+        ),
     )
 
 

@@ -1,0 +1,317 @@
+"""Benchmark: serialize, sign, and both, against botocore and awscrt in the same run.
+
+    python -m sesspec.bench [--quick] [--json FILE]
+
+Cases (issue 2): a small SendEmail; 50 recipients with a 10 KB unicode HTML body; SendRawEmail
+of 1 MB and of 10 MB. For each it times
+
+* serialize: params -> form body bytes (sesspec ``flatten`` + ``form_encode_bytes``; botocore
+  ``QuerySerializer`` + ``AWSRequest.prepare``, which urlencodes the body);
+* sign: a ready POST -> signed (sesspec ``sigv4.sign``; botocore ``SigV4Auth.add_auth``;
+  awscrt ``aws_sign_request`` on an ``HttpRequest``, called from Python);
+* both: params -> signed request,
+
+and prints the best time of several rounds, the ratios, and the peak memory (tracemalloc) of
+sesspec serialize+sign. It is a benchmark, not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import platform
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sesspec.encoding import form_encode_bytes
+from sesspec.http import RawRequest
+from sesspec.query import flatten
+from sesspec.request import FORM_CONTENT_TYPE
+from sesspec.signing import sigv4
+
+__all__ = ["main"]
+
+AKID = "AKIDEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"  # noqa: S105 (the suites' fake key)
+REGION = "us-east-1"
+HOST = "email.us-east-1.amazonaws.com"
+WHEN = dt.datetime(2026, 11, 26, 6, 49, 50, tzinfo=dt.UTC)
+
+
+def _raw_message(size: int) -> bytes:
+    head = (
+        b"From: sender@example.com\r\nTo: to@example.com\r\nSubject: big\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    # Bytes of every value, so that base64 has '+', '/' and '=' in natural proportion.
+    body = bytes(range(256)) * (size // 256 + 1)
+    return head + body[: size - len(head)]
+
+
+def cases() -> dict[str, tuple[str, dict[str, Any]]]:
+    html = ("<p>\u00c0 la carte \u2014 \u65e5\u672c\u8a9e \U0001f4e8 & 'quotes' (x)</p>\n" * 200)[
+        :10_000
+    ]
+    return {
+        "small SendEmail": (
+            "SendEmail",
+            {
+                "Source": "sender@example.com",
+                "Destination": {"ToAddresses": ["to@example.com"]},
+                "Message": {
+                    "Subject": {"Data": "Hello there"},
+                    "Body": {"Text": {"Data": "Hello. I hope you are having a good day."}},
+                },
+            },
+        ),
+        "50 recipients + 10 KB unicode HTML": (
+            "SendEmail",
+            {
+                "Source": "sender@example.com",
+                "Destination": {"ToAddresses": [f"r{i}+tag@example.com" for i in range(50)]},
+                "Message": {
+                    "Subject": {"Data": "Gro\u00dfe Nachricht \U0001f389", "Charset": "UTF-8"},
+                    "Body": {"Html": {"Data": html, "Charset": "UTF-8"}},
+                },
+            },
+        ),
+        "SendRawEmail 1 MB": ("SendRawEmail", {"RawMessage": {"Data": _raw_message(1 << 20)}}),
+        "SendRawEmail 10 MB": (
+            "SendRawEmail",
+            {"RawMessage": {"Data": _raw_message(10 * (1 << 20))}},
+        ),
+    }
+
+
+# --- sesspec ----------------------------------------------------------------------------------
+
+
+def _ours_serialize(op: str, params: dict[str, Any]) -> bytes:
+    return form_encode_bytes(flatten(op, params))
+
+
+def _ours_unsigned(body: bytes) -> RawRequest:
+    return RawRequest(
+        "POST",
+        "/",
+        headers=(
+            ("Host", HOST),
+            ("Content-Type", FORM_CONTENT_TYPE),
+            ("Content-Length", str(len(body))),
+        ),
+        body=body,
+    )
+
+
+def _ours_sign(req: RawRequest) -> RawRequest:
+    return sigv4.sign(
+        req, access_key_id=AKID, secret_access_key=SECRET, region=REGION, time=WHEN
+    ).request
+
+
+def _ours_both(op: str, params: dict[str, Any]) -> RawRequest:
+    return _ours_sign(_ours_unsigned(_ours_serialize(op, params)))
+
+
+# --- botocore ---------------------------------------------------------------------------------
+
+
+class _Botocore:
+    def __init__(self) -> None:
+        import botocore.auth
+        import botocore.session
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        from botocore.serialize import create_serializer
+
+        self.model = botocore.session.get_session().get_service_model("ses")
+        self.serializer = create_serializer("query", include_validation=False)
+        self.signer = botocore.auth.SigV4Auth(Credentials(AKID, SECRET), "ses", REGION)
+        self.request_class = AWSRequest
+        self.version = metadata.version("botocore")
+
+    def serialize(self, op: str, params: dict[str, Any]) -> bytes:
+        serialized = self.serializer.serialize_to_request(params, self.model.operation_model(op))
+        request = self.request_class(
+            method="POST",
+            url=f"https://{HOST}/",
+            data=serialized["body"],
+            headers={"Content-Type": FORM_CONTENT_TYPE},
+        )
+        body = request.prepare().body
+        return body if isinstance(body, bytes) else str(body).encode("utf-8")
+
+    def sign(self, body: bytes) -> Any:
+        request = self.request_class(
+            method="POST",
+            url=f"https://{HOST}/",
+            data=body,
+            headers={"Content-Type": FORM_CONTENT_TYPE},
+        )
+        self.signer.add_auth(request)
+        return request
+
+    def both(self, op: str, params: dict[str, Any]) -> Any:
+        return self.sign(self.serialize(op, params))
+
+
+class _Awscrt:
+    def __init__(self) -> None:
+        import awscrt.auth
+        import awscrt.http
+
+        self.auth = awscrt.auth
+        self.http = awscrt.http
+        self.config = awscrt.auth.AwsSigningConfig(
+            algorithm=awscrt.auth.AwsSigningAlgorithm.V4,
+            signature_type=awscrt.auth.AwsSignatureType.HTTP_REQUEST_HEADERS,
+            credentials_provider=awscrt.auth.AwsCredentialsProvider.new_static(AKID, SECRET),
+            region=REGION,
+            service="ses",
+            date=WHEN,
+        )
+        self.version = metadata.version("awscrt")
+
+    def sign(self, body: bytes) -> Any:
+        headers = self.http.HttpHeaders(
+            [
+                ("Host", HOST),
+                ("Content-Type", FORM_CONTENT_TYPE),
+                ("Content-Length", str(len(body))),
+            ]
+        )
+        request = self.http.HttpRequest("POST", "/", headers, io.BytesIO(body))
+        self.auth.aws_sign_request(request, self.config).result()
+        return request
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+
+def _best(fn: Callable[[], object], *, budget: float, rounds: int = 5) -> float:
+    """Best seconds per call over ``rounds`` rounds, each about budget/rounds long."""
+    fn()  # warm up (caches, imports)
+    start = time.perf_counter()
+    fn()
+    one = max(time.perf_counter() - start, 1e-7)
+    number = max(1, int(budget / rounds / one))
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def _peak(fn: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _fmt(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:8.1f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:8.2f} ms"
+    return f"{seconds:8.3f} s "
+
+
+def run(*, budget: float) -> dict[str, Any]:
+    try:
+        boto: _Botocore | None = _Botocore()
+    except ImportError:
+        boto = None
+    try:
+        crt: _Awscrt | None = _Awscrt()
+    except ImportError:
+        crt = None
+    results: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "processor": platform.processor() or platform.machine(),
+            "system": platform.platform(),
+        },
+        "versions": {
+            "sesspec": metadata.version("sesspec"),
+            "botocore": boto.version if boto else None,
+            "awscrt": crt.version if crt else None,
+        },
+        "cases": {},
+    }
+    for name, (op, params) in cases().items():
+        body = _ours_serialize(op, params)
+        unsigned = _ours_unsigned(body)
+        row: dict[str, Any] = {"body_bytes": len(body)}
+        b = budget * (0.6 if len(body) > 1 << 20 else 1.0)
+        row["sesspec"] = {
+            "serialize": _best(partial(_ours_serialize, op, params), budget=b),
+            "sign": _best(partial(_ours_sign, unsigned), budget=b),
+            "both": _best(partial(_ours_both, op, params), budget=b),
+        }
+        if boto is not None:
+            row["botocore"] = {
+                "serialize": _best(partial(boto.serialize, op, params), budget=b),
+                "sign": _best(partial(boto.sign, body), budget=b),
+                "both": _best(partial(boto.both, op, params), budget=b),
+            }
+        if crt is not None:
+            row["awscrt"] = {"sign": _best(partial(crt.sign, body), budget=b)}
+        row["sesspec_peak_bytes"] = _peak(partial(_ours_both, op, params))
+        results["cases"][name] = row
+    return results
+
+
+def _report(results: dict[str, Any]) -> str:
+    lines = [
+        f"sesspec benchmark  (Python {results['machine']['python']}, "
+        f"{results['machine']['system']}; botocore {results['versions']['botocore']}, "
+        f"awscrt {results['versions']['awscrt']})",
+        "",
+    ]
+    for name, row in results["cases"].items():
+        ours = row["sesspec"]
+        lines.append(f"{name}  (form body {row['body_bytes']:,} bytes)")
+        for stage in ("serialize", "sign", "both"):
+            parts = [f"  {stage:<9} sesspec {_fmt(ours[stage])}"]
+            for other in ("botocore", "awscrt"):
+                theirs = row.get(other, {}).get(stage)
+                if theirs is not None:
+                    parts.append(f"{other} {_fmt(theirs)} ({theirs / ours[stage]:6.1f}x)")
+            lines.append("   ".join(parts))
+        peak = row["sesspec_peak_bytes"]
+        lines.append(
+            f"  peak memory of sesspec serialize+sign: {peak / 1e6:.1f} MB "
+            f"= {peak / row['body_bytes']:.2f}x the encoded body"
+        )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sesspec.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short timing budget")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    results = run(budget=0.3 if args.quick else 2.0)
+    sys.stdout.write(_report(results) + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Small formatting helpers shared by the report writers."""
+
+from __future__ import annotations
+
+import re
+
+from sesspec.report.model import CaseResult, Report
+
+__all__ = ["citation_parts", "info_rules", "rule_anchor", "runs_text", "shown_rules"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+_URL = re.compile(r"https?://\S+")
+
+
+def rule_anchor(rule_id: str) -> str:
+    """The id of a rule's row in the rules table (``rule-AUTH002``)."""
+    return f"rule-{rule_id}"
+
+
+def citation_parts(citation: str) -> list[tuple[str, str | None]]:
+    """A citation split into (text, URL or None) runs, so URLs can become links."""
+    parts: list[tuple[str, str | None]] = []
+    pos = 0
+    for match in _URL.finditer(citation):
+        if match.start() > pos:
+            parts.append((citation[pos : match.start()], None))
+        url = match.group(0).rstrip(";,.)")
+        parts.append((url, url))
+        pos = match.start() + len(url)
+    if pos < len(citation):
+        parts.append((citation[pos:], None))
+    return parts
+
+
+def shown_rules(case: CaseResult) -> list[tuple[str, str]]:
+    """(rule, severity) of a cell's error and warning findings, errors first, once each."""
+    seen: dict[str, str] = {}
+    for sev in ("error", "warning"):
+        for rule in case.rules(sev):
+            seen.setdefault(rule, sev)
+    return list(seen.items())
+
+
+def info_rules(case: CaseResult) -> list[str]:
+    return case.rules("info")
+
+
+def runs_text(report: Report) -> str:
+    clients = [c for c in report.clients if c.available]
+    languages = sorted({c.language for c in clients})
+    return (
+        f"{len(clients)} of {len(report.clients)} client configurations available "
+        f"({', '.join(languages) or 'none'}), {len(report.scenarios)} scenarios, "
+        f"{len(report.cases)} cells, {sum(len(c.requests) for c in report.cases)} requests checked"
+    )

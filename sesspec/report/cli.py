@@ -1,0 +1,109 @@
+"""``sesspec report``: run the real clients against the loopback endpoint and write the report.
+
+Progress goes to stderr, one line per run (client, scenario, then its status); the report
+folders are printed at the end. Exit status: 0 when the report was written (whatever the
+verdicts: the report is the product, not a gate), 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sesspec.drivers import Driver, Outcome, Scenario, all_drivers, load_scenarios
+from sesspec.report.model import VERDICT_LABELS, VERDICTS
+from sesspec.report.run import run_report
+
+__all__ = ["build_parser", "main"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sesspec report",
+        description=(
+            "Run every available SES client over every scenario against a loopback endpoint, "
+            "check each captured request, and write <out>/<run-id>/ and <out>/latest/ "
+            "(index.html, report.md, report.json, junit.xml, the raw captures)."
+        ),
+    )
+    parser.add_argument(
+        "--install", action="store_true", help="install the Python and Node clients first"
+    )
+    parser.add_argument(
+        "--client", action="append", metavar="NAME", help="only this client (repeatable)"
+    )
+    parser.add_argument(
+        "--scenario", action="append", metavar="ID", help="only this scenario (repeatable)"
+    )
+    parser.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    parser.add_argument("--run-id", default=None, help="run folder name (default: start time)")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="time limit per run, in seconds"
+    )
+    parser.add_argument("--http", action="store_true", help="plain-HTTP endpoint instead of TLS")
+    return parser
+
+
+class _Progress:
+    """One stderr line per run: ``[ 12] boto3  send-email-ascii  ok (0.4 s)``."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, driver: Driver, scenario: Scenario, outcome: Outcome | None) -> None:
+        if outcome is not None:
+            self.done += 1
+        number = self.done if outcome is not None else self.done + 1
+        head = f"[{number:>3}] {driver.name:<24} {scenario.id:<28}"
+        if outcome is None:
+            if self.tty:
+                sys.stderr.write(head + " ...")
+                sys.stderr.flush()
+            return
+        detail = f"  {outcome.detail[:70]}" if outcome.status != "ok" else ""
+        prefix = "\r" if self.tty else ""
+        sys.stderr.write(f"{prefix}{head} {outcome.status} ({outcome.duration_s:.1f} s){detail}\n")
+        sys.stderr.flush()
+
+
+def _log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sesspec report`` with ``argv`` (the arguments after ``report``)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        load_scenarios(args.scenario)
+    except KeyError as exc:
+        parser.error(str(exc.args[0]))
+    known = [d.name for d in all_drivers()]
+    unknown = [c for c in args.client or [] if c not in known]
+    if unknown:
+        parser.error(f"unknown client(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    progress = _Progress()
+    run = run_report(
+        out=Path(args.out),
+        run_id=args.run_id,
+        clients=args.client,
+        scenarios=args.scenario,
+        install=args.install,
+        timeout=args.timeout,
+        tls=not args.http,
+        progress=progress,
+        log=_log,
+    )
+    counts = run.report.counts()
+    summary = ", ".join(f"{counts[v]} {VERDICT_LABELS[v]}" for v in VERDICTS if counts[v])
+    _log(f"{len(run.report.cases)} cells in {run.report.wall_time_s:.1f} s: {summary}")
+    _log(f"report: {run.run_dir / 'index.html'} (copy in {run.latest_dir})")
+    return 0

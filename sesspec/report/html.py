@@ -1,0 +1,427 @@
+"""``index.html``: the report as one self-contained page (inline CSS, no script, no external asset).
+
+Built with lxml (so every text is escaped by the serialiser, never by hand). The page reads top
+to bottom: summary, the client x scenario matrix (coloured cells, each linking to its detail
+section), a summary per client, clients not available and why, the difference from the previous
+run, one detail section per cell (requests, findings with rule links and citations, the
+canonical-request diff of a signature mismatch), the rules table, the runtimes.
+"""
+
+from __future__ import annotations
+
+from lxml import etree, html
+
+from sesspec.report._fmt import citation_parts, rule_anchor, runs_text, shown_rules
+from sesspec.report.model import (
+    VERDICT_LABELS,
+    VERDICTS,
+    CaseResult,
+    Report,
+    RequestResult,
+    RunDiff,
+)
+
+__all__ = ["MATRIX_ID", "render_html"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: The id of the matrix ``<table>`` (tests and readers find it by this id).
+MATRIX_ID = "matrix"
+
+_CSS = """
+:root { --pass:#cdeccd; --warnings:#fdeeb5; --fail:#f6c4c4; --client-error:#e3d2f3;
+  --not-supported:#eceff1; --not-available:#cfd4d8; --ink:#1d2327; --muted:#5f6b73;
+  --line:#d5dbe0; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  color: var(--ink); margin: 0 auto; padding: 24px 32px 64px; max-width: 1600px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid
+  var(--line); }
+h3 { font-size: 15px; margin: 0 0 6px; }
+a { color: #0b5cad; text-decoration: none; }
+a:hover { text-decoration: underline; }
+p.meta { color: var(--muted); margin: 0 0 12px; }
+code, pre { font: 12.5px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid var(--line); padding: 5px 8px; vertical-align: top;
+  text-align: left; }
+th { background: #f4f6f8; font-weight: 600; }
+.counts { display: flex; flex-wrap: wrap; gap: 8px; margin: 10px 0 4px; padding: 0;
+  list-style: none; }
+.counts li { padding: 4px 10px; border-radius: 12px; border: 1px solid var(--line); }
+.v-pass { background: var(--pass); }
+.v-warnings { background: var(--warnings); }
+.v-fail { background: var(--fail); }
+.v-client-error { background: var(--client-error); }
+.v-not-supported { background: var(--not-supported); color: var(--muted); }
+.v-not-available { background: var(--not-available); color: var(--muted); }
+table.matrix { width: 100%; table-layout: fixed; }
+table.matrix th.client { width: 170px; }
+table.matrix thead th { font-size: 11.5px; font-weight: 600; vertical-align: bottom;
+  word-break: break-word; hyphens: auto; }
+table.matrix thead th span { display: block; color: var(--muted); font-weight: 400; }
+table.matrix tbody th { font-size: 13px; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+table.matrix tbody th small { display: block; color: var(--muted); font-weight: 400; }
+table.matrix td { padding: 0; font-size: 12px; text-align: center; vertical-align: middle; }
+table.matrix td a { display: block; padding: 6px 3px; color: var(--ink); min-height: 44px; }
+table.matrix td a:hover { outline: 2px solid #0b5cad; text-decoration: none; }
+table.matrix td b { display: block; }
+table.matrix td .rules { font: 11px/1.3 "DejaVu Sans Mono", monospace; color: #7a1f1f; }
+table.matrix td.v-warnings .rules { color: #6b4d00; }
+table.summary td.num { text-align: right; font-variant-numeric: tabular-nums; }
+section.cell { border: 1px solid var(--line); border-left: 6px solid var(--line);
+  border-radius: 4px; padding: 10px 14px; margin: 10px 0; }
+section.cell.v-pass { border-left-color: #3c9a3c; background: #fff; }
+section.cell.v-warnings { border-left-color: #c99a00; background: #fff; }
+section.cell.v-fail { border-left-color: #c23030; background: #fff; }
+section.cell.v-client-error { border-left-color: #7c3fb5; background: #fff; }
+section.cell.v-not-supported, section.cell.v-not-available { border-left-color: #9aa4ab;
+  background: #fafbfc; }
+section.cell:target { box-shadow: 0 0 0 3px #0b5cad55; }
+.tag { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px;
+  margin-left: 6px; font-weight: 600; }
+.note { font-weight: 600; color: #5b2a86; }
+.request { margin: 8px 0 0; }
+.request > code { background: #f4f6f8; padding: 1px 4px; word-break: break-all; }
+table.findings { width: 100%; margin-top: 6px; font-size: 13px; }
+table.findings td.sev-error { color: #a11; font-weight: 600; }
+table.findings td.sev-warning { color: #8a6200; font-weight: 600; }
+table.findings td.sev-info { color: var(--muted); }
+table.findings td.cite { font-size: 12px; word-break: break-word; max-width: 420px; }
+pre.diff { background: #f7f8fa; border: 1px solid var(--line); padding: 8px 10px;
+  overflow-x: auto; margin: 4px 0 0; white-space: pre; }
+pre.diff .add { color: #116611; background: #e6f5e6; display: block; }
+pre.diff .del { color: #9b1111; background: #fbe7e7; display: block; }
+pre.diff .hunk { color: #6a4da0; display: block; }
+table.rules td.id { white-space: nowrap; font-family: "DejaVu Sans Mono", monospace; }
+table.rules tr:target td { background: #fff6cc; }
+.muted { color: var(--muted); }
+ul.plain { padding-left: 18px; }
+details summary { cursor: pointer; color: var(--muted); }
+"""
+
+
+def _el(
+    parent: etree._Element,
+    tag: str,
+    text: str | None = None,
+    *,
+    cls: str | None = None,
+    **attrs: str,
+) -> etree._Element:
+    element = etree.SubElement(parent, tag)
+    if cls:
+        element.set("class", cls)
+    for key, value in attrs.items():
+        element.set(key.rstrip("_").replace("_", "-"), value)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _append_text(element: etree._Element, text: str) -> None:
+    """Text after the last child of ``element`` (or as its text when it has none)."""
+    children = list(element)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _rule_link(parent: etree._Element, rule_id: str) -> etree._Element:
+    return _el(parent, "a", rule_id, href=f"#{rule_anchor(rule_id)}")
+
+
+def _citation(parent: etree._Element, citation: str) -> None:
+    for text, href in citation_parts(citation):
+        if href:
+            _el(parent, "a", text, href=href)
+        else:
+            _append_text(parent, text)
+
+
+def _header(body: etree._Element, report: Report) -> None:
+    _el(body, "h1", f"sesspec conformance report: run {report.run_id}")
+    _el(
+        body,
+        "p",
+        f"Started {report.started_at}; wall time {report.wall_time_s:.1f} s; loopback endpoint "
+        f"over {'HTTPS' if report.tls else 'plain HTTP'}. {runs_text(report)}.",
+        cls="meta",
+    )
+    counts = report.counts()
+    ul = _el(body, "ul", cls="counts")
+    for verdict in VERDICTS:
+        _el(ul, "li", f"{counts[verdict]} {VERDICT_LABELS[verdict]}", cls=f"v-{verdict}")
+    _el(
+        body,
+        "p",
+        "Each request a client put on the wire was checked against the SES Classic Query API "
+        "rules (signature verified with the drivers' fake credentials). A cell passes when no "
+        "request has an error or warning finding; 'warnings only' is accepted but fragile; "
+        "'fail' has at least one error finding (SES would reject or misread it); 'client "
+        "error' means the client failed for a reason no rule explains. Click a cell for its "
+        "requests and findings; click a rule id for its source.",
+    )
+
+
+def _matrix(body: etree._Element, report: Report) -> None:
+    _el(body, "h2", "Client x scenario matrix", id="matrix-title")
+    table = _el(body, "table", cls="matrix", id=MATRIX_ID)
+    head = _el(_el(table, "thead"), "tr")
+    _el(head, "th", "client", cls="client")
+    for scenario in report.scenarios:
+        th = _el(head, "th", scenario.id, title=scenario.title)
+        th.set("data-scenario", scenario.id)
+        _el(th, "span", scenario.action)
+    tbody = _el(table, "tbody")
+    for client in report.clients:
+        row = _el(tbody, "tr")
+        row.set("data-client", client.name)
+        th = _el(row, "th", client.name, title=client.version or client.reason)
+        _el(th, "small", client.language)
+        for scenario in report.scenarios:
+            case = report.case(client.name, scenario.id)
+            if case is None:
+                _el(row, "td", "")
+                continue
+            td = _el(row, "td", cls=f"v-{case.verdict}")
+            td.set("data-verdict", case.verdict)
+            link = _el(td, "a", href=f"#{case.anchor}", title=_cell_title(case))
+            _el(link, "b", VERDICT_LABELS[case.verdict])
+            rules = [r for r, _ in shown_rules(case)]
+            if rules:
+                _el(link, "span", " ".join(rules), cls="rules")
+
+
+def _cell_title(case: CaseResult) -> str:
+    if case.note:
+        return case.note
+    if case.verdict in ("not-supported", "not-available"):
+        return case.detail
+    return f"{len(case.requests)} request(s); " + (
+        ", ".join(f"{r} ({s})" for r, s in shown_rules(case)) or "no error or warning"
+    )
+
+
+def _clients(body: etree._Element, report: Report) -> None:
+    _el(body, "h2", "Per client", id="clients")
+    table = _el(body, "table", cls="summary")
+    head = _el(_el(table, "thead"), "tr")
+    for title in ("client", "language", "version", *(VERDICT_LABELS[v] for v in VERDICTS)):
+        _el(head, "th", title)
+    _el(head, "th", "rules broken (errors)")
+    _el(head, "th", "warnings")
+    tbody = _el(table, "tbody")
+    for client in report.clients:
+        cases = report.cases_of(client.name)
+        counts = report.counts(cases)
+        row = _el(tbody, "tr")
+        _el(row, "th", client.name)
+        _el(row, "td", client.language)
+        _el(row, "td", client.version if client.available else "not available", cls="muted")
+        for verdict in VERDICTS:
+            n = counts[verdict]
+            _el(row, "td", str(n) if n else "", cls=f"num v-{verdict}" if n else "num")
+        for severity in ("error", "warning"):
+            td = _el(row, "td")
+            rules = sorted({r for c in cases for r in c.rules(severity)})
+            for i, rule_id in enumerate(rules):
+                if i:
+                    _append_text(td, ", ")
+                link = _rule_link(td, rule_id)
+                ref = report.rule(rule_id)
+                if ref is not None:
+                    link.set("title", ref.title)
+            if not rules:
+                td.text = "none"
+
+
+def _not_available(body: etree._Element, report: Report) -> None:
+    _el(body, "h2", "Clients not available", id="not-available")
+    missing = [c for c in report.clients if not c.available]
+    if not missing:
+        _el(body, "p", "Every client configuration ran.")
+        return
+    ul = _el(body, "ul", cls="plain")
+    for client in missing:
+        li = _el(ul, "li")
+        _el(li, "b", client.name)
+        _append_text(li, f" ({client.language}): {client.reason}")
+
+
+def _diff(body: etree._Element, diff: RunDiff | None) -> None:
+    _el(body, "h2", "Difference from the previous run", id="diff")
+    if diff is None:
+        _el(body, "p", "No previous run to compare with (no latest/report.json before this one).")
+        return
+    _el(body, "p", f"Compared with run {diff.previous_run_id} ({diff.previous_started_at}).")
+    if diff.unchanged:
+        _el(body, "p", "No verdict changed and no rule started or stopped firing.")
+        return
+    if diff.verdict_changes:
+        table = _el(body, "table")
+        head = _el(_el(table, "thead"), "tr")
+        for title in ("client", "scenario", "before", "now"):
+            _el(head, "th", title)
+        tbody = _el(table, "tbody")
+        for change in diff.verdict_changes:
+            row = _el(tbody, "tr")
+            _el(row, "td", change.client)
+            _el(row, "td", change.scenario)
+            for value in (change.before, change.after):
+                _el(row, "td", value or "(absent)", cls=f"v-{value}" if value else None)
+    for title, changes in (
+        ("Rules that newly fire", diff.new_findings),
+        ("Rules that no longer fire", diff.gone_findings),
+    ):
+        if not changes:
+            continue
+        _el(body, "h3", title)
+        ul = _el(body, "ul", cls="plain")
+        for c in changes:
+            li = _el(ul, "li", f"{c.client} / {c.scenario}: ")
+            _rule_link(li, c.rule)
+            _append_text(li, f" ({c.severity})")
+
+
+def _diff_block(parent: etree._Element, text: str) -> None:
+    pre = _el(parent, "pre", cls="diff")
+    for line in text.splitlines():
+        if line.startswith(("+++", "---")):
+            cls = "hunk"
+        elif line.startswith("+"):
+            cls = "add"
+        elif line.startswith("-"):
+            cls = "del"
+        elif line.startswith("@@"):
+            cls = "hunk"
+        else:
+            _append_text(pre, line + "\n")
+            continue
+        _el(pre, "span", line, cls=cls)
+
+
+def _request(parent: etree._Element, request: RequestResult) -> None:
+    div = _el(parent, "div", cls="request")
+    _el(div, "b", f"Request #{request.seq} ")
+    _el(div, "code", request.request_line)
+    _append_text(
+        div,
+        f" ({request.size:,} bytes, {'TLS' if request.tls else 'plain'}, "
+        f"answered {request.status}, {request.received_at})",
+    )
+    if not request.findings:
+        _el(div, "p", "No finding.", cls="muted")
+        return
+    table = _el(div, "table", cls="findings")
+    head = _el(_el(table, "thead"), "tr")
+    for title in ("rule", "severity", "where", "what", "source"):
+        _el(head, "th", title)
+    tbody = _el(table, "tbody")
+    for f in request.findings:
+        row = _el(tbody, "tr")
+        _rule_link(_el(row, "td"), f.rule)
+        _el(row, "td", f.severity, cls=f"sev-{f.severity}")
+        _el(row, "td", f.location)
+        what = _el(row, "td", f.message)
+        if f.detail:
+            _el(what, "br")
+            _el(
+                what,
+                "small",
+                "canonical-request diff (- what the client signed, + what the spec gives):",
+            )
+            _diff_block(what, f.detail)
+        _citation(_el(row, "td", cls="cite"), f.citation)
+
+
+def _cells(body: etree._Element, report: Report) -> None:
+    _el(body, "h2", "Cells", id="cells")
+    for case in report.cases:
+        section = _el(body, "section", cls=f"cell v-{case.verdict}", id=case.anchor)
+        h3 = _el(section, "h3", f"{case.client} / {case.scenario}")
+        _el(h3, "span", VERDICT_LABELS[case.verdict], cls=f"tag v-{case.verdict}")
+        scenario = next((s for s in report.scenarios if s.id == case.scenario), None)
+        meta = f"{scenario.title}. " if scenario else ""
+        meta += f"Driver status: {case.status}, {case.duration_s:.2f} s, "
+        meta += f"{len(case.requests)} request(s)."
+        _el(section, "p", meta, cls="muted")
+        if case.detail and case.status != "ok":
+            p = _el(section, "p", "Client said: ")
+            _el(p, "code", case.detail[:2000])
+        if case.note:
+            _el(section, "p", case.note, cls="note")
+        for request in case.requests:
+            _request(section, request)
+        _el(section, "p").append(_back_link())
+
+
+def _back_link() -> etree._Element:
+    link = etree.Element("a", href=f"#{MATRIX_ID}")
+    link.text = "back to the matrix"
+    return link
+
+
+def _rules(body: etree._Element, report: Report) -> None:
+    _el(body, "h2", "Rules cited", id="rules")
+    if not report.rules:
+        _el(body, "p", "No finding was made.")
+        return
+    table = _el(body, "table", cls="rules")
+    head = _el(_el(table, "thead"), "tr")
+    for title in ("rule", "severity", "title", "source"):
+        _el(head, "th", title)
+    tbody = _el(table, "tbody")
+    for rule in report.rules:
+        row = _el(tbody, "tr", id=rule_anchor(rule.id))
+        _el(row, "td", rule.id, cls="id")
+        _el(row, "td", rule.severity, cls=f"sev-{rule.severity}")
+        _el(row, "td", rule.title)
+        _citation(_el(row, "td", cls="cite"), rule.citation)
+
+
+def _runtimes(body: etree._Element, report: Report) -> None:
+    _el(body, "h2", "Versions", id="versions")
+    table = _el(body, "table")
+    tbody = _el(table, "tbody")
+    for name, version in report.runtimes.items():
+        row = _el(tbody, "tr")
+        _el(row, "th", name)
+        _el(row, "td", version)
+    for client in report.clients:
+        row = _el(tbody, "tr")
+        _el(row, "th", client.name)
+        _el(row, "td", client.version or f"not available: {client.reason}")
+    p = _el(body, "p")
+    _append_text(p, "The raw requests behind this report are in ")
+    _el(p, "code", report.captures_file)
+    _append_text(p, " next to this page (one JSON line per request, the bytes in base64).")
+    for note in report.notes:
+        _el(body, "p", note, cls="muted")
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML document (a string starting with the doctype)."""
+    root = etree.Element("html", lang="en")
+    head = _el(root, "head")
+    _el(head, "meta", charset="utf-8")
+    _el(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    _el(head, "title", f"sesspec report {report.run_id}")
+    _el(head, "style", _CSS)
+    body = _el(root, "body")
+    _header(body, report)
+    _matrix(body, report)
+    _clients(body, report)
+    _not_available(body, report)
+    _diff(body, report.diff)
+    _cells(body, report)
+    _rules(body, report)
+    _runtimes(body, report)
+    text = html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
+    return str(text) + "\n"

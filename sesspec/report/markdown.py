@@ -1,0 +1,194 @@
+"""``report.md``: the report as GitHub-flavoured Markdown (readable on the repository page).
+
+Rule ids link to their row in the rules table (a ``### RULE`` heading each, so GitHub makes the
+anchor); every finding carries its citation; a signature mismatch shows the canonical-request
+diff (``Finding.detail``) in a ``diff`` block.
+"""
+
+from __future__ import annotations
+
+from sesspec.report._fmt import citation_parts, runs_text, shown_rules
+from sesspec.report.model import VERDICT_LABELS, VERDICTS, CaseResult, Report, RunDiff
+
+__all__ = ["render_markdown"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+_MARK = {
+    "pass": "✅ pass",
+    "warnings": "🟡 warnings",
+    "fail": "❌ fail",
+    "client-error": "💥 client error",
+    "not-supported": "⚪ not supported",
+    "not-available": "⛔ not available",
+}
+
+
+def _cell_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _rule_link(rule_id: str) -> str:
+    return f"[{rule_id}](#{rule_id.lower()})"
+
+
+def _citation(citation: str) -> str:
+    return "".join(f"<{href}>" if href else text for text, href in citation_parts(citation))
+
+
+def _cell(case: CaseResult | None) -> str:
+    if case is None:
+        return ""
+    text = _MARK[case.verdict]
+    rules = [_rule_link(r) for r, _ in shown_rules(case)]
+    if rules:
+        text += " " + ", ".join(rules)
+    return text
+
+
+def _matrix(report: Report) -> list[str]:
+    head = ["client", *(s.id for s in report.scenarios)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for client in report.clients:
+        cells = [_cell(report.case(client.name, s.id)) for s in report.scenarios]
+        lines.append(f"| **{client.name}** | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _clients(report: Report) -> list[str]:
+    lines = [
+        "| client | language | version | "
+        + " | ".join(VERDICT_LABELS[v] for v in VERDICTS)
+        + " | rules broken (errors) | warnings |",
+        "|" + "---|" * (5 + len(VERDICTS)),
+    ]
+    for client in report.clients:
+        cases = report.cases_of(client.name)
+        counts = report.counts(cases)
+        errors = sorted({r for c in cases for r in c.rules("error")})
+        warnings = sorted({r for c in cases for r in c.rules("warning")})
+        version = client.version if client.available else f"not available: {client.reason}"
+        lines.append(
+            f"| {client.name} | {client.language} | {_cell_escape(version)} | "
+            + " | ".join(str(counts[v]) for v in VERDICTS)
+            + f" | {', '.join(map(_rule_link, errors)) or 'none'}"
+            + f" | {', '.join(map(_rule_link, warnings)) or 'none'} |"
+        )
+    return lines
+
+
+def _diff(diff: RunDiff | None) -> list[str]:
+    if diff is None:
+        return ["No previous run to compare with (no `latest/report.json` before this run)."]
+    lines = [f"Compared with run `{diff.previous_run_id}` ({diff.previous_started_at})."]
+    if diff.unchanged:
+        return [*lines, "", "No verdict changed and no rule started or stopped firing."]
+    if diff.verdict_changes:
+        lines += ["", "| client | scenario | before | now |", "|---|---|---|---|"]
+        lines += [
+            f"| {c.client} | {c.scenario} | {c.before or '(absent)'} | {c.after or '(absent)'} |"
+            for c in diff.verdict_changes
+        ]
+    for title, changes in (("New findings", diff.new_findings), ("Gone", diff.gone_findings)):
+        if changes:
+            lines += ["", f"{title}:", ""]
+            lines += [
+                f"- {c.client} / {c.scenario}: {_rule_link(c.rule)} ({c.severity})" for c in changes
+            ]
+    return lines
+
+
+def _case_details(case: CaseResult) -> list[str]:
+    lines = [
+        f"#### {case.client} / {case.scenario}: {VERDICT_LABELS[case.verdict]}",
+        "",
+    ]
+    if case.detail and case.status != "ok":
+        lines.append(f"- client said ({case.status}): `{_cell_escape(case.detail[:600])}`")
+    if case.note:
+        lines.append(f"- **{case.note}**")
+    for request in case.requests:
+        lines.append(
+            f"- request #{request.seq} `{request.request_line[:160]}` "
+            f"({request.size} bytes, answered {request.status})"
+        )
+        for f in request.findings:
+            if f.severity == "info":
+                continue
+            lines.append(
+                f"  - {_rule_link(f.rule)} **{f.severity}** [{f.location}] "
+                f"{_cell_escape(f.message)} (see {_citation(f.citation)})"
+            )
+            if f.detail:
+                lines += ["", "    ```diff", *("    " + ln for ln in f.detail.splitlines())]
+                lines += ["    ```", ""]
+        infos = sorted({f.rule for f in request.findings if f.severity == "info"})
+        if infos:
+            lines.append("  - info: " + ", ".join(map(_rule_link, infos)))
+    return [*lines, ""]
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as Markdown text."""
+    counts = report.counts()
+    out = [
+        f"# sesspec conformance report: run {report.run_id}",
+        "",
+        f"Started {report.started_at}, wall time {report.wall_time_s:.1f} s, endpoint over "
+        f"{'HTTPS' if report.tls else 'plain HTTP'} on 127.0.0.1. {runs_text(report)}.",
+        "",
+        "Verdicts: " + ", ".join(f"{counts[v]} {VERDICT_LABELS[v]}" for v in VERDICTS) + ".",
+        "",
+        "A cell passes when no request it made has an error or warning finding; `warnings` has "
+        "warnings only; `fail` has at least one error finding (SES would reject or misread the "
+        "request); `client error` means the client failed and no rule explains it.",
+        "",
+        "## Matrix",
+        "",
+        *_matrix(report),
+        "",
+        "## Clients",
+        "",
+        *_clients(report),
+        "",
+    ]
+    missing = [c for c in report.clients if not c.available]
+    out += ["## Not available", ""]
+    out += [f"- **{c.name}** ({c.language}): {c.reason}" for c in missing] or [
+        "Every client configuration ran."
+    ]
+    out += ["", "## Difference from the previous run", "", *_diff(report.diff), ""]
+    out += ["## Findings per cell", ""]
+    out += [
+        "Cells that pass (and clients that were not available) are not repeated here; "
+        "`index.html` has a section for every cell.",
+        "",
+    ]
+    for case in report.cases:
+        if case.verdict in ("pass", "not-available"):
+            continue
+        out += _case_details(case)
+    out += ["## Rules", ""]
+    for rule in report.rules:
+        out += [
+            f"### {rule.id}",
+            "",
+            f"**{rule.severity}**: {rule.title}. Source: {_citation(rule.citation)}",
+            "",
+        ]
+    if not report.rules:
+        out += ["No finding was made.", ""]
+    out += ["## Runtimes", "", "| runtime | version |", "|---|---|"]
+    out += [f"| {k} | {_cell_escape(v)} |" for k, v in report.runtimes.items()]
+    out += [
+        "",
+        "## Raw captures",
+        "",
+        f"Every request behind this report is in `{report.captures_file}` next to it "
+        "(one JSON line per request, the bytes as received in base64).",
+    ]
+    out += [f"- {n}" for n in report.notes]
+    return "\n".join(out) + "\n"

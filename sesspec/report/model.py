@@ -1,0 +1,360 @@
+"""The report as data: the single input of every writer (Markdown, HTML, JSON, JUnit).
+
+A :class:`Report` holds what one ``sesspec report`` run found: the clients (with their versions,
+or why they were not available), the scenarios, one :class:`CaseResult` per client x scenario
+cell with the requests that cell put on the wire and the checker's findings on each, the rules
+those findings cite, and the difference from the previous run (:class:`RunDiff`).
+
+The verdict of a cell (issue 4, "the client x scenario matrix with verdicts"):
+
+* ``pass``: every request of the run conforms (no error and no warning finding);
+* ``warnings``: no error finding, but at least one warning;
+* ``fail``: at least one error finding, whatever the client then did;
+* ``client-error``: the client failed (or timed out) and no error finding explains why; the
+  cell says so explicitly (every non-conformance shown must be explained by a rule);
+* ``not-supported``: the client cannot express the scenario (the reason is given);
+* ``not-available``: the client could not be installed or started here (the reason is given).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast, get_args
+
+from sesspec.check import Finding
+from sesspec.check.catalogue import Severity
+
+__all__ = [
+    "VERDICTS",
+    "VERDICT_LABELS",
+    "CaseResult",
+    "CellChange",
+    "ClientInfo",
+    "FindingChange",
+    "Report",
+    "RequestResult",
+    "RuleRef",
+    "RunDiff",
+    "ScenarioInfo",
+    "Verdict",
+    "cell_verdict",
+    "finding_from_dict",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+Verdict = Literal["pass", "warnings", "fail", "client-error", "not-supported", "not-available"]
+
+#: Every verdict, best first (the order of legends and counts).
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+
+#: What each verdict means, in the words the writers use.
+VERDICT_LABELS: Mapping[Verdict, str] = {
+    "pass": "pass",
+    "warnings": "warnings only",
+    "fail": "fail",
+    "client-error": "client error",
+    "not-supported": "not supported",
+    "not-available": "not available",
+}
+
+
+def finding_from_dict(record: Mapping[str, Any]) -> Finding:
+    """A :class:`Finding` back from its :meth:`Finding.as_dict` form (``report.json``)."""
+    severity = str(record["severity"])
+    if severity not in get_args(Severity):
+        msg = f"unknown severity {severity!r}"
+        raise ValueError(msg)
+    return Finding(
+        rule=str(record["rule"]),
+        severity=cast("Severity", severity),
+        message=str(record["message"]),
+        location=str(record["location"]),
+        citation=str(record["citation"]),
+        detail=str(record.get("detail", "")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    """One client configuration: what it is, its version, and whether it could run here."""
+
+    name: str
+    language: str
+    version: str
+    available: bool
+    reason: str = ""
+    #: What ``--install`` said about it ("installed", "not available: ..."; "" when not asked).
+    install: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "language": self.language,
+            "version": self.version,
+            "available": self.available,
+            "reason": self.reason,
+            "install": self.install,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInfo:
+    """One scenario of ``scenarios.json`` (id, title, action, kind)."""
+
+    id: str
+    title: str
+    action: str
+    kind: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "action": self.action, "kind": self.kind}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRef:
+    """A checker rule the report cites (from ``sesspec.check.catalogue.RULES``)."""
+
+    id: str
+    severity: str
+    title: str
+    citation: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "title": self.title,
+            "citation": self.citation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RequestResult:
+    """One captured request of a cell and the checker's findings on it."""
+
+    seq: int
+    request_line: str
+    received_at: str
+    tls: bool
+    #: The HTTP status the endpoint answered with.
+    status: int
+    action: str | None
+    size: int
+    findings: tuple[Finding, ...] = ()
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "request_line": self.request_line,
+            "received_at": self.received_at,
+            "tls": self.tls,
+            "status": self.status,
+            "action": self.action,
+            "size": self.size,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def cell_verdict(status: str, requests: Sequence[RequestResult]) -> tuple[Verdict, str]:
+    """The verdict of a cell from the driver's status and the findings on its requests.
+
+    Returns the verdict and, for ``client-error``, the explicit note that no rule explains it.
+    """
+    if status == "not-available":
+        return "not-available", ""
+    if status == "not-supported" and not requests:
+        return "not-supported", ""
+    if any(r.errors() for r in requests):
+        return "fail", ""
+    if status != "ok":
+        what = "timed out" if status == "timeout" else "failed"
+        if requests:
+            note = (
+                f"the client {what}, but its requests break no error rule: "
+                "no rule of the checker explains this failure"
+            )
+        else:
+            note = (
+                f"the client {what} before any request reached the endpoint: "
+                "no rule of the checker covers this"
+            )
+        return "client-error", note
+    if not requests:
+        return "client-error", (
+            "the client reported success but no request reached the endpoint: "
+            "no rule of the checker covers this"
+        )
+    if any(r.warnings() for r in requests):
+        return "warnings", ""
+    return "pass", ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """One cell of the matrix: one client on one scenario."""
+
+    client: str
+    scenario: str
+    verdict: Verdict
+    #: The driver's status (``ok``, ``client-error``, ``timeout``, ``not-supported``, ...).
+    status: str
+    #: The driver's detail (the client's error message, the not-supported reason, ...).
+    detail: str = ""
+    #: For ``client-error``: the explicit note that no rule explains it.
+    note: str = ""
+    duration_s: float = 0.0
+    requests: tuple[RequestResult, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """The id of this cell's detail section in the HTML page."""
+        return f"cell-{self.client}--{self.scenario}"
+
+    def findings(self) -> list[Finding]:
+        return [f for r in self.requests for f in r.findings]
+
+    def rules(self, severity: str | None = None) -> list[str]:
+        """Rule ids of this cell's findings (of one severity when given), sorted, once each."""
+        return sorted(
+            {f.rule for f in self.findings() if severity is None or f.severity == severity}
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "scenario": self.scenario,
+            "verdict": self.verdict,
+            "status": self.status,
+            "detail": self.detail,
+            "note": self.note,
+            "duration_s": round(self.duration_s, 3),
+            "requests": [r.as_dict() for r in self.requests],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """A cell whose verdict differs from the previous run's (None: the cell is new or gone)."""
+
+    client: str
+    scenario: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FindingChange:
+    """A rule that newly fires in a cell, or no longer does."""
+
+    client: str
+    scenario: str
+    rule: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunDiff:
+    """The difference from the previous run's ``report.json``."""
+
+    previous_run_id: str
+    previous_started_at: str
+    verdict_changes: tuple[CellChange, ...] = ()
+    new_findings: tuple[FindingChange, ...] = ()
+    gone_findings: tuple[FindingChange, ...] = ()
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.verdict_changes or self.new_findings or self.gone_findings)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "previous_run_id": self.previous_run_id,
+            "previous_started_at": self.previous_started_at,
+            "verdict_changes": [
+                {"client": c.client, "scenario": c.scenario, "before": c.before, "after": c.after}
+                for c in self.verdict_changes
+            ],
+            "new_findings": [_change_dict(c) for c in self.new_findings],
+            "gone_findings": [_change_dict(c) for c in self.gone_findings],
+        }
+
+
+def _change_dict(change: FindingChange) -> dict[str, str]:
+    return {
+        "client": change.client,
+        "scenario": change.scenario,
+        "rule": change.rule,
+        "severity": change.severity,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything one run found; the writers only format it."""
+
+    run_id: str
+    started_at: str
+    wall_time_s: float
+    tls: bool
+    #: Runtime name -> version (Python, Node, npm, the OS, sesspec).
+    runtimes: Mapping[str, str]
+    clients: tuple[ClientInfo, ...]
+    scenarios: tuple[ScenarioInfo, ...]
+    cases: tuple[CaseResult, ...]
+    #: The rules cited by the findings (and only those), by id.
+    rules: tuple[RuleRef, ...] = ()
+    diff: RunDiff | None = None
+    #: File name of the raw captures kept next to the report (``captures.jsonl[.gz]``).
+    captures_file: str = "captures.jsonl"
+    notes: tuple[str, ...] = field(default=())
+
+    def case(self, client: str, scenario: str) -> CaseResult | None:
+        for c in self.cases:
+            if c.client == client and c.scenario == scenario:
+                return c
+        return None
+
+    def cases_of(self, client: str) -> list[CaseResult]:
+        return [c for c in self.cases if c.client == client]
+
+    def counts(self, cases: Iterable[CaseResult] | None = None) -> dict[Verdict, int]:
+        """How many cells have each verdict (every verdict present, 0 when none)."""
+        out: dict[Verdict, int] = dict.fromkeys(VERDICTS, 0)
+        for c in self.cases if cases is None else cases:
+            out[c.verdict] += 1
+        return out
+
+    def rule(self, rule_id: str) -> RuleRef | None:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": "sesspec-report/1",
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "wall_time_s": round(self.wall_time_s, 2),
+            "tls": self.tls,
+            "runtimes": dict(self.runtimes),
+            "clients": [c.as_dict() for c in self.clients],
+            "scenarios": [s.as_dict() for s in self.scenarios],
+            "counts": dict(self.counts()),
+            "cases": [c.as_dict() for c in self.cases],
+            "rules": [r.as_dict() for r in self.rules],
+            "diff": self.diff.as_dict() if self.diff is not None else None,
+            "captures_file": self.captures_file,
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,486 @@
+"""The conformance report (issue 4, "Reporter"): verdicts, the four writers, the run diff, live.
+
+The writers are checked on a hand-built :class:`Report` whose every value is written out here
+(so the expected matrix, failures and links come from the fixture, not from the code under
+test); the live slice drives botocore (boto3) and one Node client through the real loopback
+endpoint into a temporary report folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from sesspec.check import RULES
+from sesspec.check.finding import Finding, finding
+from sesspec.drivers import get_driver
+from sesspec.report import (
+    CaseResult,
+    ClientInfo,
+    Report,
+    RequestResult,
+    RuleRef,
+    ScenarioInfo,
+    cell_verdict,
+    diff_runs,
+    read_report_json,
+    render_html,
+    render_json,
+    render_junit,
+    render_markdown,
+    run_report,
+    write_report,
+)
+from sesspec.report import run as report_run
+from sesspec.report.html import MATRIX_ID
+from sesspec.report.model import finding_from_dict
+
+# --- a hand-built report --------------------------------------------------------------------
+
+_SIG_DIFF = (
+    "--- canonical request the client signed\n"
+    "+++ canonical request the spec gives\n"
+    "@@ -5,1 +5,1 @@\n"
+    "-content-type:application/x-www-form-urlencoded\n"
+    "+content-type:application/x-www-form-urlencoded; charset=utf-8\n"
+)
+
+_SCENARIOS = (
+    ScenarioInfo("send-email-ascii", "SendEmail, plain ASCII", "SendEmail", "call"),
+    ScenarioInfo("list-identities", "ListIdentities", "ListIdentities", "call"),
+    ScenarioInfo("presign-get-send-email", "Presigned GET", "SendEmail", "presign-get"),
+)
+
+
+def _request(seq: int, *findings: Finding) -> RequestResult:
+    return RequestResult(
+        seq=seq,
+        request_line="POST / HTTP/1.1",
+        received_at="2026-11-26T07:00:00.000000+00:00",
+        tls=True,
+        status=200,
+        action="SendEmail",
+        size=512,
+        findings=findings,
+    )
+
+
+_VERIFIED = finding("AUTH019", "signature verified", "header Authorization")
+_AWS3 = finding("AUTH002", "AWS3-HTTPS signature", "header X-Amzn-Authorization")
+_NO_CHARSET = finding("HTTP007", "no charset=utf-8", "header Content-Type")
+_MISMATCH = finding(
+    "AUTH018", "signature does not match: charset dropped", "header Authorization", detail=_SIG_DIFF
+)
+_NO_VERSION = finding("PARAM003", "no Version", "param Version")
+
+# client -> scenario -> cell
+_CELLS: dict[str, dict[str, CaseResult]] = {
+    "alpha": {
+        "send-email-ascii": CaseResult(
+            "alpha", "send-email-ascii", "pass", "ok", requests=(_request(1, _VERIFIED),)
+        ),
+        "list-identities": CaseResult(
+            "alpha",
+            "list-identities",
+            "warnings",
+            "ok",
+            requests=(_request(2, _NO_CHARSET, _VERIFIED),),
+        ),
+        "presign-get-send-email": CaseResult(
+            "alpha",
+            "presign-get-send-email",
+            "fail",
+            "client-error",
+            detail="SignatureDoesNotMatch",
+            requests=(_request(3, _MISMATCH),),
+        ),
+    },
+    "beta": {
+        "send-email-ascii": CaseResult(
+            "beta",
+            "send-email-ascii",
+            "fail",
+            "ok",
+            requests=(_request(4, _NO_VERSION, _AWS3), _request(5, _AWS3)),
+        ),
+        "list-identities": CaseResult(
+            "beta",
+            "list-identities",
+            "client-error",
+            "client-error",
+            detail="TypeError: cannot read properties of undefined",
+            note="the client failed before any request reached the endpoint: no rule covers this",
+        ),
+        "presign-get-send-email": CaseResult(
+            "beta",
+            "presign-get-send-email",
+            "not-supported",
+            "not-supported",
+            detail="beta cannot presign",
+        ),
+    },
+    "gamma": {
+        s.id: CaseResult(
+            "gamma", s.id, "not-available", "not-available", detail="gamma is not installed"
+        )
+        for s in _SCENARIOS
+    },
+}
+
+_USED_RULES = ("AUTH002", "AUTH018", "AUTH019", "HTTP007", "PARAM003")
+
+
+def _report(**changes: object) -> Report:
+    base = Report(
+        run_id="20261126T070000Z",
+        started_at="2026-11-26T07:00:00+00:00",
+        wall_time_s=12.5,
+        tls=True,
+        runtimes={"Python": "3.11.7", "Node": "v20.0.0", "npm": "10.0.0"},
+        clients=(
+            ClientInfo("alpha", "python", "alpha 1.0, Python 3.11.7", True),
+            ClientInfo("beta", "javascript", "beta 2.0, Node v20.0.0", True),
+            ClientInfo("gamma", "javascript", "", False, "gamma is not installed (npm ci)"),
+        ),
+        scenarios=_SCENARIOS,
+        cases=tuple(c for cells in _CELLS.values() for c in cells.values()),
+        rules=tuple(
+            RuleRef(r, RULES[r].severity, RULES[r].title, RULES[r].citation) for r in _USED_RULES
+        ),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+# --- verdicts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "requests", "verdict"),
+    [
+        pytest.param("ok", (_request(1, _VERIFIED),), "pass", id="ok-info-only"),
+        pytest.param("ok", (_request(1, _NO_CHARSET),), "warnings", id="ok-warning"),
+        pytest.param("ok", (_request(1, _AWS3),), "fail", id="ok-error"),
+        pytest.param("client-error", (_request(1, _MISMATCH),), "fail", id="error-explained"),
+        pytest.param("client-error", (_request(1, _VERIFIED),), "client-error", id="unexplained"),
+        pytest.param("timeout", (), "client-error", id="timeout-no-request"),
+        pytest.param("ok", (), "client-error", id="ok-without-request"),
+        pytest.param("not-supported", (), "not-supported", id="not-supported"),
+        pytest.param("not-available", (), "not-available", id="not-available"),
+    ],
+)
+def test_cell_verdict(status: str, requests: tuple[RequestResult, ...], verdict: str) -> None:
+    got, note = cell_verdict(status, requests)
+    assert got == verdict
+    # A client error is never left unexplained: the cell says no rule covers it.
+    assert ("no rule" in note) == (verdict == "client-error")
+
+
+# --- markdown ------------------------------------------------------------------------------------
+
+
+def test_markdown_matrix_and_findings() -> None:
+    text = render_markdown(_report())
+    rows = [line for line in text.splitlines() if line.startswith("| **")]
+    assert [r.split("|")[1].strip() for r in rows] == ["**alpha**", "**beta**", "**gamma**"]
+    header = next(line for line in text.splitlines() if line.startswith("| client | send-"))
+    assert [h.strip() for h in header.strip("|").split("|")][1:] == [s.id for s in _SCENARIOS]
+    beta = rows[1].split("|")[2:-1]
+    assert "fail" in beta[0]
+    assert "[AUTH002](#auth002)" in beta[0]
+    assert "client error" in beta[1]
+    assert "not supported" in beta[2]
+    # Every rule has its own heading (GitHub anchor) with title and citation.
+    for rule_id in _USED_RULES:
+        assert f"### {rule_id}\n" in text
+        assert RULES[rule_id].title in text
+    assert "<https://docs.aws.amazon.com/ses/latest/dg/using-ses-api-authentication.html>" in text
+    # The canonical-request diff of the signature mismatch, as a diff block.
+    assert "```diff" in text
+    assert "+content-type:application/x-www-form-urlencoded; charset=utf-8" in text
+    # Not available, with the reason; the unexplained client error says so.
+    assert "**gamma** (javascript): gamma is not installed (npm ci)" in text
+    assert "no rule covers this" in text
+    assert "| Node | v20.0.0 |" in text
+    assert "No previous run to compare with" in text
+
+
+# --- json -----------------------------------------------------------------------------------
+
+
+def test_json_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(render_json(_report()), encoding="utf-8")
+    document = read_report_json(path)
+    assert document["format"] == "sesspec-report/1"
+    assert len(document["cases"]) == 9
+    assert document["counts"] == {
+        "pass": 1,
+        "warnings": 1,
+        "fail": 2,
+        "client-error": 1,
+        "not-supported": 1,
+        "not-available": 3,
+    }
+    cell = next(
+        c
+        for c in document["cases"]
+        if (c["client"], c["scenario"]) == ("alpha", "presign-get-send-email")
+    )
+    back = finding_from_dict(cell["requests"][0]["findings"][0])
+    assert back == _MISMATCH
+    assert back.detail == _SIG_DIFF
+    assert [c["name"] for c in document["clients"]] == ["alpha", "beta", "gamma"]
+
+
+def test_read_report_json_rejects_other_documents(tmp_path: Path) -> None:
+    path = tmp_path / "other.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a sesspec report"):
+        read_report_json(path)
+
+
+# --- junit ----------------------------------------------------------------------------------
+
+
+def test_junit_structure() -> None:
+    root = etree.fromstring(render_junit(_report()))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["alpha", "beta", "gamma"]
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert [c.get("name") for c in cases] == [s.id for s in _SCENARIOS]
+        assert {c.get("classname") for c in cases} == {suite.get("name")}
+        assert suite.get("tests") == "3"
+    by_cell = {
+        (c.get("classname"), c.get("name")): c for s in suites for c in s.findall("testcase")
+    }
+    # One failure per error finding: beta/send-email-ascii has AUTH002 on two requests.
+    failures = by_cell[("beta", "send-email-ascii")].findall("failure")
+    assert [f.get("type") for f in failures] == ["AUTH002", "AUTH002"]
+    mismatch = by_cell[("alpha", "presign-get-send-email")].findall("failure")
+    assert [f.get("type") for f in mismatch] == ["AUTH018"]
+    assert "charset=utf-8" in (mismatch[0].text or "")
+    assert by_cell[("alpha", "send-email-ascii")].find("failure") is None
+    assert by_cell[("alpha", "list-identities")].find("failure") is None
+    assert "HTTP007" in (by_cell[("alpha", "list-identities")].findtext("system-out") or "")
+    assert by_cell[("beta", "list-identities")].find("error") is not None
+    assert by_cell[("beta", "presign-get-send-email")].find("skipped") is not None
+    assert all(by_cell[("gamma", s.id)].find("skipped") is not None for s in _SCENARIOS)
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
+        "9",
+        "2",
+        "1",
+        "4",
+    )
+
+
+# --- html -----------------------------------------------------------------------------------
+
+
+def _nodes(node: etree._Element, path: str) -> list[etree._Element]:
+    found = node.xpath(path)
+    assert isinstance(found, list)
+    return [n for n in found if isinstance(n, etree._Element)]
+
+
+def _strings(node: etree._Element, path: str) -> list[str]:
+    found = node.xpath(path)
+    assert isinstance(found, list)
+    return [str(n) for n in found if isinstance(n, str)]
+
+
+def _matrix(doc: etree._Element) -> etree._Element:
+    found = _nodes(doc, f"//table[@id='{MATRIX_ID}']")
+    assert len(found) == 1
+    return found[0]
+
+
+def _matrix_shape(page: str) -> tuple[list[str], list[str], etree._Element]:
+    doc = html.document_fromstring(page)
+    table = _matrix(doc)
+    columns = _strings(table, "./thead/tr/th/@data-scenario")
+    rows = _strings(table, "./tbody/tr/@data-client")
+    return rows, columns, doc
+
+
+def test_html_matrix_links_and_rules() -> None:
+    page = render_html(_report())
+    assert page.startswith("<!DOCTYPE html>")
+    rows, columns, doc = _matrix_shape(page)
+    assert rows == ["alpha", "beta", "gamma"]
+    assert columns == [s.id for s in _SCENARIOS]
+    table = _matrix(doc)
+    for tr in _nodes(table, "./tbody/tr"):
+        assert len(_nodes(tr, "./td")) == len(_SCENARIOS)
+    verdicts = _strings(table, "./tbody/tr/td/@data-verdict")
+    assert verdicts == [
+        "pass",
+        "warnings",
+        "fail",
+        "fail",
+        "client-error",
+        "not-supported",
+        *["not-available"] * 3,
+    ]
+    ids = set(_strings(doc, "//@id"))
+    # Every matrix cell links to a detail section that exists.
+    for href in _strings(table, ".//td/a/@href"):
+        assert href.startswith("#")
+        assert href[1:] in ids
+    # Every rule id of every finding has its anchor in the rules table; all rule links resolve.
+    rules_rows = set(_strings(doc, "//table[contains(@class, 'rules')]//tr/@id"))
+    for rule_id in _USED_RULES:
+        assert f"rule-{rule_id}" in rules_rows
+    for href in _strings(doc, "//a[starts-with(@href, '#rule-')]/@href"):
+        assert href[1:] in rules_rows
+    # The signature mismatch shows its canonical-request diff.
+    added = _strings(doc, "//pre[contains(@class, 'diff')]/span[@class='add']/text()")
+    assert "+content-type:application/x-www-form-urlencoded; charset=utf-8" in added
+    # Self-contained: no script, no stylesheet link, no external image or frame.
+    assert not _nodes(doc, "//script | //link | //img | //iframe | //*[@src]")
+    assert _nodes(doc, "//style")
+    text = "".join(str(t) for t in doc.itertext())
+    assert "gamma is not installed (npm ci)" in text
+    assert "no rule covers this" in text
+
+
+def test_html_escapes_client_text() -> None:
+    evil = CaseResult(
+        "alpha",
+        "send-email-ascii",
+        "client-error",
+        "client-error",
+        detail="<script>alert(1)</script>",
+        note="the client failed: no rule covers this",
+    )
+    page = render_html(_report(cases=(evil,)))
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- diff from the previous run -------------------------------------------------------------------
+
+
+def test_diff_runs() -> None:
+    previous = {
+        "run_id": "20261125T070000Z",
+        "started_at": "2026-11-25T07:00:00+00:00",
+        "cases": [
+            {
+                "client": "alpha",
+                "scenario": "send-email-ascii",
+                "verdict": "fail",
+                "requests": [
+                    {"findings": [{"rule": "AUTH002", "severity": "error"}]},
+                ],
+            },
+            {
+                "client": "alpha",
+                "scenario": "list-identities",
+                "verdict": "warnings",
+                "requests": [{"findings": [{"rule": "HTTP007", "severity": "warning"}]}],
+            },
+            {"client": "delta", "scenario": "list-identities", "verdict": "pass", "requests": []},
+        ],
+    }
+    current = [
+        _CELLS["alpha"]["send-email-ascii"],  # fail -> pass; AUTH002 gone, AUTH019 new
+        _CELLS["alpha"]["list-identities"],  # unchanged verdict; AUTH019 new
+        _CELLS["beta"]["send-email-ascii"],  # new cell
+    ]
+    diff = diff_runs(previous, current)
+    assert diff.previous_run_id == "20261125T070000Z"
+    changes = {(c.client, c.scenario): (c.before, c.after) for c in diff.verdict_changes}
+    assert changes == {
+        ("alpha", "send-email-ascii"): ("fail", "pass"),
+        ("beta", "send-email-ascii"): (None, "fail"),
+        ("delta", "list-identities"): ("pass", None),
+    }
+    gone = {(c.client, c.scenario, c.rule) for c in diff.gone_findings}
+    assert gone == {("alpha", "send-email-ascii", "AUTH002")}
+    new = {(c.client, c.scenario, c.rule) for c in diff.new_findings}
+    assert new == {
+        ("alpha", "send-email-ascii", "AUTH019"),
+        ("alpha", "list-identities", "AUTH019"),
+        ("beta", "send-email-ascii", "AUTH002"),
+        ("beta", "send-email-ascii", "PARAM003"),
+    }
+    assert not diff.unchanged
+
+
+def test_diff_of_identical_runs_is_empty(tmp_path: Path) -> None:
+    report = _report()
+    path = tmp_path / "report.json"
+    path.write_text(render_json(report), encoding="utf-8")
+    diff = diff_runs(read_report_json(path), report.cases)
+    assert diff.unchanged
+    page = render_markdown(_report(diff=diff))
+    assert "No verdict changed" in page
+
+
+def test_write_report_files(tmp_path: Path) -> None:
+    paths = write_report(_report(), tmp_path / "run")
+    assert sorted(p.name for p in paths) == ["index.html", "junit.xml", "report.json", "report.md"]
+    assert all(p.stat().st_size > 0 for p in paths)
+
+
+# --- live slice: botocore and one Node client through the real endpoint -----------------------
+
+_LIVE_SCENARIOS = ["send-email-ascii", "send-email-special-chars", "list-identities"]
+_NODE_CLIENT = "aws-sdk-js-v3"
+
+
+@pytest.mark.client
+def test_live_slice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("boto3")
+    clients = ["boto3"]
+    node_ok, node_reason = get_driver(_NODE_CLIENT).available()
+    if node_ok:
+        clients.append(_NODE_CLIENT)
+    out = tmp_path / "reports"
+    first = run_report(out=out, run_id="run-1", clients=clients, scenarios=_LIVE_SCENARIOS)
+    for folder in (out / "run-1", out / "latest"):
+        for name in ("index.html", "report.md", "report.json", "junit.xml", "captures.jsonl"):
+            assert (folder / name).is_file(), f"{folder / name} missing"
+    assert not (out / "latest").is_symlink()
+    rows, columns, _ = _matrix_shape((out / "latest" / "index.html").read_text("utf-8"))
+    assert rows == clients
+    assert columns == _LIVE_SCENARIOS
+    report = first.report
+    assert {(c.client, c.scenario) for c in report.cases} == {
+        (c, s) for c in clients for s in _LIVE_SCENARIOS
+    }
+    # botocore is the reference client: its requests carry a verified signature and no error.
+    for case in report.cases_of("boto3"):
+        assert case.verdict in ("pass", "warnings"), case
+        assert case.requests
+        assert "AUTH019" in case.rules("info")
+    if node_ok:
+        for case in report.cases_of(_NODE_CLIENT):
+            assert case.requests, case
+            assert "AUTH019" in case.rules("info")
+    assert report.diff is None
+
+    # A second run compares itself with the first (latest/report.json), and keeps the captures
+    # gzip'd when they are over the size limit (forced here).
+    monkeypatch.setattr(report_run, "GZIP_THRESHOLD", 0)
+    second = run_report(out=out, run_id="run-2", clients=["boto3"], scenarios=_LIVE_SCENARIOS)
+    assert second.report.diff is not None
+    assert second.report.diff.previous_run_id == "run-1"
+    gone_cells = {(c.client, c.after) for c in second.report.diff.verdict_changes}
+    assert gone_cells == ({(_NODE_CLIENT, None)} if node_ok else set())
+    packed = out / "run-2" / "captures.jsonl.gz"
+    assert packed.is_file()
+    assert not (out / "run-2" / "captures.jsonl").exists()
+    with gzip.open(packed, "rt", encoding="utf-8") as stream:
+        assert len([json.loads(line) for line in stream]) == len(_LIVE_SCENARIOS)
+    assert second.report.captures_file == "captures.jsonl.gz"
+    assert json.loads((out / "latest" / "report.json").read_text("utf-8"))["run_id"] == "run-2"
+    if not node_ok:
+        pytest.skip(f"Node part skipped: {_NODE_CLIENT} not available ({node_reason})")
