@@ -160,9 +160,9 @@ def _crt_sign(body: bytes, ctx: Mapping[str, Any], when: dt.datetime) -> str:
         ]
     )
     request = awscrt.http.HttpRequest("POST", "/", headers, io.BytesIO(body))
-    awscrt.auth.aws_sign_request(
-        request, _crt_config(ctx, when, query=False, expires=None)
-    ).result(timeout=10)
+    awscrt.auth.aws_sign_request(request, _crt_config(ctx, when, query=False, expires=None)).result(
+        timeout=10
+    )
     return str(request.headers.get("Authorization"))
 
 
@@ -248,4 +248,3 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
