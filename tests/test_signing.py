@@ -151,21 +151,21 @@ class TestSesRequestByHand:
         assert result.request.body == BODY
 
     def test_session_token_is_signed(self) -> None:
-        signed = sigv4.sign_request(
+        signed = sigv4.sign(
             _ses_post(),
             access_key_id=AKID,
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
             session_token="TOKEN",
-        )
+        ).request
         assert signed.header("X-Amz-Security-Token") == "TOKEN"
         auth = sigv4.parse_authorization(signed.header("Authorization") or "")
         assert auth.signed_headers == ("content-type", "host", "x-amz-date", "x-amz-security-token")
 
     def test_no_host(self) -> None:
         with pytest.raises(SigningError, match="no Host header"):
-            sigv4.sign_request(
+            sigv4.sign(
                 RawRequest("POST", "/"),
                 access_key_id=AKID,
                 secret_access_key=SECRET,
@@ -222,14 +222,14 @@ class TestParseAuthorization:
 
 class TestVerify:
     def _signed(self, **kw: Any) -> RawRequest:
-        return sigv4.sign_request(
+        return sigv4.sign(
             _ses_post(),
             access_key_id=AKID,
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
             **kw,
-        )
+        ).request
 
     def test_ok_and_stages(self) -> None:
         result = sigv4.verify_request(self._signed(), secret_access_key=SECRET, now=TIME)
@@ -273,7 +273,7 @@ class TestVerify:
         assert result.reason.startswith("no SigV4 authentication")
 
     def test_presigned_expiry(self) -> None:
-        req = sigv4.presign_request(
+        req = sigv4.presign(
             _ses_post(),
             access_key_id=AKID,
             secret_access_key=SECRET,
@@ -281,7 +281,7 @@ class TestVerify:
             time=TIME,
             expires=600,
             form_to_query=True,
-        )
+        ).request
         assert sigv4.verify_request(
             req, secret_access_key=SECRET, now=TIME + timedelta(seconds=600)
         ).ok
@@ -296,14 +296,14 @@ class TestVerifyFailures:
     """Each way a SigV4 request can be unusable is reported, not raised."""
 
     def _presigned(self) -> RawRequest:
-        return sigv4.presign_request(
+        return sigv4.presign(
             RawRequest("GET", "/?Action=GetSendQuota", headers=(("Host", HOST),)),
             access_key_id=AKID,
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
             expires=60,
-        )
+        ).request
 
     def test_header_and_query_together(self) -> None:
         req = self._presigned().with_header("Authorization", "AWS4-HMAC-SHA256 x")
@@ -333,25 +333,25 @@ class TestVerifyFailures:
         assert result.reason == "sigv4 authorization: Authorization lacks SignedHeaders="
 
     def test_scope_date_not_request_date(self) -> None:
-        signed = sigv4.sign_request(
+        signed = sigv4.sign(
             _ses_post(),
             access_key_id=AKID,
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-        )
+        ).request
         moved = signed.with_header("X-Amz-Date", "20261127T000000Z")
         result = sigv4.verify_request(moved, secret_access_key=SECRET, now=None)
         assert result.reason == "credential scope date 20261126 is not the request date 20261127"
 
     def test_signed_header_removed(self) -> None:
-        signed = sigv4.sign_request(
+        signed = sigv4.sign(
             _ses_post(),
             access_key_id=AKID,
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-        )
+        ).request
         result = sigv4.verify_request(
             signed.without_headers("Content-Type"), secret_access_key=SECRET, now=None
         )
@@ -364,7 +364,7 @@ class TestPresignSes:
     """spec-notes a4: botocore moves the form body into the query, signs host only."""
 
     def test_form_moved_to_query(self) -> None:
-        req = sigv4.presign_request(
+        req = sigv4.presign(
             _ses_post(),
             access_key_id=AKID,
             secret_access_key=SECRET,
@@ -373,7 +373,7 @@ class TestPresignSes:
             expires=600,
             form_to_query=True,
             session_token="T/+",
-        )
+        ).request
         assert req.body == b""
         assert req.header("Content-Type") is None
         assert req.header("Content-Length") == "0"
@@ -442,7 +442,7 @@ class TestAgainstAwscrt:
     def test_header(self, token: str | None) -> None:
         req = _ses_post()
         crt = self._crt(req, query=False, token=token)
-        ours = sigv4.sign_request(
+        ours = sigv4.sign(
             req,
             access_key_id=AKID,
             secret_access_key=SECRET,
@@ -450,7 +450,7 @@ class TestAgainstAwscrt:
             time=TIME,
             session_token=token,
             signed_headers={"host", "content-type", "content-length"},
-        )
+        ).request
         assert ours.header("Authorization") == crt.headers.get("Authorization")
         crt_raw = RawRequest(req.method, crt.path, headers=tuple(crt.headers), body=req.body)
         assert sigv4.verify_request(crt_raw, secret_access_key=SECRET, now=TIME).ok
@@ -460,14 +460,14 @@ class TestAgainstAwscrt:
             "GET", "/?Action=GetSendQuota&Version=2010-12-01", headers=(("Host", HOST),)
         )
         crt = self._crt(req, query=True)
-        ours = sigv4.presign_request(
+        ours = sigv4.presign(
             req,
             access_key_id=AKID,
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
             expires=600,
-        )
+        ).request
         assert ours.target == crt.path
         crt_raw = RawRequest(req.method, crt.path, headers=tuple(crt.headers))
         assert sigv4.verify_request(crt_raw, secret_access_key=SECRET, now=TIME).ok
@@ -499,13 +499,13 @@ class TestAgainstBotocore:
         request = self._aws_request()
         creds = botocore.credentials.Credentials(AKID, SECRET)
         botocore.auth.SigV4Auth(creds, "ses", "us-west-2").add_auth(request)
-        ours = sigv4.sign_request(
+        ours = sigv4.sign(
             RawRequest("POST", "/", headers=(("Host", HOST), ("Content-Type", FORM)), body=BODY),
             access_key_id=AKID,
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-        )
+        ).request
         assert ours.header("Authorization") == request.headers["Authorization"]
 
     def test_presigned_ses(self) -> None:
@@ -515,7 +515,7 @@ class TestAgainstBotocore:
         request = self._aws_request(as_params=True)
         creds = botocore.credentials.Credentials(AKID, SECRET)
         botocore.auth.SigV4QueryAuth(creds, "ses", "us-west-2", expires=600).add_auth(request)
-        ours = sigv4.presign_request(
+        ours = sigv4.presign(
             RawRequest("POST", "/", headers=(("Host", HOST), ("Content-Type", FORM)), body=BODY),
             access_key_id=AKID,
             secret_access_key=SECRET,
@@ -523,7 +523,7 @@ class TestAgainstBotocore:
             time=TIME,
             expires=600,
             form_to_query=True,
-        )
+        ).request
         theirs = form_decode(request.url.split("?", 1)[1])
         assert sorted(form_decode(ours.query)) == sorted(theirs)
 
@@ -633,9 +633,9 @@ def _signed_case(draw: st.DrawFn) -> tuple[RawRequest, str, datetime]:
         headers=(("Host", HOST), ("Content-Type", FORM), ("X-Amz-Meta", value)),
         body=body,
     )
-    signed = sigv4.sign_request(
+    signed = sigv4.sign(
         req, access_key_id=AKID, secret_access_key=secret, region="us-west-2", time=time
-    )
+    ).request
     return signed, secret, time
 
 
@@ -734,12 +734,12 @@ def test_presign_then_verify_any_order(
     # The raw-query path agrees with sesspec.encoding's canonical query of the decoded pairs.
     assert sigv4.canonical_query(q1) == sigv4.canonical_query_string(pairs)
     target = f"/?{q1}" if q1 else "/"
-    req = sigv4.presign_request(
+    req = sigv4.presign(
         RawRequest("GET", target, headers=(("Host", HOST),)),
         access_key_id=AKID,
         secret_access_key=secret,
         region="us-west-2",
         time=time,
         expires=expires,
-    )
+    ).request
     assert sigv4.verify_request(req, secret_access_key=secret, now=time).ok

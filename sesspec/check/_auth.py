@@ -613,23 +613,20 @@ def _verify(
 
 
 def _diff(client: _Stages, spec: _Stages) -> str:
+    """The client's stages against the spec's: a unified diff of each, or the canonical
+    request once when both sides share it (a wrong region or service shows in the scope)."""
     if client.canonical_request == spec.canonical_request:
-        same = f"canonical request (the same on both sides):\n{spec.canonical_request}"
-        sts = difflib.unified_diff(
-            client.string_to_sign.splitlines(),
-            spec.string_to_sign.splitlines(),
-            "string to sign the client used",
-            "string to sign the spec gives",
-            lineterm="",
+        creq = ["canonical request (the same on both sides):", spec.canonical_request]
+    else:
+        creq = list(
+            difflib.unified_diff(
+                client.canonical_request.splitlines(),
+                spec.canonical_request.splitlines(),
+                "canonical request the client signed",
+                "canonical request the spec gives",
+                lineterm="",
+            )
         )
-        return "\n".join([same, "", *sts])
-    lines = difflib.unified_diff(
-        client.canonical_request.splitlines(),
-        spec.canonical_request.splitlines(),
-        "canonical request the client signed",
-        "canonical request the spec gives",
-        lineterm="",
-    )
     sts = difflib.unified_diff(
         client.string_to_sign.splitlines(),
         spec.string_to_sign.splitlines(),
@@ -637,7 +634,7 @@ def _diff(client: _Stages, spec: _Stages) -> str:
         "string to sign the spec gives",
         lineterm="",
     )
-    return "\n".join([*lines, "", *sts])
+    return "\n".join([*creq, "", *sts])
 
 
 def _raw_items(query: str, exclude: set[str]) -> list[tuple[str, str]]:

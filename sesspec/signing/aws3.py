@@ -25,6 +25,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
+from sesspec.signing._legacy import VerifyResult
 
 __all__ = [
     "ALGORITHMS",
@@ -146,17 +147,6 @@ def sign_request(
     sig = signature(secret_access_key, string_to_sign=string_to_sign(r), algorithm=algorithm)
     value = authorization_value(access_key_id, signature=sig, algorithm=algorithm)
     return r.without_headers("X-Amzn-Authorization").with_header("X-Amzn-Authorization", value)
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """The outcome of :func:`verify_request` (``ok`` or the first ``reason`` it failed)."""
-
-    ok: bool
-    reason: str
-    string_to_sign: str | None = None
-    expected_signature: str | None = None
-    given_signature: str | None = None
 
 
 def _request_time(value: str) -> datetime | None:

@@ -20,11 +20,11 @@ from __future__ import annotations
 import base64
 import hmac
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sesspec.encoding import Pairs, percent_encode
 from sesspec.errors import SigningError
+from sesspec.signing._legacy import VerifyResult
 
 __all__ = [
     "SIGNATURE_METHODS",
@@ -128,17 +128,6 @@ def sign_params(
         )
     )
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """The outcome of :func:`verify` (``ok`` or the first ``reason`` it failed)."""
-
-    ok: bool
-    reason: str
-    string_to_sign: str | None = None
-    expected_signature: str | None = None
-    given_signature: str | None = None
 
 
 def _parse_time(value: str) -> datetime | None:

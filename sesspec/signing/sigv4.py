@@ -55,9 +55,7 @@ __all__ = [
     "parse_authorization",
     "payload_hash",
     "presign",
-    "presign_request",
     "sign",
-    "sign_request",
     "signature",
     "signed_headers_value",
     "signing_key",
@@ -699,40 +697,6 @@ def sign(
     )
 
 
-def sign_request(
-    req: RawRequest,
-    *,
-    access_key_id: str,
-    secret_access_key: str,
-    region: str,
-    time: datetime,
-    service: str = "ses",
-    session_token: str | None = None,
-    signed_headers: Collection[str] | None = None,
-    normalize_path: bool = True,
-    double_encode: bool = True,
-    sign_body: bool = False,
-    unsigned_payload: bool = False,
-    omit_session_token: bool = False,
-) -> RawRequest:
-    """:func:`sign`, returning only the signed request."""
-    return _sign(
-        req,
-        access_key_id,
-        secret_access_key,
-        region,
-        time,
-        service,
-        session_token,
-        signed_headers,
-        normalize_path,
-        double_encode,
-        sign_body,
-        unsigned_payload,
-        omit_session_token,
-    )[0]
-
-
 def _append_query(target: str, extra: str) -> str:
     if not extra:
         return target
@@ -830,42 +794,6 @@ def presign(
     wire = "&".join(f"{k}={percent_encode(v)}" for k, v in auth_params)
     target = _append_query(r.target, f"{wire}&X-Amz-Signature={sig}")
     return Signed(replace(r, target=target), creq, sts, sig, sh, scope)
-
-
-def presign_request(
-    req: RawRequest,
-    *,
-    access_key_id: str,
-    secret_access_key: str,
-    region: str,
-    time: datetime,
-    expires: int,
-    service: str = "ses",
-    session_token: str | None = None,
-    signed_headers: Collection[str] | None = None,
-    normalize_path: bool = True,
-    double_encode: bool = True,
-    unsigned_payload: bool = False,
-    omit_session_token: bool = False,
-    form_to_query: bool = False,
-) -> RawRequest:
-    """:func:`presign`, returning only the signed request."""
-    return presign(
-        req,
-        access_key_id=access_key_id,
-        secret_access_key=secret_access_key,
-        region=region,
-        time=time,
-        expires=expires,
-        service=service,
-        session_token=session_token,
-        signed_headers=signed_headers,
-        normalize_path=normalize_path,
-        double_encode=double_encode,
-        unsigned_payload=unsigned_payload,
-        omit_session_token=omit_session_token,
-        form_to_query=form_to_query,
-    ).request
 
 
 # --- verifying a request -----------------------------------------------------------------------
