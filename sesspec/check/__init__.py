@@ -101,6 +101,16 @@ def check(
         )
 
     query_pairs: Pairs = form_decode(transport.query_raw) if transport.query_raw else []
+    if req.method not in {"GET", "POST"}:
+        # HTTP003 says it all: SES reads no parameters from another method.
+        return out + auth_findings(
+            req,
+            query_pairs=query_pairs,
+            body_pairs=[],
+            host_region=transport.region,
+            credentials=credentials,
+            now=now,
+        )
     body_pairs: Pairs = form_decode(req.body) if req.method == "POST" and req.body else []
     # A POST's query parameters count too (HTTP009 warns about them): the Query API front end
     # reads both; a name in both is a duplicate (PARAM008).

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote, unquote_to_bytes
 
 from sesspec.check.catalogue import Severity
 from sesspec.check.finding import Finding, finding
@@ -29,6 +29,7 @@ from sesspec.signing import aws3, sigv2, sigv4
 
 __all__ = ["Credentials", "auth_findings"]
 
+_RFC3986 = STYLES["rfc3986"]
 _SKEW = timedelta(minutes=15)  # GUIDE-ERR RequestExpired; spec-notes a5
 _TOKEN_AFTER = "the session token was appended after signing"  # noqa: S105 (a message)
 _TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
@@ -337,11 +338,11 @@ def _sigv4(
     when = sigv4.parse_amz_date(parts.date_value)
     date_where = "param X-Amz-Date" if presigned else "header X-Amz-Date"
     if when is None:
-        shown = parts.date_value or "nothing"
+        shown = repr(parts.date_value) if parts.date_value else "missing"
         out.append(
             finding(
                 "AUTH009",
-                f"request date {shown!r}: SigV4 needs X-Amz-Date as YYYYMMDD'T'HHMMSS'Z'",
+                f"request date {shown}: SigV4 needs X-Amz-Date as YYYYMMDD'T'HHMMSS'Z'",
                 date_where,
             )
         )
@@ -418,7 +419,8 @@ def _partial_findings(req: RawRequest, query_pairs: Pairs, *, presigned: bool) -
         out.append(
             finding(
                 "AUTH009",
-                f"request date {date_value or 'nothing'!r}: SigV4 needs X-Amz-Date as "
+                f"request date {repr(date_value) if date_value else 'missing'}: SigV4 needs "
+                "X-Amz-Date as "
                 "YYYYMMDD'T'HHMMSS'Z'",
                 where,
             )
@@ -576,6 +578,8 @@ def _verify(
             ]
         if list(parts.signed) != sorted({n.lower() for n in parts.signed}):
             return []  # AUTH011: SES refuses the malformed list before any signature check
+        if parts.service not in {"ses", "email"}:
+            return []  # AUTH005: SES refuses a scope for another service
         return [finding("AUTH019", "signature verified", where)]
     for cause, stages in _hypotheses(req, parts, credentials.secret_access_key):
         if stages is not None and stages.signature == parts.signature:
@@ -671,6 +675,19 @@ def _hypotheses(
         )
     if query:
         raw = _raw_items(query, exclude)
+        decoded = [(n, v) for n, v in form_decode(query) if n not in exclude]
+        for style, cause in (
+            ("python-urlencode", "quote_plus, which writes a space as '+' (aws-requests-auth#40)"),
+            ("js-encodeuricomponent", "encodeURIComponent, which leaves !'()* unescaped"),
+            ("python2-urlencode", "an RFC 1738 encoder, which escapes '~' as %7E"),
+        ):
+            enc = STYLES[style].quote
+            yield (
+                f"the client encoded the canonical query with {cause}",
+                _stages(
+                    req, parts, secret, query=_join(sorted((enc(n), enc(v)) for n, v in decoded))
+                ),
+            )
         yield (
             "the client put the query into the canonical request as sent, without decoding and "
             "UriEncoding each name and value (e.g. '()' or \"'\" left unescaped, or '+' for a "
@@ -682,22 +699,19 @@ def _hypotheses(
             "(requests-aws4auth#45)",
             _stages(req, parts, secret, query="&".join(sorted(f"{n}={v}" for n, v in raw))),
         )
-        decoded = [(n, v) for n, v in form_decode(query) if n not in exclude]
-        for style, cause in (
-            ("js-encodeuricomponent", "encodeURIComponent, which leaves !'()* unescaped"),
-            ("python-urlencode", "quote_plus, which writes a space as '+' (aws-requests-auth#40)"),
-            ("python2-urlencode", "an RFC 1738 encoder, which escapes '~' as %7E"),
-        ):
-            q = STYLES[style].quote
-            yield (
-                f"the client encoded the canonical query with {cause}",
-                _stages(req, parts, secret, query=_join(sorted((q(n), q(v)) for n, v in decoded))),
-            )
-        double = [(n, v) for n, v in form_decode(query.replace("%25", "%")) if n not in exclude]
+        # requests-aws4auth#59: the whole query unquoted, then split and each part re-quoted,
+        # so an escaped '&' or '=' inside a value becomes a separator.
+        q = _RFC3986.quote
+        double = [seg.partition("=") for seg in unquote(query).split("&")]
         yield (
-            "the client decoded the query twice before signing, turning %26 / %2B / %20 into "
-            "'&' / '+' / ' ' (requests-aws4auth#59)",
-            _stages(req, parts, secret, query=_join(sorted(_encode_pairs(double)))),
+            "the client unquoted the whole query before splitting it, so %26 / %3D inside a "
+            "value became separators (requests-aws4auth#59)",
+            _stages(
+                req,
+                parts,
+                secret,
+                query=_join(sorted((q(n), q(v)) for n, _, v in double if n not in exclude)),
+            ),
         )
     try:
         untrimmed = "".join(
@@ -736,11 +750,6 @@ def _hypotheses(
                 "scope",
                 _alt_scope(req, parts, secret, service=other),
             )
-
-
-def _encode_pairs(pairs: Pairs) -> list[tuple[str, str]]:
-    q = STYLES["rfc3986"].quote
-    return sorted((q(n), q(v)) for n, v in pairs)
 
 
 def _with_host(req: RawRequest, parts: _Parts, host: str) -> str:
