@@ -103,9 +103,9 @@ def _ours_unsigned(body: bytes) -> RawRequest:
         "POST",
         "/",
         headers=(
-            ("Host", HOST),
-            ("Content-Type", FORM_CONTENT_TYPE),
-            ("Content-Length", str(len(body))),
+            ("Host", f" {HOST}"),
+            ("Content-Type", f" {FORM_CONTENT_TYPE}"),
+            ("Content-Length", f" {len(body)}"),
         ),
         body=body,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -145,18 +146,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return code
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from sesspec.serve.cli import main as serve_main
-
-    return serve_main(args.rest)
-
-
-def _cmd_report(args: argparse.Namespace) -> int:
-    from sesspec.report.cli import main as report_main
-
-    return report_main(args.rest)
-
-
 def _parser() -> argparse.ArgumentParser:
     from sesspec.encoding import STYLES
 
@@ -196,18 +185,31 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("rules", help="list the checker's rules").set_defaults(run=_cmd_rules)
 
-    for name, run, text in (
-        ("serve", _cmd_serve, "loopback SES endpoint that records requests"),
-        ("report", _cmd_report, "run the clients and write the conformance report"),
+    for name, text in (
+        ("serve", "loopback SES endpoint that records requests (see: sesspec serve --help)"),
+        ("report", "run the clients and write the conformance report (sesspec report --help)"),
+        ("drivers", "run third-party clients against an endpoint (sesspec drivers --help)"),
     ):
-        sp = sub.add_parser(name, help=text, add_help=False)
-        sp.add_argument("rest", nargs=argparse.REMAINDER)
-        sp.set_defaults(run=run)
+        sub.add_parser(name, help=text)
     return p
 
 
+#: Subcommands with parsers of their own (their options start with "--", which argparse's
+#: REMAINDER would not pass through): the rest of the line goes to their main().
+_DELEGATED = {
+    "serve": "sesspec.serve.cli",
+    "report": "sesspec.report.cli",
+    "drivers": "sesspec.drivers.cli",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words and words[0] in _DELEGATED:
+        module = importlib.import_module(_DELEGATED[words[0]])
+        code: int = module.main(words[1:])
+        return code
+    args = _parser().parse_args(words)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)

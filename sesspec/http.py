@@ -113,8 +113,10 @@ class RawRequest:
 
     def with_header(self, name: str, value: str, *, replace_existing: bool = True) -> RawRequest:
         """A copy with ``name: value``: replacing the first header of that name in place (and
-        dropping the others) when ``replace_existing``, else appended at the end."""
+        dropping the others) when ``replace_existing``, else appended at the end. The line is
+        written the way clients write it, one space after the colon."""
         lname = name.lower()
+        value = f" {value}"
         if replace_existing:
             out: list[tuple[str, str]] = []
             done = False

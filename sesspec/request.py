@@ -74,14 +74,14 @@ def build_request(
             "POST",
             "/",
             headers=(
-                ("Host", the_host),
-                ("Content-Type", FORM_CONTENT_TYPE),
-                ("Content-Length", str(len(body))),
+                ("Host", f" {the_host}"),
+                ("Content-Type", f" {FORM_CONTENT_TYPE}"),
+                ("Content-Length", f" {len(body)}"),
             ),
             body=body,
         )
     else:
-        req = RawRequest("GET", "/?" + form_encode(pairs), headers=(("Host", the_host),))
+        req = RawRequest("GET", "/?" + form_encode(pairs), headers=(("Host", f" {the_host}"),))
     return sign(
         req,
         scheme=scheme,

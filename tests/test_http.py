@@ -205,9 +205,13 @@ class TestRawRequest:
 
     def test_with_header(self) -> None:
         req = RawRequest("GET", "/", headers=(("A", "1"), ("B", "2"), ("a", "3")))
-        assert req.with_header("a", "9").headers == (("A", "9"), ("B", "2"))
-        assert req.with_header("C", "4").headers[-1] == ("C", "4")
-        assert req.with_header("A", "5", replace_existing=False).headers[-1] == ("A", "5")
+        assert req.with_header("a", "9").headers == (("A", " 9"), ("B", "2"))
+        assert req.with_header("C", "4").headers[-1] == ("C", " 4")
+        assert (
+            req.with_header("C", "4").to_bytes()
+            == b"GET / HTTP/1.1\r\nA:1\r\nB:2\r\na:3\r\nC: 4\r\n\r\n"
+        )
+        assert req.with_header("A", "5", replace_existing=False).headers[-1] == ("A", " 5")
         assert req.without_headers("a").headers == (("B", "2"),)
 
 

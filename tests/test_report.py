@@ -18,7 +18,7 @@ from lxml import etree, html
 
 from sesspec.check import RULES
 from sesspec.check.finding import Finding, finding
-from sesspec.drivers import get_driver
+from sesspec.drivers import Outcome, Scenario, Target, get_driver
 from sesspec.report import (
     CaseResult,
     ClientInfo,
@@ -36,8 +36,10 @@ from sesspec.report import (
     run_report,
     write_report,
 )
+from sesspec.report import main as report_main
 from sesspec.report import run as report_run
 from sesspec.report.html import MATRIX_ID
+from sesspec.report.json_ import report_from_dict
 from sesspec.report.model import finding_from_dict
 
 # --- a hand-built report --------------------------------------------------------------------
@@ -237,6 +239,17 @@ def test_json_round_trip(tmp_path: Path) -> None:
     assert [c["name"] for c in document["clients"]] == ["alpha", "beta", "gamma"]
 
 
+def test_report_from_dict_round_trip(tmp_path: Path) -> None:
+    first = render_json(_report(diff=diff_runs({"run_id": "r0", "cases": []}, _report().cases)))
+    path = tmp_path / "report.json"
+    path.write_text(first, encoding="utf-8")
+    again = report_from_dict(read_report_json(path))
+    assert (
+        again.case("alpha", "presign-get-send-email") == _CELLS["alpha"]["presign-get-send-email"]
+    )
+    assert render_json(again) == first
+
+
 def test_read_report_json_rejects_other_documents(tmp_path: Path) -> None:
     path = tmp_path / "other.json"
     path.write_text("[1, 2]", encoding="utf-8")
@@ -428,6 +441,51 @@ def test_write_report_files(tmp_path: Path) -> None:
     paths = write_report(_report(), tmp_path / "run")
     assert sorted(p.name for p in paths) == ["index.html", "junit.xml", "report.json", "report.md"]
     assert all(p.stat().st_size > 0 for p in paths)
+
+
+@dataclasses.dataclass(frozen=True)
+class _MissingClient:
+    """A driver whose client cannot be installed here."""
+
+    name: str = "missing-client"
+    language: str = "cobol"
+
+    def available(self) -> tuple[bool, str]:
+        return False, "cobol-ses is not installed (no package index for it)"
+
+    def version(self) -> str:
+        return ""
+
+    def supports(self, scenario: Scenario) -> tuple[bool, str]:
+        del scenario  # the Driver protocol's signature
+        return True, ""
+
+    def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
+        del scenario, target, timeout  # the Driver protocol's signature; never called here
+        raise AssertionError("an unavailable client must not be run")
+
+
+def test_unavailable_client_is_reported_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_run, "all_drivers", lambda: [_MissingClient()])
+    run = run_report(out=tmp_path, run_id="r", scenarios=["send-email-ascii", "list-identities"])
+    assert [(c.client, c.scenario, c.verdict) for c in run.report.cases] == [
+        ("missing-client", "send-email-ascii", "not-available"),
+        ("missing-client", "list-identities", "not-available"),
+    ]
+    assert run.report.clients[0].reason == "cobol-ses is not installed (no package index for it)"
+    page = (tmp_path / "latest" / "report.md").read_text("utf-8")
+    assert "**missing-client** (cobol): cobol-ses is not installed" in page
+
+
+def test_cli_rejects_unknown_names(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        report_main(["--client", "no-such-client"])
+    assert exc.value.code == 2
+    assert "unknown client(s): no-such-client" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        report_main(["--scenario", "no-such-scenario"])
 
 
 # --- live slice: botocore and one Node client through the real endpoint -----------------------

@@ -254,8 +254,15 @@ def _parts(
     expires: int | None = None
     text = q.get("X-Amz-Expires")
     if text is None:
+        # Only S3 requires it (spec-notes a4; mhart/aws4 sends it for S3 alone); elsewhere the
+        # URL is good for the 15-minute window around X-Amz-Date.
         problems.append(
-            finding("AUTH015", "no X-Amz-Expires: the URL has no stated lifetime", where)
+            finding(
+                "AUTH015",
+                "no X-Amz-Expires: the URL is good only within 15 minutes of X-Amz-Date",
+                where,
+                severity="warning",
+            )
         )
     elif not (text.isascii() and text.isdigit()) or int(text) < 1:
         problems.append(

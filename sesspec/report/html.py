@@ -31,6 +31,11 @@ def __dir__() -> list[str]:
 #: The id of the matrix ``<table>`` (tests and readers find it by this id).
 MATRIX_ID = "matrix"
 
+#: Matrix cells are narrow: "warnings" there is "warnings only" in the legend.
+_SHORT = {"warnings": "warnings"}
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
 _CSS = """
 :root { --pass:#cdeccd; --warnings:#fdeeb5; --fail:#f6c4c4; --client-error:#e3d2f3;
   --not-supported:#eceff1; --not-available:#cfd4d8; --ink:#1d2327; --muted:#5f6b73;
@@ -60,12 +65,12 @@ th { background: #f4f6f8; font-weight: 600; }
 .v-not-supported { background: var(--not-supported); color: var(--muted); }
 .v-not-available { background: var(--not-available); color: var(--muted); }
 table.matrix { width: 100%; table-layout: fixed; }
-table.matrix th.client { width: 170px; }
+table.matrix th.client { width: 190px; }
 table.matrix thead th { font-size: 11.5px; font-weight: 600; vertical-align: bottom;
-  word-break: break-word; hyphens: auto; }
-table.matrix thead th span { display: block; color: var(--muted); font-weight: 400; }
-table.matrix tbody th { font-size: 13px; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
+  overflow-wrap: anywhere; }
+table.matrix thead th span { display: block; color: var(--muted); font-weight: 400;
+  font-size: 10.5px; overflow-wrap: anywhere; }
+table.matrix tbody th { font-size: 13px; overflow-wrap: anywhere; }
 table.matrix tbody th small { display: block; color: var(--muted); font-weight: 400; }
 table.matrix td { padding: 0; font-size: 12px; text-align: center; vertical-align: middle; }
 table.matrix td a { display: block; padding: 6px 3px; color: var(--ink); min-height: 44px; }
@@ -88,7 +93,10 @@ section.cell:target { box-shadow: 0 0 0 3px #0b5cad55; }
 .note { font-weight: 600; color: #5b2a86; }
 .request { margin: 8px 0 0; }
 .request > code { background: #f4f6f8; padding: 1px 4px; word-break: break-all; }
-table.findings { width: 100%; margin-top: 6px; font-size: 13px; }
+table.findings { width: 100%; margin-top: 6px; font-size: 13px; table-layout: fixed; }
+table.findings col.c-rule { width: 90px; } table.findings col.c-sev { width: 80px; }
+table.findings col.c-where { width: 200px; } table.findings col.c-cite { width: 330px; }
+table.findings td { word-break: break-word; }
 table.findings td.sev-error { color: #a11; font-weight: 600; }
 table.findings td.sev-warning { color: #8a6200; font-weight: 600; }
 table.findings td.sev-info { color: var(--muted); }
@@ -188,12 +196,12 @@ def _matrix(body: etree._Element, report: Report) -> None:
         for scenario in report.scenarios:
             case = report.case(client.name, scenario.id)
             if case is None:
-                _el(row, "td", "")
+                _el(row, "td", "not run", cls="muted")
                 continue
             td = _el(row, "td", cls=f"v-{case.verdict}")
             td.set("data-verdict", case.verdict)
             link = _el(td, "a", href=f"#{case.anchor}", title=_cell_title(case))
-            _el(link, "b", VERDICT_LABELS[case.verdict])
+            _el(link, "b", _SHORT.get(case.verdict, VERDICT_LABELS[case.verdict]))
             rules = [r for r, _ in shown_rules(case)]
             if rules:
                 _el(link, "span", " ".join(rules), cls="rules")
@@ -320,11 +328,14 @@ def _request(parent: etree._Element, request: RequestResult) -> None:
         _el(div, "p", "No finding.", cls="muted")
         return
     table = _el(div, "table", cls="findings")
+    cols = _el(table, "colgroup")
+    for name in ("rule", "sev", "where", "what", "cite"):
+        _el(cols, "col", cls=f"c-{name}")
     head = _el(_el(table, "thead"), "tr")
     for title in ("rule", "severity", "where", "what", "source"):
         _el(head, "th", title)
     tbody = _el(table, "tbody")
-    for f in request.findings:
+    for f in sorted(request.findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 9)):
         row = _el(tbody, "tr")
         _rule_link(_el(row, "td"), f.rule)
         _el(row, "td", f.severity, cls=f"sev-{f.severity}")
@@ -353,7 +364,8 @@ def _cells(body: etree._Element, report: Report) -> None:
         meta += f"{len(case.requests)} request(s)."
         _el(section, "p", meta, cls="muted")
         if case.detail and case.status != "ok":
-            p = _el(section, "p", "Client said: ")
+            said = case.verdict in ("not-supported", "not-available")
+            p = _el(section, "p", "Reason: " if said else "Client said: ")
             _el(p, "code", case.detail[:2000])
         if case.note:
             _el(section, "p", case.note, cls="note")

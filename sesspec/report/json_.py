@@ -9,9 +9,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sesspec.report.model import Report
+from sesspec.report.model import (
+    VERDICTS,
+    CaseResult,
+    CellChange,
+    ClientInfo,
+    FindingChange,
+    Report,
+    RequestResult,
+    RuleRef,
+    RunDiff,
+    ScenarioInfo,
+    Verdict,
+    finding_from_dict,
+)
 
-__all__ = ["read_report_json", "render_json"]
+__all__ = ["read_report_json", "render_json", "report_from_dict"]
 
 
 def __dir__() -> list[str]:
@@ -30,3 +43,91 @@ def read_report_json(path: Path) -> dict[str, Any]:
         msg = f"{path} is not a sesspec report.json"
         raise ValueError(msg)
     return document
+
+
+def _verdict(value: Any) -> Verdict:
+    for verdict in VERDICTS:
+        if verdict == value:
+            return verdict
+    msg = f"unknown verdict {value!r}"
+    raise ValueError(msg)
+
+
+def _change(record: dict[str, Any]) -> FindingChange:
+    return FindingChange(
+        str(record["client"]), str(record["scenario"]), str(record["rule"]), str(record["severity"])
+    )
+
+
+def _diff(record: dict[str, Any] | None) -> RunDiff | None:
+    if record is None:
+        return None
+    return RunDiff(
+        previous_run_id=str(record["previous_run_id"]),
+        previous_started_at=str(record["previous_started_at"]),
+        verdict_changes=tuple(
+            CellChange(str(c["client"]), str(c["scenario"]), c["before"], c["after"])
+            for c in record["verdict_changes"]
+        ),
+        new_findings=tuple(_change(c) for c in record["new_findings"]),
+        gone_findings=tuple(_change(c) for c in record["gone_findings"]),
+    )
+
+
+def _request(record: dict[str, Any]) -> RequestResult:
+    return RequestResult(
+        seq=int(record["seq"]),
+        request_line=str(record["request_line"]),
+        received_at=str(record["received_at"]),
+        tls=bool(record["tls"]),
+        status=int(record["status"]),
+        action=record["action"],
+        size=int(record["size"]),
+        findings=tuple(finding_from_dict(f) for f in record["findings"]),
+    )
+
+
+def report_from_dict(document: dict[str, Any]) -> Report:
+    """The :class:`Report` a ``report.json`` holds (to re-render it with the current writers)."""
+    return Report(
+        run_id=str(document["run_id"]),
+        started_at=str(document["started_at"]),
+        wall_time_s=float(document["wall_time_s"]),
+        tls=bool(document["tls"]),
+        runtimes={str(k): str(v) for k, v in document["runtimes"].items()},
+        clients=tuple(
+            ClientInfo(
+                name=str(c["name"]),
+                language=str(c["language"]),
+                version=str(c["version"]),
+                available=bool(c["available"]),
+                reason=str(c["reason"]),
+                install=str(c["install"]),
+            )
+            for c in document["clients"]
+        ),
+        scenarios=tuple(
+            ScenarioInfo(str(s["id"]), str(s["title"]), str(s["action"]), str(s["kind"]))
+            for s in document["scenarios"]
+        ),
+        cases=tuple(
+            CaseResult(
+                client=str(c["client"]),
+                scenario=str(c["scenario"]),
+                verdict=_verdict(c["verdict"]),
+                status=str(c["status"]),
+                detail=str(c["detail"]),
+                note=str(c["note"]),
+                duration_s=float(c["duration_s"]),
+                requests=tuple(_request(r) for r in c["requests"]),
+            )
+            for c in document["cases"]
+        ),
+        rules=tuple(
+            RuleRef(str(r["id"]), str(r["severity"]), str(r["title"]), str(r["citation"]))
+            for r in document["rules"]
+        ),
+        diff=_diff(document.get("diff")),
+        captures_file=str(document.get("captures_file", "captures.jsonl")),
+        notes=tuple(str(n) for n in document.get("notes", [])),
+    )

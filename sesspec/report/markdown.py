@@ -115,7 +115,7 @@ def _case_details(case: CaseResult) -> list[str]:
             f"- request #{request.seq} `{request.request_line[:160]}` "
             f"({request.size} bytes, answered {request.status})"
         )
-        for f in request.findings:
+        for f in sorted(request.findings, key=lambda f: f.severity != "error"):
             if f.severity == "info":
                 continue
             lines.append(

@@ -330,7 +330,8 @@ def run_report(
         notes.append(
             "the raw captures were larger than "
             f"{GZIP_THRESHOLD // (1024 * 1024)} MB and are kept gzip'd as captures.jsonl.gz "
-            "(read them with `sesspec check` after gunzip, or sesspec.serve.load_captures)"
+            "(gunzip it, then read it with `sesspec check captures.jsonl` or "
+            "sesspec.serve.load_captures)"
         )
 
     previous = _load_previous(out)

@@ -479,7 +479,7 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
             if seen_date:
                 continue
             seen_date = True
-            header = (name, date)  # noqa: PLW2901 - replaced in place
+            header = (name, f" {date}")  # noqa: PLW2901 - replaced in place
         elif lname == "authorization":
             continue
         headers.append(header)
@@ -490,7 +490,7 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
             value = value.strip(" ")
             values[lname] = f"{values[lname]},{value}" if lname in values else value
     if not seen_date:
-        headers.append(("X-Amz-Date", date))
+        headers.append(("X-Amz-Date", f" {date}"))
         values["x-amz-date"] = date
     if "host" not in values:
         msg = "the request has no Host header, which SigV4 must sign"
@@ -516,7 +516,7 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
     headers.append(
         (
             "Authorization",
-            f"{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
+            f" {ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
         )
     )
     r = _new_request(req.method, target, req.version, tuple(headers), body, req.line_ending)
@@ -562,10 +562,10 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
     hashed = UNSIGNED_PAYLOAD if unsigned_payload else hashlib.sha256(body).hexdigest()
     adds: dict[str, tuple[str, str]] = {}
     if session_token is not None and not omit_session_token:
-        adds["x-amz-security-token"] = ("X-Amz-Security-Token", session_token)
-    adds["x-amz-date"] = ("X-Amz-Date", date)
+        adds["x-amz-security-token"] = ("X-Amz-Security-Token", f" {session_token}")
+    adds["x-amz-date"] = ("X-Amz-Date", f" {date}")
     if sign_body:
-        adds["x-amz-content-sha256"] = ("X-Amz-Content-SHA256", hashed)
+        adds["x-amz-content-sha256"] = ("X-Amz-Content-SHA256", f" {hashed}")
     headers: list[tuple[str, str]] = []
     lnames: list[str] = []
     done: set[str] = set()
@@ -625,7 +625,7 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
     headers.append(
         (
             "Authorization",
-            f"{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
+            f" {ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
         )
     )
     r = _new_request(req.method, target, req.version, tuple(headers), body, req.line_ending)
