@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+JS := sesspec/drivers/js
 
 $(BIN)/sesspec-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -9,13 +10,22 @@ $(BIN)/sesspec-installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: test lint report bench
+# The Node clients, from the lockfile, where npm exists (the live tests skip without them).
+$(JS)/node_modules/.installed: $(JS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		(cd $(JS) && npm ci --no-audit --no-fund --loglevel=error) && touch $@ \
+		|| echo "npm ci failed: the Node client tests will skip"; \
+	else echo "npm not found: the Node client tests will skip"; fi
+
+.PHONY: test lint report bench node-clients
+node-clients: $(JS)/node_modules/.installed
+
 lint: $(BIN)/sesspec-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint node-clients
 	$(BIN)/python -m pytest
 
 report: $(BIN)/sesspec-installed
