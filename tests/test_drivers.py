@@ -139,9 +139,9 @@ class TestRegistry:
 
     def test_unsupported_scenario_is_reported(self) -> None:
         driver = get_driver("boto2")
-        outcome = driver.run(_BY_ID["presign-get-send-email"], Target(1, False, None))
-        assert outcome.status == "not-supported"
-        assert "presign" in outcome.detail
+        ok, reason = driver.supports(_BY_ID["presign-get-send-email"])
+        assert not ok
+        assert "presign" in reason
 
     def test_node_driver_without_modules(self) -> None:
         driver = NodeDriver("ghost-js", "ghost.mjs", ("no-such-package-sesspec",))

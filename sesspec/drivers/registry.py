@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sesspec.drivers.base import (
     FAKE_CREDENTIALS,
+    Driver,
     Outcome,
     Target,
     child_env,
@@ -116,12 +117,9 @@ class PythonDriver:
         return (reason is None, reason or "")
 
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
-        ok, reason = self.available()
-        if not ok:
-            return Outcome(self.name, scenario.id, "not-available", reason)
-        ok, reason = self.supports(scenario)
-        if not ok:
-            return Outcome(self.name, scenario.id, "not-supported", reason)
+        skipped = _cannot_run(self, scenario)
+        if skipped is not None:
+            return skipped
         extra: dict[str, str] = {}
         if self.path is not None:
             extra["PYTHONPATH"] = os.pathsep.join(
@@ -135,6 +133,17 @@ class PythonDriver:
             env=child_env(target, extra=extra),
             timeout=timeout,
         )
+
+
+def _cannot_run(driver: Driver, scenario: Scenario) -> Outcome | None:
+    """The outcome of a run that cannot start: client not available, or scenario unsupported."""
+    ok, reason = driver.available()
+    if not ok:
+        return Outcome(driver.name, scenario.id, "not-available", reason)
+    ok, reason = driver.supports(scenario)
+    if not ok:
+        return Outcome(driver.name, scenario.id, "not-supported", reason)
+    return None
 
 
 @functools.cache
@@ -188,12 +197,9 @@ class NodeDriver:
         return (reason is None, reason or "")
 
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
-        ok, reason = self.available()
-        if not ok:
-            return Outcome(self.name, scenario.id, "not-available", reason)
-        ok, reason = self.supports(scenario)
-        if not ok:
-            return Outcome(self.name, scenario.id, "not-supported", reason)
+        skipped = _cannot_run(self, scenario)
+        if skipped is not None:
+            return skipped
         node = shutil.which("node") or "node"
         extra = {"AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE": "1"}
         return run_child(
