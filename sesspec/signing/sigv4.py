@@ -458,53 +458,39 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
     region: str,
     time: datetime,
     service: str,
-    normalize_path: bool,
-    double_encode: bool,
-    unsigned_payload: bool,
 ) -> tuple[RawRequest, str, str, str, str, str]:
-    """:func:`_sign` for the common case (default signed headers, no token, no body header):
-    one loop both rewrites the headers and collects the canonical values. The general path
-    must give the same result (a property test checks it)."""
+    """:func:`_sign` for the common case (default signed headers, path '/', no token, no body
+    header): one loop both rewrites the headers and collects the signed ones; None when the
+    request needs the general path (repeated or untrimmed signed headers). The general path
+    gives the same result (a property test checks it)."""
     date = _amz_date_cached(time)
-    datestamp = date[:8]
-    body = req.body
-    hashed = UNSIGNED_PAYLOAD if unsigned_payload else hashlib.sha256(body).hexdigest()
     headers: list[tuple[str, str]] = []
-    values: dict[str, str] = {}
+    signed: list[tuple[str, str]] = []
     seen_date = False
     for header in req.headers:
-        name = header[0]
-        lname = name.lower()
+        lname = header[0].lower()
         if lname == "x-amz-date":
             if seen_date:
                 continue
             seen_date = True
-            header = (name, f" {date}")  # noqa: PLW2901 - replaced in place
+            header = (header[0], f" {date}")  # noqa: PLW2901 - replaced in place
         elif lname == "authorization":
             continue
         headers.append(header)
         if lname in _DEFAULT_SIGNED or lname.startswith("x-amz-"):
-            value = header[1]  # _trim, inlined (TAB, CR and LF are not printable)
-            if "  " in value or not value.isprintable():
-                value = _WS_RUN.sub(" ", value)
-            value = value.strip(" ")
-            values[lname] = f"{values[lname]},{value}" if lname in values else value
+            signed.append((lname, header[1]))
     if not seen_date:
         headers.append(("X-Amz-Date", f" {date}"))
-        values["x-amz-date"] = date
-    if "host" not in values:
-        msg = "the request has no Host header, which SigV4 must sign"
-        raise SigningError(msg, scheme=_SCHEME, stage="canonical-headers")
-    ordered = sorted(values)
-    sh = ";".join(ordered)
-    ch = "".join([f"{n}:{values[n]}\n" for n in ordered])
-    target = req.target
-    if target == "/":
-        cu, cq = "/", ""
-    else:
-        cu = canonical_uri(req.path, normalize=normalize_path, double_encode=double_encode)
-        cq = canonical_query(req.query)
-    creq = f"{req.method}\n{cu}\n{cq}\n{ch}\n{sh}\n{hashed}"
+        signed.append(("x-amz-date", date))
+    signed.sort()
+    names = [n for n, _ in signed]
+    # IAM-SIGV4: values trimmed and inner runs of spaces folded; repeated names joined.
+    lines = [f"{n}:{_trim(v)}\n" for n, v in signed]
+    if len(set(names)) != len(names) or "host" not in names:
+        return _sign_general(req, access_key_id, secret_access_key, region, time, service)
+    sh = ";".join(names)
+    creq = f"{req.method}\n/\n\n{''.join(lines)}\n{sh}\n{_sha256(req.body).hexdigest()}"
+    datestamp = date[:8]
     scope = f"{datestamp}/{region}/{service}/{_TERMINATOR}"
     sts = f"{ALGORITHM}\n{date}\n{scope}\n{_sha256(_encode(creq, _ENC, _ERR)).hexdigest()}"
     inner, outer = _signing_pads(secret_access_key, datestamp, region, service)
@@ -519,8 +505,33 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
             f" {ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
         )
     )
-    r = _new_request(req.method, target, req.version, tuple(headers), body, req.line_ending)
+    r = _new_request(req.method, "/", req.version, tuple(headers), req.body, req.line_ending)
     return r, creq, sts, sig, sh, scope
+
+
+def _sign_general(  # noqa: PLR0917 - positional, as _sign_default
+    req: RawRequest,
+    access_key_id: str,
+    secret_access_key: str,
+    region: str,
+    time: datetime,
+    service: str,
+) -> tuple[RawRequest, str, str, str, str, str]:
+    return _sign(
+        req,
+        access_key_id,
+        secret_access_key,
+        region,
+        time,
+        service,
+        None,
+        None,
+        True,
+        True,
+        False,
+        False,
+        False,
+    )
 
 
 _sha256 = hashlib.sha256
@@ -544,18 +555,6 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
 ) -> tuple[RawRequest, str, str, str, str, str]:
     # One pass over the headers, no intermediate copies: this is the hot path that the
     # benchmark compares with awscrt and botocore.
-    if signed_headers is None and session_token is None and not sign_body:
-        return _sign_default(
-            req,
-            access_key_id,
-            secret_access_key,
-            region,
-            time,
-            service,
-            normalize_path,
-            double_encode,
-            unsigned_payload,
-        )
     date = _amz_date_cached(time)
     datestamp = date[:8]
     body = req.body
@@ -662,20 +661,14 @@ def sign(
     besides the ones this function adds; by default host, content-type and every x-amz-* header,
     as botocore does for SES.
     """
-    if signed_headers is None and session_token is None and not sign_body:
+    if (
+        req.target == "/"
+        and signed_headers is None
+        and session_token is None
+        and not (sign_body or unsigned_payload)
+    ):
         return _TUPLE_NEW(
-            Signed,
-            _sign_default(
-                req,
-                access_key_id,
-                secret_access_key,
-                region,
-                time,
-                service,
-                normalize_path,
-                double_encode,
-                unsigned_payload,
-            ),
+            Signed, _sign_default(req, access_key_id, secret_access_key, region, time, service)
         )
     return _TUPLE_NEW(
         Signed,
