@@ -40,6 +40,8 @@ _TIMESTAMPS = st.datetimes(
     timezones=st.just(UTC),
 )
 _MAX_LIST = 3
+_SES_TAG_TEXT = frozenset({"MessageTagName", "MessageTagValue"})
+_TAG_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 
 def _cap(low: int | None, high: int | None, usual: int) -> int:
@@ -55,6 +57,10 @@ def _build(
     if kind == "string":
         if shape.enum:
             return st.sampled_from(shape.enum)
+        if shape.name in _SES_TAG_TEXT:
+            # SES rule the model states only in prose: "only alphanumeric ASCII characters,
+            # '_', and '-'", at most 256 (MessageTag docs; spec-notes d).
+            return st.text(_TAG_ALPHABET, min_size=1, max_size=20)
         return st.text(min_size=shape.min or 0, max_size=_cap(shape.min, shape.max, 20))
     if kind in _INT_RANGES:
         low, high = _INT_RANGES[kind]

@@ -116,15 +116,16 @@ def auth_findings(
 # --- legacy schemes ---------------------------------------------------------------------------
 
 
-#: SES accepted AWS3-HTTPS until this date (GUIDE-AUTH; spec-notes a1).
+#: SES accepted AWS3-HTTPS (and, by the issue's account, SigV2) until this date (GUIDE-AUTH;
+#: spec-notes a1).
 AWS3_CUTOFF = datetime(2020, 10, 1, tzinfo=UTC)
 
 
-def _aws3_severity(req: RawRequest, now: datetime | None) -> Severity:
+def _legacy_severity(req: RawRequest, now: datetime | None) -> Severity:
     """An error today; a warning for a request dated before the cut-off (judged as of then)."""
     when = now
     if when is None:
-        text = req.header("x-amz-date") or req.header("date") or ""
+        text = req.header("x-amz-date") or req.header("date") or _sigv2_timestamp(req)
         when = sigv4.parse_amz_date(text) or _http_date(text)
     if when is not None and when.replace(tzinfo=when.tzinfo or UTC) < AWS3_CUTOFF:
         return "warning"
@@ -140,7 +141,7 @@ def _http_date(text: str) -> datetime | None:
 
 def _aws3(req: RawRequest, credentials: Credentials | None, now: datetime | None) -> list[Finding]:
     where = "header X-Amzn-Authorization"
-    severity = _aws3_severity(req, now)
+    severity = _legacy_severity(req, now)
     if credentials is None:
         note = "not verified (no credentials)"
     else:
@@ -187,7 +188,21 @@ def _sigv2(
             now=now,
         )
         note = "valid on its own terms" if result.ok else f"invalid: {result.reason}"
-    return [finding("AUTH003", f"SigV2 query signature, {note}; SES never accepted SigV2", where)]
+    return [
+        finding(
+            "AUTH003",
+            f"SigV2 query signature, {note}; never documented for SES, refused since 2020-10-01",
+            where,
+            severity=_legacy_severity(req, now),
+        )
+    ]
+
+
+def _sigv2_timestamp(req: RawRequest) -> str:
+    """The SigV2 Timestamp parameter, in the form of an ISO 8601 basic date, or ''."""
+    params = form_decode(req.body if req.method == "POST" else req.query)
+    stamp = next((v for n, v in params if n == "Timestamp"), "")
+    return stamp.replace("-", "").replace(":", "").split(".")[0].rstrip("Z") + "Z" if stamp else ""
 
 
 # --- SigV4 -------------------------------------------------------------------------------------
