@@ -18,11 +18,13 @@ sesspec serialize+sign. It is a benchmark, not a test: nothing here asserts a ti
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import io
 import json
 import platform
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -31,10 +33,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sesspec.check import Credentials, check
+from sesspec.check.sources import iter_sources
 from sesspec.encoding import form_encode_bytes
 from sesspec.http import RawRequest
 from sesspec.query import flatten
-from sesspec.request import FORM_CONTENT_TYPE
+from sesspec.request import FORM_CONTENT_TYPE, build_request
 from sesspec.signing import sigv4
 
 __all__ = ["main"]
@@ -275,6 +279,99 @@ def run(*, budget: float) -> dict[str, Any]:
     return results
 
 
+# --- the checker ------------------------------------------------------------------------------
+
+
+def _without(params: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k != key}
+
+
+def _signed_requests(count: int) -> list[bytes]:
+    """``count`` signed SES requests of typical operations and sizes (sesspec's builder; the
+    checker's own tests show these verify the same as botocore-signed ones)."""
+    small = cases()["small SendEmail"]
+    ops: list[tuple[str, dict[str, Any]]] = [
+        small,
+        ("SendRawEmail", {"RawMessage": {"Data": b"From: a@example.com\r\n\r\nHello\r\n"}}),
+        (
+            "SendTemplatedEmail",
+            {**_without(small[1], "Message"), "Template": "T", "TemplateData": "{}"},
+        ),
+        ("ListIdentities", {"IdentityType": "EmailAddress", "MaxItems": 10}),
+        ("GetSendQuota", {}),
+    ]
+    out = []
+    for i in range(count):
+        op, params = ops[i % len(ops)]
+        req = build_request(
+            op, params, access_key_id=AKID, secret_access_key=SECRET, region=REGION, time=WHEN
+        )
+        out.append(req.to_bytes())
+    return out
+
+
+def run_checker(*, budget: float, files: int) -> dict[str, Any]:
+    """Checks per second: one signed SendEmail (credentials known), then a folder of ``files``
+    ``.http`` files read and checked from disk, then a JSON Lines capture streamed (peak
+    memory against the file size)."""
+    creds = Credentials(AKID, SECRET)
+    raw = _signed_requests(1)[0]
+    one = _best(partial(check, raw, credentials=creds, now=WHEN, tls=True), budget=budget)
+    found = check(raw, credentials=creds, now=WHEN, tls=True)
+    assert [f.rule for f in found] == ["AUTH019"], found  # a clean, verified request
+    requests = _signed_requests(files)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "requests"
+        folder.mkdir()
+        for i, data in enumerate(requests):
+            (folder / f"{i:05d}.http").write_bytes(data)
+        start = time.perf_counter()
+        checked = sum(
+            1
+            for source in iter_sources([str(folder)])
+            if check(source.raw, credentials=creds, now=WHEN, tls=True) is not None
+        )
+        folder_seconds = time.perf_counter() - start
+        jsonl = Path(tmp) / "captures.jsonl"
+        with jsonl.open("w", encoding="utf-8") as fh:
+            for data in requests * 3:
+                record = {"raw": base64.b64encode(data).decode("ascii"), "tls": True}
+                fh.write(json.dumps(record) + "\n")
+        tracemalloc.start()
+        streamed = sum(
+            len(check(s.raw, credentials=creds, now=WHEN, tls=True))
+            for s in iter_sources([str(jsonl)])
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        size = jsonl.stat().st_size
+    return {
+        "one_request_checks_per_second": 1 / one,
+        "folder_files": checked,
+        "folder_checks_per_second": checked / folder_seconds,
+        "jsonl_records": len(requests) * 3,
+        "jsonl_bytes": size,
+        "jsonl_peak_bytes": peak,
+        "jsonl_findings": streamed,
+    }
+
+
+def _checker_report(result: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            "checker (one core)",
+            f"  signed SendEmail, credentials known: "
+            f"{result['one_request_checks_per_second']:,.0f} checks/s",
+            f"  folder of {result['folder_files']:,} .http files read and checked: "
+            f"{result['folder_checks_per_second']:,.0f} checks/s",
+            f"  JSON Lines of {result['jsonl_records']:,} captures "
+            f"({result['jsonl_bytes'] / 1e6:.1f} MB) streamed: peak memory "
+            f"{result['jsonl_peak_bytes'] / 1e6:.2f} MB",
+            "",
+        ]
+    )
+
+
 def _report(results: dict[str, Any]) -> str:
     lines = [
         f"sesspec benchmark  (Python {results['machine']['python']}, "
@@ -305,9 +402,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sesspec.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short timing budget")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--only", choices=["build", "check"], help="run one half only")
     args = parser.parse_args(argv)
-    results = run(budget=0.3 if args.quick else 2.0)
-    sys.stdout.write(_report(results) + "\n")
+    budget = 0.3 if args.quick else 2.0
+    results: dict[str, Any] = {}
+    if args.only != "check":
+        results = run(budget=budget)
+        sys.stdout.write(_report(results) + "\n")
+    if args.only != "build":
+        results["checker"] = run_checker(budget=budget, files=10_000)
+        sys.stdout.write(_checker_report(results["checker"]))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

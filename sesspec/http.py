@@ -31,7 +31,7 @@ file (no empty line) and carry bodies without Content-Length, the 2011 suite wri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sesspec.errors import HttpParseError
@@ -95,21 +95,30 @@ class RawRequest:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     line_ending: str = "\r\n"
+    _index: dict[str, list[str]] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
 
     # -- headers -------------------------------------------------------------------------------
 
+    def _by_name(self) -> dict[str, list[str]]:
+        # Lowercase name -> field values, built on first use (a checker asks for many headers).
+        index: dict[str, list[str]] | None = getattr(self, "_index", None)
+        if index is None:
+            index = {}
+            for n, v in self.headers:
+                index.setdefault(n.lower(), []).append(field_value(v))
+            object.__setattr__(self, "_index", index)
+        return index
+
     def header(self, name: str) -> str | None:
         """The value of the first header called ``name`` (any case), OWS and folds removed."""
-        lname = name.lower()
-        for n, v in self.headers:
-            if n.lower() == lname:
-                return field_value(v)
-        return None
+        found = self._by_name().get(name.lower())
+        return found[0] if found else None
 
     def header_all(self, name: str) -> list[str]:
         """The values of every header called ``name`` (any case), in order."""
-        lname = name.lower()
-        return [field_value(v) for n, v in self.headers if n.lower() == lname]
+        return list(self._by_name().get(name.lower(), ()))
 
     def with_header(self, name: str, value: str, *, replace_existing: bool = True) -> RawRequest:
         """A copy with ``name: value``: replacing the first header of that name in place (and

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sesspec.check.finding import Finding, finding
-from sesspec.encoding import STYLES, FormStyle
+from sesspec.encoding import STYLES, fast_unquote
 
 __all__ = ["encoding_findings", "guess_styles"]
 
 #: Findings of one rule reported per request before the rest are only counted.
 MAX_PER_RULE = 5
 
-_ESCAPE_ANY = re.compile(rb"%(?:([0-9A-Fa-f]{2})|)")
 # RFC 3986 query characters that may stand raw inside a name or value (see sesspec.encoding).
 _RAW_OK = re.escape(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$'()*+,;:@/?"
@@ -85,6 +85,14 @@ def encoding_findings(raw: bytes, where: str) -> list[Finding]:
 
 
 def _utf8_findings(raw: bytes, where: str) -> Iterator[Finding]:
+    # Fast path: when the whole text decodes, so does every name and value (the separators are
+    # ASCII, which never stands inside a multi-byte sequence).
+    try:
+        fast_unquote(raw).decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        pass
+    else:
+        return
     for m in _UTF8_ESCAPES.finditer(raw):
         run = m.group()
         decoded = bytes.fromhex(run.replace(b"%", b"").decode("ascii"))
@@ -133,24 +141,49 @@ _CANONICAL = ("rfc3986", "whatwg", "html2", "python-urlencode", "python2-urlenco
 _ORDER = (*_CANONICAL, "js-encodeuricomponent")
 
 
-def _consistent(style: FormStyle, raw: bytes) -> bool:
-    text = raw.decode("latin-1")
-    safe = set(style.safe) | {"%", "&", "="}
-    if style.space_as_plus:
-        safe.add("+")
-    if any(ch not in safe for ch in text):
-        return False
-    for m in _ESCAPE_ANY.finditer(raw):
-        hexdigits = m.group(1)
-        if hexdigits is None:
-            return False
-        ch = chr(int(hexdigits, 16))
-        if ch in style.safe or (ch == " " and style.space_as_plus):
-            return False
-    return True
+def _escape_of(byte_values: set[int]) -> re.Pattern[bytes]:
+    """A pattern for a percent-escape (either hex case) of any of ``byte_values``, grouped by
+    the high hex digit so that the regex engine tests a few character classes per '%'."""
+    by_high: dict[int, set[int]] = {}
+    for b in byte_values:
+        by_high.setdefault(b >> 4, set()).add(b & 15)
+    branches = []
+    for high, lows in sorted(by_high.items()):
+        digits = {f"{low:X}" for low in lows} | {f"{low:x}" for low in lows}
+        branches.append(f"{high:X}[{''.join(sorted(digits))}]")
+    return re.compile(("%(?:" + "|".join(branches) + ")").encode("ascii"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    """How to tell whether one style could have written some bytes."""
+
+    name: str
+    raw_outside: re.Pattern[bytes]  # a raw byte the style would have escaped
+    needless: frozenset[int]  # bytes the style writes raw, so never as an escape
+
+
+def _signature(name: str) -> _Signature:
+    style = STYLES[name]
+    allowed = style.safe.encode("ascii") + b"%&=" + (b"+" if style.space_as_plus else b"")
+    needless = set(style.safe.encode("ascii")) | ({0x20} if style.space_as_plus else set())
+    return _Signature(name, re.compile(b"[^" + re.escape(allowed) + b"]"), frozenset(needless))
+
+
+_SIGNATURES = tuple(_signature(name) for name in _ORDER)
+# Escapes of a byte that some style writes raw: the only escapes that tell styles apart.
+_TELLING_ESCAPE = _escape_of(set().union(*(sig.needless for sig in _SIGNATURES)))
+_MALFORMED_ANY = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def _consistent(sig: _Signature, raw: bytes, escaped: set[int]) -> bool:
+    return sig.raw_outside.search(raw) is None and not (escaped & sig.needless)
 
 
 def guess_styles(raw: bytes) -> list[str]:
     """The names of the known encoders (:data:`sesspec.encoding.STYLES`) that could have
     produced ``raw`` byte for byte, most canonical first; empty when none could."""
-    return [name for name in _ORDER if _consistent(STYLES[name], raw)]
+    if _MALFORMED_ANY.search(raw):
+        return []
+    escaped = {int(m.group()[1:], 16) for m in _TELLING_ESCAPE.finditer(raw)}
+    return [sig.name for sig in _SIGNATURES if _consistent(sig, raw, escaped)]
