@@ -43,6 +43,12 @@ def _ses_post(body: bytes = BODY) -> RawRequest:
     )
 
 
+def _signed_ses_post() -> RawRequest:
+    return sigv4.sign(
+        _ses_post(), access_key_id=AKID, secret_access_key=SECRET, region="us-west-2", time=TIME
+    ).request
+
+
 # --- stages by hand -------------------------------------------------------------------------------
 
 
@@ -333,25 +339,13 @@ class TestVerifyFailures:
         assert result.reason == "sigv4 authorization: Authorization lacks SignedHeaders="
 
     def test_scope_date_not_request_date(self) -> None:
-        signed = sigv4.sign(
-            _ses_post(),
-            access_key_id=AKID,
-            secret_access_key=SECRET,
-            region="us-west-2",
-            time=TIME,
-        ).request
+        signed = _signed_ses_post()
         moved = signed.with_header("X-Amz-Date", "20261127T000000Z")
         result = sigv4.verify_request(moved, secret_access_key=SECRET, now=None)
         assert result.reason == "credential scope date 20261126 is not the request date 20261127"
 
     def test_signed_header_removed(self) -> None:
-        signed = sigv4.sign(
-            _ses_post(),
-            access_key_id=AKID,
-            secret_access_key=SECRET,
-            region="us-west-2",
-            time=TIME,
-        ).request
+        signed = _signed_ses_post()
         result = sigv4.verify_request(
             signed.without_headers("Content-Type"), secret_access_key=SECRET, now=None
         )

@@ -165,21 +165,11 @@ def _fill(
         return
     if shape.type == "list" and shape.member is not None:
         item = shape.member
-        if shape.flattened or ref.flattened:
-            _fill(
-                parent,
-                item.location_name or tag,
-                item,
-                model=model,
-                message_id=message_id,
-                depth=depth + 1,
-                hint=hint,
-            )
-            return
-        node = etree.SubElement(parent, ns + tag)
+        # A flattened list repeats its element in the parent; otherwise <tag><member/></tag>.
+        flat = shape.flattened or ref.flattened
         _fill(
-            node,
-            item.location_name or "member",
+            parent if flat else etree.SubElement(parent, ns + tag),
+            item.location_name or (tag if flat else "member"),
             item,
             model=model,
             message_id=message_id,
