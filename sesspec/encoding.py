@@ -25,7 +25,6 @@ body (``urllib.parse.quote`` loops per byte, which is what makes botocore slow o
 from __future__ import annotations
 
 import codecs
-import io
 import re
 import urllib.parse
 from collections.abc import Iterable
@@ -154,12 +153,14 @@ class FormStyle:
             return self._value.escape(value)
         if len(value) < _CHUNK:
             return self._value.escape(value.encode("utf-8", "surrogatepass"))
-        out = io.BytesIO()
-        for start in range(0, len(value), _CHUNK):
-            out.write(
-                self._value.escape(value[start : start + _CHUNK].encode("utf-8", "surrogatepass"))
-            )
-        return out.getvalue()
+        return b"".join(self._escaped_slices(value))
+
+    def _escaped_slices(self, value: str) -> list[bytes]:
+        escape = self._value.escape
+        return [
+            escape(value[start : start + _CHUNK].encode("utf-8", "surrogatepass"))
+            for start in range(0, len(value), _CHUNK)
+        ]
 
     def encode_pairs(self, pairs: Pairs) -> bytes:
         """``name=value&...`` of ``pairs`` in this style, as ASCII bytes."""
@@ -167,20 +168,25 @@ class FormStyle:
             joined = _PAIR_SEP.join([f"{n}{_NAME_SEP}{v}" for n, v in pairs])
             if joined.count(_NAME_SEP) == len(pairs) and joined.count(_PAIR_SEP) == len(pairs) - 1:
                 return self._body.escape(joined.encode("utf-8", "surrogatepass"))
-        out = io.BytesIO()
+        # Large values: every escaped slice goes into one list, joined once (a growing buffer
+        # would copy the body over and over as it grows).
+        parts: list[bytes] = []
         for i, (name, value) in enumerate(pairs):
             if i:
-                out.write(b"&")
-            out.write(self.quote_bytes(name))
-            out.write(b"=")
-            out.write(self.quote_bytes(value))
-        return out.getvalue()
+                parts.append(b"&")
+            parts.append(self.quote_bytes(name))
+            parts.append(b"=")
+            if len(value) < _CHUNK:
+                parts.append(self.quote_bytes(value))
+            else:
+                parts.extend(self._escaped_slices(value))
+        return b"".join(parts)
 
 
 #: Values at least this long are escaped in slices, so that no full-size intermediate copy of a
 #: large body (a 10 MB SendRawEmail) is held next to the result. Slices of a str never split a
 #: character, so their UTF-8 encodings join up.
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16
 
 _STYLE_LIST = (
     FormStyle(
