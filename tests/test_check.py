@@ -363,3 +363,17 @@ def test_mismatch_cause_named(sample: str, cause: str) -> None:
     assert len(found) == 1
     assert cause in found[0].message
     assert "canonical request" in found[0].detail
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+@given(pairs=st.lists(st.tuples(st.text(), st.text()), max_size=5))
+def test_guessed_styles_include_the_encoder(style: str, pairs: list[tuple[str, str]]) -> None:
+    """ENC010 names an encoder only if it writes those bytes: the encoder that did always is."""
+    from sesspec.check._form import guess_styles
+    from sesspec.encoding import form_encode_bytes
+
+    body = form_encode_bytes(pairs, style=style)
+    guessed = guess_styles(body)
+    assert STYLES[style].name in guessed
+    for name in guessed:
+        assert form_encode_bytes(pairs, style=name) == body

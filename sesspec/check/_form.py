@@ -159,7 +159,7 @@ class _Signature:
     """How to tell whether one style could have written some bytes."""
 
     name: str
-    raw_outside: re.Pattern[bytes]  # a raw byte the style would have escaped
+    allowed: frozenset[int]  # every byte the style may write raw (separators and '%' too)
     needless: frozenset[int]  # bytes the style writes raw, so never as an escape
 
 
@@ -167,17 +167,15 @@ def _signature(name: str) -> _Signature:
     style = STYLES[name]
     allowed = style.safe.encode("ascii") + b"%&=" + (b"+" if style.space_as_plus else b"")
     needless = set(style.safe.encode("ascii")) | ({0x20} if style.space_as_plus else set())
-    return _Signature(name, re.compile(b"[^" + re.escape(allowed) + b"]"), frozenset(needless))
+    return _Signature(name, frozenset(allowed), frozenset(needless))
 
 
 _SIGNATURES = tuple(_signature(name) for name in _ORDER)
 # Escapes of a byte that some style writes raw: the only escapes that tell styles apart.
 _TELLING_ESCAPE = _escape_of(set().union(*(sig.needless for sig in _SIGNATURES)))
 _MALFORMED_ANY = re.compile(rb"%(?![0-9A-Fa-f]{2})")
-
-
-def _consistent(sig: _Signature, raw: bytes, escaped: set[int]) -> bool:
-    return sig.raw_outside.search(raw) is None and not (escaped & sig.needless)
+# Every style writes letters and digits raw, so only the other bytes need looking at.
+_ALNUM_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def guess_styles(raw: bytes) -> list[str]:
@@ -185,5 +183,8 @@ def guess_styles(raw: bytes) -> list[str]:
     produced ``raw`` byte for byte, most canonical first; empty when none could."""
     if _MALFORMED_ANY.search(raw):
         return []
+    present = frozenset(raw.translate(None, _ALNUM_BYTES))
     escaped = {int(m.group()[1:], 16) for m in _TELLING_ESCAPE.finditer(raw)}
-    return [sig.name for sig in _SIGNATURES if _consistent(sig, raw, escaped)]
+    return [
+        sig.name for sig in _SIGNATURES if present <= sig.allowed and not (escaped & sig.needless)
+    ]
