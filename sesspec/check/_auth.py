@@ -14,10 +14,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, unquote_to_bytes
 
 from sesspec.check.catalogue import Severity
@@ -121,22 +120,22 @@ def auth_findings(
 AWS3_CUTOFF = datetime(2020, 10, 1, tzinfo=UTC)
 
 
-def _legacy_severity(req: RawRequest, now: datetime | None) -> Severity:
-    """An error today; a warning for a request dated before the cut-off (judged as of then)."""
+def _legacy_severity(
+    req: RawRequest, now: datetime | None, *, sigv2_pairs: Sequence[tuple[str, str]] = ()
+) -> Severity:
+    """An error today; a warning for a request dated before the cut-off (judged as of then):
+    ``now`` when given, else the request's own date (its date header, or SigV2's Timestamp)."""
     when = now
     if when is None:
-        text = req.header("x-amz-date") or req.header("date") or _sigv2_timestamp(req)
-        when = sigv4.parse_amz_date(text) or _http_date(text)
+        header = req.header("x-amz-date") or req.header("date")
+        if header is not None:
+            when = aws3.request_time(header)
+        else:
+            stamp = next((v for n, v in sigv2_pairs if n == "Timestamp"), "")
+            when = sigv2.parse_timestamp(stamp)
     if when is not None and when.replace(tzinfo=when.tzinfo or UTC) < AWS3_CUTOFF:
         return "warning"
     return "error"
-
-
-def _http_date(text: str) -> datetime | None:
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
 
 
 def _aws3(req: RawRequest, credentials: Credentials | None, now: datetime | None) -> list[Finding]:
@@ -193,16 +192,9 @@ def _sigv2(
             "AUTH003",
             f"SigV2 query signature, {note}; never documented for SES, refused since 2020-10-01",
             where,
-            severity=_legacy_severity(req, now),
+            severity=_legacy_severity(req, now, sigv2_pairs=pairs),
         )
     ]
-
-
-def _sigv2_timestamp(req: RawRequest) -> str:
-    """The SigV2 Timestamp parameter, in the form of an ISO 8601 basic date, or ''."""
-    params = form_decode(req.body if req.method == "POST" else req.query)
-    stamp = next((v for n, v in params if n == "Timestamp"), "")
-    return stamp.replace("-", "").replace(":", "").split(".")[0].rstrip("Z") + "Z" if stamp else ""
 
 
 # --- SigV4 -------------------------------------------------------------------------------------

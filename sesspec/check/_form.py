@@ -173,7 +173,6 @@ def _signature(name: str) -> _Signature:
 _SIGNATURES = tuple(_signature(name) for name in _ORDER)
 # Escapes of a byte that some style writes raw: the only escapes that tell styles apart.
 _TELLING_ESCAPE = _escape_of(set().union(*(sig.needless for sig in _SIGNATURES)))
-_MALFORMED_ANY = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 # Every style writes letters and digits raw, so only the other bytes need looking at.
 _ALNUM_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -181,7 +180,7 @@ _ALNUM_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 def guess_styles(raw: bytes) -> list[str]:
     """The names of the known encoders (:data:`sesspec.encoding.STYLES`) that could have
     produced ``raw`` byte for byte, most canonical first; empty when none could."""
-    if _MALFORMED_ANY.search(raw):
+    if _MALFORMED.search(raw):
         return []
     present = frozenset(raw.translate(None, _ALNUM_BYTES))
     escaped = {int(m.group()[1:], 16) for m in _TELLING_ESCAPE.finditer(raw)}

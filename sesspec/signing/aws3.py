@@ -34,6 +34,7 @@ __all__ = [
     "VerifyResult",
     "authorization_value",
     "parse_authorization",
+    "request_time",
     "sign_request",
     "signature",
     "string_to_sign",
@@ -149,7 +150,8 @@ def sign_request(
     return r.without_headers("X-Amzn-Authorization").with_header("X-Amzn-Authorization", value)
 
 
-def _request_time(value: str) -> datetime | None:
+def request_time(value: str) -> datetime | None:
+    """The time of a ``Date`` (RFC 1123) or ``X-Amz-Date`` (ISO 8601 basic) value, or None."""
     if len(value) == 16 and value.endswith("Z") and value[8] == "T":
         try:
             return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -187,7 +189,7 @@ def verify_request(
     if not hmac.compare_digest(expected.encode("ascii"), auth.signature.encode("utf-8")):
         return VerifyResult(False, "signature does not match", sts, expected, auth.signature)
     if now is not None:
-        when = _request_time(sts)
+        when = request_time(sts)
         if when is None:
             return VerifyResult(False, f"unparseable date {sts!r}", sts, expected, auth.signature)
         current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)

@@ -30,6 +30,7 @@ __all__ = [
     "SIGNATURE_METHODS",
     "VerifyResult",
     "canonical_query_string",
+    "parse_timestamp",
     "sign_params",
     "signature",
     "string_to_sign",
@@ -130,7 +131,8 @@ def sign_params(
     return out
 
 
-def _parse_time(value: str) -> datetime | None:
+def parse_timestamp(value: str) -> datetime | None:
+    """The time of a SigV2 ``Timestamp`` or ``Expires`` value (ISO 8601 extended), or None."""
     for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%S"):
         try:
             return datetime.strptime(value, fmt).replace(tzinfo=UTC)
@@ -176,11 +178,11 @@ def verify(
     if now is not None:
         current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
         if "Expires" in q:
-            until = _parse_time(q["Expires"])
+            until = parse_timestamp(q["Expires"])
             if until is None or current > until:
                 return VerifyResult(False, "request expired (Expires)", sts, expected, given)
         else:
-            when = _parse_time(q.get("Timestamp", ""))
+            when = parse_timestamp(q.get("Timestamp", ""))
             if when is None or abs(current - when) > max_skew:
                 msg = f"Timestamp missing or more than {max_skew} from now (RequestExpired)"
                 return VerifyResult(False, msg, sts, expected, given)
