@@ -387,26 +387,11 @@ def _sigv4(
 
 
 def _time_findings(when: datetime, parts: _Parts, now: datetime, where: str) -> list[Finding]:
-    current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    if when - current > _SKEW:
-        return [
-            finding("AUTH016", f"request date {parts.date_value} is {when - current} ahead", where)
-        ]
-    if parts.expires is not None:
-        until = when + timedelta(seconds=parts.expires)
-        if current > until:
-            return [
-                finding(
-                    "AUTH016",
-                    f"presigned URL expired at {sigv4.amz_date(until)} ({current - until} ago)",
-                    "param X-Amz-Expires",
-                )
-            ]
-    elif current - when > _SKEW:
-        return [
-            finding("AUTH016", f"request date {parts.date_value} is {current - when} old", where)
-        ]
-    return []
+    problem = sigv4.time_problem(when, now=now, expires=parts.expires, max_skew=_SKEW)
+    if problem is None:
+        return []
+    kind, message = problem
+    return [finding("AUTH016", message, "param X-Amz-Expires" if kind == "expired" else where)]
 
 
 def _partial_findings(req: RawRequest, query_pairs: Pairs, *, presigned: bool) -> list[Finding]:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 from urllib.parse import unquote_to_bytes
 
 from sesspec.encoding import canonical_query_string, form_decode, form_encode, percent_encode
@@ -60,6 +60,7 @@ __all__ = [
     "signed_headers_value",
     "signing_key",
     "string_to_sign",
+    "time_problem",
     "verify_request",
 ]
 
@@ -792,6 +793,34 @@ def presign(
 # --- verifying a request -----------------------------------------------------------------------
 
 
+def time_problem(
+    when: datetime,
+    *,
+    now: datetime,
+    expires: int | None,
+    max_skew: timedelta = timedelta(minutes=15),
+) -> tuple[Literal["skew", "expired"], str] | None:
+    """Why SES answers ``RequestExpired`` for a request dated ``when``, judged at ``now``: more
+    than ``max_skew`` ahead, past a presigned URL's ``expires`` seconds, or (no ``expires``)
+    more than ``max_skew`` old (spec-notes a4/a5). None when the time is fine."""
+    current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    if when - current > max_skew:
+        return (
+            "skew",
+            f"request date {amz_date(when)} is more than {max_skew} in the future (RequestExpired)",
+        )
+    if expires is not None:
+        until = when + timedelta(seconds=expires)
+        if current > until:
+            return "expired", f"presigned request expired at {amz_date(until)} (RequestExpired)"
+    elif current - when > max_skew:
+        return (
+            "skew",
+            f"request date {amz_date(when)} is more than {max_skew} in the past (RequestExpired)",
+        )
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
     """The outcome of :func:`verify_request`: ``ok`` or the first ``reason`` it failed, with the
@@ -935,26 +964,7 @@ def verify_request(
     if not hmac.compare_digest(expected.encode("ascii"), given.encode(_ENC, _ERR)):
         return VerifyResult(False, "signature does not match (SignatureDoesNotMatch)", **stages)
     if now is not None:
-        current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-        if when - current > max_skew:
-            return VerifyResult(
-                False,
-                f"request date {date_value} is more than {max_skew} in the future (RequestExpired)",
-                **stages,
-            )
-        if expires is not None:
-            if current > when + timedelta(seconds=expires):
-                return VerifyResult(
-                    False,
-                    f"presigned request expired at "
-                    f"{amz_date(when + timedelta(seconds=expires))} "
-                    "(RequestExpired)",
-                    **stages,
-                )
-        elif current - when > max_skew:
-            return VerifyResult(
-                False,
-                f"request date {date_value} is more than {max_skew} in the past (RequestExpired)",
-                **stages,
-            )
+        problem = time_problem(when, now=now, expires=expires, max_skew=max_skew)
+        if problem is not None:
+            return VerifyResult(False, problem[1], **stages)
     return VerifyResult(True, "signature matches", **stages)
