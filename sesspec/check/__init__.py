@@ -22,7 +22,7 @@ from sesspec.check._params import AUTH_PARAMS, param_findings
 from sesspec.check._transport import transport_findings
 from sesspec.check.catalogue import RULES, Rule, Severity
 from sesspec.check.finding import Finding, finding
-from sesspec.encoding import Pairs, form_decode
+from sesspec.encoding import Pairs, form_decode, percent_decode
 from sesspec.errors import HttpParseError
 from sesspec.http import RawRequest, parse_request
 from sesspec.model import ServiceModel, ses_model
@@ -46,7 +46,7 @@ def _plus_names(raw: bytes) -> set[str]:
     for segment in raw.split(b"&"):
         name, _, value = segment.partition(b"=")
         if b"+" in value:
-            names.add(form_decode(name + b"=")[0][0] if name else "")
+            names.add(percent_decode(name, plus_as_space=True))
     return names
 
 
