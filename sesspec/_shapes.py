@@ -39,6 +39,19 @@ LIST_MIXED = "empty-list marker 'Name=' together with list elements"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+#: Blobs at least this long are kept as bytes when flattening for a body (:class:`BodyPairs`).
+DEFER_BLOB = 1 << 18
+
+
+class BodyPairs(list[tuple[str, str]]):
+    """Pairs flattened for a body writer (:mod:`sesspec._body`): a blob of ``DEFER_BLOB`` bytes
+    or more is not base64-encoded here; its pair holds an empty value and ``blobs`` (set by
+    whoever makes the list) maps the pair's index to the data, which the writer encodes slice
+    by slice, so that no full-size base64 text is ever made."""
+
+    __slots__ = ("blobs",)
+    blobs: dict[int, bytes]
+
 
 class Node:
     """One dotted-name segment of a decoded form: its own value (if any) and its children."""
@@ -313,6 +326,10 @@ class BlobPlan(_Scalar):
     def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
         if isinstance(value, str):
             value = value.encode("utf-8")
+        if type(out) is BodyPairs and type(value) is bytes and len(value) >= DEFER_BLOB:
+            out.blobs[len(out)] = value
+            out.append((name, ""))
+            return
         try:
             encoded = binascii.b2a_base64(value, newline=False)
         except TypeError:

@@ -74,9 +74,10 @@ _BYTE = tuple(bytes((b,)) for b in range(256))
 # or value holds NUL or SOH itself, the pairs are escaped one by one instead.)
 _PAIR_SEP, _NAME_SEP = "\x00", "\x01"
 
-# Order of the replace passes: '%' first and '+' second, since later passes write them; the
-# space (which may become '+') and the two separators last.
-_ORDER = tuple({0x25: 0, 0x2B: 1, 0x20: 3, 0x00: 4, 0x01: 4}.get(b, 2) for b in range(256))
+# Order of the replace passes: '%' first, since every later pass writes it; then the bytes in
+# descending order, so that '+' (0x2B) is escaped before the space may become '+', and '&' and
+# '=' before the separators NUL and SOH become them. (Digits and letters, the rest of what a
+# pass writes, are kept by every style.)
 #: Up to this many distinct bytes to escape, one C-level replace pass each beats a scan.
 _MAX_PASSES = 40
 
@@ -114,7 +115,10 @@ class _Escaper:
         if len(distinct) > _MAX_PASSES:
             return self.runs.sub(self._run, data)
         out = self.out
-        for byte in sorted(distinct, key=_ORDER.__getitem__) if len(distinct) > 1 else distinct:
+        if 0x25 in distinct:
+            data = data.replace(b"%", b"%25")
+            distinct.discard(0x25)
+        for byte in sorted(distinct, reverse=True):
             data = data.replace(_BYTE[byte], out[byte])
         return data
 
@@ -164,10 +168,14 @@ class FormStyle:
 
     def encode_pairs(self, pairs: Pairs) -> bytes:
         """``name=value&...`` of ``pairs`` in this style, as ASCII bytes."""
-        if max([len(v) for _, v in pairs], default=_CHUNK) < _CHUNK:
-            joined = _PAIR_SEP.join([f"{n}{_NAME_SEP}{v}" for n, v in pairs])
-            if joined.count(_NAME_SEP) == len(pairs) and joined.count(_PAIR_SEP) == len(pairs) - 1:
-                return self._body.escape(joined.encode("utf-8", "surrogatepass"))
+        joined = _PAIR_SEP.join([f"{n}{_NAME_SEP}{v}" for n, v in pairs])
+        if (
+            len(joined) < _CHUNK
+            and joined.count(_NAME_SEP) == len(pairs)
+            and joined.count(_PAIR_SEP) == len(pairs) - 1
+        ):
+            return self._body.escape(joined.encode("utf-8", "surrogatepass"))
+        del joined
         # Large values: every escaped slice goes into one list, joined once (a growing buffer
         # would copy the body over and over as it grows).
         parts: list[bytes] = []

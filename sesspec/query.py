@@ -67,14 +67,20 @@ class Unflattened(NamedTuple):
 
 
 def _flatten(
-    operation: str, params: Mapping[str, Any] | None, model: ServiceModel, errors: list[ParamError]
+    operation: str,
+    params: Mapping[str, Any] | None,
+    model: ServiceModel,
+    errors: list[ParamError],
+    out: Pairs | None = None,
 ) -> Pairs:
     try:
         plan = _shapes.input_plan(model, operation)
     except KeyError as exc:
         errors.append(ParamError(str(exc.args[0]), param="Action"))
         return []
-    out: Pairs = [("Action", operation), ("Version", model.api_version)]
+    if out is None:
+        out = []
+    out += (("Action", operation), ("Version", model.api_version))
     if plan is not None:
         plan.write({} if params is None else params, "", out, errors)
     elif params:
@@ -98,6 +104,20 @@ def flatten(
     """
     errors: list[ParamError] = []
     out = _flatten(operation, params, ses_model() if model is None else model, errors)
+    if errors:
+        msg = f"{len(errors)} problem(s) with the params of {operation}"
+        raise ExceptionGroup(msg, errors)
+    return out
+
+
+def flatten_for_body(
+    operation: str, params: Mapping[str, Any] | None, *, model: ServiceModel | None = None
+) -> _shapes.BodyPairs:
+    """:func:`flatten`, with large blobs left as bytes for :mod:`sesspec._body` to encode."""
+    errors: list[ParamError] = []
+    out = _shapes.BodyPairs()
+    out.blobs = {}
+    _flatten(operation, params, ses_model() if model is None else model, errors, out)
     if errors:
         msg = f"{len(errors)} problem(s) with the params of {operation}"
         raise ExceptionGroup(msg, errors)

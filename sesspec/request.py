@@ -21,14 +21,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sesspec.encoding import form_decode, form_encode, form_encode_bytes
+from sesspec import encoding
+from sesspec._body import write_form
+from sesspec.encoding import STYLES, form_decode, form_encode
 from sesspec.errors import SigningError
-from sesspec.http import RawRequest
+from sesspec.http import RawRequest, _new_request
 from sesspec.model import ServiceModel
-from sesspec.query import flatten
+from sesspec.query import flatten, flatten_for_body
 from sesspec.signing import aws3, sigv2, sigv4
 
-__all__ = ["FORM_CONTENT_TYPE", "Scheme", "build_request", "endpoint_host", "sign"]
+__all__ = ["FORM_CONTENT_TYPE", "Scheme", "build_request", "endpoint_host", "form_body", "sign"]
 
 
 def __dir__() -> list[str]:
@@ -38,11 +40,34 @@ def __dir__() -> list[str]:
 Scheme = Literal["sigv4", "sigv4-query", "aws3", "sigv2"]
 #: What botocore sends, charset included (spec-notes a3, g).
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+_CONTENT_TYPE = ("Content-Type", f" {FORM_CONTENT_TYPE}")
+_CANONICAL = STYLES["rfc3986"]
 
 
 def endpoint_host(region: str) -> str:
     """``email.<region>.amazonaws.com`` (botocore endpoint-rule-set-1.json; spec-notes a6)."""
     return f"email.{region}.amazonaws.com"
+
+
+def form_body(
+    action: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    style: str = "rfc3986",
+    model: ServiceModel | None = None,
+) -> bytes:
+    """The form body of ``action`` with ``params``, as :func:`build_request` sends it.
+
+    Equal to ``form_encode_bytes(flatten(action, params), style=style)``; a large blob
+    (``SendRawEmail``'s message) is base64-encoded and escaped slice by slice into the body,
+    without a full-size base64 text in between (:mod:`sesspec._body`).
+
+    :raises ExceptionGroup: of :class:`~sesspec.errors.ParamError` when the params do not fit.
+    :raises ValueError: for an unknown style name.
+    """
+    found = STYLES.get(style)
+    encoder = found if found is not None else encoding.style(style)
+    return write_form(flatten_for_body(action, params, model=model), encoder, sha256=False)[0]
 
 
 def build_request(
@@ -64,24 +89,52 @@ def build_request(
 
     :raises ExceptionGroup: of :class:`~sesspec.errors.ParamError` when the params do not fit.
     """
-    pairs = flatten(action, params, model=model)
     the_host = host or endpoint_host(region)
     if scheme == "sigv4-query":
         method = "GET"
-    if method == "POST":
-        body = form_encode_bytes(pairs)
-        req = RawRequest(
-            "POST",
-            "/",
-            headers=(
-                ("Host", f" {the_host}"),
-                ("Content-Type", f" {FORM_CONTENT_TYPE}"),
-                ("Content-Length", f" {len(body)}"),
-            ),
-            body=body,
+    if method != "POST":
+        query = form_encode(flatten(action, params, model=model))
+        req = RawRequest("GET", "/?" + query, headers=(("Host", f" {the_host}"),))
+        return sign(
+            req,
+            scheme=scheme,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            region=region,
+            time=time,
+            expires=expires,
         )
-    else:
-        req = RawRequest("GET", "/?" + form_encode(pairs), headers=(("Host", f" {the_host}"),))
+    pairs = flatten_for_body(action, params, model=model)
+    # SigV4 signs the body's SHA-256, computed here while a large body is written.
+    body, digest = write_form(pairs, _CANONICAL, sha256=scheme == "sigv4")
+    headers = (("Host", f" {the_host}"), _CONTENT_TYPE, ("Content-Length", f" {len(body)}"))
+    if scheme == "sigv4" and session_token is None:
+        # sigv4.sign() without making the unsigned request first (hot path).
+        return sigv4._sign_default(
+            "POST",
+            headers,
+            body,
+            "HTTP/1.1",
+            "\r\n",
+            access_key_id,
+            secret_access_key,
+            region,
+            time,
+            "ses",
+            digest,
+        )[0]
+    req = _new_request("POST", "/", "HTTP/1.1", headers, body, "\r\n")
+    if scheme == "sigv4":
+        return sigv4.sign(
+            req,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            region=region,
+            time=time,
+            payload_hash=digest,
+        ).request
     return sign(
         req,
         scheme=scheme,

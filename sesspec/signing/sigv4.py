@@ -42,6 +42,7 @@ __all__ = [
     "UNSIGNED_PAYLOAD",
     "Authorization",
     "Signed",
+    "Signer",
     "VerifyResult",
     "amz_date",
     "authorization_value",
@@ -433,6 +434,8 @@ class Signed(NamedTuple):
 
 
 _DEFAULT_SIGNED = frozenset(("host", "content-type"))
+# Headers that send a request down the general path of sign() (with any x-amz-* header).
+_NOT_DEFAULT = frozenset(("host", "content-type", "authorization"))
 # Signed(*stages) without the namedtuple's Python-level __new__ (hot path).
 _TUPLE_NEW = tuple.__new__
 
@@ -453,44 +456,66 @@ def _require_host(req: RawRequest) -> None:
 
 
 def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
-    req: RawRequest,
+    method: str,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+    version: str,
+    line_ending: str,
     access_key_id: str,
     secret_access_key: str,
     region: str,
     time: datetime,
     service: str,
+    hashed: str | None,
 ) -> tuple[RawRequest, str, str, str, str, str]:
-    """:func:`_sign` for the common case (default signed headers, path '/', no token, no body
-    header): one loop both rewrites the headers and collects the signed ones; None when the
-    request needs the general path (repeated or untrimmed signed headers). The general path
-    gives the same result (a property test checks it)."""
+    """:func:`_sign` of a request to '/' without a session token, given as its parts (so that
+    :func:`sesspec.request.build_request` need not make the unsigned request), in the common
+    case: headers that make the signed set exactly host, content-type (when present) and the
+    X-Amz-Date added here, each once, with values that only need their edges trimmed.
+    Anything else (an x-amz-* header, an old Authorization, a repeat, a tab or a run of
+    spaces) takes the general path, which gives the same result (a property test checks it)."""
+    host = ctype = None
+    common = True
+    for name, value in headers:
+        lname = name.lower()
+        if lname == "host" and host is None:
+            host = value
+        elif lname == "content-type" and ctype is None:
+            ctype = value
+        elif lname in _NOT_DEFAULT or lname[:6] == "x-amz-":
+            common = False
+            break
+    if common and host is not None:
+        # IAM-SIGV4: values trimmed, inner runs of spaces folded (here only trimming is needed).
+        host = host.strip(" ")
+        if ctype is None:
+            ch = f"host:{host}\n"
+            sh = "host;x-amz-date"
+            common = host.isprintable()
+        else:
+            ctype = ctype.strip(" ")
+            ch = f"content-type:{ctype}\nhost:{host}\n"
+            sh = "content-type;host;x-amz-date"
+            common = ctype.isprintable() and host.isprintable()
+        common = common and "  " not in ch
+    if not common or host is None:
+        return _general(
+            method,
+            headers,
+            body,
+            version,
+            line_ending,
+            access_key_id,
+            secret_access_key,
+            region,
+            time,
+            service,
+            hashed,
+        )
     date = _amz_date_cached(time)
-    headers: list[tuple[str, str]] = []
-    signed: list[tuple[str, str]] = []
-    seen_date = False
-    for header in req.headers:
-        lname = header[0].lower()
-        if lname == "x-amz-date":
-            if seen_date:
-                continue
-            seen_date = True
-            header = (header[0], f" {date}")  # noqa: PLW2901 - replaced in place
-        elif lname == "authorization":
-            continue
-        headers.append(header)
-        if lname in _DEFAULT_SIGNED or lname.startswith("x-amz-"):
-            signed.append((lname, header[1]))
-    if not seen_date:
-        headers.append(("X-Amz-Date", f" {date}"))
-        signed.append(("x-amz-date", date))
-    signed.sort()
-    names = [n for n, _ in signed]
-    # IAM-SIGV4: values trimmed and inner runs of spaces folded; repeated names joined.
-    lines = [f"{n}:{_trim(v)}\n" for n, v in signed]
-    if len(set(names)) != len(names) or "host" not in names:
-        return _sign_general(req, access_key_id, secret_access_key, region, time, service)
-    sh = ";".join(names)
-    creq = f"{req.method}\n/\n\n{''.join(lines)}\n{sh}\n{_sha256(req.body).hexdigest()}"
+    if hashed is None:
+        hashed = _sha256(body).hexdigest()
+    creq = f"{method}\n/\n\n{ch}x-amz-date:{date}\n\n{sh}\n{hashed}"
     datestamp = date[:8]
     scope = f"{datestamp}/{region}/{service}/{_TERMINATOR}"
     sts = f"{ALGORITHM}\n{date}\n{scope}\n{_sha256(_encode(creq, _ENC, _ERR)).hexdigest()}"
@@ -500,24 +525,32 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
     outer = outer.copy()
     outer.update(inner.digest())
     sig = outer.hexdigest()
-    headers.append(
+    signed = (
+        *headers,
+        ("X-Amz-Date", f" {date}"),
         (
             "Authorization",
             f" {ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
-        )
+        ),
     )
-    r = _new_request(req.method, "/", req.version, tuple(headers), req.body, req.line_ending)
+    r = _new_request(method, "/", version, signed, body, line_ending)
     return r, creq, sts, sig, sh, scope
 
 
-def _sign_general(  # noqa: PLR0917 - positional, as _sign_default
-    req: RawRequest,
+def _general(  # noqa: PLR0917 - positional, as _sign_default
+    method: str,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+    version: str,
+    line_ending: str,
     access_key_id: str,
     secret_access_key: str,
     region: str,
     time: datetime,
     service: str,
+    hashed: str | None,
 ) -> tuple[RawRequest, str, str, str, str, str]:
+    req = _new_request(method, "/", version, headers, body, line_ending)
     return _sign(
         req,
         access_key_id,
@@ -532,6 +565,7 @@ def _sign_general(  # noqa: PLR0917 - positional, as _sign_default
         False,
         False,
         False,
+        hashed,
     )
 
 
@@ -553,13 +587,17 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
     sign_body: bool,
     unsigned_payload: bool,
     omit_session_token: bool,
+    hashed: str | None,
 ) -> tuple[RawRequest, str, str, str, str, str]:
     # One pass over the headers, no intermediate copies: this is the hot path that the
     # benchmark compares with awscrt and botocore.
     date = _amz_date_cached(time)
     datestamp = date[:8]
     body = req.body
-    hashed = UNSIGNED_PAYLOAD if unsigned_payload else hashlib.sha256(body).hexdigest()
+    if unsigned_payload:
+        hashed = UNSIGNED_PAYLOAD
+    elif hashed is None:
+        hashed = hashlib.sha256(body).hexdigest()
     adds: dict[str, tuple[str, str]] = {}
     if session_token is not None and not omit_session_token:
         adds["x-amz-security-token"] = ("X-Amz-Security-Token", f" {session_token}")
@@ -652,6 +690,7 @@ def sign(
     sign_body: bool = False,
     unsigned_payload: bool = False,
     omit_session_token: bool = False,
+    payload_hash: str | None = None,
 ) -> Signed:
     """Sign ``req`` with an ``Authorization`` header; return the request and every stage.
 
@@ -661,15 +700,32 @@ def sign(
     ``Authorization`` (any old one is dropped). ``signed_headers`` names the headers to sign
     besides the ones this function adds; by default host, content-type and every x-amz-* header,
     as botocore does for SES.
+
+    ``payload_hash`` is the body's hex SHA-256 when the caller already has it (as
+    :func:`sesspec.request.build_request` does for a large body, hashed while it was written);
+    it is used as given, not checked against the body.
     """
     if (
-        req.target == "/"
+        session_token is None
+        and req.target == "/"
         and signed_headers is None
-        and session_token is None
         and not (sign_body or unsigned_payload)
     ):
         return _TUPLE_NEW(
-            Signed, _sign_default(req, access_key_id, secret_access_key, region, time, service)
+            Signed,
+            _sign_default(
+                req.method,
+                req.headers,
+                req.body,
+                req.version,
+                req.line_ending,
+                access_key_id,
+                secret_access_key,
+                region,
+                time,
+                service,
+                payload_hash,
+            ),
         )
     return _TUPLE_NEW(
         Signed,
@@ -687,8 +743,92 @@ def sign(
             sign_body,
             unsigned_payload,
             omit_session_token,
+            payload_hash,
         ),
     )
+
+
+class Signer:
+    """SigV4 header signing with the credentials, region and service fixed once.
+
+    What botocore's ``SigV4Auth`` and awscrt's ``AwsSigningConfig`` hold: make one per
+    credentials and sign many requests, each with its own time. ``Signer(...).sign(req, t)``
+    equals ``sign(req, ..., time=t)`` with the same arguments.
+
+    >>> from datetime import datetime, UTC
+    >>> signer = Signer(access_key_id="AKIDEXAMPLE", secret_access_key="secret",
+    ...                 region="us-east-1")
+    >>> req = RawRequest("POST", "/", headers=(("Host", " email.us-east-1.amazonaws.com"),))
+    >>> signer.sign(req, datetime(2026, 11, 26, tzinfo=UTC)).signed_headers
+    'host;x-amz-date'
+    """
+
+    __slots__ = ("access_key_id", "region", "secret_access_key", "service", "session_token")
+
+    def __init__(
+        self,
+        *,
+        access_key_id: str,
+        secret_access_key: str,
+        region: str,
+        service: str = "ses",
+        session_token: str | None = None,
+    ) -> None:
+        self.access_key_id = access_key_id
+        self.secret_access_key = secret_access_key
+        self.region = region
+        self.service = service
+        self.session_token = session_token
+
+    def __repr__(self) -> str:  # the secret stays out of logs
+        return (
+            f"Signer(access_key_id={self.access_key_id!r}, region={self.region!r}, "
+            f"service={self.service!r})"
+        )
+
+    def sign(self, req: RawRequest, time: datetime, *, payload_hash: str | None = None) -> Signed:
+        """:func:`sign` with this signer's credentials and scope."""
+        if self.session_token is None and req.target == "/":
+            return _TUPLE_NEW(
+                Signed,
+                _sign_default(
+                    req.method,
+                    req.headers,
+                    req.body,
+                    req.version,
+                    req.line_ending,
+                    self.access_key_id,
+                    self.secret_access_key,
+                    self.region,
+                    time,
+                    self.service,
+                    payload_hash,
+                ),
+            )
+        return sign(
+            req,
+            access_key_id=self.access_key_id,
+            secret_access_key=self.secret_access_key,
+            region=self.region,
+            time=time,
+            service=self.service,
+            session_token=self.session_token,
+            payload_hash=payload_hash,
+        )
+
+    def presign(self, req: RawRequest, time: datetime, *, expires: int = 3600) -> Signed:
+        """:func:`presign` (form moved into the query) with this signer's credentials."""
+        return presign(
+            req,
+            access_key_id=self.access_key_id,
+            secret_access_key=self.secret_access_key,
+            region=self.region,
+            time=time,
+            service=self.service,
+            session_token=self.session_token,
+            expires=expires,
+            form_to_query=True,
+        )
 
 
 def _append_query(target: str, extra: str) -> str:
