@@ -12,7 +12,7 @@ from __future__ import annotations
 import binascii
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
@@ -346,9 +346,15 @@ class BlobPlan(_Scalar):
 
 
 class StructurePlan(Plan):
-    """Structures: ``Parent.Child`` (members in model order)."""
+    """Structures: ``Parent.Child`` (members in model order).
 
-    __slots__ = ("by_wire", "fields", "names", "required", "shape")
+    ``write`` is made per structure by :func:`_compile_write` once the members are known:
+    straight-line code with one block per member (about a third faster than a loop over the
+    members, which matters because every request walks several structures).
+    """
+
+    __slots__ = ("by_wire", "fields", "names", "required", "shape", "write", "write_source")
+    write: Callable[[Any, str, Pairs, Errors], None]  # type: ignore[assignment] # per instance
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
@@ -356,25 +362,14 @@ class StructurePlan(Plan):
         self.by_wire: dict[str, tuple[str, Plan]] = {}
         self.names: frozenset[str] = frozenset()
         self.required: tuple[tuple[str, str], ...] = ()
+        self.write_source = ""
 
-    def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
-        if type(value) is not dict and not isinstance(value, Mapping):
-            errors.append(_type_error("mapping", value, name or "(params)"))
-            return
-        base = f"{name}." if name else ""
-        get = value.get
-        count = 0
-        for py_name, wire, plan in self.fields:
-            item = get(py_name)
-            if item is not None:
-                count += 1
-                plan.write(item, base + wire, out, errors)
-        if count != len(value):
-            names = self.names
-            errors.extend(ParamError(UNKNOWN, param=base + str(k)) for k in value if k not in names)
-        for py_name, wire in self.required:
-            if get(py_name) is None:
-                errors.append(ParamError(MISSING, param=base + wire))
+    def set_fields(self, fields: list[tuple[str, str, Plan]]) -> None:
+        self.fields = tuple(fields)
+        self.by_wire = {wire: (py, plan) for py, wire, plan in fields}
+        self.names = frozenset(py for py, _, _ in fields)
+        self.required = tuple((py, wire) for py, wire, _ in fields if py in self.shape.required)
+        self.write_source, self.write = _compile_write(self)
 
     def read(self, node: Node, errors: Errors) -> Any:
         if node.value is not None and node.key:
@@ -392,6 +387,63 @@ class StructurePlan(Plan):
             if py_name not in result:
                 errors.append(ParamError(MISSING, param=base + wire))
         return result
+
+
+def _compile_write(
+    plan: StructurePlan,
+) -> tuple[str, Callable[[Any, str, Pairs, Errors], None]]:
+    """Python source of ``write`` for ``plan``, and the function it defines.
+
+    The code does what a loop over ``plan.fields`` would: each member given (not None) is
+    written in model order under ``<name>.<wire name>``, a ``str`` for a string member
+    directly, anything else by the member's plan (which checks its type); then members that the
+    model does not have and required members that are missing are reported. Names enter the
+    code only as ``repr`` literals.
+    """
+    env: dict[str, Any] = {
+        "Mapping": Mapping,
+        "ParamError": ParamError,
+        "_type_error": _type_error,
+        "UNKNOWN": UNKNOWN,
+        "MISSING": MISSING,
+        "names": plan.names,
+    }
+    code = [
+        "def write(value, name, out, errors):",
+        "    if type(value) is not dict and not isinstance(value, Mapping):",
+        "        errors.append(_type_error('mapping', value, name or '(params)'))",
+        "        return",
+        "    base = f'{name}.' if name else ''",
+        "    get = value.get",
+        "    count = 0",
+    ]
+    for i, (py_name, wire, member) in enumerate(plan.fields):
+        env[f"plan{i}"] = member
+        write = f"plan{i}.write(item, base + {wire!r}, out, errors)"
+        code += [f"    item = get({py_name!r})", "    if item is not None:", "        count += 1"]
+        if type(member) is StringPlan:
+            code += [
+                "        if type(item) is str:",
+                f"            out.append((base + {wire!r}, item))",
+                "        else:",
+                f"            {write}",
+            ]
+        else:
+            code.append(f"        {write}")
+    code += [
+        "    if count != len(value):",
+        "        errors.extend(",
+        "            ParamError(UNKNOWN, param=base + str(k)) for k in value if k not in names",
+        "        )",
+    ]
+    for py_name, wire in plan.required:
+        code += [
+            f"    if get({py_name!r}) is None:",
+            f"        errors.append(ParamError(MISSING, param=base + {wire!r}))",
+        ]
+    source = "\n".join(code) + "\n"
+    exec(compile(source, f"<sesspec write {plan.shape.name}>", "exec"), env)  # noqa: S102
+    return source, env["write"]
 
 
 def _indexed(node: Node, errors: Errors) -> list[Node]:
@@ -570,10 +622,7 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
                 assert member_target.member is not None
                 wire = member_target.member.location_name or wire
             fields.append((member.name, wire, plan_for(model, member)))
-        struct.fields = tuple(fields)
-        struct.by_wire = {wire: (py, plan) for py, wire, plan in fields}
-        struct.names = frozenset(target.members)
-        struct.required = tuple((py, wire) for py, wire, _ in fields if py in target.required)
+        struct.set_fields(fields)
         return struct
     if kind == "list":
         if target.member is None:

@@ -75,20 +75,23 @@ _BYTE = tuple(bytes((b,)) for b in range(256))
 _PAIR_SEP, _NAME_SEP = "\x00", "\x01"
 
 # Order of the replace passes: '%' first, since every later pass writes it; then the bytes in
-# descending order, so that '+' (0x2B) is escaped before the space may become '+', and '&' and
-# '=' before the separators NUL and SOH become them. (Digits and letters, the rest of what a
-# pass writes, are kept by every style.)
+# descending order, so that '+' (0x2B) is escaped before the space may become '+'. (Digits and
+# letters, the rest of what a pass writes, are kept by every style.)
 #: Up to this many distinct bytes to escape, one C-level replace pass each beats a scan.
 _MAX_PASSES = 40
+# The separators become '&' and '=' in one last pass, after everything else is escaped.
+_SEPARATORS = bytes.maketrans(b"\x00\x01", b"&=")
 
 
 @dataclass(frozen=True, slots=True)
 class _Escaper:
-    """What to write for each byte: itself (the ``keep`` set), ``%XX``, '+', '&' or '='."""
+    """What to write for each byte: itself (the ``keep`` set), ``%XX`` or '+'; with
+    ``separators``, NUL and SOH are kept by the passes and written as '&' and '=' at the end."""
 
     keep: bytes
     out: tuple[bytes, ...]
     runs: re.Pattern[bytes]
+    separators: bool
 
     @classmethod
     def make(cls, safe: str, *, space_as_plus: bool, separators: bool) -> _Escaper:
@@ -99,28 +102,28 @@ class _Escaper:
         if space_as_plus:
             out[0x20] = b"+"
         if separators:
-            out[0x00], out[0x01] = b"&", b"="
-        return cls(keep, tuple(out), re.compile(b"[^" + re.escape(keep) + b"]+"))
+            keep += b"\x00\x01"
+        return cls(keep, tuple(out), re.compile(b"[^" + re.escape(keep) + b"]+"), separators)
 
     def _run(self, match: re.Match[bytes]) -> bytes:
         return b"".join(map(self.out.__getitem__, match.group()))
 
     def escape(self, data: bytes) -> bytes:
         unsafe = data.translate(None, self.keep)
-        if not unsafe:
-            return data
-        distinct = set(unsafe[:4096])
-        if len(unsafe) > 4096:  # the rest of a long run: only bytes not seen yet are counted
-            distinct.update(unsafe[4096:].translate(None, bytes(distinct)))
-        if len(distinct) > _MAX_PASSES:
-            return self.runs.sub(self._run, data)
-        out = self.out
-        if 0x25 in distinct:
-            data = data.replace(b"%", b"%25")
-            distinct.discard(0x25)
-        for byte in sorted(distinct, reverse=True):
-            data = data.replace(_BYTE[byte], out[byte])
-        return data
+        if unsafe:
+            distinct = set(unsafe[:4096])
+            if len(unsafe) > 4096:  # the rest of a long run: only bytes not seen yet are counted
+                distinct.update(unsafe[4096:].translate(None, bytes(distinct)))
+            if len(distinct) > _MAX_PASSES:
+                data = self.runs.sub(self._run, data)
+            else:
+                out = self.out
+                if 0x25 in distinct:
+                    data = data.replace(b"%", b"%25")
+                    distinct.discard(0x25)
+                for byte in sorted(distinct, reverse=True):
+                    data = data.replace(_BYTE[byte], out[byte])
+        return data.translate(_SEPARATORS) if self.separators else data
 
 
 @dataclass(frozen=True, slots=True)

@@ -489,15 +489,12 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
         # IAM-SIGV4: values trimmed, inner runs of spaces folded (here only trimming is needed).
         host = host.strip(" ")
         if ctype is None:
-            ch = f"host:{host}\n"
-            sh = "host;x-amz-date"
-            common = host.isprintable()
+            ch, sh, values = f"host:{host}\n", "host;x-amz-date", host
         else:
             ctype = ctype.strip(" ")
-            ch = f"content-type:{ctype}\nhost:{host}\n"
-            sh = "content-type;host;x-amz-date"
-            common = ctype.isprintable() and host.isprintable()
-        common = common and "  " not in ch
+            ch, sh = f"content-type:{ctype}\nhost:{host}\n", "content-type;host;x-amz-date"
+            values = ctype + host  # no run of spaces can form at the seam: both are trimmed
+        common = values.isprintable() and "  " not in values
     if not common or host is None:
         return _general(
             method,
