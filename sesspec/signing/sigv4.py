@@ -455,6 +455,24 @@ def _require_host(req: RawRequest) -> None:
     raise SigningError(msg, scheme=_SCHEME, stage="canonical-headers")
 
 
+@lru_cache(maxsize=256)
+def _default_lines(host: str, ctype: str | None) -> tuple[str, str] | None:
+    """CanonicalHeaders up to X-Amz-Date and SignedHeaders for these raw Host and
+    Content-Type values, or None when a value needs more than trimming (a tab, a line break,
+    a run of spaces: the general path folds them). Cached: a client or a verifying server sees
+    the same few hosts and content types again and again."""
+    # IAM-SIGV4: values trimmed, inner runs of spaces folded (here only trimming is needed).
+    host = host.strip(" ")
+    if ctype is None:
+        values = host
+        lines = f"host:{host}\n", "host;x-amz-date"
+    else:
+        ctype = ctype.strip(" ")
+        values = ctype + host  # no run of spaces can form at the seam: both are trimmed
+        lines = f"content-type:{ctype}\nhost:{host}\n", "content-type;host;x-amz-date"
+    return lines if values.isprintable() and "  " not in values else None
+
+
 def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
     method: str,
     headers: tuple[tuple[str, str], ...],
@@ -485,17 +503,8 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
         elif lname in _NOT_DEFAULT or lname[:6] == "x-amz-":
             common = False
             break
-    if common and host is not None:
-        # IAM-SIGV4: values trimmed, inner runs of spaces folded (here only trimming is needed).
-        host = host.strip(" ")
-        if ctype is None:
-            ch, sh, values = f"host:{host}\n", "host;x-amz-date", host
-        else:
-            ctype = ctype.strip(" ")
-            ch, sh = f"content-type:{ctype}\nhost:{host}\n", "content-type;host;x-amz-date"
-            values = ctype + host  # no run of spaces can form at the seam: both are trimmed
-        common = values.isprintable() and "  " not in values
-    if not common or host is None:
+    lines = _default_lines(host, ctype) if common and host is not None else None
+    if lines is None:
         return _general(
             method,
             headers,
@@ -509,6 +518,7 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
             service,
             hashed,
         )
+    ch, sh = lines
     date = _amz_date_cached(time)
     if hashed is None:
         hashed = _sha256(body).hexdigest()
