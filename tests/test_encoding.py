@@ -155,6 +155,36 @@ class TestFormEncode:
         assert body == b"V=" + b"%C3%A9x" * 700_000
 
 
+# Texts whose escapes come in long runs (the escaper then works run by run) or short ones (one
+# replace pass per distinct byte), each long enough for the choice between the two to be made.
+_DENSE_TEXTS = {
+    "japanese": "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8\u3067\u3059\u3002" * 400,
+    "japanese-with-spaces": "\u65e5\u672c\u8a9e \u30c6\u30ad\u30b9\u30c8 " * 600,
+    "emoji-and-controls": "\U0001f4e8\t\r\n\x00\x01 %+&=" * 500,
+    "german": "Gr\u00fc\u00dfe aus M\u00fcnchen, sch\u00f6ne Gr\u00fc\u00dfe! " * 300,
+    "runs-then-latin": "\u0436" * 3000 + "abc def " * 2000,
+}
+
+
+class TestDenseEscaping:
+    """Every byte outside the style's safe set becomes %XX (uppercase hex), the space '+' in
+    the form styles (IAM-SIGV4 UriEncode; WHATWG urlencoded serializer), whichever way the
+    escaper takes. The expectation comes from urllib.parse.quote, an independent encoder."""
+
+    @pytest.mark.parametrize("text_id", sorted(_DENSE_TEXTS))
+    @pytest.mark.parametrize("name", sorted(STYLES))
+    def test_matches_urllib(self, name: str, text_id: str) -> None:
+        text = _DENSE_TEXTS[text_id]
+        assert not set(text) & set("_.-~")  # urllib always keeps these; some styles do not
+        s = STYLES[name]
+        if s.space_as_plus:
+            expected = urllib.parse.quote(text, safe=s.safe + " ").replace(" ", "+")
+        else:
+            expected = urllib.parse.quote(text, safe=s.safe)
+        assert s.quote(text) == expected
+        assert form_encode([("V", text)], style=name) == "V=" + expected
+
+
 class TestFormDecode:
     """Within a request, a plus sign is reserved as a shorthand notation for a space. (If you want
     to include a literal, uninterpreted plus sign in any parameter, you must URL-encode it as %2B.)

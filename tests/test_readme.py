@@ -9,16 +9,20 @@ import re
 from tests._support import REPO
 
 
-def test_readme_example() -> None:
+def test_readme_examples() -> None:
+    """Every Python block, in order and in one namespace (later blocks use earlier names)."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.DOTALL)
-    assert code is not None
+    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) == 2
     out = io.StringIO()
+    namespace: dict[str, object] = {}
     with contextlib.redirect_stdout(out):
-        exec(compile(code.group(1), "README.md", "exec"), {})  # noqa: S102 - our own README
+        for code in blocks:
+            exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     lines = out.getvalue().splitlines()
     assert lines[0].startswith(
         "Action=SendEmail&Version=2010-12-01&Source=user%40example.com"
         "&Destination.ToAddresses.member.1="
     )
     assert lines[1] == "['AUTH019']"
+    assert lines[2] == "content-type;host;x-amz-date"
