@@ -449,6 +449,30 @@ def _decode_part(
     return _utf8(raw, data, source, base, strict=strict)
 
 
+def _decode_whole(raw: bytes) -> Pairs | None:
+    """:func:`form_decode` of a well-formed body with one unescape and one UTF-8 decode for all
+    its names and values (joined by NUL); None when the body holds a NUL (raw or ``%00``), a
+    malformed escape or invalid UTF-8, which the pair-by-pair path then handles."""
+    if b"\x00" in raw or b"%00" in raw:
+        return None
+    parts: list[bytes] = []
+    for segment in raw.split(b"&"):
+        if segment:
+            name, _, value = segment.partition(b"=")
+            parts += (name, value)
+    if not parts:
+        return []
+    joined = b"\x00".join(parts)
+    if b"+" in joined:
+        joined = joined.replace(b"+", b" ")
+    try:
+        text = fast_unquote(joined).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    items = iter(text.split("\x00"))
+    return list(zip(items, items, strict=True))
+
+
 def form_decode(data: str | bytes, *, strict: bool = False) -> Pairs:
     """Split a form body or query string into decoded ``(name, value)`` pairs.
 
@@ -465,6 +489,10 @@ def form_decode(data: str | bytes, *, strict: bool = False) -> Pairs:
     [('Action', 'SendEmail'), ('Source', 'a+b@example.com'), ('Subject', 'Hi there')]
     """
     raw = _as_bytes(data)
+    if not strict:
+        whole = _decode_whole(raw)
+        if whole is not None:
+            return whole
     pairs: Pairs = []
     append = pairs.append
     pos = 0

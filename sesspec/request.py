@@ -92,49 +92,31 @@ def build_request(
     the_host = host or endpoint_host(region)
     if scheme == "sigv4-query":
         method = "GET"
+    digest = None
     if method != "POST":
         query = form_encode(flatten(action, params, model=model))
         req = RawRequest("GET", "/?" + query, headers=(("Host", f" {the_host}"),))
-        return sign(
-            req,
-            scheme=scheme,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            region=region,
-            time=time,
-            expires=expires,
-        )
-    pairs = flatten_for_body(action, params, model=model)
-    # SigV4 signs the body's SHA-256, computed here while a large body is written.
-    body, digest = write_form(pairs, _CANONICAL, sha256=scheme == "sigv4")
-    headers = (("Host", f" {the_host}"), _CONTENT_TYPE, ("Content-Length", f" {len(body)}"))
-    if scheme == "sigv4" and session_token is None:
-        # sigv4.sign() without making the unsigned request first (hot path).
-        return sigv4._sign_default(
-            "POST",
-            headers,
-            body,
-            "HTTP/1.1",
-            "\r\n",
-            access_key_id,
-            secret_access_key,
-            region,
-            time,
-            "ses",
-            digest,
-        )[0]
-    req = _new_request("POST", "/", "HTTP/1.1", headers, body, "\r\n")
-    if scheme == "sigv4":
-        return sigv4.sign(
-            req,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            region=region,
-            time=time,
-            payload_hash=digest,
-        ).request
+    else:
+        pairs = flatten_for_body(action, params, model=model)
+        # SigV4 signs the body's SHA-256, computed here while a large body is written.
+        body, digest = write_form(pairs, _CANONICAL, sha256=scheme == "sigv4")
+        headers = (("Host", f" {the_host}"), _CONTENT_TYPE, ("Content-Length", f" {len(body)}"))
+        if scheme == "sigv4" and session_token is None:
+            # sigv4.sign() without making the unsigned request first (hot path).
+            return sigv4._sign_default(
+                "POST",
+                headers,
+                body,
+                "HTTP/1.1",
+                "\r\n",
+                access_key_id,
+                secret_access_key,
+                region,
+                time,
+                "ses",
+                digest,
+            )[0]
+        req = _new_request("POST", "/", "HTTP/1.1", headers, body, "\r\n")
     return sign(
         req,
         scheme=scheme,
@@ -144,6 +126,7 @@ def build_request(
         region=region,
         time=time,
         expires=expires,
+        payload_hash=digest,
     )
 
 
@@ -158,8 +141,13 @@ def sign(
     session_token: str | None = None,
     service: str = "ses",
     expires: int = 3600,
+    payload_hash: str | None = None,
 ) -> RawRequest:
-    """Sign a request that is complete but for its authentication, with ``scheme``."""
+    """Sign a request that is complete but for its authentication, with ``scheme``.
+
+    ``payload_hash`` (``sigv4`` only) is the body's hex SHA-256 when already known; see
+    :func:`sesspec.signing.sigv4.sign`.
+    """
     if scheme == "sigv4":
         return sigv4.sign(
             req,
@@ -169,6 +157,7 @@ def sign(
             region=region,
             service=service,
             time=time,
+            payload_hash=payload_hash,
         ).request
     if scheme == "sigv4-query":
         return sigv4.presign(

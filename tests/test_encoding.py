@@ -7,11 +7,13 @@ sample ``a b+c~d*e!f'g(h)i@j/k=l&é`` is spec-notes' own (checked there against 
 from __future__ import annotations
 
 import urllib.parse
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sesspec import encoding
 from sesspec.encoding import (
     STYLES,
     UNRESERVED,
@@ -250,6 +252,23 @@ class TestFormDecode:
             offset = exc.offset
         assert offset is None or 0 <= offset <= len(data)
         form_decode(data)  # lenient never raises
+
+    # Bodies made of the pieces that matter to decoding: separators, '+', escapes good and bad,
+    # %00, NUL, UTF-8 (whole, truncated, overlong) and plain text.
+    _PIECES = st.sampled_from(
+        [b"&", b"=", b"+", b"a", b"Name", b"%2B", b"%3d", b"%25", b"%00", b"\x00", b"%", b"%G1",
+         b"%C3%A9", b"%C3", b"\xc3\xa9", b"\xe6", b"%C0%80", b"\xf0\x9f\x93\xa8", b" "]
+    )  # fmt: skip
+
+    @pytest.mark.property
+    @given(st.one_of(st.lists(_PIECES, max_size=30).map(b"".join), st.binary(max_size=120)))
+    def test_whole_body_path_equals_pair_by_pair(self, data: bytes) -> None:
+        """Lenient decoding unescapes a well-formed body in one go; it must give what decoding
+        each name and value on its own gives (that path is the one every suite runs)."""
+        fast = form_decode(data)
+        with mock.patch.object(encoding, "_decode_whole", return_value=None):
+            slow = form_decode(data)
+        assert fast == slow
 
     def test_percent_decode(self) -> None:
         assert percent_decode("a%20b+c%2Bd") == "a b+c+d"

@@ -43,6 +43,8 @@ _BODY_LENGTH_ERROR = re.compile(
 def _plus_names(raw: bytes) -> set[str]:
     """Names of the pairs whose raw value holds a '+' (decoded as a space)."""
     names: set[str] = set()
+    if b"+" not in raw:
+        return names
     for segment in raw.split(b"&"):
         name, _, value = segment.partition(b"=")
         if b"+" in value:
