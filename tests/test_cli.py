@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 
 from sesspec.check.catalogue import RULES
+from sesspec.check.sources import iter_sources
 from sesspec.cli import main
 from sesspec.encoding import form_decode
 from sesspec.http import parse_request
@@ -255,6 +256,26 @@ class TestCheck:
         assert "AUTH019" in doc[f"{har}#entries[0]"]
         assert doc[url] == {"AUTH001"}
         assert len(doc) == 4
+
+    def test_folder_walk_order_and_choice(self, tmp_path: Path) -> None:
+        """Folders are read recursively: *.http, *.jsonl and *.har files (any case), in the
+        order ``sorted(Path.rglob("*"))`` gives, nothing else."""
+        top = tmp_path / "top"
+        for rel in ["b.http", "a-c.http", "a/b.http", "a/z/y.HTTP", "a/.http", "a/x.txt",
+                    "a.http.bak", "c/d.har.http", "e.HTTP"]:  # fmt: skip
+            path = top / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(CLEAN.read_bytes())
+        (top / "empty").mkdir()
+        expected = [
+            str(p)
+            for p in sorted(top.rglob("*"))
+            if p.suffix.lower() in {".http", ".jsonl", ".har"} and p.is_file()
+        ]
+        got = [s.name for s in iter_sources([str(top)])]
+        assert got == expected
+        assert len(got) == 6
+        assert all(s.raw == CLEAN.read_bytes() for s in iter_sources([str(top)]))
 
     @pytest.mark.parametrize(
         ("content", "message"),
