@@ -738,3 +738,12 @@ def test_presign_then_verify_any_order(
         expires=expires,
     ).request
     assert sigv4.verify_request(req, secret_access_key=secret, now=time).ok
+
+
+@pytest.mark.parametrize("length", [0, 1, 32, 63, 64, 65, 200])
+def test_signature_is_hmac_sha256_for_any_key_length(length: int) -> None:
+    """RFC 2104 HMAC (key hashed when longer than the block, zero-padded when shorter), as the
+    stdlib's hmac computes it; a derived SigV4 key is always 32 bytes."""
+    key = bytes(range(length))
+    expected = hmac.new(key, "STS \u00e9".encode(), hashlib.sha256).hexdigest()
+    assert sigv4.signature(key, string_to_sign="STS \u00e9") == expected

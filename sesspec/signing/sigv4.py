@@ -134,6 +134,8 @@ def canonical_uri(path: str, *, normalize: bool = True, double_encode: bool = Tr
     ``double-url-encode``). ``double_encode=False`` decodes escapes first and encodes once (S3;
     the 2011 suite's original ``get-space``).
     """
+    if path == "/":  # every SES request
+        return path
     raw = path.encode(_ENC, _ERR)
     if not double_encode and b"%" in raw:
         raw = unquote_to_bytes(raw)
@@ -312,8 +314,7 @@ def _signing_pads(
     key, a signature costs two state copies instead of a fresh HMAC set-up (about half the time
     of ``hmac.digest`` for a small string to sign).
     """
-    block = _signing_key(secret, date, region, service).ljust(64, b"\0")
-    return hashlib.sha256(block.translate(_IPAD)), hashlib.sha256(block.translate(_OPAD))
+    return _key_pads(_signing_key(secret, date, region, service))
 
 
 def _hmac_hex(pads: tuple[hashlib._Hash, hashlib._Hash], msg: bytes) -> str:
@@ -331,7 +332,14 @@ def signing_key(secret_access_key: str, *, date: str, region: str, service: str)
 
 def signature(signing_key: bytes, *, string_to_sign: str) -> str:
     """``Hex(HMAC-SHA256(SigningKey, StringToSign))``, lowercase (IAM-SIGV4)."""
-    return hmac.digest(signing_key, string_to_sign.encode(_ENC, _ERR), "sha256").hex()
+    return _hmac_hex(_key_pads(signing_key), string_to_sign.encode(_ENC, _ERR))
+
+
+@lru_cache(maxsize=512)
+def _key_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    # RFC 2104: a key longer than the 64-byte block is hashed first, a shorter one zero-padded.
+    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+    return hashlib.sha256(block.translate(_IPAD)), hashlib.sha256(block.translate(_OPAD))
 
 
 def authorization_value(
