@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -204,7 +204,7 @@ class _Awscrt:
 
 
 def _best(
-    fns: dict[str, Callable[[], object]], *, budget: float, rounds: int = 7
+    fns: Mapping[str, Callable[[], object]], *, budget: float, rounds: int = 7
 ) -> dict[str, float]:
     """Best seconds per call of each function over ``rounds`` rounds.
 
