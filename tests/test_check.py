@@ -11,13 +11,14 @@ import hashlib
 import json
 import os
 from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sesspec.check import Credentials, check, errors_in
+from sesspec.check import Credentials, _form, check, errors_in
 from sesspec.check.catalogue import RULES
 from sesspec.encoding import STYLES, form_decode
 from sesspec.http import RawRequest
@@ -377,3 +378,44 @@ def test_guessed_styles_include_the_encoder(style: str, pairs: list[tuple[str, s
     assert STYLES[style].name in guessed
     for name in guessed:
         assert form_encode_bytes(pairs, style=name) == body
+
+
+# --- the encoding rules' shortcut for clean bodies ------------------------------------------------
+
+_BODY_PIECES = st.sampled_from(
+    [b"&", b"=", b"a", b"Name.1", b"%2B", b"%2b", b"%G0", b"%", b"%C3%A9", b"%C3", b"%FF", b" ",
+     b"+", b"\xc3\xa9", b"[", b"~", b"(", b"&&", b"=="]
+)  # fmt: skip
+
+
+@pytest.mark.property
+@given(st.lists(_BODY_PIECES, max_size=25).map(b"".join))
+def test_encoding_rules_shortcut_equals_every_rule(raw: bytes) -> None:
+    """A body that no scan flags skips straight to the UTF-8 rule; whatever the body, the
+    findings are those of running every encoding rule (ENC001-ENC004, ENC006, ENC007)."""
+    shortcut = _form.encoding_findings(raw, "body")
+    never = mock.Mock(fullmatch=mock.Mock(return_value=None))
+    with mock.patch.object(_form, "_PAIRS_WELL_FORMED", never):
+        every_rule = _form.encoding_findings(raw, "body")
+    assert shortcut == every_rule
+
+
+@pytest.mark.parametrize(
+    ("raw", "well_formed"),
+    [
+        (b"", True),
+        (b"a=1", True),
+        (b"a=1&b=", True),
+        (b"&a=1&&b=2&", True),
+        (b"=", True),
+        (b"a", False),
+        (b"a=1&b", False),
+        (b"a=1=2", False),
+        (b"a==", False),
+        (b"&&x&&", False),
+    ],
+)
+def test_pairs_well_formed(raw: bytes, well_formed: bool) -> None:
+    """Each non-empty segment has exactly one '=' (ENC007: none; ENC006: a raw '=' inside a
+    value), worked by hand."""
+    assert (_form._PAIRS_WELL_FORMED.fullmatch(raw) is not None) is well_formed

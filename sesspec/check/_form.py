@@ -27,6 +27,8 @@ _BAD_RAW = re.compile(b"[^" + _RAW_OK + b"%=&]")
 _MALFORMED = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _LOWER_HEX = re.compile(rb"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
 _UTF8_ESCAPES = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
+# Every non-empty '&'-separated segment holds exactly one '=' (else ENC006 or ENC007 applies).
+_PAIRS_WELL_FORMED = re.compile(rb"&*(?:[^&=]*=[^&=]*(?:&+|\Z))*")
 
 
 def _capped(items: Iterator[Finding]) -> list[Finding]:
@@ -54,6 +56,16 @@ def _capped(items: Iterator[Finding]) -> list[Finding]:
 def encoding_findings(raw: bytes, where: str) -> list[Finding]:
     """ENC001-ENC004, ENC006, ENC007 over ``raw`` (a body or query); ``where`` is 'body'/'query'."""
     out: list[Finding] = []
+    if not (
+        _MALFORMED.search(raw)
+        or _LOWER_HEX.search(raw)
+        or _BAD_RAW.search(raw)
+        or not _PAIRS_WELL_FORMED.fullmatch(raw)
+    ):
+        # The common case, a clean body: only the UTF-8 check is left (each scan above stops
+        # at its first hit, so a body with a problem pays twice for that one scan).
+        out += _capped(_utf8_findings(raw, where))
+        return out
     out += _capped(
         finding(
             "ENC001",
@@ -183,7 +195,7 @@ def guess_styles(raw: bytes) -> list[str]:
     if _MALFORMED.search(raw):
         return []
     present = frozenset(raw.translate(None, _ALNUM_BYTES))
-    escaped = {int(m.group()[1:], 16) for m in _TELLING_ESCAPE.finditer(raw)}
+    escaped = {int(e[1:], 16) for e in set(_TELLING_ESCAPE.findall(raw))}
     return [
         sig.name for sig in _SIGNATURES if present <= sig.allowed and not (escaped & sig.needless)
     ]
