@@ -341,14 +341,7 @@ def parse_request(
             msg = f"{len(data) - end} unexpected bytes after the body (Content-Length {length})"
             raise HttpParseError(msg, offset=end)
         body = data[body_start:end]
-    return RawRequest(
-        method=method,
-        target=target,
-        version=version,
-        headers=tuple(headers),
-        body=body,
-        line_ending=line_ending,
-    )
+    return _new_request(method, target, version, tuple(headers), body, line_ending)
 
 
 def _request_line(
