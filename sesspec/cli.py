@@ -53,8 +53,7 @@ def _describe_group(group: BaseExceptionGroup[Any]) -> str:
 
 
 def _cmd_flatten(args: argparse.Namespace) -> int:
-    from sesspec.encoding import form_encode
-    from sesspec.query import flatten
+    from sesspec.request import form_body
 
     raw = _stdin_bytes()
     try:
@@ -66,10 +65,10 @@ def _cmd_flatten(args: argparse.Namespace) -> int:
         msg = "stdin: the params must be a JSON object"
         raise _UsageError(msg)
     try:
-        pairs = flatten(args.action, params)
+        body = form_body(args.action, params, style=args.style)
     except ExceptionGroup as group:
         raise _UsageError(_describe_group(group)) from None
-    sys.stdout.write(form_encode(pairs, style=args.style) + "\n")
+    sys.stdout.write(body.decode("ascii") + "\n")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -80,6 +81,21 @@ class TestFlattenUnflatten:
         assert code == 0
         # base64("From: a\r\n\r\nhi") = "RnJvbTogYQ0KDQpoaQ==", '=' escaped (spec-notes c4)
         assert out.endswith("RawMessage.Data=RnJvbTogYQ0KDQpoaQ%3D%3D\n")
+
+    @pytest.mark.parametrize("style", ["rfc3986", "python-urlencode"])
+    def test_flatten_large_blob(
+        self, style: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # 300 KB: the blob is written slice by slice (sesspec._body); the expectation comes
+        # from the stdlib's base64 and urllib quote.
+        text = "From: a@example.com\r\n\r\n" + "\u00e9t\u00e9 ~/+= " * 30_000
+        params = {"RawMessage": {"Data": text}}
+        argv = ["flatten", "SendRawEmail", "--style", style]
+        code, out, _ = run(argv, json.dumps(params).encode(), capsys, monkeypatch)
+        assert code == 0
+        b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        expected = urllib.parse.quote(b64, safe="")
+        assert out == f"Action=SendRawEmail&Version=2010-12-01&RawMessage.Data={expected}\n"
 
     def test_round_trip(
         self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
