@@ -29,7 +29,7 @@ from sesspec.drivers import (
     target_of,
 )
 from sesspec.drivers.base import run_child
-from sesspec.drivers.registry import JS_DIR
+from sesspec.drivers.registry import DRIVERS_DIR, JS_DIR, CommandDriver
 from sesspec.drivers.scenarios import mime_message
 from sesspec.serve import Endpoint, load_captures
 
@@ -122,11 +122,30 @@ class TestScenarioFile:
 
 
 class TestRegistry:
-    def test_at_least_ten_clients_in_two_languages(self) -> None:
+    def test_at_least_ten_clients_in_four_languages(self) -> None:
         drivers = all_drivers()
         assert len(drivers) >= 10
-        assert {d.language for d in drivers} == {"python", "javascript"}
+        assert {d.language for d in drivers} == {"python", "javascript", "ruby", "perl"}
         assert len({d.name for d in drivers}) == len(drivers)
+
+    def test_command_driver_without_program(self) -> None:
+        driver = CommandDriver(
+            "ghost-rb", "ruby", "no-such-ruby-sesspec", "rb/ghost.rb", ("ruby-ghost",), (), ()
+        )
+        ok, reason = driver.available()
+        assert not ok
+        assert reason == "no-such-ruby-sesspec is not on PATH (apt-get install ruby-ghost)"
+        outcome = driver.run(_SCENARIOS[0], Target(port=1, tls=False, ca_path=None))
+        assert (outcome.status, outcome.detail) == ("not-available", reason)
+
+    def test_command_driver_library_missing(self) -> None:
+        driver = CommandDriver(
+            "ghost-pl", "perl", "sh", "pl/ghost.pl", ("libghost-perl",), ("-c", "exit 1"), ()
+        )
+        assert driver.available() == (
+            False,
+            "the library does not load (apt-get install libghost-perl)",
+        )
 
     def test_missing_client_is_not_available_with_reason(self) -> None:
         driver = PythonDriver("ghost", "py_ghost", ("ghost-pkg",), ("ghost-pkg",))
@@ -150,9 +169,17 @@ class TestRegistry:
         assert reason
 
     def test_install_failures_are_reported_not_raised(self, tmp_path: Path) -> None:
-        status = install_clients(python=str(tmp_path / "no-python"), npm=str(tmp_path / "no-npm"))
+        status = install_clients(
+            python=str(tmp_path / "no-python"),
+            npm=str(tmp_path / "no-npm"),
+            apt=str(tmp_path / "no-apt-get"),
+        )
         assert set(status) == {d.name for d in all_drivers()}
-        assert all(value.startswith("not available: ") for value in status.values())
+        for driver in all_drivers():
+            if isinstance(driver, CommandDriver) and driver.available()[0]:
+                assert status[driver.name] == "installed"  # already there: nothing to install
+            else:
+                assert status[driver.name].startswith("not available: "), driver.name
 
 
 class TestRunChild:
@@ -243,8 +270,40 @@ class TestGuard:
         (capture,) = load_captures(tmp_path / "c.jsonl")
         assert capture.action == "GetSendQuota"
 
+    @pytest.mark.client
+    def test_ruby_names_go_to_the_endpoint_and_addresses_are_refused(self, tmp_path: Path) -> None:
+        ruby = shutil.which("ruby")
+        if ruby is None:
+            pytest.skip("ruby is not on PATH (apt-get install ruby)")
+        script = (
+            "require 'net/http'\n"
+            "puts Net::HTTP.get_response(URI('http://email.us-east-1.amazonaws.com/"
+            "?Action=GetSendQuota')).code\n"
+            "begin\n  Socket.tcp('192.0.2.1', 443)\nrescue SystemCallError => e\n"
+            "  puts e.message\nend\n"
+            "begin\n  TCPSocket.new('10.0.0.1', 80)\nrescue SystemCallError => e\n"
+            "  puts e.message\nend\n"
+        )
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            done = subprocess.run(
+                [ruby, "-r", str(DRIVERS_DIR / "rb" / "_common.rb"), "-e", script],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env={"SESSPEC_LOOPBACK_PORT": str(ep.port), "PATH": "/usr/bin:/bin"},
+                check=False,
+            )
+        lines = done.stdout.splitlines()
+        assert lines[0] == "200", done.stderr
+        assert lines[1:] == [
+            "Connection refused - sesspec driver guard: refused 192.0.2.1 (loopback only)",
+            "Connection refused - sesspec driver guard: refused 10.0.0.1 (loopback only)",
+        ]
+        (capture,) = load_captures(tmp_path / "c.jsonl")
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
-def _require(name: str) -> PythonDriver | NodeDriver:
+
+def _require(name: str) -> PythonDriver | NodeDriver | CommandDriver:
     driver = get_driver(name)
     ok, reason = driver.available()
     if not ok:
@@ -275,6 +334,17 @@ class TestLiveSmoke:
         assert request.method == "GET"
         assert "X-Amz-Signature=" in request.target
         assert capture.action == "SendEmail"
+
+    @pytest.mark.parametrize("name", ["ruby-aws-sdk-v1", "perl-aws-signature4"])
+    def test_other_language_send_email(self, endpoint: Endpoint, name: str) -> None:
+        driver = _require(name)
+        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID["send-email-ascii"]])
+        assert outcome.status == "ok", outcome.detail
+        (seq,) = outcome.captures
+        capture = next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
+        assert capture.action == "SendEmail"
+        assert capture.request().header("Host") == REAL_HOST
+        assert capture.server_name == REAL_HOST
 
     def test_node_sdk_v3_send_email(self, endpoint: Endpoint) -> None:
         driver = _require("aws-sdk-js-v3")

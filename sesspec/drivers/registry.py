@@ -33,6 +33,7 @@ from sesspec.drivers.scenarios import Scenario
 
 __all__ = [
     "JS_DIR",
+    "CommandDriver",
     "NodeDriver",
     "PythonDriver",
     "all_drivers",
@@ -213,6 +214,77 @@ class NodeDriver:
         )
 
 
+DRIVERS_DIR = Path(__file__).resolve().parent
+
+
+@functools.cache
+def _first_line(command: tuple[str, ...]) -> str | None:
+    """The first line a command prints (its version), or None when it cannot run."""
+    try:
+        done = subprocess.run(
+            list(command), capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return (
+        (done.stdout or done.stderr).strip().splitlines()[0] if done.stdout or done.stderr else ""
+    )
+
+
+def _debian_version(package: str) -> str | None:
+    return _first_line(("dpkg-query", "-W", "-f", "${Version}\n", package)) or None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandDriver:
+    """A client in another language, from Debian's packages, run as ``<program> <script>``
+    (a script in ``sesspec/drivers/rb`` or ``pl`` with the same job and result line as the
+    Python and Node drivers, and the same loopback guard)."""
+
+    name: str
+    language: str
+    program: str
+    script: str
+    debian: tuple[str, ...]
+    #: Arguments to ``program`` that load the library: it is usable when they exit 0.
+    probe: tuple[str, ...]
+    #: Arguments to ``program`` that print its own version on one line.
+    runtime_version: tuple[str, ...]
+    unsupported: Mapping[str, str] = field(default_factory=dict)
+
+    def available(self) -> tuple[bool, str]:
+        if shutil.which(self.program) is None:
+            return False, f"{self.program} is not on PATH (apt-get install {' '.join(self.debian)})"
+        if _first_line((self.program, *self.probe)) is None:
+            return False, f"the library does not load (apt-get install {' '.join(self.debian)})"
+        return True, ""
+
+    def version(self) -> str:
+        parts = [f"{p} {_debian_version(p) or '?'}" for p in self.debian]
+        parts.append(_first_line((self.program, *self.runtime_version)) or f"{self.program} ?")
+        return ", ".join(parts)
+
+    def supports(self, scenario: Scenario) -> tuple[bool, str]:
+        reason = _unsupported_reason(self.unsupported, scenario)
+        return (reason is None, reason or "")
+
+    def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
+        skipped = _cannot_run(self, scenario)
+        if skipped is not None:
+            return skipped
+        program = shutil.which(self.program) or self.program
+        return run_child(
+            [program, str(DRIVERS_DIR / self.script)],
+            _job(scenario, target),
+            driver=self.name,
+            scenario=scenario.id,
+            env=child_env(target),
+            timeout=timeout,
+        )
+
+
 _MAIL_ONLY = {
     "SendTemplatedEmail": "no templated send in this client",
     "SendBulkTemplatedEmail": "no bulk templated send in this client",
@@ -221,8 +293,9 @@ _MAIL_ONLY = {
 }
 
 
-def all_drivers() -> list[PythonDriver | NodeDriver]:
-    """Every client configuration, Python first, in report order."""
+def all_drivers() -> list[PythonDriver | NodeDriver | CommandDriver]:
+    """Every client configuration, Python first, then Node, then the others, in report
+    order."""
     headers_only = "signs headers only; no presigned-URL API"
     return [
         PythonDriver("boto3", "py_boto3", ("boto3",), ("boto3", "botocore")),
@@ -285,10 +358,34 @@ def all_drivers() -> list[PythonDriver | NodeDriver]:
             ("nodemailer", "@aws-sdk/client-ses"),
             _MAIL_ONLY,
         ),
+        CommandDriver(
+            "ruby-aws-sdk-v1",
+            "ruby",
+            "ruby",
+            "rb/aws-sdk-v1.rb",
+            ("ruby-aws-sdk",),
+            ("-e", "require 'aws-sdk-v1'"),
+            ("-e", "print 'Ruby ', RUBY_VERSION"),
+            {
+                "send-email-tags": "aws-sdk v1's SES model has no Tags",
+                "SendTemplatedEmail": "aws-sdk v1's SES model has no templated send",
+                "SendBulkTemplatedEmail": "aws-sdk v1's SES model has no bulk send",
+                _NO_PRESIGN: "aws-sdk v1 has no presigned-URL API for SES",
+            },
+        ),
+        CommandDriver(
+            "perl-aws-signature4",
+            "perl",
+            "perl",
+            "pl/aws-signature4.pl",
+            ("libaws-signature4-perl", "liblwp-protocol-https-perl"),
+            ("-MAWS::Signature4", "-MLWP::Protocol::https", "-e", "1"),
+            ("-e", "printf 'Perl %vd', $^V"),
+        ),
     ]
 
 
-def get_driver(name: str) -> PythonDriver | NodeDriver:
+def get_driver(name: str) -> PythonDriver | NodeDriver | CommandDriver:
     for driver in all_drivers():
         if driver.name == name:
             return driver
@@ -312,13 +409,16 @@ def _pip(python: str, args: Sequence[str]) -> tuple[bool, str]:
     return True, ""
 
 
-def install_clients(python: str = sys.executable, *, npm: str | None = None) -> dict[str, str]:
+def install_clients(
+    python: str = sys.executable, *, npm: str | None = None, apt: str | None = None
+) -> dict[str, str]:
     """Install every client; ``{driver name: "installed" | "not available: <reason>"}``.
 
     Python clients go into ``python``'s environment (aiobotocore into its own folder, see the
     module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` when
-    ``npm`` exists (``npm``: its path; found on ``PATH`` when None). Nothing raises: a
-    failure is reported against each client it affects.
+    ``npm`` exists (``npm``: its path; found on ``PATH`` when None); the Ruby and Perl clients
+    are Debian packages, installed with ``apt-get`` (``apt``: its path) when missing. Nothing
+    raises: a failure is reported against each client it affects.
     """
     status: dict[str, str] = {}
     drivers = all_drivers()
@@ -356,4 +456,42 @@ def install_clients(python: str = sys.executable, *, npm: str | None = None) -> 
                 continue
             ok, reason = driver.available()
             status[driver.name] = "installed" if ok else f"not available: {reason}"
+    status.update(_install_debian([d for d in drivers if isinstance(d, CommandDriver)], apt))
+    return status
+
+
+def _install_debian(drivers: Sequence[CommandDriver], apt: str | None) -> dict[str, str]:
+    """``apt-get install`` the packages of the clients that are not there yet (Debian, root);
+    any other machine gets each client reported as not available, with the reason."""
+    missing = [d for d in drivers if not d.available()[0]]
+    apt = apt or shutil.which("apt-get")
+    problem = ""
+    if missing and (apt is None or not Path(apt).is_file()):
+        problem = "apt-get is not on PATH (the other-language clients come from Debian)"
+    elif missing and hasattr(os, "geteuid") and os.geteuid() != 0:
+        problem = "installing Debian packages needs root"
+    elif missing and apt is not None:
+        packages = sorted({p for d in missing for p in d.debian})
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for args in (["update"], ["install", "-y", "--no-install-recommends", *packages]):
+            try:
+                done = subprocess.run(
+                    [apt, "-q", *args],
+                    capture_output=True,
+                    text=True,
+                    timeout=900,
+                    check=False,
+                    env=env,
+                )
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                problem = str(exc)
+                break
+            if done.returncode != 0:
+                problem = (done.stderr.strip().splitlines() or ["apt-get failed"])[-1]
+                break
+        _first_line.cache_clear()
+    status: dict[str, str] = {}
+    for driver in drivers:
+        ok, reason = driver.available()
+        status[driver.name] = "installed" if ok else f"not available: {problem or reason}"
     return status

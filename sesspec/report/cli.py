@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "--install", action="store_true", help="install the Python and Node clients first"
+        "--install",
+        action="store_true",
+        help="install the clients first (pip, npm, Debian packages)",
     )
     parser.add_argument(
         "--client", action="append", metavar="NAME", help="only this client (repeatable)"

@@ -160,7 +160,7 @@ def _tool_version(command: str, *args: str) -> str | None:
 
 @functools.cache
 def runtime_versions() -> dict[str, str]:
-    """The runtimes the clients ran on (Python, Node, npm), the OS and sesspec itself."""
+    """The runtimes the clients ran on (Python, Node, npm, Ruby, Perl), the OS and sesspec."""
     try:
         sesspec_version = importlib.metadata.version("sesspec")
     except importlib.metadata.PackageNotFoundError:
@@ -169,6 +169,8 @@ def runtime_versions() -> dict[str, str]:
         "Python": f"{platform.python_version()} ({platform.python_implementation()})",
         "Node": _tool_version("node", "--version") or "not found on PATH",
         "npm": _tool_version("npm", "--version") or "not found on PATH",
+        "Ruby": _tool_version("ruby", "-e", "print RUBY_VERSION") or "not found on PATH",
+        "Perl": _tool_version("perl", "-e", "printf '%vd', $^V") or "not found on PATH",
         "OS": platform.platform(),
         "sesspec": sesspec_version,
     }
