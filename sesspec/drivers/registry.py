@@ -75,15 +75,22 @@ def _dist_version(dist: str, path: Path | None) -> str | None:
     return None
 
 
-def _unsupported_reason(unsupported: Mapping[str, str], scenario: Scenario) -> str | None:
-    for key in (scenario.id, scenario.kind, scenario.action):
-        if key in unsupported:
-            return unsupported[key]
-    return None
+class _Scenarios:
+    """``supports`` for the driver classes: ``unsupported`` maps a scenario id, kind or
+    action to the reason the client cannot express it."""
+
+    __slots__ = ()
+    unsupported: Mapping[str, str]
+
+    def supports(self, scenario: Scenario) -> tuple[bool, str]:
+        for key in (scenario.id, scenario.kind, scenario.action):
+            if key in self.unsupported:
+                return False, self.unsupported[key]
+        return True, ""
 
 
 @dataclass(frozen=True, slots=True)
-class PythonDriver:
+class PythonDriver(_Scenarios):
     """A Python client, run by ``sesspec/drivers/<module>.py`` in a child interpreter."""
 
     name: str
@@ -112,10 +119,6 @@ class PythonDriver:
         parts = [f"{d} {_dist_version(d, self.path) or '?'}" for d in self.distributions]
         parts.append(f"Python {platform.python_version()}")
         return ", ".join(parts)
-
-    def supports(self, scenario: Scenario) -> tuple[bool, str]:
-        reason = _unsupported_reason(self.unsupported, scenario)
-        return (reason is None, reason or "")
 
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
         skipped = _cannot_run(self, scenario)
@@ -171,7 +174,7 @@ def _npm_version(package: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class NodeDriver:
+class NodeDriver(_Scenarios):
     """A Node client, run by ``sesspec/drivers/js/<script>`` under the loopback guard."""
 
     name: str
@@ -192,10 +195,6 @@ class NodeDriver:
         parts = [f"{p} {_npm_version(p) or '?'}" for p in self.packages]
         parts.append(f"Node {_node_version() or '?'}")
         return ", ".join(parts)
-
-    def supports(self, scenario: Scenario) -> tuple[bool, str]:
-        reason = _unsupported_reason(self.unsupported, scenario)
-        return (reason is None, reason or "")
 
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
         skipped = _cannot_run(self, scenario)
@@ -238,7 +237,7 @@ def _debian_version(package: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class CommandDriver:
+class CommandDriver(_Scenarios):
     """A client in another language, from Debian's packages, run as ``<program> <script>``
     (a script in ``sesspec/drivers/rb`` or ``pl`` with the same job and result line as the
     Python and Node drivers, and the same loopback guard)."""
@@ -265,10 +264,6 @@ class CommandDriver:
         parts = [f"{p} {_debian_version(p) or '?'}" for p in self.debian]
         parts.append(_first_line((self.program, *self.runtime_version)) or f"{self.program} ?")
         return ", ".join(parts)
-
-    def supports(self, scenario: Scenario) -> tuple[bool, str]:
-        reason = _unsupported_reason(self.unsupported, scenario)
-        return (reason is None, reason or "")
 
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
         skipped = _cannot_run(self, scenario)
