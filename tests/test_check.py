@@ -6,6 +6,7 @@ The per-rule pass/fail samples live in vectors/checker/ (tests/test_checker_rule
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from sesspec.check import Credentials, _form, check, errors_in
 from sesspec.check.catalogue import RULES
-from sesspec.encoding import STYLES, form_decode
+from sesspec.encoding import STYLES, form_decode, form_encode_bytes
 from sesspec.http import RawRequest
 from sesspec.model import ses_model
 from sesspec.request import build_request
@@ -419,3 +420,44 @@ def test_pairs_well_formed(raw: bytes, well_formed: bool) -> None:
     """Each non-empty segment has exactly one '=' (ENC007: none; ENC006: a raw '=' inside a
     value), worked by hand."""
     assert (_form._PAIRS_WELL_FORMED.fullmatch(raw) is not None) is well_formed
+
+
+def test_raw_message_base64_in_lines_is_a_warning() -> None:
+    """RawMessage.Data "needs to be base64-encoded" (SES API reference); base64 written in MIME
+    lines (Python's encodebytes, as Ruby's Base64.encode64 does for fog-aws) decodes once the
+    line breaks go, so it is told apart from broken base64 (PARAM012 as a warning)."""
+    message = b"From: a@example.com\r\nTo: b@example.com\r\n\r\n" + b"Hello, world. " * 20
+    in_lines = base64.encodebytes(message).decode("ascii")
+    assert "\n" in in_lines.rstrip("\n")
+    body = form_encode_bytes(
+        [("Action", "SendRawEmail"), ("Version", "2010-12-01"), ("RawMessage.Data", in_lines)]
+    )
+    req = RawRequest(
+        "POST",
+        "/",
+        headers=(
+            ("Host", " email.us-east-1.amazonaws.com"),
+            ("Content-Type", " application/x-www-form-urlencoded; charset=utf-8"),
+            ("Content-Length", f" {len(body)}"),
+        ),
+        body=body,
+    )
+    when = dt.datetime(2026, 11, 26, 5, 49, 17, tzinfo=dt.UTC)
+    signed = sigv4.sign(
+        req,
+        access_key_id="AKIDEXAMPLE",
+        secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        region="us-east-1",
+        time=when,
+    ).request
+    creds = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    found = [
+        f for f in check(signed, credentials=creds, now=when, tls=True) if f.rule == "PARAM012"
+    ]
+    assert [(f.severity, "lines" in f.message) for f in found] == [("warning", True)]
+    broken = in_lines.replace("A", "*", 1)
+    body2 = form_encode_bytes([("Action", "SendRawEmail"), ("RawMessage.Data", broken)])
+    found2 = [
+        f for f in check(RawRequest("POST", "/", body=body2), tls=True) if f.rule == "PARAM012"
+    ]
+    assert [f.severity for f in found2] == ["error"]

@@ -283,6 +283,13 @@ class TestGuard:
             "  puts e.message\nend\n"
             "begin\n  TCPSocket.new('10.0.0.1', 80)\nrescue SystemCallError => e\n"
             "  puts e.message\nend\n"
+            "begin\n  Socket.new(:INET, :STREAM).connect(Socket.sockaddr_in(443, '192.0.2.7'))\n"
+            "rescue SystemCallError => e\n  puts e.message\nend\n"
+            "Resolv.each_address('email.us-east-1.amazonaws.com') { |ip| puts ip }\n"
+            "s = Socket.new(:INET, :STREAM)\n"
+            "s.connect(Socket.sockaddr_in(80, '127.0.0.1'))\n"
+            's.write("GET /?Action=ListIdentities HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")\n'
+            "puts s.readpartial(12)\n"
         )
         with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
             done = subprocess.run(
@@ -298,9 +305,13 @@ class TestGuard:
         assert lines[1:] == [
             "Connection refused - sesspec driver guard: refused 192.0.2.1 (loopback only)",
             "Connection refused - sesspec driver guard: refused 10.0.0.1 (loopback only)",
+            "Connection refused - sesspec driver guard: refused 192.0.2.7 (loopback only)",
+            "127.0.0.1",  # a name resolves to loopback (Excon's path)
+            "HTTP/1.1 200",  # and port 80 there is the endpoint
         ]
-        (capture,) = load_captures(tmp_path / "c.jsonl")
-        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
+        first, second = load_captures(tmp_path / "c.jsonl")
+        assert first.request().header("Host") == "email.us-east-1.amazonaws.com"
+        assert second.action == "ListIdentities"
 
 
 def _require(name: str) -> PythonDriver | NodeDriver | CommandDriver:
@@ -316,16 +327,23 @@ class TestLiveSmoke:
     """CI's live slice: botocore, one Node client, and the Ruby and Perl ones where installed."""
 
     @pytest.mark.parametrize(
-        "name", ["boto3", "aws-sdk-js-v3", "ruby-aws-sdk-v1", "perl-aws-signature4"]
+        ("name", "host"),
+        [
+            ("boto3", REAL_HOST),
+            ("aws-sdk-js-v3", REAL_HOST),
+            ("ruby-aws-sdk-v1", REAL_HOST),
+            ("ruby-fog-aws", f"{REAL_HOST}:443"),  # Excon names the default port
+            ("perl-aws-signature4", REAL_HOST),
+        ],
     )
-    def test_send_email(self, endpoint: Endpoint, name: str) -> None:
+    def test_send_email(self, endpoint: Endpoint, name: str, host: str) -> None:
         driver = _require(name)
         (outcome,) = run_matrix(endpoint, [driver], [_BY_ID["send-email-ascii"]])
         assert outcome.status == "ok", outcome.detail
         (seq,) = outcome.captures
         capture = next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
         assert capture.action == "SendEmail"
-        assert capture.request().header("Host") == REAL_HOST
+        assert capture.request().header("Host") == host
         assert capture.server_name == REAL_HOST
 
     def test_boto3_presigned_get(self, endpoint: Endpoint) -> None:

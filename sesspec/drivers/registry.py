@@ -369,6 +369,22 @@ def all_drivers() -> list[PythonDriver | NodeDriver | CommandDriver]:
             },
         ),
         CommandDriver(
+            "ruby-fog-aws",
+            "ruby",
+            "ruby",
+            "rb/fog-aws.rb",
+            ("ruby-fog-aws",),
+            ("-e", "require 'fog/aws'"),
+            ("-e", "print 'Ruby ', RUBY_VERSION"),
+            {
+                "send-email-tags": "fog-aws's send_email takes no Tags or ConfigurationSetName",
+                "SendTemplatedEmail": "fog-aws has no templated send",
+                "SendBulkTemplatedEmail": "fog-aws has no bulk send",
+                "ListIdentities": "fog-aws has ListVerifiedEmailAddresses, not ListIdentities",
+                _NO_PRESIGN: "fog-aws has no presigned-URL API for SES",
+            },
+        ),
+        CommandDriver(
             "perl-aws-signature4",
             "perl",
             "perl",

@@ -4,9 +4,12 @@
 # host name goes to 127.0.0.1 and the endpoint's port ($SESSPEC_LOOPBACK_PORT); a connection
 # to an IP address that is not loopback is refused, so a client that ignores its endpoint
 # setting fails instead of reaching AWS (the same guard as sesspec/drivers/_guard.py).
+# Clients that resolve names themselves (Excon: Resolv, then Socket#connect) get 127.0.0.1 for
+# any name, and their connection to the HTTP(S) port is sent to the endpoint's port.
 require 'json'
 require 'socket'
 require 'ipaddr'
+require 'resolv'
 
 module Sesspec
   class NotSupported < StandardError; end
@@ -24,6 +27,23 @@ module Sesspec
     raise Errno::ECONNREFUSED, "sesspec driver guard: refused #{host} (loopback only)" unless address.loopback?
 
     [name, port]
+  end
+
+  def self.ip?(name)
+    IPAddr.new(name.to_s.delete_prefix('[').delete_suffix(']'))
+    true
+  rescue IPAddr::InvalidAddressError
+    false
+  end
+
+  # A socket address (packed or Addrinfo), sent to the endpoint (standard HTTP(S) port on loopback) or refused.
+  def self.route_sockaddr(sockaddr)
+    address = sockaddr.is_a?(Addrinfo) ? sockaddr : Addrinfo.new(sockaddr)
+    return sockaddr unless address.ip?
+
+    host, port = route(address.ip_address, address.ip_port)
+    port = LOOPBACK_PORT if [80, 443].include?(port)
+    Socket.sockaddr_in(port, host)
   end
 
   def self.snake(name)
@@ -64,6 +84,29 @@ class << Socket
   def tcp(host, port, *rest, **options, &block)
     host, port = Sesspec.route(host, port)
     sesspec_tcp(host, port, *rest, **options, &block)
+  end
+end
+
+class << Resolv
+  alias_method :sesspec_each_address, :each_address
+
+  def each_address(name, &block)
+    return sesspec_each_address(name, &block) if Sesspec.ip?(name)
+
+    yield '127.0.0.1'
+  end
+end
+
+class Socket
+  alias sesspec_connect connect
+  alias sesspec_connect_nonblock connect_nonblock
+
+  def connect(sockaddr)
+    sesspec_connect(Sesspec.route_sockaddr(sockaddr))
+  end
+
+  def connect_nonblock(sockaddr, **options)
+    sesspec_connect_nonblock(Sesspec.route_sockaddr(sockaddr), **options)
   end
 end
 
