@@ -37,6 +37,7 @@ from sesspec.errors import EncodingError
 _escape_decode = codecs.escape_decode
 
 __all__ = [
+    "QUERY_RAW",
     "STYLES",
     "UNRESERVED",
     "FormStyle",
@@ -339,11 +340,12 @@ def _style(name: str) -> FormStyle:
 
 # --- decoding -------------------------------------------------------------------------------------
 
-# RFC 3986 section 3.4: query = *( pchar / "/" / "?" ); pchar = unreserved / pct-encoded /
-# sub-delims / ":" / "@". Of those, '&' and '=' delimit pairs and '+' means a space in a form
-# (WHATWG), so inside a name or value these may stand raw; anything else must be escaped.
-_RAW_OK = re.escape((UNRESERVED + "!$'()*+,;:@/?").encode("ascii"))
-_BAD_RAW = re.compile(b"[^" + _RAW_OK + b"%=]")
+#: What may stand raw inside a form name or value. RFC 3986 section 3.4: query = *( pchar /
+#: "/" / "?" ); pchar = unreserved / pct-encoded / sub-delims / ":" / "@". Of those, '&' and
+#: '=' delimit pairs and '+' means a space in a form (WHATWG), so inside a name or value these
+#: may stand raw; anything else must be escaped.
+QUERY_RAW = UNRESERVED + "!$'()*+,;:@/?"
+_BAD_RAW = re.compile(b"[^" + re.escape(QUERY_RAW.encode("ascii")) + b"%=]")
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 

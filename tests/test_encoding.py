@@ -303,3 +303,14 @@ class TestCanonicalQueryString:
         shuffled = list(pairs)
         rnd.shuffle(shuffled)  # type: ignore[attr-defined]
         assert canonical_query_string(shuffled) == canonical_query_string(pairs)
+
+
+def test_query_raw_is_rfc3986_query_less_the_pair_delimiters() -> None:
+    """RFC 3986: query = *( pchar / "/" / "?" ), pchar = unreserved / pct-encoded / sub-delims /
+    ":" / "@", sub-delims = "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "=";
+    '&' and '=' delimit the pairs of a form, so they may not stand raw inside one."""
+    import string
+
+    unreserved = set(string.ascii_letters + string.digits + "-._~")
+    sub_delims = set("!$&'()*+,;=")
+    assert set(encoding.QUERY_RAW) == (unreserved | sub_delims | set(":@/?")) - {"&", "="}

@@ -12,18 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sesspec.check.finding import Finding, finding
-from sesspec.encoding import STYLES, fast_unquote
+from sesspec.encoding import QUERY_RAW, STYLES, fast_unquote
 
 __all__ = ["encoding_findings", "guess_styles"]
 
 #: Findings of one rule reported per request before the rest are only counted.
 MAX_PER_RULE = 5
 
-# RFC 3986 query characters that may stand raw inside a name or value (see sesspec.encoding).
-_RAW_OK = re.escape(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$'()*+,;:@/?"
-)
-_BAD_RAW = re.compile(b"[^" + _RAW_OK + b"%=&]")
+# A byte that may not stand raw in a whole body: outside the RFC 3986 query characters a name or
+# value may hold raw (sesspec.encoding.QUERY_RAW), escapes and the '&' and '=' delimiters.
+_BAD_RAW = re.compile(b"[^" + re.escape(QUERY_RAW.encode("ascii")) + b"%=&]")
 _MALFORMED = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _LOWER_HEX = re.compile(rb"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
 _UTF8_ESCAPES = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
