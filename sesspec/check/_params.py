@@ -14,7 +14,7 @@ from sesspec.check.finding import Finding, finding
 from sesspec.encoding import Pairs
 from sesspec.errors import ParamError
 from sesspec.model import ServiceModel, Shape
-from sesspec.query import Unflattened, validate_pairs
+from sesspec.query import validate_pairs
 
 __all__ = ["AUTH_PARAMS", "SIGV2_PARAMS", "param_findings"]
 
@@ -79,7 +79,7 @@ def _rule_for(error: ParamError) -> str:
 
 def param_findings(
     pairs: Pairs, model: ServiceModel, *, raw_plus_names: set[str]
-) -> tuple[list[Finding], Unflattened | None]:
+) -> list[Finding]:
     """Findings for the operation's pairs (auth parameters already taken out)."""
     out: list[Finding] = []
     action = next((v for n, v in pairs if n == "Action"), None)
@@ -113,7 +113,7 @@ def param_findings(
             message = "unknown parameter: SES ignores it without a word, so its value is lost"
         out.append(finding(rule_id, message, f"param {error.param}", severity=severity))
     out += _value_findings(op_pairs, model, action, raw_plus_names)
-    return out, None
+    return out
 
 
 def _value_findings(
