@@ -12,23 +12,21 @@ canonical requests, which is the explanation SES never gives beyond ``SignatureD
 from __future__ import annotations
 
 import difflib
-import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, unquote_to_bytes
 
 from sesspec.check.catalogue import Severity
 from sesspec.check.finding import Finding, finding
-from sesspec.encoding import STYLES, Pairs, form_decode
+from sesspec.encoding import STYLES, Pairs, canonical_query_string, form_decode
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
 from sesspec.signing import aws3, sigv2, sigv4
 
 __all__ = ["Credentials", "auth_findings"]
 
-_RFC3986 = STYLES["rfc3986"]
 _SKEW = timedelta(minutes=15)  # GUIDE-ERR RequestExpired; spec-notes a5
 _TOKEN_AFTER = "the session token was appended after signing"  # noqa: S105 (a message)
 _TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
@@ -352,14 +350,7 @@ def _sigv4(
     when = sigv4.parse_amz_date(parts.date_value)
     date_where = "param X-Amz-Date" if presigned else "header X-Amz-Date"
     if when is None:
-        shown = repr(parts.date_value) if parts.date_value else "missing"
-        out.append(
-            finding(
-                "AUTH009",
-                f"request date {shown}: SigV4 needs X-Amz-Date as YYYYMMDD'T'HHMMSS'Z'",
-                date_where,
-            )
-        )
+        out.append(_bad_date(parts.date_value, presigned=presigned))
     else:
         if not presigned and req.header("x-amz-date") is None:
             out.append(
@@ -414,17 +405,17 @@ def _partial_findings(req: RawRequest, query_pairs: Pairs, *, presigned: bool) -
     if names:
         out += _signed_header_findings(req, tuple(names.split(";")), presigned=presigned)
     if sigv4.parse_amz_date(date_value) is None:
-        where = "param X-Amz-Date" if presigned else "header X-Amz-Date"
-        out.append(
-            finding(
-                "AUTH009",
-                f"request date {repr(date_value) if date_value else 'missing'}: SigV4 needs "
-                "X-Amz-Date as "
-                "YYYYMMDD'T'HHMMSS'Z'",
-                where,
-            )
-        )
+        out.append(_bad_date(date_value, presigned=presigned))
     return out
+
+
+def _bad_date(date_value: str, *, presigned: bool) -> Finding:
+    shown = repr(date_value) if date_value else "missing"
+    return finding(
+        "AUTH009",
+        f"request date {shown}: SigV4 needs X-Amz-Date as YYYYMMDD'T'HHMMSS'Z'",
+        "param X-Amz-Date" if presigned else "header X-Amz-Date",
+    )
 
 
 def _signed_header_findings(
@@ -482,7 +473,7 @@ def _payload_findings(req: RawRequest) -> list[Finding]:
     given = req.header("x-amz-content-sha256")
     if given is None or given in {sigv4.UNSIGNED_PAYLOAD, "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}:
         return []
-    actual = hashlib.sha256(req.body).hexdigest()
+    actual = sigv4.payload_hash(req.body)
     if given.lower() != actual:
         return [
             finding(
@@ -700,26 +691,19 @@ def _hypotheses(
         )
         # requests-aws4auth#59: the whole query unquoted, then split and each part re-quoted,
         # so an escaped '&' or '=' inside a value becomes a separator.
-        q = _RFC3986.quote
         double = [seg.partition("=") for seg in unquote(query).split("&")]
+        requoted = canonical_query_string([(n, v) for n, _, v in double if n not in exclude])
         yield (
             "the client unquoted the whole query before splitting it, so %26 / %3D inside a "
             "value became separators (requests-aws4auth#59)",
-            _stages(
-                req,
-                parts,
-                secret,
-                query=_join(sorted((q(n), q(v)) for n, _, v in double if n not in exclude)),
-            ),
+            _stages(req, parts, secret, query=requoted),
         )
-    try:
-        untrimmed = "".join(
-            f"{n.lower()}:{v}\n"
-            for n, v in sorted(req.headers, key=lambda h: h[0].lower())
-            if n.lower() in {s.lower() for s in parts.signed}
-        )
-    except (TypeError, ValueError):
-        untrimmed = ""
+    signed = {s.lower() for s in parts.signed}
+    untrimmed = "".join(
+        f"{n.lower()}:{v}\n"
+        for n, v in sorted(req.headers, key=lambda h: h[0].lower())
+        if n.lower() in signed
+    )
     yield (
         "the client did not trim and fold whitespace in the signed header values",
         _stages(req, parts, secret, headers=untrimmed),
@@ -734,13 +718,12 @@ def _hypotheses(
     if req.body and not parts.presigned:
         body_pairs = form_decode(req.body)
         for style in ("rfc3986", "python-urlencode", "js-encodeuricomponent", "whatwg"):
-            q = STYLES[style].quote
-            body = "&".join(f"{q(n)}={q(v)}" for n, v in body_pairs).encode("ascii")
+            body = STYLES[style].encode_pairs(body_pairs)
             if body != req.body:
                 yield (
                     f"the client signed the body encoded as {style} but sent other bytes: "
                     "encode once and sign the bytes sent (n8n-io/n8n#2068)",
-                    _stages(req, parts, secret, payload=hashlib.sha256(body).hexdigest()),
+                    _stages(req, parts, secret, payload=sigv4.payload_hash(body)),
                 )
     for other in ("ses", "email"):
         if parts.service != other:
@@ -767,15 +750,5 @@ def _alt_scope(
     service: str | None = None,
     region: str | None = None,
 ) -> _Stages | None:
-    alt = _Parts(
-        presigned=parts.presigned,
-        access_key_id=parts.access_key_id,
-        date=parts.date,
-        region=region or parts.region,
-        service=service or parts.service,
-        signed=parts.signed,
-        signature=parts.signature,
-        date_value=parts.date_value,
-        expires=parts.expires,
-    )
+    alt = replace(parts, region=region or parts.region, service=service or parts.service)
     return _stages(req, alt, secret)

@@ -77,9 +77,7 @@ def _rule_for(error: ParamError) -> str:
     return "PARAM009"
 
 
-def param_findings(
-    pairs: Pairs, model: ServiceModel, *, raw_plus_names: set[str]
-) -> list[Finding]:
+def param_findings(pairs: Pairs, model: ServiceModel, *, raw_plus_names: set[str]) -> list[Finding]:
     """Findings for the operation's pairs (auth parameters already taken out)."""
     out: list[Finding] = []
     action = next((v for n, v in pairs if n == "Action"), None)
