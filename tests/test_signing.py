@@ -747,3 +747,23 @@ def test_signature_is_hmac_sha256_for_any_key_length(length: int) -> None:
     key = bytes(range(length))
     expected = hmac.new(key, "STS \u00e9".encode(), hashlib.sha256).hexdigest()
     assert sigv4.signature(key, string_to_sign="STS \u00e9") == expected
+
+
+def test_token_added_after_signing_keeps_one_space_after_colons() -> None:
+    """The 2015 suite's post-sts-header-after: the token header is added after signing, before
+    Authorization; every line is written 'Name: value' (one space), as the suite's .sreq."""
+    signed = sigv4.sign(
+        _ses_post(),
+        access_key_id=AKID,
+        secret_access_key=SECRET,
+        region="us-west-2",
+        time=TIME,
+        session_token="TOKEN",
+        omit_session_token=True,
+    ).request
+    (token_name, token), (auth_name, auth) = signed.headers[-2:]
+    assert (token_name, token) == ("X-Amz-Security-Token", " TOKEN")
+    assert auth_name == "Authorization"
+    assert auth.startswith(" AWS4-HMAC-SHA256 Credential=")
+    assert b"\r\nAuthorization: AWS4-HMAC-SHA256 Credential=" in signed.to_bytes()
+    assert "x-amz-security-token" not in auth.split("SignedHeaders=")[1]

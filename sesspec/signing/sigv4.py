@@ -675,6 +675,10 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
     sig = _hmac_hex(
         _signing_pads(secret_access_key, datestamp, region, service), sts.encode(_ENC, _ERR)
     )
+    if session_token is not None and omit_session_token:
+        # Added after signing (2015 suite post-sts-header-after), before Authorization.
+        unsigned = _new_request(req.method, target, req.version, tuple(headers), body, "")
+        headers = list(unsigned.with_header("X-Amz-Security-Token", session_token).headers)
     headers.append(
         (
             "Authorization",
@@ -682,11 +686,6 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
         )
     )
     r = _new_request(req.method, target, req.version, tuple(headers), body, req.line_ending)
-    if session_token is not None and omit_session_token:
-        # Added after signing (2015 suite post-sts-header-after), before Authorization.
-        auth = r.headers[-1]
-        r = r.without_headers("Authorization").with_header("X-Amz-Security-Token", session_token)
-        r = r.with_header(auth[0], auth[1], replace_existing=False)
     return r, creq, sts, sig, sh, scope
 
 
