@@ -328,14 +328,10 @@ def form_encode(pairs: Iterable[tuple[str, str]], *, style: str = "rfc3986") -> 
 
 def form_encode_bytes(pairs: Iterable[tuple[str, str]], *, style: str = "rfc3986") -> bytes:
     """:func:`form_encode` as the ASCII bytes of a body (large values are escaped in slices)."""
-    found = STYLES.get(style)
-    s = found if found is not None else _style(style)
-    return s.encode_pairs(pairs if isinstance(pairs, list) else list(pairs))
+    return _style(style).encode_pairs(pairs if isinstance(pairs, list) else list(pairs))
 
 
-def _style(name: str) -> FormStyle:
-    found = STYLES.get(name)
-    return found if found is not None else style(name)
+_style = style  # the parameter named ``style`` hides the function in form_encode_bytes
 
 
 # --- decoding -------------------------------------------------------------------------------------

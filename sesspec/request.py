@@ -65,8 +65,7 @@ def form_body(
     :raises ExceptionGroup: of :class:`~sesspec.errors.ParamError` when the params do not fit.
     :raises ValueError: for an unknown style name.
     """
-    found = STYLES.get(style)
-    encoder = found if found is not None else encoding.style(style)
+    encoder = encoding.style(style)
     return write_form(flatten_for_body(action, params, model=model), encoder, sha256=False)[0]
 
 
@@ -199,7 +198,7 @@ def _sign_v2(
     session_token: str | None,
     time: datetime,
 ) -> RawRequest:
-    host = (req.header("Host") or "").lower()
+    host = req.header("Host") or ""  # sigv2.string_to_sign lower-cases it
     in_body = req.method == "POST"
     pairs = form_decode(req.body if in_body else req.query)
     signed = sigv2.sign_params(

@@ -16,7 +16,6 @@ that the checker can recognise it.
 
 from __future__ import annotations
 
-import base64
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
-from sesspec.signing._legacy import VerifyResult
+from sesspec.signing._legacy import VerifyResult, hmac_base64
 
 __all__ = [
     "ALGORITHMS",
@@ -79,8 +78,7 @@ def string_to_sign(req: RawRequest) -> str:
 def signature(secret_access_key: str, *, string_to_sign: str, algorithm: str = "HmacSHA256") -> str:
     """``base64(HMAC(secret, string_to_sign))`` with the named algorithm."""
     digest = _digest_name(algorithm, stage="signature")
-    mac = hmac.digest(secret_access_key.encode("utf-8"), string_to_sign.encode("utf-8"), digest)
-    return base64.b64encode(mac).decode("ascii")
+    return hmac_base64(secret_access_key, string_to_sign, digest)
 
 
 def authorization_value(

@@ -17,14 +17,13 @@ parameter itself is left out. The signature is the base64 of the HMAC of the str
 
 from __future__ import annotations
 
-import base64
 import hmac
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from sesspec.encoding import Pairs, percent_encode
 from sesspec.errors import SigningError
-from sesspec.signing._legacy import VerifyResult
+from sesspec.signing._legacy import VerifyResult, hmac_base64
 
 __all__ = [
     "SIGNATURE_METHODS",
@@ -83,8 +82,7 @@ def signature(
     if digest is None:
         msg = f"SignatureMethod must be HmacSHA256 or HmacSHA1: {signature_method!r}"
         raise SigningError(msg, scheme=_NAME, stage="signature")
-    mac = hmac.digest(secret_access_key.encode("utf-8"), string_to_sign.encode("utf-8"), digest)
-    return base64.b64encode(mac).decode("ascii")
+    return hmac_base64(secret_access_key, string_to_sign, digest)
 
 
 def sign_params(

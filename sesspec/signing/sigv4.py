@@ -448,19 +448,16 @@ _NOT_DEFAULT = frozenset(("host", "content-type", "authorization"))
 _TUPLE_NEW = tuple.__new__
 
 
-def _default_signed(names: Iterable[str], *, presigned: bool) -> set[str]:
-    # botocore signs content-type, host and x-amz-* for SES (spec-notes a3); a presigned URL
-    # signs host (and any x-amz-* header present) only (spec-notes a4).
-    keep = ("host",) if presigned else ("host", "content-type")
-    return {n for n in names if n in keep or n.startswith("x-amz-")}
+def _presign_signed(names: Iterable[str]) -> set[str]:
+    # A presigned URL signs host (and any x-amz-* header present) only (spec-notes a4);
+    # a header-signed request also content-type (_DEFAULT_SIGNED, spec-notes a3).
+    return {n for n in names if n == "host" or n.startswith("x-amz-")}
 
 
-def _require_host(req: RawRequest) -> None:
-    for name, _ in req.headers:
-        if name.lower() == "host":
-            return
-    msg = "the request has no Host header, which SigV4 must sign"
-    raise SigningError(msg, scheme=_SCHEME, stage="canonical-headers")
+def _require_host(lnames: Collection[str]) -> None:
+    if "host" not in lnames:
+        msg = "the request has no Host header, which SigV4 must sign"
+        raise SigningError(msg, scheme=_SCHEME, stage="canonical-headers")
 
 
 @lru_cache(maxsize=256)
@@ -639,9 +636,7 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
         if lname not in done:
             headers.append(add)
             lnames.append(lname)
-    if "host" not in lnames:
-        msg = "the request has no Host header, which SigV4 must sign"
-        raise SigningError(msg, scheme=_SCHEME, stage="canonical-headers")
+    _require_host(lnames)
 
     if signed_headers is None:
         # botocore's choice for SES (spec-notes a3): host, content-type and every x-amz-*.
@@ -905,10 +900,10 @@ def presign(
     date = amz_date(time)
     datestamp = date[:8]
     r = _move_form_to_query(req) if form_to_query else req
-    _require_host(r)
     names = [n.lower() for n, _ in r.headers]
+    _require_host(names)
     if signed_headers is None:
-        signed = _default_signed(names, presigned=True)
+        signed = _presign_signed(names)
     else:
         signed = {n.lower() for n in signed_headers} | {"host"}
     sh = signed_headers_value(signed)
