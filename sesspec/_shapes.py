@@ -353,7 +353,7 @@ class StructurePlan(Plan):
     members, which matters because every request walks several structures).
     """
 
-    __slots__ = ("by_wire", "fields", "names", "required", "shape", "write", "write_source")
+    __slots__ = ("by_wire", "fields", "names", "required", "shape", "write")
     write: Callable[[Any, str, Pairs, Errors], None]  # type: ignore[assignment] # per instance
 
     def __init__(self, shape: Shape) -> None:
@@ -362,14 +362,13 @@ class StructurePlan(Plan):
         self.by_wire: dict[str, tuple[str, Plan]] = {}
         self.names: frozenset[str] = frozenset()
         self.required: tuple[tuple[str, str], ...] = ()
-        self.write_source = ""
 
     def set_fields(self, fields: list[tuple[str, str, Plan]]) -> None:
         self.fields = tuple(fields)
         self.by_wire = {wire: (py, plan) for py, wire, plan in fields}
         self.names = frozenset(py for py, _, _ in fields)
         self.required = tuple((py, wire) for py, wire, _ in fields if py in self.shape.required)
-        self.write_source, self.write = _compile_write(self)
+        self.write = _compile_write(self)
 
     def read(self, node: Node, errors: Errors) -> Any:
         if node.value is not None and node.key:
@@ -389,10 +388,8 @@ class StructurePlan(Plan):
         return result
 
 
-def _compile_write(
-    plan: StructurePlan,
-) -> tuple[str, Callable[[Any, str, Pairs, Errors], None]]:
-    """Python source of ``write`` for ``plan``, and the function it defines.
+def _compile_write(plan: StructurePlan) -> Callable[[Any, str, Pairs, Errors], None]:
+    """``write`` for ``plan``, made from Python source.
 
     The code does what a loop over ``plan.fields`` would: each member given (not None) is
     written in model order under ``<name>.<wire name>``, a ``str`` for a string member
@@ -443,7 +440,7 @@ def _compile_write(
         ]
     source = "\n".join(code) + "\n"
     exec(compile(source, f"<sesspec write {plan.shape.name}>", "exec"), env)  # noqa: S102
-    return source, env["write"]
+    return env["write"]  # type: ignore[no-any-return]
 
 
 def _indexed(node: Node, errors: Errors) -> list[Node]:
@@ -614,7 +611,7 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
         fields = []
         for member in target.members.values():
             member_target = model.shape(member.shape)
-            wire = member.location_name or member_target.location_name or member.name
+            wire = _item_name(member, member_target, member.name)
             is_flat = member.flattened or member_target.flattened
             if member_target.type == "list" and is_flat and not member.location_name:
                 # A flattened list is named after its member's locationName when the structure

@@ -20,7 +20,6 @@ from sesspec.errors import SesSpecError
 __all__ = ["main"]
 
 EXIT_OK = 0
-EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 

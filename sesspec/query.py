@@ -102,22 +102,24 @@ def flatten(
     :param model: the service model; the SES 2010-12-01 model when omitted.
     :raises ExceptionGroup: of :class:`~sesspec.errors.ParamError`, one per problem found.
     """
-    errors: list[ParamError] = []
-    out = _flatten(operation, params, ses_model() if model is None else model, errors)
-    if errors:
-        msg = f"{len(errors)} problem(s) with the params of {operation}"
-        raise ExceptionGroup(msg, errors)
-    return out
+    return _flatten_or_raise(operation, params, model, [])
 
 
 def flatten_for_body(
     operation: str, params: Mapping[str, Any] | None, *, model: ServiceModel | None = None
 ) -> _shapes.BodyPairs:
     """:func:`flatten`, with large blobs left as bytes for :mod:`sesspec._body` to encode."""
-    errors: list[ParamError] = []
     out = _shapes.BodyPairs()
     out.blobs = {}
-    _flatten(operation, params, ses_model() if model is None else model, errors, out)
+    _flatten_or_raise(operation, params, model, out)
+    return out
+
+
+def _flatten_or_raise(
+    operation: str, params: Mapping[str, Any] | None, model: ServiceModel | None, out: Pairs
+) -> Pairs:
+    errors: list[ParamError] = []
+    out = _flatten(operation, params, ses_model() if model is None else model, errors, out)
     if errors:
         msg = f"{len(errors)} problem(s) with the params of {operation}"
         raise ExceptionGroup(msg, errors)
