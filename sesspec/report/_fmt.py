@@ -6,7 +6,7 @@ import re
 
 from sesspec.report.model import CaseResult, Report
 
-__all__ = ["citation_parts", "info_rules", "rule_anchor", "runs_text", "shown_rules"]
+__all__ = ["citation_parts", "rule_anchor", "runs_text", "shown_rules"]
 
 
 def __dir__() -> list[str]:
@@ -43,10 +43,6 @@ def shown_rules(case: CaseResult) -> list[tuple[str, str]]:
         for rule in case.rules(sev):
             seen.setdefault(rule, sev)
     return list(seen.items())
-
-
-def info_rules(case: CaseResult) -> list[str]:
-    return case.rules("info")
 
 
 def runs_text(report: Report) -> str:

@@ -63,11 +63,12 @@ def render_junit(report: Report) -> bytes:
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for client in report.clients:
         cases = report.cases_of(client.name)
+        n = report.counts(cases)
         counts = {
             "tests": len(cases),
-            "failures": sum(1 for c in cases if c.verdict == "fail"),
-            "errors": sum(1 for c in cases if c.verdict == "client-error"),
-            "skipped": sum(1 for c in cases if c.verdict in ("not-supported", "not-available")),
+            "failures": n["fail"],
+            "errors": n["client-error"],
+            "skipped": n["not-supported"] + n["not-available"],
         }
         attrib = {
             "name": client.name,

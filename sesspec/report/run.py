@@ -30,10 +30,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sesspec.check import Credentials, check
+from sesspec.check import Credentials
 from sesspec.check.catalogue import RULES
 from sesspec.drivers import (
-    FAKE_CREDENTIALS,
     Driver,
     Outcome,
     Scenario,
@@ -42,8 +41,6 @@ from sesspec.drivers import (
     load_scenarios,
     run_matrix,
 )
-from sesspec.errors import HttpParseError
-from sesspec.http import RawRequest
 from sesspec.report.diff import diff_runs
 from sesspec.report.html import render_html
 from sesspec.report.json_ import render_json
@@ -59,6 +56,7 @@ from sesspec.report.model import (
     cell_verdict,
 )
 from sesspec.serve import Capture, Endpoint, load_captures
+from sesspec.serve.strict import default_findings
 
 __all__ = [
     "GZIP_THRESHOLD",
@@ -90,19 +88,10 @@ def new_run_id(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _credentials() -> Credentials:
-    return Credentials(FAKE_CREDENTIALS["access_key_id"], FAKE_CREDENTIALS["secret_access_key"])
-
-
 def check_capture(capture: Capture, *, credentials: Credentials | None = None) -> RequestResult:
-    """One captured request checked: fake credentials, ``now`` = its arrival time, its TLS."""
-    creds = credentials if credentials is not None else _credentials()
-    now = datetime.fromtimestamp(capture.received_at_ns / 1e9, UTC)
-    try:
-        request: RawRequest | bytes = capture.request()
-    except HttpParseError:
-        request = capture.raw  # the checker reports it as unparseable (HTTP001)
-    findings = check(request, credentials=creds, now=now, tls=capture.tls)
+    """One captured request checked: the drivers' fake credentials (the strict endpoint's),
+    ``now`` = its arrival time, its TLS."""
+    findings = default_findings(capture, credentials=credentials)
     line_end = capture.raw.find(b"\r\n")
     line = capture.raw[: line_end if line_end >= 0 else 200].decode("latin-1")
     if len(line) > 300:
@@ -310,11 +299,10 @@ def run_report(
             )
 
     say("checking the captured requests ...")
-    credentials = _credentials()
     requests: dict[int, RequestResult] = {}
     if capture_path.is_file():
         for capture in load_captures(capture_path):
-            requests[capture.seq] = check_capture(capture, credentials=credentials)
+            requests[capture.seq] = check_capture(capture)
     cases = build_cases(outcomes, requests)
     attributed = {s for o in outcomes for s in o.captures}
     notes: list[str] = []

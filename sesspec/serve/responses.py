@@ -27,6 +27,7 @@ from sesspec.model import Member, ServiceModel, Shape, ses_model
 
 __all__ = [
     "SES_NAMESPACE",
+    "SIGNATURE_MISMATCH_PREAMBLE",
     "SesError",
     "error_body",
     "invalid_parameter_value",
@@ -63,12 +64,18 @@ class SesError:
     type: str = "Sender"
 
 
+#: How SES's SignatureDoesNotMatch message begins.
+SIGNATURE_MISMATCH_PREAMBLE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation "
+    "for details."
+)
+
+
 def signature_does_not_match(canonical_request: str, string_to_sign: str) -> SesError:
     """403 as SES words it (aws-sdk-js#1443, cachet#2422, spec-notes (e))."""
     message = (
-        "The request signature we calculated does not match the signature you provided. "
-        "Check your AWS Secret Access Key and signing method. Consult the service "
-        "documentation for details.\n\nThe Canonical String for this request should have "
+        f"{SIGNATURE_MISMATCH_PREAMBLE}\n\nThe Canonical String for this request should have "
         f"been\n'{canonical_request}'\n\nThe String-to-Sign should have been\n"
         f"'{string_to_sign}'\n"
     )

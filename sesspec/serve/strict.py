@@ -31,18 +31,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sesspec.errors import HttpParseError
 from sesspec.http import RawRequest
 from sesspec.serve.capture import Capture
 from sesspec.serve.responses import (
+    SIGNATURE_MISMATCH_PREAMBLE,
     SesError,
     invalid_parameter_value,
     malformed_query_string,
     missing_parameter,
 )
 from sesspec.serve.server import StrictChecker
+
+if TYPE_CHECKING:
+    from sesspec.check import Credentials, Finding
 
 __all__ = [
     "STRICT_ACCESS_KEY_ID",
@@ -71,33 +75,32 @@ class FindingLike(Protocol):
     def detail(self) -> str: ...
 
 
-_SIGNATURE_PREAMBLE = (
-    "The request signature we calculated does not match the signature you provided. "
-    "Check your AWS Secret Access Key and signing method. Consult the service documentation "
-    "for details."
-)
+# Rules with an error of their own: code, what SES writes before our text, HTTP status.
+_FIXED: dict[str, tuple[str, str, int]] = {
+    "PARAM001": ("MissingAction", "", 400),
+    "PARAM002": ("InvalidAction", "", 400),
+    "AUTH001": ("MissingAuthenticationToken", "", 403),
+    "AUTH002": (
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid. ",
+        403,
+    ),
+    "AUTH016": ("RequestExpired", "", 400),
+    "AUTH009": (
+        "MissingParameter",
+        "Either Date or x-amz-date header must be specified in the request. ",
+        400,
+    ),
+}
 
 
 def _error_for(found: FindingLike) -> SesError | None:
     rule = found.rule
     text = f"{found.message} ({found.location}) [{rule}]"
-    fixed = {
-        "PARAM001": SesError("MissingAction", text),
-        "PARAM002": SesError("InvalidAction", text),
-        "AUTH001": SesError("MissingAuthenticationToken", text, 403),
-        "AUTH002": SesError(
-            "InvalidClientTokenId",
-            f"The security token included in the request is invalid. {text}",
-            403,
-        ),
-        "AUTH016": SesError("RequestExpired", text),
-        "AUTH009": SesError(
-            "MissingParameter",
-            f"Either Date or x-amz-date header must be specified in the request. {text}",
-        ),
-    }
-    if rule in fixed:
-        return fixed[rule]
+    fixed = _FIXED.get(rule)
+    if fixed is not None:
+        code, before, status = fixed
+        return SesError(code, before + text, status)
     if rule == "PARAM010":
         return missing_parameter(found.location.removeprefix("param "))
     if rule.startswith("PARAM"):
@@ -106,7 +109,9 @@ def _error_for(found: FindingLike) -> SesError | None:
         return malformed_query_string(text)
     if rule in ("AUTH018", "AUTH007", "AUTH008"):
         detail = f"\n\n{found.detail}" if found.detail else ""
-        return SesError("SignatureDoesNotMatch", f"{_SIGNATURE_PREAMBLE} {text}{detail}", 403)
+        return SesError(
+            "SignatureDoesNotMatch", f"{SIGNATURE_MISMATCH_PREAMBLE} {text}{detail}", 403
+        )
     if rule.startswith("AUTH"):
         return SesError("IncompleteSignature", text)
     if rule.startswith("HTTP") and rule != "HTTP002":
@@ -139,10 +144,13 @@ STRICT_ACCESS_KEY_ID = "AKIDEXAMPLE"
 STRICT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"  # noqa: S105 (public fake)
 
 
-def default_findings(capture: Capture) -> Sequence[FindingLike]:
+def default_findings(capture: Capture, *, credentials: Credentials | None = None) -> list[Finding]:
+    """:func:`sesspec.check.check` of ``capture``: ``now`` is its arrival time, ``tls`` how it
+    came, signatures verified with ``credentials`` (the fixed fake ones by default)."""
     from sesspec.check import Credentials, check  # noqa: PLC0415 (the checker is optional here)
 
-    credentials = Credentials(STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY)
+    if credentials is None:
+        credentials = Credentials(STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY)
     now = datetime.fromtimestamp(capture.received_at_ns / 1e9, UTC)
     try:
         request: RawRequest | bytes = capture.request()
