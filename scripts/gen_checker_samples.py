@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import shutil
 import sys
@@ -91,14 +92,9 @@ class Wire:
         self.headers = [(n, v) for n, v in self.headers if n.lower() != name.lower()]
         return self
 
-    def rename(self, old: str, new: str) -> Wire:
-        self.headers = [(new if n.lower() == old.lower() else n, v) for n, v in self.headers]
-        return self
-
-    def with_body(self, body: bytes, *, fix_length: bool = True) -> Wire:
+    def with_body(self, body: bytes) -> Wire:
         self.body = body
-        if fix_length:
-            self.set("Content-Length", str(len(body)))
+        self.set("Content-Length", str(len(body)))
         return self
 
 
@@ -123,10 +119,16 @@ def creds(*, secret: str = SECRET, token: str | None = None) -> Credentials:
     return Credentials(AKID, secret, token)
 
 
+@functools.cache
+def _ses_serializer() -> tuple[Any, Any]:
+    """botocore's SES model and query serializer, loaded once per run."""
+    model = botocore.session.get_session().get_service_model("ses")
+    return model, create_serializer("query", include_validation=True)
+
+
 def botocore_body(operation: str, params: dict[str, Any]) -> bytes:
     """The form body botocore's QuerySerializer writes for ``params`` (urlencode, '+' spaces)."""
-    model = botocore.session.get_session().get_service_model("ses")
-    serializer = create_serializer("query", include_validation=True)
+    model, serializer = _ses_serializer()
     body = serializer.serialize_to_request(params, model.operation_model(operation))["body"]
     if isinstance(body, dict):
         return _prepared_body(AWSRequest(method="POST", url="https://x/", data=body))

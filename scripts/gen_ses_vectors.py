@@ -22,6 +22,7 @@ spec-notes c1/c2 or the operation family of section d that it covers). Blob para
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -58,11 +59,17 @@ def _decode_params(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _ses_serializer() -> tuple[Any, Any]:
+    """botocore's SES model and query serializer, loaded once per run."""
+    model = botocore.session.get_session().get_service_model("ses")
+    return model, create_serializer("query", include_validation=True)
+
+
 def _botocore_request(
     operation: str, params: Mapping[str, Any], host: str
 ) -> tuple[AWSRequest, bytes]:
-    model = botocore.session.get_session().get_service_model("ses")
-    serializer = create_serializer("query", include_validation=True)
+    model, serializer = _ses_serializer()
     serialized = serializer.serialize_to_request(
         _decode_params(params), model.operation_model(operation)
     )

@@ -7,6 +7,8 @@ import ssl
 import urllib.request
 from typing import Any
 
+from sesspec.drivers.scenarios import typed_params
+
 __all__ = [
     "NotSupportedError",
     "blob_params",
@@ -14,7 +16,6 @@ __all__ = [
     "fetch_get",
     "form_pairs",
     "ok",
-    "post_form_urllib",
     "ssl_context",
 ]
 
@@ -42,12 +43,8 @@ def form_pairs(job: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def blob_params(job: dict[str, Any]) -> dict[str, Any]:
-    """The params with ``RawMessage.Data`` as bytes (what an SDK user passes)."""
-    params: dict[str, Any] = json.loads(json.dumps(job["scenario"]["params"]))
-    raw = params.get("RawMessage")
-    if isinstance(raw, dict) and isinstance(raw.get("Data"), str):
-        raw["Data"] = raw["Data"].encode("utf-8")
-    return params
+    """The params with blobs (``RawMessage.Data``) as bytes (what an SDK user passes)."""
+    return typed_params(job["scenario"]["params"])
 
 
 def ok(response: Any = None, detail: str = "") -> dict[str, Any]:
@@ -64,17 +61,6 @@ def fetch_get(url: str, job: dict[str, Any]) -> tuple[int, bytes]:
     """GET ``url`` as a user would with the stdlib (``urllib.request.urlopen``)."""
     try:
         with urllib.request.urlopen(url, context=ssl_context(job), timeout=30) as response:  # noqa: S310 (https/http URL built by the client)
-            return int(response.status), bytes(response.read())
-    except urllib.error.HTTPError as exc:
-        return int(exc.code), exc.read()
-
-
-def post_form_urllib(
-    url: str, body: bytes, headers: dict[str, str], job: dict[str, Any]
-) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, context=ssl_context(job), timeout=30) as response:  # noqa: S310
             return int(response.status), bytes(response.read())
     except urllib.error.HTTPError as exc:
         return int(exc.code), exc.read()

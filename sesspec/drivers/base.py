@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from sesspec.drivers._child import RESULT_MARKER
 from sesspec.drivers.scenarios import Scenario
 from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY
 
@@ -56,7 +57,6 @@ FAKE_CREDENTIALS: Mapping[str, str] = {
 #: The host clients are told; the child's guard connects it to the loopback endpoint.
 REAL_HOST = "email.us-east-1.amazonaws.com"
 
-RESULT_MARKER = "SESSPEC-RESULT "
 
 Status = Literal["ok", "client-error", "timeout", "not-supported", "not-available"]
 

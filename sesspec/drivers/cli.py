@@ -80,11 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "clients": {
                 d.name: {
                     "language": d.language,
-                    "available": d.available()[0],
-                    "reason": d.available()[1],
+                    "available": available,
+                    "reason": reason,
                     "version": d.version(),
                 }
                 for d in drivers
+                for available, reason in (d.available(),)
             },
             "outcomes": [o.as_dict() for o in outcomes],
         }

@@ -227,9 +227,8 @@ def _first_line(command: tuple[str, ...]) -> str | None:
         return None
     if done.returncode != 0:
         return None
-    return (
-        (done.stdout or done.stderr).strip().splitlines()[0] if done.stdout or done.stderr else ""
-    )
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def _debian_version(package: str) -> str | None:
@@ -404,20 +403,34 @@ def get_driver(name: str) -> PythonDriver | NodeDriver | CommandDriver:
     raise KeyError(msg)
 
 
-def _pip(python: str, args: Sequence[str]) -> tuple[bool, str]:
+def _run_tool(
+    command: Sequence[str],
+    *,
+    fallback: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[bool, str]:
+    """Run an installer; (True, "") or (False, its last line of errors, else ``fallback``)."""
     try:
         done = subprocess.run(
-            [python, "-m", "pip", "install", "--disable-pip-version-check", "-q", *args],
+            list(command),
             capture_output=True,
             text=True,
             timeout=900,
             check=False,
+            cwd=cwd,
+            env=env,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, str(exc)
     if done.returncode != 0:
-        return False, (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+        return False, (done.stderr.strip().splitlines() or [fallback])[-1]
     return True, ""
+
+
+def _pip(python: str, args: Sequence[str]) -> tuple[bool, str]:
+    pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "-q", *args]
+    return _run_tool(pip, fallback="pip failed")
 
 
 def install_clients(
@@ -446,20 +459,9 @@ def install_clients(
     if npm is None:
         node_ok, node_reason = False, "npm is not on PATH"
     else:
-        try:
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund"],
-                cwd=JS_DIR,
-                capture_output=True,
-                text=True,
-                timeout=900,
-                check=False,
-            )
-            if done.returncode != 0:
-                tail = (done.stderr.strip().splitlines() or ["npm ci failed"])[-1]
-                node_ok, node_reason = False, tail
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            node_ok, node_reason = False, str(exc)
+        node_ok, node_reason = _run_tool(
+            [npm, "ci", "--no-audit", "--no-fund"], fallback="npm ci failed", cwd=JS_DIR
+        )
     for driver in drivers:
         if isinstance(driver, NodeDriver):
             if not node_ok:
@@ -485,20 +487,8 @@ def _install_debian(drivers: Sequence[CommandDriver], apt: str | None) -> dict[s
         packages = sorted({p for d in missing for p in d.debian})
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for args in (["update"], ["install", "-y", "--no-install-recommends", *packages]):
-            try:
-                done = subprocess.run(
-                    [apt, "-q", *args],
-                    capture_output=True,
-                    text=True,
-                    timeout=900,
-                    check=False,
-                    env=env,
-                )
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                problem = str(exc)
-                break
-            if done.returncode != 0:
-                problem = (done.stderr.strip().splitlines() or ["apt-get failed"])[-1]
+            ok, problem = _run_tool([apt, "-q", *args], fallback="apt-get failed", env=env)
+            if not ok:
                 break
         _first_line.cache_clear()
     status: dict[str, str] = {}

@@ -21,7 +21,7 @@ from typing import Any
 
 from sesspec.query import flatten
 
-__all__ = ["Scenario", "load_scenarios", "mime_message"]
+__all__ = ["Scenario", "load_scenarios", "mime_message", "typed_params"]
 
 
 def __dir__() -> list[str]:
@@ -30,6 +30,18 @@ def __dir__() -> list[str]:
 
 #: Members that are blobs in the SES model (only ``RawMessage.Data``; spec-notes c4).
 BLOB_PATHS = (("RawMessage", "Data"),)
+
+
+def typed_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of scenario ``params`` with blobs as ``bytes``, as an SDK user passes them."""
+    out = json.loads(json.dumps(params))
+    for path in BLOB_PATHS:
+        node = out
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get(path[-1]), str):
+            node[path[-1]] = node[path[-1]].encode("utf-8")
+    return dict(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +56,7 @@ class Scenario:
 
     def typed_params(self) -> dict[str, Any]:
         """``params`` with blobs as ``bytes``, as an SDK user passes them."""
-        out = json.loads(json.dumps(self.params))
-        for path in BLOB_PATHS:
-            node = out
-            for key in path[:-1]:
-                node = node.get(key) if isinstance(node, dict) else None
-            if isinstance(node, dict) and isinstance(node.get(path[-1]), str):
-                node[path[-1]] = node[path[-1]].encode("utf-8")
-        return dict(out)
+        return typed_params(self.params)
 
     def form_pairs(self) -> list[tuple[str, str]]:
         """The awsQuery pairs (``Action``, ``Version``, members), from the SES model."""
