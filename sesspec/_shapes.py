@@ -24,7 +24,8 @@ from sesspec.model import Member, ServiceModel, Shape
 Pairs = list[tuple[str, str]]
 Errors = list[ParamError]
 
-# Messages, one per kind of problem (the checker matches on ParamError.param and these texts).
+# Messages of the fixed-text problems (each ParamError also carries its kind, which is what
+# callers decide by).
 UNKNOWN = "unknown member"
 MISSING = "missing required member"
 DUPLICATE = "duplicate parameter"
@@ -38,6 +39,36 @@ NOT_NESTED = "expected nested parameters, got a single value"
 LIST_MIXED = "empty-list marker 'Name=' together with list elements"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: Most dot-separated segments in a parameter name that :func:`build_tree` reads (PHP's
+#: ``max_input_nesting_level`` is 64 too). The deepest SES name has 7
+#: (``Destinations.member.1.Destination.ToAddresses.member.1``); a deeper one is reported (kind
+#: ``too-deep``) without being split.
+MAX_NAME_DEPTH = 64
+#: Most distinct dotted prefixes (``A``, ``A.B``, ``A.B.C``...) of all the names of one form:
+#: each costs some 270 bytes of tree, so 10,000 names of 64 segments would cost 170 MB. An SES
+#: request has about one per pair (the names share their prefixes). Names past the budget are
+#: reported (kind ``too-many-prefixes``) and left out.
+MAX_NAME_PREFIXES = 4 * 10_000
+#: Largest list (or map) index read: a request holds at most ``encoding.MAX_PAIRS`` pairs, so
+#: an index above it means elements before it are missing. Checked on the digit count before
+#: the digits become a number (kind ``index-too-large``), so a 5,000-digit index costs nothing.
+MAX_LIST_INDEX = 10_000
+#: Most digits in an integer read or written (kind ``too-many-digits``): far above any integer
+#: type (a long has 19), far below Python's own 4,300-digit limit on ``int(str)``.
+MAX_INTEGER_DIGITS = 100
+#: Most characters of an epoch-seconds timestamp read (year 9999 is 12 digits, with up to 9
+#: of fraction); a longer text is refused as not a time (kind ``invalid-value``).
+MAX_EPOCH_TEXT = 32
+# The same bounds as numbers.
+_INDEX_DIGITS = len(str(MAX_LIST_INDEX))
+_INT_BOUND = 10**MAX_INTEGER_DIGITS
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut at ``limit`` characters."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
+
 
 #: Blobs at least this long are kept as bytes when flattening for a body (:class:`BodyPairs`).
 DEFER_BLOB = 1 << 18
@@ -54,39 +85,93 @@ class BodyPairs(list[tuple[str, str]]):
 
 
 class Node:
-    """One dotted-name segment of a decoded form: its own value (if any) and its children."""
+    """One dotted-name segment of a decoded form: its own value (if any) and its children.
 
-    __slots__ = ("children", "key", "value")
+    ``key`` is the dotted name up to this node. A node where a pair's name ends holds that
+    name; an inner node keeps the name that made it and where its prefix ends, and cuts the
+    key out only when asked (for a message), so that a deep name does not cost one copy of its
+    prefix per segment. (No parent links: the tree has no cycles to wait for the collector.)
+    """
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    __slots__ = ("_key", "children", "end", "source", "value")
+
+    def __init__(self, key: str | None, source: str = "", end: int = 0) -> None:
+        self._key = key
+        self.source = source
+        self.end = end
         self.value: str | None = None
         self.children: dict[str, Node] = {}
 
+    @property
+    def key(self) -> str:
+        key = self._key
+        if key is None:
+            key = self._key = self.source[: self.end]
+        return key
+
 
 def build_tree(pairs: Pairs, errors: Errors) -> Node:
-    """The pairs as a tree of name segments; reports duplicate names and empty segments."""
+    """The pairs as a tree of name segments; reports duplicate names, empty segments, names
+    deeper than :data:`MAX_NAME_DEPTH` and names past :data:`MAX_NAME_PREFIXES` (both left
+    out of the tree, the latter reported once)."""
     root = Node("")
+    budget = MAX_NAME_PREFIXES
     for name, value in pairs:
+        dots = name.count(".")
+        if dots >= MAX_NAME_DEPTH:
+            msg = (
+                f"parameter name of {dots + 1} segments: deeper than the {MAX_NAME_DEPTH} "
+                "sesspec reads, and than any member"
+            )
+            errors.append(ParamError(msg, param=name, kind="too-deep"))
+            continue
+        # A name makes at most dots + 1 new prefixes: only near the end are they counted.
+        if dots >= budget and _new_prefixes(root, name) > budget:
+            msg = (
+                f"the parameter names have more than {MAX_NAME_PREFIXES} distinct dotted "
+                "prefixes: this one and the rest are not read"
+            )
+            errors.append(ParamError(msg, param=name, kind="too-many-prefixes"))
+            break
         node = root
         parts = name.split(".")
         if "" in parts:
-            errors.append(ParamError(EMPTY_SEGMENT, param=name))
+            errors.append(ParamError(EMPTY_SEGMENT, param=name, kind="empty-segment"))
             continue
+        end = -1
         for part in parts:
+            end += len(part) + 1
             child = node.children.get(part)
             if child is None:
-                child = node.children[part] = Node(f"{node.key}.{part}" if node.key else part)
+                child = node.children[part] = Node(None, name, end)
+                budget -= 1
             node = child
         if node.value is not None:
-            errors.append(ParamError(DUPLICATE, param=name))
+            errors.append(ParamError(DUPLICATE, param=name, kind="duplicate"))
             continue
+        node._key = name  # the name of the pair, already in memory
         node.value = value
     return root
 
 
+def _new_prefixes(root: Node, name: str) -> int:
+    """How many nodes adding ``name`` to the tree would make."""
+    node = root
+    parts = name.split(".")
+    for i, part in enumerate(parts):
+        child = node.children.get(part)
+        if child is None:
+            return len(parts) - i
+        node = child
+    return 0
+
+
 def _type_error(expected: str, value: object, name: str) -> ParamError:
-    return ParamError(f"wrong type: expected {expected}, got {type(value).__name__}", param=name)
+    return ParamError(
+        f"wrong type: expected {expected}, got {type(value).__name__}",
+        param=name,
+        kind="wrong-type",
+    )
 
 
 class Plan:
@@ -106,7 +191,7 @@ class _Scalar(Plan):
 
     def read(self, node: Node, errors: Errors) -> Any:
         if node.children:
-            errors.append(ParamError(NOT_SCALAR, param=node.key))
+            errors.append(ParamError(NOT_SCALAR, param=node.key, kind="not-scalar"))
             return None
         return self.parse(node.value or "", node.key, errors)
 
@@ -149,7 +234,8 @@ class BooleanPlan(_Scalar):
             return True
         if text == "false":
             return False
-        errors.append(ParamError(f"not a boolean ('true' or 'false'): {text!r}", param=name))
+        msg = f"not a boolean ('true' or 'false'): {_shown(text)}"
+        errors.append(ParamError(msg, param=name, kind="invalid-value"))
         return None
 
 
@@ -162,18 +248,34 @@ class IntegerPlan(_Scalar):
     __slots__ = ()
 
     def write(self, value: Any, name: str, out: Pairs, errors: Errors) -> None:
-        if type(value) is int:
-            out.append((name, str(value)))
-        elif isinstance(value, int) and not isinstance(value, bool):
-            out.append((name, str(int(value))))
+        if isinstance(value, int) and not isinstance(value, bool):
+            if -_INT_BOUND < value < _INT_BOUND:
+                out.append((name, str(int(value))))
+            else:
+                errors.append(_too_many_digits(name))
         else:
             errors.append(_type_error("int", value, name))
 
     def parse(self, text: str, name: str, errors: Errors) -> Any:
+        if len(text) > MAX_INTEGER_DIGITS + 1 or (
+            len(text) > MAX_INTEGER_DIGITS and text[0] != "-"
+        ):
+            errors.append(_too_many_digits(name))
+            return None
         if _INT_TEXT.match(text) is None:
-            errors.append(ParamError(f"not an integer: {text!r}", param=name))
+            errors.append(
+                ParamError(f"not an integer: {_shown(text)}", param=name, kind="invalid-value")
+            )
             return None
         return int(text)
+
+
+def _too_many_digits(name: str) -> ParamError:
+    msg = (
+        f"an integer of more than {MAX_INTEGER_DIGITS} digits: over sesspec's limit, and "
+        "outside the range of any integer type"
+    )
+    return ParamError(msg, param=name, kind="too-many-digits")
 
 
 _FLOAT_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
@@ -195,7 +297,10 @@ class FloatPlan(_Scalar):
             else:
                 out.append((name, "Infinity" if value > 0 else "-Infinity"))
         elif isinstance(value, int) and not isinstance(value, bool):
-            out.append((name, str(int(value))))
+            if -_INT_BOUND < value < _INT_BOUND:
+                out.append((name, str(int(value))))
+            else:
+                errors.append(_too_many_digits(name))
         elif isinstance(value, str) and value in _SPECIAL_FLOATS:
             out.append((name, str.__str__(value)))
         elif isinstance(value, float):
@@ -208,7 +313,9 @@ class FloatPlan(_Scalar):
         if special is not None:
             return special
         if _FLOAT_TEXT.match(text) is None:
-            errors.append(ParamError(f"not a number: {text!r}", param=name))
+            errors.append(
+                ParamError(f"not a number: {_shown(text)}", param=name, kind="invalid-value")
+            )
             return None
         return float(text)
 
@@ -239,19 +346,27 @@ def to_utc(value: Any, name: str, errors: Errors) -> datetime | None:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value):
-            errors.append(ParamError(f"not a timestamp: {value!r}", param=name))
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            msg = f"{value.isoformat()} is outside years 1 to 9999 in UTC"
+            errors.append(ParamError(msg, param=name, kind="invalid-value"))
             return None
-        return _EPOCH + timedelta(seconds=value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return _EPOCH + timedelta(seconds=value)
+        except (OverflowError, ValueError):  # NaN, infinities, and past year 9999
+            msg = f"not a timestamp between years 1 and 9999: {value!r:.60}"
+            errors.append(ParamError(msg, param=name, kind="invalid-value"))
+            return None
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
-        except ValueError:
-            errors.append(ParamError(f"not an ISO 8601 timestamp: {value!r}", param=name))
+            return to_utc(parsed, name, errors)
+        except (OverflowError, ValueError):  # bad text, or a zone that leaves years 1-9999
+            msg = f"not an ISO 8601 timestamp between years 1 and 9999: {_shown(value)}"
+            errors.append(ParamError(msg, param=name, kind="invalid-value"))
             return None
-        return to_utc(parsed, name, errors)
     errors.append(_type_error("datetime", value, name))
     return None
 
@@ -286,22 +401,31 @@ class TimestampPlan(_Scalar):
 
     def parse(self, text: str, name: str, errors: Errors) -> Any:
         if self.fmt == "unixtimestamp":
-            if _EPOCH_TEXT.match(text) is None:
-                errors.append(ParamError(f"not epoch seconds: {text!r}", param=name))
+            if len(text) > MAX_EPOCH_TEXT or _EPOCH_TEXT.match(text) is None:
+                msg = f"not epoch seconds between years 1 and 9999: {_shown(text)}"
+                errors.append(ParamError(msg, param=name, kind="invalid-value"))
                 return None
             micros = (Decimal(text) * 10**6).to_integral_value()
-            return _EPOCH + timedelta(microseconds=int(micros))
+            try:
+                return _EPOCH + timedelta(microseconds=int(micros))
+            except OverflowError:
+                msg = f"not epoch seconds between years 1 and 9999: {_shown(text)}"
+                errors.append(ParamError(msg, param=name, kind="invalid-value"))
+                return None
         if self.fmt == "rfc822":
             try:
                 return parsedate_to_datetime(text).astimezone(UTC)
-            except (TypeError, ValueError):
-                errors.append(ParamError(f"not an RFC 822 date: {text!r}", param=name))
+            except (TypeError, ValueError, OverflowError, IndexError):
+                msg = f"not an RFC 822 date: {_shown(text)}"
+                errors.append(ParamError(msg, param=name, kind="invalid-value"))
                 return None
         match = _ISO_TEXT.match(text)
         if match is None:
             errors.append(
                 ParamError(
-                    f"not an ISO 8601 timestamp (YYYY-MM-DDThh:mm:ssZ): {text!r}", param=name
+                    f"not an ISO 8601 timestamp (YYYY-MM-DDThh:mm:ssZ): {_shown(text)}",
+                    param=name,
+                    kind="invalid-value",
                 )
             )
             return None
@@ -310,7 +434,8 @@ class TimestampPlan(_Scalar):
         try:
             return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=UTC)
         except ValueError:
-            errors.append(ParamError(f"not a valid date and time: {text!r}", param=name))
+            msg = f"not a valid date and time: {text!r}"
+            errors.append(ParamError(msg, param=name, kind="invalid-value"))
             return None
 
 
@@ -341,7 +466,8 @@ class BlobPlan(_Scalar):
         try:
             return binascii.a2b_base64(text, strict_mode=True)
         except (binascii.Error, ValueError) as exc:
-            errors.append(ParamError(f"not valid base64 ({exc}): {text[:40]!r}", param=name))
+            msg = f"not valid base64 ({exc}): {text[:40]!r}"
+            errors.append(ParamError(msg, param=name, kind="invalid-value"))
             return None
 
 
@@ -372,19 +498,19 @@ class StructurePlan(Plan):
 
     def read(self, node: Node, errors: Errors) -> Any:
         if node.value is not None and node.key:
-            errors.append(ParamError(NOT_NESTED, param=node.key))
+            errors.append(ParamError(NOT_NESTED, param=node.key, kind="not-nested"))
         result: dict[str, Any] = {}
         by_wire = self.by_wire
         for segment, child in node.children.items():
             entry = by_wire.get(segment)
             if entry is None:
-                errors.append(ParamError(UNKNOWN, param=child.key))
+                errors.append(ParamError(UNKNOWN, param=child.key, kind="unknown"))
                 continue
             result[entry[0]] = entry[1].read(child, errors)
-        base = f"{node.key}." if node.key else ""
         for py_name, wire in self.required:
             if py_name not in result:
-                errors.append(ParamError(MISSING, param=base + wire))
+                base = f"{node.key}." if node.key else ""
+                errors.append(ParamError(MISSING, param=base + wire, kind="missing"))
         return result
 
 
@@ -430,13 +556,15 @@ def _compile_write(plan: StructurePlan) -> Callable[[Any, str, Pairs, Errors], N
     code += [
         "    if count != len(value):",
         "        errors.extend(",
-        "            ParamError(UNKNOWN, param=base + str(k)) for k in value if k not in names",
+        "            ParamError(UNKNOWN, param=base + str(k), kind='unknown')",
+        "            for k in value",
+        "            if k not in names",
         "        )",
     ]
     for py_name, wire in plan.required:
         code += [
             f"    if get({py_name!r}) is None:",
-            f"        errors.append(ParamError(MISSING, param=base + {wire!r}))",
+            f"        errors.append(ParamError(MISSING, param=base + {wire!r}, kind='missing'))",
         ]
     source = "\n".join(code) + "\n"
     exec(compile(source, f"<sesspec write {plan.shape.name}>", "exec"), env)  # noqa: S102
@@ -444,26 +572,40 @@ def _compile_write(plan: StructurePlan) -> Callable[[Any, str, Pairs, Errors], N
 
 
 def _indexed(node: Node, errors: Errors) -> list[Node]:
-    """Children of ``node`` named 1..N, in order; reports index 0, bad numbers and gaps."""
+    """Children of ``node`` named 1..N, in order; reports index 0, bad numbers, indexes above
+    :data:`MAX_LIST_INDEX` (left out), and each run of missing indexes once."""
     found: dict[int, Node] = {}
     for segment, child in node.children.items():
         if not segment.isdigit() or not segment.isascii():
-            errors.append(ParamError(UNKNOWN, param=child.key))
+            errors.append(ParamError(UNKNOWN, param=child.key, kind="unknown"))
         elif segment == "0":
-            errors.append(ParamError(INDEX_ZERO, param=child.key))
+            errors.append(ParamError(INDEX_ZERO, param=child.key, kind="index-zero"))
         elif segment[0] == "0":
-            errors.append(ParamError(INDEX_BAD, param=child.key))
+            errors.append(ParamError(INDEX_BAD, param=child.key, kind="index-bad"))
+        elif len(segment) > _INDEX_DIGITS or int(segment) > MAX_LIST_INDEX:
+            msg = (
+                f"list index above {MAX_LIST_INDEX}, more elements than a request can hold: "
+                "the elements before it are missing"
+            )
+            errors.append(ParamError(msg, param=child.key, kind="index-too-large"))
         else:
             found[int(segment)] = child
-    if found:
-        top = max(found)
-        if len(found) != top:
-            errors.extend(
-                ParamError(INDEX_GAP, param=f"{node.key}.{i}")
-                for i in range(1, top + 1)
-                if i not in found
-            )
-    return [found[i] for i in sorted(found)]
+    order = sorted(found)
+    if order and order[-1] != len(order):
+        expected = 1
+        for i in order:
+            if i > expected:
+                errors.append(_gap(node.key, expected, i - 1))
+            expected = i + 1
+    return [found[i] for i in order]
+
+
+def _gap(key: str, first: int, last: int) -> ParamError:
+    """One error for the run of missing indexes ``first``..``last`` (named by the first)."""
+    if first == last:
+        return ParamError(INDEX_GAP, param=f"{key}.{first}", kind="index-gap")
+    msg = f"list index gap: elements {first} to {last} are missing"
+    return ParamError(msg, param=f"{key}.{first}", kind="index-gap")
 
 
 class ListPlan(Plan):
@@ -493,10 +635,10 @@ class ListPlan(Plan):
     def read(self, node: Node, errors: Errors) -> Any:
         if not node.children:
             if node.value:
-                errors.append(ParamError(NOT_NESTED, param=node.key))
+                errors.append(ParamError(NOT_NESTED, param=node.key, kind="not-nested"))
             return []
         if node.value is not None:
-            errors.append(ParamError(LIST_MIXED, param=node.key))
+            errors.append(ParamError(LIST_MIXED, param=node.key, kind="list-mixed"))
         if self.flattened:
             holder = node
         else:
@@ -505,11 +647,11 @@ class ListPlan(Plan):
                 if segment == self.item_name:
                     holder = child
                 elif segment.isdigit():
-                    errors.append(ParamError(NO_MEMBER, param=child.key))
+                    errors.append(ParamError(NO_MEMBER, param=child.key, kind="no-member"))
                 else:
-                    errors.append(ParamError(UNKNOWN, param=child.key))
+                    errors.append(ParamError(UNKNOWN, param=child.key, kind="unknown"))
             if holder.value is not None:
-                errors.append(ParamError(NOT_NESTED, param=holder.key))
+                errors.append(ParamError(NOT_NESTED, param=holder.key, kind="not-nested"))
         read = self.item.read
         return [read(child, errors) for child in _indexed(holder, errors)]
 
@@ -535,13 +677,14 @@ class MapPlan(Plan):
             entry = f"{prefix}{i}."
             self.key.write(k, entry + self.key_name, out, errors)
             if v is None:
-                errors.append(ParamError("map value is missing", param=entry + self.value_name))
+                msg = "map value is missing"
+                errors.append(ParamError(msg, param=entry + self.value_name, kind="missing"))
             else:
                 self.value.write(v, entry + self.value_name, out, errors)
 
     def read(self, node: Node, errors: Errors) -> Any:
         if node.value is not None:
-            errors.append(ParamError(NOT_NESTED, param=node.key))
+            errors.append(ParamError(NOT_NESTED, param=node.key, kind="not-nested"))
         holder = node
         if not self.flattened:
             holder = Node(node.key)
@@ -549,21 +692,21 @@ class MapPlan(Plan):
                 if segment == "entry":
                     holder = child
                 else:
-                    errors.append(ParamError(UNKNOWN, param=child.key))
+                    errors.append(ParamError(UNKNOWN, param=child.key, kind="unknown"))
         result: dict[Any, Any] = {}
         for entry in _indexed(holder, errors):
             key_node = entry.children.get(self.key_name)
             value_node = entry.children.get(self.value_name)
             for segment, child in entry.children.items():
                 if segment not in (self.key_name, self.value_name):
-                    errors.append(ParamError(UNKNOWN, param=child.key))
+                    errors.append(ParamError(UNKNOWN, param=child.key, kind="unknown"))
             if key_node is None or value_node is None:
                 missing = self.key_name if key_node is None else self.value_name
-                errors.append(ParamError(MISSING, param=f"{entry.key}.{missing}"))
+                errors.append(ParamError(MISSING, param=f"{entry.key}.{missing}", kind="missing"))
                 continue
             k = self.key.read(key_node, errors)
             if k in result:
-                errors.append(ParamError("duplicate map key", param=key_node.key))
+                errors.append(ParamError("duplicate map key", param=key_node.key, kind="duplicate"))
             result[k] = self.value.read(value_node, errors)
         return result
 

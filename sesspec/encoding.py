@@ -37,6 +37,7 @@ from sesspec.errors import EncodingError
 _escape_decode = codecs.escape_decode
 
 __all__ = [
+    "MAX_PAIRS",
     "QUERY_RAW",
     "STYLES",
     "UNRESERVED",
@@ -360,16 +361,16 @@ def _strict_check(data: bytes, source: str | bytes, base: int, *, in_value: bool
         eq = data.find(b"=")
         if eq != -1 and (bad is None or eq < bad.start()):
             msg = "'=' inside a value must be escaped as %3D (SES: MalformedQueryString)"
-            raise EncodingError(msg, source=source, offset=base + eq)
+            raise EncodingError(msg, source=source, offset=base + eq, kind="equals")
     esc = _BAD_ESCAPE.search(data)
     if bad is not None and (esc is None or bad.start() < esc.start()):
         byte = data[bad.start()]
         msg = f"raw byte {byte:#04x} ({chr(byte)!r}) must be percent-encoded"
-        raise EncodingError(msg, source=source, offset=base + bad.start())
+        raise EncodingError(msg, source=source, offset=base + bad.start(), kind="raw-byte")
     if esc is not None:
         found = data[esc.start() : esc.start() + 3].decode("latin-1")
         msg = f"malformed percent-escape {found!r}: '%' must be followed by two hex digits"
-        raise EncodingError(msg, source=source, offset=base + esc.start())
+        raise EncodingError(msg, source=source, offset=base + esc.start(), kind="escape")
 
 
 def _utf8(raw: bytes, escaped: bytes, source: str | bytes, base: int, *, strict: bool) -> str:
@@ -380,7 +381,7 @@ def _utf8(raw: bytes, escaped: bytes, source: str | bytes, base: int, *, strict:
             return raw.decode("utf-8", "replace")
         offset = base + _source_offset(escaped, exc.start)
         msg = f"invalid UTF-8 after percent-decoding ({exc.reason})"
-        raise EncodingError(msg, source=source, offset=offset) from None
+        raise EncodingError(msg, source=source, offset=offset, kind="utf-8") from None
 
 
 def _source_offset(escaped: bytes, decoded_index: int) -> int:
@@ -471,6 +472,30 @@ def _decode_whole(raw: bytes) -> Pairs | None:
     return list(zip(items, items, strict=True))
 
 
+#: Most '&'-separated segments :func:`form_decode` splits a body or query into (empty ones
+#: count). Each pair costs some 150 bytes of Python objects however short it is on the wire, so
+#: the count is checked, with one C-level ``count``, before anything is allocated. No SES
+#: request comes near it: a SendBulkTemplatedEmail with 50 destinations of 50 recipients, tags
+#: and template data is some 7,500 pairs. (PHP's ``max_input_vars`` is 1,000.)
+MAX_PAIRS = 10_000
+
+
+def _too_many_pairs(raw: bytes, data: str | bytes) -> EncodingError | None:
+    segments = raw.count(b"&") + 1
+    if segments <= MAX_PAIRS:
+        return None
+    # The offset (in ``data`` as given) of the first '&' past the limit: where decoding stops.
+    offset = -1
+    if isinstance(data, str):
+        for _ in range(MAX_PAIRS):
+            offset = data.find("&", offset + 1)
+    else:
+        for _ in range(MAX_PAIRS):
+            offset = raw.find(b"&", offset + 1)
+    msg = f"{segments} '&'-separated segments: more than the {MAX_PAIRS} sesspec decodes"
+    return EncodingError(msg, source=data, offset=offset, kind="too-many-pairs")
+
+
 def form_decode(data: str | bytes, *, strict: bool = False) -> Pairs:
     """Split a form body or query string into decoded ``(name, value)`` pairs.
 
@@ -483,10 +508,15 @@ def form_decode(data: str | bytes, *, strict: bool = False) -> Pairs:
     non-ASCII, ``"#<>[\\]^`{|}``), or a raw ``=`` inside a value, which SES rejects with
     ``MalformedQueryString`` (spec-notes c2, n8n-io/n8n#1442).
 
+    In either mode, more than :data:`MAX_PAIRS` segments raise :class:`EncodingError` (kind
+    ``too-many-pairs``) before any is decoded.
+
     >>> form_decode("Action=SendEmail&Source=a%2Bb%40example.com&Subject=Hi+there")
     [('Action', 'SendEmail'), ('Source', 'a+b@example.com'), ('Subject', 'Hi there')]
     """
     raw = _as_bytes(data)
+    if len(raw) > MAX_PAIRS and (too_many := _too_many_pairs(raw, data)) is not None:
+        raise too_many
     if not strict:
         whole = _decode_whole(raw)
         if whole is not None:

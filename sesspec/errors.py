@@ -9,12 +9,18 @@ at it (the house style of pypa/packaging and h11: say what, then where).
 
 from __future__ import annotations
 
+from typing import Literal
+
 __all__ = [
     "EncodingError",
+    "EncodingErrorKind",
     "HttpParseError",
+    "HttpParseErrorKind",
     "ParamError",
+    "ParamErrorKind",
     "SesSpecError",
     "SigningError",
+    "SigningErrorKind",
     "VectorError",
 ]
 
@@ -34,17 +40,27 @@ class SesSpecError(Exception):
         self.message = message
 
 
+#: What an :class:`EncodingError` is about: a raw byte that must be escaped, a malformed
+#: escape, invalid UTF-8 after unescaping, a raw '=' inside a value, or more '&'-separated
+#: segments than :data:`sesspec.encoding.MAX_PAIRS`.
+EncodingErrorKind = Literal["raw-byte", "escape", "utf-8", "equals", "too-many-pairs"]
+
+
 class EncodingError(SesSpecError, ValueError):
     """A form body or query string that cannot be decoded under the chosen rules.
 
     ``offset`` is the index, in the input as given (characters of a ``str``, bytes of a
-    ``bytes``), of the first character that is wrong; ``source`` is that input.
+    ``bytes``), of the first character that is wrong; ``source`` is that input; ``kind`` says
+    what is wrong (:data:`EncodingErrorKind`).
     """
 
-    def __init__(self, message: str, *, source: str | bytes, offset: int) -> None:
+    def __init__(
+        self, message: str, *, source: str | bytes, offset: int, kind: EncodingErrorKind
+    ) -> None:
         super().__init__(message)
         self.source = source
         self.offset = offset
+        self.kind: EncodingErrorKind = kind
 
     def __str__(self) -> str:
         text = self.source if isinstance(self.source, str) else self.source.decode("latin-1")
@@ -55,39 +71,88 @@ class EncodingError(SesSpecError, ValueError):
         return f"{self.message} at offset {self.offset}\n    {shown}\n    {' ' * caret}^"
 
 
+#: What a :class:`ParamError` is about. The last six are sesspec's limits
+#: (:mod:`sesspec.query`): more pairs than ``MAX_PAIRS``, a name of more segments than
+#: ``MAX_NAME_DEPTH``, names with more distinct prefixes than ``MAX_NAME_PREFIXES``, a list
+#: index above ``MAX_LIST_INDEX``, an integer of more digits than ``MAX_INTEGER_DIGITS``.
+ParamErrorKind = Literal[
+    "action-missing",
+    "action-unknown",
+    "version",
+    "unknown",
+    "empty-segment",
+    "missing",
+    "duplicate",
+    "index-zero",
+    "index-bad",
+    "index-gap",
+    "no-member",
+    "not-scalar",
+    "not-nested",
+    "list-mixed",
+    "wrong-type",
+    "invalid-value",
+    "too-many-pairs",
+    "too-deep",
+    "too-many-prefixes",
+    "index-too-large",
+    "too-many-digits",
+]
+
+
 class ParamError(SesSpecError, ValueError):
     """A parameter that does not fit the operation's input shape.
 
     ``param`` is the wire name (``Destination.ToAddresses.member.0``) or the dotted path
-    of the member in the params mapping.
+    of the member in the params mapping; ``kind`` says what is wrong (:data:`ParamErrorKind`).
     """
 
-    def __init__(self, message: str, *, param: str) -> None:
+    def __init__(self, message: str, *, param: str, kind: ParamErrorKind) -> None:
         super().__init__(message)
         self.param = param
+        self.kind: ParamErrorKind = kind
 
     def __str__(self) -> str:
         return f"{self.message}: {self.param!r}"
 
 
+#: What a :class:`SigningError` is about: something malformed or missing in the request
+#: (the default), a credential scope that is not ``AKID/YYYYMMDD/region/service/aws4_request``,
+#: credentials refused for signing (empty, or holding a control character), a header name or
+#: value that would break the header section (CR, LF or another control character), or a
+#: number over a limit (``sigv4.MAX_EXPIRES``).
+SigningErrorKind = Literal["malformed", "scope", "credentials", "header", "limit"]
+
+
 class SigningError(SesSpecError, ValueError):
     """A request that cannot be signed or verified as asked (bad scope, missing date...)."""
 
-    def __init__(self, message: str, *, scheme: str, stage: str) -> None:
+    def __init__(
+        self, message: str, *, scheme: str, stage: str, kind: SigningErrorKind = "malformed"
+    ) -> None:
         super().__init__(message)
         self.scheme = scheme
         self.stage = stage
+        self.kind: SigningErrorKind = kind
 
     def __str__(self) -> str:
         return f"{self.scheme} {self.stage}: {self.message}"
 
 
+#: What an :class:`HttpParseError` is about: the request line or header section (``syntax``),
+#: the body's framing (``framing``: Content-Length invalid, conflicting, not what arrived, or a
+#: Transfer-Encoding; the head itself parsed), or one of :mod:`sesspec.http`'s size limits
+#: (``limit``: header section bytes, header lines, body bytes).
+HttpParseErrorKind = Literal["syntax", "framing", "limit"]
+
+
 class HttpParseError(SesSpecError, ValueError):
     """Raw bytes that are not an HTTP/1.1 request; ``offset`` is where parsing stopped."""
 
-    def __init__(self, message: str, *, offset: int) -> None:
+    def __init__(self, message: str, *, offset: int, kind: HttpParseErrorKind = "syntax") -> None:
         super().__init__(message)
         self.offset = offset
+        self.kind: HttpParseErrorKind = kind
 
     def __str__(self) -> str:
         return f"{self.message} at byte {self.offset}"

@@ -38,7 +38,9 @@ from sesspec.errors import HttpParseError
 
 __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
+    "DEFAULT_MAX_HEADERS",
     "DEFAULT_MAX_HEADER_SIZE",
+    "MAX_CONTENT_LENGTH_DIGITS",
     "BodyMode",
     "RawRequest",
     "field_value",
@@ -55,6 +57,13 @@ DEFAULT_MAX_HEADER_SIZE = 64 * 1024
 #: Largest body accepted by default: a 10 MB SendRawEmail (spec-notes f) grows by base64 (4/3) and
 #: form-encoding (up to 3x for '+', '/', '='), so 64 MiB leaves room.
 DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024
+#: Most header lines (continuation lines included) accepted by default: Apache httpd's
+#: ``LimitRequestFields``. An SES request carries under 15; each line costs some 200 bytes of
+#: Python objects, and the lines are counted (one C-level count) before any is split out.
+DEFAULT_MAX_HEADERS = 100
+#: Most digits of a Content-Length value: more than any body (or int64) needs, few enough that
+#: the text is never a costly number.
+MAX_CONTENT_LENGTH_DIGITS = 18
 
 BodyMode = Literal["content-length", "rest"]
 
@@ -259,6 +268,14 @@ def _find_head_end(data: bytes, limit: int) -> tuple[int, int] | None:
     return b + 1, b + 3
 
 
+def _nth_line(data: bytes, n: int) -> int:
+    """Where line ``n`` (0 = the request line) starts."""
+    pos = 0
+    for _ in range(n):
+        pos = data.index(b"\n", pos) + 1
+    return pos
+
+
 def _split_lines(head: bytes) -> list[tuple[int, bytes, bytes]]:
     """(offset, line without terminator, terminator) for each line of ``head``."""
     out: list[tuple[int, bytes, bytes]] = []
@@ -284,6 +301,7 @@ def parse_request(
     strict: bool = True,
     max_header_size: int = DEFAULT_MAX_HEADER_SIZE,
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    max_headers: int = DEFAULT_MAX_HEADERS,
 ) -> RawRequest:
     """Parse one complete request from ``data``.
 
@@ -296,16 +314,21 @@ def parse_request(
     spaces in the target (the version is then what follows the *last* space: aws-c-auth
     ``get-space``) and raw non-ASCII bytes in the target (``get-utf8``).
 
-    Raises :class:`HttpParseError` with the byte offset for anything else; never another
-    exception.
+    Raises :class:`HttpParseError` with the byte offset (and a ``kind``: ``syntax``,
+    ``framing`` or ``limit``) for anything else; never another exception. Limits: the header
+    section up to ``max_header_size`` bytes and ``max_headers`` lines, the body up to
+    ``max_body_size`` bytes (declared or, in ``rest`` mode, present).
     """
     if not isinstance(data, bytes):
+        if not isinstance(data, bytearray | memoryview):
+            msg = f"parse_request takes bytes, not {type(data).__name__}"
+            raise TypeError(msg)
         data = bytes(data)
     found = _find_head_end(data, max_header_size)
     if found is None:
         if len(data) > max_header_size:
             msg = f"header section larger than {max_header_size} bytes"
-            raise HttpParseError(msg, offset=max_header_size)
+            raise HttpParseError(msg, offset=max_header_size, kind="limit")
         if body_mode != "rest":
             msg = "truncated request: no empty line ends the header section"
             raise HttpParseError(msg, offset=len(data))
@@ -314,7 +337,10 @@ def parse_request(
         head_end, body_start = found
         if head_end > max_header_size:
             msg = f"header section larger than {max_header_size} bytes"
-            raise HttpParseError(msg, offset=max_header_size)
+            raise HttpParseError(msg, offset=max_header_size, kind="limit")
+    if data.count(b"\n", 0, head_end) > max_headers + 1:  # the request line, then the headers
+        msg = f"more than {max_headers} header lines"
+        raise HttpParseError(msg, offset=_nth_line(data, max_headers + 1), kind="limit")
 
     lines = _split_lines(data[:head_end])
     if not lines or not lines[0][1]:
@@ -327,19 +353,19 @@ def parse_request(
         body = data[body_start:]
         if len(body) > max_body_size:
             msg = f"body larger than {max_body_size} bytes"
-            raise HttpParseError(msg, offset=body_start + max_body_size)
+            raise HttpParseError(msg, offset=body_start + max_body_size, kind="limit")
     else:
         length = _content_length(headers, data, body_start)
         if length > max_body_size:
             msg = f"Content-Length {length} is larger than the limit of {max_body_size} bytes"
-            raise HttpParseError(msg, offset=body_start)
+            raise HttpParseError(msg, offset=body_start, kind="framing")
         end = body_start + length
         if len(data) < end:
             msg = f"truncated body: Content-Length is {length}, got {len(data) - body_start} bytes"
-            raise HttpParseError(msg, offset=len(data))
+            raise HttpParseError(msg, offset=len(data), kind="framing")
         if len(data) > end:
             msg = f"{len(data) - end} unexpected bytes after the body (Content-Length {length})"
-            raise HttpParseError(msg, offset=end)
+            raise HttpParseError(msg, offset=end, kind="framing")
         body = data[body_start:end]
     return _new_request(method, target, version, tuple(headers), body, line_ending)
 
@@ -421,23 +447,25 @@ def _content_length(headers: list[tuple[str, str]], data: bytes, body_start: int
         if lname == "transfer-encoding":
             te = value.strip(_OWS)
             msg = (
-                f"Transfer-Encoding {te!r} is not supported: awsQuery requests carry Content-Length"
+                f"Transfer-Encoding {te[:40]!r} is not supported: awsQuery requests carry "
+                "Content-Length"
             )
-            raise HttpParseError(msg, offset=body_start)
+            raise HttpParseError(msg, offset=body_start, kind="framing")
         if lname != "content-length":
             continue
         text = value.strip(_OWS)
-        if not text.isascii() or not text.isdigit() or len(text) > 18:
-            msg = f"invalid Content-Length {text!r}"
-            raise HttpParseError(msg, offset=body_start)
+        if not text.isascii() or not text.isdigit() or len(text) > MAX_CONTENT_LENGTH_DIGITS:
+            shown = repr(text) if len(text) <= 40 else f"{text[:40]!r}... ({len(text)} characters)"
+            msg = f"invalid Content-Length {shown}"
+            raise HttpParseError(msg, offset=body_start, kind="framing")
         n = int(text)
         if length is not None and n != length:
             msg = f"conflicting Content-Length headers: {length} and {n}"
-            raise HttpParseError(msg, offset=body_start)
+            raise HttpParseError(msg, offset=body_start, kind="framing")
         length = n
     if length is None:
         if len(data) > body_start:
             msg = "body bytes without a Content-Length header"
-            raise HttpParseError(msg, offset=body_start)
+            raise HttpParseError(msg, offset=body_start, kind="framing")
         return 0
     return length

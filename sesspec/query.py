@@ -25,6 +25,13 @@ Validation reports every problem at once, each with the parameter name: :func:`f
 member, missing required member, wrong type, list index 0, gaps and leading zeros, duplicate names,
 ``.N`` without ``.member``, and text that is not a boolean/integer/number/timestamp/base64.
 
+Limits (each checked before anything is allocated for it; past one, the problem is reported
+like any other, with its kind): :data:`MAX_PAIRS` pairs, :data:`MAX_NAME_DEPTH` segments in a
+name, :data:`MAX_NAME_PREFIXES` distinct dotted prefixes of all names, list and map indexes
+up to :data:`MAX_LIST_INDEX`, integers of up to :data:`MAX_INTEGER_DIGITS` digits. A run of
+missing list indexes is one problem, however long, so what is reported stays proportional to
+what was sent.
+
 Constraints that SDK serializers do not check (enum values, ``min``/``max``, ``pattern``) are
 left to the server and not reported here.
 
@@ -41,11 +48,22 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from sesspec import _shapes
-from sesspec.encoding import Pairs
+from sesspec._shapes import (
+    MAX_INTEGER_DIGITS,
+    MAX_LIST_INDEX,
+    MAX_NAME_DEPTH,
+    MAX_NAME_PREFIXES,
+)
+from sesspec.encoding import MAX_PAIRS, Pairs
 from sesspec.errors import ParamError
 from sesspec.model import ServiceModel, ses_model
 
 __all__ = [
+    "MAX_INTEGER_DIGITS",
+    "MAX_LIST_INDEX",
+    "MAX_NAME_DEPTH",
+    "MAX_NAME_PREFIXES",
+    "MAX_PAIRS",
     "Unflattened",
     "flatten",
     "unflatten",
@@ -76,7 +94,7 @@ def _flatten(
     try:
         plan = _shapes.input_plan(model, operation)
     except KeyError as exc:
-        errors.append(ParamError(str(exc.args[0]), param="Action"))
+        errors.append(ParamError(str(exc.args[0]), param="Action", kind="action-unknown"))
         return []
     if out is None:
         out = []
@@ -84,7 +102,7 @@ def _flatten(
     if plan is not None:
         plan.write({} if params is None else params, "", out, errors)
     elif params:
-        errors.extend(ParamError(_shapes.UNKNOWN, param=str(k)) for k in params)
+        errors.extend(ParamError(_shapes.UNKNOWN, param=str(k), kind="unknown") for k in params)
     return out
 
 
@@ -139,35 +157,39 @@ def validate_params(
 
 
 def _unflatten(pairs: Pairs, model: ServiceModel, errors: list[ParamError]) -> Unflattened:
+    if len(pairs) > MAX_PAIRS:
+        msg = f"{len(pairs)} parameters: more than the {MAX_PAIRS} sesspec reads"
+        errors.append(ParamError(msg, param="(form)", kind="too-many-pairs"))
+        return Unflattened(next((v for n, v in pairs if n == "Action"), ""), None, {})
     action: str | None = None
     version: str | None = None
     rest: Pairs = []
     for name, value in pairs:
         if name == "Action":
             if action is not None:
-                errors.append(ParamError(_shapes.DUPLICATE, param=name))
+                errors.append(ParamError(_shapes.DUPLICATE, param=name, kind="duplicate"))
             action = value
         elif name == "Version":
             if version is not None:
-                errors.append(ParamError(_shapes.DUPLICATE, param=name))
+                errors.append(ParamError(_shapes.DUPLICATE, param=name, kind="duplicate"))
             version = value
         else:
             rest.append((name, value))
     if action is None:
-        errors.append(ParamError("missing Action", param="Action"))
+        errors.append(ParamError("missing Action", param="Action", kind="action-missing"))
         return Unflattened("", version, {})
     if version is not None and version != model.api_version:
-        errors.append(
-            ParamError(f"Version is not {model.api_version!r}: {version!r}", param="Version")
-        )
+        msg = f"Version is not {model.api_version!r}: {version[:40]!r}"
+        errors.append(ParamError(msg, param="Version", kind="version"))
     try:
         plan = _shapes.input_plan(model, action)
     except KeyError:
-        errors.append(ParamError(f"unknown action: {action!r}", param="Action"))
+        msg = f"unknown action: {action[:60]!r}"
+        errors.append(ParamError(msg, param="Action", kind="action-unknown"))
         return Unflattened(action, version, {})
     root = _shapes.build_tree(rest, errors)
     if plan is None:
-        errors.extend(ParamError(_shapes.UNKNOWN, param=name) for name, _ in rest)
+        errors.extend(ParamError(_shapes.UNKNOWN, param=name, kind="unknown") for name, _ in rest)
         return Unflattened(action, version, {})
     params = plan.read(root, errors)
     return Unflattened(action, version, params)

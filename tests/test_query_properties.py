@@ -15,11 +15,11 @@ from functools import lru_cache
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sesspec.model import ses_model
-from sesspec.query import flatten, unflatten
+from sesspec.query import MAX_NAME_DEPTH, flatten, unflatten
 from sesspec.strategies import params_for
 
 pytestmark = pytest.mark.property
@@ -127,7 +127,11 @@ def _generic() -> Any:
 def test_generic_model_round_trip(data: st.DataObject) -> None:
     model = _generic()
     params = data.draw(params_for("Op", model=model), label="params")
-    assert unflatten(flatten("Op", params, model=model), model=model).params == params
+    pairs = flatten("Op", params, model=model)
+    # The recursive Node shape nests without end; names deeper than unflatten's limit are
+    # refused, not read (tests/test_hostile.py holds that).
+    assume(all(name.count(".") < MAX_NAME_DEPTH for name, _ in pairs))
+    assert unflatten(pairs, model=model).params == params
 
 
 @given(data=st.data())

@@ -13,7 +13,6 @@ checked), and so is ``now`` (the skew and expiry checks need it).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sesspec.check._auth import Credentials, auth_findings
@@ -23,7 +22,7 @@ from sesspec.check._transport import transport_findings
 from sesspec.check.catalogue import RULES, Rule, Severity
 from sesspec.check.finding import Finding, finding
 from sesspec.encoding import Pairs, form_decode, percent_decode
-from sesspec.errors import HttpParseError
+from sesspec.errors import EncodingError, HttpParseError
 from sesspec.http import RawRequest, parse_request
 from sesspec.model import ServiceModel, ses_model
 
@@ -32,10 +31,6 @@ __all__ = ["RULES", "Credentials", "Finding", "Rule", "Severity", "check", "erro
 
 def __dir__() -> list[str]:
     return __all__
-
-
-# Every body-length error of parse_request names the header it disagrees with.
-_BODY_LENGTH_ERROR = re.compile(r"Content-Length|Transfer-Encoding")
 
 
 def _plus_names(raw: bytes) -> set[str]:
@@ -48,6 +43,19 @@ def _plus_names(raw: bytes) -> set[str]:
         if b"+" in value:
             names.add(percent_decode(name, plus_as_space=True))
     return names
+
+
+def _decoded(raw: bytes, where: str, out: list[Finding]) -> Pairs | None:
+    """The form pairs of ``raw``; None, with an HTTP001 finding in ``out``, when it holds more
+    than :data:`sesspec.encoding.MAX_PAIRS` (the one error lenient decoding raises)."""
+    if not raw:
+        return []
+    try:
+        return form_decode(raw)
+    except EncodingError as exc:
+        message = f"{exc.message}: the parameters and the signature are not judged"
+        out.append(finding("HTTP001", message, f"{where} offset {exc.offset}"))
+        return None
 
 
 def check(
@@ -65,6 +73,10 @@ def check(
     :param now: the time to judge the request date and a presigned URL's expiry against.
     :param tls: whether it came over TLS (the bytes cannot tell; None: unknown).
     :param model: the service model; SES 2010-12-01 by default.
+
+    Never raises: a request past one of sesspec's limits (:data:`sesspec.http.DEFAULT_MAX_*`,
+    :data:`sesspec.encoding.MAX_PAIRS`, the limits of :mod:`sesspec.query`) gets a finding that
+    says which, and is judged as far as the limit allows.
     """
     if isinstance(request, RawRequest):
         req = request
@@ -74,7 +86,7 @@ def check(
         except HttpParseError as exc:
             # A head that parses but a body whose length disagrees with Content-Length (or a
             # chunked body) is judged by HTTP008 on the request read to its end.
-            if not _BODY_LENGTH_ERROR.search(exc.message):
+            if exc.kind != "framing":
                 return [finding("HTTP001", exc.message, f"byte {exc.offset}")]
             try:
                 req = parse_request(request, body_mode="rest")
@@ -86,6 +98,10 @@ def check(
     if transport.out_of_scope:
         return out
     raw = transport.params_raw
+    query_pairs = _decoded(transport.query_raw, "query", out)
+    body_pairs = _decoded(req.body if req.method == "POST" else b"", "body", out)
+    if query_pairs is None or body_pairs is None:
+        return out  # past MAX_PAIRS: nothing after the transport rules can be judged
     out += encoding_findings(raw, transport.params_where)
     if transport.params_where == "body" and transport.query_raw:
         out += encoding_findings(transport.query_raw, "query")
@@ -100,8 +116,6 @@ def check(
             )
         )
 
-    query_pairs: Pairs = form_decode(transport.query_raw) if transport.query_raw else []
-    body_pairs: Pairs = form_decode(req.body) if req.method == "POST" and req.body else []
     # Another method: HTTP003 says it all, SES reads no parameters from it.
     if req.method in {"GET", "POST"}:
         # A POST's query parameters count too (HTTP009 warns about them): the Query API front

@@ -8,11 +8,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sesspec import _shapes
 from sesspec.check.catalogue import Severity
 from sesspec.check.finding import Finding, finding
 from sesspec.encoding import Pairs
-from sesspec.errors import ParamError
+from sesspec.errors import ParamErrorKind
 from sesspec.model import ServiceModel, Shape
 from sesspec.query import validate_pairs
 
@@ -35,19 +34,33 @@ SIGV2_PARAMS = frozenset(
     {"AWSAccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "Expires"}
 )
 
-# ParamError messages of sesspec.query -> rule ids.
-_BY_MESSAGE = {
-    _shapes.UNKNOWN: "PARAM004",
-    _shapes.MISSING: "PARAM010",
-    _shapes.DUPLICATE: "PARAM008",
-    _shapes.INDEX_ZERO: "PARAM006",
-    _shapes.INDEX_GAP: "PARAM007",
-    _shapes.INDEX_BAD: "PARAM007",
-    _shapes.NO_MEMBER: "PARAM005",
-    _shapes.EMPTY_SEGMENT: "PARAM004",
-    _shapes.NOT_SCALAR: "PARAM009",
-    _shapes.NOT_NESTED: "PARAM009",
-    _shapes.LIST_MIXED: "PARAM009",
+# ParamError kinds of sesspec.query -> rule ids. sesspec's limits fall under the rule the
+# input breaks anyway: a name deeper than any member is unknown (PARAM004), as are names past
+# the MAX_NAME_PREFIXES budget (no model has that many members), an index above
+# MAX_LIST_INDEX leaves a gap (PARAM007), an integer of over a hundred digits is out of range
+# (PARAM016), and more pairs than MAX_PAIRS cannot be read (check() stops at form_decode first).
+_BY_KIND: dict[ParamErrorKind, str] = {
+    "action-missing": "PARAM001",
+    "action-unknown": "PARAM002",
+    "version": "PARAM003",
+    "unknown": "PARAM004",
+    "empty-segment": "PARAM004",
+    "too-deep": "PARAM004",
+    "too-many-prefixes": "PARAM004",
+    "no-member": "PARAM005",
+    "index-zero": "PARAM006",
+    "index-gap": "PARAM007",
+    "index-bad": "PARAM007",
+    "index-too-large": "PARAM007",
+    "duplicate": "PARAM008",
+    "not-scalar": "PARAM009",
+    "not-nested": "PARAM009",
+    "list-mixed": "PARAM009",
+    "wrong-type": "PARAM009",
+    "invalid-value": "PARAM009",
+    "too-many-pairs": "PARAM009",
+    "missing": "PARAM010",
+    "too-many-digits": "PARAM016",
 }
 
 _RECIPIENT_LIST = re.compile(
@@ -64,17 +77,6 @@ _TAG_TEXT = re.compile(r"[A-Za-z0-9_-]{1,256}\Z")
 _ESCAPED_TEXT = re.compile(r"%[0-9A-Fa-f]{2}")
 #: SES v1 API message size limit: 10 MB after base64 (QUOTAS; spec-notes f).
 MAX_RAW_MESSAGE = 10 * 1024 * 1024
-
-
-def _rule_for(error: ParamError) -> str:
-    found = _BY_MESSAGE.get(error.message)
-    if found is not None:
-        return found
-    if error.param == "Action":
-        return "PARAM001" if error.message.startswith("missing") else "PARAM002"
-    if error.param == "Version":
-        return "PARAM003"
-    return "PARAM009"
 
 
 def param_findings(pairs: Pairs, model: ServiceModel, *, raw_plus_names: set[str]) -> list[Finding]:
@@ -102,9 +104,9 @@ def param_findings(pairs: Pairs, model: ServiceModel, *, raw_plus_names: set[str
         )
     errors = validate_pairs(op_pairs, model=model)
     for error in errors:
-        if error.param == "RawMessage.Data" and "base64" in error.message:
-            continue  # PARAM012 below says it, with the SES error it leads to
-        rule_id = _rule_for(error)
+        if error.param == "RawMessage.Data" and error.kind == "invalid-value":
+            continue  # not base64: PARAM012 below says it, with the SES error it leads to
+        rule_id = _BY_KIND[error.kind]
         severity: Severity | None = "warning" if rule_id == "PARAM003" else None
         message = error.message
         if rule_id == "PARAM004":

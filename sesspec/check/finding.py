@@ -1,4 +1,10 @@
-"""A finding: one way in which a request departs from the spec. Data, never an exception."""
+"""A finding: one way in which a request departs from the spec. Data, never an exception.
+
+Messages, locations and details quote what the request holds, so :func:`finding` escapes what
+is not printable in them (controls, lone surrogates from undecodable bytes, invisible format
+characters) the way ``repr`` does: a finding printed on a terminal, written into XML or read
+in a report shows what was sent without acting on it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sesspec.check.catalogue import RULES, Severity
 
-__all__ = ["Finding", "finding"]
+__all__ = ["Finding", "finding", "printable"]
 
 
 def __dir__() -> list[str]:
@@ -42,6 +48,16 @@ class Finding:
         return out
 
 
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every character that is not printable escaped as ``repr`` writes it
+    (``\\x1b``, ``\\r``, ``\\udcb2``...); line feeds kept when ``keep_newlines``."""
+    if text.isprintable() or (keep_newlines and text.replace("\n", "").isprintable()):
+        return text
+    return "".join(
+        ch if ch.isprintable() or (keep_newlines and ch == "\n") else repr(ch)[1:-1] for ch in text
+    )
+
+
 def finding(
     rule_id: str,
     message: str,
@@ -55,8 +71,8 @@ def finding(
     return Finding(
         rule=r.id,
         severity=severity or r.severity,
-        message=message,
-        location=location,
+        message=printable(message),
+        location=printable(location),
         citation=r.citation,
-        detail=detail,
+        detail=printable(detail, keep_newlines=True) if detail else detail,
     )
