@@ -28,7 +28,7 @@ from sesspec.errors import SigningError
 from sesspec.http import RawRequest, _new_request
 from sesspec.model import ServiceModel
 from sesspec.query import flatten, flatten_for_body
-from sesspec.signing import aws3, sigv2, sigv4
+from sesspec.signing import _guard, aws3, sigv2, sigv4
 
 __all__ = ["FORM_CONTENT_TYPE", "Scheme", "build_request", "endpoint_host", "form_body", "sign"]
 
@@ -87,6 +87,8 @@ def build_request(
     """The signed request for ``action`` with ``params``; ``.to_bytes()`` gives the wire bytes.
 
     :raises ExceptionGroup: of :class:`~sesspec.errors.ParamError` when the params do not fit.
+    :raises SigningError: as :func:`sign` does (empty credentials, a control character in a
+        credential, the region, the host...).
     """
     the_host = host or endpoint_host(region)
     if scheme == "sigv4-query":
@@ -146,6 +148,10 @@ def sign(
 
     ``payload_hash`` (``sigv4`` only) is the body's hex SHA-256 when already known; see
     :func:`sesspec.signing.sigv4.sign`.
+
+    :raises SigningError: for empty credentials, a control character in a credential, the
+        region, the service or a header (CR/LF would write header lines of their own), and
+        whatever the scheme cannot sign.
     """
     if scheme == "sigv4":
         return sigv4.sign(
@@ -198,6 +204,7 @@ def _sign_v2(
     session_token: str | None,
     time: datetime,
 ) -> RawRequest:
+    _guard.require_headers("sigv2", req.headers)
     host = req.header("Host") or ""  # sigv2.string_to_sign lower-cases it
     in_body = req.method == "POST"
     pairs = form_decode(req.body if in_body else req.query)

@@ -13,12 +13,14 @@ RFC 9110 5.5: no CR/LF/NUL in a field value) and from the limits as documented i
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, get_args
 from unittest import mock
 
@@ -27,14 +29,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sesspec import cli
+from sesspec.check import Credentials, Finding, check
 from sesspec.check import _params as params_rules
-from sesspec.check import check
 from sesspec.encoding import MAX_PAIRS, form_decode
 from sesspec.errors import (
     EncodingError,
     HttpParseError,
     ParamError,
     ParamErrorKind,
+    SigningError,
 )
 from sesspec.http import DEFAULT_MAX_HEADERS, RawRequest, parse_request
 from sesspec.query import (
@@ -46,6 +49,7 @@ from sesspec.query import (
     unflatten,
     validate_pairs,
 )
+from sesspec.request import Scheme, build_request, sign
 from sesspec.signing import sigv4
 from tests._support import REPO
 
@@ -426,10 +430,245 @@ def presigned(expires: str, *, token: str | None = None) -> bytes:
     return signed.to_bytes().replace(b"X-Amz-Expires=3600", b"X-Amz-Expires=" + expires.encode())
 
 
+class TestHugeExpires:
+    @pytest.mark.parametrize("digits", [12, 18, 19, 20, 5000])
+    def test_check_never_raises(self, digits: int) -> None:
+        raw = presigned("9" * digits)
+        for now in (WHEN, datetime(9999, 12, 31, tzinfo=UTC)):
+            findings = check(raw, now=now, credentials=Credentials(AKID, SECRET))
+            assert "AUTH016" not in [f.rule for f in findings]  # it does not expire
+
+    def test_what_sign_writes_check_reads(self) -> None:
+        """``sesspec sign --expires`` at its limit, then ``check`` of what it wrote."""
+        request = f"GET /?Action=GetSendQuota HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
+        argv = ["sign", *CREDS, "--scheme", "sigv4-query", "--time", "20261126T064950Z"]
+        code, out, _ = run([*argv, "--expires", str(10**18 - 1)], request)
+        assert code == 0
+        later = datetime(9999, 1, 1, tzinfo=UTC)
+        rules = [f.rule for f in check(out, now=later, credentials=Credentials(AKID, SECRET))]
+        assert "AUTH019" in rules
+        code, out, err = run([*argv, "--expires", str(10**18)], request)
+        assert_one_line_exit_2(code, err)
+        assert "18 digits" in err
+
+    def test_time_problem_arithmetic(self) -> None:
+        # Worked by hand: dated 06:49:50, valid 60 s, judged at 06:51:00 -> expired at 06:50:50.
+        problem = sigv4.time_problem(WHEN, now=WHEN + timedelta(seconds=70), expires=60)
+        assert problem == (
+            "expired",
+            "presigned request expired at 20261126T065050Z (RequestExpired)",
+        )
+        assert sigv4.time_problem(WHEN, now=WHEN + timedelta(seconds=60), expires=60) is None
+        end = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+        assert sigv4.time_problem(end, now=end, expires=10**18) is None
+        assert sigv4.time_problem(WHEN, now=end, expires=10**12) is None  # 31,688 years
+
+    def test_verify_request_reads_it(self) -> None:
+        result = sigv4.verify_request(
+            parse_request(presigned("9" * 5000)), secret_access_key=SECRET, now=WHEN
+        )
+        assert result.ok is False  # the signature covered 3600
+        assert "does not match" in result.reason
+
+
 # --- 3. the check command: complete documents, exit status, broken pipes ------------------------
 
 
 # --- 4. secrets ----------------------------------------------------------------------------------
+
+
+class TestSecrets:
+    def test_credentials_repr(self) -> None:
+        text = repr(Credentials(AKID, SECRET, TOKEN))
+        assert SECRET not in text
+        assert TOKEN not in text
+        assert AKID in text
+        assert "session_token=None" in repr(Credentials(AKID, SECRET))
+
+    def test_signer_repr(self) -> None:
+        signer = sigv4.Signer(
+            access_key_id=AKID, secret_access_key=SECRET, region="us-east-1", session_token=TOKEN
+        )
+        assert SECRET not in repr(signer)
+        assert TOKEN not in repr(signer)
+
+    def _assert_no_token(self, raw: bytes, creds: Credentials) -> None:
+        findings = check(raw, credentials=creds, now=WHEN)
+        assert "AUTH018" in [f.rule for f in findings], [f.rule for f in findings]
+        encoded = TOKEN.replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")
+        dumped = json.dumps([f.as_dict() for f in findings])
+        for text in (dumped, "\n".join(f.detail for f in findings)):
+            assert TOKEN not in text
+            assert encoded not in text
+            assert "***" in text
+
+    def test_token_masked_in_header_diff(self) -> None:
+        signed = build_request(
+            "GetSendQuota",
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            session_token=TOKEN,
+            region="us-east-1",
+            time=WHEN,
+        )
+        # Sent with other bytes than signed: the "no known mistake" detail shows the spec's
+        # canonical request, which signs x-amz-security-token.
+        raw = signed.to_bytes().replace(b"GetSendQuota", b"GetSendQuotb")
+        self._assert_no_token(raw, Credentials(AKID, SECRET))
+
+    def test_token_masked_in_query_diff(self) -> None:
+        raw = presigned("3600", token=TOKEN).replace(b"Version=2010-12-01", b"Version=2010-12-02")
+        self._assert_no_token(raw, Credentials(AKID, SECRET))
+
+    def test_token_masked_on_the_command_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "r.http"
+        path.write_bytes(presigned("3600", token=TOKEN).replace(b"GetSendQuota", b"GetSendQuotb"))
+        for fmt in ("text", "json", "junit"):
+            argv = ["check", "--format", fmt, *CREDS, "--now", "20261126T064950Z", str(path)]
+            code, out, _ = run(argv)
+            assert code == 1
+            assert b"AUTH018" in out
+            assert TOKEN.encode() not in out
+            assert b"FQoGZXIvYXdzEXAMPLETOKEN" not in out
+
+    def test_errors_never_echo_secrets(self) -> None:
+        secret = "wJalrXUtnFEMI/K7MDENG\nbPxRfiCYEXAMPLEKEY"
+        token = "TOKEN-WITH-NUL\x00-INSIDE"
+        for kwargs in ({"secret_access_key": secret}, {"session_token": token}):
+            args = {"access_key_id": AKID, "secret_access_key": SECRET, "session_token": None}
+            args.update(kwargs)
+            for scheme in ("sigv4", "sigv4-query", "aws3", "sigv2"):
+                with pytest.raises(SigningError) as info:
+                    sign(
+                        parse_request(post(b"Action=GetSendQuota")),
+                        scheme=scheme,
+                        region="us-east-1",
+                        time=WHEN,
+                        **args,  # type: ignore[arg-type]
+                    )
+                assert info.value.kind == "credentials"
+                assert "EXAMPLEKEY" not in str(info.value)
+                assert "INSIDE" not in str(info.value)
+        code, _, err = run(
+            ["sign", "--access-key-id", AKID, "--secret-access-key", secret],
+            post(b"Action=GetSendQuota"),
+        )
+        assert_one_line_exit_2(code, err)
+        assert "EXAMPLEKEY" not in err
+
+
+HEADER_INJECTIONS = ["us-east-1\r\nX-Evil: 1", "us-east-1\nX-Evil: 1", "a\x00b", "a\rb", "\x7f"]
+
+
+class TestHeaderInjection:
+    """RFC 9110 5.5: CR, LF and NUL are invalid in a field value; nothing sesspec writes into a
+    header line may hold a control character (an obs-fold of a parsed request excepted)."""
+
+    @pytest.mark.parametrize("value", HEADER_INJECTIONS)
+    @pytest.mark.parametrize("scheme", ["sigv4", "sigv4-query", "aws3", "sigv2"])
+    @pytest.mark.parametrize("where", ["region", "session_token", "access_key_id", "host"])
+    def test_build_request_refuses(self, value: str, scheme: str, where: str) -> None:
+        kwargs: dict[str, Any] = {
+            "access_key_id": AKID,
+            "secret_access_key": SECRET,
+            "region": "us-east-1",
+            "time": WHEN,
+            "scheme": scheme,
+        }
+        kwargs[where] = value
+        if where == "region" and scheme in {"aws3", "sigv2"}:
+            kwargs["host"] = None  # the region still makes the Host header
+        with pytest.raises(SigningError) as info:
+            build_request("GetSendQuota", **kwargs)
+        assert info.value.kind in {"header", "credentials", "scope"}
+
+    @pytest.mark.parametrize("value", [*HEADER_INJECTIONS, "", "a/b"])
+    def test_service_refused(self, value: str) -> None:
+        req = parse_request(post(b"Action=GetSendQuota"))
+        creds: dict[str, Any] = {"access_key_id": AKID, "secret_access_key": SECRET}
+        with pytest.raises(SigningError):
+            sigv4.sign(req, region="us-east-1", service=value, time=WHEN, **creds)
+        with pytest.raises(SigningError):
+            sigv4.presign(req, region="us-east-1", service=value, time=WHEN, expires=60, **creds)
+        with pytest.raises(SigningError):
+            sigv4.Signer(region="us-east-1", service=value, **creds)
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("User-Agent", "x\r\nX-Evil: 1"),
+            ("User-Agent", "x\r\n\r\nbody"),
+            ("User-Agent", "x\n"),
+            ("X-Amz-Meta", "x\x00"),
+            ("Bad:Name", "x"),
+            ("Bad\r\nName", "x"),
+            ("", "x"),
+            ("Host", f"{HOST}\r\nX-Evil: 1"),
+        ],
+    )
+    def test_header_lines_refused_by_every_signer(self, name: str, value: str) -> None:
+        req = RawRequest(
+            "POST",
+            "/",
+            headers=(("Host", f" {HOST}"), (name, f" {value}"), ("Content-Length", " 0")),
+        )
+        for scheme in ("sigv4", "sigv4-query", "aws3", "sigv2"):
+            with pytest.raises(SigningError) as info:
+                sign(
+                    req,
+                    scheme=scheme,
+                    access_key_id=AKID,
+                    secret_access_key=SECRET,
+                    region="us-east-1",
+                    time=WHEN,
+                )
+            assert info.value.kind == "header", scheme
+        signer = sigv4.Signer(access_key_id=AKID, secret_access_key=SECRET, region="us-east-1")
+        with pytest.raises(SigningError):
+            signer.sign(req, WHEN)
+
+    def test_obs_fold_still_signs(self) -> None:
+        # aws-c-auth get-header-value-multiline: a value folded over two lines.
+        raw = f"GET / HTTP/1.1\r\nHost: {HOST}\r\nMy-Header1: value1\r\n  value2\r\n\r\n".encode()
+        req = parse_request(raw)
+        signed = sigv4.sign(
+            req,
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-east-1",
+            time=WHEN,
+            signed_headers=["my-header1"],
+        )
+        assert "my-header1:value1 value2\n" in signed.canonical_request
+
+    @pytest.mark.parametrize("scheme", ["sigv4", "sigv4-query", "aws3", "sigv2"])
+    @pytest.mark.parametrize("which", ["access_key_id", "secret_access_key", "session_token"])
+    def test_empty_credentials_refused(self, scheme: Scheme, which: str) -> None:
+        kwargs: dict[str, Any] = {"access_key_id": AKID, "secret_access_key": SECRET}
+        kwargs[which] = ""
+        with pytest.raises(SigningError) as info:
+            build_request("GetSendQuota", region="us-east-1", time=WHEN, scheme=scheme, **kwargs)
+        assert info.value.kind == "credentials"
+        assert "empty" in info.value.message
+
+    def test_empty_credentials_on_the_command_line(self) -> None:
+        code, _, err = run(
+            ["sign", "--access-key-id", "", "--secret-access-key", SECRET],
+            post(b"Action=GetSendQuota"),
+        )
+        assert_one_line_exit_2(code, err)
+
+    def test_region_with_crlf_on_the_command_line(self) -> None:
+        code, out, err = run(
+            ["sign", *CREDS, "--region", "us\r\nX-Evil: 1"], post(b"Action=GetSendQuota")
+        )
+        assert_one_line_exit_2(code, err)
+        assert out == b""
+        code, out, err = run(
+            ["sign", *CREDS, "--session-token", "t\r\nX-Evil: 1"], post(b"Action=GetSendQuota")
+        )
+        assert_one_line_exit_2(code, err)
+        assert out == b""
 
 
 # --- hypothesis: sizes, depths and digits ------------------------------------------------------
@@ -541,6 +780,21 @@ def examples(n: int) -> Callable[[Any], Any]:
     return settings(max_examples=int(os.environ.get("SESSPEC_HOSTILE_EXAMPLES") or n))
 
 
+def _output_size(findings: list[Finding]) -> int:
+    return sum(len(f.message) + len(f.location) + len(f.detail) for f in findings)
+
+
+@examples(60)
+@given(raw=REQUESTS, now=st.sampled_from([None, WHEN, datetime(9999, 12, 31, tzinfo=UTC)]))
+def test_check_never_raises_and_stays_proportional(raw: bytes, now: datetime | None) -> None:
+    for creds in (None, Credentials(AKID, SECRET, TOKEN)):
+        findings = check(raw, credentials=creds, now=now)
+        assert all(isinstance(f, Finding) for f in findings)
+        assert len(findings) <= len(raw) + 40
+        # What is printed grows with what was sent, never with the numbers written in it.
+        assert _output_size(findings) <= 40 * len(raw) + 20_000
+
+
 def _outcome(fn: Callable[[], Any], *errors: type[Exception]) -> Any:
     """What ``fn`` returns, or the exception of one of ``errors`` it raised."""
     try:
@@ -580,3 +834,40 @@ def test_parse_request_raises_only_http_parse_errors(raw: bytes) -> None:
         assert got.kind in {"syntax", "framing", "limit"}
     else:
         assert len(got.headers) <= DEFAULT_MAX_HEADERS
+
+
+@examples(40)
+@given(
+    akid=st.text(max_size=30),
+    secret=st.text(max_size=30),
+    token=st.none() | st.text(max_size=30),
+    region=st.text(max_size=20),
+    scheme=st.sampled_from(["sigv4", "sigv4-query", "aws3", "sigv2"]),
+)
+def test_sign_paths_refuse_or_write_clean_lines(
+    akid: str, secret: str, token: str | None, region: str, scheme: str
+) -> None:
+    got = _outcome(
+        lambda: build_request(
+            "GetSendQuota",
+            access_key_id=akid,
+            secret_access_key=secret,
+            session_token=token,
+            region=region,
+            time=WHEN,
+            scheme=scheme,  # type: ignore[arg-type]
+        ),
+        SigningError,
+    )
+    if isinstance(got, SigningError):
+        assert got.kind in {"credentials", "header", "scope"}
+        for value in (secret, token):
+            if value and len(value) >= 4:
+                assert value not in str(got)  # an error never echoes a secret
+        return
+    assert akid
+    assert secret
+    wire = got.to_bytes()
+    head = wire.split(b"\r\n\r\n", 1)[0]
+    # Exactly the lines sesspec meant to write: parsed back, no more headers than line breaks.
+    assert len(parse_request(wire).headers) == head.count(b"\r\n")

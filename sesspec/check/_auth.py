@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import hmac
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -34,11 +35,19 @@ _TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """The fake credentials a request was signed with (never real ones)."""
+    """The fake credentials a request was signed with (never real ones). The repr masks the
+    secret key and the session token."""
 
     access_key_id: str
     secret_access_key: str
     session_token: str | None = field(default=None)
+
+    def __repr__(self) -> str:
+        token = "None" if self.session_token is None else "'***'"
+        return (
+            f"Credentials(access_key_id={self.access_key_id!r}, secret_access_key='***', "
+            f"session_token={token})"
+        )
 
 
 @dataclass(slots=True)
@@ -214,9 +223,7 @@ def _parts(
         try:
             auth = sigv4.parse_authorization(value)
         except SigningError as exc:
-            rule_id = (
-                "AUTH005" if "scope" in exc.message or "Credential" in exc.message else "AUTH004"
-            )
+            rule_id = "AUTH005" if exc.kind == "scope" else "AUTH004"
             return None, [finding(rule_id, exc.message, where)]
         date_value = req.header("x-amz-date") or req.header("date") or ""
         return _Parts(
@@ -269,16 +276,16 @@ def _parts(
                 severity="warning",
             )
         )
-    elif not (text.isascii() and text.isdigit()) or int(text) < 1:
+    elif (seconds := sigv4.expires_seconds(text)) is None or seconds < 1:
         problems.append(
             finding(
                 "AUTH015",
-                f"X-Amz-Expires={text!r}: a whole number of seconds, at least 1",
+                f"X-Amz-Expires={text[:40]!r}: a whole number of seconds, at least 1",
                 "param X-Amz-Expires",
             )
         )
     else:
-        expires = int(text)
+        expires = seconds
     if missing:
         return None, problems
     credential = q["X-Amz-Credential"]
@@ -598,7 +605,7 @@ def _verify(
             where,
             detail=(
                 "The spec's canonical request:\n"
-                f"{expected.canonical_request}\n\nThe spec's string to sign:\n"
+                f"{_masked(expected.canonical_request)}\n\nThe spec's string to sign:\n"
                 f"{expected.string_to_sign}\n\nexpected signature {expected.signature}\n"
                 f"given signature    {parts.signature}"
             ),
@@ -606,16 +613,30 @@ def _verify(
     ]
 
 
+# The session token in a canonical request: a signed X-Amz-Security-Token header line, or the
+# parameter in the canonical query (however the client encoded it).
+_TOKEN_IN_CREQ = re.compile(r"(?im)^(x-amz-security-token:).*$|(X-Amz-Security-Token=)[^&\n]*")
+
+
+def _masked(canonical_request: str) -> str:
+    """``canonical_request`` with the session token's value written ``***``: a finding's
+    detail is printed, and the token is a secret (the secret key never appears in it)."""
+    return _TOKEN_IN_CREQ.sub(lambda m: (m.group(1) or m.group(2)) + "***", canonical_request)
+
+
 def _diff(client: _Stages, spec: _Stages) -> str:
     """The client's stages against the spec's: a unified diff of each, or the canonical
-    request once when both sides share it (a wrong region or service shows in the scope)."""
-    if client.canonical_request == spec.canonical_request:
-        creq = ["canonical request (the same on both sides):", spec.canonical_request]
+    request once when both sides share it (a wrong region or service shows in the scope).
+    The session token is masked in both canonical requests."""
+    client_creq = _masked(client.canonical_request)
+    spec_creq = _masked(spec.canonical_request)
+    if client_creq == spec_creq:
+        creq = ["canonical request (the same on both sides):", spec_creq]
     else:
         creq = list(
             difflib.unified_diff(
-                client.canonical_request.splitlines(),
-                spec.canonical_request.splitlines(),
+                client_creq.splitlines(),
+                spec_creq.splitlines(),
                 "canonical request the client signed",
                 "canonical request the spec gives",
                 lineterm="",

@@ -24,6 +24,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
+from sesspec.signing import _guard
 from sesspec.signing._legacy import VerifyResult, hmac_base64
 
 __all__ = [
@@ -136,7 +137,18 @@ def sign_request(
     session_token: str | None = None,
 ) -> RawRequest:
     """Add ``Date`` (RFC 1123, from ``time``) if neither Date nor X-Amz-Date is present, the
-    unsigned ``X-Amz-Security-Token`` if any, and ``X-Amzn-Authorization``."""
+    unsigned ``X-Amz-Security-Token`` if any, and ``X-Amzn-Authorization``.
+
+    Raises :class:`SigningError` for empty credentials, or a control character in them or in
+    a header (:mod:`sesspec.signing._guard`).
+    """
+    _guard.require_credentials(
+        _NAME,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        session_token=session_token,
+    )
+    _guard.require_headers(_NAME, req.headers)
     r = req
     if r.header("Date") is None and r.header("X-Amz-Date") is None:
         t = time.replace(tzinfo=UTC) if time.tzinfo is None else time.astimezone(UTC)

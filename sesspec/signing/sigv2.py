@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from sesspec.encoding import Pairs, percent_encode
 from sesspec.errors import SigningError
+from sesspec.signing import _guard
 from sesspec.signing._legacy import VerifyResult, hmac_base64
 
 __all__ = [
@@ -102,7 +103,14 @@ def sign_params(
     SecurityToken (aws-sdk-go), then Signature last.
 
     ``time`` is required unless a ``Timestamp`` (or ``Expires``) param is already present.
+    Empty credentials, or a control character in them, raise :class:`SigningError`.
     """
+    _guard.require_credentials(
+        _NAME,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        session_token=session_token,
+    )
     out: Pairs = [(n, v) for n, v in params if n != "Signature"]
     present = {n for n, _ in out}
     if "AWSAccessKeyId" not in present:

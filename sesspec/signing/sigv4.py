@@ -33,12 +33,14 @@ from typing import Literal, NamedTuple
 from urllib.parse import unquote_to_bytes
 
 from sesspec.encoding import canonical_query_string, form_decode, form_encode, percent_encode
-from sesspec.errors import SigningError
+from sesspec.errors import EncodingError, SigningError
 from sesspec.http import RawRequest, _new_request  # private: the hot-path constructor
+from sesspec.signing import _guard
 
 __all__ = [
     "ALGORITHM",
     "EMPTY_SHA256",
+    "MAX_EXPIRES_DIGITS",
     "UNSIGNED_PAYLOAD",
     "Authorization",
     "Signed",
@@ -52,6 +54,7 @@ __all__ = [
     "canonical_request",
     "canonical_uri",
     "credential_scope",
+    "expires_seconds",
     "parse_amz_date",
     "parse_authorization",
     "payload_hash",
@@ -76,8 +79,14 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #: Payload hash placeholder for an unsigned body (S3 and presigned S3 URLs).
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+#: Most digits of an ``X-Amz-Expires`` read as a number (a longer value is taken as 10**18
+#: seconds: past year 9999 whatever the date, like any value of 13 digits or more);
+#: :func:`presign` refuses to write more (:class:`SigningError` of kind ``limit``).
+MAX_EXPIRES_DIGITS = 18
 _TERMINATOR = "aws4_request"
 _SCHEME = "sigv4"
+# An expiry this long ends after year 9999 whatever the date (which timedelta cannot hold).
+_NEVER = 10**13
 _ENC = "utf-8"
 _ERR = "surrogateescape"
 
@@ -306,14 +315,26 @@ _OPAD = bytes(x ^ 0x5C for x in range(256))
 
 @lru_cache(maxsize=512)
 def _signing_pads(
-    secret: str, date: str, region: str, service: str
+    access_key_id: str, secret: str, date: str, region: str, service: str
 ) -> tuple[hashlib._Hash, hashlib._Hash]:
     """SHA-256 states after the HMAC inner and outer pads of the signing key (RFC 2104).
 
     HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m)); with the two pad blocks hashed once per
     key, a signature costs two state copies instead of a fresh HMAC set-up (about half the time
     of ``hmac.digest`` for a small string to sign).
+
+    Only signing uses it, so this is where the credentials and the scope are checked
+    (:mod:`sesspec.signing._guard`): once per key, not once per signature. (The access key id
+    is not part of the key; it is here to be checked with the rest.)
     """
+    _guard.require_signable(
+        _SCHEME,
+        access_key_id=access_key_id,
+        secret_access_key=secret,
+        session_token=None,
+        region=region,
+        service=service,
+    )
     return _key_pads(_signing_key(secret, date, region, service))
 
 
@@ -373,10 +394,10 @@ def _parse_credential(value: str, *, stage: str) -> tuple[str, str, str, str]:
     parts = value.split("/")
     if len(parts) != 5 or parts[4] != _TERMINATOR or not all(parts[:4]):
         msg = f"Credential must be AKID/YYYYMMDD/region/service/aws4_request: {value!r}"
-        raise SigningError(msg, scheme=_SCHEME, stage=stage)
+        raise SigningError(msg, scheme=_SCHEME, stage=stage, kind="scope")
     if len(parts[1]) != 8 or not (parts[1].isascii() and parts[1].isdigit()):
         msg = f"credential scope date must be YYYYMMDD: {parts[1]!r}"
-        raise SigningError(msg, scheme=_SCHEME, stage=stage)
+        raise SigningError(msg, scheme=_SCHEME, stage=stage, kind="scope")
     return parts[0], parts[1], parts[2], parts[3]
 
 
@@ -444,6 +465,11 @@ class Signed(NamedTuple):
 _DEFAULT_SIGNED = frozenset(("host", "content-type"))
 # Headers that send a request down the general path of sign() (with any x-amz-* header).
 _NOT_DEFAULT = frozenset(("host", "content-type", "authorization"))
+# Header names that need no look at their characters on the fast path (any other name must be
+# printable and without ':' there, or the general path checks the line).
+_PLAIN_NAMES = frozenset(
+    ("content-length", "user-agent", "accept", "accept-encoding", "date", "connection")
+)
 # Signed(*stages) without the namedtuple's Python-level __new__ (hot path).
 _TUPLE_NEW = tuple.__new__
 
@@ -505,7 +531,13 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
             host = value
         elif lname == "content-type" and ctype is None:
             ctype = value
-        elif lname in _NOT_DEFAULT or lname[:6] == "x-amz-":
+        elif (
+            lname in _NOT_DEFAULT
+            or lname[:6] == "x-amz-"
+            # Anything that may not be a plain header line: the general path checks it.
+            or not value.isprintable()
+            or (lname not in _PLAIN_NAMES and not (name and name.isprintable() and ":" not in name))
+        ):
             common = False
             break
     lines = _default_lines(host, ctype) if common and host is not None else None
@@ -531,7 +563,7 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
     datestamp = date[:8]
     scope = f"{datestamp}/{region}/{service}/{_TERMINATOR}"
     sts = f"{ALGORITHM}\n{date}\n{scope}\n{_sha256(_encode(creq, _ENC, _ERR)).hexdigest()}"
-    inner, outer = _signing_pads(secret_access_key, datestamp, region, service)
+    inner, outer = _signing_pads(access_key_id, secret_access_key, datestamp, region, service)
     inner = inner.copy()
     inner.update(_encode(sts, _ENC, _ERR))
     outer = outer.copy()
@@ -603,6 +635,14 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
 ) -> tuple[RawRequest, str, str, str, str, str]:
     # One pass over the headers, no intermediate copies: this is the hot path that the
     # benchmark compares with awscrt and botocore.
+    _guard.require_headers(_SCHEME, req.headers)
+    if session_token is not None:
+        _guard.require_credentials(
+            _SCHEME,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+        )
     date = _amz_date_cached(time)
     datestamp = date[:8]
     body = req.body
@@ -668,7 +708,8 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
     scope = f"{datestamp}/{region}/{service}/{_TERMINATOR}"
     sts = f"{ALGORITHM}\n{date}\n{scope}\n{hashlib.sha256(creq.encode(_ENC, _ERR)).hexdigest()}"
     sig = _hmac_hex(
-        _signing_pads(secret_access_key, datestamp, region, service), sts.encode(_ENC, _ERR)
+        _signing_pads(access_key_id, secret_access_key, datestamp, region, service),
+        sts.encode(_ENC, _ERR),
     )
     if session_token is not None and omit_session_token:
         # Added after signing (2015 suite post-sts-header-after), before Authorization.
@@ -783,6 +824,14 @@ class Signer:
         service: str = "ses",
         session_token: str | None = None,
     ) -> None:
+        _guard.require_signable(
+            _SCHEME,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            region=region,
+            service=service,
+        )
         self.access_key_id = access_key_id
         self.secret_access_key = secret_access_key
         self.region = region
@@ -897,6 +946,18 @@ def presign(
     if expires < 1:
         msg = f"X-Amz-Expires must be a positive number of seconds: {expires}"
         raise SigningError(msg, scheme=_SCHEME, stage="presign")
+    if expires >= 10**MAX_EXPIRES_DIGITS:
+        msg = f"X-Amz-Expires of more than {MAX_EXPIRES_DIGITS} digits"
+        raise SigningError(msg, scheme=_SCHEME, stage="presign", kind="limit")
+    _guard.require_signable(
+        _SCHEME,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        session_token=session_token,
+        region=region,
+        service=service,
+    )
+    _guard.require_headers(_SCHEME, req.headers)
     date = amz_date(time)
     datestamp = date[:8]
     r = _move_form_to_query(req) if form_to_query else req
@@ -942,6 +1003,16 @@ def presign(
 # --- verifying a request -----------------------------------------------------------------------
 
 
+def expires_seconds(text: str) -> int | None:
+    """The seconds of an ``X-Amz-Expires`` value: None unless it is ASCII digits; a value of
+    more than :data:`MAX_EXPIRES_DIGITS` digits is read as ``10**18`` (it never expires within
+    the years a datetime holds), so no digit string is turned into a number of its own length.
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) <= MAX_EXPIRES_DIGITS else 10**MAX_EXPIRES_DIGITS
+
+
 def time_problem(
     when: datetime,
     *,
@@ -959,8 +1030,9 @@ def time_problem(
             f"request date {amz_date(when)} is more than {max_skew} in the future (RequestExpired)",
         )
     if expires is not None:
-        until = when + timedelta(seconds=expires)
-        if current > until:
+        # Compared as durations: when + expires may lie past year 9999 (a datetime cannot).
+        if expires < _NEVER and current - when > timedelta(seconds=expires):
+            until = when + timedelta(seconds=expires)  # before now, so a datetime can hold it
             return "expired", f"presigned request expired at {amz_date(until)} (RequestExpired)"
     elif current - when > max_skew:
         return (
@@ -1013,7 +1085,10 @@ def verify_request(
     scope. Failures are reported, never raised.
     """
     auth_header = req.header("Authorization")
-    params = _decoded_query(req.query)
+    try:
+        params = _decoded_query(req.query)
+    except EncodingError as exc:  # more than encoding.MAX_PAIRS parameters
+        return VerifyResult(False, f"{exc.message} (query offset {exc.offset})")
     presigned = any(name == "X-Amz-Algorithm" for name, _ in params)
     if auth_header is not None and presigned:
         return VerifyResult(
@@ -1046,10 +1121,11 @@ def verify_request(
             date_value = q["X-Amz-Date"]
             signed_names: tuple[str, ...] = tuple(q["X-Amz-SignedHeaders"].split(";"))
             given = q["X-Amz-Signature"]
-            exp_text = q["X-Amz-Expires"]
-            if not (exp_text.isascii() and exp_text.isdigit()):
-                return VerifyResult(False, f"X-Amz-Expires is not a number: {exp_text!r}")
-            expires = int(exp_text)
+            expires = expires_seconds(q["X-Amz-Expires"])
+            if expires is None:
+                return VerifyResult(
+                    False, f"X-Amz-Expires is not a number: {q['X-Amz-Expires'][:40]!r}"
+                )
             cq = canonical_query(req.query, exclude=("X-Amz-Signature",))
         else:
             auth = parse_authorization(auth_header or "")
