@@ -38,6 +38,8 @@ def run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)  # sign and check read them (flags win)
     code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err

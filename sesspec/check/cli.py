@@ -1,7 +1,12 @@
 """``sesspec check FILE...``: findings as text (coloured on a terminal), JSON or JUnit XML.
 
-Exit status: 0 when no request has an error-severity finding, 1 when any has, 2 when an input
-could not be read at all.
+Exit status: 1 when a request has an error-severity finding; else 2 when an input could not be
+read, or there was no request to check at all (an empty folder); else 0. An input that cannot
+be read does not stop the others: text output names it on stderr, JSON as an entry
+``{"source": ..., "error": ...}``, JUnit as a test case with an ``<error>``, so the document is
+always complete. If stdout goes away (``sesspec check ... | head``), every request is still
+checked and the exit status is still the verdict. Whatever came from the input (names,
+messages) is printed with its control characters escaped.
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from sesspec.check import Credentials, Finding, check, errors_in
+from sesspec.check.finding import printable
 from sesspec.check.sources import Source, SourceError, iter_sources
+from sesspec.cli import Output, credentials_from, one_line
+from sesspec.errors import SesSpecError
 
 __all__ = ["render_junit", "run_check"]
 
@@ -24,44 +33,75 @@ _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
 
 
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """An input that holds no request sesspec can read: where, and why."""
+
+    where: str
+    message: str
+
+
 def _credentials(args: argparse.Namespace) -> Credentials | None:
-    if args.access_key_id and args.secret_access_key:
-        return Credentials(args.access_key_id, args.secret_access_key, args.session_token)
-    if args.access_key_id or args.secret_access_key:
-        msg = "--access-key-id and --secret-access-key go together"
+    akid, secret, token = credentials_from(args, os.environ)
+    if akid and secret:
+        return Credentials(akid, secret, token)
+    if akid or secret:
+        msg = (
+            "--access-key-id and --secret-access-key go together (each may also come from "
+            "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"
+        )
         raise SourceError(msg, where="arguments")
     return None
 
 
-def _use_colour(mode: str, stream: IO[str]) -> bool:
+def _use_colour(mode: str, stream: IO[str] | None) -> bool:
     if mode == "always":
         return True
-    if mode == "never" or os.environ.get("NO_COLOR"):
+    if mode == "never" or os.environ.get("NO_COLOR") or stream is None:
         return False
-    return stream.isatty()
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
 
 
-def _text(source: Source, findings: list[Finding], *, colour: bool, out: IO[str]) -> None:
+def _text(source: Source, findings: list[Finding], *, colour: bool) -> str:
     verdict = "FAIL" if errors_in(findings) else "ok"
-    out.write(f"{source.name}: {verdict}\n")
+    lines = [f"{printable(source.name)}: {verdict}\n"]
     for f in findings:
         sev = f"{_COLOURS[f.severity]}{f.severity}{_RESET}" if colour else f.severity
-        out.write(f"  {f.rule} {sev} [{f.location}] {f.message}\n")
-        out.write(f"      see: {f.citation}\n")
+        lines.append(f"  {f.rule} {sev} [{f.location}] {f.message}\n")
+        lines.append(f"      see: {f.citation}\n")
         if f.detail:
-            for line in f.detail.splitlines():
-                out.write(f"      | {line}\n")
+            lines.extend(f"      | {line}\n" for line in f.detail.splitlines())
+    return "".join(lines)
 
 
-def render_junit(results: list[tuple[Source, list[Finding]]]) -> str:
-    """JUnit XML: one testcase per request, one failure per error finding."""
-    failures = sum(1 for _, fs in results if errors_in(fs))
+def render_junit(results: list[tuple[Source, list[Finding]] | Unreadable]) -> str:
+    """JUnit XML: one testcase per request, one failure per error finding; an input that
+    could not be read is a testcase with an ``<error>``."""
+    checked = [r for r in results if not isinstance(r, Unreadable)]
+    failures = sum(1 for _, fs in checked if errors_in(fs))
+    errors = len(results) - len(checked)
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuite name="sesspec check" tests="{len(results)}" failures="{failures}">',
+        f'<testsuite name="sesspec check" tests="{len(results)}" failures="{failures}" '
+        f'errors="{errors}">',
     ]
-    for source, findings in results:
-        parts.append(f'  <testcase classname="sesspec.check" name={quoteattr(source.name)}>')
+    for result in results:
+        if isinstance(result, Unreadable):
+            name = quoteattr(printable(result.where))
+            parts.append(f'  <testcase classname="sesspec.check" name={name}>')
+            message = printable(result.message)
+            parts.append(
+                f'    <error type="unreadable" message={quoteattr(message)}>'
+                f"{escape(message)}</error>"
+            )
+            parts.append("  </testcase>")
+            continue
+        source, findings = result
+        name = quoteattr(printable(source.name))
+        parts.append(f'  <testcase classname="sesspec.check" name={name}>')
         for f in errors_in(findings):
             text = f"{f.location}: {f.message} (see {f.citation})"
             parts.append(
@@ -79,32 +119,70 @@ def render_junit(results: list[tuple[Source, list[Finding]]]) -> str:
 
 def _results(
     args: argparse.Namespace, creds: Credentials | None, now: datetime | None
-) -> Iterator[tuple[Source, list[Finding]]]:
-    for source in iter_sources(args.inputs):
-        tls = False if args.http else source.tls
-        yield source, check(source.raw, credentials=creds, now=now, tls=tls)
+) -> Iterator[tuple[Source, list[Finding]] | Unreadable]:
+    """Each request with its findings, and each input that could not be read, in order. One
+    input at a time, so that an unreadable one does not end the others."""
+    for arg in args.inputs:
+        try:
+            for source in iter_sources([arg]):
+                tls = False if args.http else source.tls
+                yield source, check(source.raw, credentials=creds, now=now, tls=tls)
+        except SourceError as exc:
+            yield Unreadable(exc.where, exc.message)
+        except (SesSpecError, OSError, ValueError) as exc:  # a reader's own error (bad UTF-8...)
+            yield Unreadable(arg, f"{type(exc).__name__}: {exc}")
 
 
 def run_check(args: argparse.Namespace, *, now: datetime | None) -> int:
     creds = _credentials(args)
-    out = sys.stdout
-    any_error = False
+    out = Output(sys.stdout)
+    failed = unreadable = False
+    checked = 0
     if args.format == "text":
-        colour = _use_colour(args.color, out)
-        for source, findings in _results(args, creds, now):
-            any_error |= bool(errors_in(findings))
-            _text(source, findings, colour=colour, out=out)
+        colour = _use_colour(args.color, sys.stdout)
+        for result in _results(args, creds, now):
+            if isinstance(result, Unreadable):
+                unreadable = True
+                _stderr_line(f"sesspec check: {result.where}: {result.message}")
+                continue
+            source, findings = result
+            checked += 1
+            failed |= bool(errors_in(findings))
+            out.text(_text(source, findings, colour=colour))
     elif args.format == "json":
-        out.write("[")
+        out.utf8("[")
         first = True
-        for source, findings in _results(args, creds, now):
-            any_error |= bool(errors_in(findings))
-            record = {"source": source.name, "findings": [f.as_dict() for f in findings]}
-            out.write(("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False))
-            first = False
-        out.write("\n]\n")
+        try:
+            for result in _results(args, creds, now):
+                if isinstance(result, Unreadable):
+                    unreadable = True
+                    record: dict[str, object] = {"source": result.where, "error": result.message}
+                else:
+                    source, findings = result
+                    checked += 1
+                    failed |= bool(errors_in(findings))
+                    record = {"source": source.name, "findings": [f.as_dict() for f in findings]}
+                out.utf8(("\n" if first else ",\n") + json.dumps(record))
+                first = False
+        finally:
+            out.utf8("\n]\n")  # a complete document, whatever happened above
     else:
         results = list(_results(args, creds, now))
-        any_error = any(errors_in(fs) for _, fs in results)
-        out.write(render_junit(results))
-    return 1 if any_error else 0
+        checked = sum(1 for r in results if not isinstance(r, Unreadable))
+        unreadable = checked < len(results)
+        failed = any(errors_in(r[1]) for r in results if not isinstance(r, Unreadable))
+        out.utf8(render_junit(results))
+    out.flush()
+    if failed:
+        return 1
+    if not checked and not unreadable:
+        _stderr_line(f"sesspec check: no request found in {', '.join(args.inputs)}")
+    return 2 if unreadable or not checked else 0
+
+
+def _stderr_line(text: str) -> None:
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(one_line(text) + "\n")
+    except (OSError, ValueError):
+        pass

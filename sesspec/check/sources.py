@@ -49,7 +49,10 @@ class Source:
 
 def request_from_url(url: str) -> bytes:
     """The GET request a client sends for ``url`` (a bare URL to check, as in the guide)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise SourceError(f"not a URL ({exc})", where=url) from None
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode("utf-8", "surrogatepass")
 
