@@ -88,17 +88,17 @@ class Node:
     """One dotted-name segment of a decoded form: its own value (if any) and its children.
 
     ``key`` is the dotted name up to this node. A node where a pair's name ends holds that
-    name; an inner node keeps the name that made it and where its prefix ends, and cuts the
-    key out only when asked (for a message), so that a deep name does not cost one copy of its
-    prefix per segment. (No parent links: the tree has no cycles to wait for the collector.)
+    name; an inner node keeps the name that made it and its depth, and joins its key only when
+    asked (for a message), so that a deep name does not cost one copy of its prefix per
+    segment. (No parent links: the tree has no cycles to wait for the collector.)
     """
 
-    __slots__ = ("_key", "children", "end", "source", "value")
+    __slots__ = ("_key", "children", "depth", "source", "value")
 
-    def __init__(self, key: str | None, source: str = "", end: int = 0) -> None:
+    def __init__(self, key: str | None, source: str = "", depth: int = 0) -> None:
         self._key = key
         self.source = source
-        self.end = end
+        self.depth = depth
         self.value: str | None = None
         self.children: dict[str, Node] = {}
 
@@ -106,8 +106,13 @@ class Node:
     def key(self) -> str:
         key = self._key
         if key is None:
-            key = self._key = self.source[: self.end]
+            key = self._key = ".".join(self.source.split(".")[: self.depth])
         return key
+
+
+# The shortest name that can have more than MAX_NAME_DEPTH segments without an empty one: the
+# segments of a shorter name are only counted when split (and are few).
+_DEEP_NAME = 2 * MAX_NAME_DEPTH + 1
 
 
 def build_tree(pairs: Pairs, errors: Errors) -> Node:
@@ -117,16 +122,15 @@ def build_tree(pairs: Pairs, errors: Errors) -> Node:
     root = Node("")
     budget = MAX_NAME_PREFIXES
     for name, value in pairs:
-        dots = name.count(".")
-        if dots >= MAX_NAME_DEPTH:
+        if len(name) >= _DEEP_NAME and (dots := name.count(".")) >= MAX_NAME_DEPTH:
             msg = (
                 f"parameter name of {dots + 1} segments: deeper than the {MAX_NAME_DEPTH} "
                 "sesspec reads, and than any member"
             )
             errors.append(ParamError(msg, param=name, kind="too-deep"))
             continue
-        # A name makes at most dots + 1 new prefixes: only near the end are they counted.
-        if dots >= budget and _new_prefixes(root, name) > budget:
+        # A name makes at most MAX_NAME_DEPTH new prefixes: only near the end are they counted.
+        if budget < MAX_NAME_DEPTH and _new_prefixes(root, name) > budget:
             msg = (
                 f"the parameter names have more than {MAX_NAME_PREFIXES} distinct dotted "
                 "prefixes: this one and the rest are not read"
@@ -138,12 +142,10 @@ def build_tree(pairs: Pairs, errors: Errors) -> Node:
         if "" in parts:
             errors.append(ParamError(EMPTY_SEGMENT, param=name, kind="empty-segment"))
             continue
-        end = -1
         for part in parts:
-            end += len(part) + 1
             child = node.children.get(part)
             if child is None:
-                child = node.children[part] = Node(None, name, end)
+                child = node.children[part] = Node(None, name, node.depth + 1)
                 budget -= 1
             node = child
         if node.value is not None:
