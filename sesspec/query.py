@@ -28,9 +28,9 @@ member, missing required member, wrong type, list index 0, gaps and leading zero
 Limits (each checked before anything is allocated for it; past one, the problem is reported
 like any other, with its kind): :data:`MAX_PAIRS` pairs, :data:`MAX_NAME_DEPTH` segments in a
 name, :data:`MAX_NAME_PREFIXES` distinct dotted prefixes of all names, list and map indexes
-up to :data:`MAX_LIST_INDEX`, integers of up to :data:`MAX_INTEGER_DIGITS` digits. A run of
-missing list indexes is one problem, however long, so what is reported stays proportional to
-what was sent.
+up to :data:`MAX_LIST_INDEX`, integers of up to :data:`MAX_INTEGER_DIGITS` digits,
+epoch-seconds timestamps of up to :data:`MAX_EPOCH_TEXT` characters. A run of missing list
+indexes is one problem, however long, so what is reported stays proportional to what was sent.
 
 Constraints that SDK serializers do not check (enum values, ``min``/``max``, ``pattern``) are
 left to the server and not reported here.
@@ -49,6 +49,7 @@ from typing import Any, NamedTuple
 
 from sesspec import _shapes
 from sesspec._shapes import (
+    MAX_EPOCH_TEXT,
     MAX_INTEGER_DIGITS,
     MAX_LIST_INDEX,
     MAX_NAME_DEPTH,
@@ -59,6 +60,7 @@ from sesspec.errors import ParamError
 from sesspec.model import ServiceModel, ses_model
 
 __all__ = [
+    "MAX_EPOCH_TEXT",
     "MAX_INTEGER_DIGITS",
     "MAX_LIST_INDEX",
     "MAX_NAME_DEPTH",
