@@ -172,10 +172,12 @@ class TestCitations:
     def test_every_mapped_anchor_exists(self) -> None:
         assert sorted(_mapped_anchors() - set(_anchors())) == []
 
-    def test_every_rule_is_mapped(self) -> None:
+    def test_every_rule_cites_the_spec(self) -> None:
+        """Each rule has clauses in the map, or already cites docs/spec.md anchors itself."""
         rules = _citations()["rules"]
-        assert set(rules) == set(RULES)
-        assert all(rules[r] for r in RULES)
+        uncited = [r for r in RULES if not rules.get(r) and not _SPEC_REF.search(RULES[r].citation)]
+        assert uncited == []
+        assert sorted(set(rules) - set(RULES)) == []
 
     @pytest.mark.parametrize("rule_id", sorted(RULES))
     def test_catalogue_citation_resolves(self, rule_id: str) -> None:
@@ -188,9 +190,17 @@ class TestCitations:
         else:
             assert _citations()["catalogue"].get(citation), citation
 
-    def test_every_spec_notes_reference_is_mapped(self) -> None:
+    def test_every_spec_notes_reference_resolves(self) -> None:
+        """Every "spec-notes ..." reference left in the code is in the map, or names only
+        sections the section map knows (so it resolves the same way)."""
         known = _citations()["spec_notes"]
-        assert sorted(r for r in spec_notes_refs(ROOT) if r not in known) == []
+        sections = _citations()["spec_notes_sections"]
+        unresolved = [
+            r
+            for r in spec_notes_refs(ROOT)
+            if r not in known and not all(t in sections for t in section_tokens(r))
+        ]
+        assert sorted(unresolved) == []
 
     def test_spec_notes_references_follow_the_section_map(self) -> None:
         sections = _citations()["spec_notes_sections"]
