@@ -17,6 +17,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import default as default_policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -27,11 +28,16 @@ from sesspec.serve.mailbox import (
     DirectoryStore,
     Mailbox,
     Message,
-    build_mime,
+    compose_mime,
     parse_mime,
 )
 
 WHEN = datetime(2026, 11, 26, 6, 49, 50, tzinfo=UTC)
+
+
+def build(**fields: Any) -> bytes:
+    """The raw message alone."""
+    return compose_mime(**fields)[0]
 
 
 def _message(n: int, **fields: object) -> Message:
@@ -57,7 +63,7 @@ class TestBuildMime:
     Subject, MIME-Version; text and/or HTML (multipart/alternative when both); no Bcc."""
 
     def test_text_only_bytes(self) -> None:
-        raw = build_mime(
+        raw = build(
             subject="Hello",
             text="Line one\nLine two",
             html=None,
@@ -80,7 +86,7 @@ class TestBuildMime:
         )
 
     def test_alternative_read_by_the_stdlib(self) -> None:
-        raw = build_mime(
+        raw = build(
             subject="Grüße",
             text="Grüße, Jürgen",
             html="<p>Grüße</p>",
@@ -104,7 +110,7 @@ class TestBuildMime:
         assert b"Subject: =?utf-8?b?R3LDvMOfZQ==?=\r\n" in raw
 
     def test_no_header_line_carries_cr_or_lf(self) -> None:
-        raw = build_mime(
+        raw = build(
             subject="a\r\nBcc: x@example.com",
             text="t",
             html=None,
@@ -118,31 +124,58 @@ class TestBuildMime:
 
     def test_long_line_is_quoted_printable(self) -> None:
         text = "x" * 999
-        raw = build_mime(subject="s", text=text, html=None, date=WHEN)
+        raw = build(subject="s", text=text, html=None, date=WHEN)
         assert b"Content-Transfer-Encoding: quoted-printable" in raw
         assert max(len(line) for line in raw.split(b"\r\n")) <= 998
         message = message_from_bytes(raw, policy=default_policy)
         assert message.get_content().rstrip("\r\n") == text
-        raw = build_mime(subject="s", text="x" * 998, html=None, date=WHEN)
+        raw = build(subject="s", text="x" * 998, html=None, date=WHEN)
         assert b"Content-Transfer-Encoding: 7bit" in raw
 
     def test_charset(self) -> None:
-        raw = build_mime(subject="s", text="café", html=None, date=WHEN, text_charset="ISO-8859-1")
+        raw = build(subject="s", text="café", html=None, date=WHEN, text_charset="ISO-8859-1")
         assert b"charset=ISO-8859-1" in raw
         assert b"caf=E9" in raw
-        raw = build_mime(subject="s", text="日本", html=None, date=WHEN, text_charset="nope-9")
+        raw = build(subject="s", text="日本", html=None, date=WHEN, text_charset="nope-9")
         assert b"charset=UTF-8" in raw
 
     def test_neither_part(self) -> None:
-        raw = build_mime(subject="s", text=None, html=None, date=WHEN)
+        raw = build(subject="s", text=None, html=None, date=WHEN)
         assert raw.endswith(
             b"Content-Type: text/plain; charset=UTF-8\r\n"
             b"Content-Transfer-Encoding: 7bit\r\n\r\n\r\n"
         )
 
+    @pytest.mark.parametrize(
+        ("text", "html"), [("t", None), (None, "<p>h</p>"), ("t", "<p>h</p>"), (None, None)]
+    )
+    def test_composed_headers_are_what_parse_reads(
+        self, text: str | None, html: str | None
+    ) -> None:
+        raw, headers = compose_mime(
+            subject="Grüße\r\nx",
+            text=text,
+            html=html,
+            date=WHEN,
+            message_id="m-1",
+            boundary="b-1",
+            source="A <a@example.com>",
+            to=["b@example.com"],
+            reply_to=["r@example.com"],
+        )
+        assert headers == parse_mime(raw).headers
+
+    def test_date_header_follows_the_date(self) -> None:
+        first = build(subject="s", text="t", html=None, date=WHEN)
+        second = build(subject="s", text="t", html=None, date=WHEN + timedelta(seconds=1))
+        again = build(subject="s", text="t", html=None, date=WHEN)
+        assert b"Date: Thu, 26 Nov 2026 06:49:50 +0000" in first
+        assert b"Date: Thu, 26 Nov 2026 06:49:51 +0000" in second
+        assert first == again
+
     def test_multipart_needs_a_boundary(self) -> None:
         with pytest.raises(ValueError, match="boundary"):
-            build_mime(subject="s", text="a", html="b", date=WHEN)
+            build(subject="s", text="a", html="b", date=WHEN)
 
 
 def _with_attachment() -> bytes:

@@ -7,7 +7,7 @@ configuration set, a status (``Sent``, or ``RenderingFailure`` with the reason, 
 send SES accepts but cannot render), and ``findings``: a list the endpoint fills with the wire
 checker's findings for the request.
 
-* :func:`build_mime` writes the MIME message SES composes for ``SendEmail`` and the templated
+* :func:`compose_mime` writes the MIME message SES composes for ``SendEmail`` and the templated
   sends (and ``TestRenderTemplate`` returns): ``Date``, ``From``, ``Reply-To``, ``To``, ``Cc``,
   ``Message-ID``, ``Subject``, ``MIME-Version``, then one ``text/plain`` and/or ``text/html`` part,
   ``multipart/alternative`` when both (SendEmail's Body: "You can specify text, HTML, or both";
@@ -68,7 +68,7 @@ __all__ = [
     "Mailbox",
     "Message",
     "ParsedMime",
-    "build_mime",
+    "compose_mime",
     "parse_mime",
     "write_atomic",
 ]
@@ -95,7 +95,24 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 def _header_value(value: str) -> str:
     """A header value on one line: CR/LF (and the folding after them) become one space."""
+    if "\r" not in value and "\n" not in value:
+        return value
     return _HEADER_BREAKS.sub(" ", value)
+
+
+_date_cache: tuple[int, str] = (-1, "")
+
+
+def _date_header(date: datetime) -> str:
+    """RFC 5322 date of ``date`` in UTC (the last one made is kept: sends come in bursts)."""
+    global _date_cache  # noqa: PLW0603 - a one-entry cache; tuples are replaced whole
+    second = int(date.timestamp())
+    cached = _date_cache
+    if cached[0] == second:
+        return cached[1]
+    text = format_datetime(date.astimezone(UTC).replace(microsecond=0))
+    _date_cache = (second, text)
+    return text
 
 
 def _charset(name: str | None) -> str:
@@ -138,7 +155,7 @@ def _body_part(text: str, subtype: str, charset: str) -> list[str]:
     return [*head, "", body]
 
 
-def build_mime(
+def compose_mime(
     *,
     subject: str,
     text: str | None,
@@ -153,22 +170,27 @@ def build_mime(
     subject_charset: str | None = None,
     text_charset: str | None = None,
     html_charset: str | None = None,
-) -> bytes:
-    """The MIME message SES composes from a SendEmail-style message (see the module docstring).
+) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+    """The MIME message SES composes from a SendEmail-style message (see the module docstring),
+    and its top-level headers as :func:`parse_mime` would read them (decoded) without parsing
+    the message again.
 
     ``boundary`` must be given when both ``text`` and ``html`` are; ``message_id`` is written as
     ``<{message_id}@email.amazonses.com>`` (the form SES uses).
     """
-    lines = [f"Date: {format_datetime(date.astimezone(UTC))}"]
+    headers: list[tuple[str, str]] = [("Date", _date_header(date))]
     if source is not None:
-        lines.append(f"From: {_header_value(source)}")
+        headers.append(("From", _header_value(source)))
     for name, addresses in (("Reply-To", reply_to), ("To", to), ("Cc", cc)):
         if addresses:
-            lines.append(f"{name}: {', '.join(_header_value(a) for a in addresses)}")
+            headers.append((name, ", ".join(_header_value(a) for a in addresses)))
     if message_id is not None:
-        lines.append(f"Message-ID: <{_header_value(message_id)}@email.amazonses.com>")
+        headers.append(("Message-ID", f"<{_header_value(message_id)}@email.amazonses.com>"))
+    lines = [f"{name}: {value}" for name, value in headers]
     lines.append(f"Subject: {_encode_subject(subject, _charset(subject_charset))}")
+    headers.append(("Subject", _header_value(subject)))
     lines.append("MIME-Version: 1.0")
+    headers.append(("MIME-Version", "1.0"))
     parts = []
     if text is not None:
         parts.append(_body_part(text, "plain", _charset(text_charset)))
@@ -178,17 +200,22 @@ def build_mime(
         parts.append(_body_part("", "plain", "UTF-8"))
     if len(parts) == 1:
         lines += parts[0]
+        for line in parts[0][:2]:
+            name, _, value = line.partition(": ")
+            headers.append((name, value))
     else:
         if not boundary:
             msg = "a multipart message needs a boundary"
             raise ValueError(msg)
-        lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
+        content_type = f'multipart/alternative; boundary="{boundary}"'
+        lines.append(f"Content-Type: {content_type}")
+        headers.append(("Content-Type", content_type))
         lines.append("")
         for part in parts:
             lines.append(f"--{boundary}")
             lines += part
         lines.append(f"--{boundary}--")
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8"), tuple(headers)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -236,6 +263,8 @@ class ParsedMime:
 
 
 def _decode_header(value: str) -> str:
+    if "=?" not in value:
+        return value
     try:
         return str(make_header(decode_header(value)))
     except (ValueError, LookupError, UnicodeError, AssertionError):
