@@ -359,6 +359,13 @@ class TestFilters:
         assert lines[3].endswith("(differs in: to)")
         assert len(lines) == 5
 
+    def test_explain_shortens_long_values(self) -> None:
+        box = Mailbox()
+        box.add(_message(1, subject="s" * 500))
+        line = box.explain(subject="x").splitlines()[2]
+        assert f"subject '{'s' * 76}... (differs in: subject)" in line
+        assert len(line) < 300
+
     def test_nearest_rejects_unknown_criteria(self, box: Mailbox) -> None:
         with pytest.raises(TypeError):
             box.nearest(color="red")

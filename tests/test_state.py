@@ -948,6 +948,10 @@ class TestCapAndPersistence:
         ok(state, "SendEmail", email(ConfigurationSetName="cs"))
         _templated(state, {"name": "Jane", "favoriteanimal": "owl"})
         state.mailbox.set_findings(state.mailbox.messages()[0].id, [{"rule": "ENC010"}])
+        stale = make(state_dir=folder, max_messages=5)
+        # Counts are written once a second while sending: the second send is not on disk yet.
+        assert ok(stale, "GetSendQuota", {})["SentLast24Hours"] == 1.0
+        state.flush()
 
         again = make(state_dir=folder, max_messages=5)
         assert again.load_notes == []
@@ -970,11 +974,22 @@ class TestCapAndPersistence:
         assert ok(make(state_dir=folder), "ListIdentities", {}) == {"Identities": []}
         assert list((folder / "messages").iterdir()) == []
 
+    def test_counts_written_each_new_second(self, folder: Path) -> None:
+        state = make(state_dir=folder)
+        ok(state, "SendEmail", email())
+        ok(state, "SendEmail", email(), now=NOW + timedelta(seconds=1))
+        later = NOW + timedelta(seconds=1)
+        assert ok(make(state_dir=folder), "GetSendQuota", {}, now=later)["SentLast24Hours"] == 2.0
+
     def test_corrupt_account_file_is_a_note(self, folder: Path) -> None:
         folder.mkdir()
         (folder / "account.json").write_text('{"version": 1}')
+        (folder / "counts.json").write_text("[]")
         state = make(state_dir=folder)
-        assert state.load_notes == ["account.json: KeyError: 'identities'"]
+        assert state.load_notes == [
+            "counts.json: TypeError: list indices must be integers or slices, not str",
+            "account.json: KeyError: 'identities'",
+        ]
         ok(state, "VerifyEmailIdentity", {"EmailAddress": "a@example.com"})
         assert ok(make(state_dir=folder), "ListIdentities", {}) == {"Identities": ["a@example.com"]}
 

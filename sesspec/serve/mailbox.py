@@ -542,10 +542,17 @@ def _mismatches(message: Message, criteria: Mapping[str, Any]) -> list[str]:
     return missed
 
 
+def _short(value: object, size: int = 80) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= size else shown[: size - 3] + "..."
+
+
 def _describe(message: Message) -> str:
+    """One line about a message for an assertion's explanation (long values shortened)."""
+    destinations = _short(list(message.destinations), 160)
     return (
-        f"{message.id} {message.action} from {message.source!r} to {list(message.destinations)!r}"
-        f" subject {message.subject!r}"
+        f"{message.id} {message.action} from {_short(message.source)} to {destinations}"
+        f" subject {_short(message.subject)}"
         + (f" template {message.template!r}" if message.template else "")
         + (f" [{message.status}]" if message.status != "Sent" else "")
     )

@@ -53,10 +53,12 @@ identities and 10,000 configuration sets (SES quotas per region), 20,000 templat
 guide), 100 identities per GetIdentityVerificationAttributes (MODEL), pages of at most 1,000 (100
 for ListTemplates, MODEL), and those of :mod:`sesspec.serve.templates`.
 
-Persistence: with ``state_dir``, the account (identities, templates, configuration sets, counts)
-is one JSON file, ``account.json``, rewritten atomically after each change, and each message one
-file under ``messages/`` (:class:`~sesspec.serve.mailbox.DirectoryStore`); both are read back when
-a state is made on the same folder.
+Persistence: with ``state_dir``, the account (identities, templates, configuration sets) is one
+JSON file, ``account.json``, rewritten atomically after each change; the counts are
+``counts.json``, written at most once a second while sending and by :meth:`SesState.flush`
+(which the endpoint calls when it stops); each message is one file under ``messages/``
+(:class:`~sesspec.serve.mailbox.DirectoryStore`). All are read back when a state is made on the
+same folder; a file that cannot be read is named in ``load_notes`` and skipped.
 """
 
 from __future__ import annotations
@@ -465,6 +467,8 @@ class SesState:
         self._templates: dict[str, _Template] = {}
         self._config_sets: dict[str, datetime] = {}
         self._counts = _Counts()
+        self._counts_written = -1
+        self._counts_dirty = False
         self._state_dir = None if state_dir is None else Path(state_dir)
         store = None
         if self._state_dir is not None:
@@ -501,7 +505,7 @@ class SesState:
             if action.startswith("Send"):
                 with self._lock:
                     self._counts.rejected(now.astimezone(UTC))
-                    self._save()
+                    self._save_counts(now)
             return Reply(error=rejected.error)
 
     # -- Python side (fixture, UI) -------------------------------------------------------------
@@ -530,7 +534,15 @@ class SesState:
             self._config_sets.clear()
             self._counts = _Counts()
             self._save()
+            self._save_counts(None)
         self.mailbox.clear()
+
+    def flush(self) -> None:
+        """Write the counts now (they are written at most once a second while sending); the
+        endpoint calls this when it stops. Nothing to do without ``state_dir``."""
+        with self._lock:
+            if self._counts_dirty:
+                self._save_counts(None)
 
     # -- ids -----------------------------------------------------------------------------------
 
@@ -576,14 +588,32 @@ class SesState:
             "configuration_sets": [
                 {"name": n, "created": c.isoformat()} for n, c in self._config_sets.items()
             ],
+        }
+        write_atomic(self._state_dir / "account.json", json.dumps(data).encode("utf-8"))
+
+    def _save_counts(self, now: datetime | None) -> None:
+        """Rewrite ``counts.json`` (lock held): at once when ``now`` is None, else only when the
+        second changed since the last write, so that a burst of sends writes it once a second."""
+        if self._state_dir is None:
+            return
+        if now is not None:
+            second = int(now.timestamp())
+            if second == self._counts_written:
+                self._counts_dirty = True
+                return
+            self._counts_written = second
+        self._counts_dirty = False
+        data = {
+            "version": 1,
             "points": [[s, *c] for s, c in self._counts.points.items()],
             "recent": [[s, n] for s, n in self._counts.recent],
             "dropped": self.mailbox.dropped,
         }
-        write_atomic(self._state_dir / "account.json", json.dumps(data).encode("utf-8"))
+        write_atomic(self._state_dir / "counts.json", json.dumps(data).encode("utf-8"))
 
     def _load(self) -> None:
         assert self._state_dir is not None
+        self._load_counts()
         path = self._state_dir / "account.json"
         if not path.exists():
             return
@@ -599,13 +629,23 @@ class SesState:
                 )
             for c in data["configuration_sets"]:
                 self._config_sets[str(c["name"])] = datetime.fromisoformat(c["created"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self.load_notes.append(f"account.json: {type(exc).__name__}: {exc}")
+
+    def _load_counts(self) -> None:
+        assert self._state_dir is not None
+        path = self._state_dir / "counts.json"
+        if not path.exists():
+            return
+        try:
+            data = json.loads(path.read_bytes())
             for start, *counts in data["points"]:
                 self._counts.points[int(start)] = [int(n) for n in counts]
             for when, n in data["recent"]:
                 self._counts.recent.append((int(when), int(n)))
             self.mailbox.dropped = int(data["dropped"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            self.load_notes.append(f"account.json: {type(exc).__name__}: {exc}")
+            self.load_notes.append(f"counts.json: {type(exc).__name__}: {exc}")
 
     # -- identities ----------------------------------------------------------------------------
 
@@ -947,7 +987,7 @@ class SesState:
                 self._counts.sent(now, recipients)
             else:
                 self._counts.rejected(now)
-            self._save()
+            self._save_counts(now)
         self.mailbox.add(message)
 
     def _send_email(self, params: Mapping[str, Any], now: datetime) -> Reply:
