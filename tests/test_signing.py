@@ -248,12 +248,17 @@ class TestVerify:
         ("delta", "ok"),
         [
             (timedelta(minutes=14, seconds=59), True),
+            (timedelta(minutes=15), True),
             (timedelta(minutes=15, seconds=1), False),
+            (-timedelta(minutes=14, seconds=59), True),
+            (-timedelta(minutes=15), True),
             (-timedelta(minutes=15, seconds=1), False),
         ],
     )
     def test_skew(self, delta: timedelta, ok: bool) -> None:
-        """GUIDE-ERR RequestExpired: more than 15 minutes before or after the date stamp."""
+        """GUIDE-ERR RequestExpired: "more than 15 minutes" after or before the date stamp, so
+        exactly 15 minutes either way is still in time. (A negative delta: the request is dated
+        ahead of the verifier's clock.)"""
         result = sigv4.verify_request(self._signed(), secret_access_key=SECRET, now=TIME + delta)
         assert result.ok is ok
         if not ok:
@@ -288,14 +293,169 @@ class TestVerify:
             expires=600,
             form_to_query=True,
         ).request
-        assert sigv4.verify_request(
-            req, secret_access_key=SECRET, now=TIME + timedelta(seconds=600)
-        ).ok
+        for seconds in (599, 600):  # valid through date + X-Amz-Expires itself
+            assert sigv4.verify_request(
+                req, secret_access_key=SECRET, now=TIME + timedelta(seconds=seconds)
+            ).ok
         late = sigv4.verify_request(
             req, secret_access_key=SECRET, now=TIME + timedelta(seconds=601)
         )
         assert not late.ok
         assert "expired" in late.reason
+
+    @pytest.mark.parametrize(("expires", "ok"), [("0", False), ("1", True), ("00", False)])
+    def test_presigned_expires_at_least_one(self, expires: str, ok: bool) -> None:
+        """X-Amz-Expires: whole seconds, at least 1 (sigv4-add-signature-to-request). The URL is
+        signed with 1 and then given ``expires``: 0 is refused before the signature."""
+        req = sigv4.presign(
+            RawRequest("GET", "/?Action=GetSendQuota", headers=(("Host", HOST),)),
+            access_key_id=AKID,
+            secret_access_key=SECRET,
+            region="us-west-2",
+            time=TIME,
+            expires=1,
+        ).request
+        req = RawRequest(
+            "GET",
+            req.target.replace("X-Amz-Expires=1&", f"X-Amz-Expires={expires}&"),
+            headers=req.headers,
+        )
+        result = sigv4.verify_request(req, secret_access_key=SECRET, now=TIME)
+        assert result.ok is ok, result.reason
+        if not ok:
+            assert result.expected_signature is None
+
+
+def _stdlib_signature(creq: str, amz: str, scope: str, secret: str = SECRET) -> str:
+    """IAM-SIGV4 from the canonical request on, with hashlib and hmac only (not sesspec)."""
+    sts = f"AWS4-HMAC-SHA256\n{amz}\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
+    key = b"AWS4" + secret.encode()
+    for part in scope.split("/"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+
+
+class TestVerifyDateHeader:
+    """sigv4-date-handling (spec-notes a5): the request time is X-Amz-Date or, when there is
+    none, the Date header, ISO 8601 basic or an HTTP-date; the string to sign carries it in ISO
+    8601 basic form. Each request here is signed by hand (hashlib and hmac) from a canonical
+    request written out in full."""
+
+    SCOPE = "20261126/us-west-2/ses/aws4_request"
+
+    def _signed(self, date: str) -> RawRequest:
+        creq = (
+            f"POST\n/\n\ncontent-type:{FORM}\ndate:{date}\nhost:{HOST}\n\n"
+            f"content-type;date;host\n{hashlib.sha256(BODY).hexdigest()}"
+        )
+        sig = _stdlib_signature(creq, "20261126T054817Z", self.SCOPE)
+        return RawRequest(
+            "POST",
+            "/",
+            headers=(
+                ("Host", f" {HOST}"),
+                ("Content-Type", f" {FORM}"),
+                ("Date", f" {date}"),
+                (
+                    "Authorization",
+                    f" AWS4-HMAC-SHA256 Credential={AKID}/{self.SCOPE}, "
+                    f"SignedHeaders=content-type;date;host, Signature={sig}",
+                ),
+            ),
+            body=BODY,
+        )
+
+    @pytest.mark.parametrize(
+        "date",
+        [
+            "Thu, 26 Nov 2026 05:48:17 GMT",
+            "Thursday, 26-Nov-26 05:48:17 GMT",
+            "Thu Nov 26 05:48:17 2026",
+            "20261126T054817Z",
+        ],
+        ids=["imf-fixdate", "rfc850-date", "asctime-date", "iso8601-basic"],
+    )
+    def test_date_header_alone(self, date: str) -> None:
+        result = sigv4.verify_request(self._signed(date), secret_access_key=SECRET, now=TIME)
+        assert result.ok, result.reason
+        assert result.string_to_sign is not None
+        assert result.string_to_sign.split("\n")[1] == "20261126T054817Z"
+
+    def test_no_date_at_all(self) -> None:
+        req = self._signed("Thu, 26 Nov 2026 05:48:17 GMT").without_headers("Date")
+        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        assert not result.ok
+        assert result.expected_signature is None
+
+    def test_x_amz_date_overrides_date(self) -> None:
+        """ "When X-Amz-Date is used, it always overrides the value of the Date header": an
+        unsigned X-Amz-Date one second later changes the string to sign."""
+        req = self._signed("Thu, 26 Nov 2026 05:48:17 GMT")
+        req = req.with_header("X-Amz-Date", "20261126T054818Z")
+        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        assert not result.ok
+        assert result.string_to_sign is not None
+        assert result.string_to_sign.split("\n")[1] == "20261126T054818Z"
+        assert result.expected_signature != result.given_signature
+
+    @pytest.mark.parametrize(
+        "date",
+        [
+            "Thu, 26 Nov 2026 05:48:17 UTC",
+            "Thu, 26 Nov 2026 05:48:17 +0000",
+            "thu, 26 Nov 2026 05:48:17 GMT",
+            "Thu, 6 Nov 2026 05:48:17 GMT",
+            "2026-11-26T05:48:17Z",
+        ],
+    )
+    def test_other_date_forms_refused(self, date: str) -> None:
+        result = sigv4.verify_request(self._signed(date), secret_access_key=SECRET, now=None)
+        assert not result.ok
+        assert result.expected_signature is None
+
+
+class TestParseHttpDate:
+    """RFC 9110 section 5.6.7, its own example in the three forms a recipient must accept."""
+
+    WHEN = datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ],
+    )
+    def test_rfc_example(self, text: str) -> None:
+        assert sigv4.parse_http_date(text) == self.WHEN
+
+    @pytest.mark.parametrize(
+        ("text", "year"),
+        [("Sunday, 06-Nov-69 08:49:37 GMT", 2069), ("Sunday, 06-Nov-70 08:49:37 GMT", 1970)],
+    )
+    def test_rfc850_two_digit_year(self, text: str, year: int) -> None:
+        when = sigv4.parse_http_date(text)
+        assert when is not None
+        assert when.year == year
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49:37 GMT ",
+            "Sun, 06 nov 1994 08:49:37 GMT",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 94 08:49:37 GMT",
+            "Sun Nov 6 08:49:37 1994",
+            "Sun, \u0661\u0662 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+        ],
+    )
+    def test_not_an_http_date(self, text: str) -> None:
+        assert sigv4.parse_http_date(text) is None
 
 
 class TestVerifyFailures:
