@@ -12,6 +12,14 @@ signature must fail is signed by botocore and then changed the way a buggy clien
 query keys sorted as ``k=v`` strings, the wrong region, the port dropped from the signed host.
 Requests that need no signature, or are broken before signing matters, are written by hand here.
 
+Each expected finding carries the severity the spec gives it (``SEVERITY`` below, worked from
+spec-notes, with the cases where the spec makes it another, such as AWS3-HTTPS dated before the
+2020-10-01 cut-off). A sample whose bytes are exactly what a botocore signer wrote, signed as the
+spec says with the context's secret, names that signer (``signed_by``): tests verify it with
+sesspec's verifier and refuse tampered copies. Boundaries have a sample on each side
+(``_boundary_cases``): the cut-off instant, the 15-minute skew, presigned expiry, X-Amz-Expires
+0/1/604800/604801, list indexes 0 and 1, the largest accepted sizes.
+
 Run after changing a case (it rewrites the folder and its README)::
 
     python scripts/gen_checker_samples.py
@@ -115,6 +123,16 @@ def frozen(when: dt.datetime) -> Iterator[None]:
         yield
 
 
+#: Requests exactly as a botocore signer wrote them, signed as the spec says with SECRET (raw
+#: bytes -> the signer's name). A sample still holding these bytes says so (``signed_by``).
+_AS_SIGNED: dict[bytes, str] = {}
+
+
+def _as_signed(wire: Wire, signer: str) -> Wire:
+    _AS_SIGNED[wire.to_bytes()] = signer
+    return wire
+
+
 def creds(*, secret: str = SECRET, token: str | None = None) -> Credentials:
     return Credentials(AKID, secret, token)
 
@@ -188,7 +206,22 @@ def sign_v4(
     signer = signer_cls(creds(secret=secret, token=token), service, region)
     with frozen(when):
         signer.add_auth(request)
-    return _to_wire(request, host, body, length=method != "GET" or bool(body))
+    wire = _to_wire(request, host, body, length=method != "GET" or bool(body))
+    # botocore canonicalises a URL's query as written and takes X-Amz-Content-SHA256 as the
+    # payload hash: the spec's signature only when the query is written in RFC 3986 form and
+    # that header (if any) is the body's hash; and a request may not carry both header and
+    # query authentication (spec-notes a4).
+    given_hash = {k.lower(): v for k, v in extra}.get("x-amz-content-sha256")
+    if (
+        signer_cls in (botocore.auth.SigV4Auth, DateHeaderSigV4)
+        and secret == SECRET
+        and signed_host in (None, host)
+        and query == form(parse_qsl(query, keep_blank_values=True)).decode("ascii")
+        and "X-Amz-Signature=" not in query
+        and given_hash in (None, sha256(body).hexdigest())
+    ):
+        _as_signed(wire, f"botocore {botocore.__version__} {signer_cls.__name__}")
+    return wire
 
 
 def presign_v4(
@@ -205,27 +238,33 @@ def presign_v4(
     signer = botocore.auth.SigV4QueryAuth(creds(token=token), "ses", region, expires=expires)
     with frozen(when):
         signer.add_auth(request)
-    return _to_wire(request, host, b"", length=False)
+    wire = _to_wire(request, host, b"", length=False)
+    if isinstance(expires, int) and expires >= 1:  # X-Amz-Expires: at least 1 second
+        _as_signed(wire, f"botocore {botocore.__version__} SigV4QueryAuth")
+    return wire
 
 
-def sign_v3(body: bytes) -> Wire:
-    """AWS3-HTTPS (X-Amzn-Authorization over the Date header) by botocore's SigV3Auth."""
+def sign_v3(body: bytes, *, when: dt.datetime = SIGNED_AT, token: str | None = None) -> Wire:
+    """AWS3-HTTPS (X-Amzn-Authorization over the Date header) by botocore's SigV3Auth (with a
+    token: an unsigned X-Amz-Security-Token, as boto2 sent it)."""
     request = AWSRequest(
         method="POST", url=f"https://{HOST}/", data=body, headers={"Content-Type": FORM}
     )
-    with frozen(SIGNED_AT):
-        botocore.auth.SigV3Auth(creds()).add_auth(request)
-    return _to_wire(request, HOST, body, length=True)
+    with frozen(when):
+        botocore.auth.SigV3Auth(creds(token=token)).add_auth(request)
+    wire = _to_wire(request, HOST, body, length=True)
+    return _as_signed(wire, f"botocore {botocore.__version__} SigV3Auth")
 
 
-def sign_v2(pairs: list[tuple[str, str]]) -> Wire:
+def sign_v2(pairs: list[tuple[str, str]], *, when: dt.datetime = SIGNED_AT) -> Wire:
     """SigV2 (Signature/SignatureVersion=2 in the form body) by botocore's SigV2Auth."""
     request = AWSRequest(
         method="POST", url=f"https://{HOST}/", data=dict(pairs), headers={"Content-Type": FORM}
     )
-    with frozen(SIGNED_AT):
+    with frozen(when):
         botocore.auth.SigV2Auth(creds()).add_auth(request)
-    return _to_wire(request, HOST, _prepared_body(request), length=True)
+    wire = _to_wire(request, HOST, _prepared_body(request), length=True)
+    return _as_signed(wire, f"botocore {botocore.__version__} SigV2Auth")
 
 
 class DateHeaderSigV4(botocore.auth.SigV4Auth):  # type: ignore[misc]  # botocore is untyped
@@ -312,6 +351,31 @@ MIME_LF = MIME_CRLF.replace("\r\n", "\n")
 
 # --- the case list ----------------------------------------------------------------------------
 
+#: The severity the spec gives each rule's finding, worked from spec-notes: an error where SES
+#: refuses the request or silently loses data (sections 0, a-f), a warning where it accepts it
+#: today but a stricter reader would not or a value is likely wrong (section h: h3 lowercase
+#: hex, h5 no Version, h6 scope 'email', h7 unsigned x-amz-*, h8 ISO Date; HTTP007 no charset,
+#: HTTP009 params in a POST query, HTTP012 another path, ENC008 double encoding, ENC009 line
+#: endings, PARAM014 stray SigV2 parameters, AUTH017 token placement), info where nothing is
+#: wrong (a local endpoint, a non-canonical but valid encoder, a verified or unverifiable
+#: signature). A case gives another severity where the spec does (Case.severity).
+SEVERITY = {
+    **dict.fromkeys(
+        ("HTTP001", "HTTP002", "HTTP003", "HTTP004", "HTTP006", "HTTP008", "HTTP010", "HTTP011"),
+        "error",
+    ),
+    **dict.fromkeys(("HTTP007", "HTTP009", "HTTP012"), "warning"),
+    "HTTP005": "info",
+    **dict.fromkeys(("ENC001", "ENC003", "ENC004", "ENC005", "ENC006", "ENC007"), "error"),
+    **dict.fromkeys(("ENC002", "ENC008", "ENC009"), "warning"),
+    "ENC010": "info",
+    **dict.fromkeys((f"PARAM{i:03d}" for i in range(1, 17)), "error"),
+    **dict.fromkeys(("PARAM003", "PARAM014"), "warning"),
+    **dict.fromkeys((f"AUTH{i:03d}" for i in range(1, 22)), "error"),
+    **dict.fromkeys(("AUTH006", "AUTH010", "AUTH013", "AUTH017"), "warning"),
+    **dict.fromkeys(("AUTH019", "AUTH020"), "info"),
+}
+
 
 @dataclass
 class Case:
@@ -328,6 +392,11 @@ class Case:
     now: dt.datetime | None = NOW
     issues: tuple[str, ...] = ()
     session_token: str = TOKEN
+    #: Expected severities that differ from SEVERITY (rule -> severity), as the spec gives them.
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def expected(self) -> dict[str, str]:
+        return {rule: self.severity.get(rule, SEVERITY[rule]) for rule in self.expect}
 
     def context(self) -> dict[str, Any]:
         cred: dict[str, str] | None = None
@@ -543,6 +612,9 @@ def _cases() -> Iterator[Case]:
         ),
         expect=["HTTP007"],
         forbid=ok,
+        # No charset is a warning (SES reads UTF-8 anyway); another charset named is an error:
+        # a server that honours it misreads the bytes.
+        severity={"HTTP007": "error"},
     )
 
     body = botocore_body("SendEmail", SEND_EMAIL)
@@ -2181,7 +2253,7 @@ def _more_cases() -> Iterator[Case]:
         "AWS3-HTTPS with temporary credentials (botocore SigV3Auth adds an unsigned "
         "X-Amz-Security-Token, as boto2 did).",
         f"{_GUIDE_AUTH}; spec-notes a2",
-        _sign_v3_token(body),
+        sign_v3(body, token=TOKEN),
         expect=["AUTH002"],
         forbid=["AUTH001"],
         credentials="token",
@@ -2212,16 +2284,8 @@ def _sign_v2_get(pairs: list[tuple[str, str]]) -> Wire:
     with frozen(SIGNED_AT):
         botocore.auth.SigV2Auth(creds()).add_auth(request)
     request.url = request.prepare().url
-    return _to_wire(request, HOST, b"", length=False)
-
-
-def _sign_v3_token(body: bytes) -> Wire:
-    request = AWSRequest(
-        method="POST", url=f"https://{HOST}/", data=body, headers={"Content-Type": FORM}
-    )
-    with frozen(SIGNED_AT):
-        botocore.auth.SigV3Auth(creds(token=TOKEN)).add_auth(request)
-    return _to_wire(request, HOST, body, length=True)
+    wire = _to_wire(request, HOST, b"", length=False)
+    return _as_signed(wire, f"botocore {botocore.__version__} SigV2Auth")
 
 
 def _decode_params(value: Any) -> Any:
@@ -2397,10 +2461,11 @@ def _write(cases: list[Case], out: Path) -> None:
         meta = {
             "description": case.description,
             "spec": case.spec,
-            "expect": case.expect,
+            "expect": case.expected(),
             "forbid": case.forbid,
             "clean": case.clean,
             "context": case.context(),
+            "signed_by": _AS_SIGNED.get(raw) if case.credentials is not None else None,
             "generated_by": GENERATED_BY,
         }
         (folder / f"{case.name}.json").write_text(
@@ -2457,8 +2522,12 @@ def _readme(cases: list[Case]) -> str:
         "",
         "Generated by `scripts/gen_checker_samples.py` (do not edit by hand; rerun it). Each",
         "`<RULE>/<case>.http` is the raw request, `<case>.json` says what the checker must find",
-        "(`expect`), must not find (`forbid`), whether the request must have no error-severity",
-        "finding at all (`clean`), and the context (`tls`, `credentials`, `now`).",
+        "and with which severity (`expect`: rule -> severity, as the spec gives it), must not",
+        "find (`forbid`), whether the request must have no error-severity finding at all",
+        "(`clean`), the context (`tls`, `credentials`, `now`), and `signed_by`: the botocore",
+        "signer whose output these bytes are, unchanged and signed as the spec says with the",
+        "context's secret (tests verify those with sesspec's verifier and refuse tampered",
+        "copies), else null.",
         "`pass-*` samples must not raise the rule; `fail-*` samples must. For the info rules",
         "(HTTP005, ENC010, AUTH019, AUTH020) `fail-*` means the rule shows up.",
         "",

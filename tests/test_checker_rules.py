@@ -3,8 +3,13 @@
 Each sample is a raw request written by ``scripts/gen_checker_samples.py``: valid signatures are
 botocore's (an independent implementation), broken ones are botocore's changed after signing the
 way the client of the spec-notes section (g) issue named in the sample changed them. The JSON
-beside each ``.http`` file says which rules :func:`sesspec.check.check` must report (``expect``),
-must not report (``forbid``) and whether the request must have no error finding (``clean``).
+beside each ``.http`` file says which rules :func:`sesspec.check.check` must report and with
+which severity (``expect``, rule -> severity, worked from the spec in the generator), must not
+report (``forbid``) and whether the request must have no error finding (``clean``).
+
+A sample whose bytes are exactly what a botocore signer wrote (``signed_by``) must verify with
+sesspec's verifier for its scheme (SigV4, AWS3-HTTPS, SigV2), and one-byte tampered copies of it
+must not (counted as ``sesspec-checker-samples: verify`` / ``verify tampered``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from typing import Any
 import pytest
 
 from sesspec.check.catalogue import RULES
+from sesspec.encoding import form_decode
+from sesspec.http import RawRequest, parse_request
+from sesspec.signing import aws3, sigv2, sigv4
+from tests import _tamper
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "vectors" / "checker"
@@ -96,6 +105,12 @@ def test_sample(sample: Sample) -> None:
     assert not missing, f"{sample.id}: expected {missing} not found; findings:\n{_show(findings)}"
     forbidden = [r for r in sample.meta["forbid"] if r in found]
     assert not forbidden, f"{sample.id}: forbidden {forbidden} found; findings:\n{_show(findings)}"
+    for rule, severity in sample.meta["expect"].items():
+        severities = {f.severity for f in findings if f.rule == rule}
+        assert severities == {severity}, (
+            f"{sample.id}: {rule} must be {severity}, found {sorted(severities)}:\n"
+            f"{_show(findings)}"
+        )
     if sample.meta.get("clean"):
         errors = [f for f in findings if f.severity == "error"]
         assert not errors, f"{sample.id}: clean sample has errors:\n{_show(findings)}"
@@ -137,9 +152,19 @@ def test_sample_is_well_formed(sample: Sample) -> None:
     meta = sample.meta
     assert sample.rule in RULES or sample.rule == "clean", f"{sample.id}: folder is not a rule id"
     assert sample.name.startswith(("pass-", "fail-")), sample.id
-    assert {"description", "spec", "expect", "forbid", "context", "generated_by"} <= set(meta)
+    assert {
+        "description",
+        "spec",
+        "expect",
+        "forbid",
+        "context",
+        "signed_by",
+        "generated_by",
+    } <= set(meta)
+    assert isinstance(meta["expect"], dict), f"{sample.id}: expect maps rule -> severity"
     for rule_id in (*meta["expect"], *meta["forbid"]):
         assert rule_id in RULES, f"{sample.id}: unknown rule {rule_id!r}"
+    assert set(meta["expect"].values()) <= SEVERITIES, sample.id
     assert not set(meta["expect"]) & set(meta["forbid"]), sample.id
     assert set(meta["context"]) == {"tls", "credentials", "now"}, sample.id
     # The request head uses CRLF line endings only (the body is bytes as sent).
@@ -162,6 +187,99 @@ def test_samples_match_generator(tmp_path: Path) -> None:
     assert written == expected
     for rel in expected:
         assert (tmp_path / rel).read_bytes() == (SAMPLES / rel).read_bytes(), str(rel)
+
+
+# --- what botocore signed verifies; tampered copies do not ------------------------------------
+
+SIGNED = [s for s in ALL if s.meta["signed_by"]]
+CHECKER_SUITE = "sesspec-checker-samples"
+
+
+def _scheme(sample: Sample) -> str:
+    signer = str(sample.meta["signed_by"]).rsplit(" ", 1)[1]
+    return {"SigV3Auth": "aws3", "SigV2Auth": "sigv2"}.get(signer, "sigv4")
+
+
+#: What each scheme signs, so what a one-byte change must break: SigV4 the body, the signed
+#: headers and the query; AWS3-HTTPS only the Date header (spec-notes a2); SigV2 the parameters
+#: (query or form body) and the host (sigv2-sigv3-vectors rules).
+_KINDS = {
+    "sigv4": _tamper.KINDS,
+    "aws3": ("header", "signature"),
+    "sigv2": ("params", "header", "signature"),
+}
+
+
+def _verify(sample: Sample, req: RawRequest) -> tuple[bool, bool]:
+    """(verified, refused by the signature comparison itself: the verifier computed the
+    expected signature and it is not the one given)."""
+    secret = sample.meta["context"]["credentials"]["secret_access_key"]
+    scheme = _scheme(sample)
+    result: sigv4.VerifyResult | aws3.VerifyResult
+    if scheme == "aws3":
+        result = aws3.verify_request(req, secret_access_key=secret, now=None)
+    elif scheme == "sigv2":
+        result = sigv2.verify(
+            form_decode(req.query if req.method == "GET" else req.body),
+            secret_access_key=secret,
+            method=req.method,
+            host=(req.header("Host") or "").lower(),
+            path=req.path,
+        )
+    else:
+        result = sigv4.verify_request(req, secret_access_key=secret, now=None)
+    expected = result.expected_signature
+    return result.ok, expected is not None and expected != result.given_signature
+
+
+def _tampered(sample: Sample, req: RawRequest, kind: str) -> RawRequest:
+    scheme = _scheme(sample)
+    if kind == "signature":
+        return _tamper.signature(req)
+    if kind == "header":
+        if scheme == "aws3":
+            return _tamper.header(req, "Date")
+        names = [n for n in _tamper.signed_header_names(req) if n not in {"date", "x-amz-date"}]
+        return _tamper.header(req, names[0] if names else "Host")
+    if kind == "body" or (kind == "params" and req.method != "GET"):
+        return _tamper.body(req)
+    return _tamper.query(req, keep=("X-Amz-Signature", "Signature", "AWSAccessKeyId"))
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [pytest.param(s, id=s.id, marks=pytest.mark.suite(f"{CHECKER_SUITE}: verify")) for s in SIGNED],
+)
+def test_botocore_signed_sample_verifies(sample: Sample) -> None:
+    verified, _ = _verify(sample, parse_request(sample.raw))
+    assert verified, f"{sample.id}: signed by {sample.meta['signed_by']}, does not verify"
+
+
+@pytest.mark.parametrize(
+    ("sample", "kind"),
+    [
+        pytest.param(
+            s,
+            kind,
+            id=f"{s.id}/{kind}",
+            marks=pytest.mark.suite(f"{CHECKER_SUITE}: verify tampered"),
+        )
+        for s in SIGNED
+        for kind in _KINDS[_scheme(s)]
+    ],
+)
+def test_botocore_signed_sample_tampered_is_refused(sample: Sample, kind: str) -> None:
+    req = parse_request(sample.raw)
+    tampered = _tampered(sample, req, kind)
+    assert tampered != req
+    verified, by_signature = _verify(sample, tampered)
+    assert not verified
+    assert by_signature, f"{sample.id}/{kind}: refused before the signature was compared"
+
+
+def test_signed_samples_cover_each_scheme() -> None:
+    assert {_scheme(s) for s in SIGNED} == {"sigv4", "aws3", "sigv2"}
+    assert len(SIGNED) >= 200
 
 
 # --- a sample too big to keep as a file -------------------------------------------------------
