@@ -28,6 +28,7 @@ Run after changing a case (it rewrites the folder and its README)::
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import functools
 import json
@@ -338,8 +339,6 @@ def clean_post() -> Wire:
 
 
 def raw_message(text: str) -> str:
-    import base64
-
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
@@ -2129,6 +2128,7 @@ _SMITHY_Q = "https://smithy.io/2.0/aws/protocols/aws-query-protocol.html"
 _DATES = "https://docs.aws.amazon.com/general/latest/gr/sigv4-date-handling.html"
 _QUOTAS = "https://docs.aws.amazon.com/ses/latest/dg/quotas.html"
 _MODEL = "botocore/data/ses/2010-12-01/service-2.json"
+_ADD_SIGNATURE = "https://docs.aws.amazon.com/general/latest/gr/sigv4-add-signature-to-request.html"
 
 
 def _more_cases() -> Iterator[Case]:
@@ -2276,6 +2276,200 @@ def _more_cases() -> Iterator[Case]:
         forbid=["AUTH016", *ok],
         clean=True,
         now=SIGNED_AT - dt.timedelta(minutes=10),
+    )
+
+
+#: SES refuses AWS3-HTTPS (and SigV2) from this instant on (GUIDE-AUTH: "Beginning October 1st,
+#: 2020, Amazon SES will only support requests signed using Signature Version 4"; spec-notes
+#: a1), naive UTC as botocore's clock.
+CUTOFF = dt.datetime(2020, 10, 1, 0, 0, 0)
+_SECOND = dt.timedelta(seconds=1)
+
+
+def _boundary_cases() -> Iterator[Case]:
+    """A sample at each boundary the checker draws and one step either side, the expected
+    outcome and severity worked from the spec: the legacy schemes' cut-off instant, the
+    15-minute skew both ways, presigned expiry, X-Amz-Expires, list index base, largest sizes."""
+    ok = ["AUTH018"]
+    body = botocore_body("SendEmail", SEND_EMAIL)
+
+    def p(pairs: list[tuple[str, str]]) -> Wire:
+        return sign_v4(form(pairs))
+
+    # The cut-off: a request dated before it was accepted then (a warning, judged as of its
+    # date); at the instant and after, refused (an error). Judged at 'now' when the context
+    # gives one, else at the request's own date (the Date header, SigV2's Timestamp).
+    for label, when, severity in (
+        ("minus-1s", CUTOFF - _SECOND, "warning"),
+        ("at", CUTOFF, "error"),
+        ("plus-1s", CUTOFF + _SECOND, "error"),
+    ):
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for now, how in ((when, "checked at that instant"), (None, "judged by its own date")):
+            suffix = "" if now is not None else "-own-date"
+            yield Case(
+                "AUTH002",
+                f"fail-aws3-cutoff-{label}{suffix}",
+                f"AWS3-HTTPS signed by botocore SigV3Auth at {stamp}, {how}: the cut-off is "
+                f"2020-10-01T00:00:00Z, so {severity}.",
+                f"{_GUIDE_AUTH}; spec-notes a1, a2",
+                sign_v3(body, when=when),
+                expect=["AUTH002"],
+                forbid=["AUTH001", *ok],
+                now=now,
+                severity={"AUTH002": severity},
+            )
+            yield Case(
+                "AUTH003",
+                f"fail-sigv2-cutoff-{label}{suffix}",
+                f"SigV2 signed by botocore SigV2Auth at {stamp} (its Timestamp), {how}: the "
+                f"cut-off is 2020-10-01T00:00:00Z, so {severity}.",
+                "spec-notes a1",
+                sign_v2(send_email_pairs(), when=when),
+                expect=["AUTH003"],
+                forbid=["AUTH001", *ok],
+                now=now,
+                severity={"AUTH003": severity},
+            )
+
+    # Skew: RequestExpired is "more than 15 minutes" either way (GUIDE-ERR; a5), so exactly 15
+    # minutes passes and 15 minutes 1 second does not.
+    for direction, sign in (("past", 1), ("future", -1)):
+        for label, delta, passes in (
+            ("14m59s", dt.timedelta(minutes=14, seconds=59), True),
+            ("15m", dt.timedelta(minutes=15), True),
+            ("15m01s", dt.timedelta(minutes=15, seconds=1), False),
+        ):
+            ahead = "checked" if direction == "past" else "signed"
+            what = f"{ahead} {label} {'after' if direction == 'past' else 'ahead of now'}"
+            yield Case(
+                "AUTH016",
+                f"{'pass' if passes else 'fail'}-skew-{direction}-{label}",
+                f"botocore-signed SendEmail, {what}: the window is 15 minutes inclusive.",
+                f"{_GUIDE_ERR}; a5",
+                clean_post(),
+                expect=[] if passes else ["AUTH016"],
+                forbid=["AUTH016", *ok] if passes else ok,
+                clean=passes,
+                now=SIGNED_AT + sign * delta,
+            )
+
+    # Presigned expiry: valid through date + X-Amz-Expires itself, expired one second later.
+    for label, seconds, passes in (
+        ("minus-1s", 599, True),
+        ("at", 600, True),
+        ("plus-1s", 601, False),
+    ):
+        yield Case(
+            "AUTH016",
+            f"{'pass' if passes else 'fail'}-presign-expiry-{label}",
+            f"Presigned GET with X-Amz-Expires=600, used {seconds} s after X-Amz-Date.",
+            f"{_GUIDE_ERR}; a4, a5",
+            presign_v4(send_email_pairs(), expires=600),
+            expect=[] if passes else ["AUTH016"],
+            forbid=["AUTH016", *ok] if passes else ok,
+            clean=passes,
+            now=SIGNED_AT + dt.timedelta(seconds=seconds),
+        )
+
+    # X-Amz-Expires: a whole number of seconds, at least 1; 604800 (7 days) is the most AWS
+    # documents for SigV4 presigning (for S3; SES documents no maximum: spec-notes a4), so
+    # longer is a warning.
+    for value, now, expect, severity in (
+        (0, SIGNED_AT, ["AUTH015"], "error"),
+        (1, SIGNED_AT + _SECOND, [], ""),
+        (604800, NOW, [], ""),
+        (604801, NOW, ["AUTH015"], "warning"),
+    ):
+        yield Case(
+            "AUTH015",
+            f"{'fail' if expect else 'pass'}-expires-{value}",
+            f"Presigned GET with X-Amz-Expires={value} (signed by botocore as is).",
+            f"{_ADD_SIGNATURE}; spec-notes a4",
+            presign_v4(send_email_pairs(), expires=value),
+            expect=expect,
+            forbid=ok if expect else ["AUTH015", "AUTH016", *ok],
+            clean=severity != "error",
+            now=now,
+            severity={"AUTH015": severity} if severity else {},
+        )
+    yield Case(
+        "AUTH015",
+        "fail-no-expires",
+        "Presigned GET with X-Amz-Expires removed after signing: only S3 requires it, so a "
+        "warning (and the signature no longer holds).",
+        f"{_ADD_SIGNATURE}; spec-notes a4",
+        _drop_query(presign_v4(send_email_pairs()), "X-Amz-Expires"),
+        expect=["AUTH015", "AUTH018"],
+        severity={"AUTH015": "warning"},
+    )
+
+    # List indexes start at 1 (SMITHY-Q; c4).
+    yield Case(
+        "PARAM006",
+        "pass-index-1",
+        "One recipient, Destination.ToAddresses.member.1.",
+        f"{_SMITHY_Q}; c4",
+        p(send_email_pairs()),
+        forbid=["PARAM006", *ok],
+        clean=True,
+    )
+    yield Case(
+        "PARAM006",
+        "fail-index-0",
+        "One recipient, Destination.ToAddresses.member.0 (zero-based client).",
+        f"{_SMITHY_Q}; c4",
+        p(
+            send_email_pairs(
+                **{
+                    "Destination.ToAddresses.member.1": None,
+                    "Destination.ToAddresses.member.0": "a@example.com",
+                }
+            )
+        ),
+        expect=["PARAM006"],
+        forbid=ok,
+    )
+
+    # The largest accepted sizes (the checker's limits; 50 recipients and 256-character tag
+    # values have their samples above; 10 MB of base64 is pinned in tests/test_checker_rules.py).
+    tags = send_email_pairs(**{"Tags.member.1.Value": "x"})
+    for length, passes in ((256, True), (257, False)):
+        yield Case(
+            "PARAM013",
+            f"{'pass' if passes else 'fail'}-tag-name-{length}",
+            f"Tag name of {length} characters (at most 256).",
+            f"{_MODEL} MessageTag",
+            p([*tags, ("Tags.member.1.Name", "n" * length)]),
+            expect=[] if passes else ["PARAM013"],
+            forbid=["PARAM013", *ok] if passes else ok,
+            clean=passes,
+        )
+    lc = [("Action", "ListCustomVerificationEmailTemplates"), ("Version", "2010-12-01")]
+    for max_results, passes in (("0", False), ("1", True), ("51", False)):
+        yield Case(
+            "PARAM016",
+            f"{'pass' if passes else 'fail'}-max-results-{max_results}",
+            f"MaxResults={max_results} (range 1-50).",
+            _MODEL,
+            p([*lc, ("MaxResults", max_results)]),
+            expect=[] if passes else ["PARAM016"],
+            forbid=["PARAM016", *ok] if passes else ok,
+            clean=passes,
+        )
+    mime_lines = base64.encodebytes(MIME_CRLF.encode("utf-8")).decode("ascii")
+    yield Case(
+        "PARAM012",
+        "fail-mime-lines",
+        "RawMessage.Data as MIME-style base64 in 76-character lines (Ruby's encode64, Python's "
+        "encodebytes; fog-aws sends it): the SDKs send one line, whether SES takes the breaks "
+        "is not documented, so a warning.",
+        f"{_QUOTAS}; {_SMITHY_Q}; c4",
+        p([("Action", "SendRawEmail"), ("Version", "2010-12-01"), ("RawMessage.Data", mime_lines)]),
+        expect=["PARAM012"],
+        forbid=ok,
+        clean=True,
+        severity={"PARAM012": "warning"},
     )
 
 
@@ -2581,7 +2775,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder to (re)write ({OUT})")
     out: Path = parser.parse_args(argv).out
-    cases = [*_cases(), *_more_cases(), *_clean_cases()]
+    cases = [*_cases(), *_more_cases(), *_boundary_cases(), *_clean_cases()]
     names = [(c.rule, c.name) for c in cases]
     if len(names) != len(set(names)):
         raise SystemExit("duplicate sample names")
