@@ -7,7 +7,11 @@ POST and presigned GET) verifies with sesspec's verifier, and one-byte tampered 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -256,5 +260,26 @@ def test_botocore_signed_tampered_is_refused(case: dict[str, Any], form: str, ki
 
 
 def test_generator_versions_recorded() -> None:
-    assert set(SES["generator"]) == {"botocore", "awscrt", "python"}
+    assert set(SES["generator"]) == {"botocore", "awscrt"}
     assert len(SES["cases"]) >= 40
+
+
+def test_cases_match_generator(tmp_path: Path) -> None:
+    """vectors/ses/cases.json is exactly what scripts/gen_ses_vectors.py writes, with the
+    botocore and awscrt it records (pinned in pyproject.toml's test extras)."""
+    botocore = pytest.importorskip("botocore")
+    awscrt_version = importlib.metadata.version("awscrt")
+    installed = {"botocore": botocore.__version__, "awscrt": awscrt_version}
+    assert installed == SES["generator"], (
+        f"vectors/ses was generated with {SES['generator']}, installed: {installed}; install "
+        "the test extras (pip install -e '.[test]') or regenerate the vectors"
+    )
+    out = tmp_path / "cases.json"
+    with out.open("wb") as fh:
+        subprocess.run(
+            [sys.executable, str(REPO / "scripts" / "gen_ses_vectors.py")],
+            check=True,
+            stdout=fh,
+            cwd=tmp_path,
+        )
+    assert out.read_bytes() == (REPO / "vectors" / "ses" / "cases.json").read_bytes()
