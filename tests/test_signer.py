@@ -221,9 +221,11 @@ def test_signer_against_botocore(token: str | None) -> None:
 
 #: Header values with spaces to trim and runs of spaces to fold (IAM-SIGV4: "Trim any leading or
 #: trailing spaces, convert sequential spaces to a single space"): the fast path trims Host and
-#: Content-Type; an inner run or an x-amz-* header sends the request down the general path.
+#: Content-Type of single spaces; a run of spaces (even at an edge) or an x-amz-* header sends
+#: the request down the general path. (Each value is written after one space, as on the wire.)
 _UNTRIMMED = {
-    "edges-fast-path": (f"  {HOST}  ", f"  {FORM} ", None),
+    "edges-fast-path": (f"{HOST} ", f"{FORM} ", None),
+    "edge-runs-general-path": (f"  {HOST}  ", f"  {FORM} ", None),
     "inner-run-general-path": (HOST, FORM.replace("; ", ";   "), None),
     "x-amz-header-general-path": (HOST, FORM, "  a   b  c "),
 }
