@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from sesspec.http import RawRequest
 
-__all__ = ["KINDS", "body", "header", "query", "signature", "signed_header_names"]
+__all__ = ["KINDS", "body", "header", "query", "signature", "signed_header_names", "sigv4"]
 
 #: The four tamperings of a SigV4 request, by name (test ids and suite counts).
 KINDS = ("body", "header", "query", "signature")
@@ -140,3 +140,16 @@ def _change_last_alnum(text: str) -> str:
             return text[:i] + _other(text[i]) + text[i + 1 :]
     msg = f"nothing to change in {text!r}"
     raise ValueError(msg)
+
+
+def sigv4(req: RawRequest, kind: str) -> RawRequest:
+    """A SigV4 request with one of ``KINDS`` changed; ``header`` changes the first signed header
+    that is not the date (a changed date is refused before the signature is compared)."""
+    if kind == "body":
+        return body(req)
+    if kind == "query":
+        return query(req)
+    if kind == "signature":
+        return signature(req)
+    names = [n for n in signed_header_names(req) if n not in {"date", "x-amz-date"}]
+    return header(req, names[0] if names else "Host")

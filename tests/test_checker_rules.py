@@ -237,16 +237,15 @@ def _verify(sample: Sample, req: RawRequest) -> tuple[bool, bool]:
 
 def _tampered(sample: Sample, req: RawRequest, kind: str) -> RawRequest:
     scheme = _scheme(sample)
+    if scheme == "sigv4":
+        return _tamper.sigv4(req, kind)
     if kind == "signature":
         return _tamper.signature(req)
-    if kind == "header":
-        if scheme == "aws3":
-            return _tamper.header(req, "Date")
-        names = [n for n in _tamper.signed_header_names(req) if n not in {"date", "x-amz-date"}]
-        return _tamper.header(req, names[0] if names else "Host")
-    if kind == "body" or (kind == "params" and req.method != "GET"):
+    if kind == "header":  # AWS3-HTTPS signs the Date header; SigV2 the host
+        return _tamper.header(req, "Date" if scheme == "aws3" else "Host")
+    if req.method != "GET":  # SigV2's parameters: the form body, else the query
         return _tamper.body(req)
-    return _tamper.query(req, keep=("X-Amz-Signature", "Signature", "AWSAccessKeyId"))
+    return _tamper.query(req, keep=("Signature", "AWSAccessKeyId"))
 
 
 @pytest.mark.parametrize(

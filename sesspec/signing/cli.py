@@ -22,7 +22,6 @@ import difflib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,16 +45,6 @@ _MASK = "<secret>"
 
 class _UnusableError(Exception):
     """Input that cannot be verified at all: one line on stderr, exit 2."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    ok: bool
-    reason: str
-    canonical_request: str | None = None
-    string_to_sign: str | None = None
-    expected_signature: str | None = None
-    given_signature: str | None = None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,7 +118,10 @@ def _body(req: RawRequest) -> list[tuple[str, str]]:
     return []
 
 
-def _verify(req: RawRequest, args: argparse.Namespace, secret: str) -> tuple[str, _Outcome]:
+def _verify(
+    req: RawRequest, args: argparse.Namespace, secret: str
+) -> tuple[str, sigv4.VerifyResult]:
+    """The scheme and its verdict (the legacy schemes' in SigV4's shape, no canonical request)."""
     scheme = _scheme(req)
     key_id: str | None = args.access_key_id or os.environ.get("AWS_ACCESS_KEY_ID")
 
@@ -138,7 +130,7 @@ def _verify(req: RawRequest, args: argparse.Namespace, secret: str) -> tuple[str
 
     now = _time(args.now) if args.now else None
     if scheme == "sigv4":
-        v4 = sigv4.verify_request(
+        return scheme, sigv4.verify_request(
             req,
             secret_access_key=lookup,
             now=now,
@@ -147,14 +139,6 @@ def _verify(req: RawRequest, args: argparse.Namespace, secret: str) -> tuple[str
             normalize_path=not args.no_normalize_path,
             double_encode=not args.single_encode_path,
             sort_repeated_values=args.sort_repeated_values,
-        )
-        return scheme, _Outcome(
-            v4.ok,
-            v4.reason,
-            v4.canonical_request,
-            v4.string_to_sign,
-            v4.expected_signature,
-            v4.given_signature,
         )
     if scheme == "aws3":
         legacy = aws3.verify_request(req, secret_access_key=lookup, now=now)
@@ -167,7 +151,7 @@ def _verify(req: RawRequest, args: argparse.Namespace, secret: str) -> tuple[str
             path=req.path,
             now=now,
         )
-    return scheme, _Outcome(
+    return scheme, sigv4.VerifyResult(
         legacy.ok,
         legacy.reason,
         None,
@@ -215,7 +199,7 @@ def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
 
 def _report(
     scheme: str,
-    outcome: _Outcome,
+    outcome: sigv4.VerifyResult,
     theirs: tuple[str, str] | None,
     explanation: list[str],
 ) -> Iterator[str]:
