@@ -28,6 +28,7 @@ from sesspec.signing import aws3, sigv2, sigv4
 __all__ = ["Credentials", "auth_findings"]
 
 _SKEW = timedelta(minutes=15)  # GUIDE-ERR RequestExpired; spec-notes a5
+_MAX_EXPIRES = 604_800  # spec-notes a4: X-Amz-Expires 1-604800 s is documented (for S3)
 _TOKEN_AFTER = "the session token was appended after signing"  # noqa: S105 (a message)
 _TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
 
@@ -279,6 +280,16 @@ def _parts(
         )
     else:
         expires = int(text)
+        if expires > _MAX_EXPIRES:
+            problems.append(
+                finding(
+                    "AUTH015",
+                    f"X-Amz-Expires={text}: longer than {_MAX_EXPIRES} s (7 days), the most AWS "
+                    "documents for a SigV4 presigned URL (S3); SES documents no maximum",
+                    "param X-Amz-Expires",
+                    severity="warning",
+                )
+            )
     if missing:
         return None, problems
     credential = q["X-Amz-Credential"]
