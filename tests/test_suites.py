@@ -43,7 +43,8 @@ from scripts.fetch_suites import (
     locate,
     main,
 )
-from tests._support import REPO, require_suite
+from tests import _support
+from tests._support import MANIFEST, REPO, require_suite
 
 BOTOCORE_COMMIT = "0e6e2404b85dc336dd2889814e089bde7d1a4c55"
 
@@ -81,7 +82,6 @@ BOTOCORE_SDIST = {
 #: botocore-1.44.8.tar.gz as PyPI's simple index lists it (size, sha256), read there on 2026-11-29.
 SDIST_SHA256 = "945b783c1a1259e2a8b078f3f3dd40fae32ea84ab01d3a9953af6b378da7108a"
 SDIST_SIZE = 17184795
-MANIFEST = load_manifest()
 
 
 # ---------------------------------------------------------------------------- local mirrors
@@ -658,6 +658,65 @@ class TestByHandAndCache:
         assert relative.archive_url == "https://codeload.github.com/{repo}/tar.gz/{commit}"
 
 
+# ---------------------------------------------------------------------------- the lines users see
+
+
+class TestLines:
+    @pytest.mark.parametrize("name", sorted(PROVENANCE))
+    def test_directions_are_one_line_without_the_shared_folder(self, name: str) -> None:
+        suite = MANIFEST.suites[name]
+        line = suite.directions()
+        assert "\n" not in line
+        assert "shared" not in line
+        if suite.sdist is not None:
+            assert "PyPI botocore 1.44.8 sdist" in line
+            assert suite.sdist.url in line
+        for arch in suite.upstream:
+            assert f"github.com/{arch.repo} @ {arch.commit[:8]}" in line
+            if suite.sdist is None:
+                assert f"https://codeload.github.com/{arch.repo}/tar.gz/{arch.commit}" in line
+        if suite.sdist or suite.upstream:
+            assert "`make vectors`" in line
+            assert "`python3 scripts/fetch_suites.py --archive FILE...`" in line
+        else:
+            assert "set SESSPEC_VECTORS" in line
+
+    def test_skip_and_fail(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        name = "sigv4-testsuite-2015-botocore"
+        monkeypatch.setattr(_support, "located", lambda _suite: Located(None, None))
+        monkeypatch.delenv("SESSPEC_REQUIRE_SUITES", raising=False)
+        with pytest.raises(pytest.skip.Exception) as skipped:
+            require_suite(name)
+        assert (
+            str(skipped.value)
+            == f"public suite {name} absent; " + MANIFEST.suites[name].directions()
+        )
+        monkeypatch.setenv("SESSPEC_REQUIRE_SUITES", "1")
+        with pytest.raises(pytest.fail.Exception, match="SESSPEC_REQUIRE_SUITES is set"):
+            require_suite(name)
+        monkeypatch.setenv("SESSPEC_REQUIRE_SUITES", "0")
+        with pytest.raises(pytest.skip.Exception):
+            require_suite(name)
+
+    def test_table_names_the_absent(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        here = {"sigv4-testsuite-2015-botocore": Located(tmp_path, "cache")}
+        monkeypatch.setattr(_support, "located", lambda s: here.get(s, Located(None, None)))
+        lines = _support.suite_table(
+            {
+                "sigv4-testsuite-2015-botocore": {"passed": 34},
+                "sesspec-ses-vectors": {"passed": 2, "skipped": 1},
+            }
+        )
+        assert lines[:3] == [
+            "sesspec-ses-vectors: 2 passed, 1 skipped",
+            "sigv4-testsuite-2015-botocore: 34 passed [cache]",
+            "absent (8 of 9 public suites):",
+        ]
+        assert lines[3:] == [
+            f"  {_support.absent_line(s)}" for s in sorted(PROVENANCE) if s not in here
+        ]
+
+
 # ---------------------------------------------------------------------------- the real manifest
 
 
@@ -866,3 +925,74 @@ class TestCommandLine:
         assert files["c.txt"].sha256 == sha256(b"new")
         assert capsys.readouterr().err == ""
         assert manifest.suites["demo"].files.keys() < files.keys()
+
+
+# ---------------------------------------------------------------------------- the CI switch
+
+
+def _pytest_clone(
+    tmp_path: Path, test: str, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """pytest in a checkout with nothing beside it (only what the suite machinery needs)."""
+    repo = tmp_path / "clone"
+    for rel in (
+        "pyproject.toml",
+        "scripts/__init__.py",
+        "scripts/fetch_suites.py",
+        "vectors/public-suites.json",
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/_support.py",
+    ):
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / rel, repo / rel)
+    (repo / "tests" / "test_one.py").write_text(test)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SESSPEC_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_one.py"],
+        cwd=repo,
+        env={**base, "XDG_CACHE_HOME": str(tmp_path / "xdg"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+SUITE_TEST = """
+import pytest
+from tests._support import require_suite
+
+@pytest.mark.suite("sigv4-testsuite-2015-botocore")
+def test_case():
+    require_suite("sigv4-testsuite-2015-botocore")
+"""
+
+
+class TestSwitch:
+    def test_users_get_a_skip_with_directions(self, tmp_path: Path) -> None:
+        result = _pytest_clone(tmp_path, SUITE_TEST, {})
+        assert result.returncode == 0, result.stdout
+        assert "sigv4-testsuite-2015-botocore: 1 skipped" in result.stdout
+        assert "absent (9 of 9 public suites):" in result.stdout
+        suite = MANIFEST.suites["sigv4-testsuite-2015-botocore"]
+        line = f"public suite {suite.name} absent; {suite.directions()}"
+        assert line in result.stdout
+        assert "../shared" not in result.stdout
+
+    def test_ci_fails(self, tmp_path: Path) -> None:
+        result = _pytest_clone(tmp_path, SUITE_TEST, {"SESSPEC_REQUIRE_SUITES": "1"})
+        assert result.returncode == 1, result.stdout
+        assert "sigv4-testsuite-2015-botocore: 1 failed" in result.stdout
+        assert (
+            "SESSPEC_REQUIRE_SUITES is set: 9 absent public suites fail this run" in result.stdout
+        )
+
+    def test_ci_fails_even_with_no_suite_test(self, tmp_path: Path) -> None:
+        result = _pytest_clone(
+            tmp_path, "def test_nothing():\n    pass\n", {"SESSPEC_REQUIRE_SUITES": "1"}
+        )
+        assert result.returncode == 1, result.stdout
+        assert "1 passed" in result.stdout
+        assert (
+            "SESSPEC_REQUIRE_SUITES is set: 9 absent public suites fail this run" in result.stdout
+        )
