@@ -16,6 +16,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -996,3 +997,21 @@ class TestSwitch:
         assert (
             "SESSPEC_REQUIRE_SUITES is set: 9 absent public suites fail this run" in result.stdout
         )
+
+
+def test_readme_table_matches_the_manifest() -> None:
+    """The README's "Getting the public suites" table says what the manifest says."""
+    text = (REPO / "README.md").read_text("utf-8")
+    found = re.findall(r"^\| `([a-z0-9-]+)` \|(.*)\|(.*)\|$", text, re.MULTILINE)
+    rows = [(name, registry.strip(), upstream.strip()) for name, registry, upstream in found]
+    assert sorted(name for name, _, _ in rows) == sorted(MANIFEST.suites)
+    for name, registry, upstream in rows:
+        suite = MANIFEST.suites[name]
+        assert (registry == f"PyPI `{suite.sdist.filename}`") if suite.sdist else registry == ""
+        repos = {a.repo for a in suite.upstream}
+        commits = ", ".join(a.commit[:8] for a in suite.upstream)
+        expected = f"{repos.pop()} ({commits})" if suite.upstream else upstream
+        assert not repos
+        assert upstream == expected
+        if not suite.upstream:
+            assert upstream.startswith("none:")
