@@ -170,6 +170,11 @@ class Sdist:
     def label(self) -> str:
         return f"PyPI {self.project} {self.version} sdist"
 
+    @property
+    def key(self) -> str:
+        """The same for every suite this file serves."""
+        return f"sdist {self.filename} {self.sha256}"
+
 
 @dataclass(frozen=True, slots=True)
 class RepoArchive:
@@ -184,8 +189,17 @@ class RepoArchive:
     def label(self) -> str:
         return f"github.com/{self.repo} @ {self.commit[:8]}"
 
+    @property
+    def key(self) -> str:
+        """The same for every suite this archive serves."""
+        return f"archive {self.repo} {self.commit}"
+
     def url(self, template: str = DEFAULT_ARCHIVE_URL) -> str:
         return template.format(repo=self.repo, commit=self.commit)
+
+
+#: Where a suite's files can be downloaded from.
+Source = Sdist | RepoArchive
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,10 +269,17 @@ def _paths(data: Any, where: str) -> PathMap:
     return PathMap.from_json(data)
 
 
-def _field(data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+_KINDS = {str: "a string", int: "an integer", dict: "an object", list: "a list"}
+
+
+def _field(data: Any, key: str, kind: type, where: str) -> Any:
+    """``data[key]``, which must be of JSON type ``kind``."""
+    if not isinstance(data, dict):
+        msg = f"{where}: must be an object"
+        raise ManifestError(msg)
     value = data.get(key)
     if not isinstance(value, kind) or isinstance(value, bool):
-        msg = f"{where}: {key!r} must be a {kind.__name__}"
+        msg = f"{where}: {key!r} must be {_KINDS[kind]}"
         raise ManifestError(msg)
     return value
 
@@ -296,17 +317,18 @@ def _suite(name: str, data: Any) -> Suite:
     upstream = []
     for i, arch in enumerate(_field(data, "upstream", list, where)):
         w = f"{where} upstream[{i}]"
-        if not isinstance(arch, dict):
-            msg = f"{w}: must be an object"
-            raise ManifestError(msg)
         item = RepoArchive(
             repo=_field(arch, "repo", str, w),
             commit=_field(arch, "commit", str, w),
             max_bytes=_field(arch, "max_bytes", int, w),
             paths=_paths(arch.get("paths"), w),
         )
-        if not _REPO_NAME.fullmatch(item.repo) or not _HEX40.fullmatch(item.commit):
-            msg = f"{w}: repo must be owner/name and commit 40 lower-case hex digits"
+        if (
+            not _REPO_NAME.fullmatch(item.repo)
+            or not _HEX40.fullmatch(item.commit)
+            or item.max_bytes <= 0
+        ):
+            msg = f"{w}: repo must be owner/name, commit 40 lower-case hex digits, max_bytes > 0"
             raise ManifestError(msg)
         upstream.append(item)
     note = data.get("note")
@@ -648,14 +670,15 @@ class _Downloads:
                 raise FetchError(msg)
             return path
 
-        return self._once(f"sdist {sdist.filename} {sdist.sha256}", get)
+        return self._once(sdist.key, get)
 
     def archive(self, arch: RepoArchive) -> Path:
         name = f"{arch.repo.replace('/', '+')}-{arch.commit}.tar.gz"
         url = arch.url(self._places.archive_url)
-        return self._once(
-            f"repo {arch.repo} {arch.commit}", lambda: self._download(url, name, arch.max_bytes)
-        )
+        return self._once(arch.key, lambda: self._download(url, name, arch.max_bytes))
+
+    def get(self, source: Source) -> Path:
+        return self.sdist(source) if isinstance(source, Sdist) else self.archive(source)
 
 
 # ---------------------------------------------------------------------------- archives
@@ -835,9 +858,6 @@ class Outcome:
         return f"{name}: {files}, {self.place} ({self.path})"
 
 
-Source = Sdist | RepoArchive
-
-
 def _sources(suite: Suite) -> list[Source]:
     return [*([suite.sdist] if suite.sdist is not None else []), *suite.upstream]
 
@@ -919,20 +939,18 @@ def _from_network(stagings: Sequence[_Staging], downloads: _Downloads) -> None:
     Archives serving several suites (botocore's sdist serves three) are read once for all.
     """
     for registry in (True, False):
-        by_source: dict[Source, list[_Staging]] = {}
+        by_archive: dict[str, list[tuple[_Staging, Source]]] = {}
         for staging in stagings:
             for source in _sources(staging.suite):
-                if isinstance(source, Sdist) == registry and staging.missing():
-                    by_source.setdefault(source, []).append(staging)
-        for source, waiting in by_source.items():
-            wanted = [(st, source.paths) for st in waiting if st.missing()]
+                if isinstance(source, Sdist) == registry:
+                    by_archive.setdefault(source.key, []).append((staging, source))
+        for entries in by_archive.values():
+            wanted = [(staging, source.paths) for staging, source in entries if staging.missing()]
             if not wanted:
                 continue
+            source = entries[0][1]
             try:
-                if isinstance(source, Sdist):
-                    path = downloads.sdist(source)
-                else:
-                    path = downloads.archive(source)
+                path = downloads.get(source)
             except FetchError as exc:
                 for staging, _ in wanted:
                     staging.problems.append(_Problem(None, f"{source.label}: {exc}"))

@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from scripts import fetch_suites
 from scripts.fetch_suites import (
     Located,
     Manifest,
@@ -340,12 +341,15 @@ class TestManifest:
             (lambda s: s["files"].update({"../x": s["files"]["a.txt"]}), "not a plain relative"),
             (lambda s: s["files"].update({"/etc/x": s["files"]["a.txt"]}), "not a plain relative"),
             (lambda s: s["files"]["a.txt"].update(sha256="AB" * 32), "64 lower-case hex"),
-            (lambda s: s["files"]["a.txt"].update(size="6"), "'size' must be a int"),
+            (lambda s: s["files"]["a.txt"].update(size="6"), "'size' must be an integer"),
             (lambda s: s["upstream"][0].update(commit="abc"), "40 lower-case hex"),
             (lambda s: s["upstream"][0].update(repo="no-owner"), "owner/name"),
+            (lambda s: s["upstream"][0].update(max_bytes=0), "max_bytes > 0"),
+            (lambda s: s["files"].update({"c.txt": ["sha", 1]}), "file 'c.txt': must be an object"),
+            (lambda s: s["upstream"].append("x"), r"upstream\[1\]: must be an object"),
             (lambda s: s["upstream"][0]["paths"].update({"sub/": "file"}), "folder to a folder"),
             (lambda s: s["upstream"][0]["paths"].update({"x": "../y"}), "not a plain relative"),
-            (lambda s: s.pop("license"), "'license' must be a str"),
+            (lambda s: s.pop("license"), "'license' must be a string"),
         ],
     )
     def test_bad_manifest_refused(self, tmp_path: Path, change: Any, complaint: str) -> None:
@@ -764,7 +768,17 @@ class TestRealManifest:
                 suites[name] = dataclasses.replace(suite, sdist=sdist)
         return Manifest(suites, MANIFEST.raw)
 
-    def test_botocore_sdist_from_a_fake_registry(self, tmp_path: Path) -> None:
+    def test_botocore_sdist_from_a_fake_registry(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        passes: list[str] = []
+        members = fetch_suites._members
+
+        def counted(path: Path) -> Any:
+            passes.append(path.name)
+            return members(path)
+
+        monkeypatch.setattr(fetch_suites, "_members", counted)
         archive = self._fake_botocore_sdist(tmp_path)
         simple_index(tmp_path / "pypi" / "simple", "botocore", archive)
         with serve(tmp_path / "pypi") as mirror:
@@ -779,6 +793,7 @@ class TestRealManifest:
         # which lists the fake with a hash that is not the real sdist's.
         page, tarball = "/simple/botocore/", "/simple/botocore-1.44.8.tar.gz"
         assert mirror.seen == [page, tarball, page]
+        assert passes == ["botocore-1.44.8.tar.gz"]  # and read in one pass
         for outcome in outcomes:
             assert (outcome.fetched, outcome.place) == (True, "PyPI botocore 1.44.8 sdist")
             assert_suite(outcome.path, _real_copy(outcome.suite.name))
