@@ -810,10 +810,12 @@ def _extract(archive: Path, wanted: Sequence[tuple[_Staging, PathMap]], label: s
                 want.setdefault(source, []).append((staging, rel))
     if not want:
         return
+    seen: set[tuple[_Staging, str]] = set()  # files met in the archive, taken or refused
     try:
         with closing(_members(archive)) as members:
             for member in members:
                 for staging, rel in want.pop(member.path, []):
+                    seen.add((staging, rel))
                     if rel not in staging.have:
                         staging.put(rel, member, label)
                 if not want:
@@ -823,14 +825,13 @@ def _extract(archive: Path, wanted: Sequence[tuple[_Staging, PathMap]], label: s
         for staging, _ in wanted:
             staging.problems.append(problem)
         return
-    absent: dict[_Staging, list[str]] = {}
-    for source, entries in want.items():
-        for staging, rel in entries:
-            if rel not in staging.have:
-                absent.setdefault(staging, []).append(source)
-    for staging, sources in absent.items():
-        text = f"{label}: {len(sources)} of its files are not in the archive (first: {sources[0]})"
-        staging.problems.append(_Problem(None, text))
+    for staging in dict.fromkeys(staging for staging, _ in wanted):
+        absent = [rel for rel in staging.missing() if (staging, rel) not in seen]
+        if absent:
+            text = (
+                f"{label}: {len(absent)} of its files are not in the archive (first: {absent[0]})"
+            )
+            staging.problems.append(_Problem(None, text))
 
 
 # ---------------------------------------------------------------------------- a run
@@ -916,6 +917,11 @@ def _assemble(
             _from_network(stagings, _Downloads(places, scratch))
         for staging in stagings:
             suite = staging.suite
+            if archives and not staging.have:
+                # Archives given by hand that hold nothing of this suite say only that.
+                names = ", ".join(archive.name for archive in archives)
+                done[suite.name] = Outcome(suite, None, "", problems=(f"not in {names}",))
+                continue
             if staging.missing():
                 done[suite.name] = Outcome(suite, None, "", problems=staging.why_missing())
                 continue

@@ -587,6 +587,13 @@ class TestByHandAndCache:
             zf.writestr("demo-main/data/sub/b.txt", b"not the file")
         outcome = only(fetch(manifest, places(tmp_path), archives=[partial]))
         assert outcome.path is None
+        assert outcome.problems == (
+            "demo-main.zip: sub/b.txt has 12 bytes, the manifest 10; refused",
+            "demo-main.zip: 1 of its files are not in the archive (first: LICENSE)",
+        )
+        elsewhere = make_tar(tmp_path / "other.tar.gz", "other", {"x": b""})
+        outcome = only(fetch(manifest, places(tmp_path), archives=[elsewhere]))
+        assert outcome.problems == ("not in other.tar.gz",)
         full = tmp_path / "build" / "demo-1.0.tar.gz"
         outcome = only(fetch(manifest, places(tmp_path), archives=[partial, full]))
         assert (outcome.fetched, outcome.place) == (True, "demo-main.zip + demo-1.0.tar.gz")
