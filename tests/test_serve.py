@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -591,3 +592,144 @@ def test_cli_strict_refuses_unsigned(tmp_path: Path) -> None:
     assert _query_parse(body, "ListIdentities", 403)["Error"]["Code"] == (
         "MissingAuthenticationToken"
     )
+
+
+AKID = "AKIDEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+COMMITTED_CAPTURES = Path(__file__).resolve().parent.parent / "reports/latest/captures.jsonl.gz"
+
+
+def _cli_check_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, list[Any]]:
+    """``sesspec check --format json`` (in-process) with the fake credentials: findings by
+    source name."""
+    from sesspec.cli import main as sesspec_main
+
+    capsys.readouterr()
+    credentials = ["--access-key-id", AKID, "--secret-access-key", SECRET]
+    sesspec_main(["check", "--format", "json", *credentials, str(path)])
+    document = json.loads(capsys.readouterr().out)
+    return {d["source"]: d["findings"] for d in document}
+
+
+def _every_verdict(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Check each capture in ``path`` the four ways issue 8 names and assert they agree;
+    returns each capture's rules."""
+    from sesspec.report.run import check_capture
+    from sesspec.serve.pytest_plugin import SesEndpoint
+    from sesspec.serve.strict import checker, errors_from_findings
+
+    by_cli = _cli_check_json(path, capsys)
+    by_plugin = SesEndpoint(Endpoint(path, tls=False)).findings()
+    strict = checker()
+    rules: list[str] = []
+    captures = list(load_captures(path))
+    assert len(by_cli) == len(by_plugin) == len(captures)
+    for line, (capture, (plugin_capture, plugin_findings)) in enumerate(
+        zip(captures, by_plugin, strict=True), 1
+    ):
+        assert plugin_capture == capture
+        report_findings = list(check_capture(capture).findings)
+        cli_findings = by_cli[f"{path}:{line}"]
+        assert cli_findings == [f.as_dict() for f in report_findings], capture.seq
+        assert plugin_findings == report_findings, capture.seq
+        assert strict(capture) == errors_from_findings(report_findings), capture.seq
+        rules.append(" ".join(f.rule for f in report_findings))
+    return rules
+
+
+class TestOneVerdict:
+    """Issue 8: ``sesspec check`` on a capture, the report, the ``ses_endpoint`` fixture and
+    ``serve --strict`` give one verdict per request: all four call ``capture_findings``."""
+
+    def test_every_committed_capture(self, capsys: pytest.CaptureFixture[str]) -> None:
+        if not COMMITTED_CAPTURES.is_file():
+            pytest.skip(f"{COMMITTED_CAPTURES} is not in this checkout (make report writes it)")
+        rules = _every_verdict(COMMITTED_CAPTURES, capsys)
+        assert len(rules) > 100
+        assert any("AUTH019" in r for r in rules)  # signatures verified, so the test can fail
+
+    def test_chunked_capture_signed_by_botocore(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A body sent chunked is judged de-chunked every way: botocore signed the body, so
+        the signature verifies (AUTH019). ``sesspec check`` said AUTH018 before (it hashed the
+        chunk framing)."""
+        botocore_auth = pytest.importorskip("botocore.auth")
+        botocore_awsrequest = pytest.importorskip("botocore.awsrequest")
+        botocore_credentials = pytest.importorskip("botocore.credentials")
+
+        form = b"Action=ListIdentities&Version=2010-12-01&MaxItems=5"
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            host = f"127.0.0.1:{ep.port}"
+            request = botocore_awsrequest.AWSRequest(
+                method="POST",
+                url=f"http://{host}/",
+                data=form,
+                headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            )
+            credentials = botocore_credentials.Credentials(AKID, SECRET)
+            botocore_auth.SigV4Auth(credentials, "ses", "us-east-1").add_auth(request)
+            head = f"POST / HTTP/1.1\r\nHost: {host}\r\n" + "".join(
+                f"{name}: {value}\r\n" for name, value in request.headers.items()
+            )
+            chunked = (
+                head.encode()
+                + b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (20, form[:20], len(form) - 20, form[20:])
+            )
+            assert _split(_exchange(ep.port, chunked))[0] == 200
+        (capture,) = load_captures(tmp_path / "c.jsonl")
+        assert "chunked" in capture.notes
+        (rules,) = _every_verdict(tmp_path / "c.jsonl", capsys)
+        assert "AUTH019" in rules.split()
+        assert "AUTH018" not in rules.split()
+
+
+class TestSequenceContinues:
+    """Issue 8: ``serve`` restarted on an existing capture file started ``seq`` at 1 again."""
+
+    def _send(self, ep: Endpoint, count: int) -> None:
+        for _ in range(count):
+            assert _split(_exchange(ep.port, _post(_FORM)))[0] == 200
+
+    def test_restart_continues_after_the_highest(self, tmp_path: Path) -> None:
+        path = tmp_path / "c.jsonl"
+        for _ in range(3):
+            with Endpoint(path, tls=False) as ep:
+                self._send(ep, 2)
+        assert [c.seq for c in load_captures(path)] == [1, 2, 3, 4, 5, 6]
+
+    def test_highest_not_last(self, tmp_path: Path) -> None:
+        """Concurrent connections may write seq 9 before seq 8: the highest counts."""
+        path = tmp_path / "c.jsonl"
+        template = Capture(
+            seq=1,
+            connection_id=1,
+            request_in_connection=1,
+            received_at="2026-11-26T00:00:00.000000Z",
+            received_at_ns=1,
+            peer=("127.0.0.1", 5),
+            local_port=6,
+            tls=False,
+            raw=b"GET / HTTP/1.1\r\n\r\n",
+            head_length=18,
+            body=b"",
+            status=400,
+            action=None,
+        )
+        path.write_text("".join(replace(template, seq=n).to_json() + "\n" for n in (7, 9, 8)))
+        with Endpoint(path, tls=False) as ep:
+            self._send(ep, 1)
+        assert [c.seq for c in load_captures(path)] == [7, 9, 8, 10]
+
+    def test_torn_tail_is_cut_and_sequence_continues(self, tmp_path: Path) -> None:
+        path = tmp_path / "c.jsonl"
+        with Endpoint(path, tls=False) as ep:
+            self._send(ep, 2)
+        whole = path.read_bytes()
+        torn = whole.splitlines(keepends=True)[1][:60]
+        path.write_bytes(whole + torn)  # a third record cut short by a kill
+        with Endpoint(path, tls=False) as ep:
+            self._send(ep, 1)
+        assert path.read_bytes().startswith(whole)
+        assert [c.seq for c in load_captures(path)] == [1, 2, 3]

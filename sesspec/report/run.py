@@ -7,9 +7,11 @@ One run (issue 4, "Reporter"):
    folder, and run every available driver over every scenario with
    :func:`sesspec.drivers.run_matrix` (which hands each outcome the ``seq`` of the captures that
    arrived during it: runs are sequential, so attribution is exact);
-3. check every captured request in-process with :func:`sesspec.check.check`, with the drivers'
-   fake credentials (so signatures are verified), ``now`` = the request's arrival time, and the
-   connection's TLS flag;
+3. check every captured request in-process with
+   :func:`~sesspec.serve.capture.capture_findings` (the one verdict on a capture, which
+   ``sesspec check``, the ``ses_endpoint`` fixture and ``serve --strict`` give too), with the
+   drivers' fake credentials (so signatures are verified), ``now`` = the request's arrival
+   time, and the connection's TLS flag;
 4. build the :class:`~sesspec.report.model.Report`, compare it with the previous
    ``<out>/latest/report.json``, and write ``<out>/<run-id>/`` and a copy in ``<out>/latest/``.
 """
@@ -320,8 +322,8 @@ def run_report(
         notes.append(
             "the raw captures were larger than "
             f"{GZIP_THRESHOLD // (1024 * 1024)} MB and are kept gzip'd as captures.jsonl.gz "
-            "(gunzip it, then read it with `sesspec check captures.jsonl` or "
-            "sesspec.serve.load_captures)"
+            "(`sesspec check captures.jsonl.gz` and sesspec.serve.load_captures read it as it "
+            "is)"
         )
 
     previous = _load_previous(out)
