@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         signature_does_not_match,
         success_body,
     )
-    from sesspec.serve.server import SES_HOSTNAMES, Endpoint, StrictChecker
+    from sesspec.serve.server import SES_HOSTNAMES, Endpoint, EndpointStartError, StrictChecker
 
 __all__ = [
     "SES_HOSTNAMES",
@@ -43,6 +43,7 @@ __all__ = [
     "CaptureError",
     "CaptureLog",
     "Endpoint",
+    "EndpointStartError",
     "SesError",
     "StrictChecker",
     "capture_findings",
@@ -69,6 +70,7 @@ _LAZY = {
     "success_body": "sesspec.serve.responses",
     "SES_HOSTNAMES": "sesspec.serve.server",
     "Endpoint": "sesspec.serve.server",
+    "EndpointStartError": "sesspec.serve.server",
     "StrictChecker": "sesspec.serve.server",
 }
 

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import gzip
 import io
 import json
 import os
 import re
+import stat
 import threading
 import zlib
 from collections.abc import Iterator
@@ -289,6 +291,8 @@ class CaptureLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", str(self.path))
             #: Bytes of a torn last line cut off on opening (0: none).
             self.torn_bytes = _cut_torn_tail(self._fd)
             self._seq = _highest_seq(self._fd)
