@@ -20,11 +20,9 @@ import errno
 import json
 import logging
 import os
-import re
 import select
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import threading
@@ -37,6 +35,7 @@ import pytest
 
 from sesspec.serve import Endpoint, load_captures
 from sesspec.serve.cli import main as serve_main
+from tests._wire import exchange, read_response
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_parsers = pytest.importorskip("botocore.parsers")
@@ -54,35 +53,6 @@ def _error_code(body: bytes, status: int) -> str:
         response, _SES.operation_model("ListIdentities").output_shape
     )
     return str(parsed["Error"]["Code"])
-
-
-def _read_response(sock: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return data
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    match = re.search(rb"\r\nContent-Length: (\d+)", head)
-    length = int(match.group(1)) if match else 0
-    while len(rest) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        rest += chunk
-    return head + b"\r\n\r\n" + rest
-
-
-def _exchange(port: int, data: bytes, *, ca: Path | None = None, timeout: float = 20) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as raw:
-        sock: socket.socket = raw
-        if ca is not None:
-            context = ssl.create_default_context(cafile=str(ca))
-            sock = context.wrap_socket(raw, server_hostname="email.us-east-1.amazonaws.com")
-        with sock:
-            sock.sendall(data)
-            return _read_response(sock)
 
 
 def _split(response: bytes) -> tuple[int, bytes, bytes]:
@@ -226,7 +196,7 @@ class TestMalformedFraming:
     def test_answered_400_and_recorded(
         self, endpoint: Endpoint, request_bytes: bytes, note: str
     ) -> None:
-        status, head, body = _split(_exchange(endpoint.port, request_bytes))
+        status, head, body = _split(exchange(endpoint.port, request_bytes))
         assert status == 400
         assert _error_code(body, 400) == "MalformedHTTPRequest"
         assert b"\r\nConnection: close" in head
@@ -236,7 +206,7 @@ class TestMalformedFraming:
         head_end = request_bytes.find(b"\r\n\r\n") + 4
         assert capture.raw.startswith(request_bytes[: min(head_end, 5000)])
         # The endpoint goes on answering.
-        assert _split(_exchange(endpoint.port, _post()))[0] == 200
+        assert _split(exchange(endpoint.port, _post()))[0] == 200
 
     @pytest.mark.parametrize(
         ("request_bytes", "body"),
@@ -280,7 +250,7 @@ class TestMalformedFraming:
     def test_one_step_inside_is_accepted(
         self, endpoint: Endpoint, request_bytes: bytes, body: bytes
     ) -> None:
-        status, _, _ = _split(_exchange(endpoint.port, request_bytes + b""))
+        status, _, _ = _split(exchange(endpoint.port, request_bytes + b""))
         assert status == 200
         (capture,) = load_captures(endpoint.capture_path)
         assert capture.body == body
@@ -288,7 +258,7 @@ class TestMalformedFraming:
 
     def test_eighteen_digits_past_the_limit_is_413(self, endpoint: Endpoint) -> None:
         request = _HEAD + b"Content-Length: " + b"9" * 18 + b"\r\n\r\n" + _FORM
-        status, _, body = _split(_exchange(endpoint.port, request))
+        status, _, body = _split(exchange(endpoint.port, request))
         assert (status, _error_code(body, 413)) == (413, "RequestEntityTooLarge")
 
     def test_chunk_framing_is_bounded(self, tmp_path: Path) -> None:
@@ -296,7 +266,7 @@ class TestMalformedFraming:
         with Endpoint(tmp_path / "c.jsonl", tls=False, max_head=1024) as ep:
             chunks = b"".join(b"1\r\n%c\r\n" % b for b in _FORM * 10)
             request = _HEAD + b"Transfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n"
-            status, _, body = _split(_exchange(ep.port, request))
+            status, _, body = _split(exchange(ep.port, request))
         assert (status, _error_code(body, 413)) == (413, "RequestEntityTooLarge")
         (capture,) = load_captures(tmp_path / "c.jsonl")
         assert "body-too-large: chunk framing > 1024" in capture.notes
@@ -305,7 +275,7 @@ class TestMalformedFraming:
         with Endpoint(tmp_path / "c.jsonl", tls=False, max_head=1024) as ep:
             trailers = b"X-T: 1\r\n" * 2000
             request = _HEAD + b"Transfer-Encoding: chunked\r\n\r\n0\r\n" + trailers + b"\r\n"
-            status, _, _ = _split(_exchange(ep.port, request))
+            status, _, _ = _split(exchange(ep.port, request))
         assert status == 413
 
 
@@ -401,7 +371,7 @@ class TestSurvives:
             end = time.monotonic() + 20
             while failing.errors and time.monotonic() < end:  # the loop meets every error
                 time.sleep(0.05)
-            status = _split(_exchange(ep.port, _post()))[0]
+            status = _split(exchange(ep.port, _post()))[0]
             errors = dict(ep.accept_errors)
         assert status == 200
         assert errors == {errno.errorcode[c]: 1 for c in codes}
@@ -427,8 +397,8 @@ class TestSurvives:
 
         monkeypatch.setattr(server, "success_body", broken)
         with Endpoint(tmp_path / "c.jsonl", tls=False, timeout=5) as ep:
-            assert _exchange(ep.port, _post()) == b""  # closed, nothing sent
-            assert _split(_exchange(ep.port, _post()))[0] == 200
+            assert exchange(ep.port, _post()) == b""  # closed, nothing sent
+            assert _split(exchange(ep.port, _post()))[0] == 200
         assert any(r.levelno == logging.ERROR and r.exc_info for r in caplog.records)
 
     def test_connection_cap(self, tmp_path: Path) -> None:
@@ -440,7 +410,7 @@ class TestSurvives:
                 third.sendall(_post())
                 assert select.select([third], [], [], 1.0)[0] == []  # waits in the backlog
                 idle[0].close()
-                assert _split(_read_response(third))[0] == 200
+                assert _split(read_response(third))[0] == 200
                 third.close()
             finally:
                 for sock in idle:
@@ -609,7 +579,7 @@ def test_flood_with_64_descriptors_then_answers_again(
             sock.close()
     try:
         # Released: a legitimate client is answered again, with no help.
-        reply = _exchange(serve.port, _post(), ca=serve.ca, timeout=30)
+        reply = exchange(serve.port, _post(), tls_ca=serve.ca, timeout=30)
         assert _split(reply)[0] == 200
         assert serve.proc.poll() is None
     finally:
@@ -629,9 +599,32 @@ def test_restart_on_the_capture_file_of_a_killed_serve(tmp_path: Path) -> None:
         serve = _Serve(["--http", "--capture", str(capture)])
         try:
             for _ in range(2):
-                assert _split(_exchange(serve.port, _post()))[0] == 200
+                assert _split(exchange(serve.port, _post()))[0] == 200
         finally:
             serve.proc.kill()
             serve.stop()
     lines = capture.read_text().splitlines()
     assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4]
+
+
+def test_readme_endpoint_limits_are_the_code_s() -> None:
+    """README "Endpoint limits" states the defaults and bounds the code has."""
+    from sesspec.serve import capture, server
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("### Endpoint limits", 1)[1].split("\n## ", 1)[0]
+    stated = [
+        f"{server.DEFAULT_MAX_CONNECTIONS}, fewer if `RLIMIT_NOFILE` - {server._FD_RESERVE}",
+        f"(`--max-connections`, 1-{server.MAX_CONNECTIONS_LIMIT})",
+        f"listen backlog ({server._BACKLOG})",
+        f"{server.DEFAULT_TIMEOUT:g} s (`--timeout`, over 0 and at most {server.MAX_TIMEOUT:g})",
+        f"{server.DEFAULT_MAX_HEAD // 1024} KiB (`--max-head`, at most "
+        f"{server.MAX_HEAD_LIMIT // 1024**2} MiB)",
+        f"{server.DEFAULT_MAX_BODY // 1024**2} MiB (`--max-body`, at most "
+        f"{server.MAX_BODY_LIMIT // 1024**3} GiB)",
+        f"{server._MAX_CHUNK_LINE} bytes",
+        f"after {server._BACKOFF_FIRST * 1000:g} ms doubling to {server._BACKOFF_MAX:g} s",
+        f"{capture.MAX_RECORD_SIZE // 1024**2} MiB",
+    ]
+    for text in stated:
+        assert text in section, text

@@ -24,26 +24,13 @@ from sesspec.check.sources import (
 )
 from sesspec.cli import main
 from sesspec.serve.capture import Capture, CaptureError, iter_records, load_captures
+from tests._wire import sample_capture
 
-GET = b"GET /?Action=ListIdentities HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n\r\n"
+GET = sample_capture().raw
 
 
-def _capture(seq: int = 1, raw: bytes = GET) -> Capture:
-    return Capture(
-        seq=seq,
-        connection_id=1,
-        request_in_connection=1,
-        received_at="2026-11-26T00:00:00.000000Z",
-        received_at_ns=1_795_651_200_000_000_000,
-        peer=("127.0.0.1", 40000),
-        local_port=443,
-        tls=True,
-        raw=raw,
-        head_length=len(raw),
-        body=b"",
-        status=200,
-        action="ListIdentities",
-    )
+def _capture(seq: int = 1) -> Capture:
+    return sample_capture(seq=seq)
 
 
 def _record(**changes: Any) -> str:

@@ -284,7 +284,11 @@ def capture_findings(
 
 
 class CaptureLog:
-    """Append-only, fsync'd JSON-lines file shared by all connection threads."""
+    """Append-only, fsync'd JSON-lines file shared by all connection threads.
+
+    Opened on an existing file, it cuts a torn last line (``torn_bytes`` says how much) and
+    hands out sequence numbers after the highest one in the file.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -300,8 +304,6 @@ class CaptureLog:
             os.close(self._fd)
             raise
         self._lock = threading.Lock()
-        #: The sequence number of the last record already in the file when it was opened.
-        self.first_seq = self._seq
         self.count = 0
 
     def next_seq(self) -> int:
@@ -311,7 +313,8 @@ class CaptureLog:
 
     @property
     def last_seq(self) -> int:
-        """The highest sequence number handed out so far (0 before the first request)."""
+        """The highest sequence number handed out so far (before the first request: the highest
+        already in the file, 0 for a new one)."""
         with self._lock:
             return self._seq
 

@@ -702,7 +702,8 @@ class Endpoint:
 
     @property
     def last_seq(self) -> int:
-        """The sequence number of the latest request received (0 before the first)."""
+        """The sequence number of the latest request received (before the first: the highest
+        in the capture file, 0 for a new file)."""
         return 0 if self._log is None else self._log.last_seq
 
     @property
