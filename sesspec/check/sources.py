@@ -164,12 +164,24 @@ def _jsonl(path: Path) -> Iterator[Source]:
 
 
 def _read_limited(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
-    with open(path, "rb") as fh:  # noqa: PTH123 - the folder walk's fast path passes str
-        data = fh.read(limit + 1)
-    if len(data) > limit:
+    """The bytes of ``path``, refused once more than ``limit`` have been read (so a FIFO or
+    ``/dev/zero`` is refused too). Unbuffered reads, the first of 64 KiB: a small file costs
+    two ``read`` calls and no large allocation (``read(limit + 1)`` would make one)."""
+    parts: list[bytes] = []
+    total = 0
+    with open(path, "rb", buffering=0) as fh:  # noqa: PTH123 - the folder walk passes str
+        block = 64 * 1024
+        while total <= limit:
+            chunk = fh.read(min(block, limit + 1 - total))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+            block = 1024 * 1024
+    if total > limit:
         msg = f"{what} larger than the limit of {limit} bytes"
         raise SourceError(msg, where=str(path))
-    return data
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _har(path: Path) -> Iterator[Source]:
