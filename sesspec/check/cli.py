@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sesspec.check import Credentials, Finding, check, errors_in
 from sesspec.check.sources import Source, SourceError, iter_sources
+from sesspec.serve.capture import capture_findings
 
 __all__ = ["render_junit", "run_check"]
 
@@ -82,7 +83,10 @@ def _results(
 ) -> Iterator[tuple[Source, list[Finding]]]:
     for source in iter_sources(args.inputs):
         tls = False if args.http else source.tls
-        yield source, check(source.raw, credentials=creds, now=now, tls=tls)
+        if source.capture is not None:  # the one verdict on a capture (report, plugin, strict)
+            yield source, capture_findings(source.capture, credentials=creds, now=now, tls=tls)
+        else:
+            yield source, check(source.raw, credentials=creds, now=now, tls=tls)
 
 
 def run_check(args: argparse.Namespace, *, now: datetime | None) -> int:
