@@ -29,7 +29,14 @@ from sesspec.drivers import (
     target_of,
 )
 from sesspec.drivers.base import run_child
-from sesspec.drivers.registry import DRIVERS_DIR, JS_DIR, CommandDriver
+from sesspec.drivers.registry import (
+    DRIVERS_DIR,
+    JS_DIR,
+    AnyDriver,
+    CommandDriver,
+    CompiledDriver,
+    build_cache,
+)
 from sesspec.drivers.scenarios import mime_message
 from sesspec.serve import Endpoint, load_captures
 
@@ -122,11 +129,67 @@ class TestScenarioFile:
 
 
 class TestRegistry:
-    def test_at_least_ten_clients_in_four_languages(self) -> None:
+    def test_clients_and_languages(self) -> None:
+        """Issue 11: at least 23 configurations in at least 6 languages (and the AWS CLI)."""
         drivers = all_drivers()
-        assert len(drivers) >= 10
-        assert {d.language for d in drivers} == {"python", "javascript", "ruby", "perl"}
         assert len({d.name for d in drivers}) == len(drivers)
+        languages = {"python", "javascript", "ruby", "perl", "go", "shell"}
+        assert {d.language for d in drivers} == languages
+
+    def test_compiled_driver_without_toolchain(self) -> None:
+        driver = CompiledDriver(
+            "ghost-go", "go", "no-such-go-sesspec", "go/ghost", "", ("golang-ghost",)
+        )
+        ok, reason = driver.available()
+        assert not ok
+        assert reason == "no-such-go-sesspec is not on PATH (apt-get install golang-ghost)"
+        outcome = driver.run(_SCENARIOS[0], Target(port=1, tls=False, ca_path=None))
+        assert (outcome.status, outcome.detail) == ("not-available", reason)
+
+    def test_compiled_driver_package_missing(self) -> None:
+        driver = CompiledDriver(
+            "ghost-hs", "haskell", "sh", "hs", "x.hs", ("libghc-no-such-sesspec-dev",)
+        )
+        assert driver.available() == (
+            False,
+            "libghc-no-such-sesspec-dev not installed (apt-get install libghc-no-such-sesspec-dev)",
+        )
+
+    def test_build_cache_is_per_user_and_keyed_by_source(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        assert build_cache() == tmp_path / "cache" / "sesspec" / "drivers"
+        source = tmp_path / "src"
+        source.mkdir()
+        (source / "main.go").write_text("package main\n", encoding="utf-8")
+        driver = CompiledDriver("ghost", "go", "go", str(source), "", ())
+        first = driver.program()
+        assert first.parent.parent == build_cache()
+        assert first.name == "ghost"
+        assert driver.program() == first  # same inputs, same place
+        (source / "main.go").write_text("package main // changed\n", encoding="utf-8")
+        assert driver.program() != first
+        monkeypatch.delenv("XDG_CACHE_HOME")
+        assert build_cache() == Path.home() / ".cache" / "sesspec" / "drivers"
+
+    @pytest.mark.client
+    def test_build_failure_is_a_reason(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        if shutil.which("go") is None:
+            pytest.skip("go is not on PATH (apt-get install golang-go)")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        source = tmp_path / "broken"
+        source.mkdir()
+        (source / "main.go").write_text("package main\nfunc main() { x }\n", encoding="utf-8")
+        driver = CompiledDriver("broken-go", "go", "go", str(source), "", ("golang-go",))
+        ok, reason = driver.available()
+        assert not ok
+        assert reason.startswith("the go build failed: ")
+        assert "undefined: x" in reason
+        assert not driver.program().exists()
+        assert not list(driver.program().parent.glob("build-*"))  # no half-built leftovers
 
     def test_command_driver_without_program(self) -> None:
         driver = CommandDriver(
@@ -176,7 +239,7 @@ class TestRegistry:
         )
         assert set(status) == {d.name for d in all_drivers()}
         for driver in all_drivers():
-            if isinstance(driver, CommandDriver) and driver.available()[0]:
+            if isinstance(driver, CommandDriver | CompiledDriver) and driver.available()[0]:
                 assert status[driver.name] == "installed"  # already there: nothing to install
             else:
                 assert status[driver.name].startswith("not available: "), driver.name
@@ -313,8 +376,73 @@ class TestGuard:
         assert first.request().header("Host") == "email.us-east-1.amazonaws.com"
         assert second.action == "ListIdentities"
 
+    @pytest.mark.client
+    def test_go_names_go_to_the_endpoint_and_addresses_are_refused(self, tmp_path: Path) -> None:
+        driver = _require("go-aws-sdk-go-v1")
+        assert isinstance(driver, CompiledDriver)
+        urls = [
+            "http://email.us-east-1.amazonaws.com/?Action=GetSendQuota",
+            "http://192.0.2.1/",
+            "http://10.0.0.1:8080/",
+            "http://[2001:db8::1]/",
+        ]
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            done = subprocess.run(
+                [str(driver.program()), "--probe", *urls],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env={"SESSPEC_LOOPBACK_PORT": str(ep.port)},
+                check=False,
+            )
+        lines = done.stdout.splitlines()
+        assert lines[0] == "200", done.stdout + done.stderr
+        refused = [line[line.find("sesspec driver guard") :] for line in lines[1:]]
+        assert refused == [
+            "sesspec driver guard: refused 192.0.2.1:80 (loopback only)",
+            "sesspec driver guard: refused 10.0.0.1:8080 (loopback only)",
+            "sesspec driver guard: refused [2001:db8::1]:80 (loopback only)",
+        ]
+        (capture,) = load_captures(tmp_path / "c.jsonl")
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
-def _require(name: str) -> PythonDriver | NodeDriver | CommandDriver:
+    @pytest.mark.client
+    def test_aws_cli_script_loads_the_guard(self, tmp_path: Path) -> None:
+        """Debian's AWS CLI runs under /usr/bin/python3, where sesspec is not installed: the
+        driver script loads _guard.py by path; names then reach the endpoint and other
+        addresses are refused."""
+        driver = _require("aws-cli-v2")
+        assert isinstance(driver, CommandDriver)
+        code = (
+            "import runpy, socket, sys, urllib.request\n"
+            f"script = runpy.run_path({str(DRIVERS_DIR / driver.script)!r})\n"
+            "script['load_guard']().install(int(sys.argv[1]))\n"
+            "import awscli.clidriver\n"
+            "r = urllib.request.urlopen("
+            "'http://email.us-east-1.amazonaws.com/?Action=GetSendQuota', timeout=10)\n"
+            "print(r.status)\n"
+            "try:\n"
+            "    socket.socket().connect(('192.0.2.1', 443))\n"
+            "except ConnectionRefusedError as e:\n"
+            "    print(e)\n"
+        )
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            done = subprocess.run(
+                [driver.program, "-c", code, str(ep.port)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        assert done.stdout.splitlines() == [
+            "200",
+            "sesspec driver guard: refused connection to ('192.0.2.1', 443) (loopback only)",
+        ], done.stderr
+        (capture,) = load_captures(tmp_path / "c.jsonl")
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
+
+
+def _require(name: str) -> AnyDriver:
     driver = get_driver(name)
     ok, reason = driver.available()
     if not ok:
@@ -324,25 +452,29 @@ def _require(name: str) -> PythonDriver | NodeDriver | CommandDriver:
 
 @pytest.mark.client
 class TestLiveSmoke:
-    """CI's live slice: botocore, one Node client, and the Ruby and Perl ones where installed."""
+    """CI's live slice: botocore, one Node client, and each client in another language where
+    installed (else skipped with the install command); each sends one request, captured."""
 
     @pytest.mark.parametrize(
-        ("name", "host"),
+        ("name", "host", "scenario"),
         [
-            ("boto3", REAL_HOST),
-            ("aws-sdk-js-v3", REAL_HOST),
-            ("ruby-aws-sdk-v1", REAL_HOST),
-            ("ruby-fog-aws", f"{REAL_HOST}:443"),  # Excon names the default port
-            ("perl-aws-signature4", REAL_HOST),
+            ("boto3", REAL_HOST, "send-email-ascii"),
+            ("aws-sdk-js-v3", REAL_HOST, "send-email-ascii"),
+            ("ruby-aws-sdk-v1", REAL_HOST, "send-email-ascii"),
+            ("ruby-fog-aws", f"{REAL_HOST}:443", "send-email-ascii"),  # Excon names the port
+            ("perl-aws-signature4", REAL_HOST, "send-email-ascii"),
+            ("perl-net-amazon-signature-v4", REAL_HOST, "send-email-ascii"),
+            ("aws-cli-v2", REAL_HOST, "send-email-ascii"),
+            ("go-aws-sdk-go-v1", REAL_HOST, "send-email-ascii"),
         ],
     )
-    def test_send_email(self, endpoint: Endpoint, name: str, host: str) -> None:
+    def test_one_request(self, endpoint: Endpoint, name: str, host: str, scenario: str) -> None:
         driver = _require(name)
-        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID["send-email-ascii"]])
+        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID[scenario]])
         assert outcome.status == "ok", outcome.detail
         (seq,) = outcome.captures
         capture = next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
-        assert capture.action == "SendEmail"
+        assert capture.action == _BY_ID[scenario].action
         assert capture.request().header("Host") == host
         assert capture.server_name == REAL_HOST
 
