@@ -307,7 +307,7 @@ _BUILD_FAILURES: dict[Path, str] = {}
 
 #: How each toolchain prints its version, and how it builds a program from its sources.
 _TOOLCHAIN_VERSION: Mapping[str, tuple[str, ...]] = {
-    "go": ("version",),
+    "go": ("env", "GOVERSION"),
     "ghc": ("--numeric-version",),
 }
 
@@ -330,8 +330,15 @@ class CompiledDriver(_Scenarios):
     toolchain: str
     source: str
     main: str
+    #: The toolchain's package, then the client's (shown in :meth:`version`).
     debian: tuple[str, ...]
     unsupported: Mapping[str, str] = field(default_factory=dict)
+    #: Packages the driver's own code imports (JSON, TLS, sockets): installed, not shown.
+    support: tuple[str, ...] = ()
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        return (*self.debian, *self.support)
 
     @property
     def source_dir(self) -> Path:
@@ -344,7 +351,7 @@ class CompiledDriver(_Scenarios):
         """The built program's path (it may not exist yet)."""
         digest = hashlib.sha256()
         digest.update(f"{self.toolchain} {self._toolchain_version()}\n".encode())
-        for package in self.debian:
+        for package in self.packages:
             digest.update(f"{package} {_debian_version(package)}\n".encode())
         for path in sorted(p for p in self.source_dir.rglob("*") if p.is_file()):
             digest.update(f"{path.relative_to(self.source_dir)}\n".encode())
@@ -406,10 +413,10 @@ class CompiledDriver(_Scenarios):
         return ok, reason
 
     def available(self) -> tuple[bool, str]:
-        hint = _apt_hint(self.debian)
+        hint = _apt_hint(self.packages)
         if shutil.which(self.toolchain) is None:
             return False, f"{self.toolchain} is not on PATH ({hint})"
-        missing = [p for p in self.debian if not _debian_installed(p)]
+        missing = [p for p in self.packages if not _debian_installed(p)]
         if missing:
             return False, f"{', '.join(missing)} not installed ({hint})"
         ok, reason = self.build()
@@ -419,7 +426,10 @@ class CompiledDriver(_Scenarios):
 
     def version(self) -> str:
         parts = [f"{p} {_debian_version(p) or '?'}" for p in self.debian[1:]]
-        parts.append(f"{self.toolchain} {self._toolchain_version() or '?'}")
+        toolchain = self._toolchain_version() or "?"
+        if not toolchain.startswith(self.toolchain):  # go1.19.8, ghc 9.0.2
+            toolchain = f"{self.toolchain} {toolchain}"
+        parts.append(toolchain)
         return ", ".join(parts)
 
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
@@ -447,6 +457,8 @@ _MAIL_ONLY = {
 #: The Haskell drivers' own imports (job, loopback manager): JSON, TLS with a given CA, sockets.
 _HASKELL_GUARD = (
     "libghc-aeson-dev",
+    "libghc-http-client-dev",
+    "libghc-http-types-dev",
     "libghc-http-client-tls-dev",
     "libghc-connection-dev",
     "libghc-tls-dev",
@@ -574,6 +586,16 @@ def all_drivers() -> list[AnyDriver]:
             {_NO_PRESIGN: "Net::Amazon::Signature::V4 0.21 signs headers only (no presigned URL)"},
         ),
         CommandDriver(
+            "ruby-aws-sdk-core",
+            "ruby",
+            "ruby",
+            "rb/aws-sdk-core.rb",
+            ("ruby-aws-sdk-core",),
+            ("-e", "require 'aws-sdk-core'"),
+            ("-e", "print 'Ruby ', RUBY_VERSION"),
+            {_NO_PRESIGN: "aws-sdk-core's presigner (Aws::Sigv4) is not wired to query operations"},
+        ),
+        CommandDriver(
             "aws-cli-v2",
             "shell",
             # Debian's AWS CLI, whatever `aws` comes first on PATH (pip's v1 is often there).
@@ -594,6 +616,34 @@ def all_drivers() -> list[AnyDriver]:
             "go/aws-sdk-go-v1",
             "",
             ("golang-go", "golang-github-aws-aws-sdk-go-dev"),
+        ),
+        CompiledDriver(
+            "haskell-mime-mail-ses",
+            "haskell",
+            "ghc",
+            "hs",
+            "mime-mail-ses.hs",
+            ("ghc", "libghc-mime-mail-ses-dev", "libghc-mime-mail-dev"),
+            {
+                "send-email-tags": "mime-mail-ses sends a Mail: no Tags or configuration set",
+                **_MAIL_ONLY,
+            },
+            support=_HASKELL_GUARD,
+        ),
+        CompiledDriver(
+            "haskell-aws",
+            "haskell",
+            "ghc",
+            "hs",
+            "aws.hs",
+            ("ghc", "libghc-aws-dev"),
+            {
+                "SendEmail": "aws 0.22 has SendRawEmail but no SendEmail",
+                "SendTemplatedEmail": "aws 0.22 has no templated send",
+                "SendBulkTemplatedEmail": "aws 0.22 has no bulk send",
+                _NO_PRESIGN: "aws signs SES with AWS3-HTTPS headers: no presigned URL",
+            },
+            support=(*_HASKELL_GUARD, "libghc-resourcet-dev"),
         ),
     ]
 
@@ -678,6 +728,10 @@ def install_clients(
     return status
 
 
+def _packages(driver: CommandDriver | CompiledDriver) -> tuple[str, ...]:
+    return driver.packages if isinstance(driver, CompiledDriver) else driver.debian
+
+
 def _install_debian(
     drivers: Sequence[CommandDriver | CompiledDriver], apt: str | None
 ) -> dict[str, str]:
@@ -693,7 +747,7 @@ def _install_debian(
     elif missing and hasattr(os, "geteuid") and os.geteuid() != 0:
         problem = "installing Debian packages needs root"
     elif missing and apt is not None:
-        packages = sorted({p for d in missing for p in d.debian})
+        packages = sorted({p for d in missing for p in _packages(d)})
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for args in (["update"], ["install", "-y", "--no-install-recommends", *packages]):
             ok, problem = _run_tool([apt, "-q", *args], fallback="apt-get failed", env=env)
