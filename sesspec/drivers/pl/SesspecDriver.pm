@@ -13,7 +13,7 @@ use Exporter 'import';
 use JSON::PP;
 use LWP::UserAgent;
 
-our @EXPORT_OK = qw(read_job emit http_result user_agent to_loopback);
+our @EXPORT_OK = qw(read_job emit http_result user_agent to_loopback send_signed);
 
 binmode STDOUT, ':encoding(UTF-8)';
 
@@ -59,6 +59,15 @@ sub to_loopback {
     $uri->port($endpoint->{port});
     die "sesspec driver guard: refused $uri (loopback only)\n" unless $uri->host eq '127.0.0.1';
     return ($uri, $host);
+}
+
+# Send a request signed for the real host to the loopback endpoint; its outcome.
+sub send_signed {
+    my ($ua, $request, $endpoint) = @_;
+    my ($loop, $host) = to_loopback($request->uri, $endpoint);
+    $request->uri($loop);
+    $request->header(Host => $host);
+    return http_result($ua->request($request));
 }
 
 1;

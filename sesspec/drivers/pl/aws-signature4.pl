@@ -11,7 +11,7 @@ use lib $FindBin::Bin;
 use AWS::Signature4;
 use HTTP::Request::Common qw(POST);
 use URI;
-use SesspecDriver qw(read_job emit http_result user_agent to_loopback);
+use SesspecDriver qw(read_job emit http_result user_agent to_loopback send_signed);
 
 my $job = read_job();
 my $scenario = $job->{scenario};
@@ -32,9 +32,6 @@ my $outcome = eval {
     }
     my $request = POST($endpoint->{url}, \@pairs);
     $signer->sign($request);
-    my ($loop, $host) = to_loopback($request->uri, $endpoint);
-    $request->uri($loop);
-    $request->header(Host => $host);
-    return http_result($ua->request($request));
+    return send_signed($ua, $request, $endpoint);
 };
 emit($outcome // { status => 'client-error', detail => substr("$@", 0, 4000) });
