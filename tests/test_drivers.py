@@ -135,7 +135,7 @@ class TestRegistry:
         drivers = all_drivers()
         assert len({d.name for d in drivers}) == len(drivers)
         assert len(drivers) >= 23
-        languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "shell"}
+        languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "php", "shell"}
         assert {d.language for d in drivers} == languages
 
     def test_compiled_driver_without_toolchain(self) -> None:
@@ -453,6 +453,32 @@ class TestGuard:
         (capture,) = load_captures(tmp_path / "c.jsonl")
         assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
+    @pytest.mark.client
+    def test_php_connections_go_to_the_endpoint(self, tmp_path: Path) -> None:
+        """The PHP drivers' curl client sends every connection, to any host or address and
+        port, to the endpoint (CURLOPT_CONNECT_TO), keeping the URL's Host."""
+        _require("php-symfony-ses-http")
+        code = (
+            f"require {str(DRIVERS_DIR / 'php' / '_common.php')!r};"
+            "$client = sesspec_client(null);"
+            "foreach (['http://192.0.2.1/?Action=GetSendQuota',"
+            " 'http://email.us-east-1.amazonaws.com:8443/?Action=ListIdentities'] as $url) {"
+            " echo $client->request('GET', $url)->getStatusCode(), \"\\n\"; }"
+        )
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            done = subprocess.run(
+                ["php", "-r", code],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env={"SESSPEC_LOOPBACK_PORT": str(ep.port), "PATH": "/usr/bin:/bin"},
+                check=False,
+            )
+        assert done.stdout.splitlines() == ["200", "200"], done.stdout + done.stderr
+        first, second = load_captures(tmp_path / "c.jsonl")
+        assert first.request().header("Host") == "192.0.2.1"
+        assert second.request().header("Host") == "email.us-east-1.amazonaws.com:8443"
+
 
 def _require(name: str) -> AnyDriver:
     driver = get_driver(name)
@@ -477,10 +503,13 @@ class TestLiveSmoke:
             ("perl-aws-signature4", REAL_HOST, "send-email-ascii"),
             ("perl-net-amazon-signature-v4", REAL_HOST, "send-email-ascii"),
             ("aws-cli-v2", REAL_HOST, "send-email-ascii"),
+            ("aws-cli-v1", REAL_HOST, "send-raw-email-small"),
             ("go-aws-sdk-go-v1", REAL_HOST, "send-email-ascii"),
             ("ruby-aws-sdk-core", REAL_HOST, "send-email-ascii"),
             ("haskell-mime-mail-ses", REAL_HOST, "send-raw-email-small"),
             ("haskell-aws", REAL_HOST, "list-identities"),
+            ("php-symfony-ses-api", REAL_HOST, "send-email-ascii"),
+            ("php-symfony-ses-http", REAL_HOST, "send-raw-email-small"),
         ],
     )
     def test_one_request(self, endpoint: Endpoint, name: str, host: str, scenario: str) -> None:

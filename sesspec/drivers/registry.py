@@ -469,6 +469,37 @@ _HASKELL_GUARD = (
 
 AnyDriver = PythonDriver | NodeDriver | CommandDriver | CompiledDriver
 
+_SYMFONY = "/usr/share/php/Symfony/Component"
+
+
+def _symfony_drivers() -> list[CommandDriver]:
+    """Symfony Mailer's SES Classic transports (Debian's 5.4 still ships the 5.0 classes; its
+    DSNs build the AsyncAws ones, which speak SES v2, out of scope)."""
+    probe = (
+        "-r",
+        f"require '{_SYMFONY}/Mailer/Bridge/Amazon/autoload.php';"
+        f"require '{_SYMFONY}/HttpClient/autoload.php';"
+        "exit(function_exists('curl_init') ? 0 : 1);",
+    )
+    packages = ("php-symfony-amazon-mailer", "php-symfony-http-client", "php-curl", "php-cli")
+    no_tags = "Symfony's Email has no SES Tags (only an X-SES-CONFIGURATION-SET header)"
+    return [
+        CommandDriver(
+            f"php-symfony-ses-{kind}",
+            "php",
+            "php",
+            f"php/symfony-ses-{kind}.php",
+            packages,
+            probe,
+            ("-r", "echo 'PHP ', PHP_VERSION;"),
+            {"send-email-tags": no_tags, **extra, **_MAIL_ONLY},
+        )
+        for kind, extra in (
+            ("api", {"SendRawEmail": "SesApiTransport sends an Email it renders, as SendEmail"}),
+            ("http", {}),
+        )
+    ]
+
 
 def all_drivers() -> list[AnyDriver]:
     """Every client configuration, Python first, then Node, then the others, in report
@@ -518,6 +549,15 @@ def all_drivers() -> list[AnyDriver]:
             ("httpx-auth", "httpx"),
             ("httpx-auth", "httpx"),
             {_NO_PRESIGN: headers_only},
+        ),
+        PythonDriver(
+            "aws-cli-v1",
+            "py_awscli",
+            ("awscli",),
+            ("awscli",),
+            {_NO_PRESIGN: "the AWS CLI presigns only S3 URLs (aws s3 presign)"},
+            isolated=True,
+            language="shell",
         ),
         NodeDriver(
             "aws-sdk-js-v3",
@@ -609,6 +649,7 @@ def all_drivers() -> list[AnyDriver]:
             ),
             {_NO_PRESIGN: "the AWS CLI presigns only S3 URLs (aws s3 presign)"},
         ),
+        *_symfony_drivers(),
         CompiledDriver(
             "go-aws-sdk-go-v1",
             "go",
