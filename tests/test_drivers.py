@@ -39,7 +39,7 @@ from sesspec.drivers.registry import (
 )
 from sesspec.drivers.scenarios import mime_message
 from sesspec.encoding import form_decode
-from sesspec.serve import Endpoint, load_captures
+from sesspec.serve import Capture, Endpoint, load_captures
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_validate = pytest.importorskip("botocore.validate")
@@ -138,16 +138,6 @@ class TestRegistry:
         languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "php", "shell"}
         assert {d.language for d in drivers} == languages
 
-    def test_compiled_driver_without_toolchain(self) -> None:
-        driver = CompiledDriver(
-            "ghost-go", "go", "no-such-go-sesspec", "go/ghost", "", ("golang-ghost",)
-        )
-        ok, reason = driver.available()
-        assert not ok
-        assert reason == "no-such-go-sesspec is not on PATH (apt-get install golang-ghost)"
-        outcome = driver.run(_SCENARIOS[0], Target(port=1, tls=False, ca_path=None))
-        assert (outcome.status, outcome.detail) == ("not-available", reason)
-
     def test_compiled_driver_package_missing(self) -> None:
         driver = CompiledDriver(
             "ghost-hs", "haskell", "sh", "hs", "x.hs", ("libghc-no-such-sesspec-dev",)
@@ -193,13 +183,24 @@ class TestRegistry:
         assert not driver.program().exists()
         assert not list(driver.program().parent.glob("build-*"))  # no half-built leftovers
 
-    def test_command_driver_without_program(self) -> None:
-        driver = CommandDriver(
-            "ghost-rb", "ruby", "no-such-ruby-sesspec", "rb/ghost.rb", ("ruby-ghost",), (), ()
-        )
-        ok, reason = driver.available()
-        assert not ok
-        assert reason == "no-such-ruby-sesspec is not on PATH (apt-get install ruby-ghost)"
+    @pytest.mark.parametrize(
+        ("driver", "reason"),
+        [
+            (
+                CommandDriver(
+                    "ghost-rb", "ruby", "no-such-ruby-sesspec", "rb/x.rb", ("ruby-ghost",), (), ()
+                ),
+                "no-such-ruby-sesspec is not on PATH (apt-get install ruby-ghost)",
+            ),
+            (
+                CompiledDriver("ghost-go", "go", "no-such-go-sesspec", "go/x", "", ("golang-x",)),
+                "no-such-go-sesspec is not on PATH (apt-get install golang-x)",
+            ),
+        ],
+        ids=["script", "compiled"],
+    )
+    def test_driver_without_its_program(self, driver: AnyDriver, reason: str) -> None:
+        assert driver.available() == (False, reason)
         outcome = driver.run(_SCENARIOS[0], Target(port=1, tls=False, ca_path=None))
         assert (outcome.status, outcome.detail) == ("not-available", reason)
 
@@ -281,6 +282,25 @@ def _guarded_python(code: str, port: int) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def _against_endpoint(tmp_path: Path, argv: list[str]) -> tuple[list[str], str, list[Capture]]:
+    """Run ``argv`` (``{port}`` replaced) with SESSPEC_LOOPBACK_PORT set to a fresh plain-HTTP
+    endpoint's port; its stdout lines, its stderr and what the endpoint captured."""
+    with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+        done = subprocess.run(
+            [a.replace("{port}", str(ep.port)) for a in argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                "SESSPEC_LOOPBACK_PORT": str(ep.port),
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(tmp_path),
+            },
+            check=False,
+        )
+    return done.stdout.splitlines(), done.stderr, list(load_captures(tmp_path / "c.jsonl"))
 
 
 class TestGuard:
@@ -379,7 +399,9 @@ class TestGuard:
         assert second.action == "ListIdentities"
 
     @pytest.mark.client
-    @pytest.mark.parametrize("name", ["go-aws-sdk-go-v1", "haskell-mime-mail-ses", "haskell-aws"])
+    @pytest.mark.parametrize(
+        "name", ["go-aws-sdk-go-v1", "go-aws-sdk-go-v2", "haskell-mime-mail-ses", "haskell-aws"]
+    )
     def test_compiled_names_go_to_the_endpoint_and_addresses_are_refused(
         self, tmp_path: Path, name: str
     ) -> None:
@@ -393,17 +415,10 @@ class TestGuard:
             "http://10.0.0.1:8080/",
             "http://[2001:db8::1]/",
         ]
-        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
-            done = subprocess.run(
-                [str(driver.program()), "--probe", *urls],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                env={"SESSPEC_LOOPBACK_PORT": str(ep.port)},
-                check=False,
-            )
-        lines = done.stdout.splitlines()
-        assert lines[0] == "200", done.stdout + done.stderr
+        lines, errors, captures = _against_endpoint(
+            tmp_path, [str(driver.program()), "--probe", *urls]
+        )
+        assert lines[0] == "200", [*lines, errors]
         refused = [
             re.findall(r"sesspec driver guard: refused \S+ \(loopback only\)", line)
             for line in lines[1:]
@@ -415,7 +430,7 @@ class TestGuard:
             "sesspec driver guard: refused 10.0.0.1:8080 (loopback only)",
             "sesspec driver guard: refused [2001:db8::1]:80 (loopback only)",
         ]
-        (capture,) = load_captures(tmp_path / "c.jsonl")
+        (capture,) = captures
         assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
     @pytest.mark.client
@@ -438,19 +453,14 @@ class TestGuard:
             "except ConnectionRefusedError as e:\n"
             "    print(e)\n"
         )
-        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
-            done = subprocess.run(
-                [driver.program, "-c", code, str(ep.port)],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-        assert done.stdout.splitlines() == [
+        lines, errors, captures = _against_endpoint(
+            tmp_path, [driver.program, "-c", code, "{port}"]
+        )
+        assert lines == [
             "200",
             "sesspec driver guard: refused connection to ('192.0.2.1', 443) (loopback only)",
-        ], done.stderr
-        (capture,) = load_captures(tmp_path / "c.jsonl")
+        ], errors
+        (capture,) = captures
         assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
     @pytest.mark.client
@@ -465,17 +475,9 @@ class TestGuard:
             " 'http://email.us-east-1.amazonaws.com:8443/?Action=ListIdentities'] as $url) {"
             " echo $client->request('GET', $url)->getStatusCode(), \"\\n\"; }"
         )
-        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
-            done = subprocess.run(
-                ["php", "-r", code],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                env={"SESSPEC_LOOPBACK_PORT": str(ep.port), "PATH": "/usr/bin:/bin"},
-                check=False,
-            )
-        assert done.stdout.splitlines() == ["200", "200"], done.stdout + done.stderr
-        first, second = load_captures(tmp_path / "c.jsonl")
+        lines, errors, captures = _against_endpoint(tmp_path, ["php", "-r", code])
+        assert lines == ["200", "200"], errors
+        first, second = captures
         assert first.request().header("Host") == "192.0.2.1"
         assert second.request().header("Host") == "email.us-east-1.amazonaws.com:8443"
 
@@ -505,6 +507,7 @@ class TestLiveSmoke:
             ("aws-cli-v2", REAL_HOST, "send-email-ascii"),
             ("aws-cli-v1", REAL_HOST, "send-raw-email-small"),
             ("go-aws-sdk-go-v1", REAL_HOST, "send-email-ascii"),
+            ("go-aws-sdk-go-v2", REAL_HOST, "send-email-ascii"),
             ("ruby-aws-sdk-core", REAL_HOST, "send-email-ascii"),
             ("haskell-mime-mail-ses", REAL_HOST, "send-raw-email-small"),
             ("haskell-aws", REAL_HOST, "list-identities"),

@@ -302,6 +302,9 @@ def build_cache() -> Path:
     return Path(root) / "sesspec" / "drivers"
 
 
+#: The Go drivers' GOPATH (``src/sesspec/<driver>``, and ``src/sesspec/driver`` they share).
+GO_PATH = DRIVERS_DIR / "go"
+
 #: Build errors of this process, by program path.
 _BUILD_FAILURES: dict[Path, str] = {}
 
@@ -335,6 +338,8 @@ class CompiledDriver(_Scenarios):
     unsupported: Mapping[str, str] = field(default_factory=dict)
     #: Packages the driver's own code imports (JSON, TLS, sockets): installed, not shown.
     support: tuple[str, ...] = ()
+    #: Folders of source shared with other drivers (relative to ``sesspec/drivers``).
+    shared: tuple[str, ...] = ()
 
     @property
     def packages(self) -> tuple[str, ...]:
@@ -353,19 +358,21 @@ class CompiledDriver(_Scenarios):
         digest.update(f"{self.toolchain} {self._toolchain_version()}\n".encode())
         for package in self.packages:
             digest.update(f"{package} {_debian_version(package)}\n".encode())
-        for path in sorted(p for p in self.source_dir.rglob("*") if p.is_file()):
-            digest.update(f"{path.relative_to(self.source_dir)}\n".encode())
-            digest.update(path.read_bytes())
+        for folder in (self.source_dir, *(DRIVERS_DIR / s for s in self.shared)):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest.update(f"{path.relative_to(folder)}\n".encode())
+                digest.update(path.read_bytes())
         return build_cache() / f"{self.name}-{digest.hexdigest()[:16]}" / self.name
 
     def _build_command(self, out: Path, work: Path) -> tuple[list[str], dict[str, str]]:
         tool = shutil.which(self.toolchain) or self.toolchain
         env = dict(os.environ)
         if self.toolchain == "go":
-            # Debian's Go libraries are a GOPATH tree; nothing is fetched (GOPROXY=off).
+            # Debian's Go libraries are a GOPATH tree, and so are the drivers (go/src/sesspec);
+            # nothing is fetched (GOPROXY=off).
             env.update(
                 GO111MODULE="off",
-                GOPATH="/usr/share/gocode",
+                GOPATH=os.pathsep.join(["/usr/share/gocode", str(GO_PATH)]),
                 GOPROXY="off",
                 GOFLAGS="",
                 GOTOOLCHAIN="local",
@@ -654,9 +661,20 @@ def all_drivers() -> list[AnyDriver]:
             "go-aws-sdk-go-v1",
             "go",
             "go",
-            "go/aws-sdk-go-v1",
+            "go/src/sesspec/aws-sdk-go-v1",
             "",
             ("golang-go", "golang-github-aws-aws-sdk-go-dev"),
+            shared=("go/src/sesspec/driver",),
+        ),
+        CompiledDriver(
+            "go-aws-sdk-go-v2",
+            "go",
+            "go",
+            "go/src/sesspec/aws-sdk-go-v2",
+            "",
+            ("golang-go", "golang-github-aws-aws-sdk-go-v2-dev"),
+            {_NO_PRESIGN: "aws-sdk-go-v2 has no presigner for SES"},
+            shared=("go/src/sesspec/driver",),
         ),
         CompiledDriver(
             "haskell-mime-mail-ses",

@@ -1,11 +1,14 @@
-// The loopback guard of the Go drivers (the same rule as sesspec/drivers/_guard.py).
+// Package driver is what the Go drivers share: the loopback guard (this file), the job on
+// stdin and the result line on stdout (job.go).
+//
+// The loopback guard is the same rule as sesspec/drivers/_guard.py.
 //
 // Clients are handed the real SES host name. Every TCP connection to a host name goes to
 // 127.0.0.1 and the endpoint's port ($SESSPEC_LOOPBACK_PORT); "localhost" and loopback
 // addresses are dialled as given; any other address is refused. The guarded transport is
 // also http.DefaultTransport, and the Go resolver cannot reach a name server, so nothing
 // in the process can leave the machine.
-package main
+package driver
 
 import (
 	"context"
@@ -39,9 +42,10 @@ func route(address string, loopbackPort int) (string, error) {
 	return address, nil
 }
 
-// guardedTransport is an http.Transport that dials through route and trusts caPath (when
-// given) on top of nothing else: the endpoint's throwaway CA is the only root.
-func guardedTransport(caPath string) (*http.Transport, error) {
+// Transport is an http.Transport that dials through route and trusts caPath (when given) on
+// top of nothing else: the endpoint's throwaway CA is the only root. It is also installed as
+// http.DefaultTransport, and the Go resolver is given no name server.
+func Transport(caPath string) (*http.Transport, error) {
 	port, err := strconv.Atoi(os.Getenv("SESSPEC_LOOPBACK_PORT"))
 	if err != nil || port <= 0 {
 		return nil, errors.New("sesspec guard: SESSPEC_LOOPBACK_PORT is not set")
