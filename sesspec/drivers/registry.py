@@ -2,10 +2,10 @@
 
 Python clients run as ``python -m sesspec.drivers._child py_<name>``; Node clients as
 ``node --import ./_guard.mjs <name>.mjs`` in ``sesspec/drivers/js`` (pinned by its
-``package-lock.json``). aiobotocore pins an older botocore than the dev environment, so it is
-installed into its own folder (``<sys.prefix>/sesspec-clients/aiobotocore``) that only its
-child puts first on ``PYTHONPATH``. Clients in other languages come from Debian's packages:
-scripts (Ruby, Perl, the AWS CLI) run as ``<program> <script>``; Go and Haskell programs are
+``package-lock.json``). aiobotocore and the AWS CLI v1 pin their own botocore, so each is
+installed into its own folder (``<sys.prefix>/sesspec-clients/<name>``) that only its child
+puts first on ``PYTHONPATH``. Clients in other languages come from Debian's packages: scripts
+(Ruby, Perl, PHP, the AWS CLI v2) run as ``<program> <script>``; Go and Haskell programs are
 kept here as source and built into the per-user cache (:func:`build_cache`), never into the
 repository or site-packages.
 """
