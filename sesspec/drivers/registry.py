@@ -652,7 +652,8 @@ def all_drivers() -> list[AnyDriver]:
             ("-c", "import awscli.clidriver"),
             (
                 "-c",
-                "import awscli, sys; print('aws-cli', awscli.__version__, sys.version.split()[0])",
+                "import awscli, platform as p; print('aws-cli', awscli.__version__, "
+                "'Python', p.python_version())",
             ),
             {_NO_PRESIGN: "the AWS CLI presigns only S3 URLs (aws s3 presign)"},
         ),
