@@ -17,8 +17,16 @@ $(JS)/node_modules/.installed: $(JS)/package-lock.json
 		|| echo "npm ci failed: the Node client tests will skip"; \
 	else echo "npm not found: the Node client tests will skip"; fi
 
-.PHONY: test lint report bench node-clients
+.PHONY: test lint report bench node-clients vectors
 node-clients: $(JS)/node_modules/.installed
+
+# The public vector suites (never committed): each from $$SESSPEC_VECTORS, ../shared/vectors or
+# the cache if there, else fetched into ~/.cache/sesspec/suites from PyPI's botocore sdist or the
+# upstream repository, every file checked against vectors/public-suites.json. Standard library
+# only. Exit status 1 when a suite cannot be had; `make test` goes on (its tests skip with
+# directions, or fail in CI) and stops only on a broken manifest (status 2).
+vectors:
+	$(PYTHON) scripts/fetch_suites.py
 
 lint: $(BIN)/sesspec-installed
 	$(BIN)/ruff check .
@@ -26,6 +34,7 @@ lint: $(BIN)/sesspec-installed
 	$(BIN)/mypy
 
 test: lint node-clients
+	@$(PYTHON) scripts/fetch_suites.py --quiet || [ $$? -eq 1 ]
 	$(BIN)/python -m pytest
 
 report: $(BIN)/sesspec-installed

@@ -12,6 +12,14 @@ signature must fail is signed by botocore and then changed the way a buggy clien
 query keys sorted as ``k=v`` strings, the wrong region, the port dropped from the signed host.
 Requests that need no signature, or are broken before signing matters, are written by hand here.
 
+Each expected finding carries the severity the spec gives it (``SEVERITY`` below, worked from
+spec-notes, with the cases where the spec makes it another, such as AWS3-HTTPS dated before the
+2020-10-01 cut-off). A sample whose bytes are exactly what a botocore signer wrote, signed as the
+spec says with the context's secret, names that signer (``signed_by``): tests verify it with
+sesspec's verifier and refuse tampered copies. Boundaries have a sample on each side
+(``_boundary_cases``): the cut-off instant, the 15-minute skew, presigned expiry, X-Amz-Expires
+0/1/604800/604801, list indexes 0 and 1, the largest accepted sizes.
+
 Run after changing a case (it rewrites the folder and its README)::
 
     python scripts/gen_checker_samples.py
@@ -20,6 +28,7 @@ Run after changing a case (it rewrites the folder and its README)::
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import functools
 import json
@@ -115,6 +124,16 @@ def frozen(when: dt.datetime) -> Iterator[None]:
         yield
 
 
+#: Requests exactly as a botocore signer wrote them, signed as the spec says with SECRET (raw
+#: bytes -> the signer's name). A sample still holding these bytes says so (``signed_by``).
+_AS_SIGNED: dict[bytes, str] = {}
+
+
+def _as_signed(wire: Wire, signer: str) -> Wire:
+    _AS_SIGNED[wire.to_bytes()] = signer
+    return wire
+
+
 def creds(*, secret: str = SECRET, token: str | None = None) -> Credentials:
     return Credentials(AKID, secret, token)
 
@@ -188,7 +207,22 @@ def sign_v4(
     signer = signer_cls(creds(secret=secret, token=token), service, region)
     with frozen(when):
         signer.add_auth(request)
-    return _to_wire(request, host, body, length=method != "GET" or bool(body))
+    wire = _to_wire(request, host, body, length=method != "GET" or bool(body))
+    # botocore canonicalises a URL's query as written and takes X-Amz-Content-SHA256 as the
+    # payload hash: the spec's signature only when the query is written in RFC 3986 form and
+    # that header (if any) is the body's hash; and a request may not carry both header and
+    # query authentication (spec-notes a4).
+    given_hash = {k.lower(): v for k, v in extra}.get("x-amz-content-sha256")
+    if (
+        signer_cls in (botocore.auth.SigV4Auth, DateHeaderSigV4)
+        and secret == SECRET
+        and signed_host in (None, host)
+        and query == form(parse_qsl(query, keep_blank_values=True)).decode("ascii")
+        and "X-Amz-Signature=" not in query
+        and given_hash in (None, sha256(body).hexdigest())
+    ):
+        _as_signed(wire, f"botocore {botocore.__version__} {signer_cls.__name__}")
+    return wire
 
 
 def presign_v4(
@@ -205,27 +239,33 @@ def presign_v4(
     signer = botocore.auth.SigV4QueryAuth(creds(token=token), "ses", region, expires=expires)
     with frozen(when):
         signer.add_auth(request)
-    return _to_wire(request, host, b"", length=False)
+    wire = _to_wire(request, host, b"", length=False)
+    if isinstance(expires, int) and expires >= 1:  # X-Amz-Expires: at least 1 second
+        _as_signed(wire, f"botocore {botocore.__version__} SigV4QueryAuth")
+    return wire
 
 
-def sign_v3(body: bytes) -> Wire:
-    """AWS3-HTTPS (X-Amzn-Authorization over the Date header) by botocore's SigV3Auth."""
+def sign_v3(body: bytes, *, when: dt.datetime = SIGNED_AT, token: str | None = None) -> Wire:
+    """AWS3-HTTPS (X-Amzn-Authorization over the Date header) by botocore's SigV3Auth (with a
+    token: an unsigned X-Amz-Security-Token, as boto2 sent it)."""
     request = AWSRequest(
         method="POST", url=f"https://{HOST}/", data=body, headers={"Content-Type": FORM}
     )
-    with frozen(SIGNED_AT):
-        botocore.auth.SigV3Auth(creds()).add_auth(request)
-    return _to_wire(request, HOST, body, length=True)
+    with frozen(when):
+        botocore.auth.SigV3Auth(creds(token=token)).add_auth(request)
+    wire = _to_wire(request, HOST, body, length=True)
+    return _as_signed(wire, f"botocore {botocore.__version__} SigV3Auth")
 
 
-def sign_v2(pairs: list[tuple[str, str]]) -> Wire:
+def sign_v2(pairs: list[tuple[str, str]], *, when: dt.datetime = SIGNED_AT) -> Wire:
     """SigV2 (Signature/SignatureVersion=2 in the form body) by botocore's SigV2Auth."""
     request = AWSRequest(
         method="POST", url=f"https://{HOST}/", data=dict(pairs), headers={"Content-Type": FORM}
     )
-    with frozen(SIGNED_AT):
+    with frozen(when):
         botocore.auth.SigV2Auth(creds()).add_auth(request)
-    return _to_wire(request, HOST, _prepared_body(request), length=True)
+    wire = _to_wire(request, HOST, _prepared_body(request), length=True)
+    return _as_signed(wire, f"botocore {botocore.__version__} SigV2Auth")
 
 
 class DateHeaderSigV4(botocore.auth.SigV4Auth):  # type: ignore[misc]  # botocore is untyped
@@ -299,8 +339,6 @@ def clean_post() -> Wire:
 
 
 def raw_message(text: str) -> str:
-    import base64
-
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
@@ -311,6 +349,31 @@ MIME_CRLF = (
 MIME_LF = MIME_CRLF.replace("\r\n", "\n")
 
 # --- the case list ----------------------------------------------------------------------------
+
+#: The severity the spec gives each rule's finding, worked from spec-notes: an error where SES
+#: refuses the request or silently loses data (sections 0, a-f), a warning where it accepts it
+#: today but a stricter reader would not or a value is likely wrong (section h: h3 lowercase
+#: hex, h5 no Version, h6 scope 'email', h7 unsigned x-amz-*, h8 ISO Date; HTTP007 no charset,
+#: HTTP009 params in a POST query, HTTP012 another path, ENC008 double encoding, ENC009 line
+#: endings, PARAM014 stray SigV2 parameters, AUTH017 token placement), info where nothing is
+#: wrong (a local endpoint, a non-canonical but valid encoder, a verified or unverifiable
+#: signature). A case gives another severity where the spec does (Case.severity).
+SEVERITY = {
+    **dict.fromkeys(
+        ("HTTP001", "HTTP002", "HTTP003", "HTTP004", "HTTP006", "HTTP008", "HTTP010", "HTTP011"),
+        "error",
+    ),
+    **dict.fromkeys(("HTTP007", "HTTP009", "HTTP012"), "warning"),
+    "HTTP005": "info",
+    **dict.fromkeys(("ENC001", "ENC003", "ENC004", "ENC005", "ENC006", "ENC007"), "error"),
+    **dict.fromkeys(("ENC002", "ENC008", "ENC009"), "warning"),
+    "ENC010": "info",
+    **dict.fromkeys((f"PARAM{i:03d}" for i in range(1, 17)), "error"),
+    **dict.fromkeys(("PARAM003", "PARAM014"), "warning"),
+    **dict.fromkeys((f"AUTH{i:03d}" for i in range(1, 22)), "error"),
+    **dict.fromkeys(("AUTH006", "AUTH010", "AUTH013", "AUTH017"), "warning"),
+    **dict.fromkeys(("AUTH019", "AUTH020"), "info"),
+}
 
 
 @dataclass
@@ -328,6 +391,11 @@ class Case:
     now: dt.datetime | None = NOW
     issues: tuple[str, ...] = ()
     session_token: str = TOKEN
+    #: Expected severities that differ from SEVERITY (rule -> severity), as the spec gives them.
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def expected(self) -> dict[str, str]:
+        return {rule: self.severity.get(rule, SEVERITY[rule]) for rule in self.expect}
 
     def context(self) -> dict[str, Any]:
         cred: dict[str, str] | None = None
@@ -543,6 +611,9 @@ def _cases() -> Iterator[Case]:
         ),
         expect=["HTTP007"],
         forbid=ok,
+        # No charset is a warning (SES reads UTF-8 anyway); another charset named is an error:
+        # a server that honours it misreads the bytes.
+        severity={"HTTP007": "error"},
     )
 
     body = botocore_body("SendEmail", SEND_EMAIL)
@@ -2057,6 +2128,7 @@ _SMITHY_Q = "https://smithy.io/2.0/aws/protocols/aws-query-protocol.html"
 _DATES = "https://docs.aws.amazon.com/general/latest/gr/sigv4-date-handling.html"
 _QUOTAS = "https://docs.aws.amazon.com/ses/latest/dg/quotas.html"
 _MODEL = "botocore/data/ses/2010-12-01/service-2.json"
+_ADD_SIGNATURE = "https://docs.aws.amazon.com/general/latest/gr/sigv4-add-signature-to-request.html"
 
 
 def _more_cases() -> Iterator[Case]:
@@ -2181,7 +2253,7 @@ def _more_cases() -> Iterator[Case]:
         "AWS3-HTTPS with temporary credentials (botocore SigV3Auth adds an unsigned "
         "X-Amz-Security-Token, as boto2 did).",
         f"{_GUIDE_AUTH}; spec-notes a2",
-        _sign_v3_token(body),
+        sign_v3(body, token=TOKEN),
         expect=["AUTH002"],
         forbid=["AUTH001"],
         credentials="token",
@@ -2207,21 +2279,207 @@ def _more_cases() -> Iterator[Case]:
     )
 
 
+#: SES refuses AWS3-HTTPS (and SigV2) from this instant on (GUIDE-AUTH: "Beginning October 1st,
+#: 2020, Amazon SES will only support requests signed using Signature Version 4"; spec-notes
+#: a1), naive UTC as botocore's clock.
+CUTOFF = dt.datetime(2020, 10, 1, 0, 0, 0)
+_SECOND = dt.timedelta(seconds=1)
+
+
+def _boundary_cases() -> Iterator[Case]:
+    """A sample at each boundary the checker draws and one step either side, the expected
+    outcome and severity worked from the spec: the legacy schemes' cut-off instant, the
+    15-minute skew both ways, presigned expiry, X-Amz-Expires, list index base, largest sizes."""
+    ok = ["AUTH018"]
+    body = botocore_body("SendEmail", SEND_EMAIL)
+
+    def p(pairs: list[tuple[str, str]]) -> Wire:
+        return sign_v4(form(pairs))
+
+    # The cut-off: a request dated before it was accepted then (a warning, judged as of its
+    # date); at the instant and after, refused (an error). Judged at 'now' when the context
+    # gives one, else at the request's own date (the Date header, SigV2's Timestamp).
+    for label, when, severity in (
+        ("minus-1s", CUTOFF - _SECOND, "warning"),
+        ("at", CUTOFF, "error"),
+        ("plus-1s", CUTOFF + _SECOND, "error"),
+    ):
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for now, how in ((when, "checked at that instant"), (None, "judged by its own date")):
+            suffix = "" if now is not None else "-own-date"
+            yield Case(
+                "AUTH002",
+                f"fail-aws3-cutoff-{label}{suffix}",
+                f"AWS3-HTTPS signed by botocore SigV3Auth at {stamp}, {how}: the cut-off is "
+                f"2020-10-01T00:00:00Z, so {severity}.",
+                f"{_GUIDE_AUTH}; spec-notes a1, a2",
+                sign_v3(body, when=when),
+                expect=["AUTH002"],
+                forbid=["AUTH001", *ok],
+                now=now,
+                severity={"AUTH002": severity},
+            )
+            yield Case(
+                "AUTH003",
+                f"fail-sigv2-cutoff-{label}{suffix}",
+                f"SigV2 signed by botocore SigV2Auth at {stamp} (its Timestamp), {how}: the "
+                f"cut-off is 2020-10-01T00:00:00Z, so {severity}.",
+                "spec-notes a1",
+                sign_v2(send_email_pairs(), when=when),
+                expect=["AUTH003"],
+                forbid=["AUTH001", *ok],
+                now=now,
+                severity={"AUTH003": severity},
+            )
+
+    # Skew: RequestExpired is "more than 15 minutes" either way (GUIDE-ERR; a5), so exactly 15
+    # minutes passes and 15 minutes 1 second does not.
+    for direction, sign in (("past", 1), ("future", -1)):
+        for label, delta, passes in (
+            ("14m59s", dt.timedelta(minutes=14, seconds=59), True),
+            ("15m", dt.timedelta(minutes=15), True),
+            ("15m01s", dt.timedelta(minutes=15, seconds=1), False),
+        ):
+            ahead = "checked" if direction == "past" else "signed"
+            what = f"{ahead} {label} {'after' if direction == 'past' else 'ahead of now'}"
+            yield Case(
+                "AUTH016",
+                f"{'pass' if passes else 'fail'}-skew-{direction}-{label}",
+                f"botocore-signed SendEmail, {what}: the window is 15 minutes inclusive.",
+                f"{_GUIDE_ERR}; a5",
+                clean_post(),
+                expect=[] if passes else ["AUTH016"],
+                forbid=["AUTH016", *ok] if passes else ok,
+                clean=passes,
+                now=SIGNED_AT + sign * delta,
+            )
+
+    # Presigned expiry: valid through date + X-Amz-Expires itself, expired one second later.
+    for label, seconds, passes in (
+        ("minus-1s", 599, True),
+        ("at", 600, True),
+        ("plus-1s", 601, False),
+    ):
+        yield Case(
+            "AUTH016",
+            f"{'pass' if passes else 'fail'}-presign-expiry-{label}",
+            f"Presigned GET with X-Amz-Expires=600, used {seconds} s after X-Amz-Date.",
+            f"{_GUIDE_ERR}; a4, a5",
+            presign_v4(send_email_pairs(), expires=600),
+            expect=[] if passes else ["AUTH016"],
+            forbid=["AUTH016", *ok] if passes else ok,
+            clean=passes,
+            now=SIGNED_AT + dt.timedelta(seconds=seconds),
+        )
+
+    # X-Amz-Expires: a whole number of seconds, at least 1; 604800 (7 days) is the most AWS
+    # documents for SigV4 presigning (for S3; SES documents no maximum: spec-notes a4), so
+    # longer is a warning.
+    for value, now, expect, severity in (
+        (0, SIGNED_AT, ["AUTH015"], "error"),
+        (1, SIGNED_AT + _SECOND, [], ""),
+        (604800, NOW, [], ""),
+        (604801, NOW, ["AUTH015"], "warning"),
+    ):
+        yield Case(
+            "AUTH015",
+            f"{'fail' if expect else 'pass'}-expires-{value}",
+            f"Presigned GET with X-Amz-Expires={value} (signed by botocore as is).",
+            f"{_ADD_SIGNATURE}; spec-notes a4",
+            presign_v4(send_email_pairs(), expires=value),
+            expect=expect,
+            forbid=ok if expect else ["AUTH015", "AUTH016", *ok],
+            clean=severity != "error",
+            now=now,
+            severity={"AUTH015": severity} if severity else {},
+        )
+    yield Case(
+        "AUTH015",
+        "fail-no-expires",
+        "Presigned GET with X-Amz-Expires removed after signing: only S3 requires it, so a "
+        "warning (and the signature no longer holds).",
+        f"{_ADD_SIGNATURE}; spec-notes a4",
+        _drop_query(presign_v4(send_email_pairs()), "X-Amz-Expires"),
+        expect=["AUTH015", "AUTH018"],
+        severity={"AUTH015": "warning"},
+    )
+
+    # List indexes start at 1 (SMITHY-Q; c4).
+    yield Case(
+        "PARAM006",
+        "pass-index-1",
+        "One recipient, Destination.ToAddresses.member.1.",
+        f"{_SMITHY_Q}; c4",
+        p(send_email_pairs()),
+        forbid=["PARAM006", *ok],
+        clean=True,
+    )
+    yield Case(
+        "PARAM006",
+        "fail-index-0",
+        "One recipient, Destination.ToAddresses.member.0 (zero-based client).",
+        f"{_SMITHY_Q}; c4",
+        p(
+            send_email_pairs(
+                **{
+                    "Destination.ToAddresses.member.1": None,
+                    "Destination.ToAddresses.member.0": "a@example.com",
+                }
+            )
+        ),
+        expect=["PARAM006"],
+        forbid=ok,
+    )
+
+    # The largest accepted sizes (the checker's limits; 50 recipients and 256-character tag
+    # values have their samples above; 10 MB of base64 is pinned in tests/test_checker_rules.py).
+    tags = send_email_pairs(**{"Tags.member.1.Value": "x"})
+    for length, passes in ((256, True), (257, False)):
+        yield Case(
+            "PARAM013",
+            f"{'pass' if passes else 'fail'}-tag-name-{length}",
+            f"Tag name of {length} characters (at most 256).",
+            f"{_MODEL} MessageTag",
+            p([*tags, ("Tags.member.1.Name", "n" * length)]),
+            expect=[] if passes else ["PARAM013"],
+            forbid=["PARAM013", *ok] if passes else ok,
+            clean=passes,
+        )
+    lc = [("Action", "ListCustomVerificationEmailTemplates"), ("Version", "2010-12-01")]
+    for max_results, passes in (("0", False), ("1", True), ("51", False)):
+        yield Case(
+            "PARAM016",
+            f"{'pass' if passes else 'fail'}-max-results-{max_results}",
+            f"MaxResults={max_results} (range 1-50).",
+            _MODEL,
+            p([*lc, ("MaxResults", max_results)]),
+            expect=[] if passes else ["PARAM016"],
+            forbid=["PARAM016", *ok] if passes else ok,
+            clean=passes,
+        )
+    mime_lines = base64.encodebytes(MIME_CRLF.encode("utf-8")).decode("ascii")
+    yield Case(
+        "PARAM012",
+        "fail-mime-lines",
+        "RawMessage.Data as MIME-style base64 in 76-character lines (Ruby's encode64, Python's "
+        "encodebytes; fog-aws sends it): the SDKs send one line, whether SES takes the breaks "
+        "is not documented, so a warning.",
+        f"{_QUOTAS}; {_SMITHY_Q}; c4",
+        p([("Action", "SendRawEmail"), ("Version", "2010-12-01"), ("RawMessage.Data", mime_lines)]),
+        expect=["PARAM012"],
+        forbid=ok,
+        clean=True,
+        severity={"PARAM012": "warning"},
+    )
+
+
 def _sign_v2_get(pairs: list[tuple[str, str]]) -> Wire:
     request = AWSRequest(method="GET", url=f"https://{HOST}/", params=dict(pairs))
     with frozen(SIGNED_AT):
         botocore.auth.SigV2Auth(creds()).add_auth(request)
     request.url = request.prepare().url
-    return _to_wire(request, HOST, b"", length=False)
-
-
-def _sign_v3_token(body: bytes) -> Wire:
-    request = AWSRequest(
-        method="POST", url=f"https://{HOST}/", data=body, headers={"Content-Type": FORM}
-    )
-    with frozen(SIGNED_AT):
-        botocore.auth.SigV3Auth(creds(token=TOKEN)).add_auth(request)
-    return _to_wire(request, HOST, body, length=True)
+    wire = _to_wire(request, HOST, b"", length=False)
+    return _as_signed(wire, f"botocore {botocore.__version__} SigV2Auth")
 
 
 def _decode_params(value: Any) -> Any:
@@ -2397,10 +2655,11 @@ def _write(cases: list[Case], out: Path) -> None:
         meta = {
             "description": case.description,
             "spec": case.spec,
-            "expect": case.expect,
+            "expect": case.expected(),
             "forbid": case.forbid,
             "clean": case.clean,
             "context": case.context(),
+            "signed_by": _AS_SIGNED.get(raw) if case.credentials is not None else None,
             "generated_by": GENERATED_BY,
         }
         (folder / f"{case.name}.json").write_text(
@@ -2457,8 +2716,12 @@ def _readme(cases: list[Case]) -> str:
         "",
         "Generated by `scripts/gen_checker_samples.py` (do not edit by hand; rerun it). Each",
         "`<RULE>/<case>.http` is the raw request, `<case>.json` says what the checker must find",
-        "(`expect`), must not find (`forbid`), whether the request must have no error-severity",
-        "finding at all (`clean`), and the context (`tls`, `credentials`, `now`).",
+        "and with which severity (`expect`: rule -> severity, as the spec gives it), must not",
+        "find (`forbid`), whether the request must have no error-severity finding at all",
+        "(`clean`), the context (`tls`, `credentials`, `now`), and `signed_by`: the botocore",
+        "signer whose output these bytes are, unchanged and signed as the spec says with the",
+        "context's secret (tests verify those with sesspec's verifier and refuse tampered",
+        "copies), else null.",
         "`pass-*` samples must not raise the rule; `fail-*` samples must. For the info rules",
         "(HTTP005, ENC010, AUTH019, AUTH020) `fail-*` means the rule shows up.",
         "",
@@ -2512,7 +2775,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder to (re)write ({OUT})")
     out: Path = parser.parse_args(argv).out
-    cases = [*_cases(), *_more_cases(), *_clean_cases()]
+    cases = [*_cases(), *_more_cases(), *_boundary_cases(), *_clean_cases()]
     names = [(c.rule, c.name) for c in cases]
     if len(names) != len(set(names)):
         raise SystemExit("duplicate sample names")

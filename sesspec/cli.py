@@ -355,6 +355,7 @@ def _parser() -> argparse.ArgumentParser:
         ("serve", "loopback SES endpoint that records requests (see: sesspec serve --help)"),
         ("report", "run the clients and write the conformance report (sesspec report --help)"),
         ("drivers", "run third-party clients against an endpoint (sesspec drivers --help)"),
+        ("verify", "does a signed request's signature hold? (sesspec verify --help)"),
     ):
         sub.add_parser(name, help=text)
     return p
@@ -366,6 +367,7 @@ _DELEGATED = {
     "serve": "sesspec.serve.cli",
     "report": "sesspec.report.cli",
     "drivers": "sesspec.drivers.cli",
+    "verify": "sesspec.signing.cli",
 }
 
 

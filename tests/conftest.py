@@ -8,6 +8,8 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests._support import PUBLIC_SUITES, suite_dir, suite_table, suites_required
+
 # "dev" runs on every `pytest`; CI selects "ci" (deeper, derandomized) with HYPOTHESIS_PROFILE=ci.
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -21,7 +23,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 # Every public vector case is marked ``@pytest.mark.suite("<folder name>")``; the run prints how
-# many cases of each suite passed, failed and skipped, so a suite that silently shrank shows.
+# many cases of each suite passed, failed and skipped, so a suite that silently shrank shows, and
+# names every public suite that was absent with where it comes from (tests/_support.py).
 _SUITE_COUNTS: dict[str, Counter[str]] = {}
 
 
@@ -40,11 +43,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.user_properties.append(("suite", str(marker.args[0])))
 
 
+def _absent() -> list[str]:
+    return [suite for suite in PUBLIC_SUITES if suite_dir(suite) is None]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # CI (SESSPEC_REQUIRE_SUITES=1): a public suite that is absent fails the run, even one whose
+    # tests were not collected; its tests have already failed with the line saying why.
+    if suites_required() and _absent() and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not _SUITE_COUNTS:
+    if not _SUITE_COUNTS and not (suites_required() and _absent()):
         return
     terminalreporter.section("public vector suites")
-    for suite in sorted(_SUITE_COUNTS):
-        counts = _SUITE_COUNTS[suite]
-        parts = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts[k])
-        terminalreporter.write_line(f"{suite}: {parts}")
+    for line in suite_table({suite: dict(counts) for suite, counts in _SUITE_COUNTS.items()}):
+        terminalreporter.write_line(line)
+    if suites_required() and _absent():
+        terminalreporter.write_line(
+            f"SESSPEC_REQUIRE_SUITES is set: {len(_absent())} absent public suites fail this run",
+            red=True,
+        )

@@ -29,9 +29,17 @@ from sesspec.drivers import (
     target_of,
 )
 from sesspec.drivers.base import run_child
-from sesspec.drivers.registry import DRIVERS_DIR, JS_DIR, CommandDriver
+from sesspec.drivers.registry import (
+    DRIVERS_DIR,
+    JS_DIR,
+    AnyDriver,
+    CommandDriver,
+    CompiledDriver,
+    build_cache,
+)
 from sesspec.drivers.scenarios import mime_message
-from sesspec.serve import Endpoint, load_captures
+from sesspec.encoding import form_decode
+from sesspec.serve import Capture, Endpoint, load_captures
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_validate = pytest.importorskip("botocore.validate")
@@ -122,19 +130,77 @@ class TestScenarioFile:
 
 
 class TestRegistry:
-    def test_at_least_ten_clients_in_four_languages(self) -> None:
+    def test_clients_and_languages(self) -> None:
+        """Issue 11: at least 23 configurations in at least 6 languages (and the AWS CLI)."""
         drivers = all_drivers()
-        assert len(drivers) >= 10
-        assert {d.language for d in drivers} == {"python", "javascript", "ruby", "perl"}
         assert len({d.name for d in drivers}) == len(drivers)
+        assert len(drivers) >= 23
+        languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "php", "shell"}
+        assert {d.language for d in drivers} == languages
 
-    def test_command_driver_without_program(self) -> None:
-        driver = CommandDriver(
-            "ghost-rb", "ruby", "no-such-ruby-sesspec", "rb/ghost.rb", ("ruby-ghost",), (), ()
+    def test_compiled_driver_package_missing(self) -> None:
+        driver = CompiledDriver(
+            "ghost-hs", "haskell", "sh", "hs", "x.hs", ("libghc-no-such-sesspec-dev",)
         )
+        assert driver.available() == (
+            False,
+            "libghc-no-such-sesspec-dev not installed (apt-get install libghc-no-such-sesspec-dev)",
+        )
+
+    def test_build_cache_is_per_user_and_keyed_by_source(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        assert build_cache() == tmp_path / "cache" / "sesspec" / "drivers"
+        source = tmp_path / "src"
+        source.mkdir()
+        (source / "main.go").write_text("package main\n", encoding="utf-8")
+        driver = CompiledDriver("ghost", "go", "go", str(source), "", ())
+        first = driver.program()
+        assert first.parent.parent == build_cache()
+        assert first.name == "ghost"
+        assert driver.program() == first  # same inputs, same place
+        (source / "main.go").write_text("package main // changed\n", encoding="utf-8")
+        assert driver.program() != first
+        monkeypatch.delenv("XDG_CACHE_HOME")
+        assert build_cache() == Path.home() / ".cache" / "sesspec" / "drivers"
+
+    @pytest.mark.client
+    def test_build_failure_is_a_reason(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        if shutil.which("go") is None:
+            pytest.skip("go is not on PATH (apt-get install golang-go)")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        source = tmp_path / "broken"
+        source.mkdir()
+        (source / "main.go").write_text("package main\nfunc main() { x }\n", encoding="utf-8")
+        driver = CompiledDriver("broken-go", "go", "go", str(source), "", ("golang-go",))
         ok, reason = driver.available()
         assert not ok
-        assert reason == "no-such-ruby-sesspec is not on PATH (apt-get install ruby-ghost)"
+        assert reason.startswith("the go build failed: ")
+        assert "undefined: x" in reason
+        assert not driver.program().exists()
+        assert not list(driver.program().parent.glob("build-*"))  # no half-built leftovers
+
+    @pytest.mark.parametrize(
+        ("driver", "reason"),
+        [
+            (
+                CommandDriver(
+                    "ghost-rb", "ruby", "no-such-ruby-sesspec", "rb/x.rb", ("ruby-ghost",), (), ()
+                ),
+                "no-such-ruby-sesspec is not on PATH (apt-get install ruby-ghost)",
+            ),
+            (
+                CompiledDriver("ghost-go", "go", "no-such-go-sesspec", "go/x", "", ("golang-x",)),
+                "no-such-go-sesspec is not on PATH (apt-get install golang-x)",
+            ),
+        ],
+        ids=["script", "compiled"],
+    )
+    def test_driver_without_its_program(self, driver: AnyDriver, reason: str) -> None:
+        assert driver.available() == (False, reason)
         outcome = driver.run(_SCENARIOS[0], Target(port=1, tls=False, ca_path=None))
         assert (outcome.status, outcome.detail) == ("not-available", reason)
 
@@ -176,7 +242,7 @@ class TestRegistry:
         )
         assert set(status) == {d.name for d in all_drivers()}
         for driver in all_drivers():
-            if isinstance(driver, CommandDriver) and driver.available()[0]:
+            if isinstance(driver, CommandDriver | CompiledDriver) and driver.available()[0]:
                 assert status[driver.name] == "installed"  # already there: nothing to install
             else:
                 assert status[driver.name].startswith("not available: "), driver.name
@@ -216,6 +282,25 @@ def _guarded_python(code: str, port: int) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def _against_endpoint(tmp_path: Path, argv: list[str]) -> tuple[list[str], str, list[Capture]]:
+    """Run ``argv`` (``{port}`` replaced) with SESSPEC_LOOPBACK_PORT set to a fresh plain-HTTP
+    endpoint's port; its stdout lines, its stderr and what the endpoint captured."""
+    with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+        done = subprocess.run(
+            [a.replace("{port}", str(ep.port)) for a in argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                "SESSPEC_LOOPBACK_PORT": str(ep.port),
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(tmp_path),
+            },
+            check=False,
+        )
+    return done.stdout.splitlines(), done.stderr, list(load_captures(tmp_path / "c.jsonl"))
 
 
 class TestGuard:
@@ -313,8 +398,91 @@ class TestGuard:
         assert first.request().header("Host") == "email.us-east-1.amazonaws.com"
         assert second.action == "ListIdentities"
 
+    @pytest.mark.client
+    @pytest.mark.parametrize(
+        "name", ["go-aws-sdk-go-v1", "go-aws-sdk-go-v2", "haskell-mime-mail-ses", "haskell-aws"]
+    )
+    def test_compiled_names_go_to_the_endpoint_and_addresses_are_refused(
+        self, tmp_path: Path, name: str
+    ) -> None:
+        """The Go and Haskell programs' guard (their transport, their connection manager),
+        through the program's ``--probe URL...``."""
+        driver = _require(name)
+        assert isinstance(driver, CompiledDriver)
+        urls = [
+            "http://email.us-east-1.amazonaws.com/?Action=GetSendQuota",
+            "http://192.0.2.1/",
+            "http://10.0.0.1:8080/",
+            "http://[2001:db8::1]/",
+        ]
+        lines, errors, captures = _against_endpoint(
+            tmp_path, [str(driver.program()), "--probe", *urls]
+        )
+        assert lines[0] == "200", [*lines, errors]
+        refused = [
+            re.findall(r"sesspec driver guard: refused \S+ \(loopback only\)", line)
+            for line in lines[1:]
+        ]
+        assert [
+            found[0] if found else line for found, line in zip(refused, lines[1:], strict=True)
+        ] == [
+            "sesspec driver guard: refused 192.0.2.1:80 (loopback only)",
+            "sesspec driver guard: refused 10.0.0.1:8080 (loopback only)",
+            "sesspec driver guard: refused [2001:db8::1]:80 (loopback only)",
+        ]
+        (capture,) = captures
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
-def _require(name: str) -> PythonDriver | NodeDriver | CommandDriver:
+    @pytest.mark.client
+    def test_aws_cli_script_loads_the_guard(self, tmp_path: Path) -> None:
+        """Debian's AWS CLI runs under /usr/bin/python3, where sesspec is not installed: the
+        driver script loads _guard.py by path; names then reach the endpoint and other
+        addresses are refused."""
+        driver = _require("aws-cli-v2")
+        assert isinstance(driver, CommandDriver)
+        code = (
+            "import runpy, socket, sys, urllib.request\n"
+            f"script = runpy.run_path({str(DRIVERS_DIR / driver.script)!r})\n"
+            "script['load_guard']().install(int(sys.argv[1]))\n"
+            "import awscli.clidriver\n"
+            "r = urllib.request.urlopen("
+            "'http://email.us-east-1.amazonaws.com/?Action=GetSendQuota', timeout=10)\n"
+            "print(r.status)\n"
+            "try:\n"
+            "    socket.socket().connect(('192.0.2.1', 443))\n"
+            "except ConnectionRefusedError as e:\n"
+            "    print(e)\n"
+        )
+        lines, errors, captures = _against_endpoint(
+            tmp_path, [driver.program, "-c", code, "{port}"]
+        )
+        assert lines == [
+            "200",
+            "sesspec driver guard: refused connection to ('192.0.2.1', 443) (loopback only)",
+        ], errors
+        (capture,) = captures
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
+
+    @pytest.mark.client
+    def test_php_connections_go_to_the_endpoint(self, tmp_path: Path) -> None:
+        """The PHP drivers' curl client sends every connection, to any host or address and
+        port, to the endpoint (CURLOPT_CONNECT_TO), keeping the URL's Host."""
+        _require("php-symfony-ses-http")
+        code = (
+            f"require {str(DRIVERS_DIR / 'php' / '_common.php')!r};"
+            "$client = sesspec_client(null);"
+            "foreach (['http://192.0.2.1/?Action=GetSendQuota',"
+            " 'http://email.us-east-1.amazonaws.com:8443/?Action=ListIdentities'] as $url) {"
+            " echo $client->request('GET', $url)->getStatusCode(), \"\\n\"; }"
+        )
+        lines, errors, captures = _against_endpoint(tmp_path, ["php", "-r", code])
+        assert lines == ["200", "200"], errors
+        first, second = captures
+        assert first.request().header("Host") == "192.0.2.1"
+        assert second.request().header("Host") == "email.us-east-1.amazonaws.com:8443"
+
+
+def _require(name: str) -> AnyDriver:
     driver = get_driver(name)
     ok, reason = driver.available()
     if not ok:
@@ -324,27 +492,54 @@ def _require(name: str) -> PythonDriver | NodeDriver | CommandDriver:
 
 @pytest.mark.client
 class TestLiveSmoke:
-    """CI's live slice: botocore, one Node client, and the Ruby and Perl ones where installed."""
+    """CI's live slice: botocore, one Node client, and each client in another language where
+    installed (else skipped with the install command); each sends one request, captured."""
 
     @pytest.mark.parametrize(
-        ("name", "host"),
+        ("name", "host", "scenario"),
         [
-            ("boto3", REAL_HOST),
-            ("aws-sdk-js-v3", REAL_HOST),
-            ("ruby-aws-sdk-v1", REAL_HOST),
-            ("ruby-fog-aws", f"{REAL_HOST}:443"),  # Excon names the default port
-            ("perl-aws-signature4", REAL_HOST),
+            ("boto3", REAL_HOST, "send-email-ascii"),
+            ("aws-sdk-js-v3", REAL_HOST, "send-email-ascii"),
+            ("ruby-aws-sdk-v1", REAL_HOST, "send-email-ascii"),
+            ("ruby-fog-aws", f"{REAL_HOST}:443", "send-email-ascii"),  # Excon names the port
+            ("perl-aws-signature4", REAL_HOST, "send-email-ascii"),
+            ("perl-net-amazon-signature-v4", REAL_HOST, "send-email-ascii"),
+            ("aws-cli-v2", REAL_HOST, "send-email-ascii"),
+            ("aws-cli-v1", REAL_HOST, "send-raw-email-small"),
+            ("go-aws-sdk-go-v1", REAL_HOST, "send-email-ascii"),
+            ("go-aws-sdk-go-v2", REAL_HOST, "send-email-ascii"),
+            ("ruby-aws-sdk-core", REAL_HOST, "send-email-ascii"),
+            ("haskell-mime-mail-ses", REAL_HOST, "send-raw-email-small"),
+            ("haskell-aws", REAL_HOST, "list-identities"),
+            ("php-symfony-ses-api", REAL_HOST, "send-email-ascii"),
+            ("php-symfony-ses-http", REAL_HOST, "send-raw-email-small"),
         ],
     )
-    def test_send_email(self, endpoint: Endpoint, name: str, host: str) -> None:
+    def test_one_request(self, endpoint: Endpoint, name: str, host: str, scenario: str) -> None:
         driver = _require(name)
-        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID["send-email-ascii"]])
+        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID[scenario]])
         assert outcome.status == "ok", outcome.detail
         (seq,) = outcome.captures
         capture = next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
-        assert capture.action == "SendEmail"
+        assert capture.action == _BY_ID[scenario].action
         assert capture.request().header("Host") == host
         assert capture.server_name == REAL_HOST
+
+    def test_ruby_aws_sdk_core_sends_its_own_serialization(self, endpoint: Endpoint) -> None:
+        """aws-sdk-core with the SES model loaded at run time: the request passed through its
+        query serializer and signer (the handlers that ran), and the pairs it wrote are those
+        botocore's serializer writes for the scenario (form_pairs, checked against botocore
+        above), nested lists and structures included."""
+        driver = _require("ruby-aws-sdk-core")
+        scenario = _BY_ID["send-bulk-templated-email"]
+        (outcome,) = run_matrix(endpoint, [driver], [scenario])
+        assert outcome.status == "ok", outcome.detail
+        assert outcome.detail == "handlers: Aws::Plugins::Sign::Handler, Aws::Query::Handler"
+        (seq,) = outcome.captures
+        capture = next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
+        sent = sorted(form_decode(capture.request().body))
+        assert sent == sorted(scenario.form_pairs())
+        assert (capture.request().header("Authorization") or "").startswith("AWS4-HMAC-SHA256 ")
 
     def test_boto3_presigned_get(self, endpoint: Endpoint) -> None:
         driver = _require("boto3")

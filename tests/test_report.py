@@ -488,6 +488,41 @@ def test_cli_rejects_unknown_names(capsys: pytest.CaptureFixture[str]) -> None:
         report_main(["--scenario", "no-such-scenario"])
 
 
+@pytest.mark.parametrize(
+    "run_id", ["..", "../outside", "/abs/path", "a/b", "a\\b", ".hidden", "", "x" * 101, "a\x00b"]
+)
+def test_run_id_must_be_a_plain_name(
+    tmp_path: Path, run_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8: ``report --run-id ..`` wrote outside ``--out``. Refused, one line, exit 2,
+    nothing written anywhere; ``run_report`` refuses it too (RunIdError, before any file)."""
+    out = tmp_path / "out" / "reports"
+    with pytest.raises(SystemExit) as exc:
+        report_main(["--out", str(out), "--run-id", run_id, "--client", "boto3"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sesspec report: argument --run-id: run id ")
+    assert err.count("\n") == 1
+    with pytest.raises(report_run.RunIdError):
+        report_run.run_report(out=out, run_id=run_id, clients=["boto3"])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("run_id", ["a", "run-1", "20261126T071552Z", "v1.2_x", "x" * 100])
+def test_plain_run_ids_are_taken(run_id: str) -> None:
+    assert report_run.check_run_id(run_id) == run_id
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_report_timeout_must_be_positive_finite(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        report_main(["--timeout", value])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
 # --- live slice: botocore and one Node client through the real endpoint -----------------------
 
 _LIVE_SCENARIOS = ["send-email-ascii", "send-email-special-chars", "list-identities"]

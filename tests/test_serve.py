@@ -9,15 +9,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from sesspec.serve import (
     signature_does_not_match,
     success_body,
 )
+from tests._wire import exchange, sample_capture
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_parsers = pytest.importorskip("botocore.parsers")
@@ -55,37 +55,6 @@ def _query_parse(body: bytes, operation: str, status: int = 200) -> dict[str, An
 def http_endpoint(tmp_path: Path) -> Iterator[Endpoint]:
     with Endpoint(tmp_path / "cap.jsonl", tls=False, timeout=5) as ep:
         yield ep
-
-
-def _exchange(port: int, data: bytes, *, tls_ca: Path | None = None) -> bytes:
-    """Send ``data`` on a fresh connection, read until the server closes."""
-    with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
-        sock: socket.socket = raw
-        if tls_ca is not None:
-            context = ssl.create_default_context(cafile=str(tls_ca))
-            sock = context.wrap_socket(raw, server_hostname="email.us-east-1.amazonaws.com")
-        with sock:
-            sock.sendall(data)
-            return _read_response(sock)
-
-
-def _read_response(sock: socket.socket) -> bytes:
-    """One response: the head, then Content-Length bytes (or until the server closes)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return data
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    match = re.search(rb"\r\nContent-Length: (\d+)", head)
-    length = int(match.group(1)) if match else 0
-    while len(rest) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        rest += chunk
-    return head + b"\r\n\r\n" + rest
 
 
 def _post(form: bytes) -> bytes:
@@ -181,7 +150,7 @@ class TestRecordsBytesAsSent:
     )
 
     def test_plain_http(self, http_endpoint: Endpoint) -> None:
-        status, body = _split(_exchange(http_endpoint.port, self.REQUEST))
+        status, body = _split(exchange(http_endpoint.port, self.REQUEST))
         assert status == 200
         assert _query_parse(body, "ListIdentities")["Identities"]
         (capture,) = load_captures(http_endpoint.capture_path)
@@ -195,7 +164,7 @@ class TestRecordsBytesAsSent:
     def test_tls(self, tmp_path: Path) -> None:
         with Endpoint(tmp_path / "cap.jsonl", timeout=5) as ep:
             assert ep.ca_path is not None
-            status, _ = _split(_exchange(ep.port, self.REQUEST, tls_ca=ep.ca_path))
+            status, _ = _split(exchange(ep.port, self.REQUEST, tls_ca=ep.ca_path))
         assert status == 200
         (capture,) = load_captures(tmp_path / "cap.jsonl")
         assert capture.raw == self.REQUEST
@@ -203,7 +172,7 @@ class TestRecordsBytesAsSent:
         assert capture.server_name == "email.us-east-1.amazonaws.com"
 
     def test_parse_request_reads_the_record(self, http_endpoint: Endpoint) -> None:
-        _exchange(http_endpoint.port, self.REQUEST)
+        exchange(http_endpoint.port, self.REQUEST)
         (capture,) = load_captures(http_endpoint.capture_path)
         request = capture.request()
         assert request.method == "POST"
@@ -271,7 +240,7 @@ class TestSesErrors:
     )
     def test_action_errors(self, http_endpoint: Endpoint, form: bytes, code: str) -> None:
         request = _post(form)
-        status, body = _split(_exchange(http_endpoint.port, request))
+        status, body = _split(exchange(http_endpoint.port, request))
         assert status == 400
         assert _query_parse(body, "SendEmail", 400)["Error"]["Code"] == code
         (capture,) = load_captures(http_endpoint.capture_path)
@@ -282,7 +251,7 @@ class TestSesErrors:
             b"GET /?Action=GetSendQuota&Version=2010-12-01 HTTP/1.1\r\n"
             b"Host: x\r\nConnection: close\r\n\r\n"
         )
-        status, body = _split(_exchange(http_endpoint.port, request))
+        status, body = _split(exchange(http_endpoint.port, request))
         assert status == 200
         assert "Max24HourSend" in _query_parse(body, "GetSendQuota")
 
@@ -297,7 +266,7 @@ class TestSesErrors:
 
         with Endpoint(tmp_path / "c.jsonl", tls=False, strict_checker=checker) as ep:
             request = _post(_FORM)
-            status, body = _split(_exchange(ep.port, request))
+            status, body = _split(exchange(ep.port, request))
         assert status == 403
         error = _query_parse(body, "ListIdentities", 403)["Error"]
         assert error["Code"] == "SignatureDoesNotMatch"
@@ -314,7 +283,7 @@ class TestLimits:
     def test_body_too_large_is_refused_and_recorded(self, tmp_path: Path) -> None:
         with Endpoint(tmp_path / "c.jsonl", tls=False, max_body=100) as ep:
             request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + b"A" * 5000
-            status, body = _split(_exchange(ep.port, request))
+            status, body = _split(exchange(ep.port, request))
         assert status == 413
         assert _query_parse(body, "SendEmail", 413)["Error"]["Code"] == "RequestEntityTooLarge"
         (capture,) = load_captures(tmp_path / "c.jsonl")
@@ -325,7 +294,7 @@ class TestLimits:
     def test_head_too_large_is_refused_and_recorded(self, tmp_path: Path) -> None:
         with Endpoint(tmp_path / "c.jsonl", tls=False, max_head=1024) as ep:
             request = b"POST / HTTP/1.1\r\nX-Big: " + b"b" * 4000 + b"\r\n\r\n"
-            status, _ = _split(_exchange(ep.port, request))
+            status, _ = _split(exchange(ep.port, request))
         assert status == 431
         (capture,) = load_captures(tmp_path / "c.jsonl")
         assert capture.notes == ("head-too-large",)
@@ -369,7 +338,7 @@ class TestConcurrencyAndDurability:
                 )
                 try:
                     barrier.wait()
-                    statuses[i] = _split(_exchange(ep.port, request, tls_ca=ca))[0]
+                    statuses[i] = _split(exchange(ep.port, request, tls_ca=ca))[0]
                 except BaseException as exc:  # collected, asserted below
                     errors.append(exc)
 
@@ -404,7 +373,7 @@ class TestConcurrencyAndDurability:
             for i in range(20):
                 form = b"Action=ListIdentities&N=%d" % i
                 request = _post(form)
-                if _split(_exchange(port, request))[0] == 200:
+                if _split(exchange(port, request))[0] == 200:
                     answered += 1
         finally:
             os.kill(proc.pid, signal.SIGKILL)
@@ -422,21 +391,7 @@ class TestConcurrencyAndDurability:
 
     def test_torn_last_line_is_skipped(self, tmp_path: Path) -> None:
         path = tmp_path / "c.jsonl"
-        good = Capture(
-            seq=1,
-            connection_id=1,
-            request_in_connection=1,
-            received_at="2026-11-26T00:00:00.000000Z",
-            received_at_ns=1,
-            peer=("127.0.0.1", 5),
-            local_port=6,
-            tls=False,
-            raw=b"GET / HTTP/1.1\r\n\r\n",
-            head_length=18,
-            body=b"",
-            status=400,
-            action=None,
-        )
+        good = sample_capture(tls=False, status=400, action=None)
         path.write_text(good.to_json() + "\n" + good.to_json()[:40], encoding="utf-8")
         assert list(load_captures(path)) == [good]
         assert base64.b64decode(json.loads(good.to_json())["raw"]) == good.raw
@@ -510,8 +465,8 @@ class TestStrictModeWithTheChecker:
             tampered = signed.raw.replace(b"MaxItems=5", b"MaxItems=6")
             assert tampered != signed.raw
             assert ep.ca_path is not None
-            status, body = _split(_exchange(ep.port, tampered, tls_ca=ep.ca_path))
-            no_auth = _split(_exchange(ep.port, _post(_FORM), tls_ca=ep.ca_path))
+            status, body = _split(exchange(ep.port, tampered, tls_ca=ep.ca_path))
+            no_auth = _split(exchange(ep.port, _post(_FORM), tls_ca=ep.ca_path))
         assert signed.status == 200
         assert status == 403, body
         error = _query_parse(body, "ListIdentities", 403)["Error"]
@@ -581,7 +536,7 @@ def test_cli_strict_refuses_unsigned(tmp_path: Path) -> None:
         assert proc.stdout is not None
         url = proc.stdout.readline().split()[1]
         port = int(url.rsplit(":", 1)[1].rstrip("/"))
-        status, body = _split(_exchange(port, _post(_FORM)))
+        status, body = _split(exchange(port, _post(_FORM)))
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
@@ -591,3 +546,130 @@ def test_cli_strict_refuses_unsigned(tmp_path: Path) -> None:
     assert _query_parse(body, "ListIdentities", 403)["Error"]["Code"] == (
         "MissingAuthenticationToken"
     )
+
+
+AKID = "AKIDEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+COMMITTED_CAPTURES = Path(__file__).resolve().parent.parent / "reports/latest/captures.jsonl.gz"
+
+
+def _cli_check_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, list[Any]]:
+    """``sesspec check --format json`` (in-process) with the fake credentials: findings by
+    source name."""
+    from sesspec.cli import main as sesspec_main
+
+    capsys.readouterr()
+    credentials = ["--access-key-id", AKID, "--secret-access-key", SECRET]
+    sesspec_main(["check", "--format", "json", *credentials, str(path)])
+    document = json.loads(capsys.readouterr().out)
+    return {d["source"]: d["findings"] for d in document}
+
+
+def _every_verdict(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Check each capture in ``path`` the four ways issue 8 names and assert they agree;
+    returns each capture's rules."""
+    from sesspec.report.run import check_capture
+    from sesspec.serve.pytest_plugin import SesEndpoint
+    from sesspec.serve.strict import checker, errors_from_findings
+
+    by_cli = _cli_check_json(path, capsys)
+    by_plugin = SesEndpoint(Endpoint(path, tls=False)).findings()
+    strict = checker()
+    rules: list[str] = []
+    captures = list(load_captures(path))
+    assert len(by_cli) == len(by_plugin) == len(captures)
+    for line, (capture, (plugin_capture, plugin_findings)) in enumerate(
+        zip(captures, by_plugin, strict=True), 1
+    ):
+        assert plugin_capture == capture
+        report_findings = list(check_capture(capture).findings)
+        cli_findings = by_cli[f"{path}:{line}"]
+        assert cli_findings == [f.as_dict() for f in report_findings], capture.seq
+        assert plugin_findings == report_findings, capture.seq
+        assert strict(capture) == errors_from_findings(report_findings), capture.seq
+        rules.append(" ".join(f.rule for f in report_findings))
+    return rules
+
+
+class TestOneVerdict:
+    """Issue 8: ``sesspec check`` on a capture, the report, the ``ses_endpoint`` fixture and
+    ``serve --strict`` give one verdict per request: all four call ``capture_findings``."""
+
+    def test_every_committed_capture(self, capsys: pytest.CaptureFixture[str]) -> None:
+        if not COMMITTED_CAPTURES.is_file():
+            pytest.skip(f"{COMMITTED_CAPTURES} is not in this checkout (make report writes it)")
+        rules = _every_verdict(COMMITTED_CAPTURES, capsys)
+        assert len(rules) > 100
+        assert any("AUTH019" in r for r in rules)  # signatures verified, so the test can fail
+
+    def test_chunked_capture_signed_by_botocore(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A body sent chunked is judged de-chunked every way: botocore signed the body, so
+        the signature verifies (AUTH019). ``sesspec check`` said AUTH018 before (it hashed the
+        chunk framing)."""
+        botocore_auth = pytest.importorskip("botocore.auth")
+        botocore_awsrequest = pytest.importorskip("botocore.awsrequest")
+        botocore_credentials = pytest.importorskip("botocore.credentials")
+
+        form = b"Action=ListIdentities&Version=2010-12-01&MaxItems=5"
+        with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
+            host = f"127.0.0.1:{ep.port}"
+            request = botocore_awsrequest.AWSRequest(
+                method="POST",
+                url=f"http://{host}/",
+                data=form,
+                headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            )
+            credentials = botocore_credentials.Credentials(AKID, SECRET)
+            botocore_auth.SigV4Auth(credentials, "ses", "us-east-1").add_auth(request)
+            head = f"POST / HTTP/1.1\r\nHost: {host}\r\n" + "".join(
+                f"{name}: {value}\r\n" for name, value in request.headers.items()
+            )
+            chunked = (
+                head.encode()
+                + b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (20, form[:20], len(form) - 20, form[20:])
+            )
+            assert _split(exchange(ep.port, chunked))[0] == 200
+        (capture,) = load_captures(tmp_path / "c.jsonl")
+        assert "chunked" in capture.notes
+        (rules,) = _every_verdict(tmp_path / "c.jsonl", capsys)
+        assert "AUTH019" in rules.split()
+        assert "AUTH018" not in rules.split()
+
+
+class TestSequenceContinues:
+    """Issue 8: ``serve`` restarted on an existing capture file started ``seq`` at 1 again."""
+
+    def _send(self, ep: Endpoint, count: int) -> None:
+        for _ in range(count):
+            assert _split(exchange(ep.port, _post(_FORM)))[0] == 200
+
+    def test_restart_continues_after_the_highest(self, tmp_path: Path) -> None:
+        path = tmp_path / "c.jsonl"
+        for _ in range(3):
+            with Endpoint(path, tls=False) as ep:
+                self._send(ep, 2)
+        assert [c.seq for c in load_captures(path)] == [1, 2, 3, 4, 5, 6]
+
+    def test_highest_not_last(self, tmp_path: Path) -> None:
+        """Concurrent connections may write seq 9 before seq 8: the highest counts."""
+        path = tmp_path / "c.jsonl"
+        template = sample_capture()
+        path.write_text("".join(replace(template, seq=n).to_json() + "\n" for n in (7, 9, 8)))
+        with Endpoint(path, tls=False) as ep:
+            self._send(ep, 1)
+        assert [c.seq for c in load_captures(path)] == [7, 9, 8, 10]
+
+    def test_torn_tail_is_cut_and_sequence_continues(self, tmp_path: Path) -> None:
+        path = tmp_path / "c.jsonl"
+        with Endpoint(path, tls=False) as ep:
+            self._send(ep, 2)
+        whole = path.read_bytes()
+        torn = whole.splitlines(keepends=True)[1][:60]
+        path.write_bytes(whole + torn)  # a third record cut short by a kill
+        with Endpoint(path, tls=False) as ep:
+            self._send(ep, 1)
+        assert path.read_bytes().startswith(whole)
+        assert [c.seq for c in load_captures(path)] == [1, 2, 3]

@@ -29,8 +29,11 @@ from sesspec.signing import aws3, sigv2, sigv4
 __all__ = ["Credentials", "auth_findings"]
 
 _SKEW = timedelta(minutes=15)  # GUIDE-ERR RequestExpired; spec-notes a5
+_MAX_EXPIRES = 604_800  # spec-notes a4: X-Amz-Expires 1-604800 s is documented (for S3)
 _TOKEN_AFTER = "the session token was appended after signing"  # noqa: S105 (a message)
 _TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
+#: What a secret is written as where it would be printed (as ``sesspec verify`` writes it).
+MASK = "<secret>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +46,9 @@ class Credentials:
     session_token: str | None = field(default=None)
 
     def __repr__(self) -> str:
-        token = "None" if self.session_token is None else "'***'"
+        token = "None" if self.session_token is None else MASK
         return (
-            f"Credentials(access_key_id={self.access_key_id!r}, secret_access_key='***', "
+            f"Credentials(access_key_id={self.access_key_id!r}, secret_access_key={MASK}, "
             f"session_token={token})"
         )
 
@@ -286,6 +289,16 @@ def _parts(
         )
     else:
         expires = seconds
+        if expires > _MAX_EXPIRES:
+            problems.append(
+                finding(
+                    "AUTH015",
+                    f"X-Amz-Expires={text[:40]}: longer than {_MAX_EXPIRES} s (7 days), the most "
+                    "AWS documents for a SigV4 presigned URL (S3); SES documents no maximum",
+                    "param X-Amz-Expires",
+                    severity="warning",
+                )
+            )
     if missing:
         return None, problems
     credential = q["X-Amz-Credential"]
@@ -619,9 +632,9 @@ _TOKEN_IN_CREQ = re.compile(r"(?im)^(x-amz-security-token:).*$|(X-Amz-Security-T
 
 
 def _masked(canonical_request: str) -> str:
-    """``canonical_request`` with the session token's value written ``***``: a finding's
+    """``canonical_request`` with the session token's value written :data:`MASK`: a finding's
     detail is printed, and the token is a secret (the secret key never appears in it)."""
-    return _TOKEN_IN_CREQ.sub(lambda m: (m.group(1) or m.group(2)) + "***", canonical_request)
+    return _TOKEN_IN_CREQ.sub(lambda m: (m.group(1) or m.group(2)) + MASK, canonical_request)
 
 
 def _diff(client: _Stages, spec: _Stages) -> str:

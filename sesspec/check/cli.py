@@ -1,8 +1,8 @@
 """``sesspec check FILE...``: findings as text (coloured on a terminal), JSON or JUnit XML.
 
-Exit status: 1 when a request has an error-severity finding; else 2 when an input could not be
-read, or there was no request to check at all (an empty folder); else 0. An input that cannot
-be read does not stop the others: text output names it on stderr, JSON as an entry
+Exit status: 2 when an input could not be read, or there was no request to check at all (an
+empty folder); else 1 when a request has an error-severity finding; else 0. An input that
+cannot be read does not stop the others: text output names it on stderr, JSON as an entry
 ``{"source": ..., "error": ...}``, JUnit as a test case with an ``<error>``, so the document is
 always complete. If stdout goes away (``sesspec check ... | head``), every request is still
 checked and the exit status is still the verdict. Whatever came from the input (names,
@@ -26,6 +26,7 @@ from sesspec.check.finding import printable
 from sesspec.check.sources import Source, SourceError, iter_sources
 from sesspec.cli import Output, credentials_from, one_line
 from sesspec.errors import SesSpecError
+from sesspec.serve.capture import capture_findings
 
 __all__ = ["render_junit", "run_check"]
 
@@ -126,7 +127,11 @@ def _results(
         try:
             for source in iter_sources([arg]):
                 tls = False if args.http else source.tls
-                yield source, check(source.raw, credentials=creds, now=now, tls=tls)
+                if source.capture is not None:  # the one verdict on a capture (report, plugin)
+                    findings = capture_findings(source.capture, credentials=creds, now=now, tls=tls)
+                else:
+                    findings = check(source.raw, credentials=creds, now=now, tls=tls)
+                yield source, findings
         except SourceError as exc:
             yield Unreadable(exc.where, exc.message)
         except (SesSpecError, OSError, ValueError) as exc:  # a reader's own error (bad UTF-8...)
@@ -173,11 +178,11 @@ def run_check(args: argparse.Namespace, *, now: datetime | None) -> int:
         failed = any(errors_in(r[1]) for r in results if not isinstance(r, Unreadable))
         out.utf8(render_junit(results))
     out.flush()
-    if failed:
-        return 1
     if not checked and not unreadable:
         _stderr_line(f"sesspec check: no request found in {', '.join(args.inputs)}")
-    return 2 if unreadable or not checked else 0
+    if unreadable or not checked:
+        return 2
+    return 1 if failed else 0
 
 
 def _stderr_line(text: str) -> None:

@@ -2,14 +2,18 @@
 
 Python clients run as ``python -m sesspec.drivers._child py_<name>``; Node clients as
 ``node --import ./_guard.mjs <name>.mjs`` in ``sesspec/drivers/js`` (pinned by its
-``package-lock.json``). aiobotocore pins an older botocore than the dev environment, so it is
-installed into its own folder (``<sys.prefix>/sesspec-clients/aiobotocore``) that only its
-child puts first on ``PYTHONPATH``.
+``package-lock.json``). aiobotocore and the AWS CLI v1 pin their own botocore, so each is
+installed into its own folder (``<sys.prefix>/sesspec-clients/<name>``) that only its child
+puts first on ``PYTHONPATH``. Clients in other languages come from Debian's packages: scripts
+(Ruby, Perl, PHP, the AWS CLI v2) run as ``<program> <script>``; Go and Haskell programs are
+kept here as source and built into the per-user cache (:func:`build_cache`), never into the
+repository or site-packages.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.metadata
 import os
 import platform
@@ -33,10 +37,13 @@ from sesspec.drivers.scenarios import Scenario
 
 __all__ = [
     "JS_DIR",
+    "AnyDriver",
     "CommandDriver",
+    "CompiledDriver",
     "NodeDriver",
     "PythonDriver",
     "all_drivers",
+    "build_cache",
     "get_driver",
     "install_clients",
 ]
@@ -235,6 +242,15 @@ def _debian_version(package: str) -> str | None:
     return _first_line(("dpkg-query", "-W", "-f", "${Version}\n", package)) or None
 
 
+def _debian_installed(package: str) -> bool:
+    status = _first_line(("dpkg-query", "-W", "-f", "${db:Status-Abbrev}\n", package))
+    return status is not None and status.startswith("ii")
+
+
+def _apt_hint(packages: Sequence[str]) -> str:
+    return f"apt-get install {' '.join(packages)}"
+
+
 @dataclass(frozen=True, slots=True)
 class CommandDriver(_Scenarios):
     """A client in another language, from Debian's packages, run as ``<program> <script>``
@@ -279,6 +295,164 @@ class CommandDriver(_Scenarios):
         )
 
 
+def build_cache() -> Path:
+    """Where built driver programs go: ``$XDG_CACHE_HOME/sesspec/drivers`` (by default
+    ``~/.cache/sesspec/drivers``), per user, outside the repository and site-packages."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "sesspec" / "drivers"
+
+
+#: The Go drivers' GOPATH (``src/sesspec/<driver>``, and ``src/sesspec/driver`` they share).
+GO_PATH = DRIVERS_DIR / "go"
+
+#: Build errors of this process, by program path.
+_BUILD_FAILURES: dict[Path, str] = {}
+
+#: How each toolchain prints its version, and how it builds a program from its sources.
+_TOOLCHAIN_VERSION: Mapping[str, tuple[str, ...]] = {
+    "go": ("env", "GOVERSION"),
+    "ghc": ("--numeric-version",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledDriver(_Scenarios):
+    """A client in a compiled language (Go, Haskell) from Debian's packages.
+
+    Its program is source in ``sesspec/drivers/<source>`` (``main``: the file holding the
+    program's entry, for ghc; Go builds the whole folder), built when first needed (by
+    ``report --install``, or the first :meth:`available`) with the toolchain into
+    :func:`build_cache`, under a folder named by a hash of the sources, the toolchain's version
+    and the packages' versions: a change to any of them builds anew, and the same inputs are
+    built once. It runs as ``<program>`` with the same job, result line and loopback guard as
+    the other drivers (the guard is in the source, beside the client code).
+    """
+
+    name: str
+    language: str
+    toolchain: str
+    source: str
+    main: str
+    #: The toolchain's package, then the client's (shown in :meth:`version`).
+    debian: tuple[str, ...]
+    unsupported: Mapping[str, str] = field(default_factory=dict)
+    #: Packages the driver's own code imports (JSON, TLS, sockets): installed, not shown.
+    support: tuple[str, ...] = ()
+    #: Folders of source shared with other drivers (relative to ``sesspec/drivers``).
+    shared: tuple[str, ...] = ()
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        return (*self.debian, *self.support)
+
+    @property
+    def source_dir(self) -> Path:
+        return DRIVERS_DIR / self.source
+
+    def _toolchain_version(self) -> str | None:
+        return _first_line((self.toolchain, *_TOOLCHAIN_VERSION[self.toolchain]))
+
+    def program(self) -> Path:
+        """The built program's path (it may not exist yet)."""
+        digest = hashlib.sha256()
+        digest.update(f"{self.toolchain} {self._toolchain_version()}\n".encode())
+        for package in self.packages:
+            digest.update(f"{package} {_debian_version(package)}\n".encode())
+        for folder in (self.source_dir, *(DRIVERS_DIR / s for s in self.shared)):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest.update(f"{path.relative_to(folder)}\n".encode())
+                digest.update(path.read_bytes())
+        return build_cache() / f"{self.name}-{digest.hexdigest()[:16]}" / self.name
+
+    def _build_command(self, out: Path, work: Path) -> tuple[list[str], dict[str, str]]:
+        tool = shutil.which(self.toolchain) or self.toolchain
+        env = dict(os.environ)
+        if self.toolchain == "go":
+            # Debian's Go libraries are a GOPATH tree, and so are the drivers (go/src/sesspec);
+            # nothing is fetched (GOPROXY=off).
+            env.update(
+                GO111MODULE="off",
+                GOPATH=os.pathsep.join(["/usr/share/gocode", str(GO_PATH)]),
+                GOPROXY="off",
+                GOFLAGS="",
+                GOTOOLCHAIN="local",
+                CGO_ENABLED="0",
+                GOCACHE=str(build_cache() / "go-build"),
+            )
+            return [tool, "build", "-trimpath", "-o", str(out), "."], env
+        return [
+            tool,
+            "-v0",
+            "-O0",
+            "-threaded",
+            f"-i{self.source_dir}",
+            "-outputdir",
+            str(work),
+            "-o",
+            str(out),
+            str(self.source_dir / self.main),
+        ], env
+
+    def build(self) -> tuple[bool, str]:
+        """Build the program unless it is built; (True, "") or (False, the build's error).
+
+        A failure is remembered for the process (not retried every run); the program is
+        written under a temporary name and renamed, so a concurrent or interrupted build
+        never leaves a broken one.
+        """
+        program = self.program()
+        if program.is_file():
+            return True, ""
+        if program in _BUILD_FAILURES:
+            return False, _BUILD_FAILURES[program]
+        work = program.parent / f"build-{os.getpid()}"
+        work.mkdir(parents=True, exist_ok=True)
+        out = work / self.name
+        command, env = self._build_command(out, work)
+        ok, reason = _run_tool(
+            command, fallback=f"{self.toolchain} failed", cwd=self.source_dir, env=env
+        )
+        if ok:
+            out.replace(program)
+        else:
+            _BUILD_FAILURES[program] = reason
+        shutil.rmtree(work, ignore_errors=True)
+        return ok, reason
+
+    def available(self) -> tuple[bool, str]:
+        hint = _apt_hint(self.packages)
+        if shutil.which(self.toolchain) is None:
+            return False, f"{self.toolchain} is not on PATH ({hint})"
+        missing = [p for p in self.packages if not _debian_installed(p)]
+        if missing:
+            return False, f"{', '.join(missing)} not installed ({hint})"
+        ok, reason = self.build()
+        if not ok:
+            return False, f"the {self.toolchain} build failed: {reason}"
+        return True, ""
+
+    def version(self) -> str:
+        parts = [f"{p} {_debian_version(p) or '?'}" for p in self.debian[1:]]
+        toolchain = self._toolchain_version() or "?"
+        if not toolchain.startswith(self.toolchain):  # go1.19.8, ghc 9.0.2
+            toolchain = f"{self.toolchain} {toolchain}"
+        parts.append(toolchain)
+        return ", ".join(parts)
+
+    def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
+        skipped = _cannot_run(self, scenario)
+        if skipped is not None:
+            return skipped
+        return run_child(
+            [str(self.program())],
+            _job(scenario, target),
+            driver=self.name,
+            scenario=scenario.id,
+            env=child_env(target),
+            timeout=timeout,
+        )
+
+
 _MAIL_ONLY = {
     "SendTemplatedEmail": "no templated send in this client",
     "SendBulkTemplatedEmail": "no bulk templated send in this client",
@@ -287,7 +461,54 @@ _MAIL_ONLY = {
 }
 
 
-def all_drivers() -> list[PythonDriver | NodeDriver | CommandDriver]:
+#: The Haskell drivers' own imports (job, loopback manager): JSON, TLS with a given CA, sockets.
+_HASKELL_GUARD = (
+    "libghc-aeson-dev",
+    "libghc-http-client-dev",
+    "libghc-http-types-dev",
+    "libghc-http-client-tls-dev",
+    "libghc-connection-dev",
+    "libghc-tls-dev",
+    "libghc-x509-store-dev",
+    "libghc-network-dev",
+    "libghc-data-default-class-dev",
+)
+
+AnyDriver = PythonDriver | NodeDriver | CommandDriver | CompiledDriver
+
+_SYMFONY = "/usr/share/php/Symfony/Component"
+
+
+def _symfony_drivers() -> list[CommandDriver]:
+    """Symfony Mailer's SES Classic transports (Debian's 5.4 still ships the 5.0 classes; its
+    DSNs build the AsyncAws ones, which speak SES v2, out of scope)."""
+    probe = (
+        "-r",
+        f"require '{_SYMFONY}/Mailer/Bridge/Amazon/autoload.php';"
+        f"require '{_SYMFONY}/HttpClient/autoload.php';"
+        "exit(function_exists('curl_init') ? 0 : 1);",
+    )
+    packages = ("php-symfony-amazon-mailer", "php-symfony-http-client", "php-curl", "php-cli")
+    no_tags = "Symfony's Email has no SES Tags (only an X-SES-CONFIGURATION-SET header)"
+    return [
+        CommandDriver(
+            f"php-symfony-ses-{kind}",
+            "php",
+            "php",
+            f"php/symfony-ses-{kind}.php",
+            packages,
+            probe,
+            ("-r", "echo 'PHP ', PHP_VERSION;"),
+            {"send-email-tags": no_tags, **extra, **_MAIL_ONLY},
+        )
+        for kind, extra in (
+            ("api", {"SendRawEmail": "SesApiTransport sends an Email it renders, as SendEmail"}),
+            ("http", {}),
+        )
+    ]
+
+
+def all_drivers() -> list[AnyDriver]:
     """Every client configuration, Python first, then Node, then the others, in report
     order."""
     headers_only = "signs headers only; no presigned-URL API"
@@ -335,6 +556,15 @@ def all_drivers() -> list[PythonDriver | NodeDriver | CommandDriver]:
             ("httpx-auth", "httpx"),
             ("httpx-auth", "httpx"),
             {_NO_PRESIGN: headers_only},
+        ),
+        PythonDriver(
+            "aws-cli-v1",
+            "py_awscli",
+            ("awscli",),
+            ("awscli",),
+            {_NO_PRESIGN: "the AWS CLI presigns only S3 URLs (aws s3 presign)"},
+            isolated=True,
+            language="shell",
         ),
         NodeDriver(
             "aws-sdk-js-v3",
@@ -392,10 +622,93 @@ def all_drivers() -> list[PythonDriver | NodeDriver | CommandDriver]:
             ("-MAWS::Signature4", "-MLWP::Protocol::https", "-e", "1"),
             ("-e", "printf 'Perl %vd', $^V"),
         ),
+        CommandDriver(
+            "perl-net-amazon-signature-v4",
+            "perl",
+            "perl",
+            "pl/net-amazon-signature-v4.pl",
+            ("libnet-amazon-signature-v4-perl", "liblwp-protocol-https-perl"),
+            ("-MNet::Amazon::Signature::V4", "-MLWP::Protocol::https", "-e", "1"),
+            ("-e", "printf 'Perl %vd', $^V"),
+            {_NO_PRESIGN: "Net::Amazon::Signature::V4 0.21 signs headers only (no presigned URL)"},
+        ),
+        CommandDriver(
+            "ruby-aws-sdk-core",
+            "ruby",
+            "ruby",
+            "rb/aws-sdk-core.rb",
+            ("ruby-aws-sdk-core",),
+            ("-e", "require 'aws-sdk-core'"),
+            ("-e", "print 'Ruby ', RUBY_VERSION"),
+            {_NO_PRESIGN: "aws-sdk-core's presigner (Aws::Sigv4) is not wired to query operations"},
+        ),
+        CommandDriver(
+            "aws-cli-v2",
+            "shell",
+            # Debian's AWS CLI, whatever `aws` comes first on PATH (pip's v1 is often there).
+            "/usr/bin/python3",
+            "_awscli.py",
+            ("awscli",),
+            ("-c", "import awscli.clidriver"),
+            (
+                "-c",
+                "import awscli, platform as p; print('aws-cli', awscli.__version__, "
+                "'Python', p.python_version())",
+            ),
+            {_NO_PRESIGN: "the AWS CLI presigns only S3 URLs (aws s3 presign)"},
+        ),
+        *_symfony_drivers(),
+        CompiledDriver(
+            "go-aws-sdk-go-v1",
+            "go",
+            "go",
+            "go/src/sesspec/aws-sdk-go-v1",
+            "",
+            ("golang-go", "golang-github-aws-aws-sdk-go-dev"),
+            shared=("go/src/sesspec/driver",),
+        ),
+        CompiledDriver(
+            "go-aws-sdk-go-v2",
+            "go",
+            "go",
+            "go/src/sesspec/aws-sdk-go-v2",
+            "",
+            ("golang-go", "golang-github-aws-aws-sdk-go-v2-dev"),
+            {_NO_PRESIGN: "aws-sdk-go-v2 has no presigner for SES"},
+            shared=("go/src/sesspec/driver",),
+        ),
+        CompiledDriver(
+            "haskell-mime-mail-ses",
+            "haskell",
+            "ghc",
+            "hs",
+            "mime-mail-ses.hs",
+            ("ghc", "libghc-mime-mail-ses-dev", "libghc-mime-mail-dev"),
+            {
+                "send-email-tags": "mime-mail-ses sends a Mail: no Tags or configuration set",
+                **_MAIL_ONLY,
+            },
+            support=_HASKELL_GUARD,
+        ),
+        CompiledDriver(
+            "haskell-aws",
+            "haskell",
+            "ghc",
+            "hs",
+            "aws.hs",
+            ("ghc", "libghc-aws-dev"),
+            {
+                "SendEmail": "aws 0.22 has SendRawEmail but no SendEmail",
+                "SendTemplatedEmail": "aws 0.22 has no templated send",
+                "SendBulkTemplatedEmail": "aws 0.22 has no bulk send",
+                _NO_PRESIGN: "aws signs SES with AWS3-HTTPS headers: no presigned URL",
+            },
+            support=(*_HASKELL_GUARD, "libghc-resourcet-dev"),
+        ),
     ]
 
 
-def get_driver(name: str) -> PythonDriver | NodeDriver | CommandDriver:
+def get_driver(name: str) -> AnyDriver:
     for driver in all_drivers():
         if driver.name == name:
             return driver
@@ -440,9 +753,10 @@ def install_clients(
 
     Python clients go into ``python``'s environment (aiobotocore into its own folder, see the
     module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` when
-    ``npm`` exists (``npm``: its path; found on ``PATH`` when None); the Ruby and Perl clients
-    are Debian packages, installed with ``apt-get`` (``apt``: its path) when missing. Nothing
-    raises: a failure is reported against each client it affects.
+    ``npm`` exists (``npm``: its path; found on ``PATH`` when None); the clients in other
+    languages are Debian packages, installed with ``apt-get`` (``apt``: its path) when missing,
+    and the Go and Haskell programs are then built into :func:`build_cache`. Nothing raises: a
+    failure is reported against each client it affects.
     """
     status: dict[str, str] = {}
     drivers = all_drivers()
@@ -469,13 +783,22 @@ def install_clients(
                 continue
             ok, reason = driver.available()
             status[driver.name] = "installed" if ok else f"not available: {reason}"
-    status.update(_install_debian([d for d in drivers if isinstance(d, CommandDriver)], apt))
+    debian = [d for d in drivers if isinstance(d, CommandDriver | CompiledDriver)]
+    status.update(_install_debian(debian, apt))
     return status
 
 
-def _install_debian(drivers: Sequence[CommandDriver], apt: str | None) -> dict[str, str]:
-    """``apt-get install`` the packages of the clients that are not there yet (Debian, root);
-    any other machine gets each client reported as not available, with the reason."""
+def _packages(driver: CommandDriver | CompiledDriver) -> tuple[str, ...]:
+    return driver.packages if isinstance(driver, CompiledDriver) else driver.debian
+
+
+def _install_debian(
+    drivers: Sequence[CommandDriver | CompiledDriver], apt: str | None
+) -> dict[str, str]:
+    """``apt-get install`` the packages of the clients that are not there yet (Debian, root),
+    then build the compiled ones (:meth:`CompiledDriver.available` builds); any other machine
+    gets each client reported as not available, with the reason. Installed and built clients
+    are left as they are, so a second run changes nothing."""
     missing = [d for d in drivers if not d.available()[0]]
     apt = apt or shutil.which("apt-get")
     problem = ""
@@ -484,7 +807,7 @@ def _install_debian(drivers: Sequence[CommandDriver], apt: str | None) -> dict[s
     elif missing and hasattr(os, "geteuid") and os.geteuid() != 0:
         problem = "installing Debian packages needs root"
     elif missing and apt is not None:
-        packages = sorted({p for d in missing for p in d.debian})
+        packages = sorted({p for d in missing for p in _packages(d)})
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for args in (["update"], ["install", "-y", "--no-install-recommends", *packages]):
             ok, problem = _run_tool([apt, "-q", *args], fallback="apt-get failed", env=env)

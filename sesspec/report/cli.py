@@ -2,7 +2,9 @@
 
 Progress goes to stderr, one line per run (client, scenario, then its status); the report
 folders are printed at the end. Exit status: 0 when the report was written (whatever the
-verdicts: the report is the product, not a gate), 2 on bad arguments.
+verdicts: the report is the product, not a gate), 2 on bad arguments, with one line on stderr
+(a run id that is not a plain folder name, such as ``..``, is one: it would write outside
+``--out``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from sesspec.drivers import Driver, Outcome, Scenario, all_drivers, load_scenarios
 from sesspec.report.model import VERDICT_LABELS, VERDICTS
-from sesspec.report.run import run_report
+from sesspec.report.run import RunIdError, check_run_id, run_report
+from sesspec.serve.cli import OneLineParser, seconds
 
 __all__ = ["build_parser", "main"]
 
@@ -24,7 +27,7 @@ def __dir__() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="sesspec report",
         description=(
             "Run every available SES client over every scenario against a loopback endpoint, "
@@ -44,12 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", action="append", metavar="ID", help="only this scenario (repeatable)"
     )
     parser.add_argument("--out", default="reports", help="reports folder (default: reports)")
-    parser.add_argument("--run-id", default=None, help="run folder name (default: start time)")
     parser.add_argument(
-        "--timeout", type=float, default=60.0, help="time limit per run, in seconds"
+        "--run-id",
+        type=_run_id,
+        default=None,
+        help="run folder name inside --out: letters, digits, '.', '_', '-' (default: start time)",
     )
+    parser.add_argument("--timeout", type=seconds, default=60.0, help="time limit per run (s)")
     parser.add_argument("--http", action="store_true", help="plain-HTTP endpoint instead of TLS")
     return parser
+
+
+def _run_id(text: str) -> str:
+    try:
+        return check_run_id(text)
+    except RunIdError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 class _Progress:
@@ -92,9 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = [c for c in args.client or [] if c not in known]
     if unknown:
         parser.error(f"unknown client(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        parser.error(f"--out {args.out}: {exc.strerror or exc}")
     progress = _Progress()
     run = run_report(
-        out=Path(args.out),
+        out=out,
         run_id=args.run_id,
         clients=args.client,
         scenarios=args.scenario,

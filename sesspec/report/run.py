@@ -7,9 +7,11 @@ One run (issue 4, "Reporter"):
    folder, and run every available driver over every scenario with
    :func:`sesspec.drivers.run_matrix` (which hands each outcome the ``seq`` of the captures that
    arrived during it: runs are sequential, so attribution is exact);
-3. check every captured request in-process with :func:`sesspec.check.check`, with the drivers'
-   fake credentials (so signatures are verified), ``now`` = the request's arrival time, and the
-   connection's TLS flag;
+3. check every captured request in-process with
+   :func:`~sesspec.serve.capture.capture_findings` (the one verdict on a capture, which
+   ``sesspec check``, the ``ses_endpoint`` fixture and ``serve --strict`` give too), with the
+   drivers' fake credentials (so signatures are verified), ``now`` = the request's arrival
+   time, and the connection's TLS flag;
 4. build the :class:`~sesspec.report.model.Report`, compare it with the previous
    ``<out>/latest/report.json``, and write ``<out>/<run-id>/`` and a copy in ``<out>/latest/``.
 """
@@ -21,6 +23,7 @@ import gzip
 import importlib.metadata
 import json
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +44,7 @@ from sesspec.drivers import (
     load_scenarios,
     run_matrix,
 )
+from sesspec.errors import SesSpecError
 from sesspec.report.diff import diff_runs
 from sesspec.report.html import render_html
 from sesspec.report.json_ import render_json
@@ -61,8 +65,10 @@ from sesspec.serve.strict import default_findings
 __all__ = [
     "GZIP_THRESHOLD",
     "ReportRun",
+    "RunIdError",
     "build_cases",
     "check_capture",
+    "check_run_id",
     "new_run_id",
     "run_report",
     "runtime_versions",
@@ -81,6 +87,29 @@ GZIP_THRESHOLD = 15 * 1024 * 1024
 REPORT_FILES = ("index.html", "report.md", "report.json", "junit.xml")
 
 Progress = Callable[[Driver, Scenario, Outcome | None], None]
+
+
+#: A run id is a plain folder name: a letter or digit, then letters, digits, '.', '_', '-'.
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+
+
+class RunIdError(SesSpecError, ValueError):
+    """A run id that is not a plain folder name (it would write outside ``--out``)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(
+            f"run id {run_id[:60]!r} is not a plain folder name "
+            "(a letter or digit, then up to 99 letters, digits, '.', '_' or '-')"
+        )
+        self.run_id = run_id
+
+
+def check_run_id(run_id: str) -> str:
+    """``run_id`` if it names a folder directly inside ``--out`` (no ``/``, ``..``, drive or
+    absolute path, nothing hidden); :class:`RunIdError` if not."""
+    if not _RUN_ID.match(run_id):
+        raise RunIdError(run_id)
+    return run_id
 
 
 def new_run_id(when: datetime) -> str:
@@ -253,14 +282,16 @@ def run_report(
 ) -> ReportRun:
     """Run the clients, check their captures and write ``out/<run-id>/`` and ``out/latest/``.
 
-    ``clients``: driver names to run (all when None; an unknown name raises ``KeyError``);
+    ``run_id`` must be a plain folder name (:class:`RunIdError` otherwise, before anything is
+    written); ``clients``: driver names to run (all when None; an unknown name raises
+    ``KeyError``);
     ``scenarios``: scenario ids (all when None). ``progress`` is passed to
     :func:`~sesspec.drivers.run_matrix`; ``log`` gets one-line messages (install, writing).
     """
     say = log or (lambda _msg: None)
     started = datetime.now(UTC)
     clock = time.monotonic()
-    run_id = run_id or new_run_id(started)
+    run_id = check_run_id(run_id) if run_id is not None else new_run_id(started)
     install_status: dict[str, str] = {}
     if install:
         say("installing the clients ...")
@@ -320,8 +351,8 @@ def run_report(
         notes.append(
             "the raw captures were larger than "
             f"{GZIP_THRESHOLD // (1024 * 1024)} MB and are kept gzip'd as captures.jsonl.gz "
-            "(gunzip it, then read it with `sesspec check captures.jsonl` or "
-            "sesspec.serve.load_captures)"
+            "(`sesspec check captures.jsonl.gz` and sesspec.serve.load_captures read it as it "
+            "is)"
         )
 
     previous = _load_previous(out)

@@ -1,34 +1,52 @@
 """The loopback SES endpoint (outer ring: sockets, files, TLS): ``sesspec serve``.
 
 Public API: :class:`Endpoint` (context manager; ``.url``, ``.ca_path``, ``.port``),
-:class:`Capture` and :func:`load_captures` for the capture log, :class:`SesError` and its
-constructors for ``--strict`` answers, and :func:`main` for the CLI.
+:class:`Capture`, :func:`load_captures` and :func:`capture_findings` for the capture log,
+:class:`SesError` and its constructors for ``--strict`` answers, and :func:`main` for the CLI.
+
+The capture log needs only the standard library and the checker; the endpoint itself needs the
+``serve`` extra (lxml for the XML answers, trustme for the throwaway CA). Its names are
+imported on first use, so ``sesspec check`` can read capture files without that extra.
 """
 
 from __future__ import annotations
 
-from sesspec.serve.capture import Capture, CaptureLog, load_captures
-from sesspec.serve.cli import main
-from sesspec.serve.responses import (
-    SES_NAMESPACE,
-    SesError,
-    error_body,
-    invalid_parameter_value,
-    malformed_query_string,
-    missing_parameter,
-    signature_does_not_match,
-    success_body,
+import importlib
+from typing import TYPE_CHECKING
+
+from sesspec.serve.capture import (
+    Capture,
+    CaptureError,
+    CaptureLog,
+    capture_findings,
+    load_captures,
 )
-from sesspec.serve.server import SES_HOSTNAMES, Endpoint, StrictChecker
+
+if TYPE_CHECKING:
+    from sesspec.serve.cli import main
+    from sesspec.serve.responses import (
+        SES_NAMESPACE,
+        SesError,
+        error_body,
+        invalid_parameter_value,
+        malformed_query_string,
+        missing_parameter,
+        signature_does_not_match,
+        success_body,
+    )
+    from sesspec.serve.server import SES_HOSTNAMES, Endpoint, EndpointStartError, StrictChecker
 
 __all__ = [
     "SES_HOSTNAMES",
     "SES_NAMESPACE",
     "Capture",
+    "CaptureError",
     "CaptureLog",
     "Endpoint",
+    "EndpointStartError",
     "SesError",
     "StrictChecker",
+    "capture_findings",
     "error_body",
     "invalid_parameter_value",
     "load_captures",
@@ -38,6 +56,33 @@ __all__ = [
     "signature_does_not_match",
     "success_body",
 ]
+
+#: Where each name that needs the ``serve`` extra lives.
+_LAZY = {
+    "main": "sesspec.serve.cli",
+    "SES_NAMESPACE": "sesspec.serve.responses",
+    "SesError": "sesspec.serve.responses",
+    "error_body": "sesspec.serve.responses",
+    "invalid_parameter_value": "sesspec.serve.responses",
+    "malformed_query_string": "sesspec.serve.responses",
+    "missing_parameter": "sesspec.serve.responses",
+    "signature_does_not_match": "sesspec.serve.responses",
+    "success_body": "sesspec.serve.responses",
+    "SES_HOSTNAMES": "sesspec.serve.server",
+    "Endpoint": "sesspec.serve.server",
+    "EndpointStartError": "sesspec.serve.server",
+    "StrictChecker": "sesspec.serve.server",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

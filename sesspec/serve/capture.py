@@ -11,27 +11,68 @@ Durability: a line is written with one ``os.write`` on an ``O_APPEND`` descripto
 ``fsync``'d, *before* the endpoint sends the response. A client that saw an answer can
 therefore trust that its request is in the file in full, even if the endpoint is killed
 right after (issue 4: "appended so that a crash or kill loses nothing already answered").
-A torn last line (killed mid-write, never answered) is skipped by :func:`load_captures`.
+A torn last line (killed mid-write, never answered) is skipped by :func:`load_captures`, and
+cut off when an endpoint is started again on the file (the new records must not be glued to it);
+sequence numbers then continue after the highest one in the file.
+
+Reading is bounded: a line longer than :data:`MAX_RECORD_SIZE` bytes, a line that is not UTF-8
+JSON, or a record of the wrong shape is a :class:`CaptureError` naming the file and line.
+:func:`capture_findings` is the one verdict on a capture, whoever asks (``sesspec check`` on a
+capture file, the report, the ``ses_endpoint`` fixture, ``serve --strict``).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import errno
+import gzip
+import io
 import json
 import os
+import re
+import stat
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sesspec.check import Credentials, Finding, check
+from sesspec.errors import HttpParseError, SesSpecError
 from sesspec.http import RawRequest, parse_request
 
-__all__ = ["Capture", "CaptureLog", "load_captures"]
+__all__ = [
+    "MAX_RECORD_SIZE",
+    "Capture",
+    "CaptureError",
+    "CaptureLog",
+    "capture_findings",
+    "iter_records",
+    "load_captures",
+]
 
 
 def __dir__() -> list[str]:
     return __all__
+
+
+#: Longest capture line read back (bytes): a 64 MiB body (``sesspec.http``'s limit) in base64,
+#: twice when chunked (``raw`` and ``body``), with room to spare.
+MAX_RECORD_SIZE = 256 * 1024 * 1024
+
+
+class CaptureError(SesSpecError, ValueError):
+    """A capture line that cannot be read back; ``where`` is ``file:line``."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        super().__init__(message)
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,41 +143,167 @@ class Capture:
         return json.dumps(record, separators=(",", ":"), sort_keys=True)
 
     @classmethod
-    def from_json(cls, line: str) -> Capture:
-        record = json.loads(line)
-        raw = base64.b64decode(record["raw"])
-        head_length = int(record["head_length"])
-        body = base64.b64decode(record["body"]) if "body" in record else raw[head_length:]
-        peer = record["peer"]
+    def from_json(cls, line: str | bytes, *, where: str = "capture record") -> Capture:
+        """The capture of one line written by :meth:`to_json`; :class:`CaptureError` if the
+        line is not one."""
+        return cls.from_record(_json_value(line, where), where=where)
+
+    @classmethod
+    def from_record(cls, record: object, *, where: str = "capture record") -> Capture:
+        """The capture of a decoded JSON record; :class:`CaptureError` names the first field
+        that is missing or of the wrong type."""
+        if not isinstance(record, dict):
+            raise CaptureError("not a capture record (not a JSON object)", where=where)
+        get = _Fields(record, where)
+        raw = get.base64("raw")
+        head_length = get.integer("head_length")
+        if head_length > len(raw):
+            msg = f"head_length {head_length} is past the end of raw ({len(raw)} bytes)"
+            raise CaptureError(msg, where=where)
+        body = get.base64("body") if "body" in record else raw[head_length:]
+        peer = record.get("peer")
+        if not (
+            isinstance(peer, list)
+            and len(peer) == 2
+            and isinstance(peer[0], str)
+            and type(peer[1]) is int
+        ):
+            raise CaptureError("field 'peer' is not [host, port]", where=where)
+        notes = record.get("notes")
+        if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+            raise CaptureError("field 'notes' is not a list of strings", where=where)
         return cls(
-            seq=int(record["seq"]),
-            connection_id=int(record["connection_id"]),
-            request_in_connection=int(record["request_in_connection"]),
-            received_at=str(record["received_at"]),
-            received_at_ns=int(record["received_at_ns"]),
-            peer=(str(peer[0]), int(peer[1])),
-            local_port=int(record["local_port"]),
-            tls=bool(record["tls"]),
+            seq=get.integer("seq"),
+            connection_id=get.integer("connection_id"),
+            request_in_connection=get.integer("request_in_connection"),
+            received_at=get.text("received_at"),
+            received_at_ns=get.integer("received_at_ns"),
+            peer=(peer[0], peer[1]),
+            local_port=get.integer("local_port"),
+            tls=get.boolean("tls"),
             raw=raw,
             head_length=head_length,
             body=body,
-            status=int(record["status"]),
-            action=record["action"],
-            notes=tuple(record["notes"]),
-            tls_version=record.get("tls_version"),
-            server_name=record.get("server_name"),
+            status=get.integer("status"),
+            action=get.optional_text("action"),
+            notes=tuple(notes),
+            tls_version=get.optional_text("tls_version"),
+            server_name=get.optional_text("server_name"),
         )
 
 
+class _Fields:
+    """Typed reads of a capture record's fields, each failure a :class:`CaptureError`."""
+
+    def __init__(self, record: dict[str, Any], where: str) -> None:
+        self.record = record
+        self.where = where
+
+    def _fail(self, name: str, what: str) -> CaptureError:
+        if name not in self.record:
+            return CaptureError(f"field {name!r} is missing", where=self.where)
+        return CaptureError(f"field {name!r} is not {what}", where=self.where)
+
+    def integer(self, name: str) -> int:
+        value = self.record.get(name)
+        # bool is an int to Python, not to JSON; 19 digits hold any count or time in ns.
+        if type(value) is not int or not 0 <= value < 10**19:
+            raise self._fail(name, "a non-negative integer")
+        return value
+
+    def text(self, name: str) -> str:
+        value = self.record.get(name)
+        if not isinstance(value, str):
+            raise self._fail(name, "a string")
+        return value
+
+    def optional_text(self, name: str) -> str | None:
+        value = self.record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise self._fail(name, "a string or null")
+        return value
+
+    def boolean(self, name: str) -> bool:
+        value = self.record.get(name)
+        if not isinstance(value, bool):
+            raise self._fail(name, "true or false")
+        return value
+
+    def base64(self, name: str) -> bytes:
+        value = self.record.get(name)
+        if not isinstance(value, str):
+            raise self._fail(name, "a base64 string")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise self._fail(name, "valid base64") from None
+
+
+def _json_value(line: str | bytes, where: str) -> object:
+    """``json.loads`` whose every failure (bad UTF-8, bad JSON, nesting too deep for the
+    parser, an integer too long to convert) is a :class:`CaptureError`."""
+    try:
+        return json.loads(line.decode("utf-8") if isinstance(line, bytes) else line)
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 (byte {exc.start})"
+        raise CaptureError(msg, where=where) from None
+    except json.JSONDecodeError as exc:
+        msg = f"not JSON: {exc.msg} at column {exc.colno}"
+        raise CaptureError(msg, where=where) from None
+    except (ValueError, RecursionError) as exc:
+        msg = f"not a readable JSON value ({exc.__class__.__name__})"
+        raise CaptureError(msg, where=where) from None
+
+
+def capture_findings(
+    capture: Capture,
+    *,
+    credentials: Credentials | None,
+    now: datetime | None = None,
+    tls: bool | None = None,
+) -> list[Finding]:
+    """The checker's findings on one captured request: the one verdict on a capture.
+
+    The request is judged as the endpoint read it (a chunked body de-chunked, so the payload
+    hash covers what the client signed), ``now`` is its arrival time unless given, and ``tls``
+    how it came unless given. ``credentials`` verify the signature (None: not verified).
+    ``sesspec check`` on a capture file, the report, the ``ses_endpoint`` fixture and
+    ``serve --strict`` all call this, so they cannot disagree.
+    """
+    when = now if now is not None else datetime.fromtimestamp(capture.received_at_ns / 1e9, UTC)
+    try:
+        request: RawRequest | bytes = capture.request()
+    except HttpParseError:
+        request = capture.raw  # the checker reports it as unparseable (HTTP001)
+    return check(
+        request,
+        credentials=credentials,
+        now=when,
+        tls=capture.tls if tls is None else tls,
+    )
+
+
 class CaptureLog:
-    """Append-only, fsync'd JSON-lines file shared by all connection threads."""
+    """Append-only, fsync'd JSON-lines file shared by all connection threads.
+
+    Opened on an existing file, it cuts a torn last line (``torn_bytes`` says how much) and
+    hands out sequence numbers after the highest one in the file.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", str(self.path))
+            #: Bytes of a torn last line cut off on opening (0: none).
+            self.torn_bytes = _cut_torn_tail(self._fd)
+            self._seq = _highest_seq(self._fd)
+        except BaseException:
+            os.close(self._fd)
+            raise
         self._lock = threading.Lock()
-        self._seq = 0
         self.count = 0
 
     def next_seq(self) -> int:
@@ -146,7 +313,8 @@ class CaptureLog:
 
     @property
     def last_seq(self) -> int:
-        """The highest sequence number handed out so far (0 before the first request)."""
+        """The highest sequence number handed out so far (before the first request: the highest
+        already in the file, 0 for a new one)."""
         with self._lock:
             return self._seq
 
@@ -168,15 +336,97 @@ class CaptureLog:
                 self._fd = -1
 
 
+_SEQ = re.compile(rb'"seq":([0-9]{1,19})[,}]')
+_SCAN = 1024 * 1024
+
+
+def _cut_torn_tail(fd: int) -> int:
+    """Truncate what follows the last newline (a record whose write a kill cut short; it was
+    never answered). Returns how many bytes were cut."""
+    size = os.fstat(fd).st_size
+    end = size
+    while end > 0:
+        start = max(0, end - _SCAN)
+        block = os.pread(fd, end - start, start)
+        newline = block.rfind(b"\n")
+        if newline >= 0:
+            keep = start + newline + 1
+            break
+        end = start
+    else:
+        keep = 0
+    if keep < size:
+        os.ftruncate(fd, keep)
+    return size - keep
+
+
+def _highest_seq(fd: int) -> int:
+    """The highest ``seq`` in the file (records are written with sorted keys and no spaces,
+    and base64 and escaped strings cannot hold ``"seq":``), read a block at a time."""
+    highest = 0
+    offset = 0
+    carry = b""
+    while True:
+        block = os.pread(fd, _SCAN, offset)
+        if not block:
+            break
+        offset += len(block)
+        data = carry + block
+        cut = data.rfind(b"\n") + 1
+        for match in _SEQ.finditer(data, 0, cut):
+            highest = max(highest, int(match.group(1)))
+        # The unfinished line's end is kept for the next block: "seq" sorts after "raw" and
+        # before four short fields, so it sits in the last few hundred bytes of its line.
+        carry = data[cut:][-_SCAN:]
+    return highest
+
+
+def _open_text(path: Path) -> io.BufferedIOBase:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def iter_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, object]]:
+    """``(where, value)`` for each non-blank line of a JSON Lines file (gzip'd when its name
+    ends in ``.gz``), ``where`` being ``file:line``; streamed, one line in memory at a time.
+
+    A last line without its newline that is not JSON is a record cut short by a kill and is
+    skipped. Any other unreadable line raises :class:`CaptureError`; a line longer than
+    :data:`MAX_RECORD_SIZE` is refused before it is read whole.
+    """
+    path = Path(path)
+    with _open_text(path) as stream:
+        lineno = 0
+        while True:
+            try:
+                line = stream.readline(MAX_RECORD_SIZE + 1)
+            except (OSError, EOFError, zlib.error) as exc:
+                msg = f"cannot be read ({exc.__class__.__name__}: {exc})"
+                raise CaptureError(msg, where=f"{path}:{lineno + 1}") from None
+            if not line:
+                return
+            lineno += 1
+            where = f"{path}:{lineno}"
+            if len(line) > MAX_RECORD_SIZE:
+                msg = f"line longer than the limit of {MAX_RECORD_SIZE} bytes"
+                raise CaptureError(msg, where=where)
+            if not line.strip():
+                continue
+            try:
+                value = _json_value(line, where)
+            except CaptureError:
+                if not line.endswith(b"\n"):
+                    return  # torn last line: never answered
+                raise
+            yield where, value
+
+
 def load_captures(path: str | os.PathLike[str]) -> Iterator[Capture]:
     """Stream the records of a capture file, one at a time (memory stays flat).
 
-    A last line without its newline is a record whose write was cut short by a kill; it
-    was never answered and is skipped.
+    A last line cut short by a kill (never answered) is skipped; any other line that is not a
+    capture record raises :class:`CaptureError` naming the file and line.
     """
-    with Path(path).open("r", encoding="utf-8") as stream:
-        for line in stream:
-            if not line.endswith("\n"):
-                return
-            if line.strip():
-                yield Capture.from_json(line)
+    for where, record in iter_records(path):
+        yield Capture.from_record(record, where=where)

@@ -1,34 +1,97 @@
 """``sesspec serve``: run the loopback SES endpoint until interrupted.
 
 Prints the URL, the CA file to trust (HTTPS) and the capture file, one per line, then
-serves until SIGINT/SIGTERM.
+serves until SIGINT/SIGTERM. What the endpoint survives (accept errors, floods, slow senders)
+is logged to stderr, one line each.
+
+Exit status 2, with one line on stderr and no traceback, for any argument it cannot use: an
+option out of range (``--timeout 0``, ``nan``, ``inf``), a capture file that cannot be opened
+(a folder, a place without write access), a port already in use.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import math
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FrameType
+from typing import NoReturn
 
-from sesspec.serve.server import Endpoint, StrictChecker
+from sesspec.errors import SesSpecError
+from sesspec.serve.server import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_HEAD,
+    DEFAULT_TIMEOUT,
+    MAX_BODY_LIMIT,
+    MAX_CONNECTIONS_LIMIT,
+    MAX_HEAD_LIMIT,
+    MAX_TIMEOUT,
+    Endpoint,
+    StrictChecker,
+)
 
-__all__ = ["build_parser", "main"]
+__all__ = ["OneLineParser", "build_parser", "main", "seconds"]
 
 
 def __dir__() -> list[str]:
     return __all__
 
 
+EXIT_USAGE = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, ``<prog>: <what>``, and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}".splitlines()[0] + "\n")
+
+
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds up to :data:`MAX_TIMEOUT` (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        msg = f"not a number of seconds: {text[:40]!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        msg = f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {text[:40]!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _int_in(low: int, high: int, unit: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (``unit`` for the message)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            msg = f"not a whole number: {text[:40]!r}"
+            raise argparse.ArgumentTypeError(msg) from None
+        if not low <= value <= high:
+            msg = f"must be from {low} to {high}{unit}, not {value}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="sesspec serve",
         description="Loopback SES (2010-12-01) endpoint that records every request byte for byte.",
     )
     parser.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument(
+        "--port", type=_int_in(0, 65535), default=0, help="port on 127.0.0.1 (0: any free)"
+    )
     parser.add_argument(
         "--capture", default="captures.jsonl", help="JSON-lines file the requests are appended to"
     )
@@ -38,8 +101,36 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check each request and answer a non-conformant one with the SES error",
     )
-    parser.add_argument("--max-body", type=int, default=16 * 1024 * 1024)
-    parser.add_argument("--timeout", type=float, default=30.0, help="socket read timeout (s)")
+    parser.add_argument(
+        "--max-body",
+        type=_int_in(1, MAX_BODY_LIMIT, " bytes"),
+        default=DEFAULT_MAX_BODY,
+        help=f"largest request body in bytes (default {DEFAULT_MAX_BODY}); larger: 413",
+    )
+    parser.add_argument(
+        "--max-head",
+        type=_int_in(1, MAX_HEAD_LIMIT, " bytes"),
+        default=DEFAULT_MAX_HEAD,
+        help=f"largest request head in bytes (default {DEFAULT_MAX_HEAD}); larger: 431",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_int_in(1, MAX_CONNECTIONS_LIMIT, " connections"),
+        default=None,
+        help=(
+            f"connections served at once (default {DEFAULT_MAX_CONNECTIONS}, fewer if the "
+            "descriptor limit is lower); more wait in the listen backlog"
+        ),
+    )
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        help=(
+            "seconds a request may take from its first byte to its last, and a connection may "
+            f"stay idle (default {DEFAULT_TIMEOUT:g}); past it: 408"
+        ),
+    )
     return parser
 
 
@@ -50,6 +141,23 @@ def _strict_checker() -> StrictChecker:
     return checker()
 
 
+def _log_to_stderr() -> Callable[[], None]:
+    """Send the endpoint's log (``sesspec.serve``) to stderr, one line each; returns the undo."""
+    logger = logging.getLogger("sesspec.serve")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("sesspec serve: %(message)s"))
+    previous = logger.level
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    return undo
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     strict: StrictChecker | None = None
@@ -58,33 +166,46 @@ def main(argv: Sequence[str] | None = None) -> int:
             strict = _strict_checker()
         except ImportError as exc:
             sys.stderr.write(f"sesspec serve: --strict needs the checker: {exc}\n")
-            return 2
+            return EXIT_USAGE
     done = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         done.set()
 
-    previous = signal.signal(signal.SIGTERM, _stop)
     endpoint = Endpoint(
         args.capture,
         tls=not args.http,
         port=args.port,
         max_body=args.max_body,
+        max_head=args.max_head,
+        max_connections=args.max_connections,
         timeout=args.timeout,
         strict_checker=strict,
         ca_path=args.ca,
     )
-    with endpoint:
-        sys.stdout.write(f"url {endpoint.url}\n")
-        if endpoint.ca_path is not None:
-            sys.stdout.write(f"ca {endpoint.ca_path}\n")
-        sys.stdout.write(f"capture {endpoint.capture_path}\n")
-        sys.stdout.flush()
+    undo_logging = _log_to_stderr()
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
         try:
+            endpoint.start()
+        except SesSpecError as exc:
+            sys.stderr.write(f"sesspec serve: {exc}".splitlines()[0] + "\n")
+            return EXIT_USAGE
+        try:
+            with contextlib.suppress(OSError):  # no one reads stdout: serve all the same
+                sys.stdout.write(f"url {endpoint.url}\n")
+                if endpoint.ca_path is not None:
+                    sys.stdout.write(f"ca {endpoint.ca_path}\n")
+                sys.stdout.write(f"capture {endpoint.capture_path}\n")
+                sys.stdout.flush()
             while not done.wait(0.5):
                 pass
         except KeyboardInterrupt:
             pass
-    signal.signal(signal.SIGTERM, previous)
+        finally:
+            endpoint.stop()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        undo_logging()
     sys.stderr.write(f"sesspec serve: {endpoint.capture_count} requests captured\n")
     return 0

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from sesspec.check import Finding
 from sesspec.serve.capture import Capture, load_captures
 from sesspec.serve.server import Endpoint
-from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY
+from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY, default_findings
 
 __all__ = ["FAKE_CREDENTIALS", "SesEndpoint", "ses_endpoint"]
 
@@ -61,17 +62,20 @@ class SesEndpoint:
             return []
         return list(load_captures(self.capture_path))
 
+    def findings(self) -> list[tuple[Capture, list[Finding]]]:
+        """Each request received so far with the checker's findings on it (signatures verified
+        with :data:`FAKE_CREDENTIALS`): the verdict the report and ``--strict`` give too."""
+        return [(c, default_findings(c)) for c in self.captures()]
+
     def assert_conformant(self) -> None:
         """Fail the test if the checker finds an error in any request received so far.
 
         Signatures are verified with :data:`FAKE_CREDENTIALS` (give your client those).
         """
-        from sesspec.serve.strict import default_findings  # noqa: PLC0415 (needs the checker)
-
         problems = [
             f"request {c.seq} ({c.action}): {f.rule} {f.message} [{f.location}]"
-            for c in self.captures()
-            for f in default_findings(c)
+            for c, found in self.findings()
+            for f in found
             if f.severity == "error"
         ]
         if problems:

@@ -12,6 +12,15 @@ the result is filled with a plausible value of its type (strings, enums, numbers
 timestamps in ISO 8601, base64 blobs, lists with one ``<member>``, maps with one
 ``<entry><key/><value/></entry>``), so an SDK's parser has something of each kind to read.
 
+:func:`result_body` writes a real result instead: a mapping shaped like the operation's output
+shape (the member names botocore's parser gives back), serialized by the same awsQuery rules
+(spec-notes (e); SMITHY-Q): members in model order under their ``locationName``, lists as
+``<member>`` items (or repeated elements when flattened), maps as ``<entry><key/><value/></entry>``,
+booleans ``true``/``false``, timestamps ISO 8601 in UTC with milliseconds, blobs base64. A key the
+shape does not have, or a value of the wrong type, raises :class:`~sesspec.errors.ParamError` naming
+its path; characters XML 1.0 cannot carry (C0 controls other than TAB, LF, CR) are written as
+U+FFFD, since a rendered template may hold them and the document must stay parseable.
+
 Error (spec-notes (e), GUIDE-RESP): ``<ErrorResponse><Error><Type/><Code/><Message/></Error>
 <RequestId/></ErrorResponse>``; ``RequestId`` is a sibling of ``Error``.
 """
@@ -19,10 +28,16 @@ Error (spec-notes (e), GUIDE-RESP): ``<ErrorResponse><Error><Type/><Code/><Messa
 from __future__ import annotations
 
 import base64
+import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from lxml import etree
 
+from sesspec.errors import ParamError
 from sesspec.model import Member, ServiceModel, Shape, ses_model
 
 __all__ = [
@@ -34,6 +49,7 @@ __all__ = [
     "malformed_query_string",
     "missing_parameter",
     "operation_names",
+    "result_body",
     "signature_does_not_match",
     "success_body",
 ]
@@ -230,6 +246,159 @@ def success_body(action: str, *, request_id: str, message_id: str) -> bytes:
                 message_id=message_id,
                 depth=1,
             )
+    meta = etree.SubElement(root, ns + "ResponseMetadata")
+    etree.SubElement(meta, ns + "RequestId").text = request_id
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+# --- writing a real result -------------------------------------------------------------------
+
+#: XML 1.0 ``Char`` excludes C0 controls other than TAB, LF and CR (and U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _timestamp_text(value: datetime, path: str) -> str:
+    if value.tzinfo is None:
+        msg = "timestamp without a time zone"
+        raise ParamError(msg, param=path, kind="invalid-value")
+    utc = value.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _scalar_text(shape: Shape, value: Any, path: str) -> str:
+    kind = shape.type
+    if kind == "string" and isinstance(value, str):
+        return _xml_text(value)
+    if kind == "boolean" and isinstance(value, bool):
+        return "true" if value else "false"
+    if kind in ("integer", "long", "byte", "short") and type(value) is int:
+        return str(value)
+    if kind in ("double", "float") and type(value) in (int, float):
+        number = float(value)
+        if math.isnan(number):
+            return "NaN"
+        if math.isinf(number):
+            return "Infinity" if number > 0 else "-Infinity"
+        return repr(number)
+    if kind == "timestamp" and isinstance(value, datetime):
+        return _timestamp_text(value, path)
+    if kind == "blob" and isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    msg = f"wrong type: expected {kind}, got {type(value).__name__}"
+    raise ParamError(msg, param=path, kind="wrong-type")
+
+
+def _write(
+    parent: etree._Element,
+    tag: str,
+    ref: Member,
+    value: Any,
+    *,
+    model: ServiceModel,
+    path: str,
+    depth: int,
+) -> None:
+    """Append the element(s) for ``value`` of member ``ref`` (awsQuery XML, spec-notes (e))."""
+    if depth > _MAX_DEPTH:
+        msg = f"nested deeper than {_MAX_DEPTH} levels"
+        raise ParamError(msg, param=path, kind="too-deep")
+    shape = model.shape(ref.shape)
+    ns = f"{{{SES_NAMESPACE}}}"
+    if shape.type == "structure":
+        if not isinstance(value, Mapping):
+            msg = f"wrong type: expected structure, got {type(value).__name__}"
+            raise ParamError(msg, param=path, kind="wrong-type")
+        _write_members(
+            etree.SubElement(parent, ns + tag), shape, value, model=model, path=path, depth=depth
+        )
+        return
+    if shape.type == "list" and shape.member is not None:
+        if not isinstance(value, list | tuple):
+            msg = f"wrong type: expected list, got {type(value).__name__}"
+            raise ParamError(msg, param=path, kind="wrong-type")
+        item = shape.member
+        flat = shape.flattened or ref.flattened
+        holder = parent if flat else etree.SubElement(parent, ns + tag)
+        item_tag = item.location_name or (tag if flat else "member")
+        for i, element in enumerate(value, 1):
+            _write(
+                holder, item_tag, item, element, model=model, path=f"{path}.{i}", depth=depth + 1
+            )
+        return
+    if shape.type == "map" and shape.key is not None and shape.value is not None:
+        if not isinstance(value, Mapping):
+            msg = f"wrong type: expected map, got {type(value).__name__}"
+            raise ParamError(msg, param=path, kind="wrong-type")
+        flat = shape.flattened or ref.flattened
+        holder = parent if flat else etree.SubElement(parent, ns + tag)
+        key, val = shape.key, shape.value
+        for i, (k, v) in enumerate(value.items(), 1):
+            entry = etree.SubElement(holder, ns + (tag if flat else "entry"))
+            where = f"{path}.{i}"
+            _write(entry, key.location_name or "key", key, k, model=model, path=where, depth=depth)
+            _write(
+                entry, val.location_name or "value", val, v, model=model, path=where, depth=depth
+            )
+        return
+    etree.SubElement(parent, ns + tag).text = _scalar_text(shape, value, path)
+
+
+def _write_members(
+    node: etree._Element,
+    shape: Shape,
+    value: Mapping[str, Any],
+    *,
+    model: ServiceModel,
+    path: str,
+    depth: int,
+) -> None:
+    unknown = [k for k in value if k not in shape.members]
+    if unknown:
+        where = f"{path}.{unknown[0]}" if path else unknown[0]
+        raise ParamError("unknown member", param=where, kind="unknown")
+    for name, member in shape.members.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        where = f"{path}.{name}" if path else name
+        _write(
+            node,
+            member.location_name or name,
+            member,
+            item,
+            model=model,
+            path=where,
+            depth=depth + 1,
+        )
+
+
+def result_body(action: str, result: Mapping[str, Any] | None, *, request_id: str) -> bytes:
+    """``{Op}Response`` carrying ``result`` (a mapping shaped like the output shape).
+
+    ``None`` values are left out, as botocore leaves out members that are absent. An operation
+    without an output shape takes ``None`` or an empty mapping. ``KeyError`` for an unknown
+    action; :class:`~sesspec.errors.ParamError` for a member or value that does not fit.
+    """
+    model = ses_model()
+    operation = model.operation(action)
+    ns = f"{{{SES_NAMESPACE}}}"
+    root = etree.Element(ns + f"{action}Response", nsmap=_NSMAP)
+    if operation.output is not None:
+        result_node = etree.SubElement(root, ns + (operation.result_wrapper or f"{action}Result"))
+        _write_members(
+            result_node,
+            model.shape(operation.output),
+            result or {},
+            model=model,
+            path="",
+            depth=0,
+        )
+    elif result:
+        raise ParamError("unknown member", param=next(iter(result)), kind="unknown")
     meta = etree.SubElement(root, ns + "ResponseMetadata")
     etree.SubElement(meta, ns + "RequestId").text = request_id
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

@@ -12,19 +12,36 @@ a missing ``Action`` is ``MissingAction``, an unknown one ``InvalidAction`` (GUI
 Requests the endpoint refuses for its own limits (head or body too large, read timeout,
 broken framing) are still recorded, with a note saying why.
 
+It survives its peers. Framing is read strictly (RFC 9112 sections 5-7): a ``Content-Length``
+that is not 1 to 18 ASCII digits, or given twice, a ``Transfer-Encoding`` other than ``chunked``
+alone, a chunk size that is not hex digits (``0x28``, ``2_8``, ``+28``), a header line without
+a name and colon: each answered 400 ``MalformedHTTPRequest``, recorded with a note, and the
+connection closed. Every size is checked before it is read (:data:`DEFAULT_MAX_HEAD`,
+:data:`DEFAULT_MAX_BODY`). A request must arrive whole within ``timeout`` seconds of its first
+byte (a deadline, not a limit per ``recv``, so a byte a second does not hold a thread), at most
+``max_connections`` connections are served at once, and the accept loop backs off from
+``EMFILE``/``ENFILE`` and skips ``ECONNABORTED`` instead of dying, logging to the
+``sesspec.serve`` logger; when the flood is gone it answers again by itself. No connection
+thread ends with an exception: a bug of ours is logged and the connection closed.
+
 The endpoint only ever binds 127.0.0.1 (issue 4: "Binds 127.0.0.1 only").
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
+import math
 import os
+import re
 import socket
 import ssl
 import tempfile
 import threading
 import time
 import uuid
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,10 +54,25 @@ from urllib.parse import urlsplit
 import trustme
 
 from sesspec.encoding import form_decode
+from sesspec.errors import SesSpecError
 from sesspec.serve.capture import Capture, CaptureLog
 from sesspec.serve.responses import SesError, error_body, operation_names, success_body
 
-__all__ = ["SES_HOSTNAMES", "Endpoint", "StrictChecker"]
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_MAX_HEAD",
+    "DEFAULT_TIMEOUT",
+    "MAX_BODY_LIMIT",
+    "MAX_CONNECTIONS_LIMIT",
+    "MAX_HEAD_LIMIT",
+    "MAX_TIMEOUT",
+    "SES_HOSTNAMES",
+    "Endpoint",
+    "EndpointStartError",
+    "StrictChecker",
+    "default_max_connections",
+]
 
 
 def __dir__() -> list[str]:
@@ -92,9 +124,35 @@ SES_HOSTNAMES = (
     *(f"email-fips.{r}.amazonaws.com" for r in _REGIONS),
 )
 
-_DEFAULT_MAX_BODY = 16 * 1024 * 1024  # SES v1: 10 MB after base64, plus form overhead (f)
-_DEFAULT_MAX_HEAD = 64 * 1024
+#: Largest body read (bytes): SES v1 takes 10 MB after base64, plus form overhead (f).
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+#: Largest head read (request line and header lines), and the most chunk framing (sizes,
+#: extensions, trailers) a chunked body may carry besides its data.
+DEFAULT_MAX_HEAD = 64 * 1024
+#: Connections served at once; more wait in the listen backlog. Lowered to the descriptor
+#: budget (``RLIMIT_NOFILE`` less :data:`_FD_RESERVE`) when that is smaller.
+DEFAULT_MAX_CONNECTIONS = 256
+#: Seconds a request may take from its first byte to its last, and a connection may stay idle.
+DEFAULT_TIMEOUT = 30.0
+#: The most each option may be set to: a body held in memory, a head, threads, and a timeout
+#: the socket layer can take (a larger one overflows ``settimeout``).
+MAX_BODY_LIMIT = 1024 * 1024 * 1024
+MAX_HEAD_LIMIT = 1024 * 1024
+MAX_CONNECTIONS_LIMIT = 4096
+MAX_TIMEOUT = 24 * 3600.0
+#: Descriptors kept for the process itself (stdio, listener, capture file, imports, TLS files).
+_FD_RESERVE = 32
+_BACKLOG = 512
 _READ_SIZE = 65536
+_MAX_CHUNK_LINE = 4096
+#: Accept errors that mean "out of a resource": back off, the peer waits in the backlog.
+_EXHAUSTED = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM))
+#: Accept errors about one connection (the peer gave up, a firewall said no): try the next.
+_TRANSIENT = frozenset(
+    (errno.ECONNABORTED, errno.EPROTO, errno.EPERM, errno.EAGAIN, errno.EINTR, errno.ECONNRESET)
+)
+_BACKOFF_FIRST = 0.05
+_BACKOFF_MAX = 1.0
 _REASONS = {
     200: "OK",
     400: "Bad Request",
@@ -106,9 +164,51 @@ _REASONS = {
     500: "Internal Server Error",
 }
 
+# RFC 9110 section 5.1: field-name = token; token = 1*tchar.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+# RFC 9110 section 8.6: Content-Length = 1*DIGIT (ASCII digits only: str.isdigit() also takes
+# '²' and other Unicode digits). 18 digits hold every size up to 10**18 - 1, far past any limit.
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,18}\Z")
+# RFC 9112 section 7.1: chunk = chunk-size [ chunk-ext ] CRLF ...; chunk-size = 1*HEXDIG;
+# chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ). No '0x', no '_',
+# no sign, no space unless a ';' follows. 16 hex digits hold any 64-bit size.
+_CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[^\x00-\x08\x0a-\x1f\x7f]*)?\Z")
+# RFC 9110 section 5.6.1: a list may hold empty elements, which a recipient ignores.
+_LIST_SPLIT = re.compile(r"[ \t]*,[ \t]*")
+
+_log = logging.getLogger("sesspec.serve")
+
+
+class EndpointStartError(SesSpecError):
+    """The endpoint could not start: ``what`` failed (``"capture"`` file, ``"ca"`` file, or
+    ``"listen"`` on the port), the message says why (the system's words)."""
+
+    def __init__(self, message: str, *, what: str) -> None:
+        super().__init__(message)
+        self.what = what
+
 
 class _ClosedError(Exception):
     """The peer closed the connection or the endpoint is stopping."""
+
+
+class _Refused(Exception):  # noqa: N818 (a refusal, not an error of ours)
+    """The request cannot be framed or is past a limit: answer ``error``, note why, close."""
+
+    def __init__(self, note: str, error: SesError) -> None:
+        super().__init__(note)
+        self.note = note
+        self.error = error
+
+
+def _bad_request(note: str, message: str) -> _Refused:
+    return _Refused(note, SesError("MalformedHTTPRequest", message, 400))
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """``value`` for a note or an error message: repr'd (control bytes escaped), bounded."""
+    text = repr(value[:limit])
+    return text + "..." if len(value) > limit else text
 
 
 @dataclass(slots=True)
@@ -117,6 +217,7 @@ class _Head:
     target: str
     version: str
     headers: list[tuple[str, str]]
+    notes: list[str] = field(default_factory=list)
 
     def values(self, name: str) -> list[str]:
         lowered = name.lower()
@@ -135,33 +236,120 @@ class _Incoming:
     keep_alive: bool = True
 
 
-def _parse_head(data: bytes) -> _Head | None:
-    """Just enough of RFC 9112 section 3/5 to frame the message; None if not HTTP/1.x."""
+def _parse_head(data: bytes) -> _Head:
+    """Enough of RFC 9112 sections 3 and 5 to frame the message; :class:`_Refused` if the
+    head cannot be read (400, as section 5.1 requires for a space before the colon)."""
     text = data.decode("latin-1")
     lines = text.split("\r\n")
     parts = lines[0].split(" ")
-    if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-        return None
-    headers: list[tuple[str, str]] = []
-    for line in lines[1:]:
+    if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1"):
+        raise _bad_request("not-http", f"Not an HTTP/1.x request line: {_shown(lines[0])}")
+    head = _Head(parts[0], parts[1], parts[2], [])
+    for number, line in enumerate(lines[1:], 2):
         if not line:
             continue
+        if line[0] in " \t":
+            # RFC 9112 section 5.2: obs-fold; a server may replace it with SP and go on.
+            if not head.headers:
+                raise _bad_request("bad-header-line", f"line {number} folds onto no header")
+            name, value = head.headers[-1]
+            folded = line.strip(" \t")
+            head.headers[-1] = (name, f"{value} {folded}" if value else folded)
+            if "obs-fold" not in head.notes:
+                head.notes.append("obs-fold")
+            continue
         name, sep, value = line.partition(":")
-        if not sep:
-            return None
-        headers.append((name, value.strip(" \t")))
-    return _Head(parts[0], parts[1], parts[2], headers)
+        if not sep or not _TOKEN.match(name):
+            raise _bad_request(
+                "bad-header-line", f"line {number} is not 'name: value': {_shown(line)}"
+            )
+        head.headers.append((name, value.strip(" \t")))
+    return head
+
+
+def _list_elements(values: list[str]) -> list[str]:
+    """The elements of a list-valued field given on one or more lines (empty ones dropped)."""
+    return [e for v in values for e in _LIST_SPLIT.split(v.strip(" \t")) if e]
+
+
+def _content_length(head: _Head, max_body: int) -> int:
+    """RFC 9112 section 6.3 rule 5 and RFC 9110 section 8.6: one decimal length, or the
+    framing is invalid (400). Duplicates are refused, even equal ones ("MAY either reject the
+    message as invalid or replace..."): a judge of requests keeps what it cannot frame."""
+    values = head.values("content-length")
+    if not values:
+        return 0
+    # No empty element is dropped here: an empty Content-Length is no length at all.
+    elements = [e for v in values for e in _LIST_SPLIT.split(v.strip(" \t"))]
+    for element in elements:
+        if not _CONTENT_LENGTH.match(element):
+            what = (
+                "more than 18 digits"
+                if element.isascii() and element.isdigit()
+                else f"not digits: {_shown(element, 40)}"
+            )
+            raise _bad_request(f"bad-content-length: {what}", f"Invalid Content-Length ({what})")
+    if len(elements) != 1:
+        kind = "conflicting" if len(set(map(int, elements))) > 1 else "duplicate"
+        shown = ", ".join(elements[:4]) + (", ..." if len(elements) > 4 else "")
+        raise _bad_request(
+            f"bad-content-length: {kind} values {shown}",
+            f"{kind.capitalize()} Content-Length values: {shown}",
+        )
+    length = int(elements[0])
+    if length > max_body:
+        message = f"Request body of {length} bytes exceeds {max_body}"
+        raise _Refused(
+            f"body-too-large: Content-Length {length} > {max_body}",
+            SesError("RequestEntityTooLarge", message, 413),
+        )
+    return length
+
+
+def _is_chunked(head: _Head) -> bool:
+    """RFC 9112 section 6.1: only ``chunked`` is understood, and only as the one coding;
+    chunked not last means the length cannot be known (400), and a Transfer-Encoding in an
+    HTTP/1.0 request is faulty framing."""
+    values = head.values("transfer-encoding")
+    if not values:
+        return False
+    codings = [c.lower() for c in _list_elements(values)]
+    if head.version == "HTTP/1.0":
+        raise _bad_request(
+            "bad-transfer-encoding: in an HTTP/1.0 request",
+            "Transfer-Encoding is not defined for HTTP/1.0",
+        )
+    if codings != ["chunked"]:
+        shown = _shown(", ".join(values), 60)
+        raise _bad_request(
+            f"bad-transfer-encoding: {shown}",
+            f"Transfer-Encoding {shown} is not supported: only 'chunked' alone",
+        )
+    return True
 
 
 class _Connection:
-    """Reads requests off one (possibly TLS) socket, keeping every byte."""
+    """Reads requests off one (possibly TLS) socket, keeping every byte.
+
+    Each request has a deadline (``timeout`` seconds from its first byte), so a peer that
+    sends a byte now and then is cut off when it passes, not when one ``recv`` waits too long;
+    a connection with no request under way is closed after ``timeout`` seconds idle.
+    """
 
     def __init__(self, sock: socket.socket, endpoint: Endpoint) -> None:
         self.sock = sock
         self.endpoint = endpoint
         self.buffer = bytearray()
+        self.deadline: float | None = None
 
     def _fill(self) -> None:
+        if self.deadline is None:
+            self.sock.settimeout(self.endpoint.timeout)  # idle, between requests
+        else:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            self.sock.settimeout(remaining)
         chunk = self.sock.recv(_READ_SIZE)
         if not chunk:
             raise _ClosedError
@@ -170,7 +358,11 @@ class _Connection:
     def read(self) -> _Incoming | None:
         """The next request, or None when the peer closed (or idled out) between requests."""
         ep = self.endpoint
-        started = time.time_ns() if self.buffer else 0
+        self.deadline = None
+        started = 0
+        if self.buffer:  # pipelined: the request began with the last read
+            started = time.time_ns()
+            self.deadline = time.monotonic() + ep.timeout
         while True:
             end = self.buffer.find(b"\r\n\r\n")
             if end >= 0:
@@ -192,7 +384,9 @@ class _Connection:
                 if not self.buffer:
                     return None
                 return self._refuse_partial(
-                    started, "timeout-in-head", SesError("RequestTimeout", "Timed out", 408)
+                    started,
+                    "timeout-in-head",
+                    SesError("RequestTimeout", f"Request not received within {ep.timeout} s", 408),
                 )
             except _ClosedError:
                 if not self.buffer:
@@ -204,6 +398,7 @@ class _Connection:
                 )
             if not started:
                 started = time.time_ns()
+                self.deadline = time.monotonic() + ep.timeout
         head_length = end + 4
         if head_length > ep.max_head:
             return self._refuse_partial(
@@ -212,21 +407,32 @@ class _Connection:
                 SesError("RequestHeaderSectionTooLarge", "Header section too long.", 431),
                 limit=ep.max_head,
             )
-        head = _parse_head(bytes(self.buffer[:end]))
-        if head is None:
-            return self._refuse_partial(
-                started,
-                "not-http",
-                SesError("MalformedHTTPRequest", "Not an HTTP/1.x request", 400),
-                limit=head_length,
-            )
-        incoming = _Incoming(b"", head_length, b"", started, head)
+        try:
+            head = _parse_head(bytes(self.buffer[:end]))
+        except _Refused as refused:
+            return self._refuse_partial(started, refused.note, refused.error, limit=head_length)
+        incoming = _Incoming(b"", head_length, b"", started, head, list(head.notes))
         connection = ",".join(head.values("connection")).lower()
         if head.version == "HTTP/1.0":
             incoming.keep_alive = "keep-alive" in connection
         else:
             incoming.keep_alive = "close" not in connection
-        self._read_body(incoming)
+        try:
+            self._read_body(incoming)
+        except _Refused as refused:
+            self._finish_refused(incoming, refused.note, refused.error)
+        except TimeoutError:
+            self._finish_refused(
+                incoming,
+                "timeout-in-body",
+                SesError("RequestTimeout", f"Request not received within {ep.timeout} s", 408),
+            )
+        except _ClosedError:
+            self._finish_refused(
+                incoming,
+                "incomplete-body",
+                SesError("MalformedHTTPRequest", "Connection closed mid-body", 400),
+            )
         return incoming
 
     def _refuse_partial(
@@ -236,7 +442,10 @@ class _Connection:
         self.buffer.clear()
         head_end = kept.find(b"\r\n\r\n")
         head_length = head_end + 4 if head_end >= 0 else len(kept)
-        head = _parse_head(kept[: head_length - 4]) if head_end >= 0 else None
+        head: _Head | None = None
+        if head_end >= 0:
+            with contextlib.suppress(_Refused):
+                head = _parse_head(kept[:head_end])
         return _Incoming(
             kept,
             head_length,
@@ -259,63 +468,27 @@ class _Connection:
                 incoming.notes.append("sent-100-continue")
 
     def _read_body(self, incoming: _Incoming) -> None:
+        """RFC 9112 section 6.3: chunked when Transfer-Encoding says so (then Content-Length
+        is ignored, and the connection closed after the answer), else Content-Length bytes."""
         head = incoming.head
         assert head is not None
-        ep = self.endpoint
-        codings = ",".join(head.values("transfer-encoding")).lower()
-        lengths = {v.strip() for v in head.values("content-length")}
-        try:
-            if codings.strip():
-                if not codings.replace(" ", "").endswith("chunked"):
-                    self._finish_refused(
-                        incoming,
-                        "unsupported-transfer-encoding",
-                        SesError("MalformedHTTPRequest", f"Transfer-Encoding {codings!r}", 400),
-                    )
-                    return
-                incoming.notes.append("chunked")
-                if lengths:
-                    incoming.notes.append("content-length-with-chunked")
-                self._expect_continue(incoming)
-                self._read_chunked(incoming)
-                return
-            if len(lengths) > 1 or (lengths and not next(iter(lengths)).isdigit()):
-                self._finish_refused(
-                    incoming,
-                    "bad-content-length",
-                    SesError("MalformedHTTPRequest", f"Content-Length {sorted(lengths)}", 400),
-                )
-                return
-            length = int(next(iter(lengths))) if lengths else 0
-            if len(head.values("content-length")) > 1:
-                incoming.notes.append("duplicate-content-length")
-            if length > ep.max_body:
-                self._finish_refused(
-                    incoming,
-                    f"body-too-large: Content-Length {length} > {ep.max_body}",
-                    SesError(
-                        "RequestEntityTooLarge",
-                        f"Request body of {length} bytes exceeds {ep.max_body}",
-                        413,
-                    ),
-                )
-                return
-            if length:
-                self._expect_continue(incoming)
-            total = incoming.head_length + length
-            while len(self.buffer) < total:
-                self._fill()
-            incoming.raw = bytes(self.buffer[:total])
-            incoming.body = incoming.raw[incoming.head_length :]
-            del self.buffer[:total]
-        except TimeoutError:
-            self._finish_refused(incoming, "timeout-in-body", SesError("RequestTimeout", "", 408))
-        except _ClosedError:
-            self._finish_refused(
-                incoming,
-                "incomplete-body",
-                SesError("MalformedHTTPRequest", "Connection closed mid-body", 400),
-            )
+        if _is_chunked(head):
+            incoming.notes.append("chunked")
+            if head.values("content-length"):
+                incoming.notes.append("content-length-with-chunked")
+                incoming.keep_alive = False  # "MUST close the connection after responding"
+            self._expect_continue(incoming)
+            self._read_chunked(incoming)
+            return
+        length = _content_length(head, self.endpoint.max_body)
+        if length:
+            self._expect_continue(incoming)
+        total = incoming.head_length + length
+        while len(self.buffer) < total:
+            self._fill()
+        incoming.raw = bytes(self.buffer[:total])
+        incoming.body = incoming.raw[incoming.head_length :]
+        del self.buffer[:total]
 
     def _finish_refused(self, incoming: _Incoming, note: str, error: SesError) -> None:
         """Record what arrived (capped at the limits) and close after answering."""
@@ -333,52 +506,70 @@ class _Connection:
         while True:
             idx = self.buffer.find(b"\r\n", pos)
             if idx >= 0:
+                if idx - pos > _MAX_CHUNK_LINE:
+                    break
                 return idx + 2
-            if len(self.buffer) - pos > 4096:
-                msg = "chunk line too long"
-                raise ValueError(msg)
+            if len(self.buffer) - pos > _MAX_CHUNK_LINE:
+                break
             self._fill()
+        raise _bad_request(
+            f"bad-chunked-framing: line longer than {_MAX_CHUNK_LINE} bytes",
+            "Bad chunked framing: a chunk or trailer line is too long",
+        )
 
     def _read_chunked(self, incoming: _Incoming) -> None:
-        """RFC 9112 section 7.1: chunk-size [ext] CRLF data CRLF ... 0 CRLF trailers CRLF."""
+        """RFC 9112 section 7.1: chunk-size [ext] CRLF data CRLF ... 0 CRLF trailers CRLF.
+
+        The data may total ``max_body`` bytes (413 past it) and the framing around it (size
+        lines, extensions, trailers) ``max_head`` bytes, each checked before reading on.
+        """
         ep = self.endpoint
         pos = incoming.head_length
         body = bytearray()
-        try:
-            while True:
-                line_end = self._read_line(pos)
-                size_text = bytes(self.buffer[pos : line_end - 2]).split(b";", 1)[0].strip()
-                size = int(size_text, 16)
-                pos = line_end
-                if size == 0:
-                    while True:  # trailer section, ends with an empty line
-                        line_end = self._read_line(pos)
-                        empty = line_end - pos == 2
-                        pos = line_end
-                        if empty:
-                            break
-                    break
-                if len(body) + size > ep.max_body:
-                    self._finish_refused(
-                        incoming,
-                        f"body-too-large: chunked body > {ep.max_body}",
-                        SesError("RequestEntityTooLarge", f"Body exceeds {ep.max_body}", 413),
-                    )
-                    return
-                while len(self.buffer) < pos + size + 2:
-                    self._fill()
-                body += self.buffer[pos : pos + size]
-                if self.buffer[pos + size : pos + size + 2] != b"\r\n":
-                    msg = "chunk data not followed by CRLF"
-                    raise ValueError(msg)
-                pos += size + 2
-        except ValueError as exc:
-            self._finish_refused(
-                incoming,
-                f"bad-chunked-framing: {exc}",
-                SesError("MalformedHTTPRequest", "Bad chunked framing", 400),
-            )
-            return
+
+        def framing_checked() -> None:
+            if pos - incoming.head_length - len(body) > ep.max_head:
+                raise _Refused(
+                    f"body-too-large: chunk framing > {ep.max_head}",
+                    SesError("RequestEntityTooLarge", f"Chunk framing exceeds {ep.max_head}", 413),
+                )
+
+        while True:
+            line_end = self._read_line(pos)
+            line = bytes(self.buffer[pos : line_end - 2])
+            match = _CHUNK_LINE.match(line)
+            if match is None:
+                shown = _shown(line.decode("latin-1"), 40)
+                raise _bad_request(
+                    f"bad-chunked-framing: chunk size {shown}",
+                    f"Bad chunked framing: chunk size {shown} is not hexadecimal digits",
+                )
+            size = int(match.group(1), 16)
+            pos = line_end
+            framing_checked()
+            if size == 0:
+                while True:  # trailer section, ends with an empty line
+                    line_end = self._read_line(pos)
+                    empty = line_end - pos == 2
+                    pos = line_end
+                    framing_checked()
+                    if empty:
+                        break
+                break
+            if len(body) + size > ep.max_body:
+                raise _Refused(
+                    f"body-too-large: chunked body > {ep.max_body}",
+                    SesError("RequestEntityTooLarge", f"Body exceeds {ep.max_body}", 413),
+                )
+            while len(self.buffer) < pos + size + 2:
+                self._fill()
+            body += self.buffer[pos : pos + size]
+            if self.buffer[pos + size : pos + size + 2] != b"\r\n":
+                raise _bad_request(
+                    "bad-chunked-framing: chunk data not followed by CRLF",
+                    "Bad chunked framing: chunk data not followed by CRLF",
+                )
+            pos += size + 2
         incoming.raw = bytes(self.buffer[:pos])
         incoming.body = bytes(body)
         del self.buffer[:pos]
@@ -414,6 +605,25 @@ def _response(status: int, body: bytes, *, request_id: str, keep_alive: bool) ->
     return head.encode("ascii") + body
 
 
+def _reason(exc: OSError) -> str:
+    """The system's words for ``exc`` (``Address already in use``), without the file name."""
+    return exc.strerror or str(exc)
+
+
+def default_max_connections() -> int:
+    """:data:`DEFAULT_MAX_CONNECTIONS`, or fewer when the process may not open that many
+    descriptors (``RLIMIT_NOFILE`` less a reserve for the process itself), at least 1."""
+    try:
+        import resource  # noqa: PLC0415 (Unix only)
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return DEFAULT_MAX_CONNECTIONS
+    if soft == resource.RLIM_INFINITY:
+        return DEFAULT_MAX_CONNECTIONS
+    return max(1, min(DEFAULT_MAX_CONNECTIONS, soft - _FD_RESERVE))
+
+
 class Endpoint:
     """The loopback SES endpoint; a context manager that serves in background threads.
 
@@ -428,21 +638,38 @@ class Endpoint:
         tls: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
-        max_body: int = _DEFAULT_MAX_BODY,
-        max_head: int = _DEFAULT_MAX_HEAD,
-        timeout: float = 30.0,
+        max_body: int = DEFAULT_MAX_BODY,
+        max_head: int = DEFAULT_MAX_HEAD,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_connections: int | None = None,
         strict_checker: StrictChecker | None = None,
         ca_path: str | os.PathLike[str] | None = None,
-        backlog: int = 512,
+        backlog: int = _BACKLOG,
     ) -> None:
         if host not in ("127.0.0.1", "localhost"):
             msg = f"the endpoint binds 127.0.0.1 only, not {host!r}"
             raise ValueError(msg)
+        if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+            msg = f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} s, not {timeout!r}"
+            raise ValueError(msg)
+        for name, value, low, high in (
+            ("port", port, 0, 65535),
+            ("max_body", max_body, 1, MAX_BODY_LIMIT),
+            ("max_head", max_head, 1, MAX_HEAD_LIMIT),
+            ("max_connections", max_connections or 1, 1, MAX_CONNECTIONS_LIMIT),
+        ):
+            if not low <= value <= high:
+                msg = f"{name} must be {low} to {high}, not {value!r}"
+                raise ValueError(msg)
         self.capture_path = Path(capture_path)
         self.tls = tls
         self.max_body = max_body
         self.max_head = max_head
-        self.timeout = timeout
+        self.timeout = float(timeout)
+        #: Connections served at once (given, or the default within the descriptor budget).
+        self.max_connections = (
+            max_connections if max_connections is not None else default_max_connections()
+        )
         self.strict_checker = strict_checker
         self._requested_port = port
         self._backlog = backlog
@@ -455,11 +682,16 @@ class Endpoint:
         self._log: CaptureLog | None = None
         self._stopping = threading.Event()
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.max_connections)
         self._open: set[socket.socket] = set()
         self._workers: set[threading.Thread] = set()
         self._next_conn = 0
         self.port = 0
-        self.tls_failures: list[str] = []
+        #: The latest TLS handshake failures (the last 100), and how many there were in all.
+        self.tls_failures: deque[str] = deque(maxlen=100)
+        self.tls_failure_count = 0
+        #: Accept errors met (EMFILE, ECONNABORTED, ...), by errno name; each was survived.
+        self.accept_errors: Counter[str] = Counter()
         self._known_actions = frozenset(operation_names())
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -470,7 +702,8 @@ class Endpoint:
 
     @property
     def last_seq(self) -> int:
-        """The sequence number of the latest request received (0 before the first)."""
+        """The sequence number of the latest request received (before the first: the highest
+        in the capture file, 0 for a new file)."""
         return 0 if self._log is None else self._log.last_seq
 
     @property
@@ -499,14 +732,44 @@ class Endpoint:
             sslobj.sesspec_server_name = server_name  # type: ignore[union-attr]
 
     def start(self) -> Self:
-        if self.tls:
-            self._make_tls()
-        self._log = CaptureLog(self.capture_path)
+        """Open the capture file, write the CA, bind and listen. :class:`EndpointStartError`
+        says which of them failed (a folder as the capture file, a port in use), with nothing
+        left open."""
+        try:
+            log = CaptureLog(self.capture_path)
+        except OSError as exc:
+            msg = f"cannot open the capture file {self.capture_path}: {_reason(exc)}"
+            raise EndpointStartError(msg, what="capture") from exc
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self._requested_port))
-        listener.listen(self._backlog)
+        try:
+            if log.torn_bytes:
+                _log.warning(
+                    "cut %d bytes of a record torn by a kill (never answered) off the end of %s",
+                    log.torn_bytes,
+                    self.capture_path,
+                )
+            if self.tls:
+                try:
+                    self._make_tls()
+                except OSError as exc:
+                    msg = f"cannot write the CA file {self.ca_path}: {_reason(exc)}"
+                    raise EndpointStartError(msg, what="ca") from exc
+            try:
+                listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                listener.bind(("127.0.0.1", self._requested_port))
+                listener.listen(self._backlog)
+            except OSError as exc:
+                msg = f"cannot listen on 127.0.0.1:{self._requested_port}: {_reason(exc)}"
+                raise EndpointStartError(msg, what="listen") from exc
+        except BaseException:
+            listener.close()
+            log.close()
+            if self._tmpdir is not None:
+                self._tmpdir.cleanup()
+                self._tmpdir = None
+            raise
         listener.settimeout(0.2)
+        self._log = log
         self._listener = listener
         self.port = int(listener.getsockname()[1])
         self._thread = threading.Thread(
@@ -548,31 +811,82 @@ class Endpoint:
     # -- serving --------------------------------------------------------------------------
 
     def _accept_loop(self) -> None:
+        """Accept connections until stopped, never dying: at the connection cap the next one
+        waits in the backlog; out of descriptors (EMFILE, ENFILE) or buffers, back off and try
+        again, so the endpoint answers again by itself once the flood is gone."""
         assert self._listener is not None
+        delay = 0.0
+        at_cap = False
         while not self._stopping.is_set():
+            if not self._slots.acquire(timeout=0.2):
+                if not at_cap:
+                    at_cap = True
+                    _log.warning(
+                        "%d connections open (the cap): the next wait in the backlog",
+                        self.max_connections,
+                    )
+                continue
+            at_cap = False
             try:
                 sock, peer = self._listener.accept()
             except TimeoutError:
+                self._slots.release()
                 continue
-            except OSError:
-                return
-            with self._lock:
-                self._next_conn += 1
-                conn_id = self._next_conn
-                worker = threading.Thread(
-                    target=self._serve,
-                    args=(sock, conn_id, (str(peer[0]), int(peer[1]))),
-                    name=f"sesspec-conn-{conn_id}",
-                    daemon=True,
-                )
-                self._workers.add(worker)
-                self._open.add(sock)
+            except OSError as exc:
+                self._slots.release()
+                if self._stopping.is_set():
+                    return
+                code = exc.errno or 0
+                self.accept_errors[errno.errorcode.get(code, str(code))] += 1
+                if code in _TRANSIENT:
+                    continue
+                if code == errno.EBADF:
+                    _log.error("the listening socket is gone (%s): no longer accepting", exc)
+                    return
+                delay = min(_BACKOFF_MAX, delay * 2 if delay else _BACKOFF_FIRST)
+                if delay == _BACKOFF_FIRST or code not in _EXHAUSTED:
+                    _log.warning("accept failed (%s): retrying, backing off up to 1 s", exc)
+                self._stopping.wait(delay)
+                continue
+            if delay:
+                _log.warning("accepting again after accept errors: %s", dict(self.accept_errors))
+                delay = 0.0
+            try:
+                self._start_worker(sock, peer)
+            except Exception as exc:  # no thread left (RuntimeError), ...: drop this one
+                self._slots.release()
+                with self._lock:
+                    self._open.discard(sock)
+                sock.close()
+                _log.warning("could not serve a connection (%s): closed it", exc)
+                self._stopping.wait(_BACKOFF_FIRST)
+
+    def _start_worker(self, sock: socket.socket, peer: object) -> None:
+        with self._lock:
+            self._next_conn += 1
+            conn_id = self._next_conn
+            host, port = peer if isinstance(peer, tuple) else ("?", 0)
+            worker = threading.Thread(
+                target=self._serve,
+                args=(sock, conn_id, (str(host), int(port))),
+                name=f"sesspec-conn-{conn_id}",
+                daemon=True,
+            )
+            self._workers.add(worker)
+            self._open.add(sock)
+        try:
             worker.start()
+        except BaseException:
+            with self._lock:
+                self._workers.discard(worker)
+            raise
 
     def _serve(self, sock: socket.socket, conn_id: int, peer: tuple[str, int]) -> None:
+        """One connection's requests, in turn; whatever happens, the thread ends cleanly, the
+        socket is closed and the connection's slot is given back."""
         active = sock
         try:
-            sock.settimeout(self.timeout)
+            sock.settimeout(self.timeout)  # the TLS handshake is one deadline (CPython _ssl)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             local_port = int(sock.getsockname()[1])
             tls_version: str | None = None
@@ -581,7 +895,7 @@ class Endpoint:
                 try:
                     active = self._ssl.wrap_socket(sock, server_side=True)
                 except (ssl.SSLError, OSError) as exc:
-                    self.tls_failures.append(f"connection {conn_id} from {peer}: {exc}")
+                    self._tls_failed(f"connection {conn_id} from {peer}: {exc}")
                     return
                 with self._lock:
                     self._open.add(active)
@@ -608,6 +922,8 @@ class Endpoint:
                     return
         except (OSError, _ClosedError):
             return
+        except Exception:  # a bug of ours: logged, and the endpoint goes on
+            _log.exception("connection %d from %s failed", conn_id, peer)
         finally:
             with self._lock:
                 self._open.discard(sock)
@@ -615,6 +931,15 @@ class Endpoint:
                 self._workers.discard(threading.current_thread())
             with contextlib.suppress(OSError):
                 active.close()
+            self._slots.release()
+
+    def _tls_failed(self, what: str) -> None:
+        with self._lock:
+            self.tls_failures.append(what)
+            self.tls_failure_count += 1
+            count = self.tls_failure_count
+        if count <= 10 or count % 1000 == 0:
+            _log.info("TLS handshake failed (%d so far): %s", count, what)
 
     def _answer(
         self,
@@ -682,8 +1007,15 @@ class Endpoint:
         else:
             status = error.status
             body = error_body(error, request_id=request_id)
-        self._log.append(record(status, notes))
         keep_alive = incoming.keep_alive and not self._stopping.is_set()
+        try:
+            self._log.append(record(status, notes))
+        except OSError as exc:  # disk full, ...: never answer what is not recorded as such
+            _log.error("could not record request %d: %s", seq, exc)
+            status, keep_alive = 500, False
+            failed = SesError("InternalFailure", "The request could not be recorded", 500)
+            body = error_body(failed, request_id=request_id)
+        connection.sock.settimeout(self.timeout)  # the answer's own deadline (sendall: total)
         connection.sock.sendall(
             _response(status, body, request_id=request_id, keep_alive=keep_alive)
         )

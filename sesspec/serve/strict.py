@@ -30,12 +30,10 @@ Findings are read by attribute (``rule``, ``severity``, ``message``, ``location`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from sesspec.errors import HttpParseError
-from sesspec.http import RawRequest
-from sesspec.serve.capture import Capture
+from sesspec.check import Credentials, Finding
+from sesspec.serve.capture import Capture, capture_findings
 from sesspec.serve.responses import (
     SIGNATURE_MISMATCH_PREAMBLE,
     SesError,
@@ -44,9 +42,6 @@ from sesspec.serve.responses import (
     missing_parameter,
 )
 from sesspec.serve.server import StrictChecker
-
-if TYPE_CHECKING:
-    from sesspec.check import Credentials, Finding
 
 __all__ = [
     "STRICT_ACCESS_KEY_ID",
@@ -145,18 +140,12 @@ STRICT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"  # noqa: S
 
 
 def default_findings(capture: Capture, *, credentials: Credentials | None = None) -> list[Finding]:
-    """:func:`sesspec.check.check` of ``capture``: ``now`` is its arrival time, ``tls`` how it
-    came, signatures verified with ``credentials`` (the fixed fake ones by default)."""
-    from sesspec.check import Credentials, check  # noqa: PLC0415 (the checker is optional here)
-
+    """:func:`~sesspec.serve.capture.capture_findings` of ``capture`` with signatures verified
+    by ``credentials``, the fixed fake ones by default (what strict mode, the report and the
+    ``ses_endpoint`` fixture give their clients)."""
     if credentials is None:
         credentials = Credentials(STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY)
-    now = datetime.fromtimestamp(capture.received_at_ns / 1e9, UTC)
-    try:
-        request: RawRequest | bytes = capture.request()
-    except HttpParseError:
-        request = capture.raw  # the checker reports it as unparseable (HTTP001)
-    return check(request, credentials=credentials, now=now, tls=capture.tls)
+    return capture_findings(capture, credentials=credentials)
 
 
 def checker(check: Callable[[Capture], Sequence[FindingLike]] | None = None) -> StrictChecker:

@@ -57,6 +57,7 @@ __all__ = [
     "expires_seconds",
     "parse_amz_date",
     "parse_authorization",
+    "parse_http_date",
     "payload_hash",
     "presign",
     "sign",
@@ -123,6 +124,49 @@ def parse_amz_date(value: str) -> datetime | None:
             tzinfo=UTC,
         )
     except ValueError:
+        return None
+
+
+_DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MON = f"({'|'.join(_MONTHS)})"
+_TOD = "([0-9]{2}):([0-9]{2}):([0-9]{2})"
+# RFC 9110 section 5.6.7, the three forms a recipient must accept (groups: day, month, year, time)
+_IMF_FIXDATE = re.compile(rf"{_DAY}, ([0-9]{{2}}) {_MON} ([0-9]{{4}}) {_TOD} GMT\Z")
+_RFC850_DATE = re.compile(
+    rf"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), "
+    rf"([0-9]{{2}})-{_MON}-([0-9]{{2}}) {_TOD} GMT\Z"
+)
+_ASCTIME_DATE = re.compile(rf"{_DAY} {_MON} ([0-9]{{2}}| [0-9]) {_TOD} ([0-9]{{4}})\Z")
+
+
+def parse_http_date(value: str) -> datetime | None:
+    """The UTC time of an RFC 9110 (section 5.6.7) HTTP-date, else None.
+
+    The three forms a recipient must accept: IMF-fixdate ``Sun, 06 Nov 1994 08:49:37 GMT``,
+    the obsolete rfc850-date ``Sunday, 06-Nov-94 08:49:37 GMT`` (two-digit year: ``70``-``99``
+    are 19xx, ``00``-``69`` 20xx) and asctime-date ``Sun Nov  6 08:49:37 1994``. Names are
+    case-sensitive and the zone is ``GMT``, as the grammar says; the day name is not checked
+    against the date (it is redundant).
+    """
+    m = _IMF_FIXDATE.match(value)
+    if m is not None:
+        day, mon, year, hh, mm, ss = m.groups()
+    else:
+        m = _RFC850_DATE.match(value)
+        if m is not None:
+            day, mon, yy, hh, mm, ss = m.groups()
+            year = str((1900 if int(yy) >= 70 else 2000) + int(yy))
+        else:
+            m = _ASCTIME_DATE.match(value)
+            if m is None:
+                return None
+            mon, day, hh, mm, ss, year = m.groups()
+    try:
+        return datetime(
+            int(year), _MONTHS.index(mon) + 1, int(day), int(hh), int(mm), int(ss), tzinfo=UTC
+        )
+    except ValueError:  # 31 Feb, 25:00:00, ...
         return None
 
 
@@ -1073,16 +1117,28 @@ def verify_request(
     service: str | None = None,
     normalize_path: bool = True,
     double_encode: bool = True,
+    sort_repeated_values: bool = False,
 ) -> VerifyResult:
     """Check a SigV4 request (header or presigned) against the secret.
 
     ``secret_access_key`` is the secret or a lookup from access key id to secret (None:
     unknown key). The signature is recomputed from the request as sent (the payload hash is
     always the SHA-256 of the body) and compared in constant time (``hmac.compare_digest``).
+
+    The request time of a header-signed request is ``X-Amz-Date`` or, when there is none, the
+    ``Date`` header, in ISO 8601 basic form or as an RFC 9110 HTTP-date (sigv4-date-handling;
+    spec-notes a5: "When X-Amz-Date is used, it always overrides the value of the Date header");
+    the string to sign carries it in ISO 8601 basic form, as the 2011 suite signs
+    ``Date: Mon, 09 Sep 2011 23:36:00 GMT`` as ``20110909T233600Z``. A presigned request's
+    time is its ``X-Amz-Date`` parameter, and its ``X-Amz-Expires`` a whole number of seconds,
+    at least 1.
+
     With ``now``, the time is checked as SES does (spec-notes a4/a5, ``RequestExpired``): the
     request date may differ from ``now`` by at most ``max_skew``; a presigned request is also
     refused after date + X-Amz-Expires. ``region``/``service``, when given, must match the
-    scope. Failures are reported, never raised.
+    scope. ``normalize_path``, ``double_encode`` and ``sort_repeated_values`` are as for
+    :func:`canonical_uri` and :func:`canonical_headers` (S3 and the 2011 suite). Failures are
+    reported, never raised.
     """
     auth_header = req.header("Authorization")
     try:
@@ -1103,6 +1159,7 @@ def verify_request(
             "X-Amz-Algorithm query parameter",
         )
     expires: int | None = None
+    date_value: str | None
     try:
         if presigned:
             q = dict(params)
@@ -1126,28 +1183,47 @@ def verify_request(
                 return VerifyResult(
                     False, f"X-Amz-Expires is not a number: {q['X-Amz-Expires'][:40]!r}"
                 )
+            if expires < 1:
+                return VerifyResult(
+                    False, f"X-Amz-Expires must be at least 1: {q['X-Amz-Expires']!r}"
+                )
             cq = canonical_query(req.query, exclude=("X-Amz-Signature",))
         else:
             auth = parse_authorization(auth_header or "")
             akid, date, reg, svc = auth.access_key_id, auth.date, auth.region, auth.service
             signed_names = auth.signed_headers
             given = auth.signature
-            date_value = req.header("X-Amz-Date") or req.header("Date") or ""
+            date_value = req.header("X-Amz-Date")
             cq = canonical_query(req.query)
     except SigningError as exc:
         return VerifyResult(False, str(exc))
 
-    when = parse_amz_date(date_value)
-    if when is None:
+    if date_value is not None:
+        when = parse_amz_date(date_value)
+        if when is None:
+            return VerifyResult(
+                False,
+                f"X-Amz-Date is not ISO 8601 basic (YYYYMMDD'T'HHMMSS'Z'): {date_value!r}",
+                given_signature=given,
+            )
+    else:  # sigv4-date-handling: no X-Amz-Date, so the Date header
+        date_value = req.header("Date")
+        if date_value is None:
+            return VerifyResult(
+                False, "no request date: neither X-Amz-Date nor Date", given_signature=given
+            )
+        when = parse_amz_date(date_value) or parse_http_date(date_value)
+        if when is None:
+            return VerifyResult(
+                False,
+                f"Date is neither ISO 8601 basic nor an HTTP-date: {date_value!r}",
+                given_signature=given,
+            )
+    request_date = amz_date(when)
+    if request_date[:8] != date:
         return VerifyResult(
             False,
-            f"no ISO 8601 basic request date (X-Amz-Date): {date_value!r}",
-            given_signature=given,
-        )
-    if date_value[:8] != date:
-        return VerifyResult(
-            False,
-            f"credential scope date {date} is not the request date {date_value[:8]}",
+            f"credential scope date {date} is not the request date {request_date[:8]}",
             given_signature=given,
         )
     if region is not None and reg != region:
@@ -1164,7 +1240,9 @@ def verify_request(
     if secret is None:
         return VerifyResult(False, f"unknown access key id {akid!r}", given_signature=given)
     try:
-        ch = canonical_headers(req.headers, signed=signed_names)
+        ch = canonical_headers(
+            req.headers, signed=signed_names, sort_repeated_values=sort_repeated_values
+        )
     except SigningError as exc:
         return VerifyResult(False, str(exc), given_signature=given)
     creq = canonical_request(
@@ -1178,7 +1256,7 @@ def verify_request(
         payload_hash=payload_hash(req.body),
     )
     scope = credential_scope(date, region=reg, service=svc)
-    sts = string_to_sign(creq, amz_date=date_value, scope=scope)
+    sts = string_to_sign(creq, amz_date=request_date, scope=scope)
     expected = signature(_signing_key(secret, date, reg, svc), string_to_sign=sts)
     stages = {
         "canonical_request": creq,

@@ -1,0 +1,448 @@
+"""Mutation check of the test suite: one-line bugs put into a copy of the tree, the tests that
+should notice run against each, killed or surviving reported.
+
+A test suite is only as good as the bugs it catches. Each mutant below is one line of sesspec
+changed the way a plausible slip would change it (a bound moved, ``<`` for ``<=``, an argument
+order swapped, a step skipped); the named tests run on a copy of the tree holding that change.
+A mutant is *killed* when those tests fail, *survives* when they pass: a survivor is a bug the
+tests would let through. Before the mutants, the same tests run on the unchanged copy and must
+pass (else a kill would mean nothing).
+
+The tree is copied once to a temporary folder (the files git tracks, as they are in the working
+tree); each mutant edits its file there, runs its tests with this interpreter (the copy's
+``sesspec`` comes first on the path), and restores the file. The public suites are read from
+``$SESSPEC_VECTORS`` or ``../shared/vectors`` beside this checkout. Hypothesis runs its "dev"
+profile. Exit status: 0 when every mutant run was killed, 1 when one survived (or did not apply:
+the list must follow the code), 2 when the unchanged copy fails its tests.
+
+    python scripts/mutate.py            # the short list (what .ci/run runs, well under 2 min)
+    python scripts/mutate.py --all      # every mutant below
+    python scripts/mutate.py --list     # the list, without running it
+    python scripts/mutate.py ID ...     # the mutants named
+
+The full list (``MUTANTS``; ``short`` marks the CI list):
+
+- the AWS3-HTTPS / SigV2 cut-off: moved to 2030; ``<`` turned into ``<=``; the pre-cut-off
+  warning made an error;
+- presigned URLs: AUTH015 accepting X-Amz-Expires=0; the 604800-second warning at 604800;
+  verify_request accepting X-Amz-Expires=0; a URL still valid one second after its expiry;
+- skew: the future bound ``>`` turned into ``>=``; the past bound likewise; the window made 16
+  minutes;
+- verify_request ignoring the Date header; not hashing the body; comparing the expected
+  signature with itself; the rfc850-date century pivot moved;
+- canonical headers: values not trimmed; runs of spaces not folded; the fast path's
+  Content-Type not trimmed;
+- signing-key derivation: region and service swapped in the cached key, and in the fast path;
+- canonical query: sorted as joined ``name=value`` strings; sorted in reverse;
+- lists: flattened from index 0; index 0 not reported when reading;
+- sizes: 50 recipients refused; 10 MB of base64 refused; a 256-character tag refused; a
+  64 KiB header section refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+_RULES = "tests/test_checker_rules.py"
+_SIGNING = "tests/test_signing.py"
+_SIGNER = "tests/test_signer.py"
+_VERIFY = "tests/test_vectors_sigv4_verify.py"
+_S2015 = "tests/test_vectors_sigv4_2015.py"
+_OWN = "tests/test_vectors_own.py"
+_NOT_CONSISTENCY = ("-m", "not consistency")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """``old`` (found exactly once in ``path``; it may span lines for that) becomes ``new``,
+    which changes one line; ``tests`` are the pytest arguments that must then fail."""
+
+    id: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+    why: str
+    short: bool = False
+
+
+MUTANTS: tuple[Mutant, ...] = (
+    # --- the legacy schemes' cut-off (spec-notes a1) ------------------------------------------
+    Mutant(
+        "aws3-cutoff-2030",
+        "sesspec/check/_auth.py",
+        "AWS3_CUTOFF = datetime(2020, 10, 1, tzinfo=UTC)",
+        "AWS3_CUTOFF = datetime(2030, 10, 1, tzinfo=UTC)",
+        (_RULES, "-k", "AUTH002 or AUTH003"),
+        "AWS3 would drop to a warning and strict mode would accept it",
+        short=True,
+    ),
+    Mutant(
+        "aws3-cutoff-inclusive",
+        "sesspec/check/_auth.py",
+        "when.replace(tzinfo=when.tzinfo or UTC) < AWS3_CUTOFF",
+        "when.replace(tzinfo=when.tzinfo or UTC) <= AWS3_CUTOFF",
+        (_RULES, "-k", "AUTH002 or AUTH003"),
+        "a request dated at the cut-off instant judged as before it",
+        short=True,
+    ),
+    Mutant(
+        "legacy-warning-made-error",
+        "sesspec/check/_auth.py",
+        '< AWS3_CUTOFF:\n        return "warning"',
+        '< AWS3_CUTOFF:\n        return "error"',
+        (_RULES, "-k", "AUTH002 or AUTH003"),
+        "a request from before the cut-off would be an error",
+    ),
+    # --- presigned URLs ---------------------------------------------------------------------
+    Mutant(
+        "auth015-accepts-expires-0",
+        "sesspec/check/_auth.py",
+        "or seconds < 1:",
+        "or seconds < 0:",
+        (_RULES, "-k", "AUTH015"),
+        "X-Amz-Expires=0 accepted by the checker",
+        short=True,
+    ),
+    Mutant(
+        "auth015-max-expires-inclusive",
+        "sesspec/check/_auth.py",
+        "if expires > _MAX_EXPIRES:",
+        "if expires >= _MAX_EXPIRES:",
+        (_RULES, "-k", "AUTH015"),
+        "X-Amz-Expires=604800 warned",
+    ),
+    Mutant(
+        "verify-accepts-expires-0",
+        "sesspec/signing/sigv4.py",
+        "if expires < 1:\n                return VerifyResult",
+        "if expires < 0:\n                return VerifyResult",
+        (_SIGNING, "-k", "expires"),
+        "verify_request accepting X-Amz-Expires=0",
+    ),
+    Mutant(
+        "expiry-inclusive",
+        "sesspec/signing/sigv4.py",
+        "current - when > timedelta(seconds=expires):",
+        "current - when >= timedelta(seconds=expires):",
+        (_RULES, "-k", "AUTH016"),
+        "a presigned URL refused at exactly date + X-Amz-Expires",
+    ),
+    # --- skew (GUIDE-ERR: "more than 15 minutes") --------------------------------------------
+    Mutant(
+        "future-skew-inclusive",
+        "sesspec/signing/sigv4.py",
+        "if when - current > max_skew:",
+        "if when - current >= max_skew:",
+        (_RULES, "-k", "AUTH016"),
+        "a request dated exactly 15 minutes ahead refused",
+        short=True,
+    ),
+    Mutant(
+        "past-skew-inclusive",
+        "sesspec/signing/sigv4.py",
+        "elif current - when > max_skew:",
+        "elif current - when >= max_skew:",
+        (_RULES, "-k", "AUTH016"),
+        "a request exactly 15 minutes old refused",
+    ),
+    Mutant(
+        "skew-16-minutes",
+        "sesspec/check/_auth.py",
+        "_SKEW = timedelta(minutes=15)",
+        "_SKEW = timedelta(minutes=16)",
+        (_RULES, "-k", "AUTH016"),
+        "the window widened by a minute",
+    ),
+    # --- the verifier ------------------------------------------------------------------------
+    Mutant(
+        "verify-ignores-date-header",
+        "sesspec/signing/sigv4.py",
+        'date_value = req.header("Date")',
+        "date_value = None",
+        (_VERIFY, _SIGNING, "-k", "2011 or DateHeader"),
+        "a request dated by its Date header (the 2011 suite) fails to verify",
+        short=True,
+    ),
+    Mutant(
+        "verify-skips-body-hash",
+        "sesspec/signing/sigv4.py",
+        "        payload_hash=payload_hash(req.body),\n    )\n    scope = credential_scope(",
+        "        payload_hash=EMPTY_SHA256,\n    )\n    scope = credential_scope(",
+        (_VERIFY, "-k", "2015"),
+        "a changed body still verifies",
+    ),
+    Mutant(
+        "verify-compares-with-itself",
+        "sesspec/signing/sigv4.py",
+        'compare_digest(expected.encode("ascii"), given.encode(_ENC, _ERR))',
+        'compare_digest(expected.encode("ascii"), expected.encode("ascii"))',
+        (_OWN, "-k", "tampered"),
+        "any signature verifies",
+    ),
+    Mutant(
+        "rfc850-pivot",
+        "sesspec/signing/sigv4.py",
+        "(1900 if int(yy) >= 70 else 2000)",
+        "(1900 if int(yy) > 70 else 2000)",
+        (_SIGNING, "-k", "HttpDate"),
+        "the year 70 read as 2070",
+    ),
+    # --- canonical headers (IAM-SIGV4: trim, fold runs of spaces) ------------------------------
+    Mutant(
+        "headers-not-trimmed",
+        "sesspec/signing/sigv4.py",
+        '        return _WS_RUN.sub(" ", raw).strip(" ")\n    return raw.strip(" ")',
+        '        return _WS_RUN.sub(" ", raw).strip(" ")\n    return raw',
+        (_SIGNER, *_NOT_CONSISTENCY),
+        "a header value's edges signed as sent",
+        short=True,
+    ),
+    Mutant(
+        "headers-not-folded",
+        "sesspec/signing/sigv4.py",
+        '        return _WS_RUN.sub(" ", raw).strip(" ")',
+        '        return raw.strip(" ")',
+        (_SIGNER, *_NOT_CONSISTENCY),
+        "runs of spaces inside a header value signed as sent",
+    ),
+    Mutant(
+        "fast-path-content-type-untrimmed",
+        "sesspec/signing/sigv4.py",
+        'ctype = ctype.strip(" ")',
+        "ctype = ctype",
+        (_SIGNER, *_NOT_CONSISTENCY),
+        "the fast path signs Content-Type with its edges",
+    ),
+    # --- signing-key derivation order (IAM-SIGV4: date, region, service, aws4_request) --------
+    Mutant(
+        "key-order-swapped",
+        "sesspec/signing/sigv4.py",
+        "return _key_pads(_signing_key(secret, date, region, service))",
+        "return _key_pads(_signing_key(secret, date, service, region))",
+        (_SIGNING, *_NOT_CONSISTENCY, "-k", "SigningKey or Ses or Botocore"),
+        "region and service swapped in the derived key (every signature)",
+        short=True,
+    ),
+    Mutant(
+        "fast-path-key-order-swapped",
+        "sesspec/signing/sigv4.py",
+        "outer = _signing_pads(access_key_id, secret_access_key, datestamp, region, service)",
+        "outer = _signing_pads(access_key_id, secret_access_key, datestamp, service, region)",
+        (_SIGNER, *_NOT_CONSISTENCY),
+        "region and service swapped on the fast path only",
+    ),
+    # --- canonical query sorting (spec-notes c3) ----------------------------------------------
+    Mutant(
+        "query-sorted-as-strings",
+        "sesspec/signing/sigv4.py",
+        "    items.sort()\n",
+        '    items.sort(key=lambda item: f"{item[0]}={item[1]}")\n',
+        (_S2015, "-k", "query"),
+        "the canonical query sorted as joined name=value strings (requests-aws4auth#45)",
+        short=True,
+    ),
+    Mutant(
+        "query-sorted-in-reverse",
+        "sesspec/signing/sigv4.py",
+        "    items.sort()\n",
+        "    items.sort(reverse=True)\n",
+        (_SIGNING, "-k", "CanonicalQuery"),
+        "the canonical query sorted backwards",
+    ),
+    # --- list index base (awsQuery lists are 1-based) -----------------------------------------
+    Mutant(
+        "lists-from-zero",
+        "sesspec/_shapes.py",
+        "for i, item in enumerate(value, 1):",
+        "for i, item in enumerate(value):",
+        (_OWN, "-k", "flatten"),
+        "lists flattened as member.0, member.1, ...",
+        short=True,
+    ),
+    Mutant(
+        "index-zero-not-reported",
+        "sesspec/_shapes.py",
+        'elif segment == "0":',
+        'elif segment == "00":',
+        (_RULES, "-k", "PARAM006"),
+        "member.0 read without a word",
+    ),
+    # --- the largest accepted sizes -----------------------------------------------------------
+    Mutant(
+        "recipients-50-refused",
+        "sesspec/check/_params.py",
+        "if count > 50:",
+        "if count >= 50:",
+        (_RULES, "-k", "PARAM011"),
+        "exactly 50 recipients refused",
+    ),
+    Mutant(
+        "raw-message-10mb-refused",
+        "sesspec/check/_params.py",
+        "if len(value) > MAX_RAW_MESSAGE:",
+        "if len(value) >= MAX_RAW_MESSAGE:",
+        (_RULES, "-k", "raw_message_size"),
+        "exactly 10 MiB of base64 refused",
+    ),
+    Mutant(
+        "tag-256-refused",
+        "sesspec/check/_params.py",
+        "[A-Za-z0-9_-]{1,256}",
+        "[A-Za-z0-9_-]{1,255}",
+        (_RULES, "-k", "PARAM013"),
+        "a 256-character tag refused",
+    ),
+    Mutant(
+        "header-section-64k-refused",
+        "sesspec/http.py",
+        "        if head_end > max_header_size:",
+        "        if head_end >= max_header_size:",
+        (_RULES, "-k", "header_section"),
+        "a header section of exactly 64 KiB refused",
+    ),
+)
+
+
+def _tracked(repo: Path) -> list[str]:
+    """Tracked files as they are in the working tree (deleted ones left out)."""
+    out = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=repo, check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    return [name for name in out.split("\0") if name and (repo / name).is_file()]
+
+
+def _copy_tree(repo: Path, dest: Path) -> None:
+    for name in _tracked(repo):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(repo / name, target)
+
+
+def _env(tree: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    vectors = os.environ.get("SESSPEC_VECTORS") or str(REPO.parent / "shared" / "vectors")
+    env.update(
+        SESSPEC_VECTORS=vectors,
+        PYTHONPATH=str(tree),
+        HYPOTHESIS_PROFILE="dev",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def _pytest(tree: Path, args: Sequence[str]) -> tuple[int, str]:
+    """(pytest's exit status, the first failing test's line) for ``args`` run in ``tree``."""
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "--no-header", "-p", "no:cacheprovider"]
+    done = subprocess.run(
+        [*cmd, *args], cwd=tree, env=_env(tree), capture_output=True, text=True, check=False
+    )
+    failed = re.search(r"^(FAILED|ERROR) (\S+)", done.stdout, re.MULTILINE)
+    return done.returncode, failed.group(2) if failed else ""
+
+
+def _apply(tree: Path, mutant: Mutant) -> str | None:
+    """Put the mutant in ``tree``; the original text, or None if ``old`` is not there once."""
+    path = tree / mutant.path
+    text = path.read_text("utf-8")
+    if text.count(mutant.old) != 1:
+        return None
+    path.write_text(text.replace(mutant.old, mutant.new), "utf-8")
+    return text
+
+
+def _check_copy(tree: Path) -> None:
+    """The copy's sesspec is the one imported there (not the installed checkout)."""
+    probe = "import sesspec, sys; sys.stdout.write(sesspec.__file__)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tree,
+        env=_env(tree),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if not Path(done.stdout).resolve().is_relative_to(tree.resolve()):
+        msg = f"the copy imports sesspec from {done.stdout}, not from {tree}"
+        raise SystemExit(msg)
+
+
+def run(mutants: Sequence[Mutant], *, baseline: bool = True) -> int:
+    width = max(len(m.id) for m in mutants)
+    with tempfile.TemporaryDirectory(prefix="sesspec-mutants-") as tmp:
+        tree = Path(tmp)
+        _copy_tree(REPO, tree)
+        _check_copy(tree)
+        if baseline:
+            for args in dict.fromkeys(m.tests for m in mutants):
+                code, failed = _pytest(tree, args)
+                if code != 0:
+                    print(f"unchanged copy fails {' '.join(args)}: {failed or code}")
+                    return 2
+        killed: list[str] = []
+        bad: list[str] = []
+        for m in mutants:
+            started = time.monotonic()
+            original = _apply(tree, m)
+            if original is None:
+                print(
+                    f"{m.id:<{width}}  NOT APPLIED  {m.path}: the text to change is not there once"
+                )
+                bad.append(m.id)
+                continue
+            try:
+                code, failed = _pytest(tree, m.tests)
+            finally:
+                (tree / m.path).write_text(original, "utf-8")
+            took = time.monotonic() - started
+            if code == 1:
+                killed.append(m.id)
+                print(f"{m.id:<{width}}  killed     {took:5.1f}s  by {failed}")
+            else:
+                bad.append(m.id)
+                what = "SURVIVED" if code == 0 else f"ERROR({code})"
+                print(f"{m.id:<{width}}  {what:<9}  {took:5.1f}s  {m.why}")
+        print(f"\n{len(killed)} killed, {len(bad)} surviving or not applied, of {len(mutants)}")
+        return 0 if not bad else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("ids", nargs="*", help="mutants to run (default: the short list)")
+    parser.add_argument("--all", action="store_true", help="run every mutant")
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the run on the unchanged copy"
+    )
+    args = parser.parse_args(argv)
+    by_id = {m.id: m for m in MUTANTS}
+    unknown = [i for i in args.ids if i not in by_id]
+    if unknown:
+        parser.error(f"unknown mutant(s): {', '.join(unknown)}")
+    if args.ids:
+        chosen = [by_id[i] for i in args.ids]
+    elif args.all:
+        chosen = list(MUTANTS)
+    else:
+        chosen = [m for m in MUTANTS if m.short]
+    if args.list:
+        for m in chosen:
+            print(f"{m.id:<34} {'short' if m.short else '     '}  {m.path}: {m.why}")
+        return 0
+    return run(chosen, baseline=not args.no_baseline)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+// aws-sdk-go-v2 (Debian golang-github-aws-aws-sdk-go-v2-dev), built offline in GOPATH mode.
+//
+// ses.New(ses.Options{Region, Credentials, EndpointResolver: EndpointResolverFromURL(url),
+// HTTPClient}), as its documentation shows for a custom endpoint; each scenario's params are
+// decoded into the operation's own input struct (the SES member names are its field names)
+// and the operation is called, so the SDK flattens, encodes and signs (SigV4). It has no
+// presigner for SES. It is told the real SES host; sesspec/driver's transport connects it to
+// the endpoint.
+package main
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+
+	"sesspec/driver"
+)
+
+func run(job driver.Job, client *http.Client) driver.Result {
+	if job.Scenario.Kind == "presign-get" {
+		return driver.Result{Status: "not-supported", Detail: "aws-sdk-go-v2 has no presigner for SES"}
+	}
+	svc := ses.New(ses.Options{
+		Region:           job.Credentials.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(job.Credentials.AccessKeyID, job.Credentials.SecretAccessKey, ""),
+		EndpointResolver: ses.EndpointResolverFromURL(job.Endpoint.URL),
+		HTTPClient:       client,
+		RetryMaxAttempts: 1,
+	})
+	method := reflect.ValueOf(svc).MethodByName(job.Scenario.Action)
+	if !method.IsValid() {
+		return driver.Result{Status: "not-supported", Detail: "aws-sdk-go-v2 has no " + job.Scenario.Action}
+	}
+	in, err := driver.Input(job.Scenario.Params, method.Type().In(1))
+	if err != nil {
+		return driver.Failed(err)
+	}
+	out := method.Call([]reflect.Value{reflect.ValueOf(context.Background()), in})
+	if e, _ := out[1].Interface().(error); e != nil {
+		return driver.Failed(e)
+	}
+	return driver.OK(out[0].Interface())
+}
+
+func main() {
+	driver.Main(run)
+}

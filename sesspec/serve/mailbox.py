@@ -1,0 +1,756 @@
+"""The mail the local SES was asked to send: stored messages and the ways to get them back.
+
+Every accepted send becomes a :class:`Message`: id, time, action, region, source, destinations
+(To, Cc, Bcc), reply-to, subject, text and HTML bodies, the raw MIME, the MIME's headers and
+attachments (read with the stdlib :mod:`email` package), the template name and data, tags, the
+configuration set, a status (``Sent``, or ``RenderingFailure`` with the reason, for a templated
+send SES accepts but cannot render), and ``findings``: a list the endpoint fills with the wire
+checker's findings for the request.
+
+* :func:`compose_mime` writes the MIME message SES composes for ``SendEmail`` and the templated
+  sends (and ``TestRenderTemplate`` returns): ``Date``, ``From``, ``Reply-To``, ``To``, ``Cc``,
+  ``Message-ID``, ``Subject``, ``MIME-Version``, then one ``text/plain`` and/or ``text/html`` part,
+  ``multipart/alternative`` when both (SendEmail's Body: "You can specify text, HTML, or both";
+  SendRawEmail: SES "applies its own Message-ID and Date headers"; MODEL). Bcc never appears
+  in the headers. Bodies are 7bit when they are ASCII with lines of at most 998 octets (RFC 5322
+  2.1.1), quoted-printable otherwise; a non-ASCII subject is an RFC 2047 encoded-word; CR and LF
+  never reach a header line.
+* :func:`parse_mime` reads any raw message without raising: headers decoded, the first
+  ``text/plain`` and ``text/html`` parts that are not attachments, and every attachment (file
+  name, content type, decoded size). A message with more than :data:`MAX_MIME_PARTS`
+  ``multipart`` declarations is read for its headers only, with a note.
+* :class:`Mailbox` keeps messages in arrival order, thread-safe, at most ``max_messages``
+  (default :data:`DEFAULT_MAX_MESSAGES`); past that the oldest is dropped and counted in
+  ``dropped``. It filters (:meth:`Mailbox.messages`), clears (all or one id), says which stored
+  messages come nearest to a filter that matched none (:meth:`Mailbox.explain`, for assertion
+  messages), and writes the JSON of LocalStack's ``GET /_aws/ses`` (:meth:`Mailbox.localstack`).
+* :class:`DirectoryStore` keeps each message as one JSON file in a folder (written to a temporary
+  file and renamed into place, so a reader never sees half a file), for ``--state-dir``.
+
+LocalStack's JSON (``localstack/services/ses/provider.py``, ``models.py``): ``{"messages": [...]}``
+with ``Id``, ``Region``, ``Source``, ``Destination`` (``ToAddresses``, ``CcAddresses``,
+``BccAddresses``), ``Subject``, ``Body`` (``text_part``, ``html_part``), ``RawData``,
+``Template``, ``TemplateData`` and ``Timestamp`` (``%Y-%m-%dT%H:%M:%S``, UTC); its ``?email=``
+filter matches the source only, ours also any destination, as issue 12 asks. Our extra keys:
+``Action``, ``Status``, ``Failure``, ``ReplyToAddresses``, ``Tags``, ``ConfigurationSetName``,
+``Attachments``, ``Findings``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import quopri
+import re
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.header import Header, decode_header, make_header
+from email.message import Message as EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import format_datetime, getaddresses, parseaddr
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEFAULT_MAX_MESSAGES",
+    "MAX_MIME_PARTS",
+    "MAX_RAW_BYTES",
+    "Attachment",
+    "DirectoryStore",
+    "Mailbox",
+    "Message",
+    "ParsedMime",
+    "compose_mime",
+    "parse_mime",
+    "write_atomic",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: QUOTAS: "10 MB per message" for the SES v1 API.
+MAX_RAW_BYTES = 10 * 1024 * 1024
+#: ``multipart`` declarations beyond which only the headers are read (ours).
+MAX_MIME_PARTS = 500
+#: Messages a :class:`Mailbox` keeps unless told otherwise (ours).
+DEFAULT_MAX_MESSAGES = 10_000
+#: RFC 5322 2.1.1: a line is at most 998 characters without its CRLF.
+_MAX_LINE = 998
+_HEADER_BREAKS = re.compile(r"[\r\n]+[ \t]*")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def _header_value(value: str) -> str:
+    """A header value on one line: CR/LF (and the folding after them) become one space."""
+    if "\r" not in value and "\n" not in value:
+        return value
+    return _HEADER_BREAKS.sub(" ", value)
+
+
+_date_cache: tuple[int, str] = (-1, "")
+
+
+def _date_header(date: datetime) -> str:
+    """RFC 5322 date of ``date`` in UTC (the last one made is kept: sends come in bursts)."""
+    global _date_cache  # noqa: PLW0603 - a one-entry cache; tuples are replaced whole
+    second = int(date.timestamp())
+    cached = _date_cache
+    if cached[0] == second:
+        return cached[1]
+    text = format_datetime(date.astimezone(UTC).replace(microsecond=0))
+    _date_cache = (second, text)
+    return text
+
+
+def _charset(name: str | None) -> str:
+    if not name:
+        return "UTF-8"
+    try:
+        "".encode(name)
+    except LookupError:
+        return "UTF-8"
+    return name
+
+
+def _encode_subject(subject: str, charset: str) -> str:
+    flat = _header_value(subject)
+    if flat.isascii():
+        return flat
+    try:
+        flat.encode(charset)
+    except UnicodeEncodeError:
+        charset = "UTF-8"
+    return Header(flat, charset).encode(linesep="\r\n")
+
+
+def _body_part(text: str, subtype: str, charset: str) -> list[str]:
+    """Head lines and body of one text part, the body with CRLF line ends."""
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = normal.split("\n")
+    try:
+        data = normal.encode(charset)
+    except UnicodeEncodeError:
+        charset = "UTF-8"
+        data = normal.encode(charset)
+    head = [f"Content-Type: text/{subtype}; charset={charset}"]
+    if normal.isascii() and all(len(line) <= _MAX_LINE for line in lines):
+        head.append("Content-Transfer-Encoding: 7bit")
+        body = "\r\n".join(lines)
+    else:
+        head.append("Content-Transfer-Encoding: quoted-printable")
+        body = quopri.encodestring(data).decode("ascii").replace("\n", "\r\n")
+    return [*head, "", body]
+
+
+def compose_mime(
+    *,
+    subject: str,
+    text: str | None,
+    html: str | None,
+    date: datetime,
+    message_id: str | None = None,
+    boundary: str = "",
+    source: str | None = None,
+    to: Sequence[str] = (),
+    cc: Sequence[str] = (),
+    reply_to: Sequence[str] = (),
+    subject_charset: str | None = None,
+    text_charset: str | None = None,
+    html_charset: str | None = None,
+) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+    """The MIME message SES composes from a SendEmail-style message (see the module docstring),
+    and its top-level headers as :func:`parse_mime` would read them (decoded) without parsing
+    the message again.
+
+    ``boundary`` must be given when both ``text`` and ``html`` are; ``message_id`` is written as
+    ``<{message_id}@email.amazonses.com>`` (the form SES uses).
+    """
+    headers: list[tuple[str, str]] = [("Date", _date_header(date))]
+    if source is not None:
+        headers.append(("From", _header_value(source)))
+    for name, addresses in (("Reply-To", reply_to), ("To", to), ("Cc", cc)):
+        if addresses:
+            headers.append((name, ", ".join(_header_value(a) for a in addresses)))
+    if message_id is not None:
+        headers.append(("Message-ID", f"<{_header_value(message_id)}@email.amazonses.com>"))
+    lines = [f"{name}: {value}" for name, value in headers]
+    lines.append(f"Subject: {_encode_subject(subject, _charset(subject_charset))}")
+    headers.append(("Subject", _header_value(subject)))
+    lines.append("MIME-Version: 1.0")
+    headers.append(("MIME-Version", "1.0"))
+    parts = []
+    if text is not None:
+        parts.append(_body_part(text, "plain", _charset(text_charset)))
+    if html is not None:
+        parts.append(_body_part(html, "html", _charset(html_charset)))
+    if not parts:
+        parts.append(_body_part("", "plain", "UTF-8"))
+    if len(parts) == 1:
+        lines += parts[0]
+        for line in parts[0][:2]:
+            name, _, value = line.partition(": ")
+            headers.append((name, value))
+    else:
+        if not boundary:
+            msg = "a multipart message needs a boundary"
+            raise ValueError(msg)
+        content_type = f'multipart/alternative; boundary="{boundary}"'
+        lines.append(f"Content-Type: {content_type}")
+        headers.append(("Content-Type", content_type))
+        lines.append("")
+        for part in parts:
+            lines.append(f"--{boundary}")
+            lines += part
+        lines.append(f"--{boundary}--")
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8"), tuple(headers)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One attachment (or inline part with a name or Content-ID) of a stored message."""
+
+    filename: str | None
+    content_type: str
+    size: int
+    disposition: str | None = None
+    content_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "disposition": self.disposition,
+            "content_id": self.content_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMime:
+    """What :func:`parse_mime` read from a raw message."""
+
+    headers: tuple[tuple[str, str], ...]
+    subject: str | None
+    text: str | None
+    html: str | None
+    attachments: tuple[Attachment, ...]
+    from_: tuple[str, ...]
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    bcc: tuple[str, ...]
+    reply_to: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((v for n, v in self.headers if n.lower() == lowered), None)
+
+
+def _decode_header(value: str) -> str:
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except (ValueError, LookupError, UnicodeError, AssertionError):
+        return value
+
+
+def _addresses(values: Iterable[str]) -> tuple[str, ...]:
+    found = []
+    for _name, address in getaddresses([_decode_header(v) for v in values]):
+        if address:
+            found.append(address)
+    return tuple(found)
+
+
+def _part_text(part: EmailMessage) -> str:
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _walk(message: EmailMessage) -> Iterable[EmailMessage]:
+    """Leaf parts, depth first, without recursion."""
+    pending = [message]
+    while pending:
+        part = pending.pop()
+        payload = part.get_payload()
+        if part.is_multipart() and isinstance(payload, list):
+            pending.extend(p for p in reversed(payload) if isinstance(p, EmailMessage))
+        else:
+            yield part
+
+
+def parse_mime(raw: bytes) -> ParsedMime:
+    """Headers, bodies and attachments of ``raw`` (never raises; see the module docstring)."""
+    notes: list[str] = []
+    if raw.lower().count(b"multipart/") > MAX_MIME_PARTS:
+        message = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        notes.append(f"more than {MAX_MIME_PARTS} multipart parts: headers only")
+        leaves: list[EmailMessage] = []
+    else:
+        message = message_from_bytes(raw, policy=compat32)
+        leaves = list(_walk(message))
+    headers = tuple((name, _decode_header(str(value))) for name, value in message.items())
+    text = html = None
+    attachments = []
+    for part in leaves:
+        content_type = part.get_content_type()
+        disposition = part.get_content_disposition()
+        filename = part.get_filename()
+        if filename is not None:
+            filename = _decode_header(filename)
+        content_id = part.get("Content-ID")
+        if disposition == "attachment" or filename is not None or content_id is not None:
+            payload = part.get_payload(decode=True)
+            size = len(payload) if isinstance(payload, bytes) else 0
+            attachments.append(
+                Attachment(
+                    filename, content_type, size, disposition, content_id and str(content_id)
+                )
+            )
+        elif content_type == "text/plain" and text is None:
+            text = _part_text(part)
+        elif content_type == "text/html" and html is None:
+            html = _part_text(part)
+    if message.defects:
+        notes.extend(type(d).__name__ for d in message.defects)
+    subject = message.get("Subject")
+    return ParsedMime(
+        headers=headers,
+        subject=None if subject is None else _decode_header(str(subject)),
+        text=text,
+        html=html,
+        attachments=tuple(attachments),
+        from_=_addresses(message.get_all("From") or []),
+        to=_addresses(message.get_all("To") or []),
+        cc=_addresses(message.get_all("Cc") or []),
+        bcc=_addresses(message.get_all("Bcc") or []),
+        reply_to=_addresses(message.get_all("Reply-To") or []),
+        notes=tuple(notes),
+    )
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+#: LocalStack writes its timestamps as ``%Y-%m-%dT%H:%M:%S`` (UTC, no zone).
+_LOCALSTACK_TIME = "%Y-%m-%dT%H:%M:%S"
+
+
+@dataclass(slots=True)
+class Message:
+    """One message the local SES accepted (see the module docstring)."""
+
+    id: str
+    timestamp: datetime
+    action: str
+    region: str
+    source: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    bcc: tuple[str, ...]
+    raw: bytes
+    subject: str | None = None
+    text: str | None = None
+    html: str | None = None
+    reply_to: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    template: str | None = None
+    template_data: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    configuration_set: str | None = None
+    status: str = "Sent"
+    failure: str | None = None
+    notes: tuple[str, ...] = ()
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        """Every recipient: To, then Cc, then Bcc."""
+        return self.to + self.cc + self.bcc
+
+    def mime(self) -> EmailMessage:
+        """The raw message parsed again with the stdlib (for tests that want the object)."""
+        return message_from_bytes(self.raw, policy=compat32)
+
+    def localstack(self) -> dict[str, Any]:
+        """This message as LocalStack's ``GET /_aws/ses`` lists it, plus our extra keys."""
+        return {
+            "Id": self.id,
+            "Region": self.region,
+            "Timestamp": self.timestamp.astimezone(UTC).strftime(_LOCALSTACK_TIME),
+            "Source": self.source,
+            "Destination": {
+                "ToAddresses": list(self.to),
+                "CcAddresses": list(self.cc),
+                "BccAddresses": list(self.bcc),
+            },
+            "Subject": self.subject,
+            "Body": {"text_part": self.text, "html_part": self.html},
+            "RawData": self.raw.decode("utf-8", errors="replace"),
+            "Template": self.template,
+            "TemplateData": self.template_data,
+            "Action": self.action,
+            "Status": self.status,
+            "Failure": self.failure,
+            "ReplyToAddresses": list(self.reply_to),
+            "Tags": [{"Name": n, "Value": v} for n, v in self.tags],
+            "ConfigurationSetName": self.configuration_set,
+            "Attachments": [a.to_json() for a in self.attachments],
+            "Findings": list(self.findings),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything, JSON-safe (the raw message as base64), for :class:`DirectoryStore`."""
+        return {
+            "id": self.id,
+            "timestamp": self.timestamp.astimezone(UTC).isoformat(),
+            "action": self.action,
+            "region": self.region,
+            "source": self.source,
+            "to": list(self.to),
+            "cc": list(self.cc),
+            "bcc": list(self.bcc),
+            "raw": base64.b64encode(self.raw).decode("ascii"),
+            "subject": self.subject,
+            "text": self.text,
+            "html": self.html,
+            "reply_to": list(self.reply_to),
+            "headers": [list(h) for h in self.headers],
+            "attachments": [a.to_json() for a in self.attachments],
+            "template": self.template,
+            "template_data": self.template_data,
+            "tags": [list(t) for t in self.tags],
+            "configuration_set": self.configuration_set,
+            "status": self.status,
+            "failure": self.failure,
+            "notes": list(self.notes),
+            "findings": self.findings,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Message:
+        """The inverse of :meth:`to_json` (``KeyError``, ``TypeError``, ``ValueError`` if not)."""
+        return cls(
+            id=str(data["id"]),
+            timestamp=datetime.fromisoformat(data["timestamp"]),
+            action=str(data["action"]),
+            region=str(data["region"]),
+            source=str(data["source"]),
+            to=tuple(data["to"]),
+            cc=tuple(data["cc"]),
+            bcc=tuple(data["bcc"]),
+            raw=base64.b64decode(data["raw"], validate=True),
+            subject=data["subject"],
+            text=data["text"],
+            html=data["html"],
+            reply_to=tuple(data["reply_to"]),
+            headers=tuple((str(n), str(v)) for n, v in data["headers"]),
+            attachments=tuple(Attachment(**a) for a in data["attachments"]),
+            template=data["template"],
+            template_data=data["template_data"],
+            tags=tuple((str(n), str(v)) for n, v in data["tags"]),
+            configuration_set=data["configuration_set"],
+            status=str(data["status"]),
+            failure=data["failure"],
+            notes=tuple(data["notes"]),
+            findings=list(data["findings"]),
+        )
+
+
+# --- filtering ---------------------------------------------------------------------------------
+
+
+def _bare(address: str) -> str:
+    return parseaddr(address)[1].lower() or address.strip().lower()
+
+
+def _text_matches(pattern: str | re.Pattern[str], value: str | None) -> bool:
+    if value is None:
+        return False
+    if isinstance(pattern, re.Pattern):
+        return pattern.search(value) is not None
+    return value == pattern
+
+
+#: The criteria :meth:`Mailbox.messages` takes, in the order mismatches are reported.
+_CRITERIA = (
+    "id",
+    "email",
+    "to",
+    "source",
+    "subject",
+    "body",
+    "template",
+    "action",
+    "configuration_set",
+    "tag",
+    "status",
+)
+
+
+def _mismatches(message: Message, criteria: Mapping[str, Any]) -> list[str]:
+    """The names of the criteria ``message`` does not meet."""
+    missed = []
+    for name in _CRITERIA:
+        wanted = criteria.get(name)
+        if wanted is None:
+            continue
+        if name == "email":
+            addresses = {_bare(a) for a in (message.source, *message.destinations)}
+            ok = _bare(wanted) in addresses
+        elif name == "to":
+            ok = _bare(wanted) in {_bare(a) for a in message.destinations}
+        elif name == "source":
+            ok = _bare(wanted) == _bare(message.source)
+        elif name == "subject":
+            ok = _text_matches(wanted, message.subject)
+        elif name == "body":
+            texts = [t for t in (message.text, message.html) if t is not None]
+            if isinstance(wanted, re.Pattern):
+                ok = any(wanted.search(t) for t in texts)
+            else:
+                ok = any(wanted in t for t in texts)
+        elif name == "tag":
+            tag = (wanted, None) if isinstance(wanted, str) else tuple(wanted)
+            ok = any(n == tag[0] and (tag[1] is None or v == tag[1]) for n, v in message.tags)
+        else:
+            ok = getattr(message, name) == wanted
+        if not ok:
+            missed.append(name)
+    return missed
+
+
+def _short(value: object, size: int = 80) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= size else shown[: size - 3] + "..."
+
+
+def _describe(message: Message) -> str:
+    """One line about a message for an assertion's explanation (long values shortened)."""
+    destinations = _short(list(message.destinations), 160)
+    return (
+        f"{message.id} {message.action} from {_short(message.source)} to {destinations}"
+        f" subject {_short(message.subject)}"
+        + (f" template {message.template!r}" if message.template else "")
+        + (f" [{message.status}]" if message.status != "Sent" else "")
+    )
+
+
+# --- the mailbox -------------------------------------------------------------------------------
+
+
+class DirectoryStore:
+    """One JSON file per message under ``path`` (created when missing)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    def _file(self, message_id: str) -> Path:
+        if not _SAFE_ID.fullmatch(message_id):
+            msg = f"not a message id that can name a file: {message_id!r}"
+            raise ValueError(msg)
+        return self.path / f"{message_id}.json"
+
+    def save(self, message: Message) -> None:
+        write_atomic(self._file(message.id), json.dumps(message.to_json()).encode("utf-8"))
+
+    def delete(self, message_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            self._file(message_id).unlink()
+
+    def load(self) -> tuple[list[Message], list[str]]:
+        """Every message stored, oldest first, and a note for each file that could not be read."""
+        messages: list[Message] = []
+        notes: list[str] = []
+        for file in sorted(self.path.glob("*.json")):
+            try:
+                messages.append(Message.from_json(json.loads(file.read_bytes())))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                notes.append(f"{file.name}: {type(exc).__name__}: {exc}")
+        messages.sort(key=lambda m: m.timestamp)
+        return messages, notes
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        raise
+
+
+class Mailbox:
+    """Stored messages, oldest first, thread-safe, capped (see the module docstring)."""
+
+    def __init__(
+        self, *, max_messages: int = DEFAULT_MAX_MESSAGES, store: DirectoryStore | None = None
+    ) -> None:
+        if max_messages < 1:
+            msg = f"max_messages must be at least 1, not {max_messages}"
+            raise ValueError(msg)
+        self.max_messages = max_messages
+        self.store = store
+        self.dropped = 0
+        self._lock = threading.Lock()
+        self._messages: OrderedDict[str, Message] = OrderedDict()
+
+    def load(self) -> list[str]:
+        """Read the store's messages (the newest ``max_messages``); notes on unreadable files."""
+        if self.store is None:
+            return []
+        messages, notes = self.store.load()
+        with self._lock:
+            for message in messages:
+                self._messages[message.id] = message
+            self._trim()
+        return notes
+
+    def _trim(self) -> None:
+        while len(self._messages) > self.max_messages:
+            old_id, _ = self._messages.popitem(last=False)
+            self.dropped += 1
+            if self.store is not None:
+                self.store.delete(old_id)
+
+    def add(self, message: Message) -> None:
+        """Store ``message`` (dropping the oldest past the cap); a known id is replaced."""
+        if self.store is not None:
+            self.store.save(message)
+        with self._lock:
+            self._messages[message.id] = message
+            self._messages.move_to_end(message.id)
+            self._trim()
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def get(self, message_id: str) -> Message | None:
+        with self._lock:
+            return self._messages.get(message_id)
+
+    def set_findings(self, message_id: str, findings: Sequence[Mapping[str, Any]]) -> bool:
+        """Attach the request's findings to a stored message; False if it is not stored."""
+        with self._lock:
+            message = self._messages.get(message_id)
+            if message is None:
+                return False
+            message.findings = [dict(f) for f in findings]
+        if self.store is not None:
+            self.store.save(message)
+        return True
+
+    def messages(
+        self,
+        *,
+        id: str | None = None,
+        email: str | None = None,
+        to: str | None = None,
+        source: str | None = None,
+        subject: str | re.Pattern[str] | None = None,
+        body: str | re.Pattern[str] | None = None,
+        template: str | None = None,
+        action: str | None = None,
+        configuration_set: str | None = None,
+        tag: str | tuple[str, str] | None = None,
+        status: str | None = None,
+    ) -> list[Message]:
+        """Stored messages meeting every criterion given, oldest first.
+
+        ``email`` matches the source or any recipient, ``to`` any recipient (To, Cc or Bcc),
+        addresses compared without display names and case; ``subject`` is an exact string or a
+        compiled pattern searched for; ``body`` a substring (or pattern) of the text or HTML
+        body; ``tag`` a tag name or a (name, value) pair.
+        """
+        criteria = {
+            "id": id,
+            "email": email,
+            "to": to,
+            "source": source,
+            "subject": subject,
+            "body": body,
+            "template": template,
+            "action": action,
+            "configuration_set": configuration_set,
+            "tag": tag,
+            "status": status,
+        }
+        with self._lock:
+            stored = list(self._messages.values())
+        return [m for m in stored if not _mismatches(m, criteria)]
+
+    def nearest(self, limit: int = 3, **criteria: Any) -> list[tuple[Message, list[str]]]:
+        """The stored messages that miss the fewest criteria (newest first among equals), each
+        with the names of the criteria it misses."""
+        unknown = set(criteria) - set(_CRITERIA)
+        if unknown:
+            msg = f"unknown criteria: {sorted(unknown)}"
+            raise TypeError(msg)
+        with self._lock:
+            stored = list(self._messages.values())
+        scored = [(m, _mismatches(m, criteria)) for m in reversed(stored)]
+        scored.sort(key=lambda pair: len(pair[1]))
+        return scored[:limit]
+
+    def explain(self, limit: int = 3, **criteria: Any) -> str:
+        """An assertion message: what was looked for, how many are stored, the nearest ones."""
+        wanted = ", ".join(f"{k}={v!r}" for k, v in criteria.items() if v is not None)
+        nearest = self.nearest(limit, **criteria)
+        lines = [f"no message sent with {wanted or 'any criteria'}; {len(self)} stored"]
+        if nearest:
+            lines.append("nearest:")
+            lines += [
+                f"  {_describe(m)} (differs in: {', '.join(missed) or 'nothing'})"
+                for m, missed in nearest
+            ]
+        if self.dropped:
+            lines.append(f"({self.dropped} older messages were dropped at the cap)")
+        return "\n".join(lines)
+
+    def clear(self, message_id: str | None = None) -> int:
+        """Remove every message, or the one with ``message_id``; the number removed."""
+        with self._lock:
+            if message_id is None:
+                removed = list(self._messages)
+                self._messages.clear()
+            elif self._messages.pop(message_id, None) is not None:
+                removed = [message_id]
+            else:
+                removed = []
+        if self.store is not None:
+            for gone in removed:
+                self.store.delete(gone)
+        return len(removed)
+
+    def localstack(self, *, id: str | None = None, email: str | None = None) -> dict[str, Any]:
+        """``GET /_aws/ses``'s body: ``{"messages": [...]}``, filtered by ``?id=`` / ``?email=``."""
+        return {
+            "messages": [m.localstack() for m in self.messages(id=id or None, email=email or None)]
+        }
