@@ -12,6 +12,11 @@ of 1 MB and of 10 MB. For each it times
   (``Signer``, ``SigV4Auth``, ``AwsSigningConfig``) is made once, outside the timing;
 * both: params -> signed request (sesspec ``request.build_request``; botocore serialize, then
   sign; awscrt only signs, so it has no figure here),
+* user sign: signing from a user's side, as each library is called when a program holds a
+  method, a URL, a mapping of headers and a body (sesspec ``RawRequest`` + ``Signer.sign``;
+  botocore ``AWSRequest`` + ``SigV4Auth.add_auth``; awscrt ``HttpRequest`` with
+  ``HttpHeaders`` + ``aws_sign_request``): each builds its own request from those four,
+  inside the timing,
 
 and prints the best time of several rounds, the ratios, and the peak memory (tracemalloc) of
 sesspec serialize+sign. It is a benchmark, not a test: nothing here asserts a time.
@@ -34,6 +39,7 @@ from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sesspec.check import Credentials, check
 from sesspec.check.sources import iter_sources
@@ -123,10 +129,22 @@ def _ours_sign(req: RawRequest) -> RawRequest:
     return _SIGNER.sign(req, WHEN).request
 
 
+def _ours_user_sign(method: str, url: str, headers: Mapping[str, str], body: bytes) -> RawRequest:
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    fields = (("Host", f" {parts.netloc}"), *((k, f" {v}") for k, v in headers.items()))
+    return _SIGNER.sign(RawRequest(method, target, headers=fields, body=body), WHEN).request
+
+
 def _ours_both(op: str, params: dict[str, Any]) -> RawRequest:
     return build_request(
         op, params, access_key_id=AKID, secret_access_key=SECRET, region=REGION, time=WHEN
     )
+
+
+def _user_headers(body: bytes) -> dict[str, str]:
+    """The headers a program hands a signer beside the URL (Host comes from the URL)."""
+    return {"Content-Type": FORM_CONTENT_TYPE, "Content-Length": str(len(body))}
 
 
 # --- botocore ---------------------------------------------------------------------------------
@@ -170,6 +188,11 @@ class _Botocore:
     def both(self, op: str, params: dict[str, Any]) -> Any:
         return self.sign(self.serialize(op, params))
 
+    def user_sign(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Any:
+        request = self.request_class(method=method, url=url, data=body, headers=dict(headers))
+        self.signer.add_auth(request)
+        return request
+
 
 class _Awscrt:
     def __init__(self) -> None:
@@ -197,6 +220,14 @@ class _Awscrt:
             ]
         )
         request = self.http.HttpRequest("POST", "/", headers, io.BytesIO(body))
+        self.auth.aws_sign_request(request, self.config).result()
+        return request
+
+    def user_sign(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Any:
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        fields = self.http.HttpHeaders([("Host", parts.netloc), *headers.items()])
+        request = self.http.HttpRequest(method, target, fields, io.BytesIO(body))
         self.auth.aws_sign_request(request, self.config).result()
         return request
 
@@ -274,19 +305,23 @@ def run(*, budget: float) -> dict[str, Any]:
     for name, (op, params) in cases().items():
         body = _ours_serialize(op, params)
         unsigned = _ours_unsigned(body)
+        user = ("POST", f"https://{HOST}/", _user_headers(body), body)
         row: dict[str, Any] = {"body_bytes": len(body)}
         b = budget * (1.8 if len(body) > 1 << 20 else 3.0)
         stages: dict[str, dict[str, Callable[[], object]]] = {
             "serialize": {"sesspec": partial(_ours_serialize, op, params)},
             "sign": {"sesspec": partial(_ours_sign, unsigned)},
             "both": {"sesspec": partial(_ours_both, op, params)},
+            "user sign": {"sesspec": partial(_ours_user_sign, *user)},
         }
         if boto is not None:
             stages["serialize"]["botocore"] = partial(boto.serialize, op, params)
             stages["sign"]["botocore"] = partial(boto.sign, body)
             stages["both"]["botocore"] = partial(boto.both, op, params)
+            stages["user sign"]["botocore"] = partial(boto.user_sign, *user)
         if crt is not None:
             stages["sign"]["awscrt"] = partial(crt.sign, body)
+            stages["user sign"]["awscrt"] = partial(crt.user_sign, *user)
         for stage, fns in stages.items():
             for who, seconds in _best(fns, budget=b).items():
                 row.setdefault(who, {})[stage] = seconds
@@ -394,7 +429,9 @@ def _report(results: dict[str, Any]) -> str:
     for name, row in results["cases"].items():
         ours = row["sesspec"]
         lines.append(f"{name}  (form body {row['body_bytes']:,} bytes)")
-        for stage in ("serialize", "sign", "both"):
+        for stage in ("serialize", "sign", "both", "user sign"):
+            if stage not in ours:
+                continue
             parts = [f"  {stage:<9} sesspec {_fmt(ours[stage])}"]
             for other in ("botocore", "awscrt"):
                 theirs = row.get(other, {}).get(stage)

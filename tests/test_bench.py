@@ -49,3 +49,5 @@ def test_sesspec_paths_agree() -> None:
         both = bench._ours_both(op, params)
         assert both.body == body
         assert bench._ours_sign(bench._ours_unsigned(body)) == both
+        url = f"https://{bench.HOST}/"
+        assert bench._ours_user_sign("POST", url, bench._user_headers(body), body) == both
