@@ -13,7 +13,8 @@ of 1 MB and of 10 MB. For each it times
 * both: params -> signed request (sesspec ``request.build_request``; botocore serialize, then
   sign; awscrt only signs, so it has no figure here),
 * user sign: signing from a user's side, as each library is called when a program holds a
-  method, a URL, a mapping of headers and a body (sesspec ``RawRequest`` + ``Signer.sign``;
+  method, a URL, a mapping of headers and a body (sesspec ``RawRequest.from_url`` +
+  ``Signer.sign``;
   botocore ``AWSRequest`` + ``SigV4Auth.add_auth``; awscrt ``HttpRequest`` with
   ``HttpHeaders`` + ``aws_sign_request``): each builds its own request from those four,
   inside the timing,
@@ -117,9 +118,9 @@ def _ours_unsigned(body: bytes) -> RawRequest:
         "POST",
         "/",
         headers=(
-            ("Host", f" {HOST}"),
-            ("Content-Type", f" {FORM_CONTENT_TYPE}"),
-            ("Content-Length", f" {len(body)}"),
+            ("Host", HOST),
+            ("Content-Type", FORM_CONTENT_TYPE),
+            ("Content-Length", str(len(body))),
         ),
         body=body,
     )
@@ -130,10 +131,8 @@ def _ours_sign(req: RawRequest) -> RawRequest:
 
 
 def _ours_user_sign(method: str, url: str, headers: Mapping[str, str], body: bytes) -> RawRequest:
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    fields = (("Host", f" {parts.netloc}"), *((k, f" {v}") for k, v in headers.items()))
-    return _SIGNER.sign(RawRequest(method, target, headers=fields, body=body), WHEN).request
+    request = RawRequest.from_url(method, url, headers=headers, body=body)
+    return _SIGNER.sign(request, WHEN).request
 
 
 def _ours_both(op: str, params: dict[str, Any]) -> RawRequest:

@@ -1,10 +1,12 @@
 """A raw HTTP/1.1 request as bytes on the wire, and a sans-IO parser for it (h11 style).
 
-sesspec judges requests byte for byte, so :class:`RawRequest` keeps what was sent: header names
-as spelled, header order, repeated headers, the text after each colon (optional whitespace and
-obs-fold line breaks included) and the line ending. :meth:`RawRequest.to_bytes` writes it back
-exactly: ``parse_request(data).to_bytes() == data`` for every well-formed ``data`` whose lines
-all end the same way.
+A request is built from values and judged by its bytes, as h11 keeps a header's raw bytes beside
+its normalised value (``h11/_headers.py``): :class:`RawRequest` holds header names as spelled,
+header order, repeated headers and each field value; a parsed request also keeps the text after
+each colon exactly as it arrived (optional whitespace and obs-fold line breaks included) and the
+line ending. :meth:`RawRequest.to_bytes` writes it back exactly:
+``parse_request(data).to_bytes() == data`` for every well-formed ``data`` whose lines all end the
+same way. A request built from values is written ``Name: value``.
 
 Grammar (RFC 9112, https://www.rfc-editor.org/rfc/rfc9112):
 
@@ -13,8 +15,9 @@ Grammar (RFC 9112, https://www.rfc-editor.org/rfc/rfc9112):
 * section 5: ``field-line = field-name ":" OWS field-value OWS``; "No whitespace is allowed
   between the field name and colon."
 * section 5.2: obs-fold (a line starting with SP or HTAB continues the previous field) is
-  accepted and kept; :meth:`RawRequest.header` replaces each fold with one SP, as "A user agent
-  that receives an obs-fold ... MUST replace each received obs-fold with one or more SP octets".
+  accepted and kept in what was received; the field value has each fold replaced with one SP,
+  as "A user agent that receives an obs-fold ... MUST replace each received obs-fold with one or
+  more SP octets".
 * section 2.2: "a recipient MAY recognize a single LF as a line terminator"; we do.
 * section 6.3: the body length is given by Content-Length. Chunked bodies are refused (the
   awsQuery protocol requires Content-Length, SMITHY-Q).
@@ -31,6 +34,7 @@ file (no empty line) and carry bodies without Content-Length, the 2011 suite wri
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -88,14 +92,20 @@ _FOLD = re.compile(r"\r?\n[ \t]*")
 _OWS = " \t"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class RawRequest:
-    """One HTTP/1.1 request, exactly as on the wire.
+    """One HTTP/1.1 request: built from values, or parsed with every byte it arrived with.
 
-    ``headers`` holds ``(name, value)`` with the name as sent and the value as the text between
-    the colon and the line end (leading/trailing whitespace and obs-fold line breaks included);
-    :meth:`header` gives the field value proper. ``line_ending`` is what ended the request line
-    (``"\\r\\n"``, or ``"\\n"`` in vector files) and is used by :meth:`to_bytes`.
+    ``headers`` holds ``(name, value)``: the name as sent and the field value itself (RFC 9110
+    section 5.5: no leading or trailing whitespace; an obs-fold replaced by one SP), so
+    ``RawRequest("POST", "/", headers=[("Host", "email.us-east-1.amazonaws.com")])`` writes
+    ``Host: email.us-east-1.amazonaws.com``. Any iterable of pairs, or a mapping, is taken.
+
+    ``received`` is what :func:`parse_request` read after each header's colon, exactly (optional
+    whitespace and obs-folds included), one string per header, or None for a request built
+    from values: judging a capture byte for byte reads it, and :meth:`to_bytes` writes a header
+    as received for as long as its value is the one received (else ``Name: value``).
+    ``line_ending`` is what ended the request line (``"\\r\\n"``, or ``"\\n"`` in vector files).
     """
 
     method: str
@@ -104,24 +114,83 @@ class RawRequest:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     line_ending: str = "\r\n"
+    received: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
     _index: dict[str, list[str]] | None = field(
         default=None, init=False, repr=False, compare=False, hash=False
     )
+
+    def __init__(  # noqa: PLR0917 - the fields, in order, as the dataclass would take them
+        self,
+        method: str,
+        target: str,
+        version: str = "HTTP/1.1",
+        headers: Iterable[tuple[str, str]] | Mapping[str, str] = (),
+        body: bytes = b"",
+        line_ending: str = "\r\n",
+        received: tuple[str, ...] | None = None,
+    ) -> None:
+        # The frozen fields are set through their slot descriptors, as a frozen dataclass's own
+        # __init__ sets them (object.__setattr__), one C call each; this constructor is the one
+        # every signer and the request builder use, so it is kept to that.
+        if type(headers) is not tuple:
+            headers = tuple(headers.items() if isinstance(headers, Mapping) else headers)
+        if received is not None and len(received) != len(headers):
+            msg = f"{len(received)} received header texts for {len(headers)} headers"
+            raise ValueError(msg)
+        _SET_METHOD(self, method)
+        _SET_TARGET(self, target)
+        _SET_VERSION(self, version)
+        _SET_HEADERS(self, headers)
+        _SET_BODY(self, body)
+        _SET_LINE_ENDING(self, line_ending)
+        _SET_RECEIVED(self, received)
+        _SET_INDEX(self, None)
+
+    @classmethod
+    def from_url(
+        cls,
+        method: str,
+        url: str,
+        *,
+        headers: Iterable[tuple[str, str]] | Mapping[str, str] = (),
+        body: bytes = b"",
+    ) -> RawRequest:
+        """The request for ``url`` (``https://host[:port]/path?query``): ``Host`` from its
+        authority, then ``headers``; the target in origin form (``/`` for an empty path).
+
+        >>> RawRequest.from_url("GET", "https://email.us-east-1.amazonaws.com?Action=X").to_bytes()
+        b'GET /?Action=X HTTP/1.1\\r\\nHost: email.us-east-1.amazonaws.com\\r\\n\\r\\n'
+        """
+        start = url.find("://")
+        if start == -1:
+            msg = f"not an absolute URL: {url[:60]!r}"
+            raise ValueError(msg)
+        rest = url[start + 3 :]
+        end = len(rest)
+        for sep in "/?#":
+            at = rest.find(sep, 0, end)
+            if at != -1:
+                end = at
+        target = rest[end:].partition("#")[0]
+        if not target.startswith("/"):
+            target = "/" + target
+        given = headers.items() if isinstance(headers, Mapping) else headers
+        return cls(method, target, "HTTP/1.1", (("Host", rest[:end]), *given), body)
 
     # -- headers -------------------------------------------------------------------------------
 
     def _by_name(self) -> dict[str, list[str]]:
         # Lowercase name -> field values, built on first use (a checker asks for many headers).
-        index: dict[str, list[str]] | None = getattr(self, "_index", None)
+        index = self._index
         if index is None:
             index = {}
             for n, v in self.headers:
-                index.setdefault(n.lower(), []).append(field_value(v))
+                index.setdefault(n.lower(), []).append(v)
             object.__setattr__(self, "_index", index)
         return index
 
     def header(self, name: str) -> str | None:
-        """The value of the first header called ``name`` (any case), OWS and folds removed."""
+        """The value of the first header called ``name`` (any case)."""
         found = self._by_name().get(name.lower())
         return found[0] if found else None
 
@@ -131,27 +200,51 @@ class RawRequest:
 
     def with_header(self, name: str, value: str, *, replace_existing: bool = True) -> RawRequest:
         """A copy with ``name: value``: replacing the first header of that name in place (and
-        dropping the others) when ``replace_existing``, else appended at the end. The line is
-        written the way clients write it, one space after the colon."""
+        dropping the others) when ``replace_existing``, else appended at the end."""
         lname = name.lower()
-        value = f" {value}"
+        lines = self.field_lines()
         if replace_existing:
-            out: list[tuple[str, str]] = []
+            headers: list[tuple[str, str]] = []
+            texts: list[str] = []
             done = False
-            for n, v in self.headers:
+            for (n, v), (_, text) in zip(self.headers, lines, strict=True):
                 if n.lower() != lname:
-                    out.append((n, v))
+                    headers.append((n, v))
+                    texts.append(text)
                 elif not done:
-                    out.append((n, value))
+                    headers.append((n, value))
+                    texts.append(f" {value}")
                     done = True
             if done:
-                return replace(self, headers=tuple(out))
-        return replace(self, headers=(*self.headers, (name, value)))
+                return replace(self, headers=tuple(headers), received=self._texts(texts))
+        received = self._texts([*(t for _, t in lines), f" {value}"])
+        return replace(self, headers=(*self.headers, (name, value)), received=received)
 
     def without_headers(self, *names: str) -> RawRequest:
         """A copy without any header called one of ``names`` (any case)."""
         drop = {n.lower() for n in names}
-        return replace(self, headers=tuple(h for h in self.headers if h[0].lower() not in drop))
+        kept = [i for i, (n, _) in enumerate(self.headers) if n.lower() not in drop]
+        received = self.received
+        return replace(
+            self,
+            headers=tuple(self.headers[i] for i in kept),
+            received=None if received is None else tuple(received[i] for i in kept),
+        )
+
+    def _texts(self, texts: list[str]) -> tuple[str, ...] | None:
+        # A changed copy keeps what was received for the headers it keeps (built: none).
+        return None if self.received is None else tuple(texts)
+
+    def field_lines(self) -> tuple[tuple[str, str], ...]:
+        """``(name, text after the colon)`` of each header line as :meth:`to_bytes` writes it:
+        as received while the value is still the one received, else ``" " + value``."""
+        received = self.received
+        if received is None:
+            return tuple((n, f" {v}") for n, v in self.headers)
+        return tuple(
+            (n, text if field_value(text) == v else f" {v}")
+            for (n, v), text in zip(self.headers, received, strict=True)
+        )
 
     # -- target --------------------------------------------------------------------------------
 
@@ -201,53 +294,28 @@ class RawRequest:
         """The request line and header section, ending with the empty line."""
         le = self.line_ending
         parts = [f"{self.method} {self.target} {self.version}{le}"]
-        parts.extend(f"{n}:{v}{le}" for n, v in self.headers)
+        parts.extend(f"{n}:{text}{le}" for n, text in self.field_lines())
         parts.append(le)
         return "".join(parts)
 
     def to_bytes(self) -> bytes:
-        """The request as bytes: ``Name:value`` lines exactly as stored, then the body."""
+        """The request as bytes: the header lines of :meth:`field_lines`, then the body."""
         return self.head_text().encode(_ENC, _ERR) + self.body
 
 
-class _Unfrozen:
-    """The slot layout of :class:`RawRequest` without the frozen ``__setattr__``: a hot path
-    fills one with plain attribute stores, then makes it a ``RawRequest`` by ``__class__``
-    assignment (allowed between classes of the same slot layout, and about half the cost of
-    setting frozen slots one descriptor call at a time)."""
-
-    __slots__ = RawRequest.__slots__
-    method: str
-    target: str
-    version: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    line_ending: str
-
-
-def _new_request(  # noqa: PLR0917 - mirrors the dataclass fields, positionally
-    method: str,
-    target: str,
-    version: str,
-    headers: tuple[tuple[str, str], ...],
-    body: bytes,
-    line_ending: str,
-) -> RawRequest:
-    """``RawRequest(...)`` for hot paths (signers, the request builder), without the frozen
-    dataclass ``__init__``. Arguments are not checked."""
-    req = _Unfrozen()
-    req.method = method
-    req.target = target
-    req.version = version
-    req.headers = headers
-    req.body = body
-    req.line_ending = line_ending
-    req.__class__ = RawRequest  # type: ignore[assignment]
-    return req  # type: ignore[return-value]
+_SET_METHOD = RawRequest.__dict__["method"].__set__
+_SET_TARGET = RawRequest.__dict__["target"].__set__
+_SET_VERSION = RawRequest.__dict__["version"].__set__
+_SET_HEADERS = RawRequest.__dict__["headers"].__set__
+_SET_BODY = RawRequest.__dict__["body"].__set__
+_SET_LINE_ENDING = RawRequest.__dict__["line_ending"].__set__
+_SET_RECEIVED = RawRequest.__dict__["received"].__set__
+_SET_INDEX = RawRequest.__dict__["_index"].__set__
 
 
 def field_value(raw: str) -> str:
-    """The field value of a stored header value: obs-folds become one SP, OWS is trimmed."""
+    """The field value of the text after a header's colon: each obs-fold becomes one SP
+    (RFC 9112 section 5.2), the optional whitespace around it is trimmed (section 5)."""
     if "\n" in raw:
         raw = _FOLD.sub(" ", raw)
     return raw.strip(_OWS)
@@ -347,7 +415,7 @@ def parse_request(
         msg = "empty request line"
         raise HttpParseError(msg, offset=0)
     method, target, version, line_ending = _request_line(lines[0], strict=strict)
-    headers = _header_lines(lines[1:])
+    lines_read = _header_lines(lines[1:])
 
     if body_mode == "rest":
         body = data[body_start:]
@@ -355,7 +423,7 @@ def parse_request(
             msg = f"body larger than {max_body_size} bytes"
             raise HttpParseError(msg, offset=body_start + max_body_size, kind="limit")
     else:
-        length = _content_length(headers, data, body_start)
+        length = _content_length(lines_read, data, body_start)
         if length > max_body_size:
             msg = f"Content-Length {length} is larger than the limit of {max_body_size} bytes"
             raise HttpParseError(msg, offset=body_start, kind="framing")
@@ -367,7 +435,9 @@ def parse_request(
             msg = f"{len(data) - end} unexpected bytes after the body (Content-Length {length})"
             raise HttpParseError(msg, offset=end, kind="framing")
         body = data[body_start:end]
-    return _new_request(method, target, version, tuple(headers), body, line_ending)
+    received = tuple(text for _, text in lines_read)
+    values = tuple((name, field_value(text)) for name, text in lines_read)
+    return RawRequest(method, target, version, values, body, line_ending, received)
 
 
 def _request_line(

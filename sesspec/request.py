@@ -25,7 +25,7 @@ from sesspec import encoding
 from sesspec._body import write_form
 from sesspec.encoding import STYLES, form_decode, form_encode
 from sesspec.errors import SigningError
-from sesspec.http import RawRequest, _new_request
+from sesspec.http import RawRequest
 from sesspec.model import ServiceModel
 from sesspec.query import flatten, flatten_for_body
 from sesspec.signing import _guard, aws3, sigv2, sigv4
@@ -40,7 +40,7 @@ def __dir__() -> list[str]:
 Scheme = Literal["sigv4", "sigv4-query", "aws3", "sigv2"]
 #: What botocore sends, charset included (spec-notes a3, g).
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
-_CONTENT_TYPE = ("Content-Type", f" {FORM_CONTENT_TYPE}")
+_CONTENT_TYPE = ("Content-Type", FORM_CONTENT_TYPE)
 _CANONICAL = STYLES["rfc3986"]
 
 
@@ -96,12 +96,12 @@ def build_request(
     digest = None
     if method != "POST":
         query = form_encode(flatten(action, params, model=model))
-        req = RawRequest("GET", "/?" + query, headers=(("Host", f" {the_host}"),))
+        req = RawRequest("GET", "/?" + query, headers=(("Host", the_host),))
     else:
         pairs = flatten_for_body(action, params, model=model)
         # SigV4 signs the body's SHA-256, computed here while a large body is written.
         body, digest = write_form(pairs, _CANONICAL, sha256=scheme == "sigv4")
-        headers = (("Host", f" {the_host}"), _CONTENT_TYPE, ("Content-Length", f" {len(body)}"))
+        headers = (("Host", the_host), _CONTENT_TYPE, ("Content-Length", str(len(body))))
         if scheme == "sigv4" and session_token is None:
             # sigv4.sign() without making the unsigned request first (hot path).
             return sigv4._sign_default(
@@ -117,7 +117,7 @@ def build_request(
                 "ses",
                 digest,
             )[0]
-        req = _new_request("POST", "/", "HTTP/1.1", headers, body, "\r\n")
+        req = RawRequest("POST", "/", "HTTP/1.1", headers, body)
     return sign(
         req,
         scheme=scheme,

@@ -504,9 +504,9 @@ def _by_hand(body: bytes) -> RawRequest:
         "POST",
         "/",
         headers=(
-            ("Host", f" {endpoint_host(REGION)}"),
-            ("Content-Type", f" {FORM_CONTENT_TYPE}"),
-            ("Content-Length", f" {len(body)}"),
+            ("Host", endpoint_host(REGION)),
+            ("Content-Type", FORM_CONTENT_TYPE),
+            ("Content-Length", str(len(body))),
         ),
         body=body,
     )

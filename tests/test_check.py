@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 from typing import Any
@@ -253,6 +254,81 @@ class TestMismatchExplained:
         text = _mismatch(head + b"\r\n\r\n" + sent)
         assert "signed the body encoded as python-urlencode" in text
 
+    @pytest.mark.parametrize("value", ["a  b", "a \t b", "a\tb"], ids=["spaces", "mixed", "tab"])
+    def test_header_values_signed_untrimmed(self, value: str) -> None:
+        """IAM-SIGV4 folds "sequential spaces to a single space"; a client that signs
+        ``x-amz-meta-a:a  b`` as sent is named, whatever the header (issue 9). botocore signs
+        it, with its trimming (``SigV4Auth._header_value``) patched out: an independent signer
+        made untrimmed."""
+        botocore_auth = pytest.importorskip("botocore.auth")
+        credentials = pytest.importorskip("botocore.credentials")
+        awsrequest = pytest.importorskip("botocore.awsrequest")
+        host = "email.us-east-1.amazonaws.com"
+        body = b"Action=GetSendQuota&Version=2010-12-01"
+        form = "application/x-www-form-urlencoded; charset=utf-8"
+        request = awsrequest.AWSRequest(
+            method="POST",
+            url=f"https://{host}/",
+            data=body,
+            headers={"Content-Type": form, "X-Amz-Meta-A": value},
+        )
+        with (
+            mock.patch.object(
+                botocore_auth, "get_current_datetime", return_value=WHEN.replace(tzinfo=None)
+            ),
+            mock.patch.object(botocore_auth.SigV4Auth, "_header_value", lambda _, v: v),
+        ):
+            signer = botocore_auth.SigV4Auth(
+                credentials.Credentials(CREDS.access_key_id, CREDS.secret_access_key),
+                "ses",
+                "us-east-1",
+            )
+            signer.add_auth(request)
+        assert "SignedHeaders=content-type;host;x-amz-date;x-amz-meta-a," in str(
+            request.headers["Authorization"]
+        )
+        wire = RawRequest(
+            "POST",
+            "/",
+            headers=[
+                ("Host", host),
+                *((str(n), str(v)) for n, v in request.headers.items()),
+                ("Content-Length", str(len(body))),
+            ],
+            body=body,
+        )
+        assert f"X-Amz-Meta-A: {value}\r\n".encode() in wire.to_bytes()
+        text = _mismatch(wire.to_bytes())
+        assert "did not trim and fold whitespace in the signed header values" in text
+        shown = value.replace("\t", "\\t")  # a finding escapes what is not printable
+        assert f"-x-amz-meta-a:{shown}" in text
+        assert "+x-amz-meta-a:a b" in text
+
+    def test_header_value_signed_with_its_leading_space(self) -> None:
+        """A client that signs the text after the colon as it sent it (``host: h``), signed
+        here by hand with hashlib and hmac: the same cause, judged on the bytes received."""
+        host = "email.us-east-1.amazonaws.com"
+        date = "20261126T064950Z"
+        scope = "20261126/us-east-1/ses/aws4_request"
+        creq = (
+            f"GET\n/\nAction=GetSendQuota&Version=2010-12-01\nhost: {host}\n"
+            f"x-amz-date: {date}\n\nhost;x-amz-date\n{hashlib.sha256(b'').hexdigest()}"
+        )
+        sts = f"AWS4-HMAC-SHA256\n{date}\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
+        key = ("AWS4" + CREDS.secret_access_key).encode()
+        for part in scope.split("/"):
+            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+        sig = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+        raw = (
+            f"GET /?Action=GetSendQuota&Version=2010-12-01 HTTP/1.1\r\nHost: {host}\r\n"
+            f"X-Amz-Date: {date}\r\nAuthorization: AWS4-HMAC-SHA256 "
+            f"Credential={CREDS.access_key_id}/{scope}, SignedHeaders=host;x-amz-date, "
+            f"Signature={sig}\r\n\r\n"
+        ).encode()
+        text = _mismatch(raw)
+        assert "did not trim and fold whitespace in the signed header values" in text
+        assert f"-host: {host}" in text
+
     def test_unexplained_shows_the_spec_stages(self) -> None:
         case = CASES["cases"][0]
         wrong = Credentials(CREDS.access_key_id, "not-the-secret")
@@ -436,9 +512,9 @@ def test_raw_message_base64_in_lines_is_a_warning() -> None:
         "POST",
         "/",
         headers=(
-            ("Host", " email.us-east-1.amazonaws.com"),
-            ("Content-Type", " application/x-www-form-urlencoded; charset=utf-8"),
-            ("Content-Length", f" {len(body)}"),
+            ("Host", "email.us-east-1.amazonaws.com"),
+            ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+            ("Content-Length", str(len(body))),
         ),
         body=body,
     )

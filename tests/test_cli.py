@@ -259,7 +259,7 @@ class TestCheck:
             "request": {
                 "method": "POST",
                 "url": "https://email.us-east-1.amazonaws.com/",
-                "headers": [{"name": n, "value": v.strip()} for n, v in req.headers],
+                "headers": [{"name": n, "value": v} for n, v in req.headers],
                 "postData": {"text": req.body.decode()},
             }
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -87,9 +89,11 @@ class TestRequestLine:
 class TestFields:
     """RFC 9112 section 5: field-line = field-name ":" OWS field-value OWS."""
 
-    def test_values_as_sent_and_field_values(self) -> None:
+    def test_field_values_and_text_as_received(self) -> None:
         req = parse_request(b"GET / HTTP/1.1\r\nHost:h\r\nMy-Header1: value1 \r\nA:\t\r\n\r\n")
-        assert req.headers == (("Host", "h"), ("My-Header1", " value1 "), ("A", "\t"))
+        assert req.headers == (("Host", "h"), ("My-Header1", "value1"), ("A", ""))
+        assert req.received == ("h", " value1 ", "\t")
+        assert req.field_lines() == (("Host", "h"), ("My-Header1", " value1 "), ("A", "\t"))
         assert req.header("my-header1") == "value1"
         assert req.header("HOST") == "h"
         assert req.header("a") == ""
@@ -104,7 +108,8 @@ class TestFields:
         """Section 5.2: "replace each received obs-fold with one or more SP octets"."""
         data = b"GET / HTTP/1.1\nMy-Header1:value1\n  value2\n     value3\n\n"
         req = parse_request(data)
-        assert req.headers == (("My-Header1", "value1\n  value2\n     value3"),)
+        assert req.headers == (("My-Header1", "value1 value2 value3"),)
+        assert req.received == ("value1\n  value2\n     value3",)
         assert req.header("My-Header1") == "value1 value2 value3"
         assert req.to_bytes() == data
 
@@ -205,14 +210,72 @@ class TestRawRequest:
 
     def test_with_header(self) -> None:
         req = RawRequest("GET", "/", headers=(("A", "1"), ("B", "2"), ("a", "3")))
-        assert req.with_header("a", "9").headers == (("A", " 9"), ("B", "2"))
-        assert req.with_header("C", "4").headers[-1] == ("C", " 4")
+        assert req.with_header("a", "9").headers == (("A", "9"), ("B", "2"))
+        assert req.with_header("C", "4").headers[-1] == ("C", "4")
         assert (
             req.with_header("C", "4").to_bytes()
-            == b"GET / HTTP/1.1\r\nA:1\r\nB:2\r\na:3\r\nC: 4\r\n\r\n"
+            == b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\na: 3\r\nC: 4\r\n\r\n"
         )
-        assert req.with_header("A", "5", replace_existing=False).headers[-1] == ("A", " 5")
+        assert req.with_header("A", "5", replace_existing=False).headers[-1] == ("A", "5")
         assert req.without_headers("a").headers == (("B", "2"),)
+
+    def test_with_header_keeps_what_was_received_of_the_others(self) -> None:
+        data = b"GET / HTTP/1.1\r\nA:1\r\nB:  2\r\n\r\n"
+        req = parse_request(data)
+        assert req.with_header("a", "9").to_bytes() == b"GET / HTTP/1.1\r\nA: 9\r\nB:  2\r\n\r\n"
+        assert req.without_headers("A").to_bytes() == b"GET / HTTP/1.1\r\nB:  2\r\n\r\n"
+        # A value changed another way is written as a value, the others as received.
+        changed = replace(req, headers=(("A", "1"), ("B", "3")))
+        assert changed.to_bytes() == b"GET / HTTP/1.1\r\nA:1\r\nB: 3\r\n\r\n"
+
+    def test_values_are_written_after_one_space(self) -> None:
+        """Issue 9: a header is given as its field value and written ``Name: value``."""
+        req = RawRequest(
+            "POST",
+            "/",
+            headers=[
+                ("Host", "email.us-east-1.amazonaws.com"),
+                ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+                ("Content-Length", "0"),
+            ],
+        )
+        assert req.to_bytes() == (
+            b"POST / HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n"
+            b"Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+            b"Content-Length: 0\r\n\r\n"
+        )
+        assert req.headers[0] == ("Host", "email.us-east-1.amazonaws.com")
+        assert req.received is None
+        assert parse_request(req.to_bytes()) == req
+
+    def test_headers_from_a_mapping_or_pairs(self) -> None:
+        pairs = RawRequest("GET", "/", headers=[("A", "1"), ("B", "2")])
+        assert RawRequest("GET", "/", headers={"A": "1", "B": "2"}) == pairs
+        assert RawRequest("GET", "/", headers=iter([("A", "1"), ("B", "2")])) == pairs
+        assert pairs.headers == (("A", "1"), ("B", "2"))
+
+    def test_received_texts_one_per_header(self) -> None:
+        with pytest.raises(ValueError, match="1 received header texts for 2 headers"):
+            RawRequest("GET", "/", headers=[("A", "1"), ("B", "2")], received=(" 1",))
+
+    @pytest.mark.parametrize(
+        ("url", "target", "host"),
+        [
+            ("https://email.us-east-1.amazonaws.com/", "/", "email.us-east-1.amazonaws.com"),
+            ("https://email.us-east-1.amazonaws.com", "/", "email.us-east-1.amazonaws.com"),
+            ("https://h?Action=X&a=%20", "/?Action=X&a=%20", "h"),
+            ("http://127.0.0.1:8443/p/q?x#frag", "/p/q?x", "127.0.0.1:8443"),
+            ("https://h#frag", "/", "h"),
+        ],
+    )
+    def test_from_url(self, url: str, target: str, host: str) -> None:
+        req = RawRequest.from_url("POST", url, headers={"Content-Length": "2"}, body=b"ab")
+        assert (req.method, req.target, req.body) == ("POST", target, b"ab")
+        assert req.headers == (("Host", host), ("Content-Length", "2"))
+
+    def test_from_url_needs_a_scheme(self) -> None:
+        with pytest.raises(ValueError, match="not an absolute URL"):
+            RawRequest.from_url("GET", "email.us-east-1.amazonaws.com/")
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -222,10 +285,11 @@ _token = st.text(
     min_size=1,
     max_size=12,
 )
+# A field value: no whitespace at either end (RFC 9110 section 5.5).
 _value = st.text(
     alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("\t\u00e9"),
     max_size=30,
-)
+).map(lambda v: v.strip(" \t"))
 _path = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789/-._~%?=&", max_size=20).map(
     lambda s: "/" + s
 )
@@ -242,7 +306,7 @@ def _requests(draw: st.DrawFn) -> RawRequest:
     )
     body = draw(st.binary(max_size=64))
     if body:
-        headers.append(("Content-Length", f" {len(body)}"))
+        headers.append(("Content-Length", str(len(body))))
     return RawRequest(
         method=method,
         target=draw(_path),

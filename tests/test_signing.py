@@ -149,7 +149,7 @@ class TestSigningKey:
         req = RawRequest(
             "GET",
             "/?Action=ListUsers&Version=2010-05-08",
-            headers=(("Host", " iam.amazonaws.com"), ("Content-Type", f" {FORM}")),
+            headers=(("Host", "iam.amazonaws.com"), ("Content-Type", FORM)),
         )
         result = sigv4.sign(
             req,
@@ -393,12 +393,12 @@ class TestVerifyDateHeader:
             "POST",
             "/",
             headers=(
-                ("Host", f" {HOST}"),
-                ("Content-Type", f" {FORM}"),
-                ("Date", f" {date}"),
+                ("Host", HOST),
+                ("Content-Type", FORM),
+                ("Date", date),
                 (
                     "Authorization",
-                    f" AWS4-HMAC-SHA256 Credential={AKID}/{self.SCOPE}, "
+                    f"AWS4-HMAC-SHA256 Credential={AKID}/{self.SCOPE}, "
                     f"SignedHeaders=content-type;date;host, Signature={sig}",
                 ),
             ),
@@ -971,8 +971,8 @@ def test_token_added_after_signing_keeps_one_space_after_colons() -> None:
         omit_session_token=True,
     ).request
     (token_name, token), (auth_name, auth) = signed.headers[-2:]
-    assert (token_name, token) == ("X-Amz-Security-Token", " TOKEN")
+    assert (token_name, token) == ("X-Amz-Security-Token", "TOKEN")
     assert auth_name == "Authorization"
-    assert auth.startswith(" AWS4-HMAC-SHA256 Credential=")
+    assert auth.startswith("AWS4-HMAC-SHA256 Credential=")
     assert b"\r\nAuthorization: AWS4-HMAC-SHA256 Credential=" in signed.to_bytes()
     assert "x-amz-security-token" not in auth.split("SignedHeaders=")[1]

@@ -185,20 +185,20 @@ def _botocore_post(case: dict[str, Any]) -> RawRequest:
     ctx = _ctx(case)
     header = case["sigv4_header"]
     headers = [
-        ("Content-Type", f" {FORM_CONTENT_TYPE}"),
-        ("Host", f" {ctx['host']}"),
-        ("X-Amz-Date", f" {header['x_amz_date']}"),
+        ("Content-Type", FORM_CONTENT_TYPE),
+        ("Host", ctx["host"]),
+        ("X-Amz-Date", header["x_amz_date"]),
     ]
     if ctx.get("session_token"):
-        headers.append(("X-Amz-Security-Token", f" {ctx['session_token']}"))
-    headers.append(("Authorization", f" {header['authorization']}"))
+        headers.append(("X-Amz-Security-Token", ctx["session_token"]))
+    headers.append(("Authorization", header["authorization"]))
     return RawRequest("POST", "/", headers=tuple(headers), body=case["botocore_body"].encode())
 
 
 def _botocore_presigned(case: dict[str, Any]) -> RawRequest:
     """The presigned GET: botocore's URL, sent to its host."""
     url = urlsplit(case["sigv4_presigned_get"]["url"])
-    return RawRequest("GET", f"{url.path}?{url.query}", headers=(("Host", f" {url.netloc}"),))
+    return RawRequest("GET", f"{url.path}?{url.query}", headers=(("Host", url.netloc),))
 
 
 _SIGNED_BY_BOTOCORE = {"post": _botocore_post, "presigned": _botocore_presigned}

@@ -732,16 +732,18 @@ def _hypotheses(
             "value became separators (requests-aws4auth#59)",
             _stages(req, parts, secret, query=requoted),
         )
+    # Header values signed without trimming and folding (IAM-SIGV4 asks for both): each value
+    # as its field value with its inner runs of spaces kept, or the text after the colon as
+    # received, leading space and all.
     signed = {s.lower() for s in parts.signed}
-    untrimmed = "".join(
-        f"{n.lower()}:{v}\n"
-        for n, v in sorted(req.headers, key=lambda h: h[0].lower())
-        if n.lower() in signed
-    )
-    yield (
-        "the client did not trim and fold whitespace in the signed header values",
-        _stages(req, parts, secret, headers=untrimmed),
-    )
+    cause = "the client did not trim and fold whitespace in the signed header values"
+    for lines in (req.headers, req.field_lines()):
+        untrimmed = "".join(
+            f"{n.lower()}:{v}\n"
+            for n, v in sorted(lines, key=lambda h: h[0].lower())
+            if n.lower() in signed
+        )
+        yield cause, _stages(req, parts, secret, headers=untrimmed)
     host = req.header("host") or ""
     if ":" in host:
         bare = host.rsplit(":", 1)[0]

@@ -5,9 +5,10 @@ covers as one).
 A control character in a value that becomes part of a header line (CR and LF above all) would
 end that line early and write lines of its own: the Host of another request, a second
 Authorization, an empty line that starts the body. RFC 9110 section 5.5: "Field values
-containing CR, LF, or NUL characters are invalid and dangerous". The one line break allowed is
-an obs-fold, a line break followed by the SP or HTAB that starts a continuation line (RFC 9112
-section 5.2), which requests parsed from the wire (and the SigV4 suites) may carry.
+containing CR, LF, or NUL characters are invalid and dangerous". A header of a
+:class:`~sesspec.http.RawRequest` is its field value, so no line break is allowed in it at all:
+a request parsed from the wire (and the SigV4 suites' multi-line values) has each obs-fold
+replaced by one SP in its values (RFC 9112 section 5.2), what arrived being kept apart.
 
 Errors name the value and the position, never the value itself: a secret key or session token
 must not reach a log through an error message.
@@ -22,9 +23,8 @@ from sesspec.errors import SigningError
 
 # C0 controls and DEL.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# In a header value: a control other than HTAB, once obs-folds are taken out.
+# In a field value: a control other than HTAB (RFC 9110 section 5.5).
 _BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_FOLD = re.compile(r"\r?\n[ \t]")
 
 
 def _control_at(text: str) -> int | None:
@@ -93,8 +93,7 @@ def header_problem(name: str, value: str) -> str | None:
         return None  # the common case, in two C calls
     if not name or ":" in name or _control_at(name) is not None:
         return f"header name {name!r} is empty or holds a ':' or a control character"
-    unfolded = _FOLD.sub(" ", value) if "\n" in value else value
-    bad = _BAD_VALUE.search(unfolded)
+    bad = _BAD_VALUE.search(value)
     if bad is not None:
         return (
             f"the value of header {name!r} holds a control character "

@@ -34,7 +34,7 @@ from urllib.parse import unquote_to_bytes
 
 from sesspec.encoding import canonical_query_string, form_decode, form_encode, percent_encode
 from sesspec.errors import EncodingError, SigningError
-from sesspec.http import RawRequest, _new_request  # private: the hot-path constructor
+from sesspec.http import RawRequest
 from sesspec.signing import _guard
 
 __all__ = [
@@ -615,13 +615,13 @@ def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
     sig = outer.hexdigest()
     signed = (
         *headers,
-        ("X-Amz-Date", f" {date}"),
+        ("X-Amz-Date", date),
         (
             "Authorization",
-            f" {ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
+            f"{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
         ),
     )
-    r = _new_request(method, "/", version, signed, body, line_ending)
+    r = RawRequest(method, "/", version, signed, body, line_ending)
     return r, creq, sts, sig, sh, scope
 
 
@@ -638,7 +638,7 @@ def _general(  # noqa: PLR0917 - positional, as _sign_default
     service: str,
     hashed: str | None,
 ) -> tuple[RawRequest, str, str, str, str, str]:
-    req = _new_request(method, "/", version, headers, body, line_ending)
+    req = RawRequest(method, "/", version, headers, body, line_ending)
     return _sign(
         req,
         access_key_id,
@@ -696,10 +696,10 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
         hashed = hashlib.sha256(body).hexdigest()
     adds: dict[str, tuple[str, str]] = {}
     if session_token is not None and not omit_session_token:
-        adds["x-amz-security-token"] = ("X-Amz-Security-Token", f" {session_token}")
-    adds["x-amz-date"] = ("X-Amz-Date", f" {date}")
+        adds["x-amz-security-token"] = ("X-Amz-Security-Token", session_token)
+    adds["x-amz-date"] = ("X-Amz-Date", date)
     if sign_body:
-        adds["x-amz-content-sha256"] = ("X-Amz-Content-SHA256", f" {hashed}")
+        adds["x-amz-content-sha256"] = ("X-Amz-Content-SHA256", hashed)
     headers: list[tuple[str, str]] = []
     lnames: list[str] = []
     done: set[str] = set()
@@ -757,15 +757,15 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
     )
     if session_token is not None and omit_session_token:
         # Added after signing (2015 suite post-sts-header-after), before Authorization.
-        unsigned = _new_request(req.method, target, req.version, tuple(headers), body, "")
+        unsigned = RawRequest(req.method, target, req.version, headers, body)
         headers = list(unsigned.with_header("X-Amz-Security-Token", session_token).headers)
     headers.append(
         (
             "Authorization",
-            f" {ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
+            f"{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
         )
     )
-    r = _new_request(req.method, target, req.version, tuple(headers), body, req.line_ending)
+    r = RawRequest(req.method, target, req.version, headers, body, req.line_ending)
     return r, creq, sts, sig, sh, scope
 
 
@@ -852,7 +852,7 @@ class Signer:
     >>> from datetime import datetime, UTC
     >>> signer = Signer(access_key_id="AKIDEXAMPLE", secret_access_key="secret",
     ...                 region="us-east-1")
-    >>> req = RawRequest("POST", "/", headers=(("Host", " email.us-east-1.amazonaws.com"),))
+    >>> req = RawRequest("POST", "/", headers=[("Host", "email.us-east-1.amazonaws.com")])
     >>> signer.sign(req, datetime(2026, 11, 26, tzinfo=UTC)).signed_headers
     'host;x-amz-date'
     """
