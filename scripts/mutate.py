@@ -24,11 +24,11 @@ The full list (``MUTANTS``; ``short`` marks the CI list):
 
 - the AWS3-HTTPS / SigV2 cut-off: moved to 2030; ``<`` turned into ``<=``; the pre-cut-off
   warning made an error;
-- presigned URLs: AUTH015 accepting X-Amz-Expires=0; the 604800-second warning at 604800;
-  verify_request accepting X-Amz-Expires=0; a URL still valid one second after its expiry;
+- presigned URLs: X-Amz-Expires=0 read as valid; the 604800-second warning at 604800;
+  presign writing X-Amz-Expires=0; a URL still valid one second after its expiry;
 - skew: the future bound ``>`` turned into ``>=``; the past bound likewise; the window made 16
   minutes;
-- verify_request ignoring the Date header; not hashing the body; comparing the expected
+- the SigV4 verifier ignoring the Date header; not hashing the body; comparing the expected
   signature with itself; the rfc850-date century pivot moved;
 - canonical headers: values not trimmed; runs of spaces not folded; the fast path's
   Content-Type not trimmed;
@@ -109,28 +109,28 @@ MUTANTS: tuple[Mutant, ...] = (
     # --- presigned URLs ---------------------------------------------------------------------
     Mutant(
         "auth015-accepts-expires-0",
-        "sesspec/check/_auth.py",
-        "or seconds < 1:",
-        "or seconds < 0:",
+        "sesspec/signing/sigv4.py",
+        "        elif expires < 1:",
+        "        elif expires < 0:",
         (_RULES, "-k", "AUTH015"),
-        "X-Amz-Expires=0 accepted by the checker",
+        "X-Amz-Expires=0 accepted by the reader the checker and the verifier share",
         short=True,
     ),
     Mutant(
         "auth015-max-expires-inclusive",
         "sesspec/check/_auth.py",
-        "if expires > _MAX_EXPIRES:",
-        "if expires >= _MAX_EXPIRES:",
+        "read.expires > _MAX_EXPIRES:",
+        "read.expires >= _MAX_EXPIRES:",
         (_RULES, "-k", "AUTH015"),
         "X-Amz-Expires=604800 warned",
     ),
     Mutant(
-        "verify-accepts-expires-0",
+        "presign-accepts-expires-0",
         "sesspec/signing/sigv4.py",
-        "if expires < 1:\n                return VerifyResult",
-        "if expires < 0:\n                return VerifyResult",
+        "    if expires < 1:\n        msg = ",
+        "    if expires < 0:\n        msg = ",
         (_SIGNING, "-k", "expires"),
-        "verify_request accepting X-Amz-Expires=0",
+        "presign writing X-Amz-Expires=0",
     ),
     Mutant(
         "expiry-inclusive",
@@ -179,8 +179,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verify-skips-body-hash",
         "sesspec/signing/sigv4.py",
-        "        payload_hash=payload_hash(req.body),\n    )\n    scope = credential_scope(",
-        "        payload_hash=EMPTY_SHA256,\n    )\n    scope = credential_scope(",
+        "        payload_hash=payload_hash(req.body),\n        amz_date=request_date,",
+        "        payload_hash=EMPTY_SHA256,\n        amz_date=request_date,",
         (_VERIFY, "-k", "2015"),
         "a changed body still verifies",
     ),
@@ -220,7 +220,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "fast-path-content-type-untrimmed",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/_sigv4_fast.py",
         'ctype = ctype.strip(" ")',
         "ctype = ctype",
         (_SIGNER, *_NOT_CONSISTENCY),
@@ -230,15 +230,15 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "key-order-swapped",
         "sesspec/signing/sigv4.py",
-        "return _key_pads(_signing_key(secret, date, region, service))",
-        "return _key_pads(_signing_key(secret, date, service, region))",
+        "    return _signing_key(secret_access_key, date, region, service)",
+        "    return _signing_key(secret_access_key, date, service, region)",
         (_SIGNING, *_NOT_CONSISTENCY, "-k", "SigningKey or Ses or Botocore"),
         "region and service swapped in the derived key (every signature)",
         short=True,
     ),
     Mutant(
         "fast-path-key-order-swapped",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/_sigv4_fast.py",
         "outer = _signing_pads(access_key_id, secret_access_key, datestamp, region, service)",
         "outer = _signing_pads(access_key_id, secret_access_key, datestamp, service, region)",
         (_SIGNER, *_NOT_CONSISTENCY),

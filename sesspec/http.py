@@ -35,8 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal, NamedTuple, Self
 
 from sesspec.errors import HttpParseError
 
@@ -90,10 +89,21 @@ _BAD_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 # An obs-fold inside a stored value: the line break plus the whitespace that starts the next line.
 _FOLD = re.compile(r"\r?\n[ \t]*")
 _OWS = " \t"
+# RFC 3986 section 3.2: the authority ends at the next '/', '?' or '#'.
+_AUTHORITY_END = re.compile("[/?#]")
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class RawRequest:
+class _Fields(NamedTuple):
+    method: str
+    target: str
+    version: str = "HTTP/1.1"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    line_ending: str = "\r\n"
+    received: tuple[str, ...] | None = None
+
+
+class RawRequest(_Fields):
     """One HTTP/1.1 request: built from values, or parsed with every byte it arrived with.
 
     ``headers`` holds ``(name, value)``: the name as sent and the field value itself (RFC 9110
@@ -106,21 +116,16 @@ class RawRequest:
     from values: judging a capture byte for byte reads it, and :meth:`to_bytes` writes a header
     as received for as long as its value is the one received (else ``Name: value``).
     ``line_ending`` is what ended the request line (``"\\r\\n"``, or ``"\\n"`` in vector files).
+
+    An immutable named tuple, made in C (a signature makes one per call, so its cost shows in
+    every figure of the benchmark); equality and the hash leave ``received`` out, so a request
+    equals itself parsed back. :meth:`replace` gives a changed copy.
     """
 
-    method: str
-    target: str
-    version: str = "HTTP/1.1"
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b""
-    line_ending: str = "\r\n"
-    received: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
-    _index: dict[str, list[str]] | None = field(
-        default=None, init=False, repr=False, compare=False, hash=False
-    )
+    __slots__ = ()
 
-    def __init__(  # noqa: PLR0917 - the fields, in order, as the dataclass would take them
-        self,
+    def __new__(  # noqa: PLR0917 - the fields, in order
+        cls,
         method: str,
         target: str,
         version: str = "HTTP/1.1",
@@ -128,23 +133,47 @@ class RawRequest:
         body: bytes = b"",
         line_ending: str = "\r\n",
         received: tuple[str, ...] | None = None,
-    ) -> None:
-        # The frozen fields are set through their slot descriptors, as a frozen dataclass's own
-        # __init__ sets them (object.__setattr__), one C call each; this constructor is the one
-        # every signer and the request builder use, so it is kept to that.
+    ) -> Self:
         if type(headers) is not tuple:
-            headers = tuple(headers.items() if isinstance(headers, Mapping) else headers)
+            headers = tuple(_pairs(headers))
         if received is not None and len(received) != len(headers):
             msg = f"{len(received)} received header texts for {len(headers)} headers"
             raise ValueError(msg)
-        _SET_METHOD(self, method)
-        _SET_TARGET(self, target)
-        _SET_VERSION(self, version)
-        _SET_HEADERS(self, headers)
-        _SET_BODY(self, body)
-        _SET_LINE_ENDING(self, line_ending)
-        _SET_RECEIVED(self, received)
-        _SET_INDEX(self, None)
+        return _new_tuple(cls, (method, target, version, headers, body, line_ending, received))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawRequest):
+            return NotImplemented
+        return self[:6] == other[:6]
+
+    def __ne__(self, other: object) -> bool:
+        if not isinstance(other, RawRequest):
+            return NotImplemented
+        return self[:6] != other[:6]
+
+    def __hash__(self) -> int:
+        return hash(self[:6])
+
+    def __repr__(self) -> str:
+        return (
+            f"RawRequest(method={self.method!r}, target={self.target!r}, "
+            f"version={self.version!r}, headers={self.headers!r}, body={self.body!r}, "
+            f"line_ending={self.line_ending!r})"
+        )
+
+    def replace(self, **changes: Any) -> RawRequest:
+        """A copy with the fields named in ``changes`` changed (``received`` is kept: a header
+        whose value changed is written as a value, the others as they arrived)."""
+        values = [changes.pop(name, value) for name, value in zip(_FIELDS, self, strict=True)]
+        if changes:
+            msg = f"RawRequest has no field {next(iter(changes))!r}"
+            raise TypeError(msg)
+        return type(self)(*values)
+
+    __replace__ = replace
+
+    def _replace(self, **changes: Any) -> RawRequest:
+        return self.replace(**changes)
 
     @classmethod
     def from_url(
@@ -161,42 +190,37 @@ class RawRequest:
         >>> RawRequest.from_url("GET", "https://email.us-east-1.amazonaws.com?Action=X").to_bytes()
         b'GET /?Action=X HTTP/1.1\\r\\nHost: email.us-east-1.amazonaws.com\\r\\n\\r\\n'
         """
-        start = url.find("://")
-        if start == -1:
+        start = url.find("://") + 3
+        if start == 2:
             msg = f"not an absolute URL: {url[:60]!r}"
             raise ValueError(msg)
-        rest = url[start + 3 :]
-        end = len(rest)
-        for sep in "/?#":
-            at = rest.find(sep, 0, end)
-            if at != -1:
-                end = at
-        target = rest[end:].partition("#")[0]
+        end = url.find("/", start)
+        host = url[start:] if end == -1 else url[start:end]
+        if "?" in host or "#" in host:  # RFC 3986 3.2: the authority ends at '/', '?' or '#'
+            found = _AUTHORITY_END.search(url, start)
+            end = len(url) if found is None else found.start()
+            host = url[start:end]
+        target = "/" if end == -1 else url[end:]
+        if "#" in target:
+            target = target[: target.index("#")]
         if not target.startswith("/"):
             target = "/" + target
-        given = headers.items() if isinstance(headers, Mapping) else headers
-        return cls(method, target, "HTTP/1.1", (("Host", rest[:end]), *given), body)
-
-    # -- headers -------------------------------------------------------------------------------
-
-    def _by_name(self) -> dict[str, list[str]]:
-        # Lowercase name -> field values, built on first use (a checker asks for many headers).
-        index = self._index
-        if index is None:
-            index = {}
-            for n, v in self.headers:
-                index.setdefault(n.lower(), []).append(v)
-            object.__setattr__(self, "_index", index)
-        return index
+        given = tuple(headers.items() if type(headers) is dict else _pairs(headers))
+        fields = (("Host", host),) + given  # noqa: RUF005 - one C concatenation, no list
+        return _new_tuple(cls, (method, target, "HTTP/1.1", fields, body, "\r\n", None))
 
     def header(self, name: str) -> str | None:
         """The value of the first header called ``name`` (any case)."""
-        found = self._by_name().get(name.lower())
-        return found[0] if found else None
+        lname = name.lower()
+        for n, v in self.headers:
+            if n.lower() == lname:
+                return v
+        return None
 
     def header_all(self, name: str) -> list[str]:
         """The values of every header called ``name`` (any case), in order."""
-        return list(self._by_name().get(name.lower(), ()))
+        lname = name.lower()
+        return [v for n, v in self.headers if n.lower() == lname]
 
     def with_header(self, name: str, value: str, *, replace_existing: bool = True) -> RawRequest:
         """A copy with ``name: value``: replacing the first header of that name in place (and
@@ -216,17 +240,16 @@ class RawRequest:
                     texts.append(f" {value}")
                     done = True
             if done:
-                return replace(self, headers=tuple(headers), received=self._texts(texts))
+                return self.replace(headers=tuple(headers), received=self._texts(texts))
         received = self._texts([*(t for _, t in lines), f" {value}"])
-        return replace(self, headers=(*self.headers, (name, value)), received=received)
+        return self.replace(headers=(*self.headers, (name, value)), received=received)
 
     def without_headers(self, *names: str) -> RawRequest:
         """A copy without any header called one of ``names`` (any case)."""
         drop = {n.lower() for n in names}
         kept = [i for i, (n, _) in enumerate(self.headers) if n.lower() not in drop]
         received = self.received
-        return replace(
-            self,
+        return self.replace(
             headers=tuple(self.headers[i] for i in kept),
             received=None if received is None else tuple(received[i] for i in kept),
         )
@@ -303,14 +326,15 @@ class RawRequest:
         return self.head_text().encode(_ENC, _ERR) + self.body
 
 
-_SET_METHOD = RawRequest.__dict__["method"].__set__
-_SET_TARGET = RawRequest.__dict__["target"].__set__
-_SET_VERSION = RawRequest.__dict__["version"].__set__
-_SET_HEADERS = RawRequest.__dict__["headers"].__set__
-_SET_BODY = RawRequest.__dict__["body"].__set__
-_SET_LINE_ENDING = RawRequest.__dict__["line_ending"].__set__
-_SET_RECEIVED = RawRequest.__dict__["received"].__set__
-_SET_INDEX = RawRequest.__dict__["_index"].__set__
+_new_tuple = tuple.__new__
+_FIELDS = _Fields._fields
+
+
+def _pairs(headers: Iterable[tuple[str, str]] | Mapping[str, str]) -> Iterable[tuple[str, str]]:
+    # A dict is by far the most common mapping: told apart without the ABC check.
+    if type(headers) is dict or isinstance(headers, Mapping):
+        return headers.items()
+    return headers
 
 
 def field_value(raw: str) -> str:

@@ -17,18 +17,17 @@ and ``Content-Length``. Nothing here reads the clock: ``time`` is an argument.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
 from sesspec import encoding
 from sesspec._body import write_form
-from sesspec.encoding import STYLES, form_decode, form_encode
+from sesspec.encoding import STYLES, form_encode
 from sesspec.errors import SigningError
-from sesspec.http import RawRequest
+from sesspec.http import DEFAULT_MAX_HEADER_SIZE, RawRequest
 from sesspec.model import ServiceModel
 from sesspec.query import flatten, flatten_for_body
-from sesspec.signing import _guard, aws3, sigv2, sigv4
+from sesspec.signing import aws3, sigv2, sigv4
 
 __all__ = ["FORM_CONTENT_TYPE", "Scheme", "build_request", "endpoint_host", "form_body", "sign"]
 
@@ -102,21 +101,6 @@ def build_request(
         # SigV4 signs the body's SHA-256, computed here while a large body is written.
         body, digest = write_form(pairs, _CANONICAL, sha256=scheme == "sigv4")
         headers = (("Host", the_host), _CONTENT_TYPE, ("Content-Length", str(len(body))))
-        if scheme == "sigv4" and session_token is None:
-            # sigv4.sign() without making the unsigned request first (hot path).
-            return sigv4._sign_default(
-                "POST",
-                headers,
-                body,
-                "HTTP/1.1",
-                "\r\n",
-                access_key_id,
-                secret_access_key,
-                region,
-                time,
-                "ses",
-                digest,
-            )[0]
         req = RawRequest("POST", "/", "HTTP/1.1", headers, body)
     return sign(
         req,
@@ -150,76 +134,66 @@ def sign(
     :func:`sesspec.signing.sigv4.sign`.
 
     :raises SigningError: for empty credentials, a control character in a credential, the
-        region, the service or a header (CR/LF would write header lines of their own), and
+        region, the service or a header (CR/LF would write header lines of their own), a signed
+        request whose header section passes :data:`sesspec.http.DEFAULT_MAX_HEADER_SIZE` (kind
+        ``limit``: a SigV2 query re-encoded, a presigned URL holding a large form), and
         whatever the scheme cannot sign.
     """
-    if scheme == "sigv4":
-        return sigv4.sign(
-            req,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            region=region,
-            service=service,
-            time=time,
-            payload_hash=payload_hash,
-        ).request
-    if scheme == "sigv4-query":
-        return sigv4.presign(
-            req,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            region=region,
-            service=service,
-            time=time,
-            expires=expires,
-            form_to_query=True,
-        ).request
-    if scheme == "aws3":
-        return aws3.sign_request(
-            req,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            time=time,
-        )
-    if scheme == "sigv2":
-        return _sign_v2(
-            req,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            time=time,
-        )
-    msg = f"unknown scheme {scheme!r} (sigv4, sigv4-query, aws3, sigv2)"
-    raise SigningError(msg, scheme=str(scheme), stage="scheme")
-
-
-def _sign_v2(
-    req: RawRequest,
-    *,
-    access_key_id: str,
-    secret_access_key: str,
-    session_token: str | None,
-    time: datetime,
-) -> RawRequest:
-    _guard.require_headers("sigv2", req.headers)
-    host = req.header("Host") or ""  # sigv2.string_to_sign lower-cases it
-    in_body = req.method == "POST"
-    pairs = form_decode(req.body if in_body else req.query)
-    signed = sigv2.sign_params(
-        pairs,
+    signed = _signed(
+        req,
+        scheme=scheme,
         access_key_id=access_key_id,
         secret_access_key=secret_access_key,
-        session_token=session_token,
-        method=req.method,
-        host=host,
-        path=req.path,
+        region=region,
         time=time,
+        session_token=session_token,
+        service=service,
+        expires=expires,
+        payload_hash=payload_hash,
     )
-    encoded = form_encode(signed)
-    if in_body:
-        body = encoded.encode("ascii")
-        return replace(req, body=body).with_header("Content-Length", str(len(body)))
-    return replace(req, target=f"{req.path}?{encoded}")
+    # What is written must read back: a query re-encoded by SigV2, or a form moved into a
+    # presigned URL, can make a header section longer than sesspec.http reads. (The target
+    # is most of the head; only a long one is measured.)
+    if len(signed.target) > DEFAULT_MAX_HEADER_SIZE // 2:
+        size = len(signed.head_text().encode("utf-8", "surrogateescape")) - 2
+        if size > DEFAULT_MAX_HEADER_SIZE:
+            msg = (
+                f"the signed request's header section is {size} bytes, more than the "
+                f"{DEFAULT_MAX_HEADER_SIZE} a reader takes (sesspec.http.DEFAULT_MAX_HEADER_SIZE)"
+            )
+            raise SigningError(msg, scheme=str(scheme), stage="request", kind="limit")
+    return signed
+
+
+def _signed(
+    req: RawRequest,
+    *,
+    scheme: Scheme | str,
+    access_key_id: str,
+    secret_access_key: str,
+    region: str,
+    time: datetime,
+    session_token: str | None,
+    service: str,
+    expires: int,
+    payload_hash: str | None,
+) -> RawRequest:
+    who: dict[str, Any] = {
+        "access_key_id": access_key_id,
+        "secret_access_key": secret_access_key,
+        "session_token": session_token,
+        "time": time,
+    }
+    if scheme == "sigv4":
+        return sigv4.sign(
+            req, region=region, service=service, payload_hash=payload_hash, **who
+        ).request
+    if scheme == "sigv4-query":
+        config = sigv4.SigningConfig(expiration_in_seconds=expires, form_to_query=True)
+        return sigv4.presign(req, region=region, service=service, config=config, **who).request
+    if scheme == "aws3":
+        return aws3.sign(req, **who).request
+    if scheme == "sigv2":
+        return sigv2.sign(req, **who).request
+    msg = f"unknown scheme {scheme!r} (sigv4, sigv4-query, aws3, sigv2)"
+    raise SigningError(msg, scheme=str(scheme), stage="scheme")

@@ -11,7 +11,6 @@ sesspec's verifier with these.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from urllib.parse import unquote
 
 from sesspec.http import RawRequest
@@ -46,7 +45,7 @@ def body(req: RawRequest) -> RawRequest:
     """The first body byte changed (bit 0 flipped), or one byte added to an empty body."""
     data = req.body
     changed = bytes((data[0] ^ 1,)) + data[1:] if data else b"x"
-    return replace(req, body=changed)
+    return req.replace(body=changed)
 
 
 def header(req: RawRequest, name: str) -> RawRequest:
@@ -57,7 +56,7 @@ def header(req: RawRequest, name: str) -> RawRequest:
     for i, (n, v) in enumerate(headers):
         if n.lower() == lname:
             headers[i] = (n, _change_first_alnum(v))
-            return replace(req, headers=tuple(headers))
+            return req.replace(headers=tuple(headers))
     msg = f"no {name} header"
     raise ValueError(msg)
 
@@ -84,7 +83,7 @@ def query(
     becomes ``x``. A request without a query gets the one-byte query ``x``."""
     path, sep, q = req.target.partition("?")
     if not sep or not q:
-        return replace(req, target=f"{path}?x")
+        return req.replace(target=f"{path}?x")
     items = q.split("&")
     order = [i for i, item in enumerate(items) if item and _is_operation(item, keep)]
     order += [i for i, item in enumerate(items) if item.startswith("X-Amz-Expires=")]
@@ -99,7 +98,7 @@ def query(
     else:
         item = items[order[0]]
         items[order[0]] = ("y" if item[0] == "x" else "x") + item[1:]
-    return replace(req, target=f"{path}?{'&'.join(items)}")
+    return req.replace(target=f"{path}?{'&'.join(items)}")
 
 
 def _is_operation(item: str, keep: tuple[str, ...]) -> bool:
@@ -123,13 +122,13 @@ def signature(req: RawRequest) -> RawRequest:
         name, eq, value = item.partition("=")
         if eq and name in ("X-Amz-Signature", "Signature"):
             items[i] = f"{name}={_change_last_alnum(value)}"
-            return replace(req, target=f"{path}?{'&'.join(items)}")
+            return req.replace(target=f"{path}?{'&'.join(items)}")
     fields = req.body.split(b"&")
     for i, field in enumerate(fields):
         if field.startswith(b"Signature="):
             value = _change_last_alnum(field.decode("ascii")[len("Signature=") :])
             fields[i] = f"Signature={value}".encode("ascii")
-            return replace(req, body=b"&".join(fields))
+            return req.replace(body=b"&".join(fields))
     msg = "no signature in the request"
     raise ValueError(msg)
 

@@ -538,7 +538,7 @@ def test_build_request_large(token: str | None, size: int) -> None:
         time=TIME,
     ).request
     assert ours.to_bytes() == expected.to_bytes()
-    assert sigv4.verify_request(ours, secret_access_key=SECRET, now=TIME).ok
+    assert sigv4.verify(ours, secret_access_key=SECRET, now=TIME).ok
 
 
 def test_build_request_other_schemes_large() -> None:

@@ -220,9 +220,9 @@ def _verify(sample: Sample, req: RawRequest) -> tuple[bool, bool]:
     scheme = _scheme(sample)
     result: sigv4.VerifyResult | aws3.VerifyResult
     if scheme == "aws3":
-        result = aws3.verify_request(req, secret_access_key=secret, now=None)
+        result = aws3.verify(req, secret_access_key=secret, now=None)
     elif scheme == "sigv2":
-        result = sigv2.verify(
+        result = sigv2.verify_params(
             form_decode(req.query if req.method == "GET" else req.body),
             secret_access_key=secret,
             method=req.method,
@@ -230,7 +230,7 @@ def _verify(sample: Sample, req: RawRequest) -> tuple[bool, bool]:
             path=req.path,
         )
     else:
-        result = sigv4.verify_request(req, secret_access_key=secret, now=None)
+        result = sigv4.verify(req, secret_access_key=secret, now=None)
     expected = result.expected_signature
     return result.ok, expected is not None and expected != result.given_signature
 

@@ -160,11 +160,11 @@ class TestSign:
         assert code == 0
         signed = parse_request(out.encode("utf-8"))
         if scheme.startswith("sigv4"):
-            assert sigv4.verify_request(signed, secret_access_key=SECRET, now=None).ok
+            assert sigv4.verify(signed, secret_access_key=SECRET, now=None).ok
         elif scheme == "aws3":
-            assert aws3.verify_request(signed, secret_access_key=SECRET, now=None).ok
+            assert aws3.verify(signed, secret_access_key=SECRET, now=None).ok
         else:
-            result = sigv2.verify(
+            result = sigv2.verify_params(
                 form_decode(signed.body),
                 secret_access_key=SECRET,
                 method="POST",

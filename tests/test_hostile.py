@@ -40,7 +40,7 @@ from sesspec.errors import (
     ParamErrorKind,
     SigningError,
 )
-from sesspec.http import DEFAULT_MAX_HEADERS, RawRequest, parse_request
+from sesspec.http import DEFAULT_MAX_HEADER_SIZE, DEFAULT_MAX_HEADERS, RawRequest, parse_request
 from sesspec.query import (
     MAX_INTEGER_DIGITS,
     MAX_LIST_INDEX,
@@ -51,7 +51,7 @@ from sesspec.query import (
     validate_pairs,
 )
 from sesspec.request import Scheme, build_request, sign
-from sesspec.signing import sigv4
+from sesspec.signing import sigv2, sigv4
 from tests._support import REPO
 
 AKID = "AKIDEXAMPLE"
@@ -449,6 +449,35 @@ def test_readme_limits_table_is_the_code() -> None:
         assert getattr(importlib.import_module(module), name) == _table_value(value), name
 
 
+@pytest.mark.parametrize("over", [False, True], ids=["64KiB", "64KiB-plus-1"])
+def test_sign_refuses_a_head_past_what_it_reads(over: bool) -> None:
+    """SigV2 writes a GET's query again, escaped (a raw '%' becomes %25): a header section of
+    exactly DEFAULT_MAX_HEADER_SIZE is written and reads back, one byte more is refused."""
+    kwargs: dict[str, Any] = {
+        "access_key_id": AKID,
+        "secret_access_key": SECRET,
+        "time": WHEN,
+    }
+
+    def request(pad: str) -> RawRequest:
+        return parse_request(f"GET /?a={pad} HTTP/1.1\r\nHost: h\r\n\r\n".encode())
+
+    def section(pad: str) -> int:  # request line and header lines, as the parser counts them
+        return len(sigv2.sign(request(pad), **kwargs).request.to_bytes()) - 2
+
+    # The signature's base64 escapes to a length of its own, so the padding is found by trying.
+    room = DEFAULT_MAX_HEADER_SIZE - section("")
+    pads = ("%" * (room // 3 - less) + "x" * extra for less in range(9) for extra in range(24))
+    pad = next(p for p in pads if section(p) == DEFAULT_MAX_HEADER_SIZE + over)
+    if over:
+        with pytest.raises(SigningError) as info:
+            sign(request(pad), scheme="sigv2", region="us-east-1", **kwargs)
+        assert info.value.kind == "limit"
+    else:
+        signed = sign(request(pad), scheme="sigv2", region="us-east-1", **kwargs)
+        assert parse_request(signed.to_bytes()) == signed
+
+
 def test_every_param_error_kind_has_a_rule() -> None:
     assert set(params_rules._BY_KIND) == set(get_args(ParamErrorKind))
 
@@ -464,8 +493,8 @@ def presigned(expires: str, *, token: str | None = None) -> bytes:
         secret_access_key=SECRET,
         region="us-east-1",
         time=WHEN,
-        expires=3600,
         session_token=token,
+        config=sigv4.SigningConfig(expiration_in_seconds=3600),
     ).request
     return signed.to_bytes().replace(b"X-Amz-Expires=3600", b"X-Amz-Expires=" + expires.encode())
 
@@ -504,7 +533,7 @@ class TestHugeExpires:
         assert sigv4.time_problem(WHEN, now=end, expires=10**12) is None  # 31,688 years
 
     def test_verify_request_reads_it(self) -> None:
-        result = sigv4.verify_request(
+        result = sigv4.verify(
             parse_request(presigned("9" * 5000)), secret_access_key=SECRET, now=WHEN
         )
         assert result.ok is False  # the signature covered 3600
@@ -839,7 +868,14 @@ class TestHeaderInjection:
         with pytest.raises(SigningError):
             sigv4.sign(req, region="us-east-1", service=value, time=WHEN, **creds)
         with pytest.raises(SigningError):
-            sigv4.presign(req, region="us-east-1", service=value, time=WHEN, expires=60, **creds)
+            sigv4.presign(
+                req,
+                region="us-east-1",
+                service=value,
+                time=WHEN,
+                **creds,
+                config=sigv4.SigningConfig(expiration_in_seconds=60),
+            )
         with pytest.raises(SigningError):
             sigv4.Signer(region="us-east-1", service=value, **creds)
 
@@ -889,7 +925,7 @@ class TestHeaderInjection:
             secret_access_key=SECRET,
             region="us-east-1",
             time=WHEN,
-            signed_headers=["my-header1"],
+            config=sigv4.SigningConfig(signed_headers=["my-header1"]),
         )
         assert "my-header1:value1 value2\n" in signed.canonical_request
 
@@ -934,7 +970,7 @@ class TestEnvironmentCredentials:
         assert code == 0, err
         signed = parse_request(out)
         assert signed.header("X-Amz-Security-Token") == TOKEN
-        assert sigv4.verify_request(signed, secret_access_key=SECRET, now=None).ok
+        assert sigv4.verify(signed, secret_access_key=SECRET, now=None).ok
 
     def test_flags_win(self) -> None:
         env = {
@@ -947,7 +983,7 @@ class TestEnvironmentCredentials:
         )
         assert code == 0
         signed = parse_request(out)
-        assert sigv4.verify_request(signed, secret_access_key=SECRET, now=None).ok
+        assert sigv4.verify(signed, secret_access_key=SECRET, now=None).ok
         # The environment's token belongs to the environment's key, not to the flags' key.
         assert signed.header("X-Amz-Security-Token") is None
         code, out, _ = run(

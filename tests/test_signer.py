@@ -96,7 +96,7 @@ class TestSignerEqualsFunctions:
             session_token=token,
         )
         assert ours == expected
-        assert sigv4.verify_request(ours.request, secret_access_key=SECRET, now=TIME).ok
+        assert sigv4.verify(ours.request, secret_access_key=SECRET, now=TIME).ok
 
     def test_sign_payload_hash(self, extra: str, target: str, token: str | None) -> None:
         req = _post(_TARGETS[target], _EXTRA[extra])
@@ -125,8 +125,7 @@ class TestSignerEqualsFunctions:
             region=REGION,
             time=TIME,
             session_token=token,
-            expires=expires,
-            form_to_query=True,
+            config=sigv4.SigningConfig(expiration_in_seconds=expires, form_to_query=True),
         )
         assert ours == expected
 
@@ -289,7 +288,7 @@ def test_signer_trims_as_independent_signers_do(case: str, service: str) -> None
         region=REGION,
         service=service,
         time=TIME,
-        signed_headers={n.lower() for n in headers},
+        config=sigv4.SigningConfig(signed_headers={n.lower() for n in headers}),
     )
     assert general.request.header("Authorization") == expected
 
@@ -389,7 +388,7 @@ class TestPayloadHash:
         assert ours.request.header("Authorization") == value
         assert ours != self._sign(req, token, None)
         # verify_request hashes the body as sent, so the signature does not verify.
-        assert not sigv4.verify_request(ours.request, secret_access_key=SECRET, now=TIME).ok
+        assert not sigv4.verify(ours.request, secret_access_key=SECRET, now=TIME).ok
 
     def test_real_hash_by_hand(self, token: str | None) -> None:
         req = _post()
@@ -403,7 +402,7 @@ class TestPayloadHash:
 
 @contextmanager
 def _spy_general() -> Iterator[mock.MagicMock]:
-    with mock.patch.object(sigv4, "_general", wraps=sigv4._general) as spy:
+    with mock.patch.object(sigv4, "_sign_general", wraps=sigv4._sign_general) as spy:
         yield spy
 
 
@@ -428,7 +427,7 @@ def _sign_both(req: RawRequest, h: str | None) -> tuple[Any, Any, bool]:
             fast = ("error", exc.stage, str(exc))
         fell_back = spy.called
     try:
-        general = sigv4.sign(req, signed_headers=forced, **kwargs)
+        general = sigv4.sign(req, **kwargs, config=sigv4.SigningConfig(signed_headers=forced))
     except SigningError as exc:
         general = ("error", exc.stage, str(exc))
     return fast, general, fell_back

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from sesspec.encoding import form_decode
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
-from sesspec.signing import aws3, sigv2, sigv4
+from sesspec.signing import VerifyResult, aws3, sigv2, sigv4
 
 AKID = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -85,7 +85,7 @@ class TestCanonicalUri:
         ],
     )
     def test_cases(self, path: str, normalize: bool, double: bool, expected: str) -> None:
-        assert sigv4.canonical_uri(path, normalize=normalize, double_encode=double) == expected
+        assert sigv4.canonical_uri(path, normalize=normalize, double_uri_encode=double) == expected
 
 
 class TestCanonicalQuery:
@@ -271,6 +271,90 @@ class TestParseAuthorization:
         assert str(info.value) == message
 
 
+class TestReadAuthorization:
+    """The one lenient reader of a SigV4 authorization (header and presigned query), which the
+    verifier and the checker share: every element it can read, every problem in the order a
+    strict reader meets them (IAM-SIGV4's Authorization grammar, worked by hand)."""
+
+    def test_reads_what_it_can_and_lists_every_problem(self) -> None:
+        parts = sigv4.read_authorization(
+            "AWS4-HMAC-SHA256 Credential=AK/2026112/r/ses/aws4_request, Foo=1, "
+            "SignedHeaders=host;;x-amz-date, SignedHeaders=host, Signature=XYZ"
+        )
+        assert [(p.kind, p.field) for p in parts.problems] == [
+            ("unknown", "Foo"),
+            ("repeated", "SignedHeaders"),
+            ("scope-date", "Credential"),
+            ("signed-headers", "SignedHeaders"),
+            ("signature", "Signature"),
+        ]
+        assert (parts.access_key_id, parts.date, parts.region, parts.service) == (
+            "AK",
+            "2026112",
+            "r",
+            "ses",
+        )
+        assert parts.signed_headers == ("host", "", "x-amz-date")
+        assert parts.signature == "XYZ"
+        assert parts.fields["SignedHeaders"] == "host;;x-amz-date"  # the first of repeats
+
+    def test_strict_parse_raises_the_first(self) -> None:
+        with pytest.raises(SigningError) as info:
+            sigv4.parse_authorization(
+                "AWS4-HMAC-SHA256 Credential=AK/2026112/r/ses/aws4_request, SignedHeaders=host, "
+                f"Signature={'a' * 64}"
+            )
+        assert info.value.kind == "scope"
+        assert info.value.message == "credential scope date must be YYYYMMDD: '2026112'"
+
+    def test_presigned_query(self) -> None:
+        parts = sigv4.read_presigned(
+            [
+                ("Action", "GetSendQuota"),
+                ("X-Amz-Algorithm", "AWS4-HMAC-SHA1"),
+                ("X-Amz-Credential", "AK/20261126/us-west-2/ses/aws4_request"),
+                ("X-Amz-Date", "20261126T054817Z"),
+                ("X-Amz-Expires", "0"),
+                ("X-Amz-Expires", "60"),
+                ("X-Amz-Signature", "a" * 64),
+            ]
+        )
+        assert [(p.kind, p.field) for p in parts.problems] == [
+            ("algorithm", "X-Amz-Algorithm"),
+            ("missing", "X-Amz-SignedHeaders"),
+            ("expires", "X-Amz-Expires"),
+        ]
+        assert parts.presigned
+        assert parts.request_date == "20261126T054817Z"
+        assert parts.scope == "20261126/us-west-2/ses/aws4_request"
+        assert parts.expires is None  # 0 is not a lifetime
+        assert "Action" not in parts.fields
+
+
+class TestSigningConfig:
+    def test_signed_headers_kept_lower_cased(self) -> None:
+        config = sigv4.SigningConfig(signed_headers=["Host", "X-Amz-Meta-A"])
+        assert config.signed_headers == frozenset({"host", "x-amz-meta-a"})
+        assert sigv4.SigningConfig() == sigv4.DEFAULT_CONFIG
+
+    def test_names_follow_aws_c_auth_context(self) -> None:
+        """aws-c-auth's context.json names its options normalize, sign_body,
+        omit_session_token and expiration_in_seconds."""
+        names = set(sigv4.SigningConfig.__dataclass_fields__)
+        assert {"normalize", "sign_body", "omit_session_token", "expiration_in_seconds"} <= names
+
+
+def test_schemes_share_their_names() -> None:
+    """sign, verify and request_time in every scheme; parse_authorization where the scheme has
+    an authorization header; one result type."""
+    for scheme in (sigv4, aws3, sigv2):
+        for name in ("sign", "verify", "request_time"):
+            assert callable(getattr(scheme, name)), (scheme.__name__, name)
+        assert scheme.VerifyResult is VerifyResult
+    assert callable(sigv4.parse_authorization)
+    assert callable(aws3.parse_authorization)
+
+
 @pytest.mark.consistency
 class TestVerify:
     """The verifier on requests sesspec signed (the time rules themselves are worked by hand
@@ -287,7 +371,7 @@ class TestVerify:
         ).request
 
     def test_ok_and_stages(self) -> None:
-        result = sigv4.verify_request(self._signed(), secret_access_key=SECRET, now=TIME)
+        result = sigv4.verify(self._signed(), secret_access_key=SECRET, now=TIME)
         assert result.ok, result.reason
         assert result.expected_signature == result.given_signature
         assert result.canonical_request is not None
@@ -308,27 +392,27 @@ class TestVerify:
         """GUIDE-ERR RequestExpired: "more than 15 minutes" after or before the date stamp, so
         exactly 15 minutes either way is still in time. (A negative delta: the request is dated
         ahead of the verifier's clock.)"""
-        result = sigv4.verify_request(self._signed(), secret_access_key=SECRET, now=TIME + delta)
+        result = sigv4.verify(self._signed(), secret_access_key=SECRET, now=TIME + delta)
         assert result.ok is ok
         if not ok:
             assert "RequestExpired" in result.reason
 
     def test_lookup_and_unknown_key(self) -> None:
         req = self._signed()
-        assert sigv4.verify_request(req, secret_access_key={AKID: SECRET}.get, now=None).ok
+        assert sigv4.verify(req, secret_access_key={AKID: SECRET}.get, now=None).ok
         known: dict[str, str] = {}
-        result = sigv4.verify_request(req, secret_access_key=known.get, now=None)
+        result = sigv4.verify(req, secret_access_key=known.get, now=None)
         assert result.reason == "unknown access key id 'AKIDEXAMPLE'"
 
     def test_scope_checks(self) -> None:
         req = self._signed()
-        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None, service="email")
+        result = sigv4.verify(req, secret_access_key=SECRET, now=None, service="email")
         assert result.reason == "scope service 'ses' is not 'email'"
-        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None, region="us-east-1")
+        result = sigv4.verify(req, secret_access_key=SECRET, now=None, region="us-east-1")
         assert not result.ok
 
     def test_no_auth(self) -> None:
-        result = sigv4.verify_request(_ses_post(), secret_access_key=SECRET, now=None)
+        result = sigv4.verify(_ses_post(), secret_access_key=SECRET, now=None)
         assert not result.ok
         assert result.reason.startswith("no SigV4 authentication")
 
@@ -339,16 +423,13 @@ class TestVerify:
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-            expires=600,
-            form_to_query=True,
+            config=sigv4.SigningConfig(expiration_in_seconds=600, form_to_query=True),
         ).request
         for seconds in (599, 600):  # valid through date + X-Amz-Expires itself
-            assert sigv4.verify_request(
+            assert sigv4.verify(
                 req, secret_access_key=SECRET, now=TIME + timedelta(seconds=seconds)
             ).ok
-        late = sigv4.verify_request(
-            req, secret_access_key=SECRET, now=TIME + timedelta(seconds=601)
-        )
+        late = sigv4.verify(req, secret_access_key=SECRET, now=TIME + timedelta(seconds=601))
         assert not late.ok
         assert "expired" in late.reason
 
@@ -362,14 +443,14 @@ class TestVerify:
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-            expires=1,
+            config=sigv4.SigningConfig(expiration_in_seconds=1),
         ).request
         req = RawRequest(
             "GET",
             req.target.replace("X-Amz-Expires=1&", f"X-Amz-Expires={expires}&"),
             headers=req.headers,
         )
-        result = sigv4.verify_request(req, secret_access_key=SECRET, now=TIME)
+        result = sigv4.verify(req, secret_access_key=SECRET, now=TIME)
         assert result.ok is ok, result.reason
         if not ok:
             assert result.expected_signature is None
@@ -416,14 +497,14 @@ class TestVerifyDateHeader:
         ids=["imf-fixdate", "rfc850-date", "asctime-date", "iso8601-basic"],
     )
     def test_date_header_alone(self, date: str) -> None:
-        result = sigv4.verify_request(self._signed(date), secret_access_key=SECRET, now=TIME)
+        result = sigv4.verify(self._signed(date), secret_access_key=SECRET, now=TIME)
         assert result.ok, result.reason
         assert result.string_to_sign is not None
         assert result.string_to_sign.split("\n")[1] == "20261126T054817Z"
 
     def test_no_date_at_all(self) -> None:
         req = self._signed("Thu, 26 Nov 2026 05:48:17 GMT").without_headers("Date")
-        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        result = sigv4.verify(req, secret_access_key=SECRET, now=None)
         assert not result.ok
         assert result.expected_signature is None
 
@@ -432,7 +513,7 @@ class TestVerifyDateHeader:
         unsigned X-Amz-Date one second later changes the string to sign."""
         req = self._signed("Thu, 26 Nov 2026 05:48:17 GMT")
         req = req.with_header("X-Amz-Date", "20261126T054818Z")
-        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        result = sigv4.verify(req, secret_access_key=SECRET, now=None)
         assert not result.ok
         assert result.string_to_sign is not None
         assert result.string_to_sign.split("\n")[1] == "20261126T054818Z"
@@ -449,7 +530,7 @@ class TestVerifyDateHeader:
         ],
     )
     def test_other_date_forms_refused(self, date: str) -> None:
-        result = sigv4.verify_request(self._signed(date), secret_access_key=SECRET, now=None)
+        result = sigv4.verify(self._signed(date), secret_access_key=SECRET, now=None)
         assert not result.ok
         assert result.expected_signature is None
 
@@ -510,50 +591,77 @@ class TestVerifyFailures:
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-            expires=60,
+            config=sigv4.SigningConfig(expiration_in_seconds=60),
         ).request
 
     def test_header_and_query_together(self) -> None:
         req = self._presigned().with_header("Authorization", "AWS4-HMAC-SHA256 x")
-        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        result = sigv4.verify(req, secret_access_key=SECRET, now=None)
         assert result.reason.startswith("both an Authorization header and X-Amz-Algorithm")
+        assert result.kind == "mixed"
 
     def test_presigned_missing_expires(self) -> None:
         req = self._presigned()
         target = req.target.replace("&X-Amz-Expires=60", "")
-        result = sigv4.verify_request(
+        result = sigv4.verify(
             RawRequest("GET", target, headers=req.headers), secret_access_key=SECRET, now=None
         )
         assert result.reason == "presigned request lacks X-Amz-Expires"
+        assert result.kind == "malformed"
 
     def test_presigned_date_changed(self) -> None:
         req = self._presigned()
         target = req.target.replace("T054817Z", "T054818Z")
-        result = sigv4.verify_request(
+        result = sigv4.verify(
             RawRequest("GET", target, headers=req.headers), secret_access_key=SECRET, now=None
         )
         assert result.reason == "signature does not match (SignatureDoesNotMatch)"
+        assert result.kind == "mismatch"
         assert result.expected_signature != result.given_signature
 
     def test_malformed_authorization_is_a_reason(self) -> None:
         req = _ses_post().with_header("Authorization", "AWS4-HMAC-SHA256 Credential=x")
-        result = sigv4.verify_request(req, secret_access_key=SECRET, now=None)
+        result = sigv4.verify(req, secret_access_key=SECRET, now=None)
         assert result.reason == "sigv4 authorization: Authorization lacks SignedHeaders="
+        assert result.kind == "malformed"
 
     def test_scope_date_not_request_date(self) -> None:
         signed = _signed_ses_post()
         moved = signed.with_header("X-Amz-Date", "20261127T000000Z")
-        result = sigv4.verify_request(moved, secret_access_key=SECRET, now=None)
+        result = sigv4.verify(moved, secret_access_key=SECRET, now=None)
         assert result.reason == "credential scope date 20261126 is not the request date 20261127"
+        assert result.kind == "date"
 
     def test_signed_header_removed(self) -> None:
         signed = _signed_ses_post()
-        result = sigv4.verify_request(
+        result = sigv4.verify(
             signed.without_headers("Content-Type"), secret_access_key=SECRET, now=None
         )
         assert result.reason == (
             "sigv4 canonical-headers: signed header(s) not in the request: content-type"
         )
+        assert result.kind == "signed-headers"
+
+    def test_presigned_credential_is_a_scope_problem(self) -> None:
+        req = self._presigned()
+        target = req.target.replace("%2Fus-west-2%2F", "%2F")
+        result = sigv4.verify(
+            RawRequest("GET", target, headers=req.headers), secret_access_key=SECRET, now=None
+        )
+        assert result.kind == "scope"
+        assert result.reason.startswith("sigv4 presign: Credential must be AKID/YYYYMMDD/")
+
+    def test_repeated_presigned_parameter_first_counts(self) -> None:
+        """The reader the checker shares keeps the first of a repeated X-Amz-* parameter: a
+        second X-Amz-Expires is not read as the lifetime (it still changes the canonical
+        query, so the signature no longer holds)."""
+        req = self._presigned()
+        result = sigv4.verify(
+            RawRequest("GET", req.target + "&X-Amz-Expires=x", headers=req.headers),
+            secret_access_key=SECRET,
+            now=None,
+        )
+        assert result.kind == "mismatch"
 
 
 class TestPresignSes:
@@ -566,9 +674,8 @@ class TestPresignSes:
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-            expires=600,
-            form_to_query=True,
             session_token="T/+",
+            config=sigv4.SigningConfig(expiration_in_seconds=600, form_to_query=True),
         ).request
         assert req.body == b""
         assert req.header("Content-Type") is None
@@ -597,7 +704,7 @@ class TestPresignSes:
                 secret_access_key=SECRET,
                 region="us-west-2",
                 time=TIME,
-                expires=0,
+                config=sigv4.SigningConfig(expiration_in_seconds=0),
             )
 
 
@@ -645,11 +752,11 @@ class TestAgainstAwscrt:
             region="us-west-2",
             time=TIME,
             session_token=token,
-            signed_headers={"host", "content-type", "content-length"},
+            config=sigv4.SigningConfig(signed_headers={"host", "content-type", "content-length"}),
         ).request
         assert ours.header("Authorization") == crt.headers.get("Authorization")
         crt_raw = RawRequest(req.method, crt.path, headers=tuple(crt.headers), body=req.body)
-        assert sigv4.verify_request(crt_raw, secret_access_key=SECRET, now=TIME).ok
+        assert sigv4.verify(crt_raw, secret_access_key=SECRET, now=TIME).ok
 
     def test_presigned(self) -> None:
         req = RawRequest(
@@ -662,11 +769,11 @@ class TestAgainstAwscrt:
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-            expires=600,
+            config=sigv4.SigningConfig(expiration_in_seconds=600),
         ).request
         assert ours.target == crt.path
         crt_raw = RawRequest(req.method, crt.path, headers=tuple(crt.headers))
-        assert sigv4.verify_request(crt_raw, secret_access_key=SECRET, now=TIME).ok
+        assert sigv4.verify(crt_raw, secret_access_key=SECRET, now=TIME).ok
 
 
 @pytest.mark.client
@@ -717,8 +824,7 @@ class TestAgainstBotocore:
             secret_access_key=SECRET,
             region="us-west-2",
             time=TIME,
-            expires=600,
-            form_to_query=True,
+            config=sigv4.SigningConfig(expiration_in_seconds=600, form_to_query=True),
         ).request
         theirs = form_decode(request.url.split("?", 1)[1])
         assert sorted(form_decode(ours.query)) == sorted(theirs)
@@ -745,27 +851,27 @@ class TestAws3:
             "POST", "/", headers=(("Host", "email.us-east-1.amazonaws.com"), ("Date", self.DATE))
         )
         assert aws3.string_to_sign(req) == self.DATE
-        signed = aws3.sign_request(
+        signed = aws3.sign(
             req,
             access_key_id="AKIAIOSFODNN7EXAMPLE",
             secret_access_key=self.SECRET_A2,
             algorithm=algorithm,
             time=TIME,
-        )
+        ).request
         assert signed.header("X-Amzn-Authorization") == (
             f"AWS3-HTTPS AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE,Algorithm={algorithm},"
             f"Signature={expected}"
         )
-        assert aws3.verify_request(
+        assert aws3.verify(
             signed, secret_access_key=self.SECRET_A2, now=datetime(2011, 5, 26, 6, 50, tzinfo=UTC)
         ).ok
-        late = aws3.verify_request(signed, secret_access_key=self.SECRET_A2, now=TIME)
+        late = aws3.verify(signed, secret_access_key=self.SECRET_A2, now=TIME)
         assert not late.ok
 
     def test_adds_rfc1123_date_and_prefers_x_amz_date(self) -> None:
-        signed = aws3.sign_request(
+        signed = aws3.sign(
             RawRequest("POST", "/"), access_key_id="A", secret_access_key="S", time=TIME
-        )
+        ).request
         assert signed.header("Date") == "Thu, 26 Nov 2026 05:48:17 GMT"
         both = RawRequest("POST", "/", headers=(("Date", "x"), ("X-Amz-Date", "20261126T054817Z")))
         assert aws3.string_to_sign(both) == "20261126T054817Z"
@@ -794,7 +900,7 @@ class TestSigV2:
         )
         assert ("Timestamp", "2026-11-26T05:48:17Z") in params
         assert params[-1][0] == "Signature"
-        ok = sigv2.verify(
+        ok = sigv2.verify_params(
             params,
             secret_access_key="S",
             method="GET",
@@ -802,7 +908,7 @@ class TestSigV2:
             now=TIME,
         )
         assert ok.ok, ok.reason
-        bad = sigv2.verify(
+        bad = sigv2.verify_params(
             params, secret_access_key="T", method="GET", host="email.us-east-1.amazonaws.com"
         )
         assert not bad.ok
@@ -841,7 +947,7 @@ def _signed_case(draw: st.DrawFn) -> tuple[RawRequest, str, datetime]:
 @given(_signed_case())
 def test_sign_then_verify(case: tuple[RawRequest, str, datetime]) -> None:
     signed, secret, time = case
-    result = sigv4.verify_request(signed, secret_access_key=secret, now=time)
+    result = sigv4.verify(signed, secret_access_key=secret, now=time)
     assert result.ok, result.reason
 
 
@@ -860,7 +966,9 @@ def test_default_signed_headers_equal_named_ones(case: tuple[RawRequest, str, da
         "time": time,
     }
     fast = sigv4.sign(unsigned, **kw)
-    general = sigv4.sign(unsigned, signed_headers={"content-type", "x-amz-meta"}, **kw)
+    general = sigv4.sign(
+        unsigned, **kw, config=sigv4.SigningConfig(signed_headers={"content-type", "x-amz-meta"})
+    )
     assert fast == general
 
 
@@ -876,7 +984,7 @@ def test_any_body_byte_change_fails(
     new = data.draw(st.integers(0, 255).filter(lambda b: b != signed.body[i]))
     body = signed.body[:i] + bytes((new,)) + signed.body[i + 1 :]
     tampered = RawRequest(signed.method, signed.target, headers=signed.headers, body=body)
-    assert not sigv4.verify_request(tampered, secret_access_key=secret, now=time).ok
+    assert not sigv4.verify(tampered, secret_access_key=secret, now=time).ok
 
 
 @pytest.mark.consistency
@@ -890,7 +998,7 @@ def test_any_signed_header_byte_change_fails(
     i = data.draw(st.integers(0, len(value) - 1))
     ch = data.draw(_visible.filter(lambda c: c != value[i]))
     tampered = signed.with_header("X-Amz-Meta", value[:i] + ch + value[i + 1 :])
-    assert not sigv4.verify_request(tampered, secret_access_key=secret, now=time).ok
+    assert not sigv4.verify(tampered, secret_access_key=secret, now=time).ok
 
 
 @pytest.mark.consistency
@@ -903,14 +1011,14 @@ def test_any_secret_change_fails(
     i = data.draw(st.integers(0, len(secret) - 1))
     ch = data.draw(_visible.filter(lambda c: c != secret[i]))
     wrong = secret[:i] + ch + secret[i + 1 :]
-    assert not sigv4.verify_request(signed, secret_access_key=wrong, now=time).ok
+    assert not sigv4.verify(signed, secret_access_key=wrong, now=time).ok
 
 
 @pytest.mark.property
 @given(st.text(max_size=30), st.booleans(), st.booleans())
 def test_canonical_uri_charset(path: str, normalize: bool, double: bool) -> None:
     """IAM-SIGV4 UriEncode: only unreserved characters, '/' and %XX (uppercase) remain."""
-    out = sigv4.canonical_uri("/" + path, normalize=normalize, double_encode=double)
+    out = sigv4.canonical_uri("/" + path, normalize=normalize, double_uri_encode=double)
     assert out.startswith("/")
     rest = re.sub("%[0-9A-F]{2}", "", out)
     assert re.fullmatch(r"[A-Za-z0-9\-._~/]*", rest)
@@ -944,9 +1052,9 @@ def test_presign_then_verify_any_order(
         secret_access_key=secret,
         region="us-west-2",
         time=time,
-        expires=expires,
+        config=sigv4.SigningConfig(expiration_in_seconds=expires),
     ).request
-    assert sigv4.verify_request(req, secret_access_key=secret, now=time).ok
+    assert sigv4.verify(req, secret_access_key=secret, now=time).ok
 
 
 @pytest.mark.parametrize("length", [0, 1, 32, 63, 64, 65, 200])
@@ -968,7 +1076,7 @@ def test_token_added_after_signing_keeps_one_space_after_colons() -> None:
         region="us-west-2",
         time=TIME,
         session_token="TOKEN",
-        omit_session_token=True,
+        config=sigv4.SigningConfig(omit_session_token=True),
     ).request
     (token_name, token), (auth_name, auth) = signed.headers[-2:]
     assert (token_name, token) == ("X-Amz-Security-Token", "TOKEN")

@@ -167,14 +167,14 @@ def test_presigned_get(case: dict[str, Any]) -> None:
         session_token=ctx.get("session_token"),
         region=ctx["region"],
         time=_time(ctx),
-        expires=SES["presign_expires"],
+        config=sigv4.SigningConfig(expiration_in_seconds=SES["presign_expires"]),
     )
     assert signed.canonical_request == expected["canonical_request"]
     assert signed.string_to_sign == expected["string_to_sign"]
     assert signed.signature == expected["signature"]
     assert expected["awscrt_url"].endswith(f"X-Amz-Signature={signed.signature}")
     creds = Credentials(ctx["access_key_id"], ctx["secret_access_key"], ctx.get("session_token"))
-    assert sigv4.verify_request(
+    assert sigv4.verify(
         signed.request, secret_access_key=creds.secret_access_key, now=_time(ctx)
     ).ok
 
@@ -227,7 +227,7 @@ def test_botocore_signed_verifies(case: dict[str, Any], form: str) -> None:
     with the canonical request botocore computed."""
     req = _SIGNED_BY_BOTOCORE[form](case)
     ctx = _ctx(case)
-    result = sigv4.verify_request(req, secret_access_key=ctx["secret_access_key"], now=_time(ctx))
+    result = sigv4.verify(req, secret_access_key=ctx["secret_access_key"], now=_time(ctx))
     assert result.ok, result.reason
     expected = case["sigv4_header"] if form == "post" else case["sigv4_presigned_get"]
     assert result.canonical_request == expected["canonical_request"]
@@ -241,9 +241,7 @@ def test_botocore_signed_tampered_is_refused(case: dict[str, Any], form: str, ki
     tampered = _tamper.sigv4(req, kind)
     assert tampered != req
     ctx = _ctx(case)
-    result = sigv4.verify_request(
-        tampered, secret_access_key=ctx["secret_access_key"], now=_time(ctx)
-    )
+    result = sigv4.verify(tampered, secret_access_key=ctx["secret_access_key"], now=_time(ctx))
     assert not result.ok
     assert result.expected_signature is not None, result.reason
     assert result.expected_signature != result.given_signature

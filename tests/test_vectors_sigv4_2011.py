@@ -11,7 +11,7 @@ PROVENANCE.md checked this for every case). Two request lines hold raw spaces
 (``post-vanilla-query-space``, ``post-vanilla-query-nonunreserved``); the suite's expected
 values cut the target at the *first* space, an artifact of its reference HTTP parsing, so the
 test does the same. The original edition single-encodes the path (``/%20/foo`` stays
-``/%20/foo``: ``double_encode=False``); botocore's 2014 variants double-encode it
+``/%20/foo``: ``double_uri_encode=False``); botocore's 2014 variants double-encode it
 (``/%2520/foo``), the rule for non-S3 services such as SES. The 2011 edition also sorted the
 values of a repeated header (``get-header-key-duplicate``: ``p:a,a,p,z``; the 2015 edition keeps
 them in order), hence ``sort_repeated_values=True``.
@@ -19,7 +19,6 @@ them in order), hence ``sort_repeated_values=True``.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -58,7 +57,7 @@ def _lf(data: bytes) -> str:
 
 def _parse(data: bytes) -> RawRequest:
     req = parse_request(data, body_mode="rest", strict=False)
-    return replace(req, target=req.target.split(" ", 1)[0])
+    return req.replace(target=req.target.split(" ", 1)[0])
 
 
 def _header_multiset(req: RawRequest) -> list[tuple[str, str]]:
@@ -82,7 +81,7 @@ def test_sigv4_2011(name: str, variant: str) -> None:
     creq = sigv4.canonical_request(
         req.method,
         canonical_uri=sigv4.canonical_uri(
-            req.path, normalize=True, double_encode=variant == VARIANT_DIR
+            req.path, normalize=True, double_uri_encode=variant == VARIANT_DIR
         ),
         canonical_query=sigv4.canonical_query(req.query),
         canonical_headers=sigv4.canonical_headers(

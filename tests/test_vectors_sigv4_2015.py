@@ -86,8 +86,9 @@ def test_sigv4_2015(rel: str) -> None:
         service="service",
         time=TIME,
         session_token=token,
-        omit_session_token=omit,
-        signed_headers={n.lower() for n, _ in req.headers},
+        config=sigv4.SigningConfig(
+            omit_session_token=omit, signed_headers={n.lower() for n, _ in req.headers}
+        ),
     )
     assert result.canonical_request == files["creq"].decode("utf-8")
     assert result.string_to_sign == files["sts"].decode("utf-8")

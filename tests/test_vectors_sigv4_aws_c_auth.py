@@ -76,14 +76,19 @@ def test_aws_c_auth_v4(name: str, mode: str) -> None:
         "region": ctx["region"],
         "service": ctx["service"],
         "time": _time(ctx),
-        "signed_headers": signed_names,
-        "normalize_path": ctx["normalize"],
-        "omit_session_token": bool(ctx.get("omit_session_token", False)),
     }
+    # context.json's options, under the same names.
+    config = sigv4.SigningConfig(
+        signed_headers=signed_names,
+        normalize=ctx["normalize"],
+        omit_session_token=bool(ctx.get("omit_session_token", False)),
+        sign_body=bool(ctx["sign_body"]),
+        expiration_in_seconds=int(ctx["expiration_in_seconds"]),
+    )
     if mode == "header":
-        result = sigv4.sign(req, sign_body=bool(ctx["sign_body"]), **common)
+        result = sigv4.sign(req, **common, config=config)
     else:
-        result = sigv4.presign(req, expires=int(ctx["expiration_in_seconds"]), **common)
+        result = sigv4.presign(req, **common, config=config)
 
     assert result.canonical_request == _read(case, f"{mode}-canonical-request.txt")
     assert result.string_to_sign == _read(case, f"{mode}-string-to-sign.txt")

@@ -11,7 +11,7 @@
   credentials ``ANOTREAL`` whose secret the suite does not carry: that stage is a skip.
 * ``get-space-normalized``: smithy-rs writes the path already encoded (``/example%20space/``)
   and expects aws-c-auth's outputs for ``get-space-normalized``; that holds when the path is
-  decoded before being encoded once (``double_encode=False``), as for S3. Needs the aws-c-auth
+  decoded before being encoded once (``double_uri_encode=False``), as for S3. Needs the aws-c-auth
   suite for the expected files.
 """
 
@@ -47,8 +47,8 @@ def _signed(req: RawRequest, **kw: Any) -> sigv4.Signed:
         req,
         access_key_id=AKID,
         secret_access_key=SECRET,
-        signed_headers={n.lower() for n, _ in req.headers},
         **kw,
+        config=sigv4.SigningConfig(signed_headers={n.lower() for n, _ in req.headers}),
     )
 
 
@@ -115,14 +115,17 @@ def test_get_space_normalized(mode: str) -> None:
         "region": ctx["region"],
         "service": ctx["service"],
         "time": datetime.fromisoformat(ctx["timestamp"].replace("Z", "+00:00")),
-        "signed_headers": {n.lower() for n, _ in req.headers},
-        "normalize_path": ctx["normalize"],
-        "double_encode": False,
     }
+    config = sigv4.SigningConfig(
+        signed_headers={n.lower() for n, _ in req.headers},
+        normalize=ctx["normalize"],
+        double_uri_encode=False,
+        expiration_in_seconds=int(ctx["expiration_in_seconds"]),
+    )
     if mode == "header":
-        result = sigv4.sign(req, **common)
+        result = sigv4.sign(req, **common, config=config)
     else:
-        result = sigv4.presign(req, expires=int(ctx["expiration_in_seconds"]), **common)
+        result = sigv4.presign(req, **common, config=config)
     assert result.canonical_request == (ref / f"{mode}-canonical-request.txt").read_text("utf-8")
     assert result.string_to_sign == (ref / f"{mode}-string-to-sign.txt").read_text("utf-8")
     assert result.signature == (ref / f"{mode}-signature.txt").read_text("utf-8").strip()

@@ -142,7 +142,7 @@ def _legacy_severity(
             when = aws3.request_time(header)
         else:
             stamp = next((v for n, v in sigv2_pairs if n == "Timestamp"), "")
-            when = sigv2.parse_timestamp(stamp)
+            when = sigv2.request_time(stamp)
     if when is not None and when.replace(tzinfo=when.tzinfo or UTC) < AWS3_CUTOFF:
         return "warning"
     return "error"
@@ -154,9 +154,9 @@ def _aws3(req: RawRequest, credentials: Credentials | None, now: datetime | None
     if credentials is None:
         note = "not verified (no credentials)"
     else:
-        result = aws3.verify_request(req, secret_access_key=credentials.secret_access_key, now=now)
+        result = aws3.verify(req, secret_access_key=credentials.secret_access_key, now=now)
         note = "valid on its own terms" if result.ok else f"and invalid: {result.reason}"
-        if not result.ok and "does not match" in result.reason:
+        if result.kind == "mismatch":
             return [
                 finding(
                     "AUTH002",
@@ -188,7 +188,7 @@ def _sigv2(
     where = "param Signature"
     note = "not verified (no credentials)"
     if credentials is not None:
-        result = sigv2.verify(
+        result = sigv2.verify_params(
             pairs,
             secret_access_key=credentials.secret_access_key,
             method=req.method,
@@ -210,64 +210,47 @@ def _sigv2(
 # --- SigV4 -------------------------------------------------------------------------------------
 
 
-def _parts(
-    req: RawRequest, query_pairs: Pairs, *, presigned: bool
-) -> tuple[_Parts | None, list[Finding]]:
-    if not presigned:
-        value = req.header("authorization") or ""
+def _read(req: RawRequest, query_pairs: Pairs, *, presigned: bool) -> sigv4.AuthParts:
+    """The request's own account of its signature, by the reader the verifier uses."""
+    if presigned:
+        return sigv4.read_presigned(query_pairs)
+    return sigv4.read_authorization(req.header("authorization") or "")
+
+
+def _parts(req: RawRequest, read: sigv4.AuthParts) -> tuple[_Parts | None, list[Finding]]:
+    if not read.presigned:
         where = "header Authorization"
-        credential = value.partition("Credential=")[2].split(",", 1)[0].strip()
+        credential = read.fields.get("Credential", "").strip()
         if credential and credential.count("/") != 4:
             msg = (
                 f"Credential={credential!r}: must be <access key id>/<YYYYMMDD>/<region>/ses/"
                 "aws4_request"
             )
             return None, [finding("AUTH005", msg, where)]
-        try:
-            auth = sigv4.parse_authorization(value)
-        except SigningError as exc:
-            rule_id = "AUTH005" if exc.kind == "scope" else "AUTH004"
-            return None, [finding(rule_id, exc.message, where)]
+        problem = read.first()
+        if problem is not None:
+            rule_id = "AUTH005" if problem.error_kind == "scope" else "AUTH004"
+            return None, [finding(rule_id, problem.message, where)]
         date_value = req.header("x-amz-date") or req.header("date") or ""
-        return _Parts(
-            presigned=False,
-            access_key_id=auth.access_key_id,
-            date=auth.date,
-            region=auth.region,
-            service=auth.service,
-            signed=auth.signed_headers,
-            signature=auth.signature,
-            date_value=date_value,
-            expires=None,
-        ), []
-    q: dict[str, str] = {}
-    for name, value in query_pairs:
-        q.setdefault(name, value)
+        return _complete(read, date_value), []
     where = "query"
     missing = [
-        k
-        for k in (
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "X-Amz-SignedHeaders",
-            "X-Amz-Signature",
-        )
-        if k not in q
+        p.field
+        for p in read.problems
+        if p.kind == "missing" and p.field in sigv4.PRESIGNED_PARAMS[:5]
     ]
     problems: list[Finding] = []
     if missing:
         problems.append(finding("AUTH015", f"presigned URL lacks {', '.join(missing)}", where))
-    if q.get("X-Amz-Algorithm", sigv4.ALGORITHM) != sigv4.ALGORITHM:
+    if read.first("algorithm") is not None:
         problems.append(
             finding(
                 "AUTH015",
-                f"X-Amz-Algorithm={q['X-Amz-Algorithm']!r}, not {sigv4.ALGORITHM}",
+                f"X-Amz-Algorithm={read.fields['X-Amz-Algorithm']!r}, not {sigv4.ALGORITHM}",
                 "param X-Amz-Algorithm",
             )
         )
-    expires: int | None = None
-    text = q.get("X-Amz-Expires")
+    text = read.fields.get("X-Amz-Expires")
     if text is None:
         # Only S3 requires it (spec-notes a4; mhart/aws4 sends it for S3 alone); elsewhere the
         # URL is good for the 15-minute window around X-Amz-Date.
@@ -279,7 +262,7 @@ def _parts(
                 severity="warning",
             )
         )
-    elif (seconds := sigv4.expires_seconds(text)) is None or seconds < 1:
+    elif read.first("expires") is not None:
         problems.append(
             finding(
                 "AUTH015",
@@ -287,37 +270,38 @@ def _parts(
                 "param X-Amz-Expires",
             )
         )
-    else:
-        expires = seconds
-        if expires > _MAX_EXPIRES:
-            problems.append(
-                finding(
-                    "AUTH015",
-                    f"X-Amz-Expires={text[:40]}: longer than {_MAX_EXPIRES} s (7 days), the most "
-                    "AWS documents for a SigV4 presigned URL (S3); SES documents no maximum",
-                    "param X-Amz-Expires",
-                    severity="warning",
-                )
+    elif read.expires is not None and read.expires > _MAX_EXPIRES:
+        problems.append(
+            finding(
+                "AUTH015",
+                f"X-Amz-Expires={text[:40]}: longer than {_MAX_EXPIRES} s (7 days), the most "
+                "AWS documents for a SigV4 presigned URL (S3); SES documents no maximum",
+                "param X-Amz-Expires",
+                severity="warning",
             )
+        )
     if missing:
         return None, problems
-    credential = q["X-Amz-Credential"]
-    scope = credential.split("/")
-    if len(scope) != 5 or scope[4] != "aws4_request" or not all(scope):
+    if read.first("credential") is not None:
+        credential = read.fields["X-Amz-Credential"]
         msg = f"X-Amz-Credential={credential!r}: must be <key>/<YYYYMMDD>/<region>/ses/aws4_request"
         return None, [*problems, finding("AUTH005", msg, "param X-Amz-Credential")]
-    sig = q["X-Amz-Signature"]
+    return _complete(read, read.fields["X-Amz-Date"]), problems
+
+
+def _complete(read: sigv4.AuthParts, date_value: str) -> _Parts:
+    """The parts of an authorization the reader could read whole (the callers made sure)."""
     return _Parts(
-        presigned=True,
-        access_key_id=scope[0],
-        date=scope[1],
-        region=scope[2],
-        service=scope[3],
-        signed=tuple(q["X-Amz-SignedHeaders"].split(";")),
-        signature=sig,
-        date_value=q["X-Amz-Date"],
-        expires=expires,
-    ), problems
+        presigned=read.presigned,
+        access_key_id=read.access_key_id or "",
+        date=read.date or "",
+        region=read.region or "",
+        service=read.service or "",
+        signed=read.signed_headers or (),
+        signature=read.signature or "",
+        date_value=date_value,
+        expires=read.expires,
+    )
 
 
 def _sigv4(
@@ -329,9 +313,10 @@ def _sigv4(
     *,
     presigned: bool,
 ) -> list[Finding]:
-    parts, out = _parts(req, query_pairs, presigned=presigned)
+    read = _read(req, query_pairs, presigned=presigned)
+    parts, out = _parts(req, read)
     if parts is None:
-        return out + _partial_findings(req, query_pairs, presigned=presigned)
+        return out + _partial_findings(req, read)
     where = "param X-Amz-Credential" if presigned else "header Authorization"
     scope = (parts.access_key_id, parts.date, parts.region, parts.service)
     if not all(p.isascii() and p.isprintable() for p in scope):
@@ -367,7 +352,7 @@ def _sigv4(
         )
 
     # dates (sigv4-date-handling): X-Amz-Date first, else an ISO 8601 basic Date
-    when = sigv4.parse_amz_date(parts.date_value)
+    when = sigv4.request_time(parts.date_value)
     date_where = "param X-Amz-Date" if presigned else "header X-Amz-Date"
     if when is None:
         out.append(_bad_date(parts.date_value, presigned=presigned))
@@ -405,26 +390,20 @@ def _time_findings(when: datetime, parts: _Parts, now: datetime, where: str) -> 
     return [finding("AUTH016", message, "param X-Amz-Expires" if kind == "expired" else where)]
 
 
-def _partial_findings(req: RawRequest, query_pairs: Pairs, *, presigned: bool) -> list[Finding]:
+def _partial_findings(req: RawRequest, read: sigv4.AuthParts) -> list[Finding]:
     """What can still be judged when the Authorization (or presign) parameters did not parse:
     the signed header list and the request date, so that every problem is reported."""
+    presigned = read.presigned
     if presigned:
-        fields = dict(query_pairs)
-        names = fields.get("X-Amz-SignedHeaders")
-        date_value = fields.get("X-Amz-Date", "")
+        names = read.fields.get("X-Amz-SignedHeaders")
+        date_value = read.fields.get("X-Amz-Date", "")
     else:
-        value = (req.header("authorization") or "").removeprefix(sigv4.ALGORITHM)
-        fields = {}
-        for part in value.split(","):
-            key, eq, val = part.strip().partition("=")
-            if eq:
-                fields.setdefault(key, val)
-        names = fields.get("SignedHeaders")
+        names = read.fields.get("SignedHeaders")
         date_value = req.header("x-amz-date") or req.header("date") or ""
     out: list[Finding] = []
     if names:
         out += _signed_header_findings(req, tuple(names.split(";")), presigned=presigned)
-    if sigv4.parse_amz_date(date_value) is None:
+    if sigv4.request_time(date_value) is None:
         out.append(_bad_date(date_value, presigned=presigned))
     return out
 
@@ -508,13 +487,6 @@ def _payload_findings(req: RawRequest) -> list[Finding]:
 # --- the signature value -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Stages:
-    canonical_request: str
-    string_to_sign: str
-    signature: str
-
-
 def _stages(
     req: RawRequest,
     parts: _Parts,
@@ -523,7 +495,11 @@ def _stages(
     query: str | None = None,
     headers: str | None = None,
     payload: str | None = None,
-) -> _Stages | None:
+) -> sigv4.Stages | None:
+    """The stages the spec gives for this request (:func:`sesspec.signing.sigv4.compute`), or
+    what a client computes when one stage is made as its mistake makes it (``query``,
+    ``headers``, ``payload``: the canonical query, the canonical header lines, the payload
+    hash)."""
     try:
         ch = (
             headers
@@ -539,18 +515,19 @@ def _stages(
     if hashed is None:
         given = req.header("x-amz-content-sha256")
         hashed = given if given == sigv4.UNSIGNED_PAYLOAD else sigv4.payload_hash(req.body)
-    creq = sigv4.canonical_request(
+    return sigv4.compute(
         req.method,
         canonical_uri=sigv4.canonical_uri(req.path),
         canonical_query=query,
         canonical_headers=ch,
         signed_headers=sigv4.signed_headers_value(parts.signed),
         payload_hash=hashed,
+        amz_date=parts.date_value,
+        date=parts.date,
+        region=parts.region,
+        service=parts.service,
+        secret_access_key=secret,
     )
-    scope = sigv4.credential_scope(parts.date, region=parts.region, service=parts.service)
-    sts = sigv4.string_to_sign(creq, amz_date=parts.date_value, scope=scope)
-    key = sigv4.signing_key(secret, date=parts.date, region=parts.region, service=parts.service)
-    return _Stages(creq, sts, sigv4.signature(key, string_to_sign=sts))
 
 
 def _verify(
@@ -568,7 +545,7 @@ def _verify(
                 where,
             )
         ]
-    if sigv4.parse_amz_date(parts.date_value) is None:
+    if sigv4.request_time(parts.date_value) is None:
         return []  # AUTH009 already says why no signature can be computed
     expected = _stages(req, parts, credentials.secret_access_key)
     if expected is None:
@@ -637,7 +614,7 @@ def _masked(canonical_request: str) -> str:
     return _TOKEN_IN_CREQ.sub(lambda m: (m.group(1) or m.group(2)) + MASK, canonical_request)
 
 
-def _diff(client: _Stages, spec: _Stages) -> str:
+def _diff(client: sigv4.Stages, spec: sigv4.Stages) -> str:
     """The client's stages against the spec's: a unified diff of each, or the canonical
     request once when both sides share it (a wrong region or service shows in the scope).
     The session token is masked in both canonical requests."""
@@ -683,7 +660,7 @@ def _join(items: list[tuple[str, str]]) -> str:
 
 def _hypotheses(
     req: RawRequest, parts: _Parts, secret: str
-) -> Iterator[tuple[str, _Stages | None]]:
+) -> Iterator[tuple[str, sigv4.Stages | None]]:
     """(cause, stages) for the canonical requests that known client bugs compute."""
     exclude = {"X-Amz-Signature"} if parts.presigned else set()
     query = req.query
@@ -785,6 +762,6 @@ def _alt_scope(
     *,
     service: str | None = None,
     region: str | None = None,
-) -> _Stages | None:
+) -> sigv4.Stages | None:
     alt = replace(parts, region=region or parts.region, service=service or parts.service)
     return _stages(req, alt, secret)

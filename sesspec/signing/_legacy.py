@@ -1,25 +1,12 @@
-"""What the legacy schemes (AWS3-HTTPS, SigV2) share: the signature's HMAC and the outcome of
-a verification."""
+"""What the legacy schemes (AWS3-HTTPS, SigV2) share: the signature's HMAC."""
 
 from __future__ import annotations
 
 import base64
 import hmac
-from dataclasses import dataclass
 
 
 def hmac_base64(secret_access_key: str, string_to_sign: str, digest: str) -> str:
     """Base64 of HMAC(secret, string to sign), both UTF-8: the signature of both schemes."""
     mac = hmac.digest(secret_access_key.encode("utf-8"), string_to_sign.encode("utf-8"), digest)
     return base64.b64encode(mac).decode("ascii")
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """``ok``, or the first ``reason`` verification failed, with the stages it computed."""
-
-    ok: bool
-    reason: str
-    string_to_sign: str | None = None
-    expected_signature: str | None = None
-    given_signature: str | None = None

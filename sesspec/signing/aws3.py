@@ -24,21 +24,22 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
-from sesspec.signing import _guard
-from sesspec.signing._legacy import VerifyResult, hmac_base64
+from sesspec.signing import Signed, VerifyResult, _guard
+from sesspec.signing._legacy import hmac_base64
 
 __all__ = [
     "ALGORITHMS",
     "SCHEME",
     "Aws3Authorization",
+    "Signed",
     "VerifyResult",
     "authorization_value",
     "parse_authorization",
     "request_time",
-    "sign_request",
+    "sign",
     "signature",
     "string_to_sign",
-    "verify_request",
+    "verify",
 ]
 
 
@@ -127,7 +128,7 @@ def parse_authorization(value: str) -> Aws3Authorization:
     return Aws3Authorization(fields["AWSAccessKeyId"], fields["Algorithm"], fields["Signature"])
 
 
-def sign_request(
+def sign(
     req: RawRequest,
     *,
     access_key_id: str,
@@ -135,9 +136,10 @@ def sign_request(
     time: datetime,
     algorithm: str = "HmacSHA256",
     session_token: str | None = None,
-) -> RawRequest:
+) -> Signed:
     """Add ``Date`` (RFC 1123, from ``time``) if neither Date nor X-Amz-Date is present, the
-    unsigned ``X-Amz-Security-Token`` if any, and ``X-Amzn-Authorization``.
+    unsigned ``X-Amz-Security-Token`` if any, and ``X-Amzn-Authorization``; the result's
+    ``string_to_sign`` is the date value signed.
 
     Raises :class:`SigningError` for empty credentials, or a control character in them or in
     a header (:mod:`sesspec.signing._guard`).
@@ -155,9 +157,11 @@ def sign_request(
         r = r.with_header("Date", format_datetime(t, usegmt=True))
     if session_token is not None:
         r = r.with_header("X-Amz-Security-Token", session_token)
-    sig = signature(secret_access_key, string_to_sign=string_to_sign(r), algorithm=algorithm)
+    sts = string_to_sign(r)
+    sig = signature(secret_access_key, string_to_sign=sts, algorithm=algorithm)
     value = authorization_value(access_key_id, signature=sig, algorithm=algorithm)
-    return r.without_headers("X-Amzn-Authorization").with_header("X-Amzn-Authorization", value)
+    signed = r.without_headers("X-Amzn-Authorization").with_header("X-Amzn-Authorization", value)
+    return Signed(signed, "", sts, sig, "", "")
 
 
 def request_time(value: str) -> datetime | None:
@@ -174,7 +178,7 @@ def request_time(value: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def verify_request(
+def verify(
     req: RawRequest,
     *,
     secret_access_key: str | Callable[[str], str | None],
@@ -184,26 +188,34 @@ def verify_request(
     """Check ``X-Amzn-Authorization`` in constant time; with ``now``, check the date skew."""
     value = req.header("X-Amzn-Authorization")
     if value is None:
-        return VerifyResult(False, "no X-Amzn-Authorization header")
+        return VerifyResult(False, "missing", "no X-Amzn-Authorization header")
     try:
         auth = parse_authorization(value)
+    except SigningError as exc:
+        return VerifyResult(False, "malformed", str(exc))
+    try:
         sts = string_to_sign(req)
     except SigningError as exc:
-        return VerifyResult(False, str(exc))
+        return VerifyResult(False, "date", str(exc))
     secret = (
         secret_access_key(auth.access_key_id) if callable(secret_access_key) else secret_access_key
     )
     if secret is None:
-        return VerifyResult(False, f"unknown access key id {auth.access_key_id!r}")
+        return VerifyResult(False, "unknown-key", f"unknown access key id {auth.access_key_id!r}")
     expected = signature(secret, string_to_sign=sts, algorithm=auth.algorithm)
-    if not hmac.compare_digest(expected.encode("ascii"), auth.signature.encode("utf-8")):
-        return VerifyResult(False, "signature does not match", sts, expected, auth.signature)
+    stages = {"string_to_sign": sts, "expected_signature": expected}
+    given = auth.signature
+    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
+        return VerifyResult(
+            False, "mismatch", "signature does not match", **stages, given_signature=given
+        )
     if now is not None:
         when = request_time(sts)
         if when is None:
-            return VerifyResult(False, f"unparseable date {sts!r}", sts, expected, auth.signature)
+            msg = f"unparseable date {sts!r}"
+            return VerifyResult(False, "date", msg, **stages, given_signature=given)
         current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
         if abs(current - when) > max_skew:
             msg = f"request date {sts!r} is more than {max_skew} from now (RequestExpired)"
-            return VerifyResult(False, msg, sts, expected, auth.signature)
-    return VerifyResult(True, "signature matches", sts, expected, auth.signature)
+            return VerifyResult(False, "skew", msg, **stages, given_signature=given)
+    return VerifyResult(True, "verified", "signature matches", **stages, given_signature=given)

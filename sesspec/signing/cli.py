@@ -83,7 +83,7 @@ def _read(source: str) -> bytes:
 
 
 def _time(text: str) -> datetime:
-    when = sigv4.parse_amz_date(text)
+    when = sigv4.request_time(text)
     if when is not None:
         return when
     try:
@@ -121,7 +121,7 @@ def _body(req: RawRequest) -> list[tuple[str, str]]:
 def _verify(
     req: RawRequest, args: argparse.Namespace, secret: str
 ) -> tuple[str, sigv4.VerifyResult]:
-    """The scheme and its verdict (the legacy schemes' in SigV4's shape, no canonical request)."""
+    """The scheme and its verdict (the legacy schemes have no canonical request)."""
     scheme = _scheme(req)
     key_id: str | None = args.access_key_id or os.environ.get("AWS_ACCESS_KEY_ID")
 
@@ -130,34 +130,28 @@ def _verify(
 
     now = _time(args.now) if args.now else None
     if scheme == "sigv4":
-        return scheme, sigv4.verify_request(
+        config = sigv4.SigningConfig(
+            normalize=not args.no_normalize_path,
+            double_uri_encode=not args.single_encode_path,
+            sort_repeated_values=args.sort_repeated_values,
+        )
+        return scheme, sigv4.verify(
             req,
             secret_access_key=lookup,
             now=now,
             region=args.region,
             service=args.service,
-            normalize_path=not args.no_normalize_path,
-            double_encode=not args.single_encode_path,
-            sort_repeated_values=args.sort_repeated_values,
+            config=config,
         )
     if scheme == "aws3":
-        legacy = aws3.verify_request(req, secret_access_key=lookup, now=now)
-    else:
-        legacy = sigv2.verify(
-            form_decode(req.query) if req.query else _body(req),
-            secret_access_key=lookup,
-            method=req.method,
-            host=(req.header("Host") or "").lower(),
-            path=req.path,
-            now=now,
-        )
-    return scheme, sigv4.VerifyResult(
-        legacy.ok,
-        legacy.reason,
-        None,
-        legacy.string_to_sign,
-        legacy.expected_signature,
-        legacy.given_signature,
+        return scheme, aws3.verify(req, secret_access_key=lookup, now=now)
+    return scheme, sigv2.verify_params(
+        form_decode(req.query) if req.query else _body(req),
+        secret_access_key=lookup,
+        method=req.method,
+        host=(req.header("Host") or "").lower(),
+        path=req.path,
+        now=now,
     )
 
 

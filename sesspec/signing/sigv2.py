@@ -21,21 +21,25 @@ import hmac
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from sesspec.encoding import Pairs, percent_encode
-from sesspec.errors import SigningError
-from sesspec.signing import _guard
-from sesspec.signing._legacy import VerifyResult, hmac_base64
+from sesspec.encoding import Pairs, form_decode, form_encode, percent_encode
+from sesspec.errors import EncodingError, SigningError
+from sesspec.http import RawRequest
+from sesspec.signing import Signed, VerifyResult, _guard
+from sesspec.signing._legacy import hmac_base64
 
 __all__ = [
     "SIGNATURE_METHODS",
+    "Signed",
     "VerifyResult",
     "canonical_query_string",
-    "parse_timestamp",
+    "request_time",
+    "sign",
     "sign_params",
     "signature",
     "string_to_sign",
     "timestamp",
     "verify",
+    "verify_params",
 ]
 
 
@@ -137,7 +141,7 @@ def sign_params(
     return out
 
 
-def parse_timestamp(value: str) -> datetime | None:
+def request_time(value: str) -> datetime | None:
     """The time of a SigV2 ``Timestamp`` or ``Expires`` value (ISO 8601 extended), or None."""
     for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%S"):
         try:
@@ -147,7 +151,74 @@ def parse_timestamp(value: str) -> datetime | None:
     return None
 
 
+def _params_of(req: RawRequest) -> Pairs:
+    # SigV2's parameters: the form body of a POST, else the query (sigv2-sigv3-vectors).
+    return form_decode(req.body if req.method == "POST" else req.query)
+
+
+def sign(
+    req: RawRequest,
+    *,
+    access_key_id: str,
+    secret_access_key: str,
+    time: datetime,
+    session_token: str | None = None,
+    signature_method: str = "HmacSHA256",
+) -> Signed:
+    """Sign ``req``: its parameters (the form body of a POST, else the query) with
+    :func:`sign_params`, written back in canonical encoding (a POST's Content-Length with
+    them); the result's ``string_to_sign`` is the one signed."""
+    _guard.require_headers(_NAME, req.headers)
+    host = req.header("Host") or ""  # string_to_sign lower-cases it
+    signed = sign_params(
+        _params_of(req),
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        session_token=session_token,
+        method=req.method,
+        host=host,
+        path=req.path,
+        time=time,
+        signature_method=signature_method,
+    )
+    encoded = form_encode(signed)
+    sig = signed[-1][1]
+    sts = string_to_sign(
+        req.method, host=host, path=req.path, canonical_query=canonical_query_string(signed)
+    )
+    if req.method == "POST":
+        body = encoded.encode("ascii")
+        out = req.replace(body=body).with_header("Content-Length", str(len(body)))
+    else:
+        out = req.replace(target=f"{req.path}?{encoded}")
+    return Signed(out, "", sts, sig, "", "")
+
+
 def verify(
+    req: RawRequest,
+    *,
+    secret_access_key: str | Callable[[str], str | None],
+    now: datetime | None = None,
+    max_skew: timedelta = timedelta(minutes=15),
+) -> VerifyResult:
+    """:func:`verify_params` of ``req``'s parameters (the form body of a POST, else the query)
+    with its method, lower-cased Host and path."""
+    try:
+        params = _params_of(req)
+    except EncodingError as exc:  # more than encoding.MAX_PAIRS parameters
+        return VerifyResult(False, "limit", f"{exc.message} (offset {exc.offset})")
+    return verify_params(
+        params,
+        secret_access_key=secret_access_key,
+        method=req.method,
+        host=(req.header("Host") or "").lower(),
+        path=req.path,
+        now=now,
+        max_skew=max_skew,
+    )
+
+
+def verify_params(
     params: Iterable[tuple[str, str]],
     *,
     secret_access_key: str | Callable[[str], str | None],
@@ -163,33 +234,35 @@ def verify(
     q = dict(pairs)
     for key in ("AWSAccessKeyId", "SignatureVersion", "SignatureMethod", "Signature"):
         if key not in q:
-            return VerifyResult(False, f"SigV2 request lacks {key}")
+            return VerifyResult(False, "missing", f"SigV2 request lacks {key}")
     if q["SignatureVersion"] != "2":
-        return VerifyResult(False, f"SignatureVersion is {q['SignatureVersion']!r}, not '2'")
+        message = f"SignatureVersion is {q['SignatureVersion']!r}, not '2'"
+        return VerifyResult(False, "malformed", message)
     secret = (
         secret_access_key(q["AWSAccessKeyId"]) if callable(secret_access_key) else secret_access_key
     )
     if secret is None:
-        return VerifyResult(False, f"unknown access key id {q['AWSAccessKeyId']!r}")
+        return VerifyResult(False, "unknown-key", f"unknown access key id {q['AWSAccessKeyId']!r}")
     sts = string_to_sign(
         method, host=host, path=path, canonical_query=canonical_query_string(pairs)
     )
     try:
         expected = signature(secret, string_to_sign=sts, signature_method=q["SignatureMethod"])
     except SigningError as exc:
-        return VerifyResult(False, str(exc), sts)
+        return VerifyResult(False, "malformed", str(exc), string_to_sign=sts)
     given = q["Signature"]
+    stages = {"string_to_sign": sts, "expected_signature": expected, "given_signature": given}
     if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
-        return VerifyResult(False, "signature does not match", sts, expected, given)
+        return VerifyResult(False, "mismatch", "signature does not match", **stages)
     if now is not None:
         current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
         if "Expires" in q:
-            until = parse_timestamp(q["Expires"])
+            until = request_time(q["Expires"])
             if until is None or current > until:
-                return VerifyResult(False, "request expired (Expires)", sts, expected, given)
+                return VerifyResult(False, "expired", "request expired (Expires)", **stages)
         else:
-            when = parse_timestamp(q.get("Timestamp", ""))
+            when = request_time(q.get("Timestamp", ""))
             if when is None or abs(current - when) > max_skew:
                 msg = f"Timestamp missing or more than {max_skew} from now (RequestExpired)"
-                return VerifyResult(False, msg, sts, expected, given)
-    return VerifyResult(True, "signature matches", sts, expected, given)
+                return VerifyResult(False, "skew", msg, **stages)
+    return VerifyResult(True, "verified", "signature matches", **stages)

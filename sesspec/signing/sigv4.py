@@ -25,26 +25,33 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Literal, NamedTuple
 from urllib.parse import unquote_to_bytes
 
 from sesspec.encoding import canonical_query_string, form_decode, form_encode, percent_encode
-from sesspec.errors import EncodingError, SigningError
+from sesspec.errors import EncodingError, SigningError, SigningErrorKind
 from sesspec.http import RawRequest
-from sesspec.signing import _guard
+from sesspec.signing import Signed, VerifyKind, VerifyResult, _guard
 
 __all__ = [
     "ALGORITHM",
+    "DEFAULT_CONFIG",
     "EMPTY_SHA256",
     "MAX_EXPIRES_DIGITS",
+    "PRESIGNED_PARAMS",
     "UNSIGNED_PAYLOAD",
+    "AuthParts",
+    "AuthProblem",
+    "AuthProblemKind",
     "Authorization",
     "Signed",
     "Signer",
+    "SigningConfig",
+    "Stages",
     "VerifyResult",
     "amz_date",
     "authorization_value",
@@ -53,20 +60,23 @@ __all__ = [
     "canonical_query_string",
     "canonical_request",
     "canonical_uri",
+    "compute",
     "credential_scope",
     "expires_seconds",
-    "parse_amz_date",
     "parse_authorization",
     "parse_http_date",
     "payload_hash",
     "presign",
+    "read_authorization",
+    "read_presigned",
+    "request_time",
     "sign",
     "signature",
     "signed_headers_value",
     "signing_key",
     "string_to_sign",
     "time_problem",
-    "verify_request",
+    "verify",
 ]
 
 
@@ -101,13 +111,9 @@ def amz_date(time: datetime) -> str:
     return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
 
 
-@lru_cache(maxsize=64)
-def _amz_date_cached(time: datetime) -> str:
-    return amz_date(time)
-
-
-def parse_amz_date(value: str) -> datetime | None:
-    """The UTC time of an ISO 8601 basic ``20150830T123600Z`` value, else None."""
+def request_time(value: str) -> datetime | None:
+    """The UTC time of an ``X-Amz-Date`` value, ISO 8601 basic ``20150830T123600Z``, else
+    None (a ``Date`` header may also be an HTTP-date: :func:`parse_http_date`)."""
     if len(value) != 16 or value[8] != "T" or value[15] != "Z":
         return None
     digits = value[:8] + value[9:15]
@@ -173,7 +179,7 @@ def parse_http_date(value: str) -> datetime | None:
 # --- canonical request stages ------------------------------------------------------------------
 
 
-def canonical_uri(path: str, *, normalize: bool = True, double_encode: bool = True) -> str:
+def canonical_uri(path: str, *, normalize: bool = True, double_uri_encode: bool = True) -> str:
     """The ``CanonicalURI`` of a raw (as sent) path.
 
     IAM-SIGV4: "The URI-encoded version of the absolute path component URI ... If the absolute
@@ -182,15 +188,15 @@ def canonical_uri(path: str, *, normalize: bool = True, double_encode: bool = Tr
     ``normalize-path.txt``). Normalizing also merges repeated slashes (aws-c-auth
     ``get-slashes-normalized``: ``//example//`` -> ``/example/``).
 
-    ``double_encode=True`` is the rule for every service but S3: the path is encoded as sent, so
-    an escape ``%3A`` becomes ``%253A`` (spec-notes c2; aws/aws-sdk-js#853; smithy-rs
-    ``double-url-encode``). ``double_encode=False`` decodes escapes first and encodes once (S3;
-    the 2011 suite's original ``get-space``).
+    ``double_uri_encode=True`` is the rule for every service but S3: the path is encoded as
+    sent, so an escape ``%3A`` becomes ``%253A`` (spec-notes c2; aws/aws-sdk-js#853; smithy-rs
+    ``double-url-encode``). ``double_uri_encode=False`` decodes escapes first and encodes once
+    (S3; the 2011 suite's original ``get-space``).
     """
     if path == "/":  # every SES request
         return path
     raw = path.encode(_ENC, _ERR)
-    if not double_encode and b"%" in raw:
+    if not double_uri_encode and b"%" in raw:
         raw = unquote_to_bytes(raw)
     if normalize:
         raw = _remove_dot_segments(raw)
@@ -357,6 +363,19 @@ _IPAD = bytes(x ^ 0x36 for x in range(256))
 _OPAD = bytes(x ^ 0x5C for x in range(256))
 
 
+def _require_signable(  # the five things a SigV4 signature is made with
+    access_key_id: str, secret: str, session_token: str | None, region: str, service: str
+) -> None:
+    _guard.require_signable(
+        _SCHEME,
+        access_key_id=access_key_id,
+        secret_access_key=secret,
+        session_token=session_token,
+        region=region,
+        service=service,
+    )
+
+
 @lru_cache(maxsize=512)
 def _signing_pads(
     access_key_id: str, secret: str, date: str, region: str, service: str
@@ -371,14 +390,7 @@ def _signing_pads(
     (:mod:`sesspec.signing._guard`): once per key, not once per signature. (The access key id
     is not part of the key; it is here to be checked with the rest.)
     """
-    _guard.require_signable(
-        _SCHEME,
-        access_key_id=access_key_id,
-        secret_access_key=secret,
-        session_token=None,
-        region=region,
-        service=service,
-    )
+    _require_signable(access_key_id, secret, None, region, service)
     return _key_pads(_signing_key(secret, date, region, service))
 
 
@@ -418,6 +430,298 @@ def authorization_value(
     )
 
 
+# --- how to sign ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SigningConfig:
+    """How to sign or verify, beside the credentials, region, service and time: the options of
+    aws-c-auth's ``context.json``, under its names.
+
+    * ``normalize``: remove dot segments and repeated slashes from the path
+      (:func:`canonical_uri`; every service but S3);
+    * ``double_uri_encode``: encode the path as sent, so ``%3A`` becomes ``%253A`` (every
+      service but S3; smithy-rs ``double-url-encode``);
+    * ``sign_body``: add ``X-Amz-Content-SHA256`` and sign it (S3);
+    * ``unsigned_payload``: ``UNSIGNED-PAYLOAD`` as the hashed payload (S3);
+    * ``omit_session_token``: add the session token after signing, outside the signature
+      (the 2015 suite's ``post-sts-header-after``);
+    * ``signed_headers``: the header names to sign besides the ones the signer adds; None: host,
+      content-type and every x-amz-* header (botocore's choice for SES), or for a presigned URL
+      host and every x-amz-* header;
+    * ``expiration_in_seconds``: a presigned URL's ``X-Amz-Expires`` (botocore's default, 3600);
+    * ``form_to_query``: a presigned URL carries the form body's parameters in its query, as
+      botocore presigns SES (spec-notes a4);
+    * ``sort_repeated_values``: sort the values of a repeated header (the original 2011 edition
+      of the suite; no current signer does).
+    """
+
+    normalize: bool = True
+    double_uri_encode: bool = True
+    sign_body: bool = False
+    unsigned_payload: bool = False
+    omit_session_token: bool = False
+    signed_headers: Collection[str] | None = None
+    expiration_in_seconds: int = 3600
+    form_to_query: bool = False
+    sort_repeated_values: bool = False
+
+    def __post_init__(self) -> None:
+        names = self.signed_headers
+        if names is not None:  # any collection of names, kept as a lower-cased frozenset
+            object.__setattr__(self, "signed_headers", frozenset(n.lower() for n in names))
+
+
+#: SES's defaults: every option off but path normalising and double encoding.
+DEFAULT_CONFIG = SigningConfig()
+
+
+# --- the one assembly ----------------------------------------------------------------------------
+
+
+class Stages(NamedTuple):
+    """The stages of one signature: canonical request, string to sign, signature, scope."""
+
+    canonical_request: str
+    string_to_sign: str
+    signature: str
+    scope: str
+
+
+def compute(
+    method: str,
+    *,
+    canonical_uri: str,
+    canonical_query: str,
+    canonical_headers: str,
+    signed_headers: str,
+    payload_hash: str,
+    amz_date: str,
+    date: str,
+    region: str,
+    service: str,
+    secret_access_key: str,
+) -> Stages:
+    """Every stage after the canonical parts, from the public stage functions in order: the
+    canonical request, the scope ``date/region/service/aws4_request``, the string to sign over
+    ``amz_date`` (the request time) and the signature with the key derived for the scope.
+
+    :func:`sign`, :func:`presign`, :func:`verify` and the checker (which also computes what a
+    client's mistakes give) all assemble a signature here; only the fused path of
+    :mod:`sesspec.signing._sigv4_fast` writes its own, held equal to this by a property test.
+    """
+    creq = canonical_request_text = canonical_request(
+        method,
+        canonical_uri=canonical_uri,
+        canonical_query=canonical_query,
+        canonical_headers=canonical_headers,
+        signed_headers=signed_headers,
+        payload_hash=payload_hash,
+    )
+    scope = credential_scope(date, region=region, service=service)
+    sts = string_to_sign(canonical_request_text, amz_date=amz_date, scope=scope)
+    key = signing_key(secret_access_key, date=date, region=region, service=service)
+    return Stages(creq, sts, signature(key, string_to_sign=sts), scope)
+
+
+# --- reading what a request says about its signature ----------------------------------------------
+
+#: What is wrong in an Authorization header or a presigned query: not this algorithm
+#: (``algorithm``), an element without '=' (``element``), an unknown or repeated element, one
+#: ``missing``, a credential that is not five '/'-separated parts ending ``aws4_request``
+#: (``credential``) or whose date is not YYYYMMDD (``scope-date``), an empty name in
+#: ``signed-headers``, a ``signature`` that is not 64 lower-case hex digits, an ``expires`` that
+#: is not a whole number of seconds of at least 1.
+AuthProblemKind = Literal[
+    "algorithm",
+    "element",
+    "unknown",
+    "repeated",
+    "missing",
+    "credential",
+    "scope-date",
+    "signed-headers",
+    "signature",
+    "expires",
+]
+
+#: The presigned query's parameters (IAM-SIGV4): never operation parameters.
+PRESIGNED_PARAMS = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+)
+_HEADER_FIELDS = ("Credential", "SignedHeaders", "Signature")
+
+
+@dataclass(frozen=True, slots=True)
+class AuthProblem:
+    """One thing wrong in what a request says about its signature: its ``kind``, the element
+    or parameter it is about (``field``) and a message for people."""
+
+    kind: AuthProblemKind
+    field: str
+    message: str
+
+    @property
+    def error_kind(self) -> SigningErrorKind:
+        """The :class:`SigningError` kind the strict parser raises for it."""
+        return "scope" if self.kind in {"credential", "scope-date"} else "malformed"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthParts:
+    """What a SigV4 request says about its own signature, read leniently: every element of the
+    Authorization header (or parameter of a presigned query) that could be read, and every
+    problem found on the way, in the order a strict reader meets them.
+
+    ``fields`` maps each element or parameter to its value as written (the first of repeats).
+    The credential's parts are None when it is not five parts; ``request_date`` is a presigned
+    query's ``X-Amz-Date`` (a header-signed request's date is a header); ``expires`` is its
+    ``X-Amz-Expires`` in seconds when that is readable.
+    """
+
+    presigned: bool
+    fields: Mapping[str, str]
+    access_key_id: str | None = None
+    date: str | None = None
+    region: str | None = None
+    service: str | None = None
+    signed_headers: tuple[str, ...] | None = None
+    signature: str | None = None
+    request_date: str | None = None
+    expires: int | None = None
+    problems: tuple[AuthProblem, ...] = field(default=())
+
+    def first(self, *kinds: AuthProblemKind) -> AuthProblem | None:
+        """The first problem of one of ``kinds`` (of any kind when none is named)."""
+        return next((p for p in self.problems if not kinds or p.kind in kinds), None)
+
+    @property
+    def scope(self) -> str:
+        return f"{self.date}/{self.region}/{self.service}/{_TERMINATOR}"
+
+
+def _credential(
+    value: str, field_name: str, problems: list[AuthProblem]
+) -> tuple[str, str, str, str] | None:
+    parts = value.split("/")
+    if len(parts) != 5 or parts[4] != _TERMINATOR or not all(parts[:4]):
+        message = f"Credential must be AKID/YYYYMMDD/region/service/aws4_request: {value!r}"
+        problems.append(AuthProblem("credential", field_name, message))
+        return None
+    if len(parts[1]) != 8 or not (parts[1].isascii() and parts[1].isdigit()):
+        message = f"credential scope date must be YYYYMMDD: {parts[1]!r}"
+        problems.append(AuthProblem("scope-date", field_name, message))
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def read_authorization(value: str) -> AuthParts:
+    """Read ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`` leniently.
+
+    Commas may or may not be followed by spaces (IAM-SIGV4 writes ``,``, botocore ``, ``).
+    Each element is read as far as it can be; what is wrong is an :class:`AuthProblem`: another
+    algorithm, an element without '=', an unknown or repeated element, a missing one, a scope
+    that is not five parts, a signature that is not 64 lower-case hex digits.
+    """
+    problems: list[AuthProblem] = []
+    prefix = ALGORITHM + " "
+    if not value.startswith(prefix):
+        message = f"Authorization must start with {prefix!r}: {value[:40]!r}"
+        problems.append(AuthProblem("algorithm", "Authorization", message))
+    rest = value[len(prefix) :] if value.startswith(prefix) else value.removeprefix(ALGORITHM)
+    fields: dict[str, str] = {}
+    for part in rest.split(","):
+        key, eq, val = part.strip(" ").partition("=")
+        if not eq:
+            message = f"Authorization element without '=': {part.strip()!r}"
+            problems.append(AuthProblem("element", "Authorization", message))
+        elif key not in _HEADER_FIELDS:
+            message = f"unknown Authorization element {key!r}"
+            problems.append(AuthProblem("unknown", key, message))
+        elif key in fields:
+            message = f"repeated Authorization element {key!r}"
+            problems.append(AuthProblem("repeated", key, message))
+        else:
+            fields[key] = val
+    for key in _HEADER_FIELDS:
+        if key not in fields:
+            problems.append(AuthProblem("missing", key, f"Authorization lacks {key}="))
+    scope = None
+    if "Credential" in fields:
+        scope = _credential(fields["Credential"], "Credential", problems)
+    names = None
+    if "SignedHeaders" in fields:
+        names = tuple(fields["SignedHeaders"].split(";"))
+        if not all(names):
+            message = f"empty name in SignedHeaders: {fields['SignedHeaders']!r}"
+            problems.append(AuthProblem("signed-headers", "SignedHeaders", message))
+    sig = fields.get("Signature")
+    if sig is not None and not _HEX64.match(sig):
+        message = f"Signature must be 64 lowercase hex digits: {sig!r}"
+        problems.append(AuthProblem("signature", "Signature", message))
+    akid, date, region, service = scope if scope is not None else (None, None, None, None)
+    return AuthParts(
+        False, fields, akid, date, region, service, names, sig, problems=tuple(problems)
+    )
+
+
+def read_presigned(pairs: Iterable[tuple[str, str]]) -> AuthParts:
+    """Read a presigned query's ``X-Amz-*`` parameters (decoded ``pairs``, the first of
+    repeats) leniently: every parameter found, and as :class:`AuthProblem` another algorithm,
+    a missing parameter (``X-Amz-Expires`` included: only S3 requires it, spec-notes a4, so a
+    reader decides how much that matters), a credential that is not five parts, an
+    ``X-Amz-Expires`` that is not a whole number of seconds of at least 1."""
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in PRESIGNED_PARAMS and name not in fields:
+            fields[name] = value
+    problems: list[AuthProblem] = []
+    algorithm = fields.get("X-Amz-Algorithm")
+    if algorithm is not None and algorithm != ALGORITHM:
+        message = f"X-Amz-Algorithm must be {ALGORITHM}"
+        problems.append(AuthProblem("algorithm", "X-Amz-Algorithm", message))
+    for key in PRESIGNED_PARAMS[:6]:
+        if key not in fields:
+            problems.append(AuthProblem("missing", key, f"presigned request lacks {key}"))
+    scope = None
+    if "X-Amz-Credential" in fields:
+        scope = _credential(fields["X-Amz-Credential"], "X-Amz-Credential", problems)
+    expires = None
+    text = fields.get("X-Amz-Expires")
+    if text is not None:
+        expires = expires_seconds(text)
+        if expires is None:
+            message = f"X-Amz-Expires is not a number: {text[:40]!r}"
+            problems.append(AuthProblem("expires", "X-Amz-Expires", message))
+        elif expires < 1:
+            message = f"X-Amz-Expires must be at least 1: {text!r}"
+            problems.append(AuthProblem("expires", "X-Amz-Expires", message))
+            expires = None
+    names = fields.get("X-Amz-SignedHeaders")
+    akid, date, region, service = scope if scope is not None else (None, None, None, None)
+    return AuthParts(
+        True,
+        fields,
+        akid,
+        date,
+        region,
+        service,
+        None if names is None else tuple(names.split(";")),
+        fields.get("X-Amz-Signature"),
+        fields.get("X-Amz-Date"),
+        expires,
+        tuple(problems),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Authorization:
     """A parsed SigV4 ``Authorization`` header value."""
@@ -434,88 +738,24 @@ class Authorization:
         return credential_scope(self.date, region=self.region, service=self.service)
 
 
-def _parse_credential(value: str, *, stage: str) -> tuple[str, str, str, str]:
-    parts = value.split("/")
-    if len(parts) != 5 or parts[4] != _TERMINATOR or not all(parts[:4]):
-        msg = f"Credential must be AKID/YYYYMMDD/region/service/aws4_request: {value!r}"
-        raise SigningError(msg, scheme=_SCHEME, stage=stage, kind="scope")
-    if len(parts[1]) != 8 or not (parts[1].isascii() and parts[1].isdigit()):
-        msg = f"credential scope date must be YYYYMMDD: {parts[1]!r}"
-        raise SigningError(msg, scheme=_SCHEME, stage=stage, kind="scope")
-    return parts[0], parts[1], parts[2], parts[3]
-
-
-_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
-
-
 def parse_authorization(value: str) -> Authorization:
-    """Parse ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``.
-
-    Commas may or may not be followed by spaces; anything else malformed (other algorithm,
-    missing, repeated or unknown field, a scope that is not five parts, a signature that is not
-    64 lowercase hex digits) raises :class:`SigningError` naming the problem.
-    """
-    stage = "authorization"
-    prefix = ALGORITHM + " "
-    if not value.startswith(prefix):
-        msg = f"Authorization must start with {prefix!r}: {value[:40]!r}"
-        raise SigningError(msg, scheme=_SCHEME, stage=stage)
-    fields: dict[str, str] = {}
-    for part in value[len(prefix) :].split(","):
-        key, eq, val = part.strip(" ").partition("=")
-        if not eq:
-            msg = f"Authorization element without '=': {part.strip()!r}"
-            raise SigningError(msg, scheme=_SCHEME, stage=stage)
-        if key not in ("Credential", "SignedHeaders", "Signature"):
-            msg = f"unknown Authorization element {key!r}"
-            raise SigningError(msg, scheme=_SCHEME, stage=stage)
-        if key in fields:
-            msg = f"repeated Authorization element {key!r}"
-            raise SigningError(msg, scheme=_SCHEME, stage=stage)
-        fields[key] = val
-    for key in ("Credential", "SignedHeaders", "Signature"):
-        if key not in fields:
-            msg = f"Authorization lacks {key}="
-            raise SigningError(msg, scheme=_SCHEME, stage=stage)
-    akid, date, region, service = _parse_credential(fields["Credential"], stage=stage)
-    names = tuple(fields["SignedHeaders"].split(";"))
-    if not all(names):
-        msg = f"empty name in SignedHeaders: {fields['SignedHeaders']!r}"
-        raise SigningError(msg, scheme=_SCHEME, stage=stage)
-    sig = fields["Signature"]
-    if not _HEX64.match(sig):
-        msg = f"Signature must be 64 lowercase hex digits: {sig!r}"
-        raise SigningError(msg, scheme=_SCHEME, stage=stage)
-    return Authorization(akid, date, region, service, names, sig)
+    """Parse ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`` strictly:
+    :func:`read_authorization`, and its first problem raised as a :class:`SigningError` (kind
+    ``scope`` for the credential, else ``malformed``)."""
+    parts = read_authorization(value)
+    problem = parts.first()
+    akid, date, region, service = parts.access_key_id, parts.date, parts.region, parts.service
+    names, sig = parts.signed_headers, parts.signature
+    if problem is None and akid and date and region and service and names and sig:
+        return Authorization(akid, date, region, service, names, sig)
+    message = problem.message if problem is not None else f"unreadable Authorization {value!r}"
+    kind: SigningErrorKind = problem.error_kind if problem is not None else "malformed"
+    raise SigningError(message, scheme=_SCHEME, stage="authorization", kind=kind)
 
 
 # --- signing a request -------------------------------------------------------------------------
 
-
-class Signed(NamedTuple):
-    """A signed request together with every intermediate stage (for vectors and checkers).
-
-    A named tuple rather than a dataclass: it is made once per signature on the hot path.
-    """
-
-    request: RawRequest
-    canonical_request: str
-    string_to_sign: str
-    signature: str
-    signed_headers: str
-    scope: str
-
-
 _DEFAULT_SIGNED = frozenset(("host", "content-type"))
-# Headers that send a request down the general path of sign() (with any x-amz-* header).
-_NOT_DEFAULT = frozenset(("host", "content-type", "authorization"))
-# Header names that need no look at their characters on the fast path (any other name must be
-# printable and without ':' there, or the general path checks the line).
-_PLAIN_NAMES = frozenset(
-    ("content-length", "user-agent", "accept", "accept-encoding", "date", "connection")
-)
-# Signed(*stages) without the namedtuple's Python-level __new__ (hot path).
-_TUPLE_NEW = tuple.__new__
 
 
 def _presign_signed(names: Iterable[str]) -> set[str]:
@@ -530,178 +770,43 @@ def _require_host(lnames: Collection[str]) -> None:
         raise SigningError(msg, scheme=_SCHEME, stage="canonical-headers")
 
 
-@lru_cache(maxsize=256)
-def _default_lines(host: str, ctype: str | None) -> tuple[str, str] | None:
-    """CanonicalHeaders up to X-Amz-Date and SignedHeaders for these raw Host and
-    Content-Type values, or None when a value needs more than trimming (a tab, a line break,
-    a run of spaces: the general path folds them). Cached: a client or a verifying server sees
-    the same few hosts and content types again and again."""
-    # IAM-SIGV4: values trimmed, inner runs of spaces folded (here only trimming is needed).
-    host = host.strip(" ")
-    if ctype is None:
-        values = host
-        lines = f"host:{host}\n", "host;x-amz-date"
-    else:
-        ctype = ctype.strip(" ")
-        values = ctype + host  # no run of spaces can form at the seam: both are trimmed
-        lines = f"content-type:{ctype}\nhost:{host}\n", "content-type;host;x-amz-date"
-    return lines if values.isprintable() and "  " not in values else None
-
-
-def _sign_default(  # noqa: PLR0917 - positional on purpose (hot path)
-    method: str,
-    headers: tuple[tuple[str, str], ...],
-    body: bytes,
-    version: str,
-    line_ending: str,
-    access_key_id: str,
-    secret_access_key: str,
-    region: str,
-    time: datetime,
-    service: str,
-    hashed: str | None,
-) -> tuple[RawRequest, str, str, str, str, str]:
-    """:func:`_sign` of a request to '/' without a session token, given as its parts (so that
-    :func:`sesspec.request.build_request` need not make the unsigned request), in the common
-    case: headers that make the signed set exactly host, content-type (when present) and the
-    X-Amz-Date added here, each once, with values that only need their edges trimmed.
-    Anything else (an x-amz-* header, an old Authorization, a repeat, a tab or a run of
-    spaces) takes the general path, which gives the same result (a property test checks it)."""
-    host = ctype = None
-    common = True
-    for name, value in headers:
-        lname = name.lower()
-        if lname == "host" and host is None:
-            host = value
-        elif lname == "content-type" and ctype is None:
-            ctype = value
-        elif (
-            lname in _NOT_DEFAULT
-            or lname[:6] == "x-amz-"
-            # Anything that may not be a plain header line: the general path checks it.
-            or not value.isprintable()
-            or (lname not in _PLAIN_NAMES and not (name and name.isprintable() and ":" not in name))
-        ):
-            common = False
-            break
-    lines = _default_lines(host, ctype) if common and host is not None else None
-    if lines is None:
-        return _general(
-            method,
-            headers,
-            body,
-            version,
-            line_ending,
-            access_key_id,
-            secret_access_key,
-            region,
-            time,
-            service,
-            hashed,
-        )
-    ch, sh = lines
-    date = _amz_date_cached(time)
-    if hashed is None:
-        hashed = _sha256(body).hexdigest()
-    creq = f"{method}\n/\n\n{ch}x-amz-date:{date}\n\n{sh}\n{hashed}"
-    datestamp = date[:8]
-    scope = f"{datestamp}/{region}/{service}/{_TERMINATOR}"
-    sts = f"{ALGORITHM}\n{date}\n{scope}\n{_sha256(_encode(creq, _ENC, _ERR)).hexdigest()}"
-    inner, outer = _signing_pads(access_key_id, secret_access_key, datestamp, region, service)
-    inner = inner.copy()
-    inner.update(_encode(sts, _ENC, _ERR))
-    outer = outer.copy()
-    outer.update(inner.digest())
-    sig = outer.hexdigest()
-    signed = (
-        *headers,
-        ("X-Amz-Date", date),
-        (
-            "Authorization",
-            f"{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
-        ),
+def _canonical_path_and_query(req: RawRequest, config: SigningConfig) -> tuple[str, str]:
+    if req.target == "/":  # every SES POST
+        return "/", ""
+    uri = canonical_uri(
+        req.path, normalize=config.normalize, double_uri_encode=config.double_uri_encode
     )
-    r = RawRequest(method, "/", version, signed, body, line_ending)
-    return r, creq, sts, sig, sh, scope
+    return uri, canonical_query(req.query)
 
 
-def _general(  # noqa: PLR0917 - positional, as _sign_default
-    method: str,
-    headers: tuple[tuple[str, str], ...],
-    body: bytes,
-    version: str,
-    line_ending: str,
-    access_key_id: str,
-    secret_access_key: str,
-    region: str,
-    time: datetime,
-    service: str,
-    hashed: str | None,
-) -> tuple[RawRequest, str, str, str, str, str]:
-    req = RawRequest(method, "/", version, headers, body, line_ending)
-    return _sign(
-        req,
-        access_key_id,
-        secret_access_key,
-        region,
-        time,
-        service,
-        None,
-        None,
-        True,
-        True,
-        False,
-        False,
-        False,
-        hashed,
-    )
-
-
-_sha256 = hashlib.sha256
-_encode = str.encode
-
-
-def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword passing
+def _sign_general(
     req: RawRequest,
+    *,
     access_key_id: str,
     secret_access_key: str,
     region: str,
     time: datetime,
     service: str,
     session_token: str | None,
-    signed_headers: Collection[str] | None,
-    normalize_path: bool,
-    double_encode: bool,
-    sign_body: bool,
-    unsigned_payload: bool,
-    omit_session_token: bool,
-    hashed: str | None,
-) -> tuple[RawRequest, str, str, str, str, str]:
-    # One pass over the headers, no intermediate copies: this is the hot path that the
-    # benchmark compares with awscrt and botocore.
+    payload_hash: str | None,
+    config: SigningConfig,
+) -> Signed:
     _guard.require_headers(_SCHEME, req.headers)
-    if session_token is not None:
-        _guard.require_credentials(
-            _SCHEME,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-        )
-    date = _amz_date_cached(time)
-    datestamp = date[:8]
-    body = req.body
-    if unsigned_payload:
+    _require_signable(access_key_id, secret_access_key, session_token, region, service)
+    date = amz_date(time)
+    if config.unsigned_payload:
         hashed = UNSIGNED_PAYLOAD
-    elif hashed is None:
-        hashed = hashlib.sha256(body).hexdigest()
+    elif payload_hash is None:
+        hashed = hashlib.sha256(req.body).hexdigest()
+    else:
+        hashed = payload_hash
     adds: dict[str, tuple[str, str]] = {}
-    if session_token is not None and not omit_session_token:
+    if session_token is not None and not config.omit_session_token:
         adds["x-amz-security-token"] = ("X-Amz-Security-Token", session_token)
     adds["x-amz-date"] = ("X-Amz-Date", date)
-    if sign_body:
+    if config.sign_body:
         adds["x-amz-content-sha256"] = ("X-Amz-Content-SHA256", hashed)
     headers: list[tuple[str, str]] = []
-    lnames: list[str] = []
     done: set[str] = set()
     for header in req.headers:
         lname = header[0].lower()
@@ -715,58 +820,52 @@ def _sign(  # noqa: PLR0917 - positional on purpose: the hot path avoids keyword
             done.add(lname)
             header = (header[0], add[1])  # noqa: PLW2901 - the replaced header
         headers.append(header)
-        lnames.append(lname)
-    for lname, add in adds.items():
-        if lname not in done:
-            headers.append(add)
-            lnames.append(lname)
+    headers.extend(add for lname, add in adds.items() if lname not in done)
+    lnames = [n.lower() for n, _ in headers]
     _require_host(lnames)
-
-    if signed_headers is None:
+    if config.signed_headers is None:
         # botocore's choice for SES (spec-notes a3): host, content-type and every x-amz-*.
         signed = {n for n in lnames if n in _DEFAULT_SIGNED or n.startswith("x-amz-")}
     else:
-        signed = {n.lower() for n in signed_headers}
-        signed.update(adds)
-        signed.add("host")
-    ordered = sorted(signed)
-    sh = ";".join(ordered)
-    values: dict[str, str] = {}
-    for i, lname in enumerate(lnames):
-        if lname in signed:
-            value = _trim(headers[i][1])
-            # Repeated headers: "combine ... values into a comma-separated list" in order.
-            values[lname] = f"{values[lname]},{value}" if lname in values else value
-    if len(values) != len(signed):
-        missing = ", ".join(sorted(signed - values.keys()))
-        msg = f"signed header(s) not in the request: {missing}"
-        raise SigningError(msg, scheme=_SCHEME, stage="canonical-headers")
-    ch = "".join([f"{n}:{values[n]}\n" for n in ordered])
-    target = req.target
-    if target == "/":
-        cu, cq = "/", ""
-    else:
-        cu = canonical_uri(req.path, normalize=normalize_path, double_encode=double_encode)
-        cq = canonical_query(req.query)
-    creq = f"{req.method}\n{cu}\n{cq}\n{ch}\n{sh}\n{hashed}"
-    scope = f"{datestamp}/{region}/{service}/{_TERMINATOR}"
-    sts = f"{ALGORITHM}\n{date}\n{scope}\n{hashlib.sha256(creq.encode(_ENC, _ERR)).hexdigest()}"
-    sig = _hmac_hex(
-        _signing_pads(access_key_id, secret_access_key, datestamp, region, service),
-        sts.encode(_ENC, _ERR),
+        signed = {*config.signed_headers, *adds, "host"}
+    sh = signed_headers_value(signed)
+    uri, query = _canonical_path_and_query(req, config)
+    stages = compute(
+        req.method,
+        canonical_uri=uri,
+        canonical_query=query,
+        canonical_headers=canonical_headers(headers, signed=signed),
+        signed_headers=sh,
+        payload_hash=hashed,
+        amz_date=date,
+        date=date[:8],
+        region=region,
+        service=service,
+        secret_access_key=secret_access_key,
     )
-    if session_token is not None and omit_session_token:
+    unsigned = RawRequest(req.method, req.target, req.version, headers, req.body)
+    if session_token is not None and config.omit_session_token:
         # Added after signing (2015 suite post-sts-header-after), before Authorization.
-        unsigned = RawRequest(req.method, target, req.version, headers, body)
-        headers = list(unsigned.with_header("X-Amz-Security-Token", session_token).headers)
-    headers.append(
-        (
-            "Authorization",
-            f"{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={sh}, Signature={sig}",
-        )
+        unsigned = unsigned.with_header("X-Amz-Security-Token", session_token)
+    value = authorization_value(
+        access_key_id, scope=stages.scope, signed_headers=sh, signature=stages.signature
     )
-    r = RawRequest(req.method, target, req.version, headers, body, req.line_ending)
-    return r, creq, sts, sig, sh, scope
+    signed_req = RawRequest(
+        req.method,
+        req.target,
+        req.version,
+        (*unsigned.headers, ("Authorization", value)),
+        req.body,
+        req.line_ending,
+    )
+    return Signed(
+        signed_req,
+        stages.canonical_request,
+        stages.string_to_sign,
+        stages.signature,
+        sh,
+        stages.scope,
+    )
 
 
 def sign(
@@ -778,21 +877,16 @@ def sign(
     time: datetime,
     service: str = "ses",
     session_token: str | None = None,
-    signed_headers: Collection[str] | None = None,
-    normalize_path: bool = True,
-    double_encode: bool = True,
-    sign_body: bool = False,
-    unsigned_payload: bool = False,
-    omit_session_token: bool = False,
     payload_hash: str | None = None,
+    config: SigningConfig = DEFAULT_CONFIG,
 ) -> Signed:
     """Sign ``req`` with an ``Authorization`` header; return the request and every stage.
 
     Adds ``X-Amz-Security-Token`` (when ``session_token``; signed unless
-    ``omit_session_token``, the 2015 suite's post-sts-header-after), ``X-Amz-Date`` (replacing
-    one already present, in place), ``X-Amz-Content-SHA256`` (when ``sign_body``) and
-    ``Authorization`` (any old one is dropped). ``signed_headers`` names the headers to sign
-    besides the ones this function adds; by default host, content-type and every x-amz-* header,
+    ``config.omit_session_token``, the 2015 suite's post-sts-header-after), ``X-Amz-Date``
+    (replacing one already present, in place), ``X-Amz-Content-SHA256`` (when
+    ``config.sign_body``) and ``Authorization`` (any old one is dropped). ``config`` says how
+    (:class:`SigningConfig`); by default host, content-type and every x-amz-* header are signed,
     as botocore does for SES.
 
     ``payload_hash`` is the body's hex SHA-256 when the caller already has it (as
@@ -802,43 +896,133 @@ def sign(
     if (
         session_token is None
         and req.target == "/"
-        and signed_headers is None
-        and not (sign_body or unsigned_payload)
+        and config.signed_headers is None
+        and not (config.sign_body or config.unsigned_payload)
     ):
-        return _TUPLE_NEW(
-            Signed,
-            _sign_default(
-                req.method,
-                req.headers,
-                req.body,
-                req.version,
-                req.line_ending,
-                access_key_id,
-                secret_access_key,
-                region,
-                time,
-                service,
-                payload_hash,
-            ),
+        fused = _sigv4_fast.sign(
+            req, access_key_id, secret_access_key, region, time, service, payload_hash
         )
-    return _TUPLE_NEW(
-        Signed,
-        _sign(
-            req,
-            access_key_id,
-            secret_access_key,
-            region,
-            time,
-            service,
-            session_token,
-            signed_headers,
-            normalize_path,
-            double_encode,
-            sign_body,
-            unsigned_payload,
-            omit_session_token,
-            payload_hash,
+        if fused is not None:
+            return fused
+    return _sign_general(
+        req,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        region=region,
+        time=time,
+        service=service,
+        session_token=session_token,
+        payload_hash=payload_hash,
+        config=config,
+    )
+
+
+def _append_query(target: str, extra: str) -> str:
+    if not extra:
+        return target
+    if "?" not in target:
+        return f"{target}?{extra}"
+    if target.endswith(("?", "&")):
+        return target + extra
+    return f"{target}&{extra}"
+
+
+_FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+def _move_form_to_query(req: RawRequest) -> RawRequest:
+    """botocore's presign for query protocols: the form body becomes query parameters, in
+    canonical encoding, after any query already there (spec-notes a4)."""
+    ctype = (req.header("Content-Type") or "").lower()
+    if not req.body or not ctype.startswith(_FORM_CONTENT_TYPE):
+        return req
+    extra = form_encode(form_decode(req.body))
+    r = req.replace(target=_append_query(req.target, extra), body=b"")
+    r = r.without_headers("Content-Type")
+    if r.header("Content-Length") is not None:
+        r = r.with_header("Content-Length", "0")
+    return r
+
+
+def presign(
+    req: RawRequest,
+    *,
+    access_key_id: str,
+    secret_access_key: str,
+    region: str,
+    time: datetime,
+    service: str = "ses",
+    session_token: str | None = None,
+    config: SigningConfig = DEFAULT_CONFIG,
+) -> Signed:
+    """Sign ``req`` in the query string (a presigned URL); return the request and every stage.
+
+    Appends ``X-Amz-Algorithm``, ``X-Amz-Credential``, ``X-Amz-Date``, ``X-Amz-SignedHeaders``,
+    ``X-Amz-Expires`` (``config.expiration_in_seconds``), ``X-Amz-Security-Token`` (if any; in
+    the canonical query unless ``config.omit_session_token``) and, last, ``X-Amz-Signature`` --
+    the order aws-c-auth writes (IAM-SIGV4: "The Canonical Query String must include all the
+    query parameters ... except for X-Amz-Signature"). Values are UriEncoded (``/`` -> ``%2F``,
+    ``;`` -> ``%3B``). ``config.form_to_query`` first moves a form body into the query, as
+    botocore does for SES. ``config.signed_headers`` defaults to host and any x-amz-* header
+    present.
+    """
+    expires = config.expiration_in_seconds
+    if expires < 1:
+        msg = f"X-Amz-Expires must be a positive number of seconds: {expires}"
+        raise SigningError(msg, scheme=_SCHEME, stage="presign")
+    if expires >= 10**MAX_EXPIRES_DIGITS:
+        msg = f"X-Amz-Expires of more than {MAX_EXPIRES_DIGITS} digits"
+        raise SigningError(msg, scheme=_SCHEME, stage="presign", kind="limit")
+    _require_signable(access_key_id, secret_access_key, session_token, region, service)
+    _guard.require_headers(_SCHEME, req.headers)
+    date = amz_date(time)
+    r = _move_form_to_query(req) if config.form_to_query else req
+    names = [n.lower() for n, _ in r.headers]
+    _require_host(names)
+    if config.signed_headers is None:
+        signed = _presign_signed(names)
+    else:
+        signed = {*config.signed_headers, "host"}
+    sh = signed_headers_value(signed)
+    scope = credential_scope(date[:8], region=region, service=service)
+    auth_params = [
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", f"{access_key_id}/{scope}"),
+        ("X-Amz-Date", date),
+        ("X-Amz-SignedHeaders", sh),
+        ("X-Amz-Expires", str(expires)),
+    ]
+    if session_token is not None:
+        auth_params.append(("X-Amz-Security-Token", session_token))
+    in_canonical = (
+        auth_params[:-1] if session_token is not None and config.omit_session_token else auth_params
+    )
+    items = _query_items(r.query, plus_as_space=True, exclude=())
+    items.extend((percent_encode(k), percent_encode(v)) for k, v in in_canonical)
+    stages = compute(
+        r.method,
+        canonical_uri=canonical_uri(
+            r.path, normalize=config.normalize, double_uri_encode=config.double_uri_encode
         ),
+        canonical_query=_join_sorted(items),
+        canonical_headers=canonical_headers(r.headers, signed=signed),
+        signed_headers=sh,
+        payload_hash=UNSIGNED_PAYLOAD if config.unsigned_payload else payload_hash(r.body),
+        amz_date=date,
+        date=date[:8],
+        region=region,
+        service=service,
+        secret_access_key=secret_access_key,
+    )
+    wire = "&".join(f"{k}={percent_encode(v)}" for k, v in auth_params)
+    target = _append_query(r.target, f"{wire}&X-Amz-Signature={stages.signature}")
+    return Signed(
+        r.replace(target=target),
+        stages.canonical_request,
+        stages.string_to_sign,
+        stages.signature,
+        sh,
+        scope,
     )
 
 
@@ -868,14 +1052,7 @@ class Signer:
         service: str = "ses",
         session_token: str | None = None,
     ) -> None:
-        _guard.require_signable(
-            _SCHEME,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            region=region,
-            service=service,
-        )
+        _require_signable(access_key_id, secret_access_key, session_token, region, service)
         self.access_key_id = access_key_id
         self.secret_access_key = secret_access_key
         self.region = region
@@ -891,23 +1068,18 @@ class Signer:
     def sign(self, req: RawRequest, time: datetime, *, payload_hash: str | None = None) -> Signed:
         """:func:`sign` with this signer's credentials and scope."""
         if self.session_token is None and req.target == "/":
-            return _TUPLE_NEW(
-                Signed,
-                _sign_default(
-                    req.method,
-                    req.headers,
-                    req.body,
-                    req.version,
-                    req.line_ending,
-                    self.access_key_id,
-                    self.secret_access_key,
-                    self.region,
-                    time,
-                    self.service,
-                    payload_hash,
-                ),
+            fused = _sigv4_fast.sign(
+                req,
+                self.access_key_id,
+                self.secret_access_key,
+                self.region,
+                time,
+                self.service,
+                payload_hash,
             )
-        return sign(
+            if fused is not None:
+                return fused
+        return _sign_general(
             req,
             access_key_id=self.access_key_id,
             secret_access_key=self.secret_access_key,
@@ -916,6 +1088,7 @@ class Signer:
             service=self.service,
             session_token=self.session_token,
             payload_hash=payload_hash,
+            config=DEFAULT_CONFIG,
         )
 
     def presign(self, req: RawRequest, time: datetime, *, expires: int = 3600) -> Signed:
@@ -928,120 +1101,8 @@ class Signer:
             time=time,
             service=self.service,
             session_token=self.session_token,
-            expires=expires,
-            form_to_query=True,
+            config=SigningConfig(expiration_in_seconds=expires, form_to_query=True),
         )
-
-
-def _append_query(target: str, extra: str) -> str:
-    if not extra:
-        return target
-    if "?" not in target:
-        return f"{target}?{extra}"
-    if target.endswith(("?", "&")):
-        return target + extra
-    return f"{target}&{extra}"
-
-
-_FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-
-
-def _move_form_to_query(req: RawRequest) -> RawRequest:
-    """botocore's presign for query protocols: the form body becomes query parameters, in
-    canonical encoding, after any query already there (spec-notes a4)."""
-    ctype = (req.header("Content-Type") or "").lower()
-    if not req.body or not ctype.startswith(_FORM_CONTENT_TYPE):
-        return req
-    extra = form_encode(form_decode(req.body))
-    r = replace(req, target=_append_query(req.target, extra), body=b"")
-    r = r.without_headers("Content-Type")
-    if r.header("Content-Length") is not None:
-        r = r.with_header("Content-Length", "0")
-    return r
-
-
-def presign(
-    req: RawRequest,
-    *,
-    access_key_id: str,
-    secret_access_key: str,
-    region: str,
-    time: datetime,
-    expires: int,
-    service: str = "ses",
-    session_token: str | None = None,
-    signed_headers: Collection[str] | None = None,
-    normalize_path: bool = True,
-    double_encode: bool = True,
-    unsigned_payload: bool = False,
-    omit_session_token: bool = False,
-    form_to_query: bool = False,
-) -> Signed:
-    """Sign ``req`` in the query string (a presigned URL); return the request and every stage.
-
-    Appends ``X-Amz-Algorithm``, ``X-Amz-Credential``, ``X-Amz-Date``, ``X-Amz-SignedHeaders``,
-    ``X-Amz-Expires``, ``X-Amz-Security-Token`` (if any; in the canonical query unless
-    ``omit_session_token``) and, last, ``X-Amz-Signature`` -- the order aws-c-auth writes
-    (IAM-SIGV4: "The Canonical Query String must include all the query parameters ... except
-    for X-Amz-Signature"). Values are UriEncoded (``/`` -> ``%2F``, ``;`` -> ``%3B``).
-    ``form_to_query`` first moves a form body into the query, as botocore does for SES.
-    ``signed_headers`` defaults to host and any x-amz-* header present.
-    """
-    if expires < 1:
-        msg = f"X-Amz-Expires must be a positive number of seconds: {expires}"
-        raise SigningError(msg, scheme=_SCHEME, stage="presign")
-    if expires >= 10**MAX_EXPIRES_DIGITS:
-        msg = f"X-Amz-Expires of more than {MAX_EXPIRES_DIGITS} digits"
-        raise SigningError(msg, scheme=_SCHEME, stage="presign", kind="limit")
-    _guard.require_signable(
-        _SCHEME,
-        access_key_id=access_key_id,
-        secret_access_key=secret_access_key,
-        session_token=session_token,
-        region=region,
-        service=service,
-    )
-    _guard.require_headers(_SCHEME, req.headers)
-    date = amz_date(time)
-    datestamp = date[:8]
-    r = _move_form_to_query(req) if form_to_query else req
-    names = [n.lower() for n, _ in r.headers]
-    _require_host(names)
-    if signed_headers is None:
-        signed = _presign_signed(names)
-    else:
-        signed = {n.lower() for n in signed_headers} | {"host"}
-    sh = signed_headers_value(signed)
-    scope = credential_scope(datestamp, region=region, service=service)
-    auth_params = [
-        ("X-Amz-Algorithm", ALGORITHM),
-        ("X-Amz-Credential", f"{access_key_id}/{scope}"),
-        ("X-Amz-Date", date),
-        ("X-Amz-SignedHeaders", sh),
-        ("X-Amz-Expires", str(expires)),
-    ]
-    if session_token is not None:
-        auth_params.append(("X-Amz-Security-Token", session_token))
-    in_canonical = (
-        auth_params[:-1] if session_token is not None and omit_session_token else auth_params
-    )
-    items = _query_items(r.query, plus_as_space=True, exclude=())
-    items.extend((percent_encode(k), percent_encode(v)) for k, v in in_canonical)
-    cq = _join_sorted(items)
-    hashed = UNSIGNED_PAYLOAD if unsigned_payload else payload_hash(r.body)
-    creq = canonical_request(
-        r.method,
-        canonical_uri=canonical_uri(r.path, normalize=normalize_path, double_encode=double_encode),
-        canonical_query=cq,
-        canonical_headers=canonical_headers(r.headers, signed=signed),
-        signed_headers=sh,
-        payload_hash=hashed,
-    )
-    sts = string_to_sign(creq, amz_date=date, scope=scope)
-    sig = signature(_signing_key(secret_access_key, datestamp, region, service), string_to_sign=sts)
-    wire = "&".join(f"{k}={percent_encode(v)}" for k, v in auth_params)
-    target = _append_query(r.target, f"{wire}&X-Amz-Signature={sig}")
-    return Signed(replace(r, target=target), creq, sts, sig, sh, scope)
 
 
 # --- verifying a request -----------------------------------------------------------------------
@@ -1086,28 +1147,34 @@ def time_problem(
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """The outcome of :func:`verify_request`: ``ok`` or the first ``reason`` it failed, with the
-    stages as the spec computes them for this request (when it got that far), to diff against
-    what the client computed."""
-
-    ok: bool
-    reason: str
-    canonical_request: str | None = None
-    string_to_sign: str | None = None
-    expected_signature: str | None = None
-    given_signature: str | None = None
-
-
 SecretLookup = Callable[[str], str | None]
 
+# The order in which verify reports what is wrong with a presigned query (the algorithm, the
+# parameters it needs, the credential, the expiry), as SES would refuse it first.
+_PRESIGN_ORDER: tuple[tuple[AuthProblemKind, str | None], ...] = (
+    ("algorithm", None),
+    ("missing", "X-Amz-Credential"),
+    ("missing", "X-Amz-Date"),
+    ("missing", "X-Amz-SignedHeaders"),
+    ("missing", "X-Amz-Signature"),
+    ("missing", "X-Amz-Expires"),
+    ("credential", None),
+    ("scope-date", None),
+    ("expires", None),
+)
 
-def _decoded_query(query: str) -> list[tuple[str, str]]:
-    return form_decode(query) if query else []
+
+def _presign_refusal(parts: AuthParts) -> VerifyResult | None:
+    for kind, field_name in _PRESIGN_ORDER:
+        for problem in parts.problems:
+            if problem.kind == kind and field_name in (None, problem.field):
+                if problem.error_kind == "scope":
+                    return VerifyResult(False, "scope", f"{_SCHEME} presign: {problem.message}")
+                return VerifyResult(False, "malformed", problem.message)
+    return None
 
 
-def verify_request(
+def verify(
     req: RawRequest,
     *,
     secret_access_key: str | SecretLookup,
@@ -1115,9 +1182,7 @@ def verify_request(
     max_skew: timedelta = timedelta(minutes=15),
     region: str | None = None,
     service: str | None = None,
-    normalize_path: bool = True,
-    double_encode: bool = True,
-    sort_repeated_values: bool = False,
+    config: SigningConfig = DEFAULT_CONFIG,
 ) -> VerifyResult:
     """Check a SigV4 request (header or presigned) against the secret.
 
@@ -1136,73 +1201,89 @@ def verify_request(
     With ``now``, the time is checked as SES does (spec-notes a4/a5, ``RequestExpired``): the
     request date may differ from ``now`` by at most ``max_skew``; a presigned request is also
     refused after date + X-Amz-Expires. ``region``/``service``, when given, must match the
-    scope. ``normalize_path``, ``double_encode`` and ``sort_repeated_values`` are as for
-    :func:`canonical_uri` and :func:`canonical_headers` (S3 and the 2011 suite). Failures are
-    reported, never raised.
+    scope. ``config`` gives ``normalize``, ``double_uri_encode`` and ``sort_repeated_values``
+    (S3 and the 2011 suite). Failures are reported with their :data:`VerifyKind`, never
+    raised.
     """
     auth_header = req.header("Authorization")
     try:
-        params = _decoded_query(req.query)
+        params = form_decode(req.query) if req.query else []
     except EncodingError as exc:  # more than encoding.MAX_PAIRS parameters
-        return VerifyResult(False, f"{exc.message} (query offset {exc.offset})")
+        return VerifyResult(False, "limit", f"{exc.message} (query offset {exc.offset})")
     presigned = any(name == "X-Amz-Algorithm" for name, _ in params)
     if auth_header is not None and presigned:
         return VerifyResult(
             False,
+            "mixed",
             "both an Authorization header and X-Amz-Algorithm query "
             "authentication (IAM-SIGV4: use one or the other)",
         )
     if auth_header is None and not presigned:
         return VerifyResult(
             False,
+            "missing",
             "no SigV4 authentication: no Authorization header and no "
             "X-Amz-Algorithm query parameter",
         )
-    expires: int | None = None
-    date_value: str | None
-    try:
-        if presigned:
-            q = dict(params)
-            if q.get("X-Amz-Algorithm") != ALGORITHM:
-                return VerifyResult(False, f"X-Amz-Algorithm must be {ALGORITHM}")
-            for key in (
-                "X-Amz-Credential",
-                "X-Amz-Date",
-                "X-Amz-SignedHeaders",
-                "X-Amz-Signature",
-                "X-Amz-Expires",
-            ):
-                if key not in q:
-                    return VerifyResult(False, f"presigned request lacks {key}")
-            akid, date, reg, svc = _parse_credential(q["X-Amz-Credential"], stage="presign")
-            date_value = q["X-Amz-Date"]
-            signed_names: tuple[str, ...] = tuple(q["X-Amz-SignedHeaders"].split(";"))
-            given = q["X-Amz-Signature"]
-            expires = expires_seconds(q["X-Amz-Expires"])
-            if expires is None:
-                return VerifyResult(
-                    False, f"X-Amz-Expires is not a number: {q['X-Amz-Expires'][:40]!r}"
-                )
-            if expires < 1:
-                return VerifyResult(
-                    False, f"X-Amz-Expires must be at least 1: {q['X-Amz-Expires']!r}"
-                )
-            cq = canonical_query(req.query, exclude=("X-Amz-Signature",))
-        else:
-            auth = parse_authorization(auth_header or "")
-            akid, date, reg, svc = auth.access_key_id, auth.date, auth.region, auth.service
-            signed_names = auth.signed_headers
-            given = auth.signature
-            date_value = req.header("X-Amz-Date")
-            cq = canonical_query(req.query)
-    except SigningError as exc:
-        return VerifyResult(False, str(exc))
+    if presigned:
+        parts = read_presigned(params)
+        refusal = _presign_refusal(parts)
+        if refusal is not None:
+            return refusal
+        date_value = parts.request_date
+        cq = canonical_query(req.query, exclude=("X-Amz-Signature",))
+    else:
+        parts = read_authorization(auth_header or "")
+        problem = parts.first()
+        if problem is not None:
+            kind: VerifyKind = "scope" if problem.error_kind == "scope" else "malformed"
+            return VerifyResult(False, kind, f"{_SCHEME} authorization: {problem.message}")
+        date_value = req.header("X-Amz-Date")
+        cq = canonical_query(req.query)
+    return _verify_parts(
+        req,
+        parts,
+        date_value,
+        cq,
+        secret_access_key=secret_access_key,
+        now=now,
+        max_skew=max_skew,
+        region=region,
+        service=service,
+        config=config,
+    )
 
+
+def _verify_parts(
+    req: RawRequest,
+    parts: AuthParts,
+    date_value: str | None,
+    cq: str,
+    *,
+    secret_access_key: str | SecretLookup,
+    now: datetime | None,
+    max_skew: timedelta,
+    region: str | None,
+    service: str | None,
+    config: SigningConfig,
+) -> VerifyResult:
+    akid, date, reg, svc = parts.access_key_id, parts.date, parts.region, parts.service
+    given, signed_names = parts.signature, parts.signed_headers
+    if (
+        akid is None
+        or date is None
+        or reg is None
+        or svc is None
+        or given is None
+        or signed_names is None
+    ):  # only when a problem was let through: the readers say why
+        return VerifyResult(False, "malformed", "the authorization could not be read")
     if date_value is not None:
-        when = parse_amz_date(date_value)
+        when = request_time(date_value)
         if when is None:
             return VerifyResult(
                 False,
+                "date",
                 f"X-Amz-Date is not ISO 8601 basic (YYYYMMDD'T'HHMMSS'Z'): {date_value!r}",
                 given_signature=given,
             )
@@ -1210,12 +1291,16 @@ def verify_request(
         date_value = req.header("Date")
         if date_value is None:
             return VerifyResult(
-                False, "no request date: neither X-Amz-Date nor Date", given_signature=given
+                False,
+                "date",
+                "no request date: neither X-Amz-Date nor Date",
+                given_signature=given,
             )
-        when = parse_amz_date(date_value) or parse_http_date(date_value)
+        when = request_time(date_value) or parse_http_date(date_value)
         if when is None:
             return VerifyResult(
                 False,
+                "date",
                 f"Date is neither ISO 8601 basic nor an HTTP-date: {date_value!r}",
                 given_signature=given,
             )
@@ -1223,51 +1308,68 @@ def verify_request(
     if request_date[:8] != date:
         return VerifyResult(
             False,
+            "date",
             f"credential scope date {date} is not the request date {request_date[:8]}",
             given_signature=given,
         )
     if region is not None and reg != region:
-        return VerifyResult(False, f"scope region {reg!r} is not {region!r}", given_signature=given)
+        return VerifyResult(
+            False, "region", f"scope region {reg!r} is not {region!r}", given_signature=given
+        )
     if service is not None and svc != service:
         return VerifyResult(
-            False, f"scope service {svc!r} is not {service!r}", given_signature=given
+            False, "service", f"scope service {svc!r} is not {service!r}", given_signature=given
         )
     if "host" not in signed_names:
         return VerifyResult(
-            False, "SignedHeaders must include host (IAM-SIGV4)", given_signature=given
+            False,
+            "signed-headers",
+            "SignedHeaders must include host (IAM-SIGV4)",
+            given_signature=given,
         )
     secret = secret_access_key(akid) if callable(secret_access_key) else secret_access_key
     if secret is None:
-        return VerifyResult(False, f"unknown access key id {akid!r}", given_signature=given)
+        return VerifyResult(
+            False, "unknown-key", f"unknown access key id {akid!r}", given_signature=given
+        )
     try:
         ch = canonical_headers(
-            req.headers, signed=signed_names, sort_repeated_values=sort_repeated_values
+            req.headers, signed=signed_names, sort_repeated_values=config.sort_repeated_values
         )
     except SigningError as exc:
-        return VerifyResult(False, str(exc), given_signature=given)
-    creq = canonical_request(
+        return VerifyResult(False, "signed-headers", str(exc), given_signature=given)
+    stages = compute(
         req.method,
         canonical_uri=canonical_uri(
-            req.path, normalize=normalize_path, double_encode=double_encode
+            req.path, normalize=config.normalize, double_uri_encode=config.double_uri_encode
         ),
         canonical_query=cq,
         canonical_headers=ch,
         signed_headers=signed_headers_value(signed_names),
         payload_hash=payload_hash(req.body),
+        amz_date=request_date,
+        date=date,
+        region=reg,
+        service=svc,
+        secret_access_key=secret,
     )
-    scope = credential_scope(date, region=reg, service=svc)
-    sts = string_to_sign(creq, amz_date=request_date, scope=scope)
-    expected = signature(_signing_key(secret, date, reg, svc), string_to_sign=sts)
-    stages = {
-        "canonical_request": creq,
-        "string_to_sign": sts,
+    expected = stages.signature
+    found = {
+        "canonical_request": stages.canonical_request,
+        "string_to_sign": stages.string_to_sign,
         "expected_signature": expected,
         "given_signature": given,
     }
     if not hmac.compare_digest(expected.encode("ascii"), given.encode(_ENC, _ERR)):
-        return VerifyResult(False, "signature does not match (SignatureDoesNotMatch)", **stages)
+        return VerifyResult(
+            False, "mismatch", "signature does not match (SignatureDoesNotMatch)", **found
+        )
     if now is not None:
-        problem = time_problem(when, now=now, expires=expires, max_skew=max_skew)
+        problem = time_problem(when, now=now, expires=parts.expires, max_skew=max_skew)
         if problem is not None:
-            return VerifyResult(False, problem[1], **stages)
-    return VerifyResult(True, "signature matches", **stages)
+            return VerifyResult(False, problem[0], problem[1], **found)
+    return VerifyResult(True, "verified", "signature matches", **found)
+
+
+# The fused fast path builds on the stages above (and sign() dispatches to it).
+from sesspec.signing import _sigv4_fast  # noqa: E402
