@@ -17,8 +17,9 @@ Run it after changing the case list:
     python scripts/gen_ses_vectors.py > vectors/ses/cases.json
 
 Case inputs live in ``vectors/ses/inputs.json`` (written by hand: each case names the hazard of
-spec-notes c1/c2 or the operation family of section d that it covers). Blob params are given as
-``{"$text": "..."}`` (the UTF-8 bytes of that text) and timestamps as ``{"$time": "ISO 8601"}``.
+docs/spec.md#enc-form-styles or the operation family of docs/spec.md#param-operations that it
+covers). Blob params are given as ``{"$text": "..."}`` (the UTF-8 bytes of that text) and timestamps
+as ``{"$time": "ISO 8601"}``.
 """
 
 from __future__ import annotations

@@ -79,10 +79,11 @@ class Mutant:
 
 
 MUTANTS: tuple[Mutant, ...] = (
-    # --- the legacy schemes' cut-off (spec-notes a1) ------------------------------------------
+    # --- the legacy schemes' cut-off (docs/spec.md#auth-cutoff)
+    # ------------------------------------------
     Mutant(
         "aws3-cutoff-2030",
-        "sesspec/check/_auth.py",
+        "sesspec/check/rules/auth.py",
         "AWS3_CUTOFF = datetime(2020, 10, 1, tzinfo=UTC)",
         "AWS3_CUTOFF = datetime(2030, 10, 1, tzinfo=UTC)",
         (_RULES, "-k", "AUTH002 or AUTH003"),
@@ -91,7 +92,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "aws3-cutoff-inclusive",
-        "sesspec/check/_auth.py",
+        "sesspec/check/rules/auth.py",
         "when.replace(tzinfo=when.tzinfo or UTC) < AWS3_CUTOFF",
         "when.replace(tzinfo=when.tzinfo or UTC) <= AWS3_CUTOFF",
         (_RULES, "-k", "AUTH002 or AUTH003"),
@@ -100,7 +101,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "legacy-warning-made-error",
-        "sesspec/check/_auth.py",
+        "sesspec/check/rules/auth.py",
         '< AWS3_CUTOFF:\n        return "warning"',
         '< AWS3_CUTOFF:\n        return "error"',
         (_RULES, "-k", "AUTH002 or AUTH003"),
@@ -118,7 +119,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "auth015-max-expires-inclusive",
-        "sesspec/check/_auth.py",
+        "sesspec/check/rules/auth.py",
         "read.expires > _MAX_EXPIRES:",
         "read.expires >= _MAX_EXPIRES:",
         (_RULES, "-k", "AUTH015"),
@@ -160,7 +161,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "skew-16-minutes",
-        "sesspec/check/_auth.py",
+        "sesspec/check/rules/auth.py",
         "_SKEW = timedelta(minutes=15)",
         "_SKEW = timedelta(minutes=16)",
         (_RULES, "-k", "AUTH016"),
@@ -244,7 +245,8 @@ MUTANTS: tuple[Mutant, ...] = (
         (_SIGNER, *_NOT_CONSISTENCY),
         "region and service swapped on the fast path only",
     ),
-    # --- canonical query sorting (spec-notes c3) ----------------------------------------------
+    # --- canonical query sorting (docs/spec.md#enc-sort-order)
+    # ----------------------------------------------
     Mutant(
         "query-sorted-as-strings",
         "sesspec/signing/sigv4.py",
@@ -283,7 +285,7 @@ MUTANTS: tuple[Mutant, ...] = (
     # --- the largest accepted sizes -----------------------------------------------------------
     Mutant(
         "recipients-50-refused",
-        "sesspec/check/_params.py",
+        "sesspec/check/rules/param.py",
         "if count > 50:",
         "if count >= 50:",
         (_RULES, "-k", "PARAM011"),
@@ -291,7 +293,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "raw-message-10mb-refused",
-        "sesspec/check/_params.py",
+        "sesspec/check/rules/param.py",
         "if len(value) > MAX_RAW_MESSAGE:",
         "if len(value) >= MAX_RAW_MESSAGE:",
         (_RULES, "-k", "raw_message_size"),
@@ -299,7 +301,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "tag-256-refused",
-        "sesspec/check/_params.py",
+        "sesspec/check/rules/param.py",
         "[A-Za-z0-9_-]{1,256}",
         "[A-Za-z0-9_-]{1,255}",
         (_RULES, "-k", "PARAM013"),

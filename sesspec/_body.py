@@ -112,7 +112,7 @@ def _base64_slices(data: bytes, style: FormStyle, sink: _Sink) -> None:
     b2a = binascii.b2a_base64
     escape = style.quote_bytes
     # '+' and '/' are in every slice; '=' (padding) only in the last, which takes the general
-    # escaper. (No style keeps '+' or '/': in a form both must be escaped, spec-notes c1.)
+    # escaper. (No style keeps '+' or '/': in a form both must be escaped, docs/spec.md#enc-plus.)
     plus, slash = escape(b"+"), escape(b"/")
     last = len(data) - _SLICE
     write = sink.write

@@ -4,7 +4,8 @@ Each plan knows how to ``write`` a Python value as form pairs and how to ``read`
 tree of dotted names, and reports every problem it finds into a list (never stops at the first).
 Plans are built once per model and cached on it (``ServiceModel._cache``), so flattening does not
 walk the model's dictionaries again: a structure plan is a tuple of ``(python name, wire name,
-plan)``. The wire rules are those of SMITHY-Q and spec-notes c4 (see :mod:`sesspec.query`).
+plan)``. The wire rules are those of SMITHY-Q and docs/spec.md#param-flattening (see
+:mod:`sesspec.query`).
 """
 
 from __future__ import annotations
@@ -219,7 +220,7 @@ class StringPlan(_Scalar):
 
 
 class BooleanPlan(_Scalar):
-    """``true`` / ``false`` (SMITHY-Q; spec-notes c4)."""
+    """``true`` / ``false`` (SMITHY-Q; docs/spec.md#param-boolean)."""
 
     __slots__ = ()
 
@@ -442,7 +443,8 @@ class TimestampPlan(_Scalar):
 
 
 class BlobPlan(_Scalar):
-    """Blobs: base64 on the wire (SMITHY-Q; spec-notes c4); ``str`` input is UTF-8 encoded first.
+    """Blobs: base64 on the wire (SMITHY-Q; docs/spec.md#param-blob); ``str`` input is UTF-8 encoded
+    first.
 
     ``binascii.b2a_base64`` is the C encoder and takes any buffer without a copy; only the
     ASCII-to-``str`` step copies once (the pairs hold ``str``).
@@ -626,7 +628,7 @@ class ListPlan(Plan):
             errors.append(_type_error("list", value, name))
             return
         if not value:
-            # SMITHY-Q / spec-notes c4: "Serializes empty query lists" -> ``ListArg=``.
+            # An empty list is written as its name (SMITHY-Q; docs/spec.md#param-empty-list)
             out.append((name, ""))
             return
         prefix = name + self.infix

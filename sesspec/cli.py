@@ -218,13 +218,16 @@ def _cmd_unflatten(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from sesspec.check.catalogue import RULES
+    from sesspec.check.explain import explain, listing
 
-    del args
     out = Output(sys.stdout)
-    for r in RULES.values():
-        flag = " (deprecated)" if r.deprecated else ""
-        out.text(f"{r.id:<9} {r.severity:<7} {r.title}{flag}  [{r.citation}]\n")
+    if args.explain is None:
+        out.text(listing())
+    else:
+        try:
+            out.text(explain(args.explain.upper()))
+        except KeyError:
+            raise _UsageError(f"no rule {args.explain!r} (sesspec rules lists them)") from None
     out.flush()
     return EXIT_OK
 
@@ -349,7 +352,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     c.set_defaults(run=_cmd_check)
 
-    sub.add_parser("rules", help="list the checker's rules").set_defaults(run=_cmd_rules)
+    r = sub.add_parser("rules", help="list the checker's rules, or explain one")
+    r.add_argument("--explain", metavar="ID", help="a rule, why, its sources and samples")
+    r.set_defaults(run=_cmd_rules)
 
     for name, text in (
         ("serve", "loopback SES endpoint that records requests (see: sesspec serve --help)"),

@@ -1,6 +1,6 @@
 """Percent-encoding, form encoding and decoding, and the SigV4 canonical query string.
 
-Rules (spec-notes c1-c3):
+Rules (docs/spec.md#enc):
 
 * SigV4 ``UriEncode`` -- "URI encode every byte except the unreserved characters: 'A'-'Z', 'a'-'z',
   '0'-'9', '-', '.', '_', and '~'. The space character is a reserved character and must be encoded
@@ -15,7 +15,8 @@ Rules (spec-notes c1-c3):
   the encoded ``(name, value)`` tuples).
 
 Besides the canonical style, the encoders real clients use are available by name (:data:`STYLES`,
-table c1 of spec-notes) so that sesspec can reproduce, and explain, what a client put on the wire.
+the table of docs/spec.md#enc-form-styles) so that sesspec can reproduce, and explain, what a client
+put on the wire.
 
 Speed: every encoder works on whole ``bytes`` objects with C-level operations (``translate``,
 ``replace``, one ``re.sub`` over runs of unsafe bytes); no per-byte Python loop touches a large
@@ -30,6 +31,7 @@ import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from sesspec.errors import EncodingError
 
@@ -43,11 +45,13 @@ __all__ = [
     "UNRESERVED",
     "FormStyle",
     "Pairs",
+    "Segment",
     "canonical_query_string",
     "fast_unquote",
     "form_decode",
     "form_encode",
     "form_encode_bytes",
+    "form_segments",
     "percent_decode",
     "percent_encode",
     "style",
@@ -277,7 +281,7 @@ _STYLE_LIST = (
 
 #: Every known style by name. ``rfc3986`` is the canonical one.
 STYLES: dict[str, FormStyle] = {s.name: s for s in _STYLE_LIST}
-# Aliases: encoders that behave byte for byte like one of the above (spec-notes table c1).
+# Aliases, encoders that write the bytes another does (docs/spec.md#enc-form-styles):
 STYLES["sigv4"] = STYLES["rfc3986"]
 STYLES["aws-sdk-js"] = STYLES["rfc3986"]  # v3 extendedEncodeURIComponent, v2 uriEscape
 STYLES["go-queryescape"] = STYLES["python-urlencode"]
@@ -317,7 +321,8 @@ def form_encode(pairs: Iterable[tuple[str, str]], *, style: str = "rfc3986") -> 
     """Join ``pairs`` as ``name=value&...`` with names and values encoded in ``style``.
 
     The pairs keep their order (the body of a POST is signed as sent; order carries no meaning
-    for SES, spec-notes c4). An empty value is written ``name=`` (SMITHY-Q, "empty string").
+    for SES, docs/spec.md#param-order). An empty value is written ``name=`` (SMITHY-Q, "empty
+    string").
 
     >>> form_encode([("Action", "SendEmail"), ("Source", "a+b@example.com")])
     'Action=SendEmail&Source=a%2Bb%40example.com'
@@ -506,7 +511,7 @@ def form_decode(data: str | bytes, *, strict: bool = False) -> Pairs:
     :class:`EncodingError` says what is wrong and at which offset: a malformed escape, invalid
     UTF-8 inside escapes, a raw byte outside RFC 3986's query characters (controls, space,
     non-ASCII, ``"#<>[\\]^`{|}``), or a raw ``=`` inside a value, which SES rejects with
-    ``MalformedQueryString`` (spec-notes c2, n8n-io/n8n#1442).
+    ``MalformedQueryString`` (docs/spec.md#enc-delimiters, n8n-io/n8n#1442).
 
     In either mode, more than :data:`MAX_PAIRS` segments raise :class:`EncodingError` (kind
     ``too-many-pairs``) before any is decoded.
@@ -542,6 +547,95 @@ def form_decode(data: str | bytes, *, strict: bool = False) -> Pairs:
             )
         )
     return pairs
+
+
+class Segment(NamedTuple):
+    """One ``&``-separated item of a form body or query string: where it stands, its bytes as
+    sent, and its name and value decoded as :func:`form_decode` decodes them (``+`` a space,
+    escapes undone, a malformed one kept as it is), both as bytes and as text (invalid UTF-8
+    as U+FFFD)."""
+
+    offset: int
+    raw: bytes
+    equals: int  # where its first '=' stands in ``raw``; -1 when it has none (an empty value)
+    name_bytes: bytes
+    value_bytes: bytes
+    name: str
+    value: str
+    utf8: bool  # whether name and value decode as UTF-8 (else their text holds U+FFFD)
+
+    @property
+    def raw_name(self) -> bytes:
+        return self.raw if self.equals < 0 else self.raw[: self.equals]
+
+    @property
+    def raw_value(self) -> bytes:
+        return b"" if self.equals < 0 else self.raw[self.equals + 1 :]
+
+
+def form_segments(data: str | bytes) -> list[Segment]:
+    """The items of a form body or query string, each decoded once with where it stands:
+    ``[(s.name, s.value) for s in form_segments(d)] == form_decode(d)``. A reader that judges
+    the bytes as sent (a checker) and the pairs they stand for takes both from here.
+
+    More than :data:`MAX_PAIRS` segments raise :class:`EncodingError` (``too-many-pairs``), as
+    in :func:`form_decode`, before any is decoded.
+    """
+    raw = _as_bytes(data)
+    if len(raw) > MAX_PAIRS and (too_many := _too_many_pairs(raw, data)) is not None:
+        raise too_many
+    spots: list[tuple[int, bytes, int]] = []
+    parts: list[bytes] = []
+    pos = 0
+    for segment in raw.split(b"&"):
+        start = pos
+        pos += len(segment) + 1
+        if not segment:
+            continue
+        eq = segment.find(b"=")
+        spots.append((start, segment, eq))
+        parts += (segment, b"") if eq < 0 else (segment[:eq], segment[eq + 1 :])
+    if not parts:
+        return []
+    plain = [p.replace(b"+", b" ") if b"+" in p else p for p in parts]
+    unquoted: list[bytes] | None = None
+    if b"\x00" not in raw and b"%00" not in raw:  # one C unescape for all of them
+        try:
+            unquoted = fast_unquote(b"\x00".join(plain)).split(b"\x00")
+        except ValueError:  # a malformed escape somewhere: item by item below
+            unquoted = None
+    if unquoted is None:
+        unquoted = [_unquote(p) if b"%" in p else p for p in plain]
+    texts: list[str] | None = None
+    valid: list[bool] | None = None
+    try:  # one UTF-8 decode for all of them, unless one holds a NUL or invalid UTF-8
+        split = b"\x00".join(unquoted).decode("utf-8").split("\x00")
+    except UnicodeDecodeError:
+        pass
+    else:
+        texts = split if len(split) == len(unquoted) else None
+    if texts is None:
+        texts, valid = [], []
+        for u in unquoted:
+            try:
+                texts.append(u.decode("utf-8"))
+                valid.append(True)
+            except UnicodeDecodeError:
+                texts.append(u.decode("utf-8", "replace"))
+                valid.append(False)
+    return [
+        Segment(
+            start,
+            segment,
+            eq,
+            unquoted[2 * i],
+            unquoted[2 * i + 1],
+            texts[2 * i],
+            texts[2 * i + 1],
+            valid is None or (valid[2 * i] and valid[2 * i + 1]),
+        )
+        for i, (start, segment, eq) in enumerate(spots)
+    ]
 
 
 # --- SigV4 canonical query string ----------------------------------------------------------------

@@ -57,8 +57,8 @@ def __dir__() -> list[str]:
 
 #: Largest header section accepted by default (h11 uses 16 KiB; SES requests are small).
 DEFAULT_MAX_HEADER_SIZE = 64 * 1024
-#: Largest body accepted by default: a 10 MB SendRawEmail (spec-notes f) grows by base64 (4/3) and
-#: form-encoding (up to 3x for '+', '/', '='), so 64 MiB leaves room.
+#: Largest body accepted by default: a 10 MB SendRawEmail (docs/spec.md#limit-message-size) grows by
+#: base64 (4/3) and form-encoding (up to 3x for '+', '/', '='), so 64 MiB leaves room.
 DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024
 #: Most header lines (continuation lines included) accepted by default: Apache httpd's
 #: ``LimitRequestFields``. An SES request carries under 15; each line costs some 200 bytes of

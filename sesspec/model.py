@@ -1,7 +1,7 @@
 """The service model: operations and shapes of an awsQuery service, SES 2010-12-01 built in.
 
 The model is read from botocore's JSON service model format (``service-2.json``; MODEL in
-spec-notes): ``metadata``, ``operations`` (``http``, ``input``, ``output`` with its
+docs/spec.md#spec-sources): ``metadata``, ``operations`` (``http``, ``input``, ``output`` with its
 ``resultWrapper``, ``errors``) and ``shapes`` (``type``, ``members``, ``required``, ``member``,
 ``key``, ``value``, ``flattened``, ``locationName``, ``enum``, ``min``/``max``/``pattern``,
 ``timestampFormat``, ``error``). The compact file shipped in ``sesspec/data`` is the same format

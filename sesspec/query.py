@@ -1,6 +1,7 @@
 """awsQuery flattening: params <-> ordered form pairs, driven by a service model (SES by default).
 
-The rules (SMITHY-Q, ``aws-query-serialization``; spec-notes c4; botocore ``QuerySerializer``):
+The rules (SMITHY-Q, ``aws-query-serialization``; docs/spec.md#param-flattening; botocore
+``QuerySerializer``):
 
 * "Action" and "Version" come first: ``Action=<operation>&Version=<apiVersion>``.
 * structure members are joined with ``.``: ``Message.Subject.Data``;
@@ -202,7 +203,8 @@ def unflatten(pairs: Pairs, *, model: ServiceModel | None = None) -> Unflattened
 
     The inverse of :func:`flatten`: lists come back as ``list``, blobs as ``bytes``, timestamps
     as aware UTC ``datetime``, booleans/integers/floats as such. ``Version`` may be absent
-    (spec-notes b: servers default it); when present it must equal the model's ``apiVersion``.
+    (docs/spec.md#param-version: servers default it); when present it must equal the model's
+    ``apiVersion``.
 
     :param pairs: decoded pairs (see :func:`sesspec.encoding.form_decode`).
     :raises ExceptionGroup: of :class:`~sesspec.errors.ParamError`, one per problem found.

@@ -5,13 +5,15 @@ over the SES model (:mod:`sesspec.query`), form-encodes them in the canonical RF
 (:mod:`sesspec.encoding`), puts them in a POST body or a GET query (GUIDE-REQ), and signs:
 
 * ``sigv4``: ``Authorization`` header (IAM-SIGV4), what SES accepts today;
-* ``sigv4-query``: a presigned URL, the form params moved into the query (spec-notes a4);
-* ``aws3``: the legacy ``X-Amzn-Authorization`` of the starting document (spec-notes a2);
-* ``sigv2``: ``SignatureVersion=2`` params, for the historical record (spec-notes a1).
+* ``sigv4-query``: a presigned URL, the form params moved into the query
+(docs/spec.md#sigv4-presigned);
+* ``aws3``: the legacy ``X-Amzn-Authorization`` of the starting document (docs/spec.md#aws3);
+* ``sigv2``: ``SignatureVersion=2`` params, for the historical record (docs/spec.md#sigv2-status).
 
 The request carries ``Host`` (``email.<region>.amazonaws.com`` unless given), for a POST
-``Content-Type: application/x-www-form-urlencoded; charset=utf-8`` (spec-notes g, botocore#1285)
-and ``Content-Length``. Nothing here reads the clock: ``time`` is an argument.
+``Content-Type: application/x-www-form-urlencoded; charset=utf-8``
+(docs/spec.md#bug-missing-charset, botocore#1285) and ``Content-Length``. Nothing here reads the
+clock: ``time`` is an argument.
 """
 
 from __future__ import annotations
@@ -37,14 +39,16 @@ def __dir__() -> list[str]:
 
 
 Scheme = Literal["sigv4", "sigv4-query", "aws3", "sigv2"]
-#: What botocore sends, charset included (spec-notes a3, g).
+#: What botocore sends, charset included (docs/spec.md#sigv4-ses-wire,
+#: docs/spec.md#bug-missing-charset).
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 _CONTENT_TYPE = ("Content-Type", FORM_CONTENT_TYPE)
 _CANONICAL = STYLES["rfc3986"]
 
 
 def endpoint_host(region: str) -> str:
-    """``email.<region>.amazonaws.com`` (botocore endpoint-rule-set-1.json; spec-notes a6)."""
+    """``email.<region>.amazonaws.com`` (botocore endpoint-rule-set-1.json;
+    docs/spec.md#http-endpoints)."""
     return f"email.{region}.amazonaws.com"
 
 

@@ -59,7 +59,7 @@ def _build(
             return st.sampled_from(shape.enum)
         if shape.name in _SES_TAG_TEXT:
             # SES rule the model states only in prose: "only alphanumeric ASCII characters,
-            # '_', and '-'", at most 256 (MessageTag docs; spec-notes d).
+            # '_', and '-'", at most 256 (MessageTag docs; docs/spec.md#param-tags).
             return st.text(_TAG_ALPHABET, min_size=1, max_size=20)
         return st.text(min_size=shape.min or 0, max_size=_cap(shape.min, shape.max, 20))
     if kind in _INT_RANGES:

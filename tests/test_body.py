@@ -2,7 +2,7 @@
 
 Expected bodies come from the established path, ``form_encode_bytes(flatten(...))`` (proven by
 the public vector suites), with each blob base64-encoded by ``base64.b64encode`` (RFC 4648,
-padded: spec-notes c4 "blob: base64"); expected hashes from ``hashlib.sha256(body)`` (IAM-SIGV4
+padded: docs/spec.md#param-blob); expected hashes from ``hashlib.sha256(body)`` (IAM-SIGV4
 ``Hex(SHA256(RequestPayload))``); and, for a real ``SendRawEmail``, from botocore's
 ``QuerySerializer`` and ``AWSRequest.prepare`` (an independent implementation).
 
@@ -365,7 +365,8 @@ def _raw_params(data: bytes | str) -> dict[str, Any]:
 
 
 class TestFlattenForBody:
-    """spec-notes c4: the same pairs as ``flatten``, the large blob deferred as bytes."""
+    """docs/spec.md#param-flattening: the same pairs as ``flatten``, the large blob deferred as
+    bytes."""
 
     def test_defers_at_threshold(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(sesspec._shapes, "DEFER_BLOB", 10)
@@ -478,8 +479,9 @@ def _botocore_serialized(params: Mapping[str, Any]) -> tuple[dict[str, str], byt
 
 @pytest.mark.client
 class TestAgainstBotocore:
-    """botocore's QuerySerializer (spec-notes c4) and its urlencoded body (c1
-    python-urlencode) for a SendRawEmail above the deferral threshold."""
+    """botocore's QuerySerializer (docs/spec.md#param-flattening) and its urlencoded body
+    (python-urlencode, docs/spec.md#enc-form-styles) for a SendRawEmail above the deferral
+    threshold."""
 
     def test_pairs(self, big_message: bytes) -> None:
         assert len(big_message) >= sesspec._shapes.DEFER_BLOB

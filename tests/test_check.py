@@ -20,9 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sesspec.check import Credentials, _form, check, errors_in
+from sesspec.check import Credentials, check, errors_in
 from sesspec.check.catalogue import RULES
-from sesspec.encoding import STYLES, form_decode, form_encode_bytes
+from sesspec.check.rules import enc as enc_rules
+from sesspec.encoding import STYLES, form_decode, form_encode_bytes, form_segments
 from sesspec.http import RawRequest
 from sesspec.model import ses_model
 from sesspec.request import build_request
@@ -93,8 +94,8 @@ class TestIndependentRequestsPass:
 
     @pytest.mark.parametrize("case", CASE_PARAMS)
     def test_post_encoder_named(self, case: dict[str, Any]) -> None:
-        """botocore's body is Python urlencode (spec-notes c1): ENC010 names it when it differs
-        from RFC 3986, and never names an encoder that would have written other bytes."""
+        """botocore's body is Python urlencode (docs/spec.md#enc-form-styles): ENC010 names it when
+        it differs from RFC 3986, and never names an encoder that would have written other bytes."""
         findings = check(_botocore_post(case), credentials=_creds(case), now=_now(case), tls=True)
         enc = [f for f in findings if f.rule == "ENC010"]
         pairs = form_decode(case["botocore_body"])
@@ -109,7 +110,7 @@ class TestIndependentRequestsPass:
 
 
 SCHEMES = ["sigv4", "sigv4-query", "aws3", "sigv2"]
-#: The finding each legacy scheme always gets, by design: SES refuses it (spec-notes a1).
+#: The finding each legacy scheme always gets, by design: SES refuses it (docs/spec.md#auth-cutoff).
 LEGACY_RULE = {"aws3": "AUTH002", "sigv2": "AUTH003"}
 
 
@@ -204,8 +205,8 @@ def _mismatch(raw: bytes) -> str:
 
 
 class TestMismatchExplained:
-    """A SignatureDoesNotMatch is explained by the client mistake that reproduces it (spec-notes
-    c1-c3 and g), with the canonical request diff."""
+    """A SignatureDoesNotMatch is explained by the client mistake that reproduces it
+    (docs/spec.md#sigv4-verification, docs/spec.md#bug), with the canonical request diff."""
 
     QUERY = (
         "Action=SendEmail&Version=2010-12-01&Source=a%40example.com"
@@ -390,7 +391,8 @@ class TestNeverRaises:
 
     def test_unparseable_is_a_finding_with_offset(self) -> None:
         findings = check(b"POST / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")
-        assert [(f.rule, f.location) for f in findings] == [("HTTP001", "byte 26")]
+        assert [(f.rule, str(f.location)) for f in findings] == [("HTTP001", "byte 26")]
+        assert findings[0].location.offset == 26
 
     def test_truncated_body_is_judged_as_a_length_error(self) -> None:
         raw = (
@@ -447,7 +449,7 @@ def test_mismatch_cause_named(sample: str, cause: str) -> None:
 @given(pairs=st.lists(st.tuples(st.text(), st.text()), max_size=5))
 def test_guessed_styles_include_the_encoder(style: str, pairs: list[tuple[str, str]]) -> None:
     """ENC010 names an encoder only if it writes those bytes: the encoder that did always is."""
-    from sesspec.check._form import guess_styles
+    from sesspec.check.rules.enc import guess_styles
     from sesspec.encoding import form_encode_bytes
 
     body = form_encode_bytes(pairs, style=style)
@@ -470,10 +472,11 @@ _BODY_PIECES = st.sampled_from(
 def test_encoding_rules_shortcut_equals_every_rule(raw: bytes) -> None:
     """A body that no scan flags skips straight to the UTF-8 rule; whatever the body, the
     findings are those of running every encoding rule (ENC001-ENC004, ENC006, ENC007)."""
-    shortcut = _form.encoding_findings(raw, "body")
+    segments = form_segments(raw)
+    shortcut = enc_rules.byte_findings(raw, "body", segments)
     never = mock.Mock(fullmatch=mock.Mock(return_value=None))
-    with mock.patch.object(_form, "_PAIRS_WELL_FORMED", never):
-        every_rule = _form.encoding_findings(raw, "body")
+    with mock.patch.object(enc_rules, "_PAIRS_WELL_FORMED", never):
+        every_rule = enc_rules.byte_findings(raw, "body", segments)
     assert shortcut == every_rule
 
 
@@ -495,7 +498,7 @@ def test_encoding_rules_shortcut_equals_every_rule(raw: bytes) -> None:
 def test_pairs_well_formed(raw: bytes, well_formed: bool) -> None:
     """Each non-empty segment has exactly one '=' (ENC007: none; ENC006: a raw '=' inside a
     value), worked by hand."""
-    assert (_form._PAIRS_WELL_FORMED.fullmatch(raw) is not None) is well_formed
+    assert (enc_rules._PAIRS_WELL_FORMED.fullmatch(raw) is not None) is well_formed
 
 
 def test_raw_message_base64_in_lines_is_a_warning() -> None:

@@ -2,7 +2,7 @@
 
 Each sample is a raw request written by ``scripts/gen_checker_samples.py``: valid signatures are
 botocore's (an independent implementation), broken ones are botocore's changed after signing the
-way the client of the spec-notes section (g) issue named in the sample changed them. The JSON
+way the client of the docs/spec.md#bug issue named in the sample changed them. The JSON
 beside each ``.http`` file says which rules :func:`sesspec.check.check` must report and with
 which severity (``expect``, rule -> severity, worked from the spec in the generator), must not
 report (``forbid``) and whether the request must have no error finding (``clean``).
@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from sesspec.check.catalogue import RULES
+from sesspec.check.rules import auth, enc, http, param
 from sesspec.encoding import form_decode
 from sesspec.http import RawRequest, parse_request
 from sesspec.signing import aws3, sigv2, sigv4
@@ -131,6 +132,43 @@ def test_findings_are_catalogued(sample: Sample) -> None:
             assert "canonical request" in f.detail, f"{sample.id}: AUTH018 without the diff"
 
 
+# --- the declarations ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "family"), [(http, "HTTP"), (enc, "ENC"), (param, "PARAM"), (auth, "AUTH")]
+)
+def test_each_family_in_its_module(module: Any, family: str) -> None:
+    """A rule is declared in the module named after its family, numbered 1, 2, 3... there."""
+    ids = [r.id for r in module.RULES]
+    assert ids == [f"{family}{i:03d}" for i in range(1, len(ids) + 1)]
+    assert {RULES[i] for i in ids} == set(module.RULES)
+
+
+def test_catalogue_is_the_declarations_in_order() -> None:
+    assert list(RULES.values()) == [*http.RULES, *enc.RULES, *param.RULES, *auth.RULES]
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_ses_answer_declared_where_the_rule_can_be_an_error(rule_id: str) -> None:
+    """Strict mode answers every error finding with its rule's SES error; plain HTTP (HTTP002)
+    is the endpoint's own choice, and a rule whose findings are never errors has none."""
+    rule = RULES[rule_id]
+    if rule_id == "HTTP002":
+        assert rule.ses_error is None
+    else:
+        assert (rule.ses_error is not None) == ("error" in rule.allowed)
+    assert rule.reason
+    assert rule.sources
+
+
+@pytest.mark.parametrize("sample", [pytest.param(s, id=s.id) for s in ALL])
+def test_sample_severities_are_the_rules(sample: Sample) -> None:
+    """The severity a sample expects is one its rule declares (the same everywhere)."""
+    for rule_id, severity in sample.meta["expect"].items():
+        assert severity in RULES[rule_id].allowed, (rule_id, severity)
+
+
 # --- the sample set itself ---------------------------------------------------------------------
 
 
@@ -204,8 +242,8 @@ def _scheme(sample: Sample) -> str:
 
 
 #: What each scheme signs, so what a one-byte change must break: SigV4 the body, the signed
-#: headers and the query; AWS3-HTTPS only the Date header (spec-notes a2); SigV2 the parameters
-#: (query or form body) and the host (sigv2-sigv3-vectors rules).
+#: headers and the query; AWS3-HTTPS only the Date header (docs/spec.md#aws3-string-to-sign); SigV2
+#: the parameters (query or form body) and the host (sigv2-sigv3-vectors rules).
 _KINDS = {
     "sigv4": _tamper.KINDS,
     "aws3": ("header", "signature"),
@@ -301,9 +339,9 @@ def _raw_email_request(base64_chars: int) -> bytes:
     )
 
 
-#: SES v1: 10 MB per message after base64 (QUOTAS; spec-notes f), read as 10 MiB: the larger
-#: reading, so that the checker never refuses what SES may take. One step of base64 is one
-#: 4-character quantum.
+#: SES v1: 10 MB per message after base64 (QUOTAS; docs/spec.md#limit-message-size), read as 10 MiB:
+#: the larger reading, so that the checker never refuses what SES may take. One step of base64 is
+#: one 4-character quantum.
 MAX_RAW_MESSAGE = 10 * 1024 * 1024
 
 

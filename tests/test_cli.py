@@ -81,7 +81,8 @@ class TestFlattenUnflatten:
             ["flatten", "SendRawEmail"], json.dumps(params).encode(), capsys, monkeypatch
         )
         assert code == 0
-        # base64("From: a\r\n\r\nhi") = "RnJvbTogYQ0KDQpoaQ==", '=' escaped (spec-notes c4)
+        # base64("From: a\r\n\r\nhi") = "RnJvbTogYQ0KDQpoaQ==", '=' escaped
+        # (docs/spec.md#param-blob)
         assert out.endswith("RawMessage.Data=RnJvbTogYQ0KDQpoaQ%3D%3D\n")
 
     @pytest.mark.parametrize("style", ["rfc3986", "python-urlencode"])
@@ -333,3 +334,27 @@ def test_rules_lists_every_rule(
     lines = out.splitlines()
     assert [line.split()[0] for line in lines] == list(RULES)
     assert all(RULES[line.split()[0]].citation in line for line in lines)
+
+
+def test_rules_explain(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule as declared (title, why, the spec's clauses, the sources, SES's answer) and its
+    pass and fail samples from vectors/checker/."""
+    code, out, _ = run(["rules", "--explain", "auth008"], b"", capsys, monkeypatch)
+    assert code == 0
+    rule = RULES["AUTH008"]
+    assert out.startswith(f"AUTH008  {rule.title}\n")
+    assert "SES derives the signing key for its own region" in out
+    assert "docs/spec.md#auth-region" in out
+    assert "https://github.com/nodemailer/nodemailer-ses-transport/issues/10" in out
+    assert "SignatureDoesNotMatch (403)" in out
+    assert "  fail-wrong-region.http\n" in out
+    assert "  pass-region.http\n" in out
+
+
+def test_rules_explain_unknown_rule(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(["rules", "--explain", "AUTH999"], b"", capsys, monkeypatch)
+    assert code == 2
+    assert out == ""
+    assert "no rule 'AUTH999'" in err

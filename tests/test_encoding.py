@@ -1,7 +1,8 @@
 """sesspec.encoding against the spec text, worked by hand, and against independent encoders.
 
 Expected strings below were worked out by hand from the quoted rules; the table c1 row for the
-sample ``a b+c~d*e!f'g(h)i@j/k=l&é`` is spec-notes' own (checked there against each encoder).
+sample ``a b+c~d*e!f'g(h)i@j/k=l&é`` is docs/spec.md#enc-uriencode's own (checked there against each
+encoder).
 """
 
 from __future__ import annotations
@@ -64,13 +65,14 @@ class TestUriEncode:
 
     @given(ANY_TEXT)
     def test_same_as_stdlib_quote(self, text: str) -> None:
-        # urllib.parse.quote with safe='-_.~' is botocore's canonical encoder (spec-notes c1).
+        # urllib.parse.quote with safe='-_.~' is botocore's canonical encoder
+        # (docs/spec.md#enc-form-styles).
         assert percent_encode(text) == urllib.parse.quote(text, safe="-_.~")
 
 
 class TestStyles:
-    """Table c1 of spec-notes: what each encoder in the wild does with space, '+', '~', '*',
-    "!'()", reserved characters and non-ASCII text."""
+    """The table of docs/spec.md#enc-form-styles: what each encoder in the wild does with space,
+    '+', '~', '*', "!'()", reserved characters and non-ASCII text."""
 
     @pytest.mark.parametrize(
         ("name", "expected"),
@@ -141,7 +143,7 @@ class TestFormEncode:
             "&Message.Body.Text.Data=Hello.%20I%20hope%20you%20are%20having%20a%20good%20day."
         )
         assert len(body) == 230
-        assert len(urllib.parse.urlencode(pairs)) == 206  # spec-notes section 0
+        assert len(urllib.parse.urlencode(pairs)) == 206  # docs/spec.md#seed-content-length
 
     def test_empty_value(self) -> None:
         assert form_encode([("Destination.CcAddresses", "")]) == "Destination.CcAddresses="
@@ -280,7 +282,8 @@ class TestFormDecode:
 class TestCanonicalQueryString:
     """Encode names and values separately... After encoding, sort the parameters alphabetically by
     key name... If a parameter has no value, include the equals sign with an empty value.
-    Parameters with duplicate names should be sorted by value. (IAM-SIGV4; spec-notes c3)"""
+    Parameters with duplicate names should be sorted by value. (IAM-SIGV4;
+    docs/spec.md#enc-canonical-query)"""
 
     def test_sorted_after_encoding(self) -> None:
         pairs = [("b", "2"), ("a", "x y"), ("a", "(1)"), ("c", "")]
@@ -294,7 +297,7 @@ class TestCanonicalQueryString:
     def test_sort_by_encoded_not_raw(self) -> None:
         # aws-sdk-go-v2#2969: sorted after encoding, '%'-escaped names come before 'z' (raw
         # order would put 'z' first), and U+FF21 (EF BC A1) before U+1F37A (F0 9F 8D BA), the
-        # reverse of JavaScript's UTF-16 order (spec-notes c3).
+        # reverse of JavaScript's UTF-16 order (docs/spec.md#enc-sort-order).
         pairs = [("\U0001f37a", "1"), ("\uff21", "2"), ("z", "3")]
         assert canonical_query_string(pairs) == "%EF%BC%A1=2&%F0%9F%8D%BA=1&z=3"
 

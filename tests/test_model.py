@@ -1,7 +1,8 @@
 """The SES model shipped in sesspec/data: complete, and equal to what botocore ships.
 
 Expected facts come from botocore's service-2.json (MODEL) as summarised in the suite's
-PROVENANCE.md and spec-notes (d), (e): 71 operations, all ``POST /``; 316 shapes; metadata.
+PROVENANCE.md and docs/spec.md#param-operations, docs/spec.md#resp-model-errors: 71 operations, all
+``POST /``; 316 shapes; metadata.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ class TestShippedModel:
         assert request.members["Destination"] == Member(name="Destination", shape="Destination")
 
     def test_error_shapes_carry_their_codes(self) -> None:
-        """spec-notes (e): the guide says MailFromDomainNotVerified; the model's code differs."""
+        """docs/spec.md#resp-model-errors: the guide says MailFromDomainNotVerified; the model's
+        code differs."""
         shape = ses_model().shape("MailFromDomainNotVerifiedException")
         assert shape.exception
         assert shape.error_code == "MailFromDomainNotVerifiedException"

@@ -1,4 +1,5 @@
-"""awsQuery flatten/unflatten over the SES model, clause by clause (spec-notes c4, SMITHY-Q).
+"""awsQuery flatten/unflatten over the SES model, clause by clause (docs/spec.md#param-flattening,
+SMITHY-Q).
 
 Expected values are worked by hand from the quoted rules, or taken from the starting document.
 """
@@ -40,7 +41,8 @@ class TestStartingDocument:
     """GUIDE-REQ: "Action=SendEmail &Source=user%40example.com &Destination.ToAddresses.member.1=
     allan%40example.com &Message.Subject.Data=This%20is%20the%20subject%20line.
     &Message.Body.Text.Data=Hello.%20I%20hope%20you%20are%20having%20a%20good%20day."
-    with ``Content-Length: 230`` (spec-notes section 0: the %20 body is exactly 230 bytes)."""
+    with ``Content-Length: 230`` (docs/spec.md#seed-content-length: the %20 body is exactly 230
+    bytes)."""
 
     BODY = (
         "Action=SendEmail&Source=user%40example.com&Destination.ToAddresses.member.1="
@@ -51,7 +53,8 @@ class TestStartingDocument:
     def test_body_reproduced(self) -> None:
         pairs = flatten("SendEmail", SEND_EMAIL)
         assert pairs[:2] == V
-        # The document sends no Version (spec-notes b); everything else is byte for byte.
+        # The document sends no Version (docs/spec.md#param-version); everything else is byte for
+        # byte.
         without_version = [p for p in pairs if p[0] != "Version"]
         assert form_encode(without_version) == self.BODY
         assert len(self.BODY.encode()) == 230
@@ -265,7 +268,8 @@ class TestFlattenValidation:
 
 
 class TestUnflattenValidation:
-    """c4 / spec-notes h1: 1-based, contiguous ``member.N``; every problem reported at once."""
+    """docs/spec.md#param-list, docs/spec.md#policy-member-n: 1-based, contiguous ``member.N``;
+    every problem reported at once."""
 
     def test_index_zero_gap_duplicate(self) -> None:
         pairs = _send(

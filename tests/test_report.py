@@ -17,7 +17,7 @@ import pytest
 from lxml import etree, html
 
 from sesspec.check import RULES
-from sesspec.check.finding import Finding, finding
+from sesspec.check.finding import Finding, Location, finding
 from sesspec.drivers import Outcome, Scenario, Target, get_driver
 from sesspec.report import (
     CaseResult,
@@ -72,13 +72,19 @@ def _request(seq: int, *findings: Finding) -> RequestResult:
     )
 
 
-_VERIFIED = finding("AUTH019", "signature verified", "header Authorization")
-_AWS3 = finding("AUTH002", "AWS3-HTTPS signature", "header X-Amzn-Authorization")
-_NO_CHARSET = finding("HTTP007", "no charset=utf-8", "header Content-Type")
-_MISMATCH = finding(
-    "AUTH018", "signature does not match: charset dropped", "header Authorization", detail=_SIG_DIFF
+_AUTHORIZATION = Location("header", "Authorization")
+_VERIFIED = finding(RULES["AUTH019"], "signature verified", _AUTHORIZATION)
+_AWS3 = finding(
+    RULES["AUTH002"], "AWS3-HTTPS signature", Location("header", "X-Amzn-Authorization")
 )
-_NO_VERSION = finding("PARAM003", "no Version", "param Version")
+_NO_CHARSET = finding(RULES["HTTP007"], "no charset=utf-8", Location("header", "Content-Type"))
+_MISMATCH = finding(
+    RULES["AUTH018"],
+    "signature does not match: charset dropped",
+    _AUTHORIZATION,
+    detail=_SIG_DIFF,
+)
+_NO_VERSION = finding(RULES["PARAM003"], "no Version", Location("param", "Version"))
 
 # client -> scenario -> cell
 _CELLS: dict[str, dict[str, CaseResult]] = {
@@ -200,7 +206,7 @@ def test_markdown_matrix_and_findings() -> None:
     for rule_id in _USED_RULES:
         assert f"### {rule_id}\n" in text
         assert RULES[rule_id].title in text
-    assert "<https://docs.aws.amazon.com/ses/latest/dg/using-ses-api-authentication.html>" in text
+    assert RULES["AUTH002"].citation in text  # docs/spec.md#auth-cutoff; ...
     # The canonical-request diff of the signature mismatch, as a diff block.
     assert "```diff" in text
     assert "+content-type:application/x-www-form-urlencoded; charset=utf-8" in text

@@ -1,4 +1,4 @@
-"""``result_body``: a result mapping written as SES's XML response (spec-notes (e)).
+"""``result_body``: a result mapping written as SES's XML response (docs/spec.md#resp-success).
 
 The independent check is botocore's ``QueryParser`` with botocore's own SES model (the version
 installed beside the tests): what it reads back from our XML must equal the mapping written.
@@ -46,7 +46,8 @@ class TestEveryOperation:
 
 class TestHandWorked:
     def test_get_send_quota_bytes(self) -> None:
-        """Members in model order, doubles as text, the SES namespace (spec-notes (e))."""
+        """Members in model order, doubles as text, the SES namespace
+        (docs/spec.md#resp-namespace)."""
         body = result_body(
             "GetSendQuota",
             {"SentLast24Hours": 3.0, "Max24HourSend": 200.0, "MaxSendRate": 1.0},

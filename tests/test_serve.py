@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from sesspec.check import RULES
 from sesspec.serve import (
     SES_NAMESPACE,
     Capture,
@@ -69,7 +70,8 @@ def _split(response: bytes) -> tuple[int, bytes]:
 
 
 class TestResponsesParseWithBotocore:
-    """spec-notes (e): ``<{Op}Response><{Op}Result>..</{Op}Result><ResponseMetadata>``."""
+    """docs/spec.md#resp-success:
+    ``<{Op}Response><{Op}Result>..</{Op}Result><ResponseMetadata>``."""
 
     @pytest.mark.parametrize("operation", [pytest.param(op, id=op) for op in _OPS])
     def test_every_operation_parses(self, operation: str) -> None:
@@ -442,7 +444,8 @@ def test_pytest_plugin_fixture(tmp_path: Path) -> None:
 
 
 class TestStrictModeWithTheChecker:
-    """``--strict``: the checker's findings answered as SES errors (spec-notes (e))."""
+    """``--strict``: the checker's findings answered as SES errors
+    (docs/spec.md#resp-error-codes)."""
 
     def test_conformant_passes_tampered_is_refused(self, tmp_path: Path) -> None:
         boto3 = pytest.importorskip("boto3")
@@ -478,7 +481,8 @@ class TestStrictModeWithTheChecker:
 
 
 class TestStrictErrorMapping:
-    """Each checker rule answered with the SES error code of GUIDE-ERR / spec-notes (e)."""
+    """Each checker rule answered with the SES error code of GUIDE-ERR /
+    docs/spec.md#resp-error-codes."""
 
     @pytest.mark.parametrize(
         ("rule", "code", "status"),
@@ -499,7 +503,9 @@ class TestStrictErrorMapping:
         check_finding = pytest.importorskip("sesspec.check.finding")
         from sesspec.serve.strict import errors_from_findings
 
-        found = check_finding.finding(rule, "msg", "param X", detail="detail text")
+        found = check_finding.finding(
+            RULES[rule], "msg", check_finding.Location("param", "X"), detail="detail text"
+        )
         (error,) = errors_from_findings([found])
         assert (error.code, error.status) == (code, status)
 
@@ -508,8 +514,12 @@ class TestStrictErrorMapping:
         from sesspec.serve.strict import errors_from_findings
 
         found = [
-            check_finding.finding("HTTP002", "plain HTTP", "connection"),
-            check_finding.finding("PARAM003", "no Version", "param Version"),
+            check_finding.finding(
+                RULES["HTTP002"], "plain HTTP", check_finding.Location("request-line")
+            ),
+            check_finding.finding(
+                RULES["PARAM003"], "no Version", check_finding.Location("param", "Version")
+            ),
         ]
         assert errors_from_findings(found) == []
 
@@ -518,8 +528,12 @@ class TestStrictErrorMapping:
         from sesspec.serve.strict import errors_from_findings
 
         found = [
-            check_finding.finding("PARAM010", "missing", "param Source"),
-            check_finding.finding("AUTH001", "no auth", "request"),
+            check_finding.finding(
+                RULES["PARAM010"], "missing", check_finding.Location("param", "Source")
+            ),
+            check_finding.finding(
+                RULES["AUTH001"], "no auth", check_finding.Location("header", "Authorization")
+            ),
         ]
         assert [e.code for e in errors_from_findings(found)] == [
             "MissingAuthenticationToken",

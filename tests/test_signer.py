@@ -131,7 +131,7 @@ class TestSignerEqualsFunctions:
 
 
 def test_presign_default_expiry() -> None:
-    """botocore ``SigV4QueryAuth.DEFAULT_EXPIRES`` is 3600 (spec-notes a4)."""
+    """botocore ``SigV4QueryAuth.DEFAULT_EXPIRES`` is 3600 (docs/spec.md#sigv4-presigned)."""
     ours = _signer(None).presign(_post(), TIME)
     assert "X-Amz-Expires=3600" in ours.request.target
 
@@ -176,7 +176,7 @@ def test_signer_without_host() -> None:
 @pytest.mark.client
 def test_signer_against_awscrt() -> None:
     """awscrt (aws-c-auth) signs every header given; with only Host and Content-Type that is
-    botocore's SES set (spec-notes a3)."""
+    botocore's SES set (docs/spec.md#sigv4-ses-wire)."""
     auth = pytest.importorskip("awscrt.auth")
     http = pytest.importorskip("awscrt.http")
     req = RawRequest("POST", "/", headers=(("Host", HOST), ("Content-Type", FORM)), body=BODY)

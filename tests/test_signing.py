@@ -1,8 +1,9 @@
 """Signing by hand from the spec, against independent signers (awscrt, botocore), and properties.
 
-Conformance: expected values come from the spec text worked by hand (IAM-SIGV4; spec-notes
-a2-a5; signatures recomputed with hashlib and hmac alone), from the AWS documentation's worked
-examples, or from awscrt / botocore signing the same request. Tests marked ``consistency`` check
+Conformance: expected values come from the spec text worked by hand (IAM-SIGV4; docs/spec.md#aws3,
+docs/spec.md#sigv4; signatures recomputed with hashlib and hmac alone), from the AWS documentation's
+worked examples, or from awscrt / botocore signing the same request. Tests marked ``consistency``
+check
 sesspec against itself (sesspec signs and sesspec verifies, or two of its functions agree):
 they keep the round trips honest but prove nothing about the spec on their own. The verifier's
 conformance is tests/test_vectors_sigv4_verify.py (what the suites' signers signed).
@@ -174,8 +175,8 @@ class TestSigningKey:
 
 
 class TestSesRequestByHand:
-    """spec-notes a3: SES signs service ``ses``, path ``/``, empty canonical query, the form body
-    covered by the payload hash, signed headers content-type;host;x-amz-date."""
+    """docs/spec.md#sigv4-ses-wire: SES signs service ``ses``, path ``/``, empty canonical query,
+    the form body covered by the payload hash, signed headers content-type;host;x-amz-date."""
 
     def test_stages(self) -> None:
         """Each stage written out (the signature by hashlib and hmac), then compared."""
@@ -265,7 +266,8 @@ class TestParseAuthorization:
         ],
     )
     def test_malformed(self, value: str, message: str) -> None:
-        """The first case is the starting document's POST example (spec-notes section 0)."""
+        """The first case is the starting document's POST example
+        (docs/spec.md#seed-post-example)."""
         with pytest.raises(SigningError) as info:
             sigv4.parse_authorization(value)
         assert str(info.value) == message
@@ -457,8 +459,8 @@ class TestVerify:
 
 
 class TestVerifyDateHeader:
-    """sigv4-date-handling (spec-notes a5): the request time is X-Amz-Date or, when there is
-    none, the Date header, ISO 8601 basic or an HTTP-date; the string to sign carries it in ISO
+    """sigv4-date-handling (docs/spec.md#sigv4-dates): the request time is X-Amz-Date or, when there
+    is none, the Date header, ISO 8601 basic or an HTTP-date; the string to sign carries it in ISO
     8601 basic form. Each request here is signed by hand (hashlib and hmac) from a canonical
     request written out in full."""
 
@@ -665,7 +667,8 @@ class TestVerifyFailures:
 
 
 class TestPresignSes:
-    """spec-notes a4: botocore moves the form body into the query, signs host only."""
+    """docs/spec.md#sigv4-presigned: botocore moves the form body into the query, signs host
+    only."""
 
     def test_form_moved_to_query(self) -> None:
         req = sigv4.presign(
@@ -834,7 +837,7 @@ class TestAgainstBotocore:
 
 
 class TestAws3:
-    """spec-notes a2 worked vector: the string to sign is the exact Date value."""
+    """docs/spec.md#aws3-example worked vector: the string to sign is the exact Date value."""
 
     DATE = "Thu, 26 May 2011 06:49:50 GMT"
     SECRET_A2 = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

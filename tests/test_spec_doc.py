@@ -218,6 +218,56 @@ class TestCitations:
         assert rows == _citations()["rules"]
 
 
+# Every reference to a clause, wherever the code, the tests or the scripts write one.
+_CODE_REF = re.compile(r"docs/spec\.md#([A-Za-z0-9-]+)")
+
+
+def code_spec_refs(root: Path) -> dict[str, set[str]]:
+    """Anchor -> the files citing ``docs/spec.md#<anchor>`` in sesspec/, tests/ and scripts/."""
+    found: dict[str, set[str]] = {}
+    for d in ("sesspec", "tests", "scripts"):
+        for path in (root / d).rglob("*.py"):
+            for anchor in _CODE_REF.findall(path.read_text(encoding="utf-8")):
+                found.setdefault(anchor, set()).add(str(path.relative_to(root)))
+    return found
+
+
+class TestCodeCitesTheSpec:
+    """Rules, findings and comments cite docs/spec.md by anchor, and every anchor they name is
+    one the document has."""
+
+    def test_every_reference_in_code_resolves(self) -> None:
+        refs = code_spec_refs(ROOT)
+        assert len(refs) > 40  # the references exist, so this can fail
+        missing = {a: sorted(files) for a, files in refs.items() if a not in set(_anchors())}
+        assert missing == {}
+
+    @pytest.mark.parametrize("rule_id", sorted(RULES))
+    def test_rule_cites_its_clauses(self, rule_id: str) -> None:
+        """A rule's citation is the clauses the rule index gives it, each an anchor."""
+        rule = RULES[rule_id]
+        assert list(rule.anchors) == _citations()["rules"][rule_id]
+        assert rule.citation == "; ".join(f"docs/spec.md#{a}" for a in rule.anchors)
+        assert set(_SPEC_REF.findall(rule.citation)) <= set(_anchors())
+
+    def test_rule_index_gives_each_default_severity(self) -> None:
+        index = _spec_text().split('<a id="policy-rule-index"></a>', 1)[1]
+        rows = dict(re.findall(r"^\| ([A-Z]+[0-9]{3}) \| (error|warning|info) \|", index, re.M))
+        assert rows == {r.id: r.severity for r in RULES.values()}
+
+    def test_findings_cite_the_spec(self) -> None:
+        """What a finding carries is its rule's citation: clauses of docs/spec.md."""
+        from sesspec.check import check
+
+        raw = b"GET /?Action=SendEmail HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n\r\n"
+        findings = check(raw)
+        assert findings
+        for f in findings:
+            cited = _SPEC_REF.findall(f.citation)
+            assert cited, f
+            assert set(cited) <= set(_anchors())
+
+
 def test_section_tokens_expand_ranges() -> None:
     assert section_tokens("spec-notes c1-c3, g") == ["c1", "c2", "c3", "g"]
     assert section_tokens("spec-notes a4/a5") == ["a4", "a5"]

@@ -33,7 +33,7 @@ SUITE = "sesspec-ses-vectors"
 
 class TestStartingDocument:
     """The guide page's GET URL and POST body (GUIDE-REQ), reproduced exactly, and its defects
-    (spec-notes section 0) caught by the checker."""
+    (docs/spec.md#seed) caught by the checker."""
 
     PAIRS: ClassVar[list[tuple[str, str]]] = [(n, v) for n, v in SEED["params"]]
 
@@ -113,8 +113,8 @@ def _params(value: Any) -> Any:
 @pytest.mark.parametrize("case", _case_params())
 def test_flatten_matches_botocore(case: dict[str, Any]) -> None:
     """The same pairs, and (Python urlencode style) the same bytes for each. Order carries no
-    meaning (spec-notes c4): sesspec writes model member order, botocore the caller's dict
-    order, so the body is compared with sesspec's pairs put in botocore's order."""
+    meaning (docs/spec.md#param-order): sesspec writes model member order, botocore the caller's
+    dict order, so the body is compared with sesspec's pairs put in botocore's order."""
     pairs = flatten(case["operation"], _params(case["params"]))
     assert pairs[:2] == [("Action", case["operation"]), ("Version", "2010-12-01")]
     assert sorted(pairs) == sorted((n, v) for n, v in case["pairs"])
@@ -153,8 +153,8 @@ def test_header_signature_stages(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _case_params())
 def test_presigned_get(case: dict[str, Any]) -> None:
-    """The presigned GET (the body moved into the query, spec-notes a4): same canonical request,
-    string to sign and signature as botocore's SigV4QueryAuth and awscrt."""
+    """The presigned GET (the body moved into the query, docs/spec.md#sigv4-presigned): same
+    canonical request, string to sign and signature as botocore's SigV4QueryAuth and awscrt."""
     ctx = _ctx(case)
     expected = case["sigv4_presigned_get"]
     url = urlsplit(expected["url"])

@@ -23,7 +23,7 @@ from sesspec.signing import sigv4
 from tests._support import require_suite, suite_dir
 
 SUITE = "sigv4-signing-test-suite-aws-c-auth"
-V4A_REASON = "SigV4a: SES does not use it (spec-notes a1: SES accepts SigV4 only)"
+V4A_REASON = "SigV4a: SES does not use it (docs/spec.md#auth-cutoff: SES accepts SigV4 only)"
 
 
 def _case_names(sub: str) -> list[str]:
@@ -111,8 +111,8 @@ def test_aws_c_auth_v4(name: str, mode: str) -> None:
 @pytest.mark.vectors
 def test_aws_c_auth_v4a_does_not_apply() -> None:
     """The suite's ``v4a/`` cases (40: the 38 v4 cases and two input-only ones) sign with
-    SigV4a, ECDSA P-256 over a region set. SES accepts SigV4 only (spec-notes a1), so none of
-    them applies: one skip for all of them, with the count, instead of 40."""
+    SigV4a, ECDSA P-256 over a region set. SES accepts SigV4 only (docs/spec.md#auth-cutoff), so
+    none of them applies: one skip for all of them, with the count, instead of 40."""
     root = require_suite(SUITE) / "v4a"
     count = sum(1 for p in root.iterdir() if p.is_dir()) if root.is_dir() else 0
     pytest.skip(f"{count} SigV4a cases: {V4A_REASON}")

@@ -18,8 +18,8 @@ Two stored requests do not verify, and the tests say so:
 * 2015 ``get-vanilla-with-session-token.sreq`` carries get-vanilla's signature (a suite defect,
   tests/test_vectors_sigv4_2015.py); with the Authorization of its own ``.authz`` it verifies.
 * aws-c-auth ``post-sts-header-after`` presigned: the session token was added to the query after
-  signing (``omit_session_token``). SES signs the token (spec-notes a4), so the verifier refuses
-  it; without the token parameter the rest of the signature holds.
+  signing (``omit_session_token``). SES signs the token (docs/spec.md#auth-session-token), so the
+  verifier refuses it; without the token parameter the rest of the signature holds.
 
 Counted in the summary as ``<suite>: verify`` and ``<suite>: verify tampered``.
 """
@@ -220,7 +220,8 @@ def test_2015_stale_sreq_is_refused_as_stored() -> None:
 @pytest.mark.suite(f"{CRT}: verify")
 @pytest.mark.vectors
 def test_token_added_after_presigning_is_refused() -> None:
-    """aws-c-auth signs without the token and appends it; SES signs it (spec-notes a4)."""
+    """aws-c-auth signs without the token and appends it; SES signs it
+    (docs/spec.md#auth-session-token)."""
     case = require_suite(CRT) / "v4" / TOKEN_AFTER
     stored = _parse((case / "query-signed-request.txt").read_bytes())
     assert "X-Amz-Security-Token=" in stored.query

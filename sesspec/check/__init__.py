@@ -5,6 +5,10 @@ exceptions: each with a stable rule id (:data:`RULES`), a severity, a message, a
 spec citation. Credentials are optional (without them everything but the signature value is
 checked), and so is ``now`` (the skew and expiry checks need it).
 
+The request is read once (:func:`sesspec.check._view.read`: headers, the query and the form
+body decoded, the SigV4 authorization read by the verifier's own reader), and every family of
+rules (:mod:`sesspec.check.rules`) judges that reading.
+
 >>> from sesspec.check import check
 >>> raw = b"GET /?Action=SendEmail HTTP/1.1\\r\\nHost: email.us-east-1.amazonaws.com\\r\\n\\r\\n"
 >>> [f.rule for f in check(raw)]
@@ -15,47 +19,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sesspec.check._auth import Credentials, auth_findings
-from sesspec.check._form import encoding_findings, guess_styles
-from sesspec.check._params import AUTH_PARAMS, param_findings
-from sesspec.check._transport import transport_findings
+from sesspec.check import _view
 from sesspec.check.catalogue import RULES, Rule, Severity
-from sesspec.check.finding import Finding, finding
-from sesspec.encoding import Pairs, form_decode, percent_decode
-from sesspec.errors import EncodingError, HttpParseError
+from sesspec.check.finding import Finding, Location
+from sesspec.check.rules import auth, enc, http, param
+from sesspec.check.rules.auth import Credentials
+from sesspec.errors import HttpParseError
 from sesspec.http import RawRequest, parse_request
 from sesspec.model import ServiceModel, ses_model
 
-__all__ = ["RULES", "Credentials", "Finding", "Rule", "Severity", "check", "errors_in"]
+__all__ = [
+    "RULES",
+    "Credentials",
+    "Finding",
+    "Location",
+    "Rule",
+    "Severity",
+    "check",
+    "errors_in",
+]
 
 
 def __dir__() -> list[str]:
     return __all__
-
-
-def _plus_names(raw: bytes) -> set[str]:
-    """Names of the pairs whose raw value holds a '+' (decoded as a space)."""
-    names: set[str] = set()
-    if b"+" not in raw:
-        return names
-    for segment in raw.split(b"&"):
-        name, _, value = segment.partition(b"=")
-        if b"+" in value:
-            names.add(percent_decode(name, plus_as_space=True))
-    return names
-
-
-def _decoded(raw: bytes, where: str, out: list[Finding]) -> Pairs | None:
-    """The form pairs of ``raw``; None, with an HTTP001 finding in ``out``, when it holds more
-    than :data:`sesspec.encoding.MAX_PAIRS` (the one error lenient decoding raises)."""
-    if not raw:
-        return []
-    try:
-        return form_decode(raw)
-    except EncodingError as exc:
-        message = f"{exc.message}: the parameters and the signature are not judged"
-        out.append(finding("HTTP001", message, f"{where} offset {exc.offset}"))
-        return None
 
 
 def check(
@@ -87,50 +73,26 @@ def check(
             # A head that parses but a body whose length disagrees with Content-Length (or a
             # chunked body) is judged by HTTP008 on the request read to its end.
             if exc.kind != "framing":
-                return [finding("HTTP001", exc.message, f"byte {exc.offset}")]
+                return [http.unparseable(exc.message, Location("request", offset=exc.offset))]
             try:
                 req = parse_request(request, body_mode="rest")
             except HttpParseError as again:
-                return [finding("HTTP001", again.message, f"byte {again.offset}")]
-    the_model = ses_model() if model is None else model
+                where = Location("request", offset=again.offset)
+                return [http.unparseable(again.message, where)]
 
-    out, transport = transport_findings(req, tls=tls)
-    if transport.out_of_scope:
-        return out
-    raw = transport.params_raw
-    query_pairs = _decoded(transport.query_raw, "query", out)
-    body_pairs = _decoded(req.body if req.method == "POST" else b"", "body", out)
-    if query_pairs is None or body_pairs is None:
-        return out  # past MAX_PAIRS: nothing after the transport rules can be judged
-    out += encoding_findings(raw, transport.params_where)
-    if transport.params_where == "body" and transport.query_raw:
-        out += encoding_findings(transport.query_raw, "query")
-    styles = guess_styles(raw) if raw else []
-    if raw and styles and styles[0] != "rfc3986":
-        out.append(
-            finding(
-                "ENC010",
-                f"encoded as {' or '.join(styles)} would write it: valid, but not the canonical "
-                "RFC 3986 form",
-                transport.params_where,
-            )
-        )
-
+    view = _view.read(req, tls=tls)
+    out = http.findings(view)
+    if view.ses_v2 or view.too_many:
+        return out  # another API, or past MAX_PAIRS: nothing more can be judged
+    raw = view.params_raw
+    out += enc.byte_findings(raw, view.params_where, view.params_segments)
+    if view.params_where == "body" and view.query_raw:
+        out += enc.byte_findings(view.query_raw, "query", view.query or [])
+    out += enc.style_findings(view)
     # Another method: HTTP003 says it all, SES reads no parameters from it.
-    if req.method in {"GET", "POST"}:
-        # A POST's query parameters count too (HTTP009 warns about them): the Query API front
-        # end reads both; a name in both is a duplicate (PARAM008).
-        params = query_pairs + body_pairs if transport.params_where == "body" else query_pairs
-        op_pairs = [(n, v) for n, v in params if n not in AUTH_PARAMS]
-        out += param_findings(op_pairs, the_model, raw_plus_names=_plus_names(raw))
-    out += auth_findings(
-        req,
-        query_pairs=query_pairs,
-        body_pairs=body_pairs,
-        host_region=transport.region,
-        credentials=credentials,
-        now=now,
-    )
+    if view.method in {"GET", "POST"}:
+        out += param.findings(view, ses_model() if model is None else model)
+    out += auth.findings(view, credentials=credentials, now=now)
     return out
 
 

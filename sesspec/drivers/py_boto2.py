@@ -1,4 +1,4 @@
-"""boto 2.49 (``boto.ses.SESConnection``): the legacy AWS3-HTTPS signer (spec-notes a2).
+"""boto 2.49 (``boto.ses.SESConnection``): the legacy AWS3-HTTPS signer (docs/spec.md#aws3).
 
 Per scenario: SendEmail without Tags/ConfigurationSet -> ``send_email`` (text and/or HTML
 body); SendRawEmail -> ``send_raw_email``; everything else (Tags, templated and bulk sends,

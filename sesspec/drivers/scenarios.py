@@ -28,7 +28,7 @@ def __dir__() -> list[str]:
     return __all__
 
 
-#: Members that are blobs in the SES model (only ``RawMessage.Data``; spec-notes c4).
+#: Members that are blobs in the SES model (only ``RawMessage.Data``; docs/spec.md#param-blob).
 BLOB_PATHS = (("RawMessage", "Data"),)
 
 

@@ -339,7 +339,7 @@ def _request(parent: etree._Element, request: RequestResult) -> None:
         row = _el(tbody, "tr")
         _rule_link(_el(row, "td"), f.rule)
         _el(row, "td", f.severity, cls=f"sev-{f.severity}")
-        _el(row, "td", f.location)
+        _el(row, "td", str(f.location))
         what = _el(row, "td", f.message)
         if f.detail:
             _el(what, "br")

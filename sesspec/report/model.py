@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-from sesspec.check import Finding
+from sesspec.check import Finding, Location
 from sesspec.check.catalogue import Severity
 
 __all__ = [
@@ -73,7 +73,7 @@ def finding_from_dict(record: Mapping[str, Any]) -> Finding:
         rule=str(record["rule"]),
         severity=cast("Severity", severity),
         message=str(record["message"]),
-        location=str(record["location"]),
+        location=Location("text", str(record["location"])),  # as the document rendered it
         citation=str(record["citation"]),
         detail=str(record.get("detail", "")),
     )

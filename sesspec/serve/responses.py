@@ -1,6 +1,6 @@
 """SES-style XML responses, built with lxml from the model's output shapes.
 
-Success (spec-notes (e); SMITHY-Q; MODEL)::
+Success (docs/spec.md#resp-success; SMITHY-Q; MODEL)::
 
     <{Op}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/">
       <{Op}Result>...</{Op}Result>
@@ -14,15 +14,16 @@ timestamps in ISO 8601, base64 blobs, lists with one ``<member>``, maps with one
 
 :func:`result_body` writes a real result instead: a mapping shaped like the operation's output
 shape (the member names botocore's parser gives back), serialized by the same awsQuery rules
-(spec-notes (e); SMITHY-Q): members in model order under their ``locationName``, lists as
+(docs/spec.md#resp-success; SMITHY-Q): members in model order under their ``locationName``, lists as
 ``<member>`` items (or repeated elements when flattened), maps as ``<entry><key/><value/></entry>``,
 booleans ``true``/``false``, timestamps ISO 8601 in UTC with milliseconds, blobs base64. A key the
 shape does not have, or a value of the wrong type, raises :class:`~sesspec.errors.ParamError` naming
 its path; characters XML 1.0 cannot carry (C0 controls other than TAB, LF, CR) are written as
 U+FFFD, since a rendered template may hold them and the document must stay parseable.
 
-Error (spec-notes (e), GUIDE-RESP): ``<ErrorResponse><Error><Type/><Code/><Message/></Error>
-<RequestId/></ErrorResponse>``; ``RequestId`` is a sibling of ``Error``.
+Error (docs/spec.md#resp-error, GUIDE-RESP):
+``<ErrorResponse><Error><Type/><Code/><Message/></Error> <RequestId/></ErrorResponse>``;
+``RequestId`` is a sibling of ``Error``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def __dir__() -> list[str]:
     return __all__
 
 
-#: MODEL ``metadata.xmlNamespace`` (spec-notes (e): real SES uses it on errors too).
+#: MODEL ``metadata.xmlNamespace`` (docs/spec.md#resp-namespace: real SES uses it on errors too).
 SES_NAMESPACE = "http://ses.amazonaws.com/doc/2010-12-01/"
 
 _MAX_DEPTH = 8
@@ -89,7 +90,7 @@ SIGNATURE_MISMATCH_PREAMBLE = (
 
 
 def signature_does_not_match(canonical_request: str, string_to_sign: str) -> SesError:
-    """403 as SES words it (aws-sdk-js#1443, cachet#2422, spec-notes (e))."""
+    """403 as SES words it (aws-sdk-js#1443, cachet#2422, docs/spec.md#resp-signature-mismatch)."""
     message = (
         f"{SIGNATURE_MISMATCH_PREAMBLE}\n\nThe Canonical String for this request should have "
         f"been\n'{canonical_request}'\n\nThe String-to-Sign should have been\n"
@@ -99,7 +100,7 @@ def signature_does_not_match(canonical_request: str, string_to_sign: str) -> Ses
 
 
 def malformed_query_string(detail: str) -> SesError:
-    """400 (seen on the wire; the guide says 404): n8n#1442, spec-notes (e)."""
+    """400 (seen on the wire; the guide says 404): n8n#1442, docs/spec.md#resp-front-end."""
     return SesError("MalformedQueryString", detail, 400)
 
 
@@ -170,7 +171,7 @@ def _fill(
     depth: int,
     hint: str = "",
 ) -> None:
-    """Append element(s) for one member: awsQuery XML (SMITHY-Q; spec-notes (e)).
+    """Append element(s) for one member: awsQuery XML (SMITHY-Q; docs/spec.md#resp-success).
 
     ``hint`` is the name of the structure member a list item or map key/value belongs to,
     so that ``Identities`` items look like identities.
@@ -302,7 +303,8 @@ def _write(
     path: str,
     depth: int,
 ) -> None:
-    """Append the element(s) for ``value`` of member ``ref`` (awsQuery XML, spec-notes (e))."""
+    """Append the element(s) for ``value`` of member ``ref`` (awsQuery XML,
+    docs/spec.md#resp-success)."""
     if depth > _MAX_DEPTH:
         msg = f"nested deeper than {_MAX_DEPTH} levels"
         raise ParamError(msg, param=path, kind="too-deep")

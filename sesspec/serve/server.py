@@ -6,7 +6,7 @@ as framed. Only enough of the head is parsed to find the end of the message
 (``Content-Length`` or ``Transfer-Encoding: chunked``, RFC 9112 section 6), to honour
 ``Expect: 100-continue`` (RFC 9110 section 10.1.1) and ``Connection`` (RFC 9112 section 9.3).
 
-Every request is answered like SES would (spec-notes (e)): the action comes from the form
+Every request is answered like SES would (docs/spec.md#resp): the action comes from the form
 body (POST) or the query (GET), decoded leniently with :func:`sesspec.encoding.form_decode`;
 a missing ``Action`` is ``MissingAction``, an unknown one ``InvalidAction`` (GUIDE-ERR).
 Requests the endpoint refuses for its own limits (head or body too large, read timeout,
@@ -84,7 +84,7 @@ def __dir__() -> list[str]:
 #: port the checker needs; an empty list lets the request through.
 StrictChecker = Callable[[Capture], Sequence[SesError]]
 
-#: Regions with an SES v1 endpoint (botocore ``endpoints.json``, spec-notes a6).
+#: Regions with an SES v1 endpoint (botocore ``endpoints.json``, docs/spec.md#http-endpoints).
 _REGIONS = (
     "af-south-1",
     "ap-northeast-1",
@@ -576,7 +576,7 @@ class _Connection:
 
 
 def _action_of(head: _Head | None, body: bytes) -> str | None:
-    """``Action`` from the form body, else from the query (GUIDE-REQ; spec-notes (b))."""
+    """``Action`` from the form body, else from the query (GUIDE-REQ; docs/spec.md#param-action)."""
     if head is None:
         return None
     if body:

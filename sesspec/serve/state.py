@@ -29,7 +29,7 @@ What every mode checks, as SES does:
   (``InvalidParameterValue``): "Missing final '@domain'" (cloud-custodian#885, boto#351),
   "Missing local name" (aws-lambda-ses-forwarder#103), "Missing domain" (brave/accounts#35),
   "Domain contains illegal character" (lambda-ses-forwarder#2), "Local address contains control
-  or whitespace", "Domain ends with dot", "Illegal address" (spec-notes (e));
+  or whitespace", "Domain ends with dot", "Illegal address" (docs/spec.md#resp-error-codes);
 * message tags (LocalStack's snapshot tests recorded against SES on 2024-07-30): "The tag name
   must be specified.", "Tag name cannot exceed 255 characters.", "Invalid tag name <x>: only
   alphanumeric ASCII characters, '_',  '-' are allowed." (values also allow ``.`` and ``@``; the

@@ -1,30 +1,20 @@
-"""``--strict``: answer a non-conformant request the way SES would (spec-notes (e)).
+"""``--strict``: answer a non-conformant request the way SES would (docs/spec.md#resp).
 
 The checker (:func:`sesspec.check.check`, with the fixed fake credentials, the recorded
-arrival time as ``now`` and the connection's TLS flag) reports findings; the error-severity
-ones are mapped to the error a real SES endpoint sends for them (GUIDE-ERR; spec-notes (e)):
-
-=====================================  ==============================================
-rule                                   SES answer
-=====================================  ==============================================
-PARAM001 / PARAM002                    ``MissingAction`` / ``InvalidAction`` 400
-PARAM010                               ``MissingParameter`` 400
-other PARAM                            ``InvalidParameterValue`` 400
-ENC                                    ``MalformedQueryString`` 400 (n8n#1442: 400)
-AUTH001                                ``MissingAuthenticationToken`` 403
-AUTH002 (AWS3-HTTPS)                   ``InvalidClientTokenId`` 403 (GUIDE-AUTH, a1)
-AUTH009                                ``MissingParameter`` 400 (drewblas/aws-ses#69)
-AUTH016                                ``RequestExpired`` 400
-AUTH018, AUTH007, AUTH008              ``SignatureDoesNotMatch`` 403, with the checker's
-                                       canonical request / string to sign (a wrong
-                                       region surfaces as this: nodemailer-ses-transport#10)
-other AUTH                             ``IncompleteSignature`` 400
-HTTP (but HTTP002)                     ``InvalidParameterValue`` 400
-=====================================  ==============================================
+arrival time as ``now`` and the connection's TLS flag) reports findings; each error-severity
+one is answered with the error its rule declares (``Rule.ses_error``, beside the rule's
+detector in :mod:`sesspec.check.rules`; docs/spec.md#resp-error-codes): ``MissingAction``,
+``InvalidAction``, ``MissingParameter`` (naming the parameter), ``InvalidParameterValue``,
+``MalformedQueryString`` (n8n#1442: 400), ``MissingAuthenticationToken``,
+``InvalidClientTokenId`` (AWS3-HTTPS), ``RequestExpired``, ``IncompleteSignature``, or
+``SignatureDoesNotMatch`` with the checker's canonical request and string to sign (a wrong
+region surfaces as this: nodemailer-ses-transport#10). ``sesspec rules`` lists each rule's.
 
 HTTP002 (plain HTTP) is not answered with an error: ``--http`` is the endpoint's own choice.
-Findings are read by attribute (``rule``, ``severity``, ``message``, ``location``,
-``detail``), so any finding-like object works.
+Of several errors, the one SES would send first is sent (``SesAnswer.order``: a query it
+cannot read, then authentication, then the action, then the params). Findings are read by
+attribute (``rule``, ``severity``, ``message``, ``location``, ``detail``), so any
+finding-like object works.
 """
 
 from __future__ import annotations
@@ -32,15 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from sesspec.check import Credentials, Finding
+from sesspec.check import RULES, Credentials, Finding, Location
 from sesspec.serve.capture import Capture, capture_findings
-from sesspec.serve.responses import (
-    SIGNATURE_MISMATCH_PREAMBLE,
-    SesError,
-    invalid_parameter_value,
-    malformed_query_string,
-    missing_parameter,
-)
+from sesspec.serve.responses import SIGNATURE_MISMATCH_PREAMBLE, SesError, missing_parameter
 from sesspec.serve.server import StrictChecker
 
 __all__ = [
@@ -65,72 +49,34 @@ class FindingLike(Protocol):
     @property
     def message(self) -> str: ...
     @property
-    def location(self) -> str: ...
+    def location(self) -> Location: ...
     @property
     def detail(self) -> str: ...
 
 
-# Rules with an error of their own: code, what SES writes before our text, HTTP status.
-_FIXED: dict[str, tuple[str, str, int]] = {
-    "PARAM001": ("MissingAction", "", 400),
-    "PARAM002": ("InvalidAction", "", 400),
-    "AUTH001": ("MissingAuthenticationToken", "", 403),
-    "AUTH002": (
-        "InvalidClientTokenId",
-        "The security token included in the request is invalid. ",
-        403,
-    ),
-    "AUTH016": ("RequestExpired", "", 400),
-    "AUTH009": (
-        "MissingParameter",
-        "Either Date or x-amz-date header must be specified in the request. ",
-        400,
-    ),
-}
-
-
 def _error_for(found: FindingLike) -> SesError | None:
-    rule = found.rule
-    text = f"{found.message} ({found.location}) [{rule}]"
-    fixed = _FIXED.get(rule)
-    if fixed is not None:
-        code, before, status = fixed
-        return SesError(code, before + text, status)
-    if rule == "PARAM010":
-        return missing_parameter(found.location.removeprefix("param "))
-    if rule.startswith("PARAM"):
-        return invalid_parameter_value(text)
-    if rule.startswith("ENC"):
-        return malformed_query_string(text)
-    if rule in ("AUTH018", "AUTH007", "AUTH008"):
+    answer = RULES[found.rule].ses_error
+    if answer is None:
+        return None
+    text = f"{found.message} ({found.location}) [{found.rule}]"
+    if answer.wording == "missing-parameter":
+        return missing_parameter(found.location.name)
+    if answer.wording == "signature":
         detail = f"\n\n{found.detail}" if found.detail else ""
-        return SesError(
-            "SignatureDoesNotMatch", f"{SIGNATURE_MISMATCH_PREAMBLE} {text}{detail}", 403
-        )
-    if rule.startswith("AUTH"):
-        return SesError("IncompleteSignature", text)
-    if rule.startswith("HTTP") and rule != "HTTP002":
-        return invalid_parameter_value(text)
-    return None
+        message = f"{SIGNATURE_MISMATCH_PREAMBLE} {text}{detail}"
+        return SesError(answer.code, message, answer.status)
+    return SesError(answer.code, answer.preamble + text, answer.status)
 
 
-def _rank(rule: str) -> int:
-    """Which error SES would answer first: a query it cannot read, then authentication, then
-    the action, then the params (inference from the order a front end must work in)."""
-    if rule.startswith("ENC"):
-        return 0
-    if rule.startswith("AUTH"):
-        return 1
-    if rule in ("PARAM001", "PARAM002"):
-        return 2
-    if rule.startswith("PARAM"):
-        return 3
-    return 4
+def _rank(found: FindingLike) -> int:
+    """Which error SES would answer first (the rule's ``SesAnswer.order``)."""
+    answer = RULES[found.rule].ses_error
+    return 4 if answer is None else answer.order
 
 
 def errors_from_findings(findings: Sequence[FindingLike]) -> list[SesError]:
     """The SES errors for the error-severity findings, the one SES would send first first."""
-    ranked = sorted((f for f in findings if f.severity == "error"), key=lambda f: _rank(f.rule))
+    ranked = sorted((f for f in findings if f.severity == "error"), key=_rank)
     return [e for f in ranked if (e := _error_for(f)) is not None]
 
 

@@ -1,6 +1,6 @@
 """SES's Handlebars subset: stored templates rendered the way SES renders them.
 
-Sources (abbreviations as in spec-notes):
+Sources (abbreviations as in docs/spec.md#spec-sources):
 
 * **SES-ADV**: SES developer guide, "Advanced email personalization"
   (https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-advanced.html): templates are

@@ -1,6 +1,6 @@
 """The legacy ``AWS3-HTTPS`` scheme (``X-Amzn-Authorization``), which SES accepted until 2020/21.
 
-spec-notes a2 (GUIDE-AUTH-OLD; boto ``HmacAuthV3Handler``; botocore ``SigV3Auth``):
+docs/spec.md#aws3 (GUIDE-AUTH-OLD; boto ``HmacAuthV3Handler``; botocore ``SigV3Auth``):
 
 * Header: ``X-Amzn-Authorization: AWS3-HTTPS AWSAccessKeyId=<AKID>, Algorithm=HmacSHA256,
   Signature=<base64>``; boto and botocore join the fields with ``,`` and no space.
@@ -10,8 +10,8 @@ spec-notes a2 (GUIDE-AUTH-OLD; boto ``HmacAuthV3Handler``; botocore ``SigV3Auth`
   and params are not signed.
 * A session token travels as an unsigned ``X-Amz-Security-Token`` header.
 
-SES stopped accepting this scheme (spec-notes a1); it is here for the historical record and so
-that the checker can recognise it.
+SES stopped accepting this scheme (docs/spec.md#auth-cutoff); it is here for the historical record
+and so that the checker can recognise it.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ _NAME = "aws3"
 
 
 def _digest_name(algorithm: str, *, stage: str) -> str:
-    # AWS's 2020 page spells it HMACSHA256 (spec-notes a2): accept any case.
+    # AWS's 2020 page spells it HMACSHA256 (docs/spec.md#aws3-header): accept any case.
     for known, digest in ALGORITHMS.items():
         if algorithm.lower() == known.lower():
             return digest
@@ -64,7 +64,8 @@ def _digest_name(algorithm: str, *, stage: str) -> str:
 
 
 def string_to_sign(req: RawRequest) -> str:
-    """The exact ``X-Amz-Date`` value if present, else the exact ``Date`` value (spec-notes a2).
+    """The exact ``X-Amz-Date`` value if present, else the exact ``Date`` value
+    (docs/spec.md#aws3-string-to-sign).
 
     SES answered a request with neither "Either Date or x-amz-date header must be specified in
     the request" (drewblas/aws-ses#69): :class:`SigningError` here.

@@ -179,11 +179,13 @@ def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
     signature, with the diff of the two canonical requests, when one does (AUTH018)."""
     from sesspec.check import Credentials, check  # noqa: PLC0415 (only on a mismatch)
 
-    auth = req.header("Authorization") or ""
-    akid = auth.partition("Credential=")[2].partition("/")[0]
-    if not akid:
-        credential = dict(form_decode(req.query)).get("X-Amz-Credential", "") if req.query else ""
-        akid = credential.partition("/")[0]
+    auth = req.header("Authorization")
+    parts = (
+        sigv4.read_authorization(auth)
+        if auth is not None
+        else sigv4.read_presigned(form_decode(req.query) if req.query else [])
+    )
+    akid = parts.access_key_id or ""
     for f in check(raw, credentials=Credentials(akid, secret), now=None, tls=None):
         if f.rule == "AUTH018":
             yield f.message

@@ -1,7 +1,7 @@
 """AWS Signature Version 2 (query parameters, HmacSHA256/HmacSHA1), for the historical record.
 
-SES never documented SigV2 (spec-notes a1); the scheme is kept so the checker can name it.
-Rules (https://docs.aws.amazon.com/general/latest/gr/signature-version-2.html, and the
+SES never documented SigV2 (docs/spec.md#sigv2-status); the scheme is kept so the checker can name
+it. Rules (https://docs.aws.amazon.com/general/latest/gr/signature-version-2.html, and the
 ``sigv2_rules`` of the sigv2-sigv3-vectors set):
 
     StringToSign = HTTPVerb + "\\n" + ValueOfHostHeaderInLowercase + "\\n" +

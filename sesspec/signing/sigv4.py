@@ -13,9 +13,10 @@ IAM-SIGV4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-reques
     DateRegionServiceKey = HMAC-SHA256(<DateRegionKey>, "<aws-service>")
     SigningKey = HMAC-SHA256(<DateRegionServiceKey>, "aws4_request")
 
-SES facts (spec-notes a3, a4): service ``ses``, path ``/``, a POST form body is covered only by
-the payload hash (the canonical query is empty); a presigned SES request carries the form
-parameters in the query string (botocore moves them: ``form_to_query=True`` here).
+SES facts (docs/spec.md#sigv4-ses-wire, docs/spec.md#sigv4-presigned): service ``ses``, path ``/``,
+a POST form body is covered only by the payload hash (the canonical query is empty); a presigned SES
+request carries the form parameters in the query string (botocore moves them: ``form_to_query=True``
+here).
 
 Every function is pure: time and credentials are arguments, nothing reads the clock.
 """
@@ -57,6 +58,7 @@ __all__ = [
     "authorization_value",
     "canonical_headers",
     "canonical_query",
+    "canonical_query_of",
     "canonical_query_string",
     "canonical_request",
     "canonical_uri",
@@ -106,7 +108,8 @@ _ERR = "surrogateescape"
 
 
 def amz_date(time: datetime) -> str:
-    """``YYYYMMDD'T'HHMMSS'Z'`` in UTC, no fractions (spec-notes a5). Naive times are UTC."""
+    """``YYYYMMDD'T'HHMMSS'Z'`` in UTC, no fractions (docs/spec.md#sigv4-dates). Naive times are
+    UTC."""
     t = time if time.tzinfo is None else time.astimezone(UTC)
     return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
 
@@ -189,9 +192,9 @@ def canonical_uri(path: str, *, normalize: bool = True, double_uri_encode: bool 
     ``get-slashes-normalized``: ``//example//`` -> ``/example/``).
 
     ``double_uri_encode=True`` is the rule for every service but S3: the path is encoded as
-    sent, so an escape ``%3A`` becomes ``%253A`` (spec-notes c2; aws/aws-sdk-js#853; smithy-rs
-    ``double-url-encode``). ``double_uri_encode=False`` decodes escapes first and encodes once
-    (S3; the 2011 suite's original ``get-space``).
+    sent, so an escape ``%3A`` becomes ``%253A`` (docs/spec.md#enc-canonical-path;
+    aws/aws-sdk-js#853; smithy-rs ``double-url-encode``). ``double_uri_encode=False`` decodes
+    escapes first and encodes once (S3; the 2011 suite's original ``get-space``).
     """
     if path == "/":  # every SES request
         return path
@@ -246,9 +249,15 @@ def _query_items(
     return items
 
 
+def canonical_query_of(pairs: Iterable[tuple[bytes, bytes]]) -> str:
+    """The ``CanonicalQueryString`` of decoded pairs given as bytes (a reader that has decoded
+    the query already, byte for byte: :class:`sesspec.encoding.Segment`)."""
+    return _join_sorted([(percent_encode(n), percent_encode(v)) for n, v in pairs])
+
+
 def _join_sorted(items: list[tuple[str, str]]) -> str:
     # Sort the (name, value) tuples, not "name=value" strings: '=' sorts above '-', '.', '%' and
-    # the digits, so string order would put "key-type=" before "key=" (spec-notes c3).
+    # the digits, so string order would put "key-type=" before "key=" (docs/spec.md#enc-sort-order).
     items.sort()
     return "&".join([f"{n}={v}" for n, v in items])
 
@@ -261,7 +270,7 @@ def canonical_query(
     Each ``&``-separated item is split at its first ``=`` (none: empty value), unescaped to
     bytes, UriEncoded, and the encoded pairs are sorted by name then value (IAM-SIGV4; see
     :func:`sesspec.encoding.canonical_query_string` for decoded pairs). A ``+`` is a space
-    (``plus_as_space``, spec-notes c2: "``+`` in a request means space"; the 2011 suite's
+    (``plus_as_space``, docs/spec.md#enc-plus: "``+`` in a request means space"; the 2011 suite's
     ``post-vanilla-query-nonunreserved``). Names in ``exclude`` (decoded) are left out, e.g.
     ``X-Amz-Signature`` when verifying a presigned URL.
     """
@@ -451,7 +460,7 @@ class SigningConfig:
       host and every x-amz-* header;
     * ``expiration_in_seconds``: a presigned URL's ``X-Amz-Expires`` (botocore's default, 3600);
     * ``form_to_query``: a presigned URL carries the form body's parameters in its query, as
-      botocore presigns SES (spec-notes a4);
+      botocore presigns SES (docs/spec.md#sigv4-presigned);
     * ``sort_repeated_values``: sort the values of a repeated header (the original 2011 edition
       of the suite; no current signer does).
     """
@@ -676,9 +685,9 @@ def read_authorization(value: str) -> AuthParts:
 def read_presigned(pairs: Iterable[tuple[str, str]]) -> AuthParts:
     """Read a presigned query's ``X-Amz-*`` parameters (decoded ``pairs``, the first of
     repeats) leniently: every parameter found, and as :class:`AuthProblem` another algorithm,
-    a missing parameter (``X-Amz-Expires`` included: only S3 requires it, spec-notes a4, so a
-    reader decides how much that matters), a credential that is not five parts, an
-    ``X-Amz-Expires`` that is not a whole number of seconds of at least 1."""
+    a missing parameter (``X-Amz-Expires`` included: only S3 requires it,
+    docs/spec.md#policy-expiry, so a reader decides how much that matters), a credential that is not
+    five parts, an ``X-Amz-Expires`` that is not a whole number of seconds of at least 1."""
     fields: dict[str, str] = {}
     for name, value in pairs:
         if name in PRESIGNED_PARAMS and name not in fields:
@@ -759,8 +768,8 @@ _DEFAULT_SIGNED = frozenset(("host", "content-type"))
 
 
 def _presign_signed(names: Iterable[str]) -> set[str]:
-    # A presigned URL signs host (and any x-amz-* header present) only (spec-notes a4);
-    # a header-signed request also content-type (_DEFAULT_SIGNED, spec-notes a3).
+    # A presigned URL signs host and any x-amz-* header present (docs/spec.md#sigv4-presigned),
+    # a header-signed request content-type too (_DEFAULT_SIGNED; docs/spec.md#sigv4-ses-wire)
     return {n for n in names if n == "host" or n.startswith("x-amz-")}
 
 
@@ -824,7 +833,8 @@ def _sign_general(
     lnames = [n.lower() for n, _ in headers]
     _require_host(lnames)
     if config.signed_headers is None:
-        # botocore's choice for SES (spec-notes a3): host, content-type and every x-amz-*.
+        # botocore's choice for SES (docs/spec.md#sigv4-ses-wire): host, content-type and every
+        # x-amz-*.
         signed = {n for n in lnames if n in _DEFAULT_SIGNED or n.startswith("x-amz-")}
     else:
         signed = {*config.signed_headers, *adds, "host"}
@@ -932,7 +942,7 @@ _FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 def _move_form_to_query(req: RawRequest) -> RawRequest:
     """botocore's presign for query protocols: the form body becomes query parameters, in
-    canonical encoding, after any query already there (spec-notes a4)."""
+    canonical encoding, after any query already there (docs/spec.md#sigv4-presigned)."""
     ctype = (req.header("Content-Type") or "").lower()
     if not req.body or not ctype.startswith(_FORM_CONTENT_TYPE):
         return req
@@ -1127,7 +1137,8 @@ def time_problem(
 ) -> tuple[Literal["skew", "expired"], str] | None:
     """Why SES answers ``RequestExpired`` for a request dated ``when``, judged at ``now``: more
     than ``max_skew`` ahead, past a presigned URL's ``expires`` seconds, or (no ``expires``)
-    more than ``max_skew`` old (spec-notes a4/a5). None when the time is fine."""
+    more than ``max_skew`` old (docs/spec.md#sigv4-skew, docs/spec.md#sigv4-expiry). None when the
+    time is fine."""
     current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
     if when - current > max_skew:
         return (
@@ -1192,18 +1203,18 @@ def verify(
 
     The request time of a header-signed request is ``X-Amz-Date`` or, when there is none, the
     ``Date`` header, in ISO 8601 basic form or as an RFC 9110 HTTP-date (sigv4-date-handling;
-    spec-notes a5: "When X-Amz-Date is used, it always overrides the value of the Date header");
-    the string to sign carries it in ISO 8601 basic form, as the 2011 suite signs
+    docs/spec.md#sigv4-dates: "When X-Amz-Date is used, it always overrides the value of the Date
+    header"); the string to sign carries it in ISO 8601 basic form, as the 2011 suite signs
     ``Date: Mon, 09 Sep 2011 23:36:00 GMT`` as ``20110909T233600Z``. A presigned request's
     time is its ``X-Amz-Date`` parameter, and its ``X-Amz-Expires`` a whole number of seconds,
     at least 1.
 
-    With ``now``, the time is checked as SES does (spec-notes a4/a5, ``RequestExpired``): the
-    request date may differ from ``now`` by at most ``max_skew``; a presigned request is also
-    refused after date + X-Amz-Expires. ``region``/``service``, when given, must match the
-    scope. ``config`` gives ``normalize``, ``double_uri_encode`` and ``sort_repeated_values``
-    (S3 and the 2011 suite). Failures are reported with their :data:`VerifyKind`, never
-    raised.
+    With ``now``, the time is checked as SES does (docs/spec.md#sigv4-skew,
+    docs/spec.md#sigv4-expiry, ``RequestExpired``): the request date may differ from ``now`` by at
+    most ``max_skew``; a presigned request is also refused after date + X-Amz-Expires.
+    ``region``/``service``, when given, must match the scope. ``config`` gives ``normalize``,
+    ``double_uri_encode`` and ``sort_repeated_values`` (S3 and the 2011 suite). Failures are
+    reported with their :data:`VerifyKind`, never raised.
     """
     auth_header = req.header("Authorization")
     try:
