@@ -1,11 +1,13 @@
 """The checker's rules against their pass and fail samples (issue 3; vectors/checker/).
 
-Each sample is a raw request written by ``scripts/gen_checker_samples.py``: valid signatures are
+Each sample is a raw request: a few written by hand (plain bytes, committed as they are), the
+rest written by ``scripts/gen_checker_samples.py`` family by family: valid signatures are
 botocore's (an independent implementation), broken ones are botocore's changed after signing the
 way the client of the docs/spec.md#bug issue named in the sample changed them. The JSON
 beside each ``.http`` file says which rules :func:`sesspec.check.check` must report and with
-which severity (``expect``, rule -> severity, worked from the spec in the generator), must not
-report (``forbid``) and whether the request must have no error finding (``clean``).
+which severity (``expect``, rule -> severity: the rule's as the spec's rule index gives it,
+or another its declaration allows), must not report (``forbid``) and whether the request must
+have no error finding (``clean``); its citation is its rule's.
 
 A sample whose bytes are exactly what a botocore signer wrote (``signed_by``) must verify with
 sesspec's verifier for its scheme (SigV4, AWS3-HTTPS, SigV2), and one-byte tampered copies of it
@@ -38,6 +40,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "vectors" / "checker"
 GENERATOR = REPO / "scripts" / "gen_checker_samples.py"
 SEVERITIES = {"error", "warning", "info"}
+#: What a sample written by hand says it was made by (scripts/gen_checker_samples.py BY_HAND).
+BY_HAND = "by hand: the .http file is the sample"
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,13 @@ def test_sample_is_well_formed(sample: Sample) -> None:
         "context",
         "signed_by",
         "generated_by",
+        "issues",
     } <= set(meta)
+    assert meta["spec"] == (
+        RULES[sample.rule].citation
+        if sample.rule in RULES
+        else "docs/spec.md#sigv4-ses-wire; docs/spec.md#sigv4-presigned"
+    ), f"{sample.id}: a sample cites its rule's clauses"
     assert isinstance(meta["expect"], dict), f"{sample.id}: expect maps rule -> severity"
     for rule_id in (*meta["expect"], *meta["forbid"]):
         assert rule_id in RULES, f"{sample.id}: unknown rule {rule_id!r}"
@@ -212,22 +222,34 @@ def test_sample_is_well_formed(sample: Sample) -> None:
 
 def test_samples_match_generator(tmp_path: Path) -> None:
     """vectors/checker/ is exactly what the generator writes, with the botocore it records
-    (pinned in pyproject.toml's test extras, so this runs wherever the extras are installed)."""
+    (pinned in pyproject.toml's test extras, so this runs wherever the extras are installed),
+    and the samples written by hand: every file is one or the other."""
     botocore = pytest.importorskip("botocore")
-    recorded = {s.meta["generated_by"] for s in ALL}
     wanted = f"scripts/gen_checker_samples.py with botocore {botocore.__version__}"
-    assert recorded == {wanted}, (
+    recorded = {s.meta["generated_by"] for s in ALL}
+    assert recorded == {wanted, BY_HAND}, (
         f"samples were made by {sorted(recorded)}; installed: {wanted}: install the test extras "
         "(pip install -e '.[test]') or regenerate the samples"
     )
     subprocess.run(
         [sys.executable, str(GENERATOR), "--out", str(tmp_path)], check=True, capture_output=True
     )
-    expected = sorted(p.relative_to(SAMPLES) for p in SAMPLES.rglob("*") if p.is_file())
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert written == expected
-    for rel in expected:
+    for rel in written:
         assert (tmp_path / rel).read_bytes() == (SAMPLES / rel).read_bytes(), str(rel)
+    by_hand = [s for s in ALL if s.meta["generated_by"] == BY_HAND]
+    assert len(by_hand) >= 4
+    for sample in by_hand:  # plain bytes, no signature of anyone's: the file is the sample
+        assert sample.meta["signed_by"] is None
+        assert not {Path(sample.rule, f"{sample.name}{ext}") for ext in (".http", ".json")} & set(
+            written
+        )
+        written += [
+            Path(sample.rule, f"{sample.name}.http"),
+            Path(sample.rule, f"{sample.name}.json"),
+        ]
+    expected = sorted(p.relative_to(SAMPLES) for p in SAMPLES.rglob("*") if p.is_file())
+    assert sorted(written) == expected
 
 
 # --- what botocore signed verifies; tampered copies do not ------------------------------------

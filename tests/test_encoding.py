@@ -22,6 +22,7 @@ from sesspec.encoding import (
     form_decode,
     form_encode,
     form_encode_bytes,
+    form_segments,
     percent_decode,
     percent_encode,
     style,
@@ -317,3 +318,33 @@ def test_query_raw_is_rfc3986_query_less_the_pair_delimiters() -> None:
     unreserved = set(string.ascii_letters + string.digits + "-._~")
     sub_delims = set("!$&'()*+,;=")
     assert set(encoding.QUERY_RAW) == (unreserved | sub_delims | set(":@/?")) - {"&", "="}
+
+
+_FORM_PIECES = st.sampled_from(
+    [b"&", b"=", b"a", b"+", b"%2B", b"%2b", b"%G0", b"%", b"%C3%A9", b"%C3", b"%FF", b"%00",
+     b"\x00", b"\xc3\xa9", b"\xff", b" ", b"~"]
+)  # fmt: skip
+
+
+@pytest.mark.property
+@given(st.lists(_FORM_PIECES, max_size=30).map(b"".join))
+def test_form_segments_are_form_decode_with_places(data: bytes) -> None:
+    """form_segments gives form_decode's pairs, each with the bytes it was decoded from and
+    where they stand: the checker reads a body once, through it."""
+    segments = form_segments(data)
+    assert [(s.name, s.value) for s in segments] == form_decode(data)
+    for s in segments:
+        assert data[s.offset : s.offset + len(s.raw)] == s.raw
+        assert s.raw
+        assert b"&" not in s.raw
+        assert s.equals == s.raw.find(b"=")
+        assert s.raw_name + (b"" if s.equals < 0 else b"=" + s.raw_value) == s.raw
+        assert s.name_bytes.decode("utf-8", "replace") == s.name
+        assert s.value_bytes.decode("utf-8", "replace") == s.value
+        valid = True
+        for part in (s.name_bytes, s.value_bytes):
+            try:
+                part.decode("utf-8")
+            except UnicodeDecodeError:
+                valid = False
+        assert s.utf8 == valid

@@ -242,6 +242,18 @@ class TestCodeCitesTheSpec:
         missing = {a: sorted(files) for a, files in refs.items() if a not in set(_anchors())}
         assert missing == {}
 
+    def test_no_code_cites_the_research_notes(self) -> None:
+        """Code, tests and scripts cite docs/spec.md; no "spec-notes <section>" is left (the
+        map above stays, for the data files and for history)."""
+        left = {
+            str(path.relative_to(ROOT))
+            for d in ("sesspec", "tests", "scripts")
+            for path in (ROOT / d).rglob("*.py")
+            if path.name != Path(__file__).name
+            and _NOTES_REF.search(path.read_text(encoding="utf-8"))
+        }
+        assert left == set()
+
     @pytest.mark.parametrize("rule_id", sorted(RULES))
     def test_rule_cites_its_clauses(self, rule_id: str) -> None:
         """A rule's citation is the clauses the rule index gives it, each an anchor."""
