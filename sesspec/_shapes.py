@@ -18,7 +18,7 @@ from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from sesspec.errors import ParamError
+from sesspec.errors import ModelError, ParamError
 from sesspec.model import Member, ServiceModel, Shape
 
 Pairs = list[tuple[str, str]]
@@ -733,7 +733,8 @@ def _item_name(ref: Member, target: Shape, default: str) -> str:
 
 
 def plan_for(model: ServiceModel, ref: Member) -> Plan:
-    """The plan for the value a member reference points at (compiled once per model)."""
+    """The plan for the value a member reference points at (compiled once per model);
+    :class:`~sesspec.errors.ModelError` for a shape the model lacks or cannot be planned."""
     target = model.shape(ref.shape)
     kind = target.type
     if kind in _SCALARS:
@@ -769,7 +770,7 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
     if kind == "list":
         if target.member is None:
             msg = f"list shape {target.name!r} has no member"
-            raise KeyError(msg)
+            raise ModelError(msg, name=target.name, kind="unsupported-shape")
         item_target = model.shape(target.member.shape)
         lst = ListPlan(
             flattened=flattened, item_name=_item_name(target.member, item_target, "member")
@@ -780,7 +781,7 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
     if kind == "map":
         if target.key is None or target.value is None:
             msg = f"map shape {target.name!r} needs a key and a value"
-            raise KeyError(msg)
+            raise ModelError(msg, name=target.name, kind="unsupported-shape")
         mp = MapPlan(
             flattened=flattened,
             key_name=_item_name(target.key, model.shape(target.key.shape), "key"),
@@ -791,11 +792,13 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
         mp.value = plan_for(model, target.value)
         return mp
     msg = f"shape {target.name!r} has unsupported type {kind!r}"
-    raise KeyError(msg)
+    raise ModelError(msg, name=target.name, kind="unsupported-shape")
 
 
 def input_plan(model: ServiceModel, operation: str) -> StructurePlan | None:
-    """The compiled input plan of an operation (None when it takes no input)."""
+    """The compiled input plan of an operation (None when it takes no input);
+    :class:`~sesspec.errors.ModelError` for an operation the model does not have or a shape
+    that cannot be planned."""
     # Operation plans are cached under the bare operation name (other keys are tuples).
     try:
         return model._cache[operation]  # type: ignore[no-any-return]
@@ -807,7 +810,7 @@ def input_plan(model: ServiceModel, operation: str) -> StructurePlan | None:
         compiled = plan_for(model, Member(name="(input)", shape=op.input))
         if not isinstance(compiled, StructurePlan):
             msg = f"input of {operation!r} is not a structure"
-            raise KeyError(msg)
+            raise ModelError(msg, name=operation, kind="unsupported-shape")
         plan = compiled
     model._cache[operation] = plan
     return plan
