@@ -328,10 +328,11 @@ class TestDeadline:
         ):
             hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 200
             reply, took = self._trickle(sock, hello, 0.2)
-            failures = ep.tls_failure_count
+        # Read after stop(), which joins the connection threads: the one that cut the handshake
+        # may not have counted it yet when the client saw the connection close.
         assert took < 10
         assert b"HTTP/1.1" not in reply
-        assert failures == 1
+        assert ep.tls_failure_count == 1
 
     def test_idle_connection_closed(self, tmp_path: Path) -> None:
         with (
