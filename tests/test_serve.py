@@ -371,7 +371,7 @@ class TestConcurrencyAndDurability:
             port = int(url.rsplit(":", 1)[1].rstrip("/"))
             answered = 0
             for i in range(20):
-                form = b"Action=ListIdentities&N=%d" % i
+                form = b"Action=ListIdentities&MaxItems=%d" % (i + 1)
                 request = _post(form)
                 if _split(exchange(port, request))[0] == 200:
                     answered += 1
@@ -387,7 +387,7 @@ class TestConcurrencyAndDurability:
         assert len(lines) == 20
         assert [json.loads(line)["seq"] for line in lines] == list(range(1, 21))
         bodies = [c.body for c in load_captures(capture)]
-        assert bodies == [b"Action=ListIdentities&N=%d" % i for i in range(20)]
+        assert bodies == [b"Action=ListIdentities&MaxItems=%d" % (i + 1) for i in range(20)]
 
     def test_torn_last_line_is_skipped(self, tmp_path: Path) -> None:
         path = tmp_path / "c.jsonl"
@@ -573,7 +573,7 @@ def _every_verdict(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     from sesspec.serve.strict import checker, errors_from_findings
 
     by_cli = _cli_check_json(path, capsys)
-    by_plugin = SesEndpoint(Endpoint(path, tls=False)).findings()
+    by_plugin = SesEndpoint(Endpoint(path, tls=False, state=True)).findings()
     strict = checker()
     rules: list[str] = []
     captures = list(load_captures(path))

@@ -4,8 +4,9 @@ Every accepted send becomes a :class:`Message`: id, time, action, region, source
 (To, Cc, Bcc), reply-to, subject, text and HTML bodies, the raw MIME, the MIME's headers and
 attachments (read with the stdlib :mod:`email` package), the template name and data, tags, the
 configuration set, a status (``Sent``, or ``RenderingFailure`` with the reason, for a templated
-send SES accepts but cannot render), and ``findings``: a list the endpoint fills with the wire
-checker's findings for the request.
+send SES accepts but cannot render), ``findings``: the wire checker's findings on the request
+that sent it, and that request itself (``request``: its head and at most :data:`MAX_REQUEST_KEPT`
+bytes of its body, ``request_seq``: its sequence number in the endpoint's capture file).
 
 * :func:`compose_mime` writes the MIME message SES composes for ``SendEmail`` and the templated
   sends (and ``TestRenderTemplate`` returns): ``Date``, ``From``, ``Reply-To``, ``To``, ``Cc``,
@@ -57,13 +58,15 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import format_datetime, getaddresses, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 __all__ = [
     "DEFAULT_MAX_MESSAGES",
     "MAX_MIME_PARTS",
     "MAX_RAW_BYTES",
+    "MAX_REQUEST_KEPT",
     "Attachment",
+    "Criteria",
     "DirectoryStore",
     "Mailbox",
     "Message",
@@ -84,6 +87,9 @@ MAX_RAW_BYTES = 10 * 1024 * 1024
 MAX_MIME_PARTS = 500
 #: Messages a :class:`Mailbox` keeps unless told otherwise (ours).
 DEFAULT_MAX_MESSAGES = 10_000
+#: Bytes of a request's body kept with its message (the whole message is in ``raw`` anyway; the
+#: capture file has every byte).
+MAX_REQUEST_KEPT = 64 * 1024
 #: RFC 5322 2.1.1: a line is at most 998 characters without its CRLF.
 _MAX_LINE = 998
 _HEADER_BREAKS = re.compile(r"[\r\n]+[ \t]*")
@@ -384,6 +390,8 @@ class Message:
     failure: str | None = None
     notes: tuple[str, ...] = ()
     findings: list[dict[str, Any]] = field(default_factory=list)
+    request: bytes = b""
+    request_seq: int = 0
 
     @property
     def destinations(self) -> tuple[str, ...]:
@@ -447,6 +455,8 @@ class Message:
             "failure": self.failure,
             "notes": list(self.notes),
             "findings": self.findings,
+            "request": base64.b64encode(self.request).decode("ascii"),
+            "request_seq": self.request_seq,
         }
 
     @classmethod
@@ -476,6 +486,8 @@ class Message:
             failure=data["failure"],
             notes=tuple(data["notes"]),
             findings=list(data["findings"]),
+            request=base64.b64decode(data.get("request", ""), validate=True),
+            request_seq=int(data.get("request_seq", 0)),
         )
 
 
@@ -492,6 +504,22 @@ def _text_matches(pattern: str | re.Pattern[str], value: str | None) -> bool:
     if isinstance(pattern, re.Pattern):
         return pattern.search(value) is not None
     return value == pattern
+
+
+class Criteria(TypedDict, total=False):
+    """What :meth:`Mailbox.messages` can filter on (see there), as keyword arguments."""
+
+    id: str
+    email: str
+    to: str
+    source: str
+    subject: str | re.Pattern[str]
+    body: str | re.Pattern[str]
+    template: str
+    action: str
+    configuration_set: str
+    tag: str | tuple[str, str]
+    status: str
 
 
 #: The criteria :meth:`Mailbox.messages` takes, in the order mismatches are reported.
