@@ -1135,13 +1135,14 @@ class Endpoint:
         seq = self._log.next_seq()
         received_ns = incoming.received_at_ns
         received = datetime.fromtimestamp(received_ns / 1e9, UTC)
+        received_at = received.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
         def record(status: int, notes: Sequence[str]) -> Capture:
             return Capture(
                 seq=seq,
                 connection_id=conn_id,
                 request_in_connection=number,
-                received_at=received.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+                received_at=received_at,
                 received_at_ns=received_ns,
                 peer=peer,
                 local_port=local_port,
