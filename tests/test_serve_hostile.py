@@ -610,7 +610,7 @@ def test_restart_on_the_capture_file_of_a_killed_serve(tmp_path: Path) -> None:
 
 def test_readme_endpoint_limits_are_the_code_s() -> None:
     """README "Endpoint limits" states the defaults and bounds the code has."""
-    from sesspec.serve import capture, server
+    from sesspec.serve import capture, cli, inbox, mailbox, server
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     section = readme.split("### Endpoint limits", 1)[1].split("\n## ", 1)[0]
@@ -626,6 +626,11 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
         f"{server._MAX_CHUNK_LINE} bytes",
         f"after {server._BACKOFF_FIRST * 1000:g} ms doubling to {server._BACKOFF_MAX:g} s",
         f"{capture.MAX_RECORD_SIZE // 1024**2} MiB",
+        f"`fsync`ed within {capture.SYNC_INTERVAL:g} s",
+        f"{mailbox.DEFAULT_MAX_MESSAGES:,} (`--max-messages`, 1-{cli.MAX_MESSAGES_LIMIT:,})",
+        f"its head and {mailbox.MAX_REQUEST_KEPT // 1024} KiB of body",
+        f"the newest {inbox.DEFAULT_SHOWN} (`?limit=`, at most {inbox.MAX_SHOWN}); "
+        f"{inbox.MAX_TEXT_SHOWN // 1024} KiB of each",
     ]
     for text in stated:
         assert text in section, text
