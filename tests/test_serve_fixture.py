@@ -6,11 +6,11 @@ it; boto3 (botocore 1.44.8) is the application's client.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests._wire import run_pytest
 
 pytest.importorskip("boto3")
 
@@ -100,28 +100,7 @@ def test_reset_and_wire_views(ses_endpoint):
 def test_fixture_in_a_users_suite(tmp_path: Path) -> None:
     test_file = tmp_path / "test_app_mail.py"
     test_file.write_text(USER_TESTS, encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:sesspec",
-            "-p",
-            "sesspec.serve.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            "-W",
-            "error",
-            str(test_file),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    result = run_pytest(test_file)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
 

@@ -24,9 +24,8 @@ from sesspec.serve import Endpoint, load_captures
 from sesspec.serve.inbox import MAX_TEXT_SHOWN, render_inbox
 from sesspec.serve.mailbox import Message
 from sesspec.serve.state import SesState
+from tests._wire import ses_client
 
-AKID = "AKIDEXAMPLE"
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -191,15 +190,8 @@ class _ControlPage(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def endpoint_with_mail(tmp_path: Path) -> Iterator[Endpoint]:
-    boto3 = pytest.importorskip("boto3")
     with Endpoint(tmp_path / "c.jsonl", tls=False, state=True) as ep:
-        ses = boto3.client(
-            "ses",
-            endpoint_url=ep.url,
-            region_name="us-east-1",
-            aws_access_key_id=AKID,
-            aws_secret_access_key=SECRET,
-        )
+        ses = ses_client(ep.url)
         ses.create_template(
             Template={
                 "TemplateName": "welcome",

@@ -25,24 +25,14 @@ import pytest
 from sesspec.request import build_request
 from sesspec.serve import Endpoint, load_captures
 from sesspec.serve.state import SesState
-from tests._wire import exchange
+from tests._wire import AKID, SECRET, exchange, ses_client
 
 boto3 = pytest.importorskip("boto3")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
 
-AKID = "AKIDEXAMPLE"
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-
 
 def _client(ep: Endpoint) -> Any:
-    return boto3.client(
-        "ses",
-        endpoint_url=ep.url,
-        region_name="us-east-1",
-        aws_access_key_id=AKID,
-        aws_secret_access_key=SECRET,
-        verify=str(ep.ca_path) if ep.ca_path else False,
-    )
+    return ses_client(ep.url, ep.ca_path)
 
 
 def _error(call: Any, **kwargs: Any) -> dict[str, Any]:
@@ -407,13 +397,7 @@ class TestLocalStackRoutes:
 
     def test_get_filter_delete(self, tmp_path: Path) -> None:
         with Endpoint(tmp_path / "c.jsonl", tls=False, state=True) as ep:
-            ses = boto3.client(
-                "ses",
-                endpoint_url=ep.url,
-                region_name="us-east-1",
-                aws_access_key_id=AKID,
-                aws_secret_access_key=SECRET,
-            )
+            ses = ses_client(ep.url)
             first = _send(ses, to="one@example.com", subject="First")
             second = _send(ses, to="two@example.com", subject="Second")
             every = self._messages(ep)
@@ -575,13 +559,7 @@ class TestCommandLine:
             url = lines["url"]
             assert lines["inbox"] == f"{url}_sesspec/"
             assert lines["messages"] == f"{url}_aws/ses"
-            ses = boto3.client(
-                "ses",
-                endpoint_url=url,
-                region_name="us-east-1",
-                aws_access_key_id=AKID,
-                aws_secret_access_key=SECRET,
-            )
+            ses = ses_client(url)
             rejected = _error(
                 ses.send_email,
                 Source="a@example.com",
@@ -644,4 +622,4 @@ class TestCommandLine:
             main(["--help"])
         text = " ".join(capsys.readouterr().out.split())
         assert "State is kept in memory (at most --max-messages messages" in text
-        assert "(default 10000)" in text
+        assert "(default 10000, and at most 512 MiB of them)" in text

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests._support import REPO
+from tests._wire import run_pytest
 
 pytest.importorskip("boto3")
 
@@ -30,24 +31,7 @@ def test_the_pytest_example_passes(tmp_path: Path) -> None:
     assert len([line for line in block.splitlines() if line.strip()]) <= 12  # about ten
     test_file = tmp_path / "test_readme_example.py"
     test_file.write_text(block, encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-W",
-            "error",
-            str(test_file),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    result = run_pytest(test_file, plugin=False)  # as installed: by its entry point
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
 

@@ -8,9 +8,9 @@ It keeps an SES account (:class:`~sesspec.serve.state.SesState`): identities, te
 configuration sets, the messages sent and the counts. By default every address may send and
 receive; ``--sandbox`` applies SES's sandbox rules; ``--strict`` refuses non-conformant requests
 (combinable). The state lives in memory, at most ``--max-messages`` messages (10,000 by default,
-the oldest dropped), unless ``--state-dir`` keeps it in a folder across restarts. ``--canned``
-keeps no state and answers every known action with a canned response (the conformance report's
-endpoint).
+and 512 MiB of them; the oldest dropped), unless ``--state-dir`` keeps it in a folder across
+restarts. ``--canned`` keeps no state and answers every known action with a canned response (the
+conformance report's endpoint).
 
 Exit status 2, with one line on stderr and no traceback, for any argument it cannot use: an
 option out of range (``--timeout 0``, ``nan``, ``inf``), a capture file that cannot be opened
@@ -31,7 +31,7 @@ from types import FrameType
 from typing import NoReturn
 
 from sesspec.errors import SesSpecError
-from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
+from sesspec.serve.mailbox import DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES
 from sesspec.serve.server import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_CONNECTIONS,
@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
             "A local SES (2010-12-01) on 127.0.0.1: keeps identities, templates and the messages "
             "sent (GET /_aws/ses, the page /_sesspec/), records every request byte for byte and "
             "says what is wrong with each. State is kept in memory (at most --max-messages "
-            "messages, the oldest dropped) unless --state-dir keeps it across restarts."
+            f"messages and {DEFAULT_MAX_BYTES // 2**20} MiB, the oldest dropped) unless "
+            "--state-dir keeps it across restarts."
         ),
     )
     parser.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS")
@@ -136,7 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-messages",
         type=_int_in(1, MAX_MESSAGES_LIMIT, " messages"),
         default=DEFAULT_MAX_MESSAGES,
-        help=f"messages kept (default {DEFAULT_MAX_MESSAGES}); past it the oldest is dropped",
+        help=(
+            f"messages kept (default {DEFAULT_MAX_MESSAGES}, and at most "
+            f"{DEFAULT_MAX_BYTES // 2**20} MiB of them); past either the oldest is dropped"
+        ),
     )
     parser.add_argument(
         "--canned",

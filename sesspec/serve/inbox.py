@@ -268,7 +268,8 @@ def render_inbox(
         summary += f", the newest {len(shown):,} shown"
     if mailbox.dropped:
         summary += (
-            f" ({mailbox.dropped:,} older ones dropped at the cap of {mailbox.max_messages:,})"
+            f" ({mailbox.dropped:,} older ones dropped at the caps: {mailbox.max_messages:,} "
+            f"messages, {mailbox.max_bytes // 2**20:,} MiB)"
         )
     base = endpoint_url.rstrip("/")
     header = (

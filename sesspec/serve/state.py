@@ -50,7 +50,8 @@ Counting (GetSendQuota, GetSendStatistics; MODEL): every recipient of an accepte
 counts once towards ``SentLast24Hours`` and the ``DeliveryAttempts`` of its 15-minute data point;
 a rejected call or a rendering failure adds one to ``Rejects``. Data points cover the last 14 days.
 
-Bounds: messages kept (``max_messages``, oldest dropped and counted: :class:`Mailbox`), 10,000
+Bounds: messages kept (``max_messages`` and ``max_bytes``, oldest dropped and counted:
+:class:`Mailbox`), 10,000
 identities and 10,000 configuration sets (SES quotas per region), 20,000 templates (SES developer
 guide), 100 identities per GetIdentityVerificationAttributes (MODEL), pages of at most 1,000 (100
 for ListTemplates, MODEL), and those of :mod:`sesspec.serve.templates`.
@@ -80,6 +81,7 @@ from pathlib import Path
 from typing import Any
 
 from sesspec.serve.mailbox import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MESSAGES,
     MAX_RAW_BYTES,
     MAX_REQUEST_KEPT,
@@ -484,6 +486,7 @@ class SesState:
         auto_verify: bool = True,
         region: str = "us-east-1",
         max_messages: int = DEFAULT_MAX_MESSAGES,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         state_dir: str | os.PathLike[str] | None = None,
         entropy: Callable[[int], bytes] = os.urandom,
         escape_html: bool = False,
@@ -505,7 +508,7 @@ class SesState:
         if self._state_dir is not None:
             self._state_dir.mkdir(parents=True, exist_ok=True)
             store = DirectoryStore(self._state_dir / "messages")
-        self.mailbox = Mailbox(max_messages=max_messages, store=store)
+        self.mailbox = Mailbox(max_messages=max_messages, max_bytes=max_bytes, store=store)
         #: Notes on files under ``state_dir`` that could not be read back.
         self.load_notes: list[str] = []
         if self._state_dir is not None:
