@@ -145,7 +145,10 @@ class TestPageText:
         ],
     )
     def test_findings_badge(self, findings: list[dict[str, str]], badge: str) -> None:
-        assert f">{badge}</span>" in _page(_message(findings=findings))
+        page = _page(_message(findings=findings))
+        assert f">{badge}</span>" in page
+        plain_http = any(f["rule"] == "HTTP002" for f in findings)
+        assert ("plain HTTP: not counted" in page) == plain_http
 
 
 # --- in Chromium ----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -25,7 +27,7 @@ import pytest
 from sesspec.request import build_request
 from sesspec.serve import Endpoint, load_captures
 from sesspec.serve.state import SesState
-from tests._wire import AKID, SECRET, exchange, ses_client
+from tests._wire import AKID, SECRET, SERVER_NAME, exchange, ses_client
 
 boto3 = pytest.importorskip("boto3")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
@@ -458,6 +460,25 @@ class TestLocalStackRoutes:
         request = f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         reply = exchange(local.port, request.encode(), tls_ca=local.ca_path)
         assert int(reply.split(b" ", 2)[1]) == status
+
+    def test_head_is_get_without_content(self, local: Endpoint) -> None:
+        assert local.ca_path is not None
+        with socket.create_connection(("127.0.0.1", local.port), timeout=20) as raw:
+            context = ssl.create_default_context(cafile=str(local.ca_path))
+            with context.wrap_socket(raw, server_hostname=SERVER_NAME) as sock:
+                sock.sendall(b"HEAD /_sesspec/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += sock.recv(65536)
+                sock.sendall(b"GET /_aws/ses HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                while not data.endswith(b"}"):
+                    data += sock.recv(65536)
+        head, _, after = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200 ")
+        assert b"Content-Type: text/html" in head
+        # No content after HEAD's head: the next bytes are the GET's answer, whole.
+        assert after.startswith(b"HTTP/1.1 200 ")
+        assert after.endswith(b'\r\n\r\n{"messages": []}')
 
     def test_canned_endpoint_has_no_messages(self, tmp_path: Path) -> None:
         with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:

@@ -155,6 +155,9 @@ def _findings_table(findings: Sequence[Mapping[str, Any]]) -> str:
         severity = str(found.get("severity", ""))
         detail = found.get("detail")
         detail_html = f"<pre>{_shown(str(detail))}</pre>" if detail else ""
+        if found.get("rule") == "HTTP002":
+            detail_html += ' <span class="cut">(the endpoint serves plain HTTP: not counted)</span>'
+
         rows.append(
             f'<tr><td class="rule">{_e(found.get("rule", ""))}</td>'
             f'<td><span class="badge {_e(severity)}">{_e(severity)}</span></td>'

@@ -1268,12 +1268,13 @@ class Endpoint:
         """Answer ``/_aws/ses`` or ``/_sesspec/`` (never recorded or checked)."""
         keep_alive = incoming.keep_alive and not self._stopping.is_set()
         status, content_type, body, extra = self._internal_answer(head)
-        connection.sock.settimeout(self.timeout)
-        connection.sock.sendall(
-            _http_response(
-                status, body, content_type=content_type, keep_alive=keep_alive, extra=extra
-            )
+        answer = _http_response(
+            status, body, content_type=content_type, keep_alive=keep_alive, extra=extra
         )
+        if head.method == "HEAD":  # RFC 9110 section 9.3.2: GET's head, no content
+            answer = answer[: len(answer) - len(body)]
+        connection.sock.settimeout(self.timeout)
+        connection.sock.sendall(answer)
         return keep_alive
 
     def _internal_answer(self, head: _Head) -> tuple[int, str, bytes, str]:
@@ -1290,7 +1291,7 @@ class Endpoint:
         query: dict[str, str] = {}
         with contextlib.suppress(ValueError):
             query = dict(parse_qsl(query_text, max_num_fields=100))
-        method = head.method
+        method = "GET" if head.method == "HEAD" else head.method
         if path == _LOCALSTACK_PATH:
             if method == "GET":
                 found = state.mailbox.localstack(id=query.get("id"), email=query.get("email"))
