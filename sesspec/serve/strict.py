@@ -30,7 +30,7 @@ Findings are read by attribute (``rule``, ``severity``, ``message``, ``location`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sesspec.check import Credentials, Finding
 from sesspec.serve.capture import Capture, capture_findings
@@ -41,7 +41,9 @@ from sesspec.serve.responses import (
     malformed_query_string,
     missing_parameter,
 )
-from sesspec.serve.server import StrictChecker
+
+if TYPE_CHECKING:
+    from sesspec.serve.server import StrictChecker
 
 __all__ = [
     "STRICT_ACCESS_KEY_ID",
