@@ -16,6 +16,7 @@ __all__ = [
     "EncodingErrorKind",
     "HttpParseError",
     "HttpParseErrorKind",
+    "MissingExtraError",
     "ModelError",
     "ModelErrorKind",
     "ParamError",
@@ -181,6 +182,27 @@ class ModelError(SesSpecError, KeyError):
 
     def __str__(self) -> str:
         # KeyError would show the repr of the message; this is a sentence.
+        return self.message
+
+
+class MissingExtraError(SesSpecError, ImportError):
+    """A feature that needs an optional dependency (an extra) that is not installed.
+
+    ``extra`` names the extra that brings it (``pip install 'sesspec[<extra>]'``), ``module``
+    the module that is missing, ``feature`` what needed it. It is an ``ImportError``: it is
+    raised where the module would have been imported.
+    """
+
+    def __init__(self, *, extra: str, module: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs the {extra!r} extra ({module} is not installed): "
+            f"pip install 'sesspec[{extra}]'"
+        )
+        self.extra = extra
+        self.module = module
+        self.feature = feature
+
+    def __str__(self) -> str:
         return self.message
 
 

@@ -554,7 +554,7 @@ class TestLiveSmoke:
 
 @pytest.mark.client
 def test_cli_runs_one_client(tmp_path: Path) -> None:
-    from sesspec.drivers import main
+    from sesspec.cli.drivers import main
 
     _require("boto3")
     out = tmp_path / "outcomes.json"

@@ -2,7 +2,8 @@
 
 Each client configuration is a :class:`~sesspec.drivers.base.Driver`; each run is a
 subprocess with a time limit (see :mod:`sesspec.drivers.base`). The scenarios are in
-``scenarios.json`` (:func:`load_scenarios`).
+``scenarios.json`` (:func:`load_scenarios`); ``sesspec drivers`` (:mod:`sesspec.cli.drivers`)
+runs them from the command line.
 
 The names below are imported when first used: a driver child (``python -m
 sesspec.drivers._child``, one per client and scenario) imports this package too, and needs
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sesspec.drivers.base import FAKE_CREDENTIALS, REAL_HOST, Driver, Outcome, Status, Target
-    from sesspec.drivers.cli import main
     from sesspec.drivers.registry import (
         NodeDriver,
         PythonDriver,
@@ -41,7 +41,6 @@ __all__ = [
     "get_driver",
     "install_clients",
     "load_scenarios",
-    "main",
     "run_matrix",
     "target_of",
 ]
@@ -53,7 +52,6 @@ _HOME = {
     "Outcome": "base",
     "Status": "base",
     "Target": "base",
-    "main": "cli",
     "NodeDriver": "registry",
     "PythonDriver": "registry",
     "all_drivers": "registry",

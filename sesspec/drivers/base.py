@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from sesspec import fake
 from sesspec.drivers._child import RESULT_MARKER
 from sesspec.drivers.scenarios import Scenario
-from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY
 
 __all__ = [
     "FAKE_CREDENTIALS",
@@ -47,11 +47,11 @@ def __dir__() -> list[str]:
     return __all__
 
 
-#: The fake credentials of the public SigV4 suites; never real ones.
+#: The fake credentials of the public SigV4 suites (:mod:`sesspec.fake`); never real ones.
 FAKE_CREDENTIALS: Mapping[str, str] = {
-    "access_key_id": STRICT_ACCESS_KEY_ID,
-    "secret_access_key": STRICT_SECRET_ACCESS_KEY,
-    "region": "us-east-1",
+    "access_key_id": fake.ACCESS_KEY_ID,
+    "secret_access_key": fake.SECRET_ACCESS_KEY,
+    "region": fake.REGION,
 }
 
 #: The host clients are told; the child's guard connects it to the loopback endpoint.

@@ -72,11 +72,10 @@ from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 from urllib.parse import parse_qsl
 
-import trustme
-
+from sesspec._extras import deferred_import
 from sesspec.check import Finding
 from sesspec.encoding import Pairs, form_decode
 from sesspec.errors import SesSpecError
@@ -94,6 +93,13 @@ from sesspec.serve.responses import (
 )
 from sesspec.serve.state import STORING_ACTIONS, Origin, SesState
 from sesspec.serve.strict import default_findings, errors_from_findings
+
+if TYPE_CHECKING:
+    import trustme
+else:  # the serve extra, imported for the first HTTPS endpoint (so --help needs no extra)
+    trustme = deferred_import(
+        "trustme", extra="serve", feature="the HTTPS endpoint's CA", namespace=globals()
+    )
 
 __all__ = [
     "DEFAULT_MAX_BODY",

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from sesspec import fake
 from sesspec.check import Credentials, Finding
 from sesspec.serve.capture import Capture, capture_findings
 from sesspec.serve.responses import (
@@ -137,8 +138,8 @@ def errors_from_findings(findings: Sequence[FindingLike]) -> list[SesError]:
 
 
 #: The fixed fake credentials strict mode verifies signatures with (public SigV4 suites).
-STRICT_ACCESS_KEY_ID = "AKIDEXAMPLE"
-STRICT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"  # noqa: S105 (public fake)
+STRICT_ACCESS_KEY_ID = fake.ACCESS_KEY_ID
+STRICT_SECRET_ACCESS_KEY = fake.SECRET_ACCESS_KEY
 
 
 def default_findings(capture: Capture, *, credentials: Credentials | None = None) -> list[Finding]:

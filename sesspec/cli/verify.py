@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sesspec.cli._common import Parser, UsageError, run_command
 from sesspec.encoding import form_decode, percent_encode
 from sesspec.errors import SesSpecError
 from sesspec.http import RawRequest, parse_request
@@ -39,16 +40,15 @@ def __dir__() -> list[str]:
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1
-EXIT_USAGE = 2
 _MASK = "<secret>"
 
 
-class _UnusableError(Exception):
+class _UnusableError(UsageError):
     """Input that cannot be verified at all: one line on stderr, exit 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sesspec verify", description=(__doc__ or "").splitlines()[0])
+    p = Parser(prog="sesspec verify", description=(__doc__ or "").splitlines()[0])
     p.add_argument("request", nargs="?", default="-", help="raw HTTP request file (default stdin)")
     p.add_argument("--access-key-id", help="the only key id accepted (or AWS_ACCESS_KEY_ID)")
     p.add_argument("--secret-access-key", help="the secret (or AWS_SECRET_ACCESS_KEY)")
@@ -183,7 +183,7 @@ def _mask(text: str, secrets: Sequence[str]) -> str:
 def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
     """The checker's account of a SigV4 mismatch: the client mistake that reproduces the given
     signature, with the diff of the two canonical requests, when one does (AUTH018)."""
-    from sesspec.check import Credentials, check  # noqa: PLC0415 (only on a mismatch)
+    from sesspec.check import Credentials, check
 
     auth = req.header("Authorization") or ""
     akid = auth.partition("Credential=")[2].partition("/")[0]
@@ -266,11 +266,5 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        return _run(args)
-    except _UnusableError as exc:
-        sys.stderr.write(f"sesspec verify: {exc}".splitlines()[0] + "\n")
-        return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
+    """Run ``sesspec verify`` with ``argv`` (the arguments after ``verify``)."""
+    return run_command(_parser(), _run, argv)

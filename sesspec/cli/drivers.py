@@ -2,7 +2,8 @@
 
 Prints one progress line per run on stderr, writes the outcomes as JSON (``--json``) and
 keeps the raw captures (``--capture``). The reporter builds on the same pieces
-(:func:`~sesspec.drivers.run_matrix`).
+(:func:`~sesspec.drivers.run_matrix`). The drivers and the endpoint (the ``serve`` extra) are
+imported when the command runs, so ``sesspec drivers --help`` works on a plain install.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sesspec.drivers.base import Driver, Outcome
-from sesspec.drivers.registry import all_drivers, install_clients
-from sesspec.drivers.runner import run_matrix
-from sesspec.drivers.scenarios import Scenario, load_scenarios
-from sesspec.serve.server import Endpoint
+from sesspec.cli._common import EXIT_OK, Parser, UsageError, run_command, run_seconds
+
+if TYPE_CHECKING:
+    from sesspec.drivers import Driver, Outcome, Scenario
 
 __all__ = ["build_parser", "main"]
 
@@ -28,7 +29,7 @@ def __dir__() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sesspec drivers",
         description="Drive real SES clients against a loopback endpoint and keep the captures.",
     )
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--http", action="store_true", help="plain HTTP endpoint")
     parser.add_argument("--capture", default="captures.jsonl", help="capture file (appended)")
     parser.add_argument("--json", default=None, help="write the outcomes here as JSON")
-    parser.add_argument("--timeout", type=float, default=60.0, help="per run, in seconds")
+    parser.add_argument("--timeout", type=run_seconds, default=60.0, help="per run, in seconds")
     parser.add_argument("--list", action="store_true", help="list clients and scenarios, then exit")
     return parser
 
@@ -53,12 +54,24 @@ def _progress(driver: Driver, scenario: Scenario, outcome: Outcome | None) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run ``sesspec drivers`` with ``argv`` (the arguments after ``drivers``)."""
+    return run_command(build_parser(), run, argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    # The harness (drivers, endpoint): imported when the command runs, not for --help.
+    from sesspec.drivers import all_drivers, install_clients, load_scenarios
+    from sesspec.drivers.runner import run_matrix
+    from sesspec.serve import Endpoint
+
     if args.install:
         for name, status in install_clients().items():
             sys.stderr.write(f"install {name}: {status}\n")
     drivers = [d for d in all_drivers() if not args.client or d.name in args.client]
-    scenarios = load_scenarios(args.scenario)
+    try:
+        scenarios = load_scenarios(args.scenario)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
     if args.list:
         for driver in drivers:
             ok, reason = driver.available()
@@ -66,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(f"client {driver.name} ({driver.language}): {state}\n")
         for scenario in scenarios:
             sys.stdout.write(f"scenario {scenario.id}: {scenario.title}\n")
-        return 0
+        return EXIT_OK
     started = time.monotonic()
     with Endpoint(args.capture, tls=not args.http) as endpoint:
         outcomes = run_matrix(
@@ -95,4 +108,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     sys.stderr.write(f"{len(outcomes)} runs in {elapsed:.1f} s: {summary}\n")
-    return 0
+    return EXIT_OK

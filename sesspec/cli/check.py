@@ -15,7 +15,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
@@ -24,11 +24,24 @@ from xml.sax.saxutils import escape, quoteattr
 from sesspec.check import Credentials, Finding, check, errors_in
 from sesspec.check.finding import printable
 from sesspec.check.sources import Source, SourceError, iter_sources
-from sesspec.cli import Output, credentials_from, one_line
+from sesspec.cli._common import (
+    Output,
+    Parser,
+    add_credential_flags,
+    credentials_from,
+    one_line,
+    parse_time,
+    run_command,
+)
 from sesspec.errors import SesSpecError
 from sesspec.serve.capture import capture_findings
 
-__all__ = ["render_junit", "run_check"]
+__all__ = ["build_parser", "main", "render_junit", "run_check"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
@@ -138,7 +151,30 @@ def _results(
             yield Unreadable(arg, f"{type(exc).__name__}: {exc}")
 
 
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="sesspec check", description="Judge raw requests against the spec.")
+    parser.add_argument(
+        "inputs", nargs="+", help=".http files, folders, .jsonl captures, .har, URLs"
+    )
+    parser.add_argument("--format", default="text", choices=["text", "json", "junit"])
+    add_credential_flags(parser)
+    parser.add_argument("--now", help="the time to judge skew and expiry against (ISO 8601)")
+    parser.add_argument("--http", action="store_true", help="the requests were sent without TLS")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sesspec check`` with ``argv`` (the arguments after ``check``)."""
+    return run_command(build_parser(), _run, argv)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_check(args, now=parse_time(args.now) if args.now else None)
+
+
 def run_check(args: argparse.Namespace, *, now: datetime | None) -> int:
+    """Check ``args.inputs`` and write the findings in ``args.format``; the exit status."""
     creds = _credentials(args)
     out = Output(sys.stdout)
     failed = unreadable = False
