@@ -29,9 +29,9 @@ from sesspec.drivers import (
     target_of,
 )
 from sesspec.drivers.base import run_child
+from sesspec.drivers.node import JS_DIR
 from sesspec.drivers.registry import (
     DRIVERS_DIR,
-    JS_DIR,
     AnyDriver,
     CommandDriver,
     CompiledDriver,
@@ -242,7 +242,8 @@ class TestRegistry:
         )
         assert set(status) == {d.name for d in all_drivers()}
         for driver in all_drivers():
-            if isinstance(driver, CommandDriver | CompiledDriver) and driver.available()[0]:
+            there = isinstance(driver, CommandDriver | CompiledDriver | NodeDriver)
+            if there and driver.available()[0]:
                 assert status[driver.name] == "installed"  # already there: nothing to install
             else:
                 assert status[driver.name].startswith("not available: "), driver.name

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from sesspec.drivers.registry import JS_DIR
+from sesspec.drivers import node as node_clients
 from sesspec.serve.pytest_plugin import FAKE_CREDENTIALS, SesEndpoint
 
 boto3 = pytest.importorskip("boto3")
@@ -145,8 +145,8 @@ def node() -> str:
     if found is None:
         pytest.skip("node is not on PATH (Node.js 18+ runs the JavaScript clients)")
     for package in ("@aws-sdk/client-ses", "nodemailer"):
-        if not (JS_DIR / "node_modules" / package / "package.json").is_file():
-            pytest.skip(f"{package} is not installed (cd {JS_DIR} && npm ci)")
+        if node_clients.package_version(package) is None:
+            pytest.skip(f"{package} is not installed (python -m sesspec.drivers.node)")
     return found
 
 
@@ -172,7 +172,7 @@ def _flow(node: str, ses_endpoint: SesEndpoint, client: str, step: str) -> Any:
         input=json.dumps(job),
         capture_output=True,
         text=True,
-        cwd=JS_DIR,
+        cwd=node_clients.prepare(),
         env=env,
         timeout=120,
         check=False,

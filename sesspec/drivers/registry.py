@@ -1,8 +1,9 @@
 """The client configurations sesspec drives, and how to install them.
 
 Python clients run as ``python -m sesspec.drivers._child py_<name>``; Node clients as
-``node --import ./_guard.mjs <name>.mjs`` in ``sesspec/drivers/js`` (pinned by its
-``package-lock.json``). aiobotocore and the AWS CLI v1 pin their own botocore, so each is
+``node --import ./_guard.mjs <name>.mjs`` beside their packages, which ``npm ci`` installs from
+``sesspec/drivers/js/package-lock.json`` into the per-user cache (:mod:`sesspec.drivers.node`).
+aiobotocore and the AWS CLI v1 pin their own botocore, so each is
 installed into its own folder (``<sys.prefix>/sesspec-clients/<name>``) that only its child
 puts first on ``PYTHONPATH``. Clients in other languages come from Debian's packages: scripts
 (Ruby, Perl, PHP, the AWS CLI v2) run as ``<program> <script>``; Go and Haskell programs are
@@ -24,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sesspec.drivers import node
 from sesspec.drivers.base import (
     FAKE_CREDENTIALS,
     Driver,
@@ -36,7 +38,6 @@ from sesspec.drivers.base import (
 from sesspec.drivers.scenarios import Scenario
 
 __all__ = [
-    "JS_DIR",
     "AnyDriver",
     "CommandDriver",
     "CompiledDriver",
@@ -52,8 +53,6 @@ __all__ = [
 def __dir__() -> list[str]:
     return __all__
 
-
-JS_DIR = Path(__file__).resolve().parent / "js"
 
 _NO_PRESIGN = "presign-get"
 
@@ -159,30 +158,22 @@ def _cannot_run(driver: Driver, scenario: Scenario) -> Outcome | None:
 
 @functools.cache
 def _node_version() -> str | None:
-    node = shutil.which("node")
-    if node is None:
+    program = shutil.which("node")
+    if program is None:
         return None
     try:
         done = subprocess.run(
-            [node, "--version"], capture_output=True, text=True, timeout=20, check=False
+            [program, "--version"], capture_output=True, text=True, timeout=20, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None
 
 
-def _npm_version(package: str) -> str | None:
-    manifest = JS_DIR / "node_modules" / package / "package.json"
-    if not manifest.is_file():
-        return None
-    import json  # noqa: PLC0415 (only here)
-
-    return str(json.loads(manifest.read_text("utf-8")).get("version", "?"))
-
-
 @dataclass(frozen=True, slots=True)
 class NodeDriver(_Scenarios):
-    """A Node client, run by ``sesspec/drivers/js/<script>`` under the loopback guard."""
+    """A Node client, run by ``sesspec/drivers/js/<script>`` under the loopback guard, beside
+    its packages in the per-user cache (:mod:`sesspec.drivers.node`)."""
 
     name: str
     script: str
@@ -194,12 +185,15 @@ class NodeDriver(_Scenarios):
         if _node_version() is None:
             return False, "node is not on PATH"
         for package in self.packages:
-            if _npm_version(package) is None:
-                return False, f"{package} is not installed (cd {JS_DIR} && npm ci)"
+            if node.package_version(package) is None:
+                return False, (
+                    f"{package} is not installed in {node.node_dir()} "
+                    "(python -m sesspec.drivers.node, or sesspec report --install)"
+                )
         return True, ""
 
     def version(self) -> str:
-        parts = [f"{p} {_npm_version(p) or '?'}" for p in self.packages]
+        parts = [f"{p} {node.package_version(p) or '?'}" for p in self.packages]
         parts.append(f"Node {_node_version() or '?'}")
         return ", ".join(parts)
 
@@ -207,16 +201,16 @@ class NodeDriver(_Scenarios):
         skipped = _cannot_run(self, scenario)
         if skipped is not None:
             return skipped
-        node = shutil.which("node") or "node"
+        program = shutil.which("node") or "node"
         extra = {"AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE": "1"}
         return run_child(
-            [node, "--import", "./_guard.mjs", f"./{self.script}"],
+            [program, "--import", "./_guard.mjs", f"./{self.script}"],
             _job(scenario, target),
             driver=self.name,
             scenario=scenario.id,
             env=child_env(target, extra=extra),
             timeout=timeout,
-            cwd=JS_DIR,
+            cwd=node.prepare(),
         )
 
 
@@ -752,8 +746,9 @@ def install_clients(
     """Install every client; ``{driver name: "installed" | "not available: <reason>"}``.
 
     Python clients go into ``python``'s environment (aiobotocore into its own folder, see the
-    module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` when
-    ``npm`` exists (``npm``: its path; found on ``PATH`` when None); the clients in other
+    module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` into the
+    per-user cache when ``npm`` exists (``npm``: its path; found on ``PATH`` when None;
+    :func:`sesspec.drivers.node.install`); the clients in other
     languages are Debian packages, installed with ``apt-get`` (``apt``: its path) when missing,
     and the Go and Haskell programs are then built into :func:`build_cache`. Nothing raises: a
     failure is reported against each client it affects.
@@ -768,14 +763,7 @@ def install_clients(
             args = ["--target", str(driver.path), "--upgrade", *args]
         ok, reason = _pip(python, args)
         status[driver.name] = "installed" if ok else f"not available: {reason}"
-    npm = npm or shutil.which("npm")
-    node_ok, node_reason = True, ""
-    if npm is None:
-        node_ok, node_reason = False, "npm is not on PATH"
-    else:
-        node_ok, node_reason = _run_tool(
-            [npm, "ci", "--no-audit", "--no-fund"], fallback="npm ci failed", cwd=JS_DIR
-        )
+    node_ok, node_reason = node.install(npm)
     for driver in drivers:
         if isinstance(driver, NodeDriver):
             if not node_ok:
