@@ -17,7 +17,7 @@ node-clients: $(BIN)/sesspec-installed
 		|| echo "npm ci failed: the Node client tests will skip"; \
 	else echo "npm not found: the Node client tests will skip"; fi
 
-.PHONY: test lint report bench node-clients vectors
+.PHONY: test lint report bench node-clients vectors wheel-check
 
 # The public vector suites (never committed): each from $$SESSPEC_VECTORS, ../shared/vectors or
 # the cache if there, else fetched into ~/.cache/sesspec/suites from PyPI's botocore sdist or the
@@ -35,6 +35,11 @@ lint: $(BIN)/sesspec-installed
 test: lint node-clients
 	@$(PYTHON) scripts/fetch_suites.py --quiet || [ $$? -eq 1 ]
 	$(BIN)/python -m pytest
+
+# The built wheel, installed (not editable) in a fresh venv and run: plain, then with the extras
+# (scripts/wheel_check.py; .ci/run runs it after the tests).
+wheel-check: $(BIN)/sesspec-installed node-clients
+	$(BIN)/python scripts/wheel_check.py
 
 report: $(BIN)/sesspec-installed
 	$(BIN)/sesspec report --install
