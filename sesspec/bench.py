@@ -16,6 +16,13 @@ of 1 MB and of 10 MB. For each it times
 and prints the best time of several rounds, the ratios, and the peak memory (tracemalloc) of
 sesspec serialize+sign. It is a benchmark, not a test: nothing here asserts a time.
 
+The checker sections time :func:`sesspec.check.check` on one core (one request, a folder of
+files, a JSON Lines capture streamed), then ``sesspec check --jobs N`` end to end as a user runs
+it (a process per run: start-up, reading, checking, JSON written to a file) over a folder of
+10,000 ``.http`` files and a capture of 30,000 lines, for N = 1, 2 and one per CPU: the speed-up
+over ``--jobs 1``, the parent's peak memory (it reads ahead a bounded number of requests) and
+whether the outputs are identical.
+
 The serve section (issue 12) runs ``sesspec serve --http`` (plain, and with ``--strict``) and
 moto's server (``moto_server``, when installed) as subprocesses on 127.0.0.1 and drives each with
 the same client: one connection kept alive (opened again whenever the server closes it, as
@@ -30,6 +37,7 @@ import base64
 import datetime as dt
 import io
 import json
+import os
 import platform
 import re
 import shutil
@@ -394,6 +402,92 @@ def _checker_report(result: dict[str, Any]) -> str:
     )
 
 
+def _timed_check(argv: list[str], out: Path) -> tuple[float, int, int]:
+    """``sesspec check`` in a process of its own: (seconds, exit status, its peak RSS in KiB)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    start = time.perf_counter()
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sesspec", "check", *argv],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, proc.returncode, usage.ru_maxrss
+
+
+def run_checker_jobs(*, files: int, records: int, rounds: int) -> dict[str, Any]:
+    """``sesspec check --jobs N`` over a folder of ``files`` .http files and a capture of
+    ``records`` lines, N = 1, 2 and one per CPU; the best of ``rounds`` runs of each, taking
+    turns."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    counts = sorted({1, 2, cpus or 1})
+    requests = _signed_requests(files)
+    flags = ["--access-key-id", AKID, "--secret-access-key", SECRET, "--format", "json"]
+    flags += ["--now", WHEN.strftime("%Y%m%dT%H%M%SZ")]
+    result: dict[str, Any] = {"cpus": cpus, "inputs": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "requests"
+        folder.mkdir()
+        for i, data in enumerate(requests):
+            (folder / f"{i:05d}.http").write_bytes(data)
+        jsonl = Path(tmp) / "captures.jsonl"
+        with jsonl.open("w", encoding="utf-8") as fh:
+            for i in range(records):
+                raw = base64.b64encode(requests[i % len(requests)]).decode("ascii")
+                fh.write(json.dumps({"raw": raw, "tls": True}) + "\n")
+        for name, target, count in (
+            (f"{files:,} .http files", folder, files),
+            (f"{records:,} capture lines ({jsonl.stat().st_size / 1e6:.0f} MB)", jsonl, records),
+        ):
+            best: dict[int, tuple[float, int]] = {}
+            outputs: dict[int, bytes] = {}
+            for _ in range(rounds):
+                for jobs in counts:
+                    out = Path(tmp) / f"out-{jobs}.json"
+                    seconds, code, rss = _timed_check(
+                        [*flags, "--jobs", str(jobs), str(target)], out
+                    )
+                    if code not in (0, 1):
+                        msg = f"sesspec check --jobs {jobs} exited {code}"
+                        raise RuntimeError(msg)
+                    outputs[jobs] = out.read_bytes()
+                    if jobs not in best or seconds < best[jobs][0]:
+                        best[jobs] = (seconds, rss)
+            base = best[1][0]
+            result["inputs"][name] = {
+                "requests": count,
+                "identical": len(set(outputs.values())) == 1,
+                "jobs": {
+                    str(j): {
+                        "seconds": t,
+                        "checks_per_second": count / t,
+                        "speedup": base / t,
+                        "parent_peak_rss_kib": rss,
+                    }
+                    for j, (t, rss) in sorted(best.items())
+                },
+            }
+    return result
+
+
+def _checker_jobs_report(result: dict[str, Any]) -> str:
+    lines = [f"sesspec check --jobs N, end to end ({result['cpus']} CPUs)"]
+    for name, row in result["inputs"].items():
+        same = "identical" if row["identical"] else "DIFFERENT"
+        lines.append(f"  {name}: outputs {same} for every N")
+        for jobs, fig in row["jobs"].items():
+            peak = fig["parent_peak_rss_kib"] / 1024
+            lines.append(
+                f"    --jobs {jobs:<3} {fig['seconds']:6.2f} s  {fig['checks_per_second']:7,.0f} "
+                f"checks/s  {fig['speedup']:4.2f}x  parent peak {peak:.0f} MB"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def _report(results: dict[str, Any]) -> str:
     lines = [
         f"sesspec benchmark  (Python {results['machine']['python']}, "
@@ -620,7 +714,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sesspec.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short timing budget")
     parser.add_argument("--json", help="also write the figures to this JSON file")
-    parser.add_argument("--only", choices=["build", "check", "serve"], help="run one section only")
+    parser.add_argument(
+        "--only", choices=["build", "check", "jobs", "serve"], help="run one section only"
+    )
     args = parser.parse_args(argv)
     budget = 0.3 if args.quick else 2.0
     results: dict[str, Any] = {}
@@ -630,6 +726,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "check"):
         results["checker"] = run_checker(budget=budget, files=10_000)
         sys.stdout.write(_checker_report(results["checker"]))
+    if args.only in (None, "check", "jobs"):
+        jobs = run_checker_jobs(
+            files=2_000 if args.quick else 10_000,
+            records=6_000 if args.quick else 30_000,
+            rounds=1 if args.quick else 2,
+        )
+        results["checker_jobs"] = jobs
+        sys.stdout.write("\n" + _checker_jobs_report(jobs))
     if args.only in (None, "serve"):
         serve = run_serve(rounds=2 if args.quick else 5, per_round=500 if args.quick else 1500)
         results["serve"] = serve
