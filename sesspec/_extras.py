@@ -9,19 +9,20 @@ starts the endpoint). A feature that needs a missing module raises
 
 :func:`deferred_import` lets a module of the endpoint name an extra's module at its top and
 import it when first used, so that the module (and ``sesspec serve --help``) imports on a plain
-install.
+install; :func:`lazy_attributes` lets a package re-export names of its modules that need an
+extra, or belong to the harness, without importing them with the package.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 from sesspec.errors import MissingExtraError
 
-__all__ = ["EXTRAS", "deferred_import", "install_command", "missing_modules"]
+__all__ = ["EXTRAS", "deferred_import", "install_command", "lazy_attributes", "missing_modules"]
 
 
 def __dir__() -> list[str]:
@@ -103,3 +104,22 @@ def deferred_import(
     """
     binding = name.rpartition(".")[2]
     return _Deferred(name, extra=extra, feature=feature, namespace=namespace, binding=binding)
+
+
+def lazy_attributes(
+    namespace: MutableMapping[str, Any], homes: Mapping[str, str]
+) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for the package whose ``globals()`` is ``namespace``: each
+    name of ``homes`` (name -> the module that defines it) is imported when first asked for,
+    and kept in ``namespace``; any other name is an ``AttributeError``."""
+
+    def attribute(name: str) -> Any:
+        home = homes.get(name)
+        if home is None:
+            msg = f"module {namespace['__name__']!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(home), name)
+        namespace[name] = value
+        return value
+
+    return attribute

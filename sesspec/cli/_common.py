@@ -50,7 +50,9 @@ __all__ = [
     "parse_time",
     "run_command",
     "run_seconds",
+    "seconds_up_to",
     "stdin_bytes",
+    "whole_number",
 ]
 
 
@@ -216,17 +218,42 @@ def parse_time(text: str) -> dt.datetime:
         raise UsageError(msg) from None
 
 
-def run_seconds(text: str) -> float:
-    """A positive, finite number of seconds up to :data:`MAX_RUN_SECONDS` (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"not a number of seconds: {text[:40]!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not (math.isfinite(value) and 0 < value <= MAX_RUN_SECONDS):
-        msg = f"must be more than 0 and at most {MAX_RUN_SECONDS:g} seconds, not {text[:40]!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+def seconds_up_to(limit: float) -> Callable[[str], float]:
+    """An argparse type: a positive, finite number of seconds up to ``limit``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            msg = f"not a number of seconds: {text[:40]!r}"
+            raise argparse.ArgumentTypeError(msg) from None
+        if not (math.isfinite(value) and 0 < value <= limit):
+            msg = f"must be more than 0 and at most {limit:g} seconds, not {text[:40]!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
+
+
+def whole_number(low: int, high: int, unit: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (``unit`` for the message)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            msg = f"not a whole number: {text[:40]!r}"
+            raise argparse.ArgumentTypeError(msg) from None
+        if not low <= value <= high:
+            msg = f"must be from {low} to {high}{unit}, not {value}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
+
+
+#: ``report`` and ``drivers`` ``--timeout``: a positive number of seconds, at most a day.
+run_seconds = seconds_up_to(MAX_RUN_SECONDS)
 
 
 def add_credential_flags(parser: argparse.ArgumentParser) -> None:

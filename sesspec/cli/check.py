@@ -47,6 +47,7 @@ from sesspec.cli._common import (
     one_line,
     parse_time,
     run_command,
+    whole_number,
 )
 from sesspec.errors import SesSpecError
 from sesspec.serve.capture import capture_findings
@@ -332,18 +333,6 @@ def _collect(done: _Chunk, context: _Context) -> Iterator[_Result]:
         yield item if isinstance(item, Unreadable) else next(verdicts)
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"not a whole number: {text[:40]!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 0 <= value <= MAX_JOBS:
-        msg = f"must be from 0 (one per CPU) to {MAX_JOBS}, not {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="sesspec check", description="Judge raw requests against the spec.")
     parser.add_argument(
@@ -356,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     parser.add_argument(
         "--jobs",
-        type=_jobs,
+        type=whole_number(0, MAX_JOBS),
         default=1,
         metavar="N",
         help="check in N processes (0: one per CPU); the output is the same as with 1",

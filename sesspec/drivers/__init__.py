@@ -12,8 +12,9 @@ none of the registry, the runner or the endpoint they bring in.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sesspec._extras import lazy_attributes
 
 if TYPE_CHECKING:
     from sesspec.drivers.base import FAKE_CREDENTIALS, REAL_HOST, Driver, Outcome, Status, Target
@@ -46,32 +47,25 @@ __all__ = [
 ]
 
 _HOME = {
-    "FAKE_CREDENTIALS": "base",
-    "REAL_HOST": "base",
-    "Driver": "base",
-    "Outcome": "base",
-    "Status": "base",
-    "Target": "base",
-    "NodeDriver": "registry",
-    "PythonDriver": "registry",
-    "all_drivers": "registry",
-    "get_driver": "registry",
-    "install_clients": "registry",
-    "run_matrix": "runner",
-    "target_of": "runner",
-    "Scenario": "scenarios",
-    "load_scenarios": "scenarios",
+    "FAKE_CREDENTIALS": "sesspec.drivers.base",
+    "REAL_HOST": "sesspec.drivers.base",
+    "Driver": "sesspec.drivers.base",
+    "Outcome": "sesspec.drivers.base",
+    "Status": "sesspec.drivers.base",
+    "Target": "sesspec.drivers.base",
+    "NodeDriver": "sesspec.drivers.registry",
+    "PythonDriver": "sesspec.drivers.registry",
+    "all_drivers": "sesspec.drivers.registry",
+    "get_driver": "sesspec.drivers.registry",
+    "install_clients": "sesspec.drivers.registry",
+    "run_matrix": "sesspec.drivers.runner",
+    "target_of": "sesspec.drivers.runner",
+    "Scenario": "sesspec.drivers.scenarios",
+    "load_scenarios": "sesspec.drivers.scenarios",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(globals(), _HOME)
 
 
 def __dir__() -> list[str]:

@@ -13,9 +13,9 @@ what they sent) is the harness, :mod:`sesspec.report.run`, which this package do
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sesspec._extras import lazy_attributes
 from sesspec.report.diff import SUMMARY_FORMAT, diff_runs, summarize
 from sesspec.report.files import (
     RunIdError,
@@ -81,14 +81,7 @@ __all__ = [
 _NEEDS_LXML = {"render_html": "sesspec.report.html", "render_junit": "sesspec.report.junit"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _NEEDS_LXML.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(globals(), _NEEDS_LXML)
 
 
 def __dir__() -> list[str]:

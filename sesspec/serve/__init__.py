@@ -12,9 +12,9 @@ imported on first use, so ``sesspec check`` can read capture files without that 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from sesspec._extras import lazy_attributes
 from sesspec.serve.capture import (
     Capture,
     CaptureError,
@@ -82,14 +82,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(globals(), _LAZY)
 
 
 def __dir__() -> list[str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import math
 import signal
 import sys
 import threading
@@ -30,6 +29,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import NoReturn
 
+from sesspec.cli._common import seconds_up_to, whole_number
 from sesspec.errors import SesSpecError
 from sesspec.serve.mailbox import DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES
 from sesspec.serve.server import (
@@ -63,34 +63,10 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message}".splitlines()[0] + "\n")
 
 
-def seconds(text: str) -> float:
-    """A positive, finite number of seconds up to :data:`MAX_TIMEOUT` (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"not a number of seconds: {text[:40]!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
-        msg = f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {text[:40]!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _int_in(low: int, high: int, unit: str = "") -> Callable[[str], int]:
-    """An argparse type: a whole number from ``low`` to ``high`` (``unit`` for the message)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            msg = f"not a whole number: {text[:40]!r}"
-            raise argparse.ArgumentTypeError(msg) from None
-        if not low <= value <= high:
-            msg = f"must be from {low} to {high}{unit}, not {value}"
-            raise argparse.ArgumentTypeError(msg)
-        return value
-
-    return parse
+#: A positive, finite number of seconds up to :data:`MAX_TIMEOUT` (argparse type).
+seconds = seconds_up_to(MAX_TIMEOUT)
+#: A whole number in a range (argparse type).
+_int_in = whole_number
 
 
 def build_parser() -> argparse.ArgumentParser:
