@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import dataclasses
 import difflib
 import re
@@ -48,6 +49,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses
@@ -469,7 +472,7 @@ class _Sides:
 
     expected: dict[str, str]
     actual: dict[str, str]
-    _headed: frozenset[str] | None = None
+    _headed: dict[str, frozenset[str]] | None = None
 
     @classmethod
     def of(cls, expected: Iterable[tuple[str, str]], actual: Iterable[tuple[str, str]]) -> _Sides:
@@ -481,17 +484,19 @@ class _Sides:
             a.setdefault(name, value)
         return cls(e, a)
 
-    def headed(self) -> frozenset[str]:
-        """The addresses (lower case) in the To, Cc and Bcc headers of the asked raw message."""
+    def headed(self, *headers: str) -> frozenset[str]:
+        """The addresses (lower case) in these headers of the asked raw message."""
         if self._headed is None:
             raw = _blob_bytes(self.expected.get("RawMessage.Data", ""))
             message = _parse(raw) if raw else None
-            self._headed = frozenset(
-                box.address.lower()
-                for header in ("To", "Cc", "Bcc")
-                for box in _mailboxes(_header_values(message, header) if message else [])
-            )
-        return self._headed
+            self._headed = {
+                header: frozenset(
+                    box.address.lower()
+                    for box in _mailboxes(_header_values(message, header) if message else [])
+                )
+                for header in ("From", "To", "Cc", "Bcc")
+            }
+        return frozenset().union(*(self._headed[h] for h in headers))
 
 
 def _blob_bytes(text: str) -> bytes | None:
@@ -608,11 +613,16 @@ def _dropped_member(name: str, value: str, sides: _Sides) -> Difference:
             else ": SES reads text without a charset as 7-bit ASCII (MODEL Content)"
         )
     elif re.fullmatch(r"Destinations\.member\.\d+", name):
-        harmless = value.lower() in sides.headed()
+        harmless = value.lower() in sides.headed("To", "Cc", "Bcc")
         if harmless:
             message += (
                 ": harmless, SES sends to the message's To, Cc and Bcc headers, which name it"
             )
+    elif name == "Source" and "RawMessage.Data" in sides.expected:
+        boxes = _mailboxes([value])
+        harmless = bool(boxes) and boxes[0].address.lower() in sides.headed("From")
+        if harmless:
+            message += ": harmless, SES takes the sender from the message's From header"
     return Difference(
         "dropped", Location("member", name), message, expected=_shown(value), harmless=harmless
     )
@@ -971,18 +981,53 @@ def _content_difference(where: Location, want: str | bytes, got: str | bytes) ->
     )
 
 
-def _header_differences(expected: Message, actual: Message) -> list[Difference]:
-    """Every header of ``expected`` against ``actual``; headers only ``actual`` has."""
+def _raw_headers(data: bytes) -> list[tuple[str, str]]:
+    """A message's header fields as written: the name, and the value after the colon less
+    the one space that conventionally follows it, unfolded, its RFC 2047 encoded-words
+    decoded. (The :mod:`email` parser strips all leading whitespace, which a client that
+    trims would hide.)"""
+    ends = [at for at in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if at >= 0]
+    fields: list[list[bytes]] = []
+    for line in re.split(rb"\r?\n", data[: min(ends, default=len(data))]):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1].append(line)  # a fold: the line break goes, the whitespace stays
+        elif b":" in line:
+            fields.append([line])
+    out: list[tuple[str, str]] = []
+    for parts in fields:
+        name, _, value = b"".join(parts).partition(b":")
+        text = value.removeprefix(b" ").decode(_ENC, "replace")
+        # A malformed encoded-word leaves the text as written.
+        with contextlib.suppress(HeaderParseError, LookupError, UnicodeError, ValueError):
+            text = str(make_header(decode_header(text)))
+        out.append((name.decode(_ENC, "replace").strip(), text))
+    return out
+
+
+def _unstructured(headers: Sequence[tuple[str, str]], name: str) -> list[str]:
+    return [value for n, value in headers if n.lower() == name.lower()]
+
+
+def _header_differences(
+    expected: Message, actual: Message, e_raw: bytes, a_raw: bytes
+) -> list[Difference]:
+    """Every header of ``expected`` against ``actual``; headers only ``actual`` has.
+    Addresses are compared one by one, other fields as written (:func:`_raw_headers`)."""
     out: list[Difference] = []
     e_names = list(dict.fromkeys(n.lower() for n in expected))
     a_names = list(dict.fromkeys(n.lower() for n in actual))
+    e_fields, a_fields = _raw_headers(e_raw), _raw_headers(a_raw)
     for lname in e_names:
         name = next(n for n in expected if n.lower() == lname)
-        want = _header_values(expected, name)
-        got = _header_values(actual, name)
-        if got and lname in (h.lower() for h in _ADDRESS_HEADERS):
-            out += _address_differences(name, _mailboxes(want), _mailboxes(got))
-            continue
+        if lname in (h.lower() for h in _ADDRESS_HEADERS):
+            want = _header_values(expected, name)
+            got = _header_values(actual, name)
+            if got:
+                out += _address_differences(name, _mailboxes(want), _mailboxes(got))
+                continue
+        else:
+            want = _unstructured(e_fields, name)
+            got = _unstructured(a_fields, name)
         if not got:
             out.append(
                 Difference(
@@ -1127,7 +1172,8 @@ def compare_messages(expected: bytes, actual: bytes) -> list[Difference]:
     e_msg, a_msg = _parse(expected), _parse(actual)
     e_leaves, e_more = _leaves(e_msg)
     a_leaves, a_more = _leaves(a_msg)
-    out = _header_differences(e_msg, a_msg) + _part_differences(e_leaves, a_leaves)
+    out = _header_differences(e_msg, a_msg, expected, actual)
+    out += _part_differences(e_leaves, a_leaves)
     if e_more or a_more:
         out.append(
             Difference(
@@ -1221,25 +1267,28 @@ def _mail_differences(asked: Asked, members: Sequence[tuple[str, str]]) -> list[
     if bcc_header:
         out.append(_added_header("Bcc", " | ".join(bcc_header), harmless=False))
     subject = _text_of(params, "Message", "Subject", "Data")
-    out += _subject_differences(message, subject)
+    out += _subject_differences(_unstructured(_raw_headers(data), "Subject"), subject)
     out += _body_differences(message, params)
     out += _envelope_differences(got, source, [*to, *cc, *bcc], bcc, message)
     out += _tag_differences(params, got, message)
     return out
 
 
-def _subject_differences(message: Message, subject: str | None) -> list[Difference]:
+def _subject_differences(values: Sequence[str], subject: str | None) -> list[Difference]:
     where = Location("header", "Subject")
-    values = _header_values(message, "Subject")
     if subject is None:
         return []
     if not values:
+        empty = subject == ""
         return [
             Difference(
                 "dropped",
                 where,
-                f"no Subject header ({_q(subject)} asked for)",
+                "no Subject header: harmless, the subject asked for is empty"
+                if empty
+                else f"no Subject header ({_q(subject)} asked for)",
                 expected=_shown(subject),
+                harmless=empty,
             )
         ]
     got = values[0]
@@ -1280,7 +1329,7 @@ def _body_differences(message: Message, params: Mapping[str, Any]) -> list[Diffe
             assert isinstance(same_type.content, str)
             if _eol(same_type.content) != _eol(text):
                 where = Location("part", f"{ctype} body ({member})")
-                out.append(_content_difference(where, _eol(text), _eol(same_type.content)))
+                out.append(_content_difference(where, text, same_type.content))
             continue
         other = next(
             (

@@ -487,6 +487,30 @@ class TestRawMessages:
         pairs = [("Action", "SendRawEmail"), ("RawMessage.Data", one_line)]
         assert compare_pairs(Asked("SendRawEmail", params), pairs) == []
 
+    @pytest.mark.parametrize(
+        ("name", "harmless"),
+        [("Source", True), ("Destinations.member.1", True), ("Destinations.member.2", False)],
+    )
+    def test_envelope_dropped(self, name: str, harmless: bool) -> None:
+        """SES takes the sender from From and the recipients from To, Cc and Bcc when a
+        SendRawEmail leaves Source or Destinations out: harmless when the message names them."""
+        raw = RAW.replace(b"From: sender@example.com", b"From: Sender <sender@example.com>")
+        params: dict[str, Any] = {
+            "Source": "sender@example.com",
+            "Destinations": ["to@example.com", "elsewhere@example.com"],
+            "RawMessage": {"Data": raw},
+        }
+        pairs = [
+            ("Action", "SendRawEmail"),
+            *((n, v) for n, v in Asked("SendRawEmail", params).pairs() if n != name),
+        ]
+        diff = _only(compare_pairs(Asked("SendRawEmail", params), pairs))
+        assert (diff.kind, diff.where, diff.harmless) == (
+            "dropped",
+            Location("member", name),
+            harmless,
+        )
+
     def test_blob_not_base64(self) -> None:
         params = {"RawMessage": {"Data": RAW}}
         pairs = [("Action", "SendRawEmail"), ("RawMessage.Data", "not base64!")]
@@ -577,6 +601,49 @@ class TestSendEmailAsMime:
         (subject,) = [d for d in diffs if d.where == Location("header", "Subject")]
         assert subject.change is not None
         assert subject.change.changes == ("trimmed",)
+
+    @pytest.mark.parametrize(
+        ("written", "changes"),
+        [
+            ("Subject:   two spaces  ", None),  # one space after the colon, then the value
+            ("Subject: =?UTF-8?Q?__two_spaces__?=", None),
+            ("Subject: two spaces  ", ("leading-trimmed",)),
+            ("Subject: two spaces", ("trimmed",)),
+        ],
+    )
+    def test_subject_spaces_as_written(self, written: str, changes: tuple[str, ...] | None) -> None:
+        """The email parser strips leading whitespace from every field; the subject is read as
+        written (less the one space after the colon), so a client that trims shows."""
+        params = {**MAIL, "Message": {**MAIL["Message"], "Subject": {"Data": "  two spaces  "}}}
+        lines = [written if line.startswith("Subject:") else line for line in GOOD_MIME]
+        diffs = compare_pairs(Asked("SendEmail", params, "mail"), _raw_email(*lines))
+        found = [d for d in diffs if d.where == Location("header", "Subject")]
+        if changes is None:
+            assert found == []
+        else:
+            (subject,) = found
+            assert subject.change is not None
+            assert subject.change.changes == changes
+
+    def test_empty_subject_left_out_is_harmless(self) -> None:
+        params = {**MAIL, "Message": {**MAIL["Message"], "Subject": {"Data": ""}}}
+        lines = [line for line in GOOD_MIME if not line.startswith("Subject:")]
+        diffs = compare_pairs(Asked("SendEmail", params, "mail"), _raw_email(*lines))
+        (subject,) = [d for d in diffs if d.where == Location("header", "Subject")]
+        assert (subject.kind, subject.harmless) == ("dropped", True)
+
+    def test_body_line_ends_are_mime_s_own(self) -> None:
+        """A text body's line ends become CRLF in MIME (RFC 2045 section 2.10): no difference;
+        a CR dropped on the way is one, named on the text as given."""
+        params = {**MAIL, "Message": {**MAIL["Message"], "Body": {"Text": {"Data": "a\nb\rc"}}}}
+        faithful = [*GOOD_MIME[:-2], "a", "b", "c"]
+        diffs = compare_pairs(Asked("SendEmail", params, "mail"), _raw_email(*faithful))
+        assert [d.kind for d in diffs] == ["action-changed"]
+        dropped = [*GOOD_MIME[:-2], "a", "bc"]
+        diffs = compare_pairs(Asked("SendEmail", params, "mail"), _raw_email(*dropped))
+        (body,) = [d for d in diffs if d.kind == "changed"]
+        assert body.change is not None
+        assert body.change.changes == ("cr-dropped", "lf-to-crlf")
 
     def test_body_changed(self) -> None:
         lines = [*GOOD_MIME[:-2], "Hello", "there!"]
