@@ -585,6 +585,49 @@ def _blob_differences(expected: str, actual: str) -> list[Difference]:
     return compare_messages(want, got)
 
 
+_LAST_INDEX = re.compile(r"\d+(?=\D*\Z)")
+
+
+def _renamed_lists(
+    action: str, moved: Mapping[str, str], sides: _Sides
+) -> tuple[list[Difference], set[str]]:
+    """The items of a list renamed alike (same list, same new spelling and index offset, values
+    unchanged), two or more: one difference for them all, not one per item; and the names
+    it covers."""
+    groups: dict[tuple[str, str, int], list[str]] = {}
+    for old, new in moved.items():
+        prefix = _list_of_name(old)
+        match = _LAST_INDEX.search(new)
+        if prefix is None or match is None or sides.expected[old] != sides.actual[new]:
+            continue
+        index = int(old.rsplit(".", 1)[1])
+        template = f"{new[: match.start()]}{{}}{new[match.end() :]}"
+        groups.setdefault((prefix, template, int(match.group()) - index), []).append(old)
+    out: list[Difference] = []
+    covered: set[str] = set()
+    for (prefix, template, offset), names in groups.items():
+        if len(names) < 2:
+            continue
+        spelled = template.format("N" if offset == 0 else f"N{offset:+d}")
+        first = moved[names[0]]
+        consequence = (
+            "SES reads them there" if _sesreads(action, first) else "SES does not read them"
+        )
+        values = [sides.expected[n] for n in names]
+        out.append(
+            Difference(
+                "renamed",
+                Location("member", f"{prefix}.member.N"),
+                f"{len(names)} items of {prefix} ({prefix}.member.N) arrived as {spelled}: "
+                f"{consequence}",
+                expected=_shown(", ".join(values)),
+                moved_to=Location("member", spelled),
+            )
+        )
+        covered.update(names)
+    return out, covered
+
+
 def _rename_message(action: str, old: str, new: str, value: str) -> str:
     if old.rsplit(".", 1)[0] == new.rsplit(".", 1)[0] and _shape_of(old) == _shape_of(new):
         return f"{old} arrived as {new}: the list's order changed"
@@ -743,11 +786,15 @@ def _member_differences(
         options = by_shape.get(_shape_of(name), [])
         if options:
             moved[name] = options.pop(0)
+    grouped, covered = _renamed_lists(action, moved, sides)
+    out += grouped
     for name in dropped:
         new = moved.get(name)
         want = sides.expected[name]
         if new is None:
             out.append(_dropped_member(name, want, sides))
+            continue
+        if name in covered:
             continue
         got = sides.actual[new]
         message = _rename_message(action, name, new, want)
@@ -1068,8 +1115,8 @@ def _added_header(name: str, value: str, *, harmless: bool) -> Difference:
         return Difference(
             "added",
             Location("header", name),
-            f"a Bcc header ({_q(value)}) is in the message: the blind-copy recipients are "
-            "shown to every recipient",
+            f"a Bcc header ({_q(value)}) is in the message: unless the server removes it, "
+            "every recipient sees the blind copies (RFC 5322 section 3.6.3)",
             actual=_shown(value),
         )
     note = "harmless" if harmless else "not asked for"

@@ -147,6 +147,26 @@ class TestMembers:
         )
         assert "SES does not read Destination.ToAddresses.member[0]" in diff.message
 
+    def test_a_whole_list_renamed_is_one_difference(self) -> None:
+        """Fifty recipients written PHP's way are one cause, said once."""
+        params = {**SEND, "Destination": {"ToAddresses": ["a@example.com", "b@example.com"]}}
+        pairs = [
+            ("Action", "SendEmail"),
+            ("Source", "sender@example.com"),
+            ("Destination.ToAddresses.member[0]", "a@example.com"),
+            ("Destination.ToAddresses.member[1]", "b@example.com"),
+            ("Message.Subject.Data", "Hi"),
+            ("Message.Body.Text.Data", "line one\nline two"),
+        ]
+        diff = _only(compare_pairs(Asked("SendEmail", params), pairs))
+        assert (diff.kind, diff.where, diff.moved_to, diff.expected) == (
+            "renamed",
+            Location("member", "Destination.ToAddresses.member.N"),
+            Location("member", "Destination.ToAddresses.member[N-1]"),
+            "a@example.com, b@example.com",
+        )
+        assert diff.message.endswith("SES does not read them")
+
     def test_renamed_and_changed(self) -> None:
         pairs = [
             ("Destination.ToAddresses.1", "TO@EXAMPLE.COM")
