@@ -19,7 +19,8 @@ as a :class:`Difference` of one :data:`Kind`:
 * ``unreadable``: what arrived cannot be read far enough to compare.
 
 For ``SendRawEmail``, and for a ``SendEmail`` that arrived as ``SendRawEmail``, the message is
-parsed (stdlib :mod:`email`) and compared header by header (``Subject`` after RFC 2047
+parsed (stdlib :mod:`email`; at most :data:`MAX_BOUNDARIES` multipart boundaries) and compared
+header by header (``Subject`` after RFC 2047
 decoding; addresses one by one), part by part and body by body (decoded, with the same change
 names). Parameters that carry authentication (``X-Amz-*``, the SigV2 ones) are the checker's
 business and are not compared as members; the session token, the credential scope's region and
@@ -63,6 +64,7 @@ from sesspec.query import flatten, validate_pairs
 from sesspec.signing.sigv4 import parse_authorization
 
 __all__ = [
+    "MAX_BOUNDARIES",
     "MAX_EXCERPT",
     "MAX_PARTS",
     "MAX_SEARCH",
@@ -96,6 +98,8 @@ MAX_EXCERPT = 96
 MAX_SEARCH = 64 * 1024
 #: Most MIME leaf parts compared per message; the rest are one ``unreadable`` difference.
 MAX_PARTS = 100
+#: Most multipart boundaries a message may declare to be parsed (the nesting depth it can have).
+MAX_BOUNDARIES = 100
 
 #: How the client was given what it was asked to send: an SDK's operation ``params``; the
 #: flattened ``pairs`` (a signing-only library, whose user builds the form); or a ``mail`` (a
@@ -659,13 +663,17 @@ def _dropped_member(name: str, value: str, sides: _Sides) -> Difference:
         harmless = value.lower() in sides.headed("To", "Cc", "Bcc")
         if harmless:
             message += (
-                ": harmless, SES sends to the message's To, Cc and Bcc headers, which name it"
+                ": harmless, SES sends to the message's To, Cc and Bcc headers when "
+                "Destinations is absent (drewblas/aws-ses#53), and they name it"
             )
     elif name == "Source" and "RawMessage.Data" in sides.expected:
         boxes = _mailboxes([value])
         harmless = bool(boxes) and boxes[0].address.lower() in sides.headed("From")
         if harmless:
-            message += ": harmless, SES takes the sender from the message's From header"
+            message += (
+                ": harmless, SES takes the sender from the message's From header "
+                "(MODEL SendRawEmailRequest Source)"
+            )
     return Difference(
         "dropped", Location("member", name), message, expected=_shown(value), harmless=harmless
     )
@@ -1008,10 +1016,30 @@ def _leaves(message: Message) -> tuple[list[_Leaf], bool]:
     return out, False
 
 
-def _parse(data: bytes) -> EmailMessage:
-    message = _PARSER.parsebytes(data)
+_BOUNDARY_PARAM = re.compile(rb"boundary\s*=", re.IGNORECASE)
+
+
+def _parse(data: bytes) -> EmailMessage | None:
+    """The parsed message; None when it declares more than :data:`MAX_BOUNDARIES` multipart
+    boundaries (nesting that deep makes the parser recurse past Python's limit)."""
+    for count, _ in enumerate(_BOUNDARY_PARAM.finditer(data), 1):
+        if count > MAX_BOUNDARIES:
+            return None
+    try:
+        message = _PARSER.parsebytes(data)
+    except RecursionError:
+        return None
     assert isinstance(message, EmailMessage)  # policy.default makes EmailMessage
     return message
+
+
+def _unparsable(where: Location) -> Difference:
+    return Difference(
+        "unreadable",
+        where,
+        f"the message declares more than {MAX_BOUNDARIES} multipart boundaries: not compared "
+        "part by part",
+    )
 
 
 def _content_difference(where: Location, want: str | bytes, got: str | bytes) -> Difference:
@@ -1217,6 +1245,11 @@ def compare_messages(expected: bytes, actual: bytes) -> list[Difference]:
             )
         ]
     e_msg, a_msg = _parse(expected), _parse(actual)
+    if e_msg is None or a_msg is None:
+        return [
+            Difference("changed", where, f"the raw message changed: {whole}", change=whole),
+            _unparsable(where),
+        ]
     e_leaves, e_more = _leaves(e_msg)
     a_leaves, a_more = _leaves(a_msg)
     out = _header_differences(e_msg, a_msg, expected, actual)
@@ -1287,6 +1320,8 @@ def _mail_differences(asked: Asked, members: Sequence[tuple[str, str]]) -> list[
             )
         ]
     message = _parse(data)
+    if message is None:
+        return [_unparsable(Location("member", "RawMessage.Data"))]
     to = _list_of(params, "Destination", "ToAddresses")
     cc = _list_of(params, "Destination", "CcAddresses")
     bcc = _list_of(params, "Destination", "BccAddresses")

@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sesspec.fidelity import (
+    MAX_BOUNDARIES,
     MAX_EXCERPT,
     MAX_SHOWN,
     Asked,
@@ -536,6 +537,42 @@ class TestRawMessages:
         pairs = [("Action", "SendRawEmail"), ("RawMessage.Data", "not base64!")]
         diff = _only(compare_pairs(Asked("SendRawEmail", params), pairs))
         assert diff.kind == "unreadable"
+
+
+def _nested(depth: int) -> bytes:
+    """A message whose multiparts nest ``depth`` deep around one text part."""
+    out = b"Subject: x\r\nMIME-Version: 1.0\r\n"
+    for i in range(depth):
+        out += b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+    out += b"Content-Type: text/plain\r\n\r\nhi\r\n"
+    return out + b"".join(b"--b%d--\r\n" % i for i in reversed(range(depth)))
+
+
+class TestHostileMessages:
+    @pytest.mark.parametrize("depth", [MAX_BOUNDARIES, MAX_BOUNDARIES + 1, 5000])
+    def test_nesting_is_bounded(self, depth: int) -> None:
+        """Deep nesting would take the parser past Python's recursion limit: past
+        MAX_BOUNDARIES boundaries a message is not parsed, and says so."""
+        message = _nested(depth)
+        diffs = compare_messages(message, message.replace(b"hi", b"ho"))
+        if depth <= MAX_BOUNDARIES:
+            (diff,) = diffs
+            assert diff.where == Location("part", "1 (text/plain)")
+        else:
+            assert [d.kind for d in diffs] == ["changed", "unreadable"]
+
+    def test_nested_mail_is_unreadable_not_an_error(self) -> None:
+        pairs = [
+            ("Action", "SendRawEmail"),
+            ("RawMessage.Data", base64.b64encode(_nested(MAX_BOUNDARIES + 1)).decode()),
+        ]
+        diff = _only(compare_pairs(Asked("SendEmail", MAIL, "mail"), pairs)[1:])
+        assert diff.kind == "unreadable"
+
+    @given(st.binary(max_size=2000))
+    def test_any_bytes_compare_without_an_exception(self, data: bytes) -> None:
+        for diff in compare_messages(RAW, data):
+            assert diff.kind in ("changed", "dropped", "added", "unreadable", "renamed")
 
 
 def _mime(*lines: str) -> str:
