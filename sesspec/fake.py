@@ -8,7 +8,7 @@ report and the ``ses_endpoint`` fixture verify signatures with them
 
 from __future__ import annotations
 
-__all__ = ["ACCESS_KEY_ID", "REGION", "SECRET_ACCESS_KEY"]
+__all__ = ["ACCESS_KEY_ID", "REGION", "SECRET_ACCESS_KEY", "SESSION_TOKEN"]
 
 
 def __dir__() -> list[str]:
@@ -19,5 +19,8 @@ def __dir__() -> list[str]:
 ACCESS_KEY_ID = "AKIDEXAMPLE"
 #: The suites' secret access key (public, fake).
 SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"  # noqa: S105 (public fake)
+#: The fake session token that goes with them when a client is given temporary credentials
+#: (what every client on AWS compute signs with): STS's shape, with '+', '/' and '=' to escape.
+SESSION_TOKEN = "FwoGZXIvYXdzEXAMPLE//////////wEaDFAKE+sesspec/session+TOKEN/0123456789=="  # noqa: S105
 #: The region the drivers' clients are configured with.
 REGION = "us-east-1"

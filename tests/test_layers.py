@@ -47,7 +47,9 @@ def ring_of(module: str) -> str:
         return "harness"
     if module.startswith("sesspec.report"):
         return "report"
-    if module in ("sesspec", "sesspec.check") or module.startswith("sesspec.check."):
+    if module in ("sesspec", "sesspec.check", "sesspec.fidelity"):
+        return "check"
+    if module.startswith("sesspec.check."):
         return "check"
     return "core"
 

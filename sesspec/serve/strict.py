@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STRICT_ACCESS_KEY_ID",
     "STRICT_SECRET_ACCESS_KEY",
+    "STRICT_SESSION_TOKEN",
     "FindingLike",
     "checker",
     "default_findings",
@@ -140,14 +141,19 @@ def errors_from_findings(findings: Sequence[FindingLike]) -> list[SesError]:
 #: The fixed fake credentials strict mode verifies signatures with (public SigV4 suites).
 STRICT_ACCESS_KEY_ID = fake.ACCESS_KEY_ID
 STRICT_SECRET_ACCESS_KEY = fake.SECRET_ACCESS_KEY
+#: The fake session token that goes with them when a client is given temporary credentials.
+STRICT_SESSION_TOKEN = fake.SESSION_TOKEN
 
 
 def default_findings(capture: Capture, *, credentials: Credentials | None = None) -> list[Finding]:
     """:func:`~sesspec.serve.capture.capture_findings` of ``capture`` with signatures verified
     by ``credentials``, the fixed fake ones by default (what strict mode, the report and the
-    ``ses_endpoint`` fixture give their clients)."""
+    ``ses_endpoint`` fixture give their clients; with the fake session token, which puts it
+    back where a capture masked it)."""
     if credentials is None:
-        credentials = Credentials(STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY)
+        credentials = Credentials(
+            STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY, STRICT_SESSION_TOKEN
+        )
     return capture_findings(capture, credentials=credentials)
 
 
