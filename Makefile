@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-JS := sesspec/drivers/js
 
 $(BIN)/sesspec-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -10,15 +9,15 @@ $(BIN)/sesspec-installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The Node clients, from the lockfile, where npm exists (the live tests skip without them).
-$(JS)/node_modules/.installed: $(JS)/package-lock.json
+# The Node clients, from the lockfile, into the per-user cache (never the source tree), where
+# npm exists; nothing to do when installed (the live tests skip without them).
+node-clients: $(BIN)/sesspec-installed
 	@if command -v npm >/dev/null 2>&1; then \
-		(cd $(JS) && npm ci --no-audit --no-fund --loglevel=error) && touch $@ \
+		$(BIN)/python -m sesspec.drivers.node \
 		|| echo "npm ci failed: the Node client tests will skip"; \
 	else echo "npm not found: the Node client tests will skip"; fi
 
-.PHONY: test lint report bench node-clients vectors
-node-clients: $(JS)/node_modules/.installed
+.PHONY: test lint report bench node-clients vectors wheel-check
 
 # The public vector suites (never committed): each from $$SESSPEC_VECTORS, ../shared/vectors or
 # the cache if there, else fetched into ~/.cache/sesspec/suites from PyPI's botocore sdist or the
@@ -36,6 +35,11 @@ lint: $(BIN)/sesspec-installed
 test: lint node-clients
 	@$(PYTHON) scripts/fetch_suites.py --quiet || [ $$? -eq 1 ]
 	$(BIN)/python -m pytest
+
+# The built wheel, installed (not editable) in a fresh venv and run: plain, then with the extras
+# (scripts/wheel_check.py; .ci/run runs it after the tests).
+wheel-check: $(BIN)/sesspec-installed node-clients
+	$(BIN)/python scripts/wheel_check.py
 
 report: $(BIN)/sesspec-installed
 	$(BIN)/sesspec report --install

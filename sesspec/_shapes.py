@@ -19,7 +19,7 @@ from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from sesspec.errors import ParamError
+from sesspec.errors import ModelError, ParamError
 from sesspec.model import Member, ServiceModel, Shape
 
 Pairs = list[tuple[str, str]]
@@ -478,9 +478,7 @@ class BlobPlan(_Scalar):
 class StructurePlan(Plan):
     """Structures: ``Parent.Child`` (members in model order).
 
-    ``write`` is made per structure by :func:`_compile_write` once the members are known:
-    straight-line code with one block per member (about a third faster than a loop over the
-    members, which matters because every request walks several structures).
+    ``write`` is made per structure by :func:`_structure_writer` once the members are known.
     """
 
     __slots__ = ("by_wire", "fields", "names", "required", "shape", "write")
@@ -498,7 +496,7 @@ class StructurePlan(Plan):
         self.by_wire = {wire: (py, plan) for py, wire, plan in fields}
         self.names = frozenset(py for py, _, _ in fields)
         self.required = tuple((py, wire) for py, wire, _ in fields if py in self.shape.required)
-        self.write = _compile_write(self)
+        self.write = _structure_writer(self)
 
     def read(self, node: Node, errors: Errors) -> Any:
         if node.value is not None and node.key:
@@ -518,61 +516,49 @@ class StructurePlan(Plan):
         return result
 
 
-def _compile_write(plan: StructurePlan) -> Callable[[Any, str, Pairs, Errors], None]:
-    """``write`` for ``plan``, made from Python source.
+def _structure_writer(plan: StructurePlan) -> Callable[[Any, str, Pairs, Errors], None]:
+    """``write`` for ``plan``: each member given (not None) is written in model order under
+    ``<name>.<wire name>``, a ``str`` for a string member directly, anything else by the
+    member's plan (which checks its type); then the members the model does not have and the
+    required members that are missing are reported.
 
-    The code does what a loop over ``plan.fields`` would: each member given (not None) is
-    written in model order under ``<name>.<wire name>``, a ``str`` for a string member
-    directly, anything else by the member's plan (which checks its type); then members that the
-    model does not have and required members that are missing are reported. Names enter the
-    code only as ``repr`` literals.
+    A closure over the plan's fields, made once per structure: every request walks several
+    structures, and locals are the cheapest lookups Python has. (An earlier version generated
+    straight-line Python source per structure and ran it with ``exec``: about 1 us faster on a
+    small SendEmail, which the benchmark did not show to be needed; BENCHMARKS.md.)
     """
-    env: dict[str, Any] = {
-        "Mapping": Mapping,
-        "ParamError": ParamError,
-        "_type_error": _type_error,
-        "UNKNOWN": UNKNOWN,
-        "MISSING": MISSING,
-        "names": plan.names,
-    }
-    code = [
-        "def write(value, name, out, errors):",
-        "    if type(value) is not dict and not isinstance(value, Mapping):",
-        "        errors.append(_type_error('mapping', value, name or '(params)'))",
-        "        return",
-        "    base = f'{name}.' if name else ''",
-        "    get = value.get",
-        "    count = 0",
-    ]
-    for i, (py_name, wire, member) in enumerate(plan.fields):
-        env[f"plan{i}"] = member
-        write = f"plan{i}.write(item, base + {wire!r}, out, errors)"
-        code += [f"    item = get({py_name!r})", "    if item is not None:", "        count += 1"]
-        if type(member) is StringPlan:
-            code += [
-                "        if type(item) is str:",
-                f"            out.append((base + {wire!r}, item))",
-                "        else:",
-                f"            {write}",
-            ]
-        else:
-            code.append(f"        {write}")
-    code += [
-        "    if count != len(value):",
-        "        errors.extend(",
-        "            ParamError(UNKNOWN, param=base + str(k), kind='unknown')",
-        "            for k in value",
-        "            if k not in names",
-        "        )",
-    ]
-    for py_name, wire in plan.required:
-        code += [
-            f"    if get({py_name!r}) is None:",
-            f"        errors.append(ParamError(MISSING, param=base + {wire!r}, kind='missing'))",
-        ]
-    source = "\n".join(code) + "\n"
-    exec(compile(source, f"<sesspec write {plan.shape.name}>", "exec"), env)  # noqa: S102
-    return env["write"]  # type: ignore[no-any-return]
+    fields = tuple(
+        (py_name, wire, member, type(member) is StringPlan) for py_name, wire, member in plan.fields
+    )
+    names = plan.names
+    required = plan.required
+
+    def write(value: Any, name: str, out: Pairs, errors: Errors) -> None:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            errors.append(_type_error("mapping", value, name or "(params)"))
+            return
+        base = f"{name}." if name else ""
+        get = value.get
+        count = 0
+        for py_name, wire, member, is_string in fields:
+            item = get(py_name)
+            if item is not None:
+                count += 1
+                if is_string and type(item) is str:
+                    out.append((base + wire, item))
+                else:
+                    member.write(item, base + wire, out, errors)
+        if count != len(value):
+            errors.extend(
+                ParamError(UNKNOWN, param=base + str(k), kind="unknown")
+                for k in value
+                if k not in names
+            )
+        for py_name, wire in required:
+            if get(py_name) is None:
+                errors.append(ParamError(MISSING, param=base + wire, kind="missing"))
+
+    return write
 
 
 def _indexed(node: Node, errors: Errors) -> list[Node]:
@@ -735,7 +721,8 @@ def _item_name(ref: Member, target: Shape, default: str) -> str:
 
 
 def plan_for(model: ServiceModel, ref: Member) -> Plan:
-    """The plan for the value a member reference points at (compiled once per model)."""
+    """The plan for the value a member reference points at (compiled once per model);
+    :class:`~sesspec.errors.ModelError` for a shape the model lacks or cannot be planned."""
     target = model.shape(ref.shape)
     kind = target.type
     if kind in _SCALARS:
@@ -771,7 +758,7 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
     if kind == "list":
         if target.member is None:
             msg = f"list shape {target.name!r} has no member"
-            raise KeyError(msg)
+            raise ModelError(msg, name=target.name, kind="unsupported-shape")
         item_target = model.shape(target.member.shape)
         lst = ListPlan(
             flattened=flattened, item_name=_item_name(target.member, item_target, "member")
@@ -782,7 +769,7 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
     if kind == "map":
         if target.key is None or target.value is None:
             msg = f"map shape {target.name!r} needs a key and a value"
-            raise KeyError(msg)
+            raise ModelError(msg, name=target.name, kind="unsupported-shape")
         mp = MapPlan(
             flattened=flattened,
             key_name=_item_name(target.key, model.shape(target.key.shape), "key"),
@@ -793,11 +780,13 @@ def plan_for(model: ServiceModel, ref: Member) -> Plan:
         mp.value = plan_for(model, target.value)
         return mp
     msg = f"shape {target.name!r} has unsupported type {kind!r}"
-    raise KeyError(msg)
+    raise ModelError(msg, name=target.name, kind="unsupported-shape")
 
 
 def input_plan(model: ServiceModel, operation: str) -> StructurePlan | None:
-    """The compiled input plan of an operation (None when it takes no input)."""
+    """The compiled input plan of an operation (None when it takes no input);
+    :class:`~sesspec.errors.ModelError` for an operation the model does not have or a shape
+    that cannot be planned."""
     # Operation plans are cached under the bare operation name (other keys are tuples).
     try:
         return model._cache[operation]  # type: ignore[no-any-return]
@@ -809,7 +798,7 @@ def input_plan(model: ServiceModel, operation: str) -> StructurePlan | None:
         compiled = plan_for(model, Member(name="(input)", shape=op.input))
         if not isinstance(compiled, StructurePlan):
             msg = f"input of {operation!r} is not a structure"
-            raise KeyError(msg)
+            raise ModelError(msg, name=operation, kind="unsupported-shape")
         plan = compiled
     model._cache[operation] = plan
     return plan

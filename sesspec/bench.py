@@ -21,6 +21,19 @@ of 1 MB and of 10 MB. For each it times
 
 and prints the best time of several rounds, the ratios, and the peak memory (tracemalloc) of
 sesspec serialize+sign. It is a benchmark, not a test: nothing here asserts a time.
+
+The checker sections time :func:`sesspec.check.check` on one core (one request, a folder of
+files, a JSON Lines capture streamed), then ``sesspec check --jobs N`` end to end as a user runs
+it (a process per run: start-up, reading, checking, JSON written to a file) over a folder of
+10,000 ``.http`` files and a capture of 30,000 lines, for N = 1, 2 and one per CPU: the speed-up
+over ``--jobs 1``, the parent's peak memory (it reads ahead a bounded number of requests) and
+whether the outputs are identical.
+
+The serve section (issue 12) runs ``sesspec serve --http`` (plain, and with ``--strict``) and
+moto's server (``moto_server``, when installed) as subprocesses on 127.0.0.1 and drives each with
+the same client: one connection kept alive (opened again whenever the server closes it, as
+werkzeug, under moto, does after every answer) sending SigV4-signed SendEmail requests, the
+sender and recipient verified first. It reports requests per second and the ratio to moto.
 """
 
 from __future__ import annotations
@@ -30,7 +43,12 @@ import base64
 import datetime as dt
 import io
 import json
+import os
 import platform
+import re
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +66,7 @@ from sesspec.http import RawRequest
 from sesspec.request import FORM_CONTENT_TYPE, build_request, form_body
 from sesspec.signing import sigv4
 
-__all__ = ["main"]
+__all__ = ["ServerProcess", "free_port", "main", "run_serve"]
 
 AKID = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"  # noqa: S105 (the suites' fake key)
@@ -418,6 +436,92 @@ def _checker_report(result: dict[str, Any]) -> str:
     )
 
 
+def _timed_check(argv: list[str], out: Path) -> tuple[float, int, int]:
+    """``sesspec check`` in a process of its own: (seconds, exit status, its peak RSS in KiB)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    start = time.perf_counter()
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sesspec", "check", *argv],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, proc.returncode, usage.ru_maxrss
+
+
+def run_checker_jobs(*, files: int, records: int, rounds: int) -> dict[str, Any]:
+    """``sesspec check --jobs N`` over a folder of ``files`` .http files and a capture of
+    ``records`` lines, N = 1, 2 and one per CPU; the best of ``rounds`` runs of each, taking
+    turns."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    counts = sorted({1, 2, cpus or 1})
+    requests = _signed_requests(files)
+    flags = ["--access-key-id", AKID, "--secret-access-key", SECRET, "--format", "json"]
+    flags += ["--now", WHEN.strftime("%Y%m%dT%H%M%SZ")]
+    result: dict[str, Any] = {"cpus": cpus, "inputs": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "requests"
+        folder.mkdir()
+        for i, data in enumerate(requests):
+            (folder / f"{i:05d}.http").write_bytes(data)
+        jsonl = Path(tmp) / "captures.jsonl"
+        with jsonl.open("w", encoding="utf-8") as fh:
+            for i in range(records):
+                raw = base64.b64encode(requests[i % len(requests)]).decode("ascii")
+                fh.write(json.dumps({"raw": raw, "tls": True}) + "\n")
+        for name, target, count in (
+            (f"{files:,} .http files", folder, files),
+            (f"{records:,} capture lines ({jsonl.stat().st_size / 1e6:.0f} MB)", jsonl, records),
+        ):
+            best: dict[int, tuple[float, int]] = {}
+            outputs: dict[int, bytes] = {}
+            for _ in range(rounds):
+                for jobs in counts:
+                    out = Path(tmp) / f"out-{jobs}.json"
+                    seconds, code, rss = _timed_check(
+                        [*flags, "--jobs", str(jobs), str(target)], out
+                    )
+                    if code not in (0, 1):
+                        msg = f"sesspec check --jobs {jobs} exited {code}"
+                        raise RuntimeError(msg)
+                    outputs[jobs] = out.read_bytes()
+                    if jobs not in best or seconds < best[jobs][0]:
+                        best[jobs] = (seconds, rss)
+            base = best[1][0]
+            result["inputs"][name] = {
+                "requests": count,
+                "identical": len(set(outputs.values())) == 1,
+                "jobs": {
+                    str(j): {
+                        "seconds": t,
+                        "checks_per_second": count / t,
+                        "speedup": base / t,
+                        "parent_peak_rss_kib": rss,
+                    }
+                    for j, (t, rss) in sorted(best.items())
+                },
+            }
+    return result
+
+
+def _checker_jobs_report(result: dict[str, Any]) -> str:
+    lines = [f"sesspec check --jobs N, end to end ({result['cpus']} CPUs)"]
+    for name, row in result["inputs"].items():
+        same = "identical" if row["identical"] else "DIFFERENT"
+        lines.append(f"  {name}: outputs {same} for every N")
+        for jobs, fig in row["jobs"].items():
+            peak = fig["parent_peak_rss_kib"] / 1024
+            lines.append(
+                f"    --jobs {jobs:<3} {fig['seconds']:6.2f} s  {fig['checks_per_second']:7,.0f} "
+                f"checks/s  {fig['speedup']:4.2f}x  parent peak {peak:.0f} MB"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def _report(results: dict[str, Any]) -> str:
     lines = [
         f"sesspec benchmark  (Python {results['machine']['python']}, "
@@ -446,20 +550,230 @@ def _report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --- the endpoint against moto's server ---------------------------------------------------------
+
+_SERVE_REQUESTS_PER_ROUND = 1500
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*([0-9]{1,18})", re.IGNORECASE)
+_CLOSE = re.compile(rb"\r\nconnection:[ \t]*close", re.IGNORECASE)
+
+
+class ServerProcess:
+    """A server in a subprocess on 127.0.0.1: ``argv`` with ``{port}`` filled in."""
+
+    def __init__(self, name: str, argv: list[str], port: int) -> None:
+        self.name = name
+        self.port = port
+        self.proc = subprocess.Popen(
+            [a.replace("{port}", str(port)) for a in argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    msg = f"{name} did not start listening on 127.0.0.1:{port}"
+                    raise RuntimeError(msg) from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(20)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _KeepAliveClient:
+    """One HTTP/1.1 connection, kept while the server keeps it; reads each answer whole."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.connections = 0
+
+    def ask(self, request: bytes) -> bytes:
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.connections += 1
+        sock = self.sock
+        sock.sendall(request)
+        data = b""
+        while (end := data.find(b"\r\n\r\n")) < 0:
+            chunk = sock.recv(65536)
+            if not chunk:
+                msg = "the server closed the connection before answering"
+                raise ConnectionError(msg)
+            data += chunk
+        head = data[: end + 2]
+        match = _CONTENT_LENGTH.search(head)
+        close = _CLOSE.search(head) is not None
+        body = data[end + 4 :]
+        if match is not None:
+            while len(body) < int(match.group(1)):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+        else:  # no length: the body ends when the server closes
+            close = True
+            while chunk := sock.recv(65536):
+                body += chunk
+        if close:
+            self.close()
+        return head + b"\r\n" + body
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def _signed(action: str, params: dict[str, Any], port: int) -> bytes:
+    when = dt.datetime.now(dt.UTC)
+    return build_request(
+        action,
+        params,
+        access_key_id=AKID,
+        secret_access_key=SECRET,
+        region=REGION,
+        time=when,
+        host=f"127.0.0.1:{port}",
+    ).to_bytes()
+
+
+def _serve_round(client: _KeepAliveClient, requests: list[bytes]) -> float:
+    """Requests per second for one pass over ``requests`` (each answer must be 200)."""
+    start = time.perf_counter()
+    for request in requests:
+        answer = client.ask(request)
+        if not answer.startswith(b"HTTP/1.1 200") and not answer.startswith(b"HTTP/1.0 200"):
+            msg = f"not answered 200: {answer[:300]!r}"
+            raise RuntimeError(msg)
+    return len(requests) / (time.perf_counter() - start)
+
+
+def serve_servers(moto: str | None) -> dict[str, list[str]]:
+    """The servers compared: name -> argv (``{port}`` is replaced by a free port)."""
+    ours = [sys.executable, "-m", "sesspec", "serve", "--http", "--port", "{port}"]
+    servers = {
+        "sesspec serve --http": [*ours, "--capture", "{capture}"],
+        "sesspec serve --http --strict": [*ours, "--strict", "--capture", "{capture}"],
+    }
+    if moto is not None:
+        servers["moto_server"] = [moto, "-H", "127.0.0.1", "-p", "{port}"]
+    return servers
+
+
+def run_serve(*, rounds: int = 5, per_round: int = _SERVE_REQUESTS_PER_ROUND) -> dict[str, Any]:
+    """Requests per second of each server (best of ``rounds``; servers take turns)."""
+    moto = shutil.which("moto_server") or shutil.which(
+        "moto_server", path=str(Path(sys.executable).parent)
+    )
+    servers: dict[str, ServerProcess] = {}
+    result: dict[str, Any] = {"requests_per_round": per_round, "rounds": rounds, "servers": {}}
+    if moto is None:
+        result["note"] = "moto_server not installed (pip install 'moto[server]'): not compared"
+    else:
+        try:
+            result["moto_version"] = metadata.version("moto")
+        except metadata.PackageNotFoundError:
+            result["moto_version"] = None
+    params = _small_send_email()
+    with tempfile.TemporaryDirectory(prefix="sesspec-bench-") as tmp:
+        try:
+            for i, (name, template) in enumerate(serve_servers(moto).items()):
+                capture = str(Path(tmp) / f"captures-{i}.jsonl")
+                argv = [a.replace("{capture}", capture) for a in template]
+                servers[name] = ServerProcess(name, argv, free_port())
+            clients = {name: _KeepAliveClient(s.port) for name, s in servers.items()}
+            for name, client in clients.items():
+                for address in ("sender@example.com", "to@example.com"):
+                    verify = {"EmailAddress": address}
+                    client.ask(_signed("VerifyEmailIdentity", verify, servers[name].port))
+            best = dict.fromkeys(servers, 0.0)
+            for _ in range(rounds):
+                for name, client in clients.items():
+                    port = servers[name].port
+                    requests = [_signed("SendEmail", params, port) for _ in range(per_round)]
+                    _serve_round(client, requests[: per_round // 10])  # warm up
+                    best[name] = max(best[name], _serve_round(client, requests))
+            for name, client in clients.items():
+                result["servers"][name] = {
+                    "requests_per_second": best[name],
+                    "connections": client.connections,
+                }
+                client.close()
+        finally:
+            for server in servers.values():
+                server.stop()
+    moto_rate = result["servers"].get("moto_server", {}).get("requests_per_second")
+    for row in result["servers"].values():
+        row["vs_moto"] = row["requests_per_second"] / moto_rate if moto_rate else None
+    return result
+
+
+def _serve_report(result: dict[str, Any]) -> str:
+    lines = [
+        "serve: one keep-alive client, signed SendEmail over plain HTTP, identities verified "
+        f"(best of {result['rounds']} rounds of {result['requests_per_round']:,})"
+    ]
+    for name, row in result["servers"].items():
+        ratio = row.get("vs_moto")
+        lines.append(
+            f"  {name:<32} {row['requests_per_second']:8,.0f} requests/s"
+            + (f"   {ratio:5.2f}x moto" if ratio is not None and name != "moto_server" else "")
+            + (f"   ({row['connections']:,} connections)" if row["connections"] > 1 else "")
+        )
+    if "note" in result:
+        lines.append(f"  {result['note']}")
+    elif result.get("moto_version"):
+        lines.append(f"  moto {result['moto_version']}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sesspec.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short timing budget")
     parser.add_argument("--json", help="also write the figures to this JSON file")
-    parser.add_argument("--only", choices=["build", "check"], help="run one half only")
+    parser.add_argument(
+        "--only", choices=["build", "check", "jobs", "serve"], help="run one section only"
+    )
     args = parser.parse_args(argv)
     budget = 0.3 if args.quick else 2.0
     results: dict[str, Any] = {}
-    if args.only != "check":
+    if args.only in (None, "build"):
         results = run(budget=budget)
         sys.stdout.write(_report(results) + "\n")
-    if args.only != "build":
+    if args.only in (None, "check"):
         results["checker"] = run_checker(budget=budget, files=10_000)
         sys.stdout.write(_checker_report(results["checker"]))
+    if args.only in (None, "check", "jobs"):
+        jobs = run_checker_jobs(
+            files=2_000 if args.quick else 10_000,
+            records=6_000 if args.quick else 30_000,
+            rounds=1 if args.quick else 2,
+        )
+        results["checker_jobs"] = jobs
+        sys.stdout.write("\n" + _checker_jobs_report(jobs))
+    if args.only in (None, "serve"):
+        serve = run_serve(rounds=2 if args.quick else 5, per_round=500 if args.quick else 1500)
+        results["serve"] = serve
+        sys.stdout.write("\n" + _serve_report(serve))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

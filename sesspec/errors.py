@@ -16,6 +16,9 @@ __all__ = [
     "EncodingErrorKind",
     "HttpParseError",
     "HttpParseErrorKind",
+    "MissingExtraError",
+    "ModelError",
+    "ModelErrorKind",
     "ParamError",
     "ParamErrorKind",
     "SesSpecError",
@@ -156,6 +159,51 @@ class HttpParseError(SesSpecError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.message} at byte {self.offset}"
+
+
+#: What a :class:`ModelError` is about: an operation the model does not have, a shape it does
+#: not have, or a shape the awsQuery serializer cannot plan (a list without a member, a map
+#: without a key or a value, a type it does not know, an input that is not a structure).
+ModelErrorKind = Literal["unknown-operation", "unknown-shape", "unsupported-shape"]
+
+
+class ModelError(SesSpecError, KeyError):
+    """A name the service model does not have, or a shape sesspec cannot serialize.
+
+    ``name`` is the operation or shape; ``kind`` says which problem (:data:`ModelErrorKind`).
+    It is also a ``KeyError`` (a lookup that found nothing), which is what
+    :meth:`sesspec.model.ServiceModel.operation` raised before it had a type of its own.
+    """
+
+    def __init__(self, message: str, *, name: str, kind: ModelErrorKind) -> None:
+        super().__init__(message)
+        self.name = name
+        self.kind: ModelErrorKind = kind
+
+    def __str__(self) -> str:
+        # KeyError would show the repr of the message; this is a sentence.
+        return self.message
+
+
+class MissingExtraError(SesSpecError, ImportError):
+    """A feature that needs an optional dependency (an extra) that is not installed.
+
+    ``extra`` names the extra that brings it (``pip install 'sesspec[<extra>]'``), ``module``
+    the module that is missing, ``feature`` what needed it. It is an ``ImportError``: it is
+    raised where the module would have been imported.
+    """
+
+    def __init__(self, *, extra: str, module: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs the {extra!r} extra ({module} is not installed): "
+            f"pip install 'sesspec[{extra}]'"
+        )
+        self.extra = extra
+        self.module = module
+        self.feature = feature
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class VectorError(SesSpecError):

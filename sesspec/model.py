@@ -29,7 +29,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from sesspec.errors import VectorError
+from sesspec.errors import ModelError, VectorError
 
 __all__ = [
     "SHAPE_TYPES",
@@ -147,20 +147,22 @@ class ServiceModel:
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def shape(self, name: str) -> Shape:
-        """The shape called ``name``; raises ``KeyError`` naming it when the model has none."""
+        """The shape called ``name``; :class:`~sesspec.errors.ModelError` (kind
+        ``unknown-shape``) naming it when the model has none."""
         try:
             return self.shapes[name]
         except KeyError:
-            msg = f"no shape {name!r} in the {self.api_version} model"
-            raise KeyError(msg) from None
+            msg = f"no shape {name[:100]!r} in the {self.api_version} model"
+            raise ModelError(msg, name=name, kind="unknown-shape") from None
 
     def operation(self, name: str) -> Operation:
-        """The operation called ``name``; raises ``KeyError`` naming it when the model has none."""
+        """The operation called ``name``; :class:`~sesspec.errors.ModelError` (kind
+        ``unknown-operation``) naming it when the model has none."""
         try:
             return self.operations[name]
         except KeyError:
-            msg = f"no operation {name!r} in the {self.api_version} model"
-            raise KeyError(msg) from None
+            msg = f"no operation {name[:100]!r} in the {self.api_version} model"
+            raise ModelError(msg, name=name, kind="unknown-operation") from None
 
 
 def _int_or_none(value: Any, where: str) -> int | None:

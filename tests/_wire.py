@@ -1,4 +1,5 @@
-"""Helpers for the endpoint and capture tests: one exchange on a raw socket, a sample capture."""
+"""Helpers for the endpoint and capture tests: one exchange on a raw socket, a sample capture, a
+boto3 SES client with the fake credentials, a user's test file run by pytest."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import dataclasses
 import re
 import socket
 import ssl
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from sesspec.serve.capture import Capture
 
@@ -66,3 +71,36 @@ def sample_capture(**changes: Any) -> Capture:
         action="ListIdentities",
     )
     return dataclasses.replace(capture, **changes)
+
+
+#: The public SigV4 suites' fake credentials (what strict mode and the fixture verify with).
+AKID = "AKIDEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+
+
+def ses_client(url: str, ca_path: str | Path | None = None) -> Any:
+    """A boto3 SES client for the endpoint at ``url`` (HTTPS trusting ``ca_path``)."""
+    boto3 = pytest.importorskip("boto3")
+    return boto3.client(
+        "ses",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=AKID,
+        aws_secret_access_key=SECRET,
+        verify=str(ca_path) if ca_path is not None else False,
+    )
+
+
+def run_pytest(test_file: Path, *, plugin: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run a user's test file with pytest in a subprocess (warnings as errors), in its folder;
+    ``plugin``: load ``sesspec.serve.pytest_plugin`` by name rather than by entry point."""
+    plugins = ["-p", "no:sesspec", "-p", "sesspec.serve.pytest_plugin"] if plugin else []
+    args = [*plugins, "-p", "no:cacheprovider", "-W", "error", str(test_file)]
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *args],
+        capture_output=True,
+        text=True,
+        cwd=test_file.parent,
+        timeout=300,
+        check=False,
+    )

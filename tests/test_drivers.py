@@ -6,16 +6,19 @@ implementation); live runs assert what arrived at the endpoint.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from sesspec.check import Credentials
 from sesspec.drivers import (
     REAL_HOST,
     NodeDriver,
@@ -28,18 +31,26 @@ from sesspec.drivers import (
     run_matrix,
     target_of,
 )
-from sesspec.drivers.base import run_child
+from sesspec.drivers.base import asked, credentials_job, run_child
+from sesspec.drivers.node import JS_DIR
 from sesspec.drivers.registry import (
     DRIVERS_DIR,
-    JS_DIR,
     AnyDriver,
     CommandDriver,
     CompiledDriver,
     build_cache,
 )
-from sesspec.drivers.scenarios import mime_message
+from sesspec.drivers.scenarios import ClientSetup, mime_message
 from sesspec.encoding import form_decode
+from sesspec.fidelity import compare_request
 from sesspec.serve import Capture, Endpoint, load_captures
+from sesspec.serve.capture import capture_findings
+from sesspec.serve.strict import (
+    STRICT_ACCESS_KEY_ID,
+    STRICT_SECRET_ACCESS_KEY,
+    STRICT_SESSION_TOKEN,
+    default_findings,
+)
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_validate = pytest.importorskip("botocore.validate")
@@ -127,6 +138,145 @@ class TestScenarioFile:
         small = _BY_ID["send-raw-email-small"].params["RawMessage"]["Data"]
         big = _BY_ID["send-raw-email-1mb"].params["RawMessage"]["Data"]
         assert (len(small), len(big)) == (4096, 1048576)
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return [value] if isinstance(value, str) else []
+
+
+class TestScenariosThatBite:
+    """Issue 11, point 2: values that reveal the known content bugs, and client settings."""
+
+    NEW = (
+        "send-email-line-ends",
+        "send-email-spaces",
+        "send-email-unicode-forms",
+        "send-email-reserved-chars",
+        "send-email-empty-value",
+        "send-email-long-subject",
+        "send-email-idn",
+        "send-raw-email-8bit",
+        "send-email-session-token",
+        "send-email-eu-west-1",
+        "send-email-explicit-port",
+    )
+
+    def test_present_after_the_old_ones(self) -> None:
+        ids = [s.id for s in _SCENARIOS]
+        assert ids[: len(TestScenarioFile.REQUIRED)] == list(TestScenarioFile.REQUIRED)
+        assert set(self.NEW) <= set(ids)
+
+    def test_line_ends(self) -> None:
+        text = "".join(_texts(_BY_ID["send-email-line-ends"].params))
+        assert re.search(r"[^\r]\n", text)  # bare LF
+        assert "\r\n" in text
+        assert re.search(r"\r[^\n]", text)  # bare CR
+
+    def test_spaces(self) -> None:
+        subject = _BY_ID["send-email-spaces"].params["Message"]["Subject"]["Data"]
+        assert subject != subject.strip()
+        assert subject[0] == subject[-1] == " "
+
+    def test_nfc_nfd_and_astral(self) -> None:
+        texts = _texts(_BY_ID["send-email-unicode-forms"].params)
+        assert any(unicodedata.normalize("NFC", t) != t for t in texts)  # decomposed text
+        assert any(any(unicodedata.decomposition(c) for c in t) for t in texts)  # composed
+        assert any(ord(c) > 0xFFFF for t in texts for c in t)
+
+    def test_reserved_characters(self) -> None:
+        text = "".join(_texts(_BY_ID["send-email-reserved-chars"].params))
+        assert set("&=+%#;") <= set(text)
+        assert set("*!'()~") <= set(text)
+
+    def test_empty_value(self) -> None:
+        subject = _BY_ID["send-email-empty-value"].params["Message"]["Subject"]
+        assert subject == {"Data": ""}
+        assert ("Message.Subject.Data", "") in _BY_ID["send-email-empty-value"].form_pairs()
+
+    def test_long_subject(self) -> None:
+        subject = _BY_ID["send-email-long-subject"].params["Message"]["Subject"]["Data"]
+        assert len(subject) == 1000
+        assert subject == subject.strip()
+
+    def test_idn_addresses_are_punycode(self) -> None:
+        """docs/spec.md param-addresses: a Unicode domain is sent in Punycode."""
+        pairs = _BY_ID["send-email-idn"].form_pairs()
+        addresses = [v for n, v in pairs if n == "Source" or "Addresses.member" in n]
+        assert len(addresses) == 4
+        for address in addresses:
+            assert address.isascii()
+            domain = address.rsplit("@", 1)[1]
+            assert domain.startswith("xn--")
+            assert not domain.encode().decode("idna").isascii()
+
+    def test_raw_message_with_8bit_bytes(self) -> None:
+        data = _BY_ID["send-raw-email-8bit"].typed_params()["RawMessage"]["Data"]
+        assert isinstance(data, bytes)
+        assert any(b >= 0x80 for b in data)
+        assert data.count(b"\n") == data.count(b"\r\n")  # CRLF only: ENC009 bites on a change
+
+    def test_client_settings(self) -> None:
+        assert [(s.id, s.client) for s in _SCENARIOS if s.client != ClientSetup()] == [
+            ("send-email-session-token", ClientSetup(session_token=True)),
+            ("send-email-eu-west-1", ClientSetup(region="eu-west-1")),
+            ("send-email-explicit-port", ClientSetup(explicit_port=True)),
+        ]
+
+    def test_what_each_client_is_told(self) -> None:
+        target = Target(port=4566, tls=True, ca_path=None)
+        told = {i: target.as_job(_BY_ID[i]) for i in self.NEW[-3:]}
+        assert [(j["url"], j["host"], j["told_port"]) for j in told.values()] == [
+            ("https://email.us-east-1.amazonaws.com/", "email.us-east-1.amazonaws.com", None),
+            ("https://email.eu-west-1.amazonaws.com/", "email.eu-west-1.amazonaws.com", None),
+            (
+                "https://email.us-east-1.amazonaws.com:4566/",
+                "email.us-east-1.amazonaws.com",
+                4566,
+            ),
+        ]
+        token = credentials_job(_BY_ID["send-email-session-token"])["session_token"]
+        assert token == STRICT_SESSION_TOKEN
+        assert credentials_job(_BY_ID["send-email-ascii"])["session_token"] is None
+        assert credentials_job(_BY_ID["send-email-eu-west-1"])["region"] == "eu-west-1"
+
+    @pytest.mark.parametrize("scenario_id", NEW)
+    @pytest.mark.parametrize("name", [d.name for d in all_drivers()])
+    def test_every_driver_declares_each_new_scenario(self, name: str, scenario_id: str) -> None:
+        """Each driver runs each new scenario, or says it cannot, with a reason naming what
+        its client cannot express; a reason is never given for a setting every client can be
+        given (the region) or for the plain content scenarios of an action it sends."""
+        driver = get_driver(name)
+        scenario = _BY_ID[scenario_id]
+        ok, reason = driver.supports(scenario)
+        if ok:
+            assert reason == ""
+            return
+        assert len(reason) > 20
+        unsupported_action = not driver.supports(
+            next(s for s in _SCENARIOS if s.action == scenario.action and s.client == ClientSetup())
+        )[0]
+        if scenario.client.session_token:
+            assert "token" in reason or unsupported_action
+        elif scenario.client.explicit_port:
+            assert "port" in reason or unsupported_action
+        else:
+            assert unsupported_action, reason
+
+    @pytest.mark.parametrize("name", [d.name for d in all_drivers()])
+    def test_every_driver_says_how_it_is_given_the_params(self, name: str) -> None:
+        driver = get_driver(name)
+        given = {driver.given_as(s) for s in _SCENARIOS}
+        assert given <= {"params", "pairs", "mail"}
+        signers = {"awscrt-signer", "requests-aws4auth", "aws-requests-auth", "aws4", "aws4fetch"}
+        if name in signers or name.startswith(("perl-", "requests-auth", "httpx")):
+            assert given == {"pairs"}
+        if name in ("nodemailer-ses", "php-symfony-ses-http", "haskell-mime-mail-ses"):
+            assert driver.given_as(_BY_ID["send-email-ascii"]) == "mail"
+            assert driver.given_as(_BY_ID["send-raw-email-small"]) == "params"
 
 
 class TestRegistry:
@@ -242,7 +392,8 @@ class TestRegistry:
         )
         assert set(status) == {d.name for d in all_drivers()}
         for driver in all_drivers():
-            if isinstance(driver, CommandDriver | CompiledDriver) and driver.available()[0]:
+            there = isinstance(driver, CommandDriver | CompiledDriver | NodeDriver)
+            if there and driver.available()[0]:
                 assert status[driver.name] == "installed"  # already there: nothing to install
             else:
                 assert status[driver.name].startswith("not available: "), driver.name
@@ -552,9 +703,94 @@ class TestLiveSmoke:
         assert capture.action == "SendEmail"
 
 
+def _only_capture(endpoint: Endpoint, seqs: tuple[int, ...]) -> Capture:
+    (seq,) = seqs
+    return next(c for c in load_captures(endpoint.capture_path) if c.seq == seq)
+
+
+@pytest.mark.client
+class TestSettingsEndToEnd:
+    """Issue 11, point 2, on a real client (botocore): temporary credentials, another region
+    and an explicit port reach the endpoint as they were given, and the checks see them."""
+
+    def _run(self, endpoint: Endpoint, scenario_id: str) -> Capture:
+        driver = _require("boto3")
+        (outcome,) = run_matrix(endpoint, [driver], [_BY_ID[scenario_id]])
+        assert outcome.status == "ok", outcome.detail
+        return _only_capture(endpoint, outcome.captures)
+
+    def test_session_token(self, endpoint: Endpoint) -> None:
+        capture = self._run(endpoint, "send-email-session-token")
+        line = capture.to_json()
+        raw = base64.b64decode(json.loads(line)["raw"])
+        assert STRICT_SESSION_TOKEN.encode() not in raw  # masked in the capture file
+        assert len(capture.masked) == 1
+        request = capture.with_token(STRICT_SESSION_TOKEN).request()
+        assert request.header("X-Amz-Security-Token") == STRICT_SESSION_TOKEN
+        signed = (request.header("Authorization") or "").split("SignedHeaders=")[1]
+        assert "x-amz-security-token" in signed.split(",")[0].split(";")
+        rules = {(f.rule, f.severity) for f in default_findings(capture)}
+        assert ("AUTH019", "info") in rules  # verified over the token header
+        assert not {r for r, sev in rules if sev in ("error", "warning")}
+        assert capture.with_token("another-token") == capture  # stays masked
+        not_given = Credentials(STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY)
+        assert "AUTH018" in {f.rule for f in capture_findings(capture, credentials=not_given)}
+        what = asked(get_driver("boto3"), _BY_ID["send-email-session-token"])
+        assert compare_request(what, request) == []
+
+    def test_region(self, endpoint: Endpoint) -> None:
+        capture = self._run(endpoint, "send-email-eu-west-1")
+        request = capture.request()
+        assert request.header("Host") == "email.eu-west-1.amazonaws.com"
+        assert capture.server_name == "email.eu-west-1.amazonaws.com"
+        assert "/eu-west-1/ses/aws4_request" in (request.header("Authorization") or "")
+        assert capture.status == 200
+        assert "AUTH019" in {f.rule for f in default_findings(capture)}
+        what = asked(get_driver("boto3"), _BY_ID["send-email-eu-west-1"])
+        assert compare_request(what, request) == []
+
+    def test_explicit_port(self, endpoint: Endpoint) -> None:
+        capture = self._run(endpoint, "send-email-explicit-port")
+        told = f"email.us-east-1.amazonaws.com:{endpoint.port}"
+        assert capture.told_authority == told
+        assert capture.local_port == endpoint.port
+        assert capture.request().header("Host") == told
+        what = asked(get_driver("boto3"), _BY_ID["send-email-explicit-port"], authority=told)
+        assert compare_request(what, capture.request()) == []
+
+    def test_other_captures_record_the_default_authority(self, endpoint: Endpoint) -> None:
+        capture = self._run(endpoint, "send-email-ascii")
+        assert capture.told_authority == REAL_HOST
+        assert capture.masked == ()
+
+
+@pytest.mark.client
+@pytest.mark.parametrize("name", [d.name for d in all_drivers()])
+def test_every_client_passes_the_session_token(endpoint: Endpoint, name: str) -> None:
+    """Each client given temporary credentials sends the token it was given (or says it
+    cannot take one); the capture masks it and its signature verifies with it put back."""
+    driver = _require(name)
+    scenario = _BY_ID["send-email-session-token"]
+    (outcome,) = run_matrix(endpoint, [driver], [scenario])
+    if outcome.status == "not-supported":
+        assert "token" in outcome.detail or not driver.supports(_BY_ID["send-email-ascii"])[0]
+        return
+    assert outcome.status == "ok", outcome.detail
+    for seq in outcome.captures:
+        capture = _only_capture(endpoint, (seq,))
+        assert capture.masked, "no session token arrived"
+        request = capture.with_token(STRICT_SESSION_TOKEN).request()
+        what = asked(driver, scenario, authority=capture.told_authority)
+        token_differences = [
+            d for d in compare_request(what, request) if d.where.name == "X-Amz-Security-Token"
+        ]
+        assert token_differences == []
+        assert not any(f.rule == "AUTH018" for f in default_findings(capture))
+
+
 @pytest.mark.client
 def test_cli_runs_one_client(tmp_path: Path) -> None:
-    from sesspec.drivers import main
+    from sesspec.cli.drivers import main
 
     _require("boto3")
     out = tmp_path / "outcomes.json"

@@ -606,7 +606,7 @@ class TestCommandLineInputs:
             assert_one_line_exit_2(code, err.buffer.getvalue().decode())  # type: ignore[attr-defined]
 
     def test_stdin_over_the_limit(self) -> None:
-        with mock.patch.object(cli, "MAX_STDIN_BYTES", 10):
+        with mock.patch.object(cli._common, "MAX_STDIN_BYTES", 10):
             code, _, err = run(["unflatten"], b"Action=ListIdentities")
         assert_one_line_exit_2(code, err)
 

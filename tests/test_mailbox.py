@@ -394,11 +394,38 @@ class TestCap:
         box.add(_message(3))
         assert (len(box), box.dropped) == (3, 1)
         assert [m.id for m in box.messages()] == ["m-0001", "m-0002", "m-0003"]
-        assert "1 older messages were dropped" in box.explain(subject="x")
+        assert "1 older messages were dropped at the caps" in box.explain(subject="x")
 
     def test_cap_must_be_positive(self) -> None:
         with pytest.raises(ValueError, match="at least 1"):
             Mailbox(max_messages=0)
+        with pytest.raises(ValueError, match="at least 1"):
+            Mailbox(max_bytes=0)
+
+    def test_byte_cap(self) -> None:
+        """Raw message, request and decoded bodies count; the newest is kept even alone past
+        the cap (a single message is bounded by the 10 MB raw limit)."""
+        raw = b"x" * 100
+        box = Mailbox(max_bytes=500)
+        sizes = []
+        for n in range(3):
+            message = _message(n, raw=raw, request=b"r" * 50, text="t" * 10, html=None)
+            sizes.append(100 + 50 + 10)
+            box.add(message)
+        assert box.size == sum(sizes) == 480
+        box.add(_message(3, raw=raw, request=b"", text="t" * 10, html="h" * 5))
+        assert [m.id for m in box.messages()] == ["m-0001", "m-0002", "m-0003"]
+        assert (box.size, box.dropped) == (160 + 160 + 115, 1)
+        box.add(_message(4, raw=b"y" * 2000, text=None))
+        assert [m.id for m in box.messages()] == ["m-0004"]
+        assert (box.size, box.dropped) == (2000, 4)
+        box.add(_message(4, raw=b"z" * 10, text=None))  # the same id, replaced
+        assert box.size == 10
+        box.clear("m-0004")
+        assert (len(box), box.size) == (0, 0)
+        box.add(_message(5, raw=raw, text=None))
+        box.clear()
+        assert box.size == 0
 
     def test_threads(self) -> None:
         box = Mailbox(max_messages=1000)

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from sesspec.errors import VectorError
+from sesspec import _shapes
+from sesspec.errors import ModelError, VectorError
 from sesspec.model import Member, ServiceModel, Shape, load_model, ses_model
 from tests._support import REPO, require_suite
 
@@ -113,11 +114,51 @@ class TestShippedModel:
         assert model.shape("MaxResults").min == 1
         assert model.shape("MaxResults").max == 50
 
-    def test_unknown_names_raise_key_error(self) -> None:
-        with pytest.raises(KeyError, match="SendEmails"):
+    def test_unknown_names_raise_model_error(self) -> None:
+        with pytest.raises(ModelError) as op:
             ses_model().operation("SendEmails")
-        with pytest.raises(KeyError, match="Nope"):
+        assert (op.value.kind, op.value.name) == ("unknown-operation", "SendEmails")
+        assert op.exconly() == (
+            "sesspec.errors.ModelError: no operation 'SendEmails' in the 2010-12-01 model"
+        )
+        with pytest.raises(ModelError) as shape:
             ses_model().shape("Nope")
+        assert (shape.value.kind, shape.value.name) == ("unknown-shape", "Nope")
+        assert str(shape.value) == "no shape 'Nope' in the 2010-12-01 model"
+        # Still a KeyError (a lookup that found nothing), as before it had a type of its own.
+        assert isinstance(op.value, KeyError)
+        assert isinstance(shape.value, KeyError)
+
+    @pytest.mark.parametrize(
+        ("members", "op_input", "name", "message"),
+        [
+            ({"L": {"shape": "L"}}, "In", "L", "list shape 'L' has no member"),
+            ({"M": {"shape": "M"}}, "In", "M", "map shape 'M' needs a key and a value"),
+            ({}, "S", "Op", "input of 'Op' is not a structure"),
+        ],
+    )
+    def test_unplannable_shapes_raise_model_error(
+        self, members: dict[str, Any], op_input: str, name: str, message: str
+    ) -> None:
+        """A list without a member, a map without a value, an input that is not a structure:
+        a typed error naming the shape, not a KeyError's repr."""
+        data: dict[str, Any] = {
+            "metadata": {"apiVersion": "2000-01-01", "protocol": "query"},
+            "operations": {"Op": {"name": "Op", "input": {"shape": op_input}}},
+            "shapes": {
+                "In": {"type": "structure", "members": members},
+                "L": {"type": "list"},
+                "M": {"type": "map", "key": {"shape": "S"}},
+                "S": {"type": "string"},
+            },
+        }
+        with pytest.raises(ModelError) as exc:
+            _shapes.input_plan(load_model(data), "Op")
+        assert (exc.value.kind, exc.value.name, str(exc.value)) == (
+            "unsupported-shape",
+            name,
+            message,
+        )
 
     def test_cached(self) -> None:
         assert ses_model() is ses_model()

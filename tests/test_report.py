@@ -18,29 +18,37 @@ from lxml import etree, html
 
 from sesspec.check import RULES
 from sesspec.check.finding import Finding, Location, finding
+from sesspec.cli.report import main as report_main
 from sesspec.drivers import Outcome, Scenario, Target, get_driver
 from sesspec.report import (
+    SUMMARY_FORMAT,
     CaseResult,
     ClientInfo,
     Report,
     RequestResult,
     RuleRef,
+    RunIdError,
     ScenarioInfo,
     cell_verdict,
+    check_run_id,
     diff_runs,
+    previous_run,
     read_report_json,
+    read_summary,
     render_html,
     render_json,
     render_junit,
     render_markdown,
-    run_report,
+    summarize,
     write_report,
+    write_summary,
 )
-from sesspec.report import main as report_main
 from sesspec.report import run as report_run
 from sesspec.report.html import MATRIX_ID
 from sesspec.report.json_ import report_from_dict
 from sesspec.report.model import finding_from_dict
+from sesspec.report.run import run_report
+from tests._support import REPO
 
 # --- a hand-built report --------------------------------------------------------------------
 
@@ -443,6 +451,91 @@ def test_diff_of_identical_runs_is_empty(tmp_path: Path) -> None:
     assert "No verdict changed" in page
 
 
+def test_summary_holds_what_the_diff_needs() -> None:
+    """A run's summary (reports/history/<run-id>.json): each cell's verdict and the rules that
+    fired in it, written out here from the hand-built cells."""
+    summary = summarize(_report())
+    assert summary["format"] == SUMMARY_FORMAT
+    assert summary["run_id"] == _report().run_id
+    cells = {(c["client"], c["scenario"]): (c["verdict"], c["rules"]) for c in summary["cells"]}
+    assert cells[("alpha", "send-email-ascii")] == ("pass", {"AUTH019": "info"})
+    assert cells[("alpha", "list-identities")] == (
+        "warnings",
+        {"AUTH019": "info", "HTTP007": "warning"},
+    )
+    # The fixture's findings take their severity from the catalogue (``finding``).
+    severity = {rule: RULES[rule].severity for rule in ("AUTH002", "PARAM003")}
+    assert cells[("beta", "send-email-ascii")] == ("fail", severity)
+    assert cells[("beta", "list-identities")] == ("client-error", {})
+    assert len(cells) == len(_report().cases)
+
+
+def test_diff_from_a_summary_is_the_diff_from_the_whole_report(tmp_path: Path) -> None:
+    """The next run reads the previous one's summary, not its report.json: both give the same
+    diff, verdict changes and new and gone rules alike."""
+    before = _report(
+        cases=(_CELLS["alpha"]["send-email-ascii"], _CELLS["beta"]["send-email-ascii"])
+    )
+    path = write_summary(before, tmp_path)
+    assert path == tmp_path / "history" / f"{before.run_id}.json"
+    (tmp_path / "report.json").write_text(render_json(before), encoding="utf-8")
+    after = (_CELLS["alpha"]["list-identities"], _CELLS["beta"]["send-email-ascii"])
+    from_summary = diff_runs(read_summary(path), after)
+    from_report = diff_runs(read_report_json(tmp_path / "report.json"), after)
+    assert from_summary == from_report
+    assert {(c.client, c.scenario, c.before, c.after) for c in from_summary.verdict_changes} == {
+        ("alpha", "list-identities", None, "warnings"),
+        ("alpha", "send-email-ascii", "pass", None),
+    }
+    assert {(c.client, c.rule) for c in from_summary.new_findings} == {
+        ("alpha", "AUTH019"),
+        ("alpha", "HTTP007"),
+    }
+    assert {(c.client, c.rule) for c in from_summary.gone_findings} == {("alpha", "AUTH019")}
+
+
+def test_previous_run_is_the_latest_summary(tmp_path: Path) -> None:
+    """history/ holds one summary per run; the previous run is the one that started last (not
+    the last in name order), the run being written is left out, and a folder written before
+    summaries were kept falls back to latest/report.json."""
+    assert previous_run(tmp_path) is None
+    latest = tmp_path / "latest"
+    latest.mkdir()
+    (latest / "report.json").write_text(render_json(_report(run_id="old")), encoding="utf-8")
+    found = previous_run(tmp_path)
+    assert found is not None
+    assert found["run_id"] == "old"
+    for run_id, started in (
+        ("b-first", "2026-11-20T00:00:00+00:00"),
+        ("a-second", "2026-11-21T00:00:00+00:00"),
+    ):
+        write_summary(_report(run_id=run_id, started_at=started), tmp_path)
+    (tmp_path / "history" / "junk.json").write_text("[1, 2]", encoding="utf-8")
+    found = previous_run(tmp_path)
+    assert found is not None
+    assert found["run_id"] == "a-second"
+    found = previous_run(tmp_path, before="a-second")
+    assert found is not None
+    assert found["run_id"] == "b-first"
+
+
+def test_committed_history_reads_as_summaries() -> None:
+    """reports/history keeps a summary of every earlier run (their folders left the
+    repository); each reads back and diffs against the committed latest run."""
+    history = sorted((REPO / "reports" / "history").glob("*.json"))
+    assert history, "reports/history is empty"
+    latest = read_report_json(REPO / "reports" / "latest" / "report.json")
+    latest_report = report_from_dict(latest)
+    for path in history:
+        summary = read_summary(path)
+        assert path.name == f"{summary['run_id']}.json"
+        assert sum(summary["counts"].values()) == len(summary["cells"])
+        diff = diff_runs(summary, latest_report.cases)
+        if summary["run_id"] == latest["run_id"]:
+            assert diff.unchanged
+    assert any(read_summary(p)["run_id"] == latest["run_id"] for p in history)
+
+
 def test_write_report_files(tmp_path: Path) -> None:
     paths = write_report(_report(), tmp_path / "run")
     assert sorted(p.name for p in paths) == ["index.html", "junit.xml", "report.json", "report.md"]
@@ -486,12 +579,12 @@ def test_unavailable_client_is_reported_not_dropped(
 
 
 def test_cli_rejects_unknown_names(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        report_main(["--client", "no-such-client"])
-    assert exc.value.code == 2
-    assert "unknown client(s): no-such-client" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        report_main(["--scenario", "no-such-scenario"])
+    assert report_main(["--client", "no-such-client"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sesspec report: unknown client(s): no-such-client (known: boto3, ")
+    assert err.count("\n") == 1
+    assert report_main(["--scenario", "no-such-scenario"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
 
 
 @pytest.mark.parametrize(
@@ -503,29 +596,25 @@ def test_run_id_must_be_a_plain_name(
     """Issue 8: ``report --run-id ..`` wrote outside ``--out``. Refused, one line, exit 2,
     nothing written anywhere; ``run_report`` refuses it too (RunIdError, before any file)."""
     out = tmp_path / "out" / "reports"
-    with pytest.raises(SystemExit) as exc:
-        report_main(["--out", str(out), "--run-id", run_id, "--client", "boto3"])
-    assert exc.value.code == 2
+    assert report_main(["--out", str(out), "--run-id", run_id, "--client", "boto3"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("sesspec report: argument --run-id: run id ")
     assert err.count("\n") == 1
-    with pytest.raises(report_run.RunIdError):
-        report_run.run_report(out=out, run_id=run_id, clients=["boto3"])
+    with pytest.raises(RunIdError):
+        run_report(out=out, run_id=run_id, clients=["boto3"])
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("run_id", ["a", "run-1", "20261126T071552Z", "v1.2_x", "x" * 100])
 def test_plain_run_ids_are_taken(run_id: str) -> None:
-    assert report_run.check_run_id(run_id) == run_id
+    assert check_run_id(run_id) == run_id
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
 def test_report_timeout_must_be_positive_finite(
     value: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exc:
-        report_main(["--timeout", value])
-    assert exc.value.code == 2
+    assert report_main(["--timeout", value]) == 2
     assert capsys.readouterr().err.count("\n") == 1
 
 
@@ -544,10 +633,14 @@ def test_live_slice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         clients.append(_NODE_CLIENT)
     out = tmp_path / "reports"
     first = run_report(out=out, run_id="run-1", clients=clients, scenarios=_LIVE_SCENARIOS)
-    for folder in (out / "run-1", out / "latest"):
-        for name in ("index.html", "report.md", "report.json", "junit.xml", "captures.jsonl"):
-            assert (folder / name).is_file(), f"{folder / name} missing"
+    for name in ("index.html", "report.md", "report.json", "junit.xml", "captures.jsonl"):
+        assert (out / "latest" / name).is_file(), f"latest/{name} missing"
     assert not (out / "latest").is_symlink()
+    # The run whole in latest/, its summary in history/, nothing else (no run folder, no
+    # staging folder left behind).
+    assert sorted(p.name for p in out.iterdir()) == ["history", "latest"]
+    assert [p.name for p in (out / "history").iterdir()] == ["run-1.json"]
+    assert read_summary(first.summary_path) == summarize(first.report)
     rows, columns, _ = _matrix_shape((out / "latest" / "index.html").read_text("utf-8"))
     assert rows == clients
     assert columns == _LIVE_SCENARIOS
@@ -566,17 +659,18 @@ def test_live_slice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             assert "AUTH019" in case.rules("info")
     assert report.diff is None
 
-    # A second run compares itself with the first (latest/report.json), and keeps the captures
-    # gzip'd when they are over the size limit (forced here).
+    # A second run compares itself with the first (its summary in history/), replaces latest/,
+    # and keeps the captures gzip'd when they are over the size limit (forced here).
     monkeypatch.setattr(report_run, "GZIP_THRESHOLD", 0)
     second = run_report(out=out, run_id="run-2", clients=["boto3"], scenarios=_LIVE_SCENARIOS)
     assert second.report.diff is not None
     assert second.report.diff.previous_run_id == "run-1"
     gone_cells = {(c.client, c.after) for c in second.report.diff.verdict_changes}
     assert gone_cells == ({(_NODE_CLIENT, None)} if node_ok else set())
-    packed = out / "run-2" / "captures.jsonl.gz"
+    packed = out / "latest" / "captures.jsonl.gz"
     assert packed.is_file()
-    assert not (out / "run-2" / "captures.jsonl").exists()
+    assert not (out / "latest" / "captures.jsonl").exists()
+    assert sorted(p.name for p in (out / "history").iterdir()) == ["run-1.json", "run-2.json"]
     with gzip.open(packed, "rt", encoding="utf-8") as stream:
         assert len([json.loads(line) for line in stream]) == len(_LIVE_SCENARIOS)
     assert second.report.captures_file == "captures.jsonl.gz"

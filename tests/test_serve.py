@@ -33,7 +33,7 @@ from sesspec.serve import (
     signature_does_not_match,
     success_body,
 )
-from tests._wire import exchange, sample_capture
+from tests._wire import exchange, run_pytest, sample_capture, ses_client
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_parsers = pytest.importorskip("botocore.parsers")
@@ -107,16 +107,9 @@ class TestResponsesParseWithBotocore:
 
 class TestBoto3OverHttps:
     def test_send_email_round_trip(self, tmp_path: Path) -> None:
-        boto3 = pytest.importorskip("boto3")
+        pytest.importorskip("boto3")
         with Endpoint(tmp_path / "cap.jsonl") as ep:
-            client = boto3.client(
-                "ses",
-                endpoint_url=ep.url,
-                region_name="us-east-1",
-                aws_access_key_id="AKIDEXAMPLE",
-                aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                verify=str(ep.ca_path),
-            )
+            client = ses_client(ep.url, ep.ca_path)
             sent = client.send_email(
                 Source="a@example.com",
                 Destination={"ToAddresses": ["b@example.com"]},
@@ -373,7 +366,7 @@ class TestConcurrencyAndDurability:
             port = int(url.rsplit(":", 1)[1].rstrip("/"))
             answered = 0
             for i in range(20):
-                form = b"Action=ListIdentities&N=%d" % i
+                form = b"Action=ListIdentities&MaxItems=%d" % (i + 1)
                 request = _post(form)
                 if _split(exchange(port, request))[0] == 200:
                     answered += 1
@@ -389,7 +382,7 @@ class TestConcurrencyAndDurability:
         assert len(lines) == 20
         assert [json.loads(line)["seq"] for line in lines] == list(range(1, 21))
         bodies = [c.body for c in load_captures(capture)]
-        assert bodies == [b"Action=ListIdentities&N=%d" % i for i in range(20)]
+        assert bodies == [b"Action=ListIdentities&MaxItems=%d" % (i + 1) for i in range(20)]
 
     def test_torn_last_line_is_skipped(self, tmp_path: Path) -> None:
         path = tmp_path / "c.jsonl"
@@ -419,26 +412,7 @@ def test_pytest_plugin_fixture(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     pytest.importorskip("boto3")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:sesspec",
-            "-p",
-            "sesspec.serve.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            str(test_file),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    result = run_pytest(test_file)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
 
@@ -448,20 +422,13 @@ class TestStrictModeWithTheChecker:
     (docs/spec.md#resp-error-codes)."""
 
     def test_conformant_passes_tampered_is_refused(self, tmp_path: Path) -> None:
-        boto3 = pytest.importorskip("boto3")
+        pytest.importorskip("boto3")
         pytest.importorskip("sesspec.check")
         from sesspec.serve.strict import checker
 
         capture_path = tmp_path / "c.jsonl"
         with Endpoint(capture_path, strict_checker=checker()) as ep:
-            client = boto3.client(
-                "ses",
-                endpoint_url=ep.url,
-                region_name="us-east-1",
-                aws_access_key_id="AKIDEXAMPLE",
-                aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                verify=str(ep.ca_path),
-            )
+            client = ses_client(ep.url, ep.ca_path)
             assert client.list_identities(IdentityType="Domain", MaxItems=5)["Identities"]
             (signed,) = load_captures(capture_path)
             # Same length, still valid params: only the signature can tell.
@@ -587,7 +554,7 @@ def _every_verdict(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     from sesspec.serve.strict import checker, errors_from_findings
 
     by_cli = _cli_check_json(path, capsys)
-    by_plugin = SesEndpoint(Endpoint(path, tls=False)).findings()
+    by_plugin = SesEndpoint(Endpoint(path, tls=False, state=True)).findings()
     strict = checker()
     rules: list[str] = []
     captures = list(load_captures(path))

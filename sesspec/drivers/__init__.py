@@ -2,7 +2,8 @@
 
 Each client configuration is a :class:`~sesspec.drivers.base.Driver`; each run is a
 subprocess with a time limit (see :mod:`sesspec.drivers.base`). The scenarios are in
-``scenarios.json`` (:func:`load_scenarios`).
+``scenarios.json`` (:func:`load_scenarios`); ``sesspec drivers`` (:mod:`sesspec.cli.drivers`)
+runs them from the command line.
 
 The names below are imported when first used: a driver child (``python -m
 sesspec.drivers._child``, one per client and scenario) imports this package too, and needs
@@ -11,12 +12,12 @@ none of the registry, the runner or the endpoint they bring in.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sesspec._extras import lazy_attributes
 
 if TYPE_CHECKING:
     from sesspec.drivers.base import FAKE_CREDENTIALS, REAL_HOST, Driver, Outcome, Status, Target
-    from sesspec.drivers.cli import main
     from sesspec.drivers.registry import (
         NodeDriver,
         PythonDriver,
@@ -41,39 +42,30 @@ __all__ = [
     "get_driver",
     "install_clients",
     "load_scenarios",
-    "main",
     "run_matrix",
     "target_of",
 ]
 
 _HOME = {
-    "FAKE_CREDENTIALS": "base",
-    "REAL_HOST": "base",
-    "Driver": "base",
-    "Outcome": "base",
-    "Status": "base",
-    "Target": "base",
-    "main": "cli",
-    "NodeDriver": "registry",
-    "PythonDriver": "registry",
-    "all_drivers": "registry",
-    "get_driver": "registry",
-    "install_clients": "registry",
-    "run_matrix": "runner",
-    "target_of": "runner",
-    "Scenario": "scenarios",
-    "load_scenarios": "scenarios",
+    "FAKE_CREDENTIALS": "sesspec.drivers.base",
+    "REAL_HOST": "sesspec.drivers.base",
+    "Driver": "sesspec.drivers.base",
+    "Outcome": "sesspec.drivers.base",
+    "Status": "sesspec.drivers.base",
+    "Target": "sesspec.drivers.base",
+    "NodeDriver": "sesspec.drivers.registry",
+    "PythonDriver": "sesspec.drivers.registry",
+    "all_drivers": "sesspec.drivers.registry",
+    "get_driver": "sesspec.drivers.registry",
+    "install_clients": "sesspec.drivers.registry",
+    "run_matrix": "sesspec.drivers.runner",
+    "target_of": "sesspec.drivers.runner",
+    "Scenario": "sesspec.drivers.scenarios",
+    "load_scenarios": "sesspec.drivers.scenarios",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(globals(), _HOME)
 
 
 def __dir__() -> list[str]:

@@ -1,5 +1,5 @@
 """The AWS CLI as a user runs it: ``aws ses <operation> --cli-input-json file://params.json
---endpoint-url URL``, with the credentials and region in the environment.
+--endpoint-url URL``, with the credentials (and session token), and region in the environment.
 
 The scenario's params are the operation's input as the CLI's ``--cli-input-json`` takes it
 (the SES member names). The CLI is called in this process (``awscli.clidriver``, what the
@@ -51,6 +51,8 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         AWS_DEFAULT_REGION=credentials["region"],
         AWS_PAGER="",
     )
+    if credentials.get("session_token"):
+        os.environ["AWS_SESSION_TOKEN"] = credentials["session_token"]
     with tempfile.TemporaryDirectory(prefix="sesspec-awscli-") as folder:
         params = Path(folder) / "params.json"
         params.write_text(json.dumps(scenario["params"]), encoding="utf-8")

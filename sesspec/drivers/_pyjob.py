@@ -17,6 +17,7 @@ __all__ = [
     "form_pairs",
     "ok",
     "ssl_context",
+    "token",
 ]
 
 
@@ -31,6 +32,12 @@ class NotSupportedError(Exception):
 def creds(job: dict[str, Any]) -> tuple[str, str, str]:
     c = job["credentials"]
     return str(c["access_key_id"]), str(c["secret_access_key"]), str(c["region"])
+
+
+def token(job: dict[str, Any]) -> str | None:
+    """The session token of temporary credentials (None: long-term credentials)."""
+    value = job["credentials"].get("session_token")
+    return str(value) if value else None
 
 
 def ssl_context(job: dict[str, Any]) -> ssl.SSLContext | None:

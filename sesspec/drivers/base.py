@@ -7,11 +7,19 @@ whatever happened into an :class:`Outcome`; a client that cannot be found is "no
 available" with the reason, a scenario the client cannot express is "not supported" with
 the reason, never dropped silently (issue 4).
 
-Clients are told the real SES host (``https://email.us-east-1.amazonaws.com/``), so the
-Host header, the TLS server name and any region a client reads from the hostname are those
-of real use; inside the child a guard sends every connection to the loopback endpoint and
-refuses anything that is not loopback, so no client can reach a real AWS endpoint
-(clients-howto: "keep the real SES hostname in the Host header and connect to 127.0.0.1").
+Clients are told the real SES host of the scenario's region
+(``https://email.us-east-1.amazonaws.com/``), so the Host header, the TLS server name and any
+region a client reads from the hostname are those of real use; inside the child a guard sends
+every connection to the loopback endpoint and refuses anything that is not loopback, so no
+client can reach a real AWS endpoint (clients-howto: "keep the real SES hostname in the Host
+header and connect to 127.0.0.1"). A scenario with an explicit port tells them
+``https://email.<region>.amazonaws.com:<endpoint port>/``, as users point clients at a local
+emulator; the harness records what each client was told in its captures
+(:meth:`Target.authority`, :meth:`sesspec.serve.capture.CaptureLog.telling`).
+
+What a client was asked to send (:func:`asked`) is the scenario's params, given to the client
+as its driver says (:meth:`Driver.given_as`: SDK params, the flattened pairs of a
+signing-only library, or a mail for a mailer), with the settings it was given.
 """
 
 from __future__ import annotations
@@ -24,21 +32,27 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from sesspec import fake
 from sesspec.drivers._child import RESULT_MARKER
 from sesspec.drivers.scenarios import Scenario
-from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY
+
+if TYPE_CHECKING:
+    from sesspec.fidelity import Asked, GivenAs
 
 __all__ = [
     "FAKE_CREDENTIALS",
+    "FAKE_SESSION_TOKEN",
     "REAL_HOST",
     "RESULT_MARKER",
     "Driver",
     "Outcome",
     "Status",
     "Target",
+    "asked",
     "child_env",
+    "credentials_job",
     "run_child",
 ]
 
@@ -47,15 +61,23 @@ def __dir__() -> list[str]:
     return __all__
 
 
-#: The fake credentials of the public SigV4 suites; never real ones.
+#: The fake credentials of the public SigV4 suites (:mod:`sesspec.fake`); never real ones.
 FAKE_CREDENTIALS: Mapping[str, str] = {
-    "access_key_id": STRICT_ACCESS_KEY_ID,
-    "secret_access_key": STRICT_SECRET_ACCESS_KEY,
-    "region": "us-east-1",
+    "access_key_id": fake.ACCESS_KEY_ID,
+    "secret_access_key": fake.SECRET_ACCESS_KEY,
+    "region": fake.REGION,
 }
 
-#: The host clients are told; the child's guard connects it to the loopback endpoint.
+#: The fake session token clients are given with temporary credentials (never a real one).
+FAKE_SESSION_TOKEN = fake.SESSION_TOKEN
+
+#: The host clients are told (us-east-1); the child's guard connects it to the loopback endpoint.
 REAL_HOST = "email.us-east-1.amazonaws.com"
+
+
+def ses_host(region: str) -> str:
+    """The SES Classic host of ``region`` (botocore ``endpoint-rule-set-1.json``)."""
+    return f"email.{region}.amazonaws.com"
 
 
 Status = Literal["ok", "client-error", "timeout", "not-supported", "not-available"]
@@ -70,23 +92,51 @@ class Target:
     ca_path: str | None
 
     @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
+
+    @property
     def url(self) -> str:
-        """The URL clients are given (the real SES host; see the module docstring)."""
-        return f"{'https' if self.tls else 'http'}://{REAL_HOST}/"
+        """The URL clients are given by default (the real SES host; see the module docstring)."""
+        return f"{self.scheme}://{REAL_HOST}/"
 
     @property
     def loopback_url(self) -> str:
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/"
+        return f"{self.scheme}://127.0.0.1:{self.port}/"
 
-    def as_job(self) -> dict[str, Any]:
+    def authority(self, scenario: Scenario | None = None) -> str:
+        """The ``host[:port]`` a client running ``scenario`` is told: its region's SES host,
+        with the endpoint's port when the scenario asks for an explicit one."""
+        setup = scenario.client if scenario is not None else None
+        host = ses_host(setup.region) if setup is not None else REAL_HOST
+        return f"{host}:{self.port}" if setup is not None and setup.explicit_port else host
+
+    def as_job(self, scenario: Scenario | None = None) -> dict[str, Any]:
+        """The ``endpoint`` of a driver's job: ``url`` (what the client is told), ``host`` and
+        ``told_port`` (its parts; None: the scheme's default), ``authority`` (``host[:port]``),
+        and the loopback ``port`` the guard connects to."""
+        authority = self.authority(scenario)
+        host, _, port = authority.partition(":")
         return {
-            "url": self.url,
+            "url": f"{self.scheme}://{authority}/",
             "loopback_url": self.loopback_url,
-            "host": REAL_HOST,
+            "host": host,
+            "authority": authority,
+            "told_port": int(port) if port else None,
             "port": self.port,
             "tls": self.tls,
             "ca_path": self.ca_path,
         }
+
+
+def credentials_job(scenario: Scenario) -> dict[str, Any]:
+    """The ``credentials`` of a driver's job: the fake keys, the scenario's region, and the
+    fake session token when the scenario gives temporary credentials (else null)."""
+    return {
+        **FAKE_CREDENTIALS,
+        "region": scenario.client.region,
+        "session_token": FAKE_SESSION_TOKEN if scenario.client.session_token else None,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +185,34 @@ class Driver(Protocol):
         """Whether the client can express ``scenario``; the reason when it cannot."""
         ...
 
+    def given_as(self, scenario: Scenario) -> GivenAs:
+        """How the driver gives ``scenario``'s params to its client (:data:`GivenAs`)."""
+        ...
+
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
         """Run ``scenario`` against ``target`` in a subprocess with a time limit."""
         ...
+
+
+def asked(
+    driver: Driver, scenario: Scenario, *, authority: str | None = None, tls: bool = True
+) -> Asked:
+    """What ``driver``'s client was asked to send for ``scenario``: its params as the driver
+    gives them, and the settings it was given (the region, the fake access key id and, with
+    temporary credentials, the fake token). ``authority`` is what it was told to send to (a
+    capture's ``told_authority``; None: the Host is not judged)."""
+    from sesspec.fidelity import Asked  # noqa: PLC0415 (driver children never need it)
+
+    return Asked(
+        scenario.action,
+        scenario.typed_params(),
+        driver.given_as(scenario),
+        authority=authority,
+        tls=tls,
+        region=scenario.client.region,
+        access_key_id=fake.ACCESS_KEY_ID,
+        session_token=FAKE_SESSION_TOKEN if scenario.client.session_token else None,
+    )
 
 
 _SCRUBBED_PREFIXES = ("AWS_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sesspec.drivers._pyjob import blob_params, creds, fetch_get, http_result, ok
+from sesspec.drivers._pyjob import blob_params, creds, fetch_get, http_result, ok, token
 
 
 async def _run(job: dict[str, Any]) -> dict[str, Any]:
@@ -26,6 +26,7 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
         region_name=region,
         aws_access_key_id=akid,
         aws_secret_access_key=secret,
+        aws_session_token=token(job),
         verify=endpoint.get("ca_path") or True,
         config=AioConfig(retries={"max_attempts": 1}),
     ) as client:

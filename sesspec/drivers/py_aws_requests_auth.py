@@ -1,13 +1,14 @@
 """aws-requests-auth (``AWSRequestsAuth``) with ``requests``; ``data=dict`` form body.
 
-``aws_host`` must be the Host the request goes out with (clients-howto). No presigning.
+``aws_host`` must be the Host the request goes out with, ``host:port`` when the URL names a
+port (clients-howto). Temporary credentials: ``aws_token``. No presigning.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sesspec.drivers._pyjob import NotSupportedError, creds, form_pairs, http_result
+from sesspec.drivers._pyjob import NotSupportedError, creds, form_pairs, http_result, token
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
@@ -22,9 +23,10 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     auth = AWSRequestsAuth(
         aws_access_key=akid,
         aws_secret_access_key=secret,
-        aws_host=endpoint["host"],
+        aws_host=endpoint["authority"],
         aws_region=region,
         aws_service="ses",
+        aws_token=token(job),
     )
     response = requests.post(
         endpoint["url"],

@@ -15,16 +15,17 @@ import io
 import urllib.parse
 from typing import Any
 
-from sesspec.drivers._pyjob import creds, form_pairs, http_result, ssl_context
+from sesspec.drivers._pyjob import creds, form_pairs, http_result, ssl_context, token
 
 
 def _send(job: dict[str, Any], method: str, path: str, headers: Any, body: bytes) -> dict[str, Any]:
     endpoint = job["endpoint"]
+    host, port = endpoint["host"], endpoint.get("told_port")
     conn: http.client.HTTPConnection
     if endpoint["tls"]:
-        conn = http.client.HTTPSConnection(endpoint["host"], context=ssl_context(job), timeout=30)
+        conn = http.client.HTTPSConnection(host, port, context=ssl_context(job), timeout=30)
     else:
-        conn = http.client.HTTPConnection(endpoint["host"], timeout=30)
+        conn = http.client.HTTPConnection(host, port, timeout=30)
     try:
         conn.request(method, path, body=body or None, headers=dict(headers))
         response = conn.getresponse()
@@ -38,10 +39,10 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     from awscrt.io import InputStream  # noqa: PLC0415
 
     akid, secret, region = creds(job)
-    host = job["endpoint"]["host"]
+    host = job["endpoint"]["authority"]  # the Host header: host[:port] as the URL has it
     pairs = form_pairs(job)
     presign = job["scenario"]["kind"] == "presign-get"
-    provider = auth.AwsCredentialsProvider.new_static(akid, secret)
+    provider = auth.AwsCredentialsProvider.new_static(akid, secret, token(job))
     config = auth.AwsSigningConfig(
         algorithm=auth.AwsSigningAlgorithm.V4,
         signature_type=(

@@ -3,14 +3,15 @@
 Per scenario: SendEmail without Tags/ConfigurationSet -> ``send_email`` (text and/or HTML
 body); SendRawEmail -> ``send_raw_email``; everything else (Tags, templated and bulk sends,
 ListIdentities with params) -> its private ``_make_request(action, params)`` with the
-flattened params, the only way boto 2 can send them (clients-howto). No presigning.
+flattened params, the only way boto 2 can send them (clients-howto). No presigning. Temporary
+credentials: ``security_token``; an explicit port: ``port``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sesspec.drivers._pyjob import NotSupportedError, blob_params, creds, form_pairs, ok
+from sesspec.drivers._pyjob import NotSupportedError, blob_params, creds, form_pairs, ok, token
 
 
 def _element_dict(element: Any) -> dict[str, Any]:
@@ -40,8 +41,10 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     conn = boto.ses.SESConnection(
         aws_access_key_id=akid,
         aws_secret_access_key=secret,
+        security_token=token(job),
         region=RegionInfo(name=region, endpoint=endpoint["host"]),
         is_secure=bool(endpoint["tls"]),
+        port=endpoint.get("told_port"),
     )
     action = scenario["action"]
     params = blob_params(job)

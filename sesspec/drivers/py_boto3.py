@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sesspec.drivers._pyjob import blob_params, creds, fetch_get, http_result, ok
+from sesspec.drivers._pyjob import blob_params, creds, fetch_get, http_result, ok, token
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +25,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         region_name=region,
         aws_access_key_id=akid,
         aws_secret_access_key=secret,
+        aws_session_token=token(job),
         verify=endpoint.get("ca_path") or True,
         config=Config(retries={"max_attempts": 1}),
     )

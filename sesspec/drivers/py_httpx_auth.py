@@ -13,6 +13,7 @@ from sesspec.drivers._pyjob import (
     form_pairs,
     http_result,
     ssl_context,
+    token,
 )
 
 
@@ -25,7 +26,13 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         raise NotSupportedError(msg)
     akid, secret, region = creds(job)
     endpoint = job["endpoint"]
-    auth = httpx_auth.AWS4Auth(access_id=akid, secret_key=secret, region=region, service="ses")
+    auth = httpx_auth.AWS4Auth(
+        access_id=akid,
+        secret_key=secret,
+        region=region,
+        service="ses",
+        security_token=token(job),
+    )
     context = ssl_context(job)
     with httpx.Client(verify=context if context is not None else True, timeout=30) as client:
         response = client.post(endpoint["url"], data=dict(form_pairs(job)), auth=auth)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesspec.drivers._pyjob import NotSupportedError, creds, form_pairs, http_result
+from sesspec.drivers._pyjob import NotSupportedError, creds, form_pairs, http_result, token
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
@@ -19,7 +19,13 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         raise NotSupportedError(msg)
     akid, secret, region = creds(job)
     endpoint = job["endpoint"]
-    auth = AWSSigV4("ses", region=region, aws_access_key_id=akid, aws_secret_access_key=secret)
+    auth = AWSSigV4(
+        "ses",
+        region=region,
+        aws_access_key_id=akid,
+        aws_secret_access_key=secret,
+        aws_session_token=token(job),
+    )
     response = requests.post(
         endpoint["url"],
         data=dict(form_pairs(job)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesspec.drivers._pyjob import NotSupportedError, creds, form_pairs, http_result
+from sesspec.drivers._pyjob import NotSupportedError, creds, form_pairs, http_result, token
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     response = requests.post(
         endpoint["url"],
         data=dict(form_pairs(job)),
-        auth=AWS4Auth(akid, secret, region, "ses"),
+        auth=AWS4Auth(akid, secret, region, "ses", session_token=token(job)),
         verify=endpoint.get("ca_path") or True,
         timeout=30,
     )

@@ -1,8 +1,9 @@
 """The client configurations sesspec drives, and how to install them.
 
 Python clients run as ``python -m sesspec.drivers._child py_<name>``; Node clients as
-``node --import ./_guard.mjs <name>.mjs`` in ``sesspec/drivers/js`` (pinned by its
-``package-lock.json``). aiobotocore and the AWS CLI v1 pin their own botocore, so each is
+``node --import ./_guard.mjs <name>.mjs`` beside their packages, which ``npm ci`` installs from
+``sesspec/drivers/js/package-lock.json`` into the per-user cache (:mod:`sesspec.drivers.node`).
+aiobotocore and the AWS CLI v1 pin their own botocore, so each is
 installed into its own folder (``<sys.prefix>/sesspec-clients/<name>``) that only its child
 puts first on ``PYTHONPATH``. Clients in other languages come from Debian's packages: scripts
 (Ruby, Perl, PHP, the AWS CLI v2) run as ``<program> <script>``; Go and Haskell programs are
@@ -23,20 +24,24 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sesspec.drivers import node
 from sesspec.drivers.base import (
-    FAKE_CREDENTIALS,
     Driver,
     Outcome,
     Target,
     child_env,
+    credentials_job,
     python_command,
     run_child,
 )
 from sesspec.drivers.scenarios import Scenario
 
+if TYPE_CHECKING:
+    from sesspec.fidelity import GivenAs
+
 __all__ = [
-    "JS_DIR",
     "AnyDriver",
     "CommandDriver",
     "CompiledDriver",
@@ -53,16 +58,14 @@ def __dir__() -> list[str]:
     return __all__
 
 
-JS_DIR = Path(__file__).resolve().parent / "js"
-
 _NO_PRESIGN = "presign-get"
 
 
 def _job(scenario: Scenario, target: Target) -> dict[str, object]:
     return {
         "scenario": scenario.as_job(),
-        "endpoint": target.as_job(),
-        "credentials": dict(FAKE_CREDENTIALS),
+        "endpoint": target.as_job(scenario),
+        "credentials": credentials_job(scenario),
     }
 
 
@@ -83,17 +86,38 @@ def _dist_version(dist: str, path: Path | None) -> str | None:
 
 
 class _Scenarios:
-    """``supports`` for the driver classes: ``unsupported`` maps a scenario id, kind or
-    action to the reason the client cannot express it."""
+    """``supports`` and ``given_as`` for the driver classes: ``unsupported`` maps a scenario
+    id, kind or action, or a client setting (:data:`TEMPORARY`, :data:`PORT`), to the reason the
+    client cannot express it; ``given`` maps a scenario id, kind or action (or ``"*"``, the
+    default) to how the driver gives the params to its client (default: SDK ``params``)."""
 
     __slots__ = ()
     unsupported: Mapping[str, str]
+    given: Mapping[str, GivenAs]
 
     def supports(self, scenario: Scenario) -> tuple[bool, str]:
-        for key in (scenario.id, scenario.kind, scenario.action):
+        keys = [scenario.id, scenario.kind, scenario.action]
+        if scenario.client.session_token:
+            keys.append(TEMPORARY)
+        if scenario.client.explicit_port:
+            keys.append(PORT)
+        for key in keys:
             if key in self.unsupported:
                 return False, self.unsupported[key]
         return True, ""
+
+    def given_as(self, scenario: Scenario) -> GivenAs:
+        for key in (scenario.id, scenario.kind, scenario.action, "*"):
+            if key in self.given:
+                return self.given[key]
+        return "params"
+
+
+#: ``unsupported`` keys for a client setting: temporary credentials, an explicit port.
+TEMPORARY = "temporary-credentials"
+PORT = "explicit-port"
+#: ``given`` of a signing-only library: its user builds the form pairs.
+PAIRS: Mapping[str, GivenAs] = {"*": "pairs"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +131,7 @@ class PythonDriver(_Scenarios):
     unsupported: Mapping[str, str] = field(default_factory=dict)
     isolated: bool = False
     language: str = "python"
+    given: Mapping[str, GivenAs] = field(default_factory=dict)
 
     @property
     def path(self) -> Path | None:
@@ -159,47 +184,43 @@ def _cannot_run(driver: Driver, scenario: Scenario) -> Outcome | None:
 
 @functools.cache
 def _node_version() -> str | None:
-    node = shutil.which("node")
-    if node is None:
+    program = shutil.which("node")
+    if program is None:
         return None
     try:
         done = subprocess.run(
-            [node, "--version"], capture_output=True, text=True, timeout=20, check=False
+            [program, "--version"], capture_output=True, text=True, timeout=20, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None
 
 
-def _npm_version(package: str) -> str | None:
-    manifest = JS_DIR / "node_modules" / package / "package.json"
-    if not manifest.is_file():
-        return None
-    import json  # noqa: PLC0415 (only here)
-
-    return str(json.loads(manifest.read_text("utf-8")).get("version", "?"))
-
-
 @dataclass(frozen=True, slots=True)
 class NodeDriver(_Scenarios):
-    """A Node client, run by ``sesspec/drivers/js/<script>`` under the loopback guard."""
+    """A Node client, run by ``sesspec/drivers/js/<script>`` under the loopback guard, beside
+    its packages in the per-user cache (:mod:`sesspec.drivers.node`)."""
 
     name: str
     script: str
     packages: tuple[str, ...]
     unsupported: Mapping[str, str] = field(default_factory=dict)
     language: str = "javascript"
+    given: Mapping[str, GivenAs] = field(default_factory=dict)
 
     def available(self) -> tuple[bool, str]:
         if _node_version() is None:
             return False, "node is not on PATH"
         for package in self.packages:
-            if _npm_version(package) is None:
-                return False, f"{package} is not installed (cd {JS_DIR} && npm ci)"
+            if node.package_version(package) is None:
+                return False, (
+                    f"{package} is not installed in {node.node_dir()} "
+                    "(python -m sesspec.drivers.node, or sesspec report --install)"
+                )
         return True, ""
 
     def version(self) -> str:
-        parts = [f"{p} {_npm_version(p) or '?'}" for p in self.packages]
+        parts = [f"{p} {node.package_version(p) or '?'}" for p in self.packages]
         parts.append(f"Node {_node_version() or '?'}")
         return ", ".join(parts)
 
@@ -207,16 +228,16 @@ class NodeDriver(_Scenarios):
         skipped = _cannot_run(self, scenario)
         if skipped is not None:
             return skipped
-        node = shutil.which("node") or "node"
+        program = shutil.which("node") or "node"
         extra = {"AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE": "1"}
         return run_child(
-            [node, "--import", "./_guard.mjs", f"./{self.script}"],
+            [program, "--import", "./_guard.mjs", f"./{self.script}"],
             _job(scenario, target),
             driver=self.name,
             scenario=scenario.id,
             env=child_env(target, extra=extra),
             timeout=timeout,
-            cwd=JS_DIR,
+            cwd=node.prepare(),
         )
 
 
@@ -267,6 +288,7 @@ class CommandDriver(_Scenarios):
     #: Arguments to ``program`` that print its own version on one line.
     runtime_version: tuple[str, ...]
     unsupported: Mapping[str, str] = field(default_factory=dict)
+    given: Mapping[str, GivenAs] = field(default_factory=dict)
 
     def available(self) -> tuple[bool, str]:
         if shutil.which(self.program) is None:
@@ -340,6 +362,7 @@ class CompiledDriver(_Scenarios):
     support: tuple[str, ...] = ()
     #: Folders of source shared with other drivers (relative to ``sesspec/drivers``).
     shared: tuple[str, ...] = ()
+    given: Mapping[str, GivenAs] = field(default_factory=dict)
 
     @property
     def packages(self) -> tuple[str, ...]:
@@ -453,6 +476,10 @@ class CompiledDriver(_Scenarios):
         )
 
 
+#: ``given`` of a mailer: a SendEmail scenario is given as a mail (From, To, Subject, bodies),
+#: which it renders as MIME; a SendRawEmail one as the raw message and its envelope.
+_MAILER: Mapping[str, GivenAs] = {"SendEmail": "mail"}
+
 _MAIL_ONLY = {
     "SendTemplatedEmail": "no templated send in this client",
     "SendBulkTemplatedEmail": "no bulk templated send in this client",
@@ -490,6 +517,7 @@ def _symfony_drivers() -> list[CommandDriver]:
     )
     packages = ("php-symfony-amazon-mailer", "php-symfony-http-client", "php-curl", "php-cli")
     no_tags = "Symfony's Email has no SES Tags (only an X-SES-CONFIGURATION-SET header)"
+    temporary = "Symfony 5.0's SES transports sign with a key and a secret: no session token"
     return [
         CommandDriver(
             f"php-symfony-ses-{kind}",
@@ -499,11 +527,16 @@ def _symfony_drivers() -> list[CommandDriver]:
             packages,
             probe,
             ("-r", "echo 'PHP ', PHP_VERSION;"),
-            {"send-email-tags": no_tags, **extra, **_MAIL_ONLY},
+            {"send-email-tags": no_tags, TEMPORARY: temporary, **extra, **_MAIL_ONLY},
+            given,
         )
-        for kind, extra in (
-            ("api", {"SendRawEmail": "SesApiTransport sends an Email it renders, as SendEmail"}),
-            ("http", {}),
+        for kind, extra, given in (
+            (
+                "api",
+                {"SendRawEmail": "SesApiTransport sends an Email it renders, as SendEmail"},
+                _MAILER,
+            ),
+            ("http", {}, _MAILER),
         )
     ]
 
@@ -527,14 +560,21 @@ def all_drivers() -> list[AnyDriver]:
             ("boto==2.49.0",),
             ("boto",),
             {_NO_PRESIGN: "boto 2 SESConnection cannot presign"},
+            given={
+                "send-email-tags": "pairs",
+                "SendTemplatedEmail": "pairs",
+                "SendBulkTemplatedEmail": "pairs",
+                "ListIdentities": "pairs",
+            },
         ),
-        PythonDriver("awscrt-signer", "py_awscrt", ("awscrt",), ("awscrt",)),
+        PythonDriver("awscrt-signer", "py_awscrt", ("awscrt",), ("awscrt",), given=PAIRS),
         PythonDriver(
             "requests-aws4auth",
             "py_requests_aws4auth",
             ("requests-aws4auth", "requests"),
             ("requests-aws4auth", "requests"),
             {_NO_PRESIGN: headers_only},
+            given=PAIRS,
         ),
         PythonDriver(
             "aws-requests-auth",
@@ -542,6 +582,7 @@ def all_drivers() -> list[AnyDriver]:
             ("aws-requests-auth", "requests"),
             ("aws-requests-auth", "requests"),
             {_NO_PRESIGN: headers_only},
+            given=PAIRS,
         ),
         PythonDriver(
             "requests-auth-aws-sigv4",
@@ -549,6 +590,7 @@ def all_drivers() -> list[AnyDriver]:
             ("requests-auth-aws-sigv4", "requests"),
             ("requests-auth-aws-sigv4", "requests"),
             {_NO_PRESIGN: headers_only},
+            given=PAIRS,
         ),
         PythonDriver(
             "httpx-auth",
@@ -556,6 +598,7 @@ def all_drivers() -> list[AnyDriver]:
             ("httpx-auth", "httpx"),
             ("httpx-auth", "httpx"),
             {_NO_PRESIGN: headers_only},
+            given=PAIRS,
         ),
         PythonDriver(
             "aws-cli-v1",
@@ -573,14 +616,23 @@ def all_drivers() -> list[AnyDriver]:
             {_NO_PRESIGN: "@aws-sdk/client-ses has no presigner (s3-request-presigner is S3-only)"},
         ),
         NodeDriver("aws-sdk-js-v2", "aws-sdk-v2.mjs", ("aws-sdk",)),
-        NodeDriver("aws4", "aws4.mjs", ("aws4",)),
-        NodeDriver("aws4fetch", "aws4fetch.mjs", ("aws4fetch",)),
-        NodeDriver("node-ses", "node-ses.mjs", ("node-ses",), _MAIL_ONLY),
+        NodeDriver("aws4", "aws4.mjs", ("aws4",), given=PAIRS),
+        NodeDriver("aws4fetch", "aws4fetch.mjs", ("aws4fetch",), given=PAIRS),
+        NodeDriver(
+            "node-ses",
+            "node-ses.mjs",
+            ("node-ses",),
+            {
+                TEMPORARY: "node-ses's createClient takes a key and a secret: no session token",
+                **_MAIL_ONLY,
+            },
+        ),
         NodeDriver(
             "nodemailer-ses",
             "nodemailer.mjs",
             ("nodemailer", "@aws-sdk/client-ses"),
             _MAIL_ONLY,
+            given=_MAILER,
         ),
         CommandDriver(
             "ruby-aws-sdk-v1",
@@ -621,6 +673,7 @@ def all_drivers() -> list[AnyDriver]:
             ("libaws-signature4-perl", "liblwp-protocol-https-perl"),
             ("-MAWS::Signature4", "-MLWP::Protocol::https", "-e", "1"),
             ("-e", "printf 'Perl %vd', $^V"),
+            given=PAIRS,
         ),
         CommandDriver(
             "perl-net-amazon-signature-v4",
@@ -631,6 +684,7 @@ def all_drivers() -> list[AnyDriver]:
             ("-MNet::Amazon::Signature::V4", "-MLWP::Protocol::https", "-e", "1"),
             ("-e", "printf 'Perl %vd', $^V"),
             {_NO_PRESIGN: "Net::Amazon::Signature::V4 0.21 signs headers only (no presigned URL)"},
+            given=PAIRS,
         ),
         CommandDriver(
             "ruby-aws-sdk-core",
@@ -686,9 +740,12 @@ def all_drivers() -> list[AnyDriver]:
             ("ghc", "libghc-mime-mail-ses-dev", "libghc-mime-mail-dev"),
             {
                 "send-email-tags": "mime-mail-ses sends a Mail: no Tags or configuration set",
+                PORT: "mime-mail-ses's endpoint is fixed (https://email.REGION.amazonaws.com): "
+                "no port can be given",
                 **_MAIL_ONLY,
             },
             support=_HASKELL_GUARD,
+            given=_MAILER,
         ),
         CompiledDriver(
             "haskell-aws",
@@ -702,6 +759,7 @@ def all_drivers() -> list[AnyDriver]:
                 "SendTemplatedEmail": "aws 0.22 has no templated send",
                 "SendBulkTemplatedEmail": "aws 0.22 has no bulk send",
                 _NO_PRESIGN: "aws signs SES with AWS3-HTTPS headers: no presigned URL",
+                PORT: "aws's SesConfiguration has a host and no port",
             },
             support=(*_HASKELL_GUARD, "libghc-resourcet-dev"),
         ),
@@ -752,8 +810,9 @@ def install_clients(
     """Install every client; ``{driver name: "installed" | "not available: <reason>"}``.
 
     Python clients go into ``python``'s environment (aiobotocore into its own folder, see the
-    module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` when
-    ``npm`` exists (``npm``: its path; found on ``PATH`` when None); the clients in other
+    module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` into the
+    per-user cache when ``npm`` exists (``npm``: its path; found on ``PATH`` when None;
+    :func:`sesspec.drivers.node.install`); the clients in other
     languages are Debian packages, installed with ``apt-get`` (``apt``: its path) when missing,
     and the Go and Haskell programs are then built into :func:`build_cache`. Nothing raises: a
     failure is reported against each client it affects.
@@ -768,14 +827,7 @@ def install_clients(
             args = ["--target", str(driver.path), "--upgrade", *args]
         ok, reason = _pip(python, args)
         status[driver.name] = "installed" if ok else f"not available: {reason}"
-    npm = npm or shutil.which("npm")
-    node_ok, node_reason = True, ""
-    if npm is None:
-        node_ok, node_reason = False, "npm is not on PATH"
-    else:
-        node_ok, node_reason = _run_tool(
-            [npm, "ci", "--no-audit", "--no-fund"], fallback="npm ci failed", cwd=JS_DIR
-        )
+    node_ok, node_reason = node.install(npm)
     for driver in drivers:
         if isinstance(driver, NodeDriver):
             if not node_ok:

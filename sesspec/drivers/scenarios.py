@@ -1,12 +1,17 @@
 """The scenario file every driver runs (``scenarios.json``), loaded and expanded.
 
 A scenario is an SES operation with its params, written as in the SES model (the member
-names botocore, the JS SDKs and the wire use), plus a stable ``id``. Two placeholders keep
-the file small and readable and are expanded here, deterministically:
+names botocore, the JS SDKs and the wire use), plus a stable ``id``. The params are the
+statement of what the client is asked to send (:mod:`sesspec.fidelity` compares what arrived
+with them); ``client`` (:class:`ClientSetup`) is what else it is given: the region, temporary
+credentials (the fake session token), an endpoint URL with an explicit port. Three
+placeholders keep the file small and readable and are expanded here, deterministically:
 
 - ``{"$mime": {"size": N, "subject": S}}``: a MIME message of exactly N bytes (text part
   plus a base64 attachment of a fixed byte pattern), CRLF line ends (RFC 5322 section 2.1).
 - ``{"$recipients": {"count": N, "template": "rcpt{n:02d}@example.com"}}``: N addresses.
+- ``{"$repeat": {"unit": U, "length": N, "end": E}}``: U repeated, cut so that with E after
+  it the text is exactly N characters.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 
 from sesspec.query import flatten
 
-__all__ = ["Scenario", "load_scenarios", "mime_message", "typed_params"]
+__all__ = ["ClientSetup", "Scenario", "load_scenarios", "mime_message", "typed_params"]
 
 
 def __dir__() -> list[str]:
@@ -45,6 +50,39 @@ def typed_params(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class ClientSetup:
+    """What a client is given besides the params: the ``region`` (its endpoint is that
+    region's SES host), whether it gets temporary credentials (``session_token``: the fake
+    token), and whether its endpoint URL names the port (``explicit_port``:
+    ``https://email.<region>.amazonaws.com:<port>/``, as users point clients at emulators)."""
+
+    region: str = "us-east-1"
+    session_token: bool = False
+    explicit_port: bool = False
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any] | None) -> ClientSetup:
+        raw = raw or {}
+        unknown = set(raw) - {"region", "session_token", "endpoint"}
+        endpoint = raw.get("endpoint", "default")
+        if unknown or endpoint not in ("default", "explicit-port"):
+            msg = f"unknown client settings: {sorted(unknown) or endpoint!r}"
+            raise ValueError(msg)
+        return cls(
+            region=str(raw.get("region", "us-east-1")),
+            session_token=bool(raw.get("session_token", False)),
+            explicit_port=endpoint == "explicit-port",
+        )
+
+    def as_job(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "session_token": self.session_token,
+            "explicit_port": self.explicit_port,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One scenario: ``params`` as JSON-able values (a blob as its text, ASCII MIME)."""
 
@@ -53,6 +91,7 @@ class Scenario:
     kind: str  # "call" | "presign-get"
     action: str
     params: Mapping[str, Any]
+    client: ClientSetup = ClientSetup()
 
     def typed_params(self) -> dict[str, Any]:
         """``params`` with blobs as ``bytes``, as an SDK user passes them."""
@@ -70,6 +109,7 @@ class Scenario:
             "action": self.action,
             "params": self.params,
             "form_pairs": self.form_pairs(),
+            "client": self.client.as_job(),
         }
 
 
@@ -111,6 +151,11 @@ def _expand(value: Any) -> Any:
         if set(value) == {"$mime"}:
             spec = value["$mime"]
             return mime_message(int(spec["size"]), str(spec.get("subject", "sesspec")))
+        if set(value) == {"$repeat"}:
+            spec = value["$repeat"]
+            length, end = int(spec["length"]), str(spec.get("end", ""))
+            unit = str(spec["unit"])
+            return (unit * (length // len(unit) + 1))[: length - len(end)] + end
         if set(value) == {"$recipients"}:
             spec = value["$recipients"]
             template = str(spec["template"])
@@ -132,6 +177,7 @@ def _load() -> tuple[Scenario, ...]:
             kind=str(raw["kind"]),
             action=str(raw["action"]),
             params=_expand(raw["params"]),
+            client=ClientSetup.from_json(raw.get("client")),
         )
         for raw in document["scenarios"]
     )

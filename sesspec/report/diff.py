@@ -1,9 +1,13 @@
-"""The difference between this run and the previous one (its ``report.json``).
+"""The difference between this run and the previous one, and the summary each run keeps for it.
 
-Cells are keyed by (client, scenario). A verdict change is reported per cell (a cell present in
-only one run shows ``None`` on the other side). Findings are compared per cell by rule id, not by
-message or location: messages carry dates and offsets that change from run to run, while a rule
-that starts or stops firing in a cell is what a reader of two runs wants to see.
+The previous run is read from its summary (:func:`summarize`: ``reports/history/<run-id>.json``,
+format ``sesspec-report-summary/1``, what the diff needs and nothing else: each cell's verdict
+and the rules that fired in it, with their severity) or from a whole ``report.json``; both give
+the same diff. Cells are keyed by (client, scenario). A verdict change is reported per cell (a
+cell present in only one run shows ``None`` on the other side). Findings are compared per cell
+by rule id, not by message or location: messages carry dates and offsets that change from run
+to run, while a rule that starts or stops firing in a cell is what a reader of two runs wants
+to see.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sesspec.report.model import CaseResult, CellChange, FindingChange, RunDiff
+from sesspec.report.model import CaseResult, CellChange, FindingChange, Report, RunDiff
 
-__all__ = ["diff_runs"]
+__all__ = ["SUMMARY_FORMAT", "diff_runs", "summarize"]
 
 
 def __dir__() -> list[str]:
@@ -22,10 +26,37 @@ def __dir__() -> list[str]:
 
 _Key = tuple[str, str]
 
+#: The ``format`` of a run's summary.
+SUMMARY_FORMAT = "sesspec-report-summary/1"
+
+
+def summarize(report: Report) -> dict[str, Any]:
+    """What a later run's diff needs of ``report``: its id and start, its verdict counts, and
+    each cell's verdict with the rules that fired in it (rule -> severity, sorted)."""
+    return {
+        "format": SUMMARY_FORMAT,
+        "run_id": report.run_id,
+        "started_at": report.started_at,
+        "counts": dict(report.counts()),
+        "cells": [
+            {
+                "client": case.client,
+                "scenario": case.scenario,
+                "verdict": case.verdict,
+                "rules": dict(sorted({f.rule: f.severity for f in case.findings()}.items())),
+            }
+            for case in report.cases
+        ],
+    }
+
 
 def _previous_cells(previous: Mapping[str, Any]) -> dict[_Key, tuple[str, dict[str, str]]]:
-    """(client, scenario) -> (verdict, {rule: severity}) of a previous ``report.json``."""
+    """(client, scenario) -> (verdict, {rule: severity}) of a previous run: its summary or
+    its whole ``report.json``."""
     cells: dict[_Key, tuple[str, dict[str, str]]] = {}
+    for cell in previous.get("cells", []):
+        fired = {str(rule): str(severity) for rule, severity in cell["rules"].items()}
+        cells[(str(cell["client"]), str(cell["scenario"]))] = (str(cell["verdict"]), fired)
     for case in previous.get("cases", []):
         rules: dict[str, str] = {}
         for request in case.get("requests", []):
@@ -44,7 +75,8 @@ def _current_cells(cases: Sequence[CaseResult]) -> dict[_Key, tuple[str, dict[st
 
 
 def diff_runs(previous: Mapping[str, Any], cases: Sequence[CaseResult]) -> RunDiff:
-    """How ``cases`` differ from the cells of ``previous`` (a parsed ``report.json``)."""
+    """How ``cases`` differ from the cells of ``previous`` (a run's summary, or a parsed
+    ``report.json``)."""
     before = _previous_cells(previous)
     after = _current_cells(cases)
     order = list(after) + [k for k in before if k not in after]

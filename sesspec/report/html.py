@@ -9,8 +9,7 @@ canonical-request diff of a signature mismatch), the rules table, the runtimes.
 
 from __future__ import annotations
 
-from lxml import etree, html
-
+from sesspec.errors import MissingExtraError
 from sesspec.report._fmt import citation_parts, rule_anchor, runs_text, shown_rules
 from sesspec.report.model import (
     VERDICT_LABELS,
@@ -20,6 +19,12 @@ from sesspec.report.model import (
     RequestResult,
     RunDiff,
 )
+
+try:
+    from lxml import etree, html
+except ModuleNotFoundError as exc:  # a plain install: the renderer needs the report extra
+    raise MissingExtraError(extra="report", module="lxml", feature="the HTML report") from exc
+
 
 __all__ = ["MATRIX_ID", "render_html"]
 

@@ -8,9 +8,14 @@ the reason. Warnings and info findings go to ``<system-out>``.
 
 from __future__ import annotations
 
-from lxml import etree
-
+from sesspec.errors import MissingExtraError
 from sesspec.report.model import CaseResult, Report
+
+try:
+    from lxml import etree
+except ModuleNotFoundError as exc:  # a plain install: the renderer needs the report extra
+    raise MissingExtraError(extra="report", module="lxml", feature="the JUnit XML report") from exc
+
 
 __all__ = ["render_junit"]
 

@@ -1,9 +1,9 @@
-"""``sesspec report`` orchestration: run the clients, check their requests, write the report.
+"""The report run (the harness): install the clients, run them, check their requests, write.
 
 One run (issue 4, "Reporter"):
 
 1. optionally install the clients (:func:`sesspec.drivers.install_clients`);
-2. start the loopback :class:`~sesspec.serve.Endpoint` with its capture file inside the run
+2. start the loopback :class:`~sesspec.serve.Endpoint` with its capture file inside a staging
    folder, and run every available driver over every scenario with
    :func:`sesspec.drivers.run_matrix` (which hands each outcome the ``seq`` of the captures that
    arrived during it: runs are sequential, so attribution is exact);
@@ -12,8 +12,14 @@ One run (issue 4, "Reporter"):
    ``sesspec check``, the ``ses_endpoint`` fixture and ``serve --strict`` give too), with the
    drivers' fake credentials (so signatures are verified), ``now`` = the request's arrival
    time, and the connection's TLS flag;
-4. build the :class:`~sesspec.report.model.Report`, compare it with the previous
-   ``<out>/latest/report.json``, and write ``<out>/<run-id>/`` and a copy in ``<out>/latest/``.
+4. build the :class:`~sesspec.report.model.Report`, compare it with the previous run (its
+   summary in ``<out>/history/``, :func:`sesspec.report.files.previous_run`), gzip the captures
+   when they are large, and write the run whole as ``<out>/latest/`` (replacing the last one)
+   and its summary as ``<out>/history/<run-id>.json``.
+
+Everything that opens a socket, starts a process or needs an extra happens here or below
+(:mod:`sesspec.drivers`, :mod:`sesspec.serve`); the renderers and :mod:`sesspec.report.files`
+only format and write what they are given.
 """
 
 from __future__ import annotations
@@ -21,9 +27,8 @@ from __future__ import annotations
 import functools
 import gzip
 import importlib.metadata
-import json
+import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +36,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sesspec.check import Credentials
 from sesspec.check.catalogue import RULES
@@ -44,12 +48,14 @@ from sesspec.drivers import (
     load_scenarios,
     run_matrix,
 )
-from sesspec.errors import SesSpecError
 from sesspec.report.diff import diff_runs
-from sesspec.report.html import render_html
-from sesspec.report.json_ import render_json
-from sesspec.report.junit import render_junit
-from sesspec.report.markdown import render_markdown
+from sesspec.report.files import (
+    check_run_id,
+    new_run_id,
+    previous_run,
+    write_report,
+    write_summary,
+)
 from sesspec.report.model import (
     CaseResult,
     ClientInfo,
@@ -65,14 +71,10 @@ from sesspec.serve.strict import default_findings
 __all__ = [
     "GZIP_THRESHOLD",
     "ReportRun",
-    "RunIdError",
     "build_cases",
     "check_capture",
-    "check_run_id",
-    "new_run_id",
     "run_report",
     "runtime_versions",
-    "write_report",
 ]
 
 
@@ -83,38 +85,7 @@ def __dir__() -> list[str]:
 #: A run folder above this size gets its captures gzip'd (the report is committed to git).
 GZIP_THRESHOLD = 15 * 1024 * 1024
 
-#: Files of a run folder, in the order a reader wants them.
-REPORT_FILES = ("index.html", "report.md", "report.json", "junit.xml")
-
 Progress = Callable[[Driver, Scenario, Outcome | None], None]
-
-
-#: A run id is a plain folder name: a letter or digit, then letters, digits, '.', '_', '-'.
-_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
-
-
-class RunIdError(SesSpecError, ValueError):
-    """A run id that is not a plain folder name (it would write outside ``--out``)."""
-
-    def __init__(self, run_id: str) -> None:
-        super().__init__(
-            f"run id {run_id[:60]!r} is not a plain folder name "
-            "(a letter or digit, then up to 99 letters, digits, '.', '_' or '-')"
-        )
-        self.run_id = run_id
-
-
-def check_run_id(run_id: str) -> str:
-    """``run_id`` if it names a folder directly inside ``--out`` (no ``/``, ``..``, drive or
-    absolute path, nothing hidden); :class:`RunIdError` if not."""
-    if not _RUN_ID.match(run_id):
-        raise RunIdError(run_id)
-    return run_id
-
-
-def new_run_id(when: datetime) -> str:
-    """A sortable run id from the start time: ``20261126T071552Z``."""
-    return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def check_capture(capture: Capture, *, credentials: Credentials | None = None) -> RequestResult:
@@ -219,45 +190,18 @@ def _client_info(driver: Driver, install: Mapping[str, str]) -> ClientInfo:
     )
 
 
-def _load_previous(out: Path) -> dict[str, Any] | None:
-    path = out / "latest" / "report.json"
-    if not path.is_file():
-        return None
-    try:
-        document = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return document if isinstance(document, dict) else None
-
-
 def _folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 class ReportRun:
-    """Where one run writes, and what it found (returned by :func:`run_report`)."""
+    """What one run found, and where it wrote it (returned by :func:`run_report`): the run
+    whole in ``latest_dir``, its summary in ``summary_path``."""
 
-    def __init__(self, report: Report, run_dir: Path, latest_dir: Path) -> None:
+    def __init__(self, report: Report, latest_dir: Path, summary_path: Path) -> None:
         self.report = report
-        self.run_dir = run_dir
         self.latest_dir = latest_dir
-
-
-def write_report(report: Report, folder: Path) -> list[Path]:
-    """Write the four report files of ``report`` into ``folder``; returns their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = {
-        "index.html": render_html(report).encode("utf-8"),
-        "report.md": render_markdown(report).encode("utf-8"),
-        "report.json": render_json(report).encode("utf-8"),
-        "junit.xml": render_junit(report),
-    }
-    paths: list[Path] = []
-    for name in REPORT_FILES:
-        path = folder / name
-        path.write_bytes(written[name])
-        paths.append(path)
-    return paths
+        self.summary_path = summary_path
 
 
 def _gzip(path: Path) -> Path:
@@ -280,13 +224,15 @@ def run_report(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
 ) -> ReportRun:
-    """Run the clients, check their captures and write ``out/<run-id>/`` and ``out/latest/``.
+    """Run the clients, check their captures, write ``out/latest/`` (the run whole, replacing
+    the last one) and ``out/history/<run-id>.json`` (its summary).
 
-    ``run_id`` must be a plain folder name (:class:`RunIdError` otherwise, before anything is
-    written); ``clients``: driver names to run (all when None; an unknown name raises
-    ``KeyError``);
-    ``scenarios``: scenario ids (all when None). ``progress`` is passed to
-    :func:`~sesspec.drivers.run_matrix`; ``log`` gets one-line messages (install, writing).
+    ``run_id`` must be a plain name (:class:`~sesspec.report.files.RunIdError` otherwise,
+    before anything is written); ``clients``: driver names to run (all when None; an unknown
+    name raises ``KeyError``); ``scenarios``: scenario ids (all when None). ``progress`` is
+    passed to :func:`~sesspec.drivers.run_matrix`; ``log`` gets one-line messages (install,
+    writing). The run is written into a staging folder (``out/.run-<run-id>``) that replaces
+    ``out/latest`` only when it is complete.
     """
     say = log or (lambda _msg: None)
     started = datetime.now(UTC)
@@ -310,11 +256,12 @@ def run_report(
     infos = [_client_info(d, install_status) for d in drivers]
     runnable = [d for d, info in zip(drivers, infos, strict=True) if info.available]
 
-    run_dir = out / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("captures.jsonl", "captures.jsonl.gz"):
-        (run_dir / stale).unlink(missing_ok=True)
-    capture_path = run_dir / "captures.jsonl"
+    previous = previous_run(out, before=run_id)
+    staging = out / f".run-{run_id}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    capture_path = staging / "captures.jsonl"
     with Endpoint(capture_path, tls=tls) as endpoint:
         ran = run_matrix(endpoint, runnable, chosen, timeout=timeout, progress=progress)
 
@@ -355,7 +302,6 @@ def run_report(
             "is)"
         )
 
-    previous = _load_previous(out)
     report = Report(
         run_id=run_id,
         started_at=started.isoformat(timespec="seconds"),
@@ -370,13 +316,21 @@ def run_report(
         captures_file=captures_file,
         notes=tuple(notes),
     )
-    write_report(report, run_dir)
-    latest = out / "latest"
-    if latest.resolve() != run_dir.resolve():
-        if latest.is_symlink() or latest.is_file():
-            latest.unlink()
-        elif latest.exists():
-            shutil.rmtree(latest)
-        shutil.copytree(run_dir, latest)
-    say(f"wrote {run_dir} and {latest} ({_folder_size(run_dir) / 1e6:.1f} MB each)")
-    return ReportRun(report, run_dir, latest)
+    write_report(report, staging)
+    latest = _replace(out / "latest", staging)
+    summary = write_summary(report, out)
+    say(f"wrote {latest} ({_folder_size(latest) / 1e6:.1f} MB) and {summary}")
+    return ReportRun(report, latest, summary)
+
+
+def _replace(latest: Path, staging: Path) -> Path:
+    """``staging`` renamed to ``latest``, the folder (or link, or file) there before removed."""
+    old = latest.with_name(f".old-{latest.name}-{os.getpid()}")
+    if latest.is_symlink() or latest.is_file():
+        latest.unlink()
+    elif latest.exists():
+        latest.rename(old)
+    staging.rename(latest)
+    if old.exists():
+        shutil.rmtree(old)
+    return latest

@@ -1,7 +1,8 @@
 """The loopback SES endpoint (outer ring: sockets, files, TLS): ``sesspec serve``.
 
-Public API: :class:`Endpoint` (context manager; ``.url``, ``.ca_path``, ``.port``),
-:class:`Capture`, :func:`load_captures` and :func:`capture_findings` for the capture log,
+Public API: :class:`Endpoint` (context manager; ``.url``, ``.ca_path``, ``.port``, ``.state``),
+:class:`SesState` (the local SES account it answers from) and :class:`Message` (a stored
+message), :class:`Capture`, :func:`load_captures` and :func:`capture_findings` for the capture log,
 :class:`SesError` and its constructors for ``--strict`` answers, and :func:`main` for the CLI.
 
 The capture log needs only the standard library and the checker; the endpoint itself needs the
@@ -11,9 +12,9 @@ imported on first use, so ``sesspec check`` can read capture files without that 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from sesspec._extras import lazy_attributes
 from sesspec.serve.capture import (
     Capture,
     CaptureError,
@@ -24,6 +25,7 @@ from sesspec.serve.capture import (
 
 if TYPE_CHECKING:
     from sesspec.serve.cli import main
+    from sesspec.serve.mailbox import Message
     from sesspec.serve.responses import (
         SES_NAMESPACE,
         SesError,
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         success_body,
     )
     from sesspec.serve.server import SES_HOSTNAMES, Endpoint, EndpointStartError, StrictChecker
+    from sesspec.serve.state import SesState
 
 __all__ = [
     "SES_HOSTNAMES",
@@ -44,7 +47,9 @@ __all__ = [
     "CaptureLog",
     "Endpoint",
     "EndpointStartError",
+    "Message",
     "SesError",
+    "SesState",
     "StrictChecker",
     "capture_findings",
     "error_body",
@@ -72,17 +77,12 @@ _LAZY = {
     "Endpoint": "sesspec.serve.server",
     "EndpointStartError": "sesspec.serve.server",
     "StrictChecker": "sesspec.serve.server",
+    "Message": "sesspec.serve.mailbox",
+    "SesState": "sesspec.serve.state",
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(globals(), _LAZY)
 
 
 def __dir__() -> list[str]:

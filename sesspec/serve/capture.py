@@ -7,13 +7,30 @@ local port, TLS, connection id. The checker reads ``raw`` back with
 ``sesspec.http.parse_request``; the time is a recorded value, so the pure core never
 reads a clock (house rule).
 
-Durability: a line is written with one ``os.write`` on an ``O_APPEND`` descriptor, then
-``fsync``'d, *before* the endpoint sends the response. A client that saw an answer can
-therefore trust that its request is in the file in full, even if the endpoint is killed
-right after (issue 4: "appended so that a crash or kill loses nothing already answered").
+Durability: a line is written with one ``os.write`` on an ``O_APPEND`` descriptor *before*
+the endpoint sends the response, so it is in the kernel's hands before the client sees an answer:
+a client that saw one can trust that its request is in the file in full even if the endpoint
+crashes or is killed right after (issue 4: "appended so that a crash or kill loses nothing already
+answered"). Reaching the disk is the kernel's to do, and a syncing thread asks for it
+(``fsync``) at most :data:`SYNC_INTERVAL` seconds after a write, and on :meth:`CaptureLog.close`;
+so only a crash of the whole machine can lose records, those of its last ``SYNC_INTERVAL``.
+``sync="each"`` (``sesspec serve --fsync``) instead ``fsync``s every record before the answer, as
+the endpoint did before issue 12; that costs one disk flush per request (about 2 ms on this
+project's test VM, where it capped the endpoint at 400 requests a second).
 A torn last line (killed mid-write, never answered) is skipped by :func:`load_captures`, and
 cut off when an endpoint is started again on the file (the new records must not be glued to it);
 sequence numbers then continue after the highest one in the file.
+
+Two exceptions to "byte for byte", both in fields an older reader ignores: a session token
+(the value of an ``X-Amz-Security-Token`` header line, or of an ``X-Amz-Security-Token`` or
+``SecurityToken`` parameter in the query or a form body) is a secret and is never written: it is
+masked with ``*`` of the same length, and ``masked`` records where and the SHA-256 of what was
+there, so a reader who holds the token (the drivers' fake one, a user's) can put it back
+(:meth:`Capture.with_token`; :func:`capture_findings` does it for the credentials it is given)
+and verify the signature. And ``told_authority`` is the ``host[:port]`` the client was told to
+send to, which the socket cannot know (clients are pointed at the real SES host name and a
+guard connects them to loopback): the driver harness says it (:meth:`CaptureLog.telling`), so a
+``Host`` without its port can be judged (docs/spec.md ``policy-host-port``).
 
 Reading is bounded: a line longer than :data:`MAX_RECORD_SIZE` bytes, a line that is not UTF-8
 JSON, or a record of the wrong shape is a :class:`CaptureError` naming the file and line.
@@ -25,30 +42,38 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import dataclasses
 import errno
 import gzip
+import hashlib
 import io
 import json
 import os
 import re
 import stat
 import threading
+import weakref
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from sesspec.check import Credentials, Finding, check
+from sesspec.encoding import STYLES
 from sesspec.errors import HttpParseError, SesSpecError
 from sesspec.http import RawRequest, parse_request
 
 __all__ = [
+    "MAX_AUTHORITY",
     "MAX_RECORD_SIZE",
+    "SYNC_INTERVAL",
     "Capture",
     "CaptureError",
     "CaptureLog",
+    "Masked",
     "capture_findings",
     "iter_records",
     "load_captures",
@@ -62,6 +87,10 @@ def __dir__() -> list[str]:
 #: Longest capture line read back (bytes): a 64 MiB body (``sesspec.http``'s limit) in base64,
 #: twice when chunked (``raw`` and ``body``), with room to spare.
 MAX_RECORD_SIZE = 256 * 1024 * 1024
+#: Seconds at most between a record's write and the ``fsync`` that puts it on disk.
+SYNC_INTERVAL = 0.2
+#: Longest ``told_authority`` written or read (a host name is at most 253 characters, RFC 1035).
+MAX_AUTHORITY = 300
 
 
 class CaptureError(SesSpecError, ValueError):
@@ -73,6 +102,64 @@ class CaptureError(SesSpecError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+class Masked(NamedTuple):
+    """A session token masked in a capture: which field (``raw``, or the de-chunked ``body``),
+    where in it, how long, and the SHA-256 (hex) of the bytes that were there."""
+
+    field: Literal["raw", "body"]
+    offset: int
+    length: int
+    sha256: str
+
+
+# Where a session token sits: a header line's value; a query or form parameter's value.
+_TOKEN_HEADER = re.compile(rb"(?im)^x-amz-security-token[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?$")
+_TOKEN_PARAM = re.compile(rb"(?:^|(?<=[?&]))(?:X-Amz-Security-Token|SecurityToken)=([^&\s#]*)")
+
+
+def _token_spans(data: bytes, head_length: int | None) -> list[tuple[int, int]]:
+    """(start, end) of every session token in ``data``: header lines and the request line's
+    query within the head (``head_length`` bytes), form parameters in what follows (all of
+    ``data`` when ``head_length`` is None)."""
+    spans: list[tuple[int, int]] = []
+    body_start = 0
+    if head_length is not None:
+        head = data[:head_length]
+        line_end = head.find(b"\n")
+        first = head if line_end < 0 else head[:line_end]
+        spans += [m.span(1) for m in _TOKEN_HEADER.finditer(head, len(first))]
+        spans += [m.span(1) for m in _TOKEN_PARAM.finditer(first)]
+        body_start = head_length
+    body = data[body_start:]
+    spans += [
+        (body_start + a, body_start + b)
+        for a, b in (m.span(1) for m in _TOKEN_PARAM.finditer(body))
+    ]
+    return sorted(s for s in spans if s[1] > s[0])
+
+
+def _mask(
+    data: bytes, spans: list[tuple[int, int]], name: Literal["raw", "body"]
+) -> tuple[bytes, list[Masked]]:
+    out = bytearray(data)
+    masked: list[Masked] = []
+    for start, end in spans:
+        masked.append(Masked(name, start, end - start, hashlib.sha256(data[start:end]).hexdigest()))
+        out[start:end] = b"*" * (end - start)
+    return bytes(out), masked
+
+
+def _token_forms(token: str) -> set[bytes]:
+    """The bytes a token can be on the wire as: as is (a header), or percent-encoded by any
+    of the encoders sesspec knows (a query or form parameter), upper- or lower-case hex."""
+    forms = {token.encode("utf-8", "surrogateescape")}
+    for style in STYLES.values():
+        encoded = style.quote_bytes(token)
+        forms.add(encoded)
+        forms.add(re.sub(rb"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded))
+    return forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +183,18 @@ class Capture:
     peer: tuple[str, int]
     local_port: int
     tls: bool
-    raw: bytes
+    raw: bytes = field(repr=False)
     head_length: int
-    body: bytes
+    body: bytes = field(repr=False)
     status: int
     action: str | None
     notes: tuple[str, ...] = field(default=())
     tls_version: str | None = None
     server_name: str | None = None
+    #: The ``host[:port]`` of the URL the client was told (None: not known).
+    told_authority: str | None = None
+    #: Session tokens masked in ``raw`` / ``body`` (see the module docstring).
+    masked: tuple[Masked, ...] = ()
 
     @property
     def head(self) -> bytes:
@@ -120,7 +211,41 @@ class Capture:
             return parse_request(self.head + self.body, body_mode="rest")
         return parse_request(self.raw)
 
+    def with_token(self, token: str) -> Capture:
+        """This capture with every masked session token that was ``token`` (as is, or
+        percent-encoded) put back; a masked token that was something else stays masked."""
+        if not self.masked or not token:
+            return self
+        forms = {hashlib.sha256(f).hexdigest(): f for f in _token_forms(token)}
+        raw, body = bytearray(self.raw), bytearray(self.body)
+        left: list[Masked] = []
+        for entry in self.masked:
+            form = forms.get(entry.sha256)
+            if form is None or len(form) != entry.length:
+                left.append(entry)
+                continue
+            target = raw if entry.field == "raw" else body
+            target[entry.offset : entry.offset + entry.length] = form
+            if entry.field == "raw" and "chunked" not in self.notes:
+                start = entry.offset - self.head_length
+                if start >= 0:
+                    body[start : start + entry.length] = form
+        return dataclasses.replace(self, raw=bytes(raw), body=bytes(body), masked=tuple(left))
+
+    def _masked_fields(self) -> tuple[bytes, bytes, list[Masked]]:
+        """``raw`` and ``body`` with their session tokens masked (once: a capture read back
+        is masked already), and every mask."""
+        if self.masked:
+            return self.raw, self.body, list(self.masked)
+        raw, masked = _mask(self.raw, _token_spans(self.raw, self.head_length), "raw")
+        body = self.body
+        if "chunked" in self.notes:
+            body, more = _mask(self.body, _token_spans(self.body, None), "body")
+            masked += more
+        return raw, body, masked
+
     def to_json(self) -> str:
+        raw, body, masked = self._masked_fields()
         record: dict[str, Any] = {
             "seq": self.seq,
             "connection_id": self.connection_id,
@@ -136,10 +261,14 @@ class Capture:
             "action": self.action,
             "notes": list(self.notes),
             "head_length": self.head_length,
-            "raw": base64.b64encode(self.raw).decode("ascii"),
+            "raw": base64.b64encode(raw).decode("ascii"),
         }
         if "chunked" in self.notes:
-            record["body"] = base64.b64encode(self.body).decode("ascii")
+            record["body"] = base64.b64encode(body).decode("ascii")
+        if self.told_authority is not None:
+            record["told_authority"] = self.told_authority[:MAX_AUTHORITY]
+        if masked:
+            record["masked"] = [list(m) for m in masked]
         return json.dumps(record, separators=(",", ":"), sort_keys=True)
 
     @classmethod
@@ -189,6 +318,8 @@ class Capture:
             notes=tuple(notes),
             tls_version=get.optional_text("tls_version"),
             server_name=get.optional_text("server_name"),
+            told_authority=get.optional_text("told_authority", limit=MAX_AUTHORITY),
+            masked=get.masks("masked", raw=len(raw), body=len(body)),
         )
 
 
@@ -217,11 +348,35 @@ class _Fields:
             raise self._fail(name, "a string")
         return value
 
-    def optional_text(self, name: str) -> str | None:
+    def optional_text(self, name: str, *, limit: int | None = None) -> str | None:
         value = self.record.get(name)
         if value is not None and not isinstance(value, str):
             raise self._fail(name, "a string or null")
+        if value is not None and limit is not None and len(value) > limit:
+            raise self._fail(name, f"a string of at most {limit} characters")
         return value
+
+    def masks(self, name: str, *, raw: int, body: int) -> tuple[Masked, ...]:
+        """The masked-token entries: absent (none), or a list of [field, offset, length,
+        sha256] lying within their field."""
+        value = self.record.get(name, [])
+        what = 'a list of ["raw" or "body", offset, length, sha256] within the data'
+        if not isinstance(value, list):
+            raise self._fail(name, what)
+        out: list[Masked] = []
+        for entry in value:
+            if not (
+                isinstance(entry, list)
+                and len(entry) == 4
+                and entry[0] in ("raw", "body")
+                and all(type(n) is int and n >= 0 for n in entry[1:3])
+                and isinstance(entry[3], str)
+                and re.fullmatch(r"[0-9a-f]{64}", entry[3])
+                and entry[1] + entry[2] <= (raw if entry[0] == "raw" else body)
+            ):
+                raise self._fail(name, what)
+            out.append(Masked(entry[0], entry[1], entry[2], entry[3]))
+        return tuple(out)
 
     def boolean(self, name: str) -> bool:
         value = self.record.get(name)
@@ -266,11 +421,15 @@ def capture_findings(
 
     The request is judged as the endpoint read it (a chunked body de-chunked, so the payload
     hash covers what the client signed), ``now`` is its arrival time unless given, and ``tls``
-    how it came unless given. ``credentials`` verify the signature (None: not verified).
+    how it came unless given. ``credentials`` verify the signature (None: not verified); a
+    session token among them is put back where the capture masked it
+    (:meth:`Capture.with_token`).
     ``sesspec check`` on a capture file, the report, the ``ses_endpoint`` fixture and
     ``serve --strict`` all call this, so they cannot disagree.
     """
     when = now if now is not None else datetime.fromtimestamp(capture.received_at_ns / 1e9, UTC)
+    if credentials is not None and credentials.session_token:
+        capture = capture.with_token(credentials.session_token)
     try:
         request: RawRequest | bytes = capture.request()
     except HttpParseError:
@@ -283,14 +442,25 @@ def capture_findings(
     )
 
 
+#: The logs open in this process, by the resolved path of their file (see CaptureLog.for_path).
+_OPEN_LOGS: weakref.WeakValueDictionary[Path, CaptureLog] = weakref.WeakValueDictionary()
+
+
 class CaptureLog:
-    """Append-only, fsync'd JSON-lines file shared by all connection threads.
+    """Append-only JSON-lines file shared by all connection threads (see the module docstring
+    for when records reach the disk: ``sync="batched"``, the default, or ``"each"``).
 
     Opened on an existing file, it cuts a torn last line (``torn_bytes`` says how much) and
-    hands out sequence numbers after the highest one in the file.
+    hands out sequence numbers after the highest one in the file. While :meth:`telling` is
+    in force, the records appended carry that ``told_authority``.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, sync: Literal["batched", "each"] = "batched"
+    ) -> None:
+        if sync not in ("batched", "each"):
+            msg = f"sync must be 'batched' or 'each', not {sync!r}"
+            raise ValueError(msg)
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -303,8 +473,31 @@ class CaptureLog:
         except BaseException:
             os.close(self._fd)
             raise
+        self.sync = sync
         self._lock = threading.Lock()
         self.count = 0
+        self._dirty = threading.Event()
+        self._closing = threading.Event()
+        self._syncer: threading.Thread | None = None
+        self._told: str | None = None
+        _OPEN_LOGS[self.path.resolve()] = self
+
+    @staticmethod
+    def for_path(path: str | os.PathLike[str]) -> CaptureLog | None:
+        """The log of this process that writes ``path`` (an endpoint's), if one is open."""
+        return _OPEN_LOGS.get(Path(path).resolve())
+
+    @contextlib.contextmanager
+    def telling(self, authority: str | None) -> Iterator[None]:
+        """Within this block, record that clients were told ``authority`` (``host[:port]``):
+        the driver harness runs one client at a time and says where it pointed it."""
+        with self._lock:
+            previous, self._told = self._told, authority
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._told = previous
 
     def next_seq(self) -> int:
         with self._lock:
@@ -319,21 +512,63 @@ class CaptureLog:
             return self._seq
 
     def append(self, capture: Capture) -> None:
-        """Write one record durably; returns only after ``fsync``."""
+        """Write one record whole (its session tokens masked, the authority clients are
+        being told added; one ``os.write`` per piece the kernel takes); with
+        ``sync="each"`` returns only after ``fsync``, else the syncing thread flushes it soon."""
+        told = self._told
+        if told is not None and capture.told_authority is None:
+            capture = dataclasses.replace(capture, told_authority=told)
         data = (capture.to_json() + "\n").encode("utf-8")
         with self._lock:
+            if self._fd < 0:
+                raise OSError(errno.EBADF, "the capture log is closed", str(self.path))
             view = memoryview(data)
             while view:
                 written = os.write(self._fd, view)
                 view = view[written:]
-            os.fsync(self._fd)
             self.count += 1
+            if self.sync == "each":
+                os.fsync(self._fd)
+                return
+            if self._syncer is None:
+                # The thread has a descriptor of its own, so close() never pulls one from
+                # under an fsync in progress.
+                self._syncer = threading.Thread(
+                    target=self._sync_loop,
+                    args=(os.dup(self._fd),),
+                    name="sesspec-capture-sync",
+                    daemon=True,
+                )
+                self._syncer.start()
+        self._dirty.set()
+
+    def _sync_loop(self, fd: int) -> None:
+        try:
+            while not self._closing.is_set():
+                self._dirty.wait()
+                self._dirty.clear()
+                with contextlib.suppress(OSError):
+                    os.fsync(fd)
+                self._closing.wait(SYNC_INTERVAL)
+        finally:
+            os.close(fd)
 
     def close(self) -> None:
+        """Stop the syncing thread and ``fsync`` what is left, then close the file."""
+        self._closing.set()
+        self._dirty.set()
+        with self._lock:
+            syncer, self._syncer = self._syncer, None
+        if syncer is not None:
+            syncer.join()
         with self._lock:
             if self._fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.fsync(self._fd)
                 os.close(self._fd)
                 self._fd = -1
+        if _OPEN_LOGS.get(self.path.resolve()) is self:
+            del _OPEN_LOGS[self.path.resolve()]
 
 
 _SEQ = re.compile(rb'"seq":([0-9]{1,19})[,}]')

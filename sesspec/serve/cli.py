@@ -1,8 +1,16 @@
-"""``sesspec serve``: run the loopback SES endpoint until interrupted.
+"""``sesspec serve``: run the loopback SES endpoint, a local SES, until interrupted.
 
-Prints the URL, the CA file to trust (HTTPS) and the capture file, one per line, then
-serves until SIGINT/SIGTERM. What the endpoint survives (accept errors, floods, slow senders)
-is logged to stderr, one line each.
+Prints the URL, the CA file to trust (HTTPS), the capture file, the inbox page and the messages'
+JSON, one per line, then serves until SIGINT/SIGTERM. What the endpoint survives (accept errors,
+floods, slow senders) is logged to stderr, one line each.
+
+It keeps an SES account (:class:`~sesspec.serve.state.SesState`): identities, templates,
+configuration sets, the messages sent and the counts. By default every address may send and
+receive; ``--sandbox`` applies SES's sandbox rules; ``--strict`` refuses non-conformant requests
+(combinable). The state lives in memory, at most ``--max-messages`` messages (10,000 by default,
+and 512 MiB of them; the oldest dropped), unless ``--state-dir`` keeps it in a folder across
+restarts. ``--canned`` keeps no state and answers every known action with a canned response (the
+conformance report's endpoint).
 
 Exit status 2, with one line on stderr and no traceback, for any argument it cannot use: an
 option out of range (``--timeout 0``, ``nan``, ``inf``), a capture file that cannot be opened
@@ -14,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import math
 import signal
 import sys
 import threading
@@ -22,7 +29,9 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import NoReturn
 
+from sesspec.cli._common import seconds_up_to, whole_number
 from sesspec.errors import SesSpecError
+from sesspec.serve.mailbox import DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES
 from sesspec.serve.server import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_CONNECTIONS,
@@ -33,7 +42,6 @@ from sesspec.serve.server import (
     MAX_HEAD_LIMIT,
     MAX_TIMEOUT,
     Endpoint,
-    StrictChecker,
 )
 
 __all__ = ["OneLineParser", "build_parser", "main", "seconds"]
@@ -44,6 +52,8 @@ def __dir__() -> list[str]:
 
 
 EXIT_USAGE = 2
+#: The most messages ``--max-messages`` may keep in memory.
+MAX_MESSAGES_LIMIT = 1_000_000
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -53,40 +63,22 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message}".splitlines()[0] + "\n")
 
 
-def seconds(text: str) -> float:
-    """A positive, finite number of seconds up to :data:`MAX_TIMEOUT` (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"not a number of seconds: {text[:40]!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
-        msg = f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {text[:40]!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _int_in(low: int, high: int, unit: str = "") -> Callable[[str], int]:
-    """An argparse type: a whole number from ``low`` to ``high`` (``unit`` for the message)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            msg = f"not a whole number: {text[:40]!r}"
-            raise argparse.ArgumentTypeError(msg) from None
-        if not low <= value <= high:
-            msg = f"must be from {low} to {high}{unit}, not {value}"
-            raise argparse.ArgumentTypeError(msg)
-        return value
-
-    return parse
+#: A positive, finite number of seconds up to :data:`MAX_TIMEOUT` (argparse type).
+seconds = seconds_up_to(MAX_TIMEOUT)
+#: A whole number in a range (argparse type).
+_int_in = whole_number
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="sesspec serve",
-        description="Loopback SES (2010-12-01) endpoint that records every request byte for byte.",
+        description=(
+            "A local SES (2010-12-01) on 127.0.0.1: keeps identities, templates and the messages "
+            "sent (GET /_aws/ses, the page /_sesspec/), records every request byte for byte and "
+            "says what is wrong with each. State is kept in memory (at most --max-messages "
+            f"messages and {DEFAULT_MAX_BYTES // 2**20} MiB, the oldest dropped) unless "
+            "--state-dir keeps it across restarts."
+        ),
     )
     parser.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS")
     parser.add_argument(
@@ -100,6 +92,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="check each request and answer a non-conformant one with the SES error",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help=(
+            "apply SES's sandbox rules: sender and recipients must be verified identities "
+            "(else MessageRejected), 200 messages a day (default: every address accepted)"
+        ),
+    )
+    parser.add_argument(
+        "--state-dir",
+        default=None,
+        help=(
+            "folder that keeps identities, templates, counts and messages across restarts "
+            "(default: in memory only)"
+        ),
+    )
+    parser.add_argument(
+        "--max-messages",
+        type=_int_in(1, MAX_MESSAGES_LIMIT, " messages"),
+        default=DEFAULT_MAX_MESSAGES,
+        help=(
+            f"messages kept (default {DEFAULT_MAX_MESSAGES}, and at most "
+            f"{DEFAULT_MAX_BYTES // 2**20} MiB of them); past either the oldest is dropped"
+        ),
+    )
+    parser.add_argument(
+        "--canned",
+        action="store_true",
+        help="keep no state: answer every known action with a canned response",
+    )
+    parser.add_argument(
+        "--fsync",
+        action="store_true",
+        help=(
+            "fsync each capture record before answering (default: written before answering, "
+            "flushed to disk within 0.2 s)"
+        ),
     )
     parser.add_argument(
         "--max-body",
@@ -134,13 +164,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _strict_checker() -> StrictChecker:
-    """The checker adaptor (``sesspec.serve.strict.checker``), when the checker exists."""
-    from sesspec.serve.strict import checker  # noqa: PLC0415 (imports the checker package)
-
-    return checker()
-
-
 def _log_to_stderr() -> Callable[[], None]:
     """Send the endpoint's log (``sesspec.serve``) to stderr, one line each; returns the undo."""
     logger = logging.getLogger("sesspec.serve")
@@ -159,30 +182,35 @@ def _log_to_stderr() -> Callable[[], None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    strict: StrictChecker | None = None
-    if args.strict:
-        try:
-            strict = _strict_checker()
-        except ImportError as exc:
-            sys.stderr.write(f"sesspec serve: --strict needs the checker: {exc}\n")
-            return EXIT_USAGE
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.canned and (args.sandbox or args.state_dir is not None):
+        parser.error("--canned keeps no state: not with --sandbox or --state-dir")
     done = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         done.set()
 
-    endpoint = Endpoint(
-        args.capture,
-        tls=not args.http,
-        port=args.port,
-        max_body=args.max_body,
-        max_head=args.max_head,
-        max_connections=args.max_connections,
-        timeout=args.timeout,
-        strict_checker=strict,
-        ca_path=args.ca,
-    )
+    try:
+        endpoint = Endpoint(
+            args.capture,
+            tls=not args.http,
+            port=args.port,
+            max_body=args.max_body,
+            max_head=args.max_head,
+            max_connections=args.max_connections,
+            timeout=args.timeout,
+            strict=args.strict,
+            ca_path=args.ca,
+            state=not args.canned,
+            sandbox=None if args.canned else args.sandbox,
+            state_dir=args.state_dir,
+            max_messages=None if args.canned else args.max_messages,
+            sync="each" if args.fsync else "batched",
+        )
+    except SesSpecError as exc:
+        sys.stderr.write(f"sesspec serve: {exc}".splitlines()[0] + "\n")
+        return EXIT_USAGE
     undo_logging = _log_to_stderr()
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
@@ -197,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if endpoint.ca_path is not None:
                     sys.stdout.write(f"ca {endpoint.ca_path}\n")
                 sys.stdout.write(f"capture {endpoint.capture_path}\n")
+                if endpoint.state is not None:
+                    sys.stdout.write(f"inbox {endpoint.url}_sesspec/\n")
+                    sys.stdout.write(f"messages {endpoint.url}_aws/ses\n")
                 sys.stdout.flush()
             while not done.wait(0.5):
                 pass

@@ -4,8 +4,9 @@ Every accepted send becomes a :class:`Message`: id, time, action, region, source
 (To, Cc, Bcc), reply-to, subject, text and HTML bodies, the raw MIME, the MIME's headers and
 attachments (read with the stdlib :mod:`email` package), the template name and data, tags, the
 configuration set, a status (``Sent``, or ``RenderingFailure`` with the reason, for a templated
-send SES accepts but cannot render), and ``findings``: a list the endpoint fills with the wire
-checker's findings for the request.
+send SES accepts but cannot render), ``findings``: the wire checker's findings on the request
+that sent it, and that request itself (``request``: its head and at most :data:`MAX_REQUEST_KEPT`
+bytes of its body, ``request_seq``: its sequence number in the endpoint's capture file).
 
 * :func:`compose_mime` writes the MIME message SES composes for ``SendEmail`` and the templated
   sends (and ``TestRenderTemplate`` returns): ``Date``, ``From``, ``Reply-To``, ``To``, ``Cc``,
@@ -20,10 +21,12 @@ checker's findings for the request.
   name, content type, decoded size). A message with more than :data:`MAX_MIME_PARTS`
   ``multipart`` declarations is read for its headers only, with a note.
 * :class:`Mailbox` keeps messages in arrival order, thread-safe, at most ``max_messages``
-  (default :data:`DEFAULT_MAX_MESSAGES`); past that the oldest is dropped and counted in
-  ``dropped``. It filters (:meth:`Mailbox.messages`), clears (all or one id), says which stored
-  messages come nearest to a filter that matched none (:meth:`Mailbox.explain`, for assertion
-  messages), and writes the JSON of LocalStack's ``GET /_aws/ses`` (:meth:`Mailbox.localstack`).
+  (default :data:`DEFAULT_MAX_MESSAGES`) and ``max_bytes`` of raw messages, bodies and requests
+  (default :data:`DEFAULT_MAX_BYTES`); past either the oldest is dropped and counted in
+  ``dropped`` (the newest is always kept). It filters (:meth:`Mailbox.messages`), clears (all or
+  one id), says which stored messages come nearest to a filter that matched none
+  (:meth:`Mailbox.explain`, for assertion messages), and writes the JSON of LocalStack's
+  ``GET /_aws/ses`` (:meth:`Mailbox.localstack`).
 * :class:`DirectoryStore` keeps each message as one JSON file in a folder (written to a temporary
   file and renamed into place, so a reader never sees half a file), for ``--state-dir``.
 
@@ -57,13 +60,16 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import format_datetime, getaddresses, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_MESSAGES",
     "MAX_MIME_PARTS",
     "MAX_RAW_BYTES",
+    "MAX_REQUEST_KEPT",
     "Attachment",
+    "Criteria",
     "DirectoryStore",
     "Mailbox",
     "Message",
@@ -84,6 +90,12 @@ MAX_RAW_BYTES = 10 * 1024 * 1024
 MAX_MIME_PARTS = 500
 #: Messages a :class:`Mailbox` keeps unless told otherwise (ours).
 DEFAULT_MAX_MESSAGES = 10_000
+#: Bytes of raw messages, decoded bodies and requests a :class:`Mailbox` keeps (ours): 10,000
+#: small messages fit many times over; 10 MB raw messages (the SES v1 largest) about 40.
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+#: Bytes of a request's body kept with its message (the whole message is in ``raw`` anyway; the
+#: capture file has every byte).
+MAX_REQUEST_KEPT = 64 * 1024
 #: RFC 5322 2.1.1: a line is at most 998 characters without its CRLF.
 _MAX_LINE = 998
 _HEADER_BREAKS = re.compile(r"[\r\n]+[ \t]*")
@@ -384,6 +396,8 @@ class Message:
     failure: str | None = None
     notes: tuple[str, ...] = ()
     findings: list[dict[str, Any]] = field(default_factory=list)
+    request: bytes = b""
+    request_seq: int = 0
 
     @property
     def destinations(self) -> tuple[str, ...]:
@@ -447,6 +461,8 @@ class Message:
             "failure": self.failure,
             "notes": list(self.notes),
             "findings": self.findings,
+            "request": base64.b64encode(self.request).decode("ascii"),
+            "request_seq": self.request_seq,
         }
 
     @classmethod
@@ -476,6 +492,8 @@ class Message:
             failure=data["failure"],
             notes=tuple(data["notes"]),
             findings=list(data["findings"]),
+            request=base64.b64decode(data.get("request", ""), validate=True),
+            request_seq=int(data.get("request_seq", 0)),
         )
 
 
@@ -492,6 +510,22 @@ def _text_matches(pattern: str | re.Pattern[str], value: str | None) -> bool:
     if isinstance(pattern, re.Pattern):
         return pattern.search(value) is not None
     return value == pattern
+
+
+class Criteria(TypedDict, total=False):
+    """What :meth:`Mailbox.messages` can filter on (see there), as keyword arguments."""
+
+    id: str
+    email: str
+    to: str
+    source: str
+    subject: str | re.Pattern[str]
+    body: str | re.Pattern[str]
+    template: str
+    action: str
+    configuration_set: str
+    tag: str | tuple[str, str]
+    status: str
 
 
 #: The criteria :meth:`Mailbox.messages` takes, in the order mismatches are reported.
@@ -607,20 +641,41 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _size(message: Message) -> int:
+    """What a message counts towards ``max_bytes`` (its large parts; text counted as chars)."""
+    return (
+        len(message.raw) + len(message.request) + len(message.text or "") + len(message.html or "")
+    )
+
+
 class Mailbox:
     """Stored messages, oldest first, thread-safe, capped (see the module docstring)."""
 
     def __init__(
-        self, *, max_messages: int = DEFAULT_MAX_MESSAGES, store: DirectoryStore | None = None
+        self,
+        *,
+        max_messages: int = DEFAULT_MAX_MESSAGES,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        store: DirectoryStore | None = None,
     ) -> None:
         if max_messages < 1:
             msg = f"max_messages must be at least 1, not {max_messages}"
             raise ValueError(msg)
+        if max_bytes < 1:
+            msg = f"max_bytes must be at least 1, not {max_bytes}"
+            raise ValueError(msg)
         self.max_messages = max_messages
+        self.max_bytes = max_bytes
         self.store = store
         self.dropped = 0
         self._lock = threading.Lock()
         self._messages: OrderedDict[str, Message] = OrderedDict()
+        self._bytes = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes kept: raw messages, decoded bodies and requests (what ``max_bytes`` bounds)."""
+        return self._bytes
 
     def load(self) -> list[str]:
         """Read the store's messages (the newest ``max_messages``); notes on unreadable files."""
@@ -629,24 +684,34 @@ class Mailbox:
         messages, notes = self.store.load()
         with self._lock:
             for message in messages:
-                self._messages[message.id] = message
+                self._put(message)
             self._trim()
         return notes
 
+    def _put(self, message: Message) -> None:
+        """Keep ``message`` as the newest (lock held), replacing one with its id."""
+        old = self._messages.pop(message.id, None)
+        if old is not None:
+            self._bytes -= _size(old)
+        self._messages[message.id] = message
+        self._bytes += _size(message)
+
     def _trim(self) -> None:
-        while len(self._messages) > self.max_messages:
-            old_id, _ = self._messages.popitem(last=False)
+        while len(self._messages) > 1 and (
+            len(self._messages) > self.max_messages or self._bytes > self.max_bytes
+        ):
+            old_id, old = self._messages.popitem(last=False)
+            self._bytes -= _size(old)
             self.dropped += 1
             if self.store is not None:
                 self.store.delete(old_id)
 
     def add(self, message: Message) -> None:
-        """Store ``message`` (dropping the oldest past the cap); a known id is replaced."""
+        """Store ``message`` (dropping the oldest past the caps); a known id is replaced."""
         if self.store is not None:
             self.store.save(message)
         with self._lock:
-            self._messages[message.id] = message
-            self._messages.move_to_end(message.id)
+            self._put(message)
             self._trim()
 
     def __len__(self) -> int:
@@ -731,7 +796,7 @@ class Mailbox:
                 for m, missed in nearest
             ]
         if self.dropped:
-            lines.append(f"({self.dropped} older messages were dropped at the cap)")
+            lines.append(f"({self.dropped} older messages were dropped at the caps)")
         return "\n".join(lines)
 
     def clear(self, message_id: str | None = None) -> int:
@@ -740,8 +805,10 @@ class Mailbox:
             if message_id is None:
                 removed = list(self._messages)
                 self._messages.clear()
-            elif self._messages.pop(message_id, None) is not None:
+                self._bytes = 0
+            elif (popped := self._messages.pop(message_id, None)) is not None:
                 removed = [message_id]
+                self._bytes -= _size(popped)
             else:
                 removed = []
         if self.store is not None:

@@ -1,26 +1,36 @@
-"""pytest plugin: the ``ses_endpoint`` fixture (a loopback SES endpoint per test).
+"""pytest plugin: the ``ses_endpoint`` fixture, a local SES per test.
 
 Registered through the ``pytest11`` entry point ``sesspec = "sesspec.serve.pytest_plugin"``.
-The fixture starts an HTTPS endpoint on 127.0.0.1 with a throwaway CA, writes its captures
-under the test's ``tmp_path`` and stops it afterwards::
+The fixture starts an HTTPS endpoint on 127.0.0.1 with a throwaway CA and a fresh SES account
+(:class:`~sesspec.serve.state.SesState`: every address accepted unless ``sandbox`` is set), writes
+its captures under the test's ``tmp_path`` and stops it afterwards::
 
-    def test_my_mailer(ses_endpoint):
-        my_mailer.send(endpoint_url=ses_endpoint.url, ca_bundle=ses_endpoint.ca_path, ...)
-        (capture,) = ses_endpoint.captures()
-        assert capture.action == "SendEmail"
+    def test_welcome_mail(ses_endpoint):
+        ses = boto3.client("ses", **ses_endpoint.boto3_kwargs())
+        my_app.send_welcome(ses, "ana@example.com")
+        message = ses_endpoint.assert_sent(to="ana@example.com", subject="Welcome, Ana")
+        assert "https://example.com/start" in message.text
         ses_endpoint.assert_conformant()  # the checker finds no error in what was sent
+
+``messages(...)`` filters the stored messages (:class:`~sesspec.serve.mailbox.Criteria`),
+``clear()`` empties the mailbox, ``assert_sent(...)`` fails with the nearest messages when none
+matches, and ``captures()``/``findings()``/``assert_conformant()`` judge the requests on the
+wire.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Unpack
 
 import pytest
 
 from sesspec.check import Finding
 from sesspec.serve.capture import Capture, load_captures
+from sesspec.serve.mailbox import Criteria, Message
 from sesspec.serve.server import Endpoint
+from sesspec.serve.state import SesState
 from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY, default_findings
 
 __all__ = ["FAKE_CREDENTIALS", "SesEndpoint", "ses_endpoint"]
@@ -38,11 +48,19 @@ FAKE_CREDENTIALS = {
 }
 
 
+def _wanted(criteria: Criteria) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in criteria.items()) or "any criteria"
+
+
 class SesEndpoint:
-    """What the fixture yields: the running endpoint plus its capture file."""
+    """What the fixture yields: the running endpoint, its SES account and its capture file."""
 
     def __init__(self, endpoint: Endpoint) -> None:
+        if endpoint.state is None:
+            msg = "SesEndpoint needs an endpoint with a state (Endpoint(..., state=True))"
+            raise ValueError(msg)
         self.endpoint = endpoint
+        self.state: SesState = endpoint.state
 
     @property
     def url(self) -> str:
@@ -55,6 +73,68 @@ class SesEndpoint:
     @property
     def capture_path(self) -> Path:
         return self.endpoint.capture_path
+
+    @property
+    def inbox_url(self) -> str:
+        """The page listing the messages with their findings (open it in a browser)."""
+        return f"{self.url}_sesspec/"
+
+    # -- the SES account ----------------------------------------------------------------------
+
+    @property
+    def sandbox(self) -> bool:
+        """Whether SES's sandbox rules apply (sender and recipients must be verified)."""
+        return self.state.sandbox
+
+    @sandbox.setter
+    def sandbox(self, value: bool) -> None:
+        self.state.sandbox = value
+
+    def verify(self, *identities: str) -> None:
+        """Mark email addresses or domains verified (as if their owner had clicked the link)."""
+        for identity in identities:
+            self.state.set_verification_status(identity, "Success")
+
+    def messages(self, **criteria: Unpack[Criteria]) -> list[Message]:
+        """The messages sent so far that meet every criterion given, oldest first.
+
+        ``to``/``email``/``source`` compare addresses without display name or case (``email``
+        matches the sender or any recipient); ``subject`` is an exact string or a compiled
+        pattern; ``body`` a substring (or pattern) of the text or HTML body; ``tag`` a name or a
+        ``(name, value)`` pair; also ``id``, ``template``, ``action``, ``configuration_set``,
+        ``status`` (``Sent`` or ``RenderingFailure``).
+        """
+        return self.state.mailbox.messages(**criteria)
+
+    def assert_sent(self, *, count: int | None = None, **criteria: Unpack[Criteria]) -> Message:
+        """The newest message meeting every criterion (as :meth:`messages`); with ``count``,
+        exactly that many must. Fails with the messages that came nearest when none does."""
+        found = self.messages(**criteria)
+        if not found:
+            raise AssertionError(self.state.mailbox.explain(**criteria))
+        if count is not None and len(found) != count:
+            listed = "\n".join(f"  {m.id} to {list(m.destinations)} {m.subject!r}" for m in found)
+            msg = f"expected {count} messages with {_wanted(criteria)}, found {len(found)}:\n"
+            raise AssertionError(msg + listed)
+        return found[-1]
+
+    def assert_not_sent(self, **criteria: Unpack[Criteria]) -> None:
+        """Fail if any message meets every criterion given."""
+        found = self.messages(**criteria)
+        if found:
+            listed = "\n".join(f"  {m.id} to {list(m.destinations)} {m.subject!r}" for m in found)
+            msg = f"{len(found)} messages sent with {_wanted(criteria)}:\n"
+            raise AssertionError(msg + listed)
+
+    def clear(self) -> int:
+        """Remove every stored message (identities and templates stay); how many were removed."""
+        return self.state.mailbox.clear()
+
+    def reset(self) -> None:
+        """Forget everything: identities, templates, configuration sets, counts and messages."""
+        self.state.reset()
+
+    # -- the wire -----------------------------------------------------------------------------
 
     def captures(self) -> list[Capture]:
         """Every request received so far, in arrival order of their records."""
@@ -88,6 +168,6 @@ class SesEndpoint:
 
 @pytest.fixture
 def ses_endpoint(tmp_path: Path) -> Iterator[SesEndpoint]:
-    """A loopback HTTPS SES endpoint recording to ``tmp_path / "captures.jsonl"``."""
-    with Endpoint(tmp_path / "captures.jsonl", ca_path=tmp_path / "ca.pem") as endpoint:
+    """A local SES over HTTPS on 127.0.0.1, recording to ``tmp_path / "captures.jsonl"``."""
+    with Endpoint(tmp_path / "captures.jsonl", ca_path=tmp_path / "ca.pem", state=True) as endpoint:
         yield SesEndpoint(endpoint)

@@ -34,12 +34,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lxml import etree
-
+from sesspec._extras import deferred_import
 from sesspec.errors import ParamError
 from sesspec.model import Member, ServiceModel, Shape, ses_model
+
+if TYPE_CHECKING:
+    from lxml import etree
+else:  # the serve extra, imported for the first answer (so --help needs no extra)
+    etree = deferred_import(
+        "lxml.etree", extra="serve", feature="the endpoint's XML answers", namespace=globals()
+    )
 
 __all__ = [
     "SES_NAMESPACE",

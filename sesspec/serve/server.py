@@ -6,11 +6,34 @@ as framed. Only enough of the head is parsed to find the end of the message
 (``Content-Length`` or ``Transfer-Encoding: chunked``, RFC 9112 section 6), to honour
 ``Expect: 100-continue`` (RFC 9110 section 10.1.1) and ``Connection`` (RFC 9112 section 9.3).
 
-Every request is answered like SES would (docs/spec.md#resp): the action comes from the form
-body (POST) or the query (GET), decoded leniently with :func:`sesspec.encoding.form_decode`;
-a missing ``Action`` is ``MissingAction``, an unknown one ``InvalidAction`` (GUIDE-ERR).
-Requests the endpoint refuses for its own limits (head or body too large, read timeout,
-broken framing) are still recorded, with a note saying why.
+Every request is answered like SES would (docs/spec.md#resp): the action and its parameters come
+from the form body (POST) or the query (GET), decoded leniently with
+:func:`sesspec.encoding.form_decode`; a missing ``Action`` is ``MissingAction``, an unknown one
+``InvalidAction`` (GUIDE-ERR). Requests the endpoint refuses for its own limits (head or body too
+large, read timeout, broken framing) are still recorded, with a note saying why.
+
+With a :class:`~sesspec.serve.state.SesState` (``state=True``, ``sandbox=``, ``state_dir=``, or a
+state of your own; ``sesspec serve`` and the ``ses_endpoint`` fixture always have one) the endpoint
+is a local SES: the parameters are unflattened (:func:`sesspec.query.unflatten`, the signing
+parameters of a presigned URL set aside) and the actions the state answers (identities, templates,
+configuration sets, the four sends, quota and statistics) are answered from it, with its result
+(:func:`~sesspec.serve.responses.result_body`) or its SES error; a parameter that does not fit the
+model is answered with the error the checker's finding maps to (``MissingParameter``,
+``InvalidParameterValue``). Every other action keeps the canned answer. Each message a request
+stores carries that request and the checker's findings on it
+(:func:`~sesspec.serve.capture.capture_findings`, signatures verified with the fixed fake
+credentials). Without a state, every known action gets the canned answer (what the conformance
+report wants: each scenario answered whatever came before).
+
+``strict=True`` answers a request with an error finding as SES would
+(:mod:`sesspec.serve.strict`); the findings are computed once per request, for the verdict and
+for the messages it stores.
+
+Two paths are the endpoint's own, not SES requests: they are neither recorded nor checked, and
+are served only to a ``Host`` of 127.0.0.1, localhost or [::1] (a DNS-rebinding page cannot read
+them): ``/_aws/ses`` (LocalStack's: ``GET`` the stored messages as JSON, filtered by ``?id=`` and
+``?email=``; ``DELETE`` them all, or ``?id=`` one; 204) and ``/_sesspec/``, a page listing the
+messages with their findings, request and bodies (:mod:`sesspec.serve.inbox`).
 
 It survives its peers. Framing is read strictly (RFC 9112 sections 5-7): a ``Content-Length``
 that is not 1 to 18 ASCII digits, or given twice, a ``Transfer-Encoding`` other than ``chunked``
@@ -31,6 +54,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import math
 import os
@@ -48,15 +72,34 @@ from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
 from types import TracebackType
-from typing import Self
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Literal, Self
+from urllib.parse import parse_qsl
 
-import trustme
-
-from sesspec.encoding import form_decode
+from sesspec._extras import deferred_import
+from sesspec.check import Finding
+from sesspec.encoding import Pairs, form_decode
 from sesspec.errors import SesSpecError
+from sesspec.query import unflatten
 from sesspec.serve.capture import Capture, CaptureLog
-from sesspec.serve.responses import SesError, error_body, operation_names, success_body
+from sesspec.serve.inbox import render_inbox
+from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
+from sesspec.serve.responses import (
+    SesError,
+    error_body,
+    invalid_parameter_value,
+    operation_names,
+    result_body,
+    success_body,
+)
+from sesspec.serve.state import STORING_ACTIONS, Origin, SesState
+from sesspec.serve.strict import default_findings, errors_from_findings
+
+if TYPE_CHECKING:
+    import trustme
+else:  # the serve extra, imported for the first HTTPS endpoint (so --help needs no extra)
+    trustme = deferred_import(
+        "trustme", extra="serve", feature="the HTTPS endpoint's CA", namespace=globals()
+    )
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -155,9 +198,11 @@ _BACKOFF_FIRST = 0.05
 _BACKOFF_MAX = 1.0
 _REASONS = {
     200: "OK",
+    204: "No Content",
     400: "Bad Request",
     403: "Forbidden",
     404: "Not Found",
+    405: "Method Not Allowed",
     408: "Request Timeout",
     413: "Content Too Large",
     431: "Request Header Fields Too Large",
@@ -575,34 +620,113 @@ class _Connection:
         del self.buffer[:pos]
 
 
+#: Parameters that sign a request rather than belong to its action: SigV4 presigned URLs
+#: (IAM-SIGV4; docs/spec.md#sigv4-presigned) and SigV2 (docs/spec.md#param-auth-names). Set
+#: aside before unflattening.
+_SIGNING_PARAMS = frozenset(
+    (
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "X-Amz-Expires",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Signature",
+        "X-Amz-Security-Token",
+        "AWSAccessKeyId",
+        "Signature",
+        "SignatureMethod",
+        "SignatureVersion",
+        "Timestamp",
+        "Expires",
+    )
+)
+
+
+def _decoded(data: bytes | str) -> Pairs:
+    try:
+        return form_decode(data)
+    except ValueError:
+        return []
+
+
+def _request_pairs(head: _Head | None, body: bytes) -> tuple[str | None, Pairs]:
+    """``Action`` and the pairs it came with: the form body's, else the query's (GUIDE-REQ;
+    docs/spec.md#param-action); decoded leniently, and a part that cannot be decoded counts as
+    empty."""
+    if head is None:
+        return None, []
+    for pairs in (_decoded(body) if body else [], _query_pairs(head.target)):
+        for name, value in pairs:
+            if name == "Action":
+                return value, pairs
+    return None, []
+
+
+def _query_pairs(target: str) -> Pairs:
+    query = target.partition("?")[2]
+    return _decoded(query) if query else []
+
+
 def _action_of(head: _Head | None, body: bytes) -> str | None:
     """``Action`` from the form body, else from the query (GUIDE-REQ; docs/spec.md#param-action)."""
-    if head is None:
-        return None
-    if body:
-        with contextlib.suppress(ValueError):
-            for name, value in form_decode(body):
-                if name == "Action":
-                    return value
-    query = urlsplit(head.target).query
-    if query:
-        with contextlib.suppress(ValueError):
-            for name, value in form_decode(query):
-                if name == "Action":
-                    return value
-    return None
+    return _request_pairs(head, body)[0]
 
 
 def _response(status: int, body: bytes, *, request_id: str, keep_alive: bool) -> bytes:
+    return _http_response(
+        status,
+        body,
+        content_type="text/xml",
+        keep_alive=keep_alive,
+        extra=f"x-amzn-RequestId: {request_id}\r\n",
+    )
+
+
+_date_cache: tuple[int, str] = (-1, "")
+
+
+def _http_date() -> str:
+    """RFC 9110 ``Date`` of now, made once a second."""
+    global _date_cache  # noqa: PLW0603 - a one-entry cache; the tuple is replaced whole
+    second = int(time.time())
+    cached = _date_cache
+    if cached[0] != second:
+        cached = _date_cache = (second, formatdate(second, usegmt=True))
+    return cached[1]
+
+
+def _http_response(
+    status: int, body: bytes, *, content_type: str, keep_alive: bool, extra: str = ""
+) -> bytes:
     head = (
-        f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
-        f"x-amzn-RequestId: {request_id}\r\n"
-        "Content-Type: text/xml\r\n"
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n{extra}"
+        f"Content-Type: {content_type}\r\n"
         f"Content-Length: {len(body)}\r\n"
-        f"Date: {formatdate(usegmt=True)}\r\n"
+        f"Date: {_http_date()}\r\n"
         f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
     )
     return head.encode("ascii") + body
+
+
+#: The endpoint's own paths (never SES requests; see the module docstring).
+_LOCALSTACK_PATH = "/_aws/ses"
+_INBOX_PATH = "/_sesspec/"
+#: Hosts the endpoint's own paths answer (a DNS-rebinding page names its own host).
+_LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?\Z", re.IGNORECASE)
+#: Headers of the inbox page: no script at all, styles inline, images only as data: URLs, no
+#: plug-ins, frames only from srcdoc (sandboxed, see sesspec.serve.inbox), never framed itself.
+_INBOX_HEADERS = (
+    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: no-referrer\r\n"
+    "Cache-Control: no-store\r\n"
+)
+
+
+def _is_internal(target: str) -> bool:
+    path = target.partition("?")[0]
+    return path == _LOCALSTACK_PATH or path.startswith(("/_aws/ses/", "/_sesspec"))
 
 
 def _reason(exc: OSError) -> str:
@@ -624,11 +748,47 @@ def default_max_connections() -> int:
     return max(1, min(DEFAULT_MAX_CONNECTIONS, soft - _FD_RESERVE))
 
 
+def _make_state(
+    state: SesState | bool,
+    sandbox: bool | None,
+    state_dir: str | os.PathLike[str] | None,
+    max_messages: int | None,
+) -> SesState | None:
+    """The endpoint's state as :class:`Endpoint` documents it; :class:`EndpointStartError`
+    (``what="state-dir"``) when ``state_dir`` cannot be made or used."""
+    options = sandbox is not None or state_dir is not None or max_messages is not None
+    if isinstance(state, SesState):
+        if options:
+            msg = "sandbox, state_dir and max_messages make a state: not with a state given"
+            raise ValueError(msg)
+        return state
+    if not (state or options):
+        return None
+    try:
+        return SesState(
+            sandbox=bool(sandbox),
+            state_dir=state_dir,
+            max_messages=DEFAULT_MAX_MESSAGES if max_messages is None else max_messages,
+        )
+    except OSError as exc:
+        msg = f"cannot use the state folder {state_dir}: {_reason(exc)}"
+        raise EndpointStartError(msg, what="state-dir") from exc
+
+
 class Endpoint:
     """The loopback SES endpoint; a context manager that serves in background threads.
 
-    >>> with Endpoint("captures.jsonl") as ep:  # doctest: +SKIP
+    >>> with Endpoint("captures.jsonl", state=True) as ep:  # doctest: +SKIP
     ...     boto3.client("ses", endpoint_url=ep.url, verify=ep.ca_path, ...)
+    ...     ep.state.mailbox.messages(to="b@example.com")
+
+    ``state``: a :class:`~sesspec.serve.state.SesState` to answer from, or True for a new one made
+    from ``sandbox`` (SES's sandbox rules), ``state_dir`` (kept across restarts) and
+    ``max_messages`` (the most kept, :data:`~sesspec.serve.mailbox.DEFAULT_MAX_MESSAGES` by
+    default); giving any of those three also makes one. Without any, the endpoint keeps no state
+    and answers every known action with its canned response. ``strict``: answer a request with an
+    error finding with the SES error (``strict_checker`` instead: a checker of your own).
+    ``sync``: when capture records reach the disk (:class:`~sesspec.serve.capture.CaptureLog`).
     """
 
     def __init__(
@@ -645,6 +805,12 @@ class Endpoint:
         strict_checker: StrictChecker | None = None,
         ca_path: str | os.PathLike[str] | None = None,
         backlog: int = _BACKLOG,
+        strict: bool = False,
+        state: SesState | bool = False,
+        sandbox: bool | None = None,
+        state_dir: str | os.PathLike[str] | None = None,
+        max_messages: int | None = None,
+        sync: Literal["batched", "each"] = "batched",
     ) -> None:
         if host not in ("127.0.0.1", "localhost"):
             msg = f"the endpoint binds 127.0.0.1 only, not {host!r}"
@@ -670,7 +836,14 @@ class Endpoint:
         self.max_connections = (
             max_connections if max_connections is not None else default_max_connections()
         )
+        if strict and strict_checker is not None:
+            msg = "give strict=True or a strict_checker of your own, not both"
+            raise ValueError(msg)
         self.strict_checker = strict_checker
+        self.strict = strict
+        self.sync: Literal["batched", "each"] = sync
+        #: The local SES account the endpoint answers from (None: canned answers only).
+        self.state: SesState | None = _make_state(state, sandbox, state_dir, max_messages)
         self._requested_port = port
         self._backlog = backlog
         self._ca_path_arg = Path(ca_path) if ca_path is not None else None
@@ -736,7 +909,7 @@ class Endpoint:
         says which of them failed (a folder as the capture file, a port in use), with nothing
         left open."""
         try:
-            log = CaptureLog(self.capture_path)
+            log = CaptureLog(self.capture_path, sync=self.sync)
         except OSError as exc:
             msg = f"cannot open the capture file {self.capture_path}: {_reason(exc)}"
             raise EndpointStartError(msg, what="capture") from exc
@@ -769,6 +942,9 @@ class Endpoint:
                 self._tmpdir = None
             raise
         listener.settimeout(0.2)
+        if self.state is not None:
+            for note in self.state.load_notes:
+                _log.warning("state: could not read back %s", note)
         self._log = log
         self._listener = listener
         self.port = int(listener.getsockname()[1])
@@ -791,6 +967,11 @@ class Endpoint:
             workers = list(self._workers)
         for worker in workers:
             worker.join(5)
+        if self.state is not None:
+            try:
+                self.state.flush()
+            except OSError as exc:
+                _log.error("could not write the state's counts: %s", exc)
         if self._log is not None:
             self._log.close()
         if self._tmpdir is not None:
@@ -954,19 +1135,23 @@ class Endpoint:
         server_name: str | None,
     ) -> bool:
         assert self._log is not None
+        head = incoming.head
+        if incoming.refusal is None and head is not None and _is_internal(head.target):
+            return self._internal(incoming, connection, head)
         request_id = str(uuid.uuid4())
-        action = _action_of(incoming.head, incoming.body)
+        action, pairs = _request_pairs(head, incoming.body)
         seq = self._log.next_seq()
+        received_ns = incoming.received_at_ns
+        received = datetime.fromtimestamp(received_ns / 1e9, UTC)
+        received_at = received.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
         def record(status: int, notes: Sequence[str]) -> Capture:
             return Capture(
                 seq=seq,
                 connection_id=conn_id,
                 request_in_connection=number,
-                received_at=datetime.fromtimestamp(incoming.received_at_ns / 1e9, UTC)
-                .isoformat(timespec="microseconds")
-                .replace("+00:00", "Z"),
-                received_at_ns=incoming.received_at_ns,
+                received_at=received_at,
+                received_at_ns=received_ns,
                 peer=peer,
                 local_port=local_port,
                 tls=self.tls,
@@ -982,9 +1167,21 @@ class Endpoint:
 
         error = incoming.refusal
         notes = list(incoming.notes)
-        if error is None and self.strict_checker is not None:
+        judged: list[Finding] | None = None
+
+        def findings() -> list[Finding]:
+            """The checker's findings on this request, computed once (the one verdict)."""
+            nonlocal judged
+            if judged is None:
+                judged = default_findings(record(0, notes))
+            return judged
+
+        if error is None and (self.strict or self.strict_checker is not None):
             try:
-                errors = list(self.strict_checker(record(0, notes)))
+                if self.strict_checker is not None:
+                    errors = list(self.strict_checker(record(0, notes)))
+                else:
+                    errors = errors_from_findings(findings())
             except Exception as exc:  # a checker bug must not kill the endpoint
                 notes.append(f"strict-checker-crashed: {exc!r}")
                 errors = [SesError("InternalFailure", f"checker failed: {exc!r}", 500, "Receiver")]
@@ -1000,10 +1197,26 @@ class Endpoint:
                     f"Could not find operation {action} for version 2010-12-01",
                     400,
                 )
+        body = b""
+        if error is None and action is not None:
+            state = self.state
+            if state is not None and state.handles(action):
+                body, error = self._from_state(
+                    state,
+                    action,
+                    pairs,
+                    received=received,
+                    request_id=request_id,
+                    incoming=incoming,
+                    seq=seq,
+                    findings=findings,
+                    notes=notes,
+                )
+            else:
+                message_id = f"0100019{seq:09d}-{request_id}-000000"
+                body = success_body(action, request_id=request_id, message_id=message_id)
         if error is None:
-            message_id = f"0100019{seq:09d}-{request_id}-000000"
             status = 200
-            body = success_body(action or "", request_id=request_id, message_id=message_id)
         else:
             status = error.status
             body = error_body(error, request_id=request_id)
@@ -1020,3 +1233,108 @@ class Endpoint:
             _response(status, body, request_id=request_id, keep_alive=keep_alive)
         )
         return keep_alive
+
+    def _from_state(
+        self,
+        state: SesState,
+        action: str,
+        pairs: Pairs,
+        *,
+        received: datetime,
+        request_id: str,
+        incoming: _Incoming,
+        seq: int,
+        findings: Callable[[], list[Finding]],
+        notes: list[str],
+    ) -> tuple[bytes, SesError | None]:
+        """The state's answer to ``action``: the response body, or the SES error."""
+        try:
+            params = unflatten([(n, v) for n, v in pairs if n not in _SIGNING_PARAMS]).params
+        except ExceptionGroup as group:
+            return b"", _param_error(findings(), group)
+        origin = None
+        if action in STORING_ACTIONS:
+            origin = Origin(
+                seq=seq,
+                head=incoming.raw[: incoming.head_length],
+                body=incoming.body,
+                findings=tuple(f.as_dict() for f in findings()),
+            )
+        try:
+            reply = state.handle(action, params, now=received, origin=origin)
+            if reply.error is not None:
+                return b"", reply.error
+            return result_body(action, reply.result, request_id=request_id), None
+        except Exception as exc:  # a bug of ours: logged, answered as SES answers its own
+            _log.exception("the state failed on request %d (%s)", seq, action)
+            notes.append(f"state-crashed: {exc!r}")
+            return b"", SesError("InternalFailure", f"state failed: {exc!r}", 500, "Receiver")
+
+    # -- the endpoint's own paths ------------------------------------------------------------
+
+    def _internal(self, incoming: _Incoming, connection: _Connection, head: _Head) -> bool:
+        """Answer ``/_aws/ses`` or ``/_sesspec/`` (never recorded or checked)."""
+        keep_alive = incoming.keep_alive and not self._stopping.is_set()
+        status, content_type, body, extra = self._internal_answer(head)
+        answer = _http_response(
+            status, body, content_type=content_type, keep_alive=keep_alive, extra=extra
+        )
+        if head.method == "HEAD":  # RFC 9110 section 9.3.2: GET's head, no content
+            answer = answer[: len(answer) - len(body)]
+        connection.sock.settimeout(self.timeout)
+        connection.sock.sendall(answer)
+        return keep_alive
+
+    def _internal_answer(self, head: _Head) -> tuple[int, str, bytes, str]:
+        """status, content type, body and extra header lines for one of the endpoint's paths."""
+        path, _, query_text = head.target.partition("?")
+        hosts = head.values("host")
+        if len(hosts) != 1 or not _LOCAL_HOST.match(hosts[0]):
+            return _json_answer(403, {"error": "the endpoint's own paths answer Host 127.0.0.1"})
+        state = self.state
+        if state is None:
+            return _json_answer(
+                404, {"error": "this endpoint keeps no state (canned answers): no messages"}
+            )
+        query: dict[str, str] = {}
+        with contextlib.suppress(ValueError):
+            query = dict(parse_qsl(query_text, max_num_fields=100))
+        method = "GET" if head.method == "HEAD" else head.method
+        if path == _LOCALSTACK_PATH:
+            if method == "GET":
+                found = state.mailbox.localstack(id=query.get("id"), email=query.get("email"))
+                return _json_answer(200, found)
+            if method == "DELETE":
+                message_id = query.get("id")
+                removed = state.mailbox.clear(message_id or None)
+                if message_id and not removed:
+                    return _json_answer(404, {"error": f"no message with id {message_id!r}"})
+                return 204, "application/json", b"", ""
+            return _json_answer(405, {"error": f"{method} is not GET or DELETE"})
+        if path in ("/_sesspec", _INBOX_PATH):
+            if method != "GET":
+                return _json_answer(405, {"error": f"{method} is not GET"})
+            page = render_inbox(
+                state,
+                email=query.get("email") or None,
+                message_id=query.get("id") or None,
+                limit=query.get("limit"),
+                endpoint_url=self.url,
+                strict=self.strict or self.strict_checker is not None,
+            )
+            return 200, "text/html; charset=utf-8", page, _INBOX_HEADERS
+        return _json_answer(404, {"error": f"no such path: {path[:100]}"})
+
+
+def _json_answer(status: int, value: Any) -> tuple[int, str, bytes, str]:
+    return status, "application/json", json.dumps(value).encode("utf-8"), ""
+
+
+def _param_error(findings: Sequence[Finding], group: ExceptionGroup[Any]) -> SesError:
+    """The SES error for parameters that do not fit the model: the one the checker's first
+    parameter finding maps to (:func:`~sesspec.serve.strict.errors_from_findings`)."""
+    errors = errors_from_findings([f for f in findings if f.rule.startswith("PARAM")])
+    if errors:
+        return errors[0]
+    first = group.exceptions[0]
+    return invalid_parameter_value(str(first))

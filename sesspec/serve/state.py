@@ -5,7 +5,9 @@ params as :func:`sesspec.query.unflatten` gives them, with the time passed in (`
 drawn from an injected source of random bytes (``entropy``), so a run can be replayed. It returns a
 :class:`Reply`: a result mapping shaped like the operation's output shape (for
 :func:`sesspec.serve.responses.result_body`), or an :class:`~sesspec.serve.responses.SesError`, and
-the ids of the messages it stored. Every method is thread-safe.
+the ids of the messages it stored. Every method is thread-safe. The endpoint passes each request's
+:class:`Origin` (its sequence number, bytes and the wire checker's findings), which every message
+the call stores carries.
 
 Modes. By default every address may send and receive, as on LocalStack (identities are verified
 at once). ``sandbox=True`` applies the SES sandbox (QUOTAS; MODEL ``SendEmail`` docs): the sender
@@ -48,7 +50,8 @@ Counting (GetSendQuota, GetSendStatistics; MODEL): every recipient of an accepte
 counts once towards ``SentLast24Hours`` and the ``DeliveryAttempts`` of its 15-minute data point;
 a rejected call or a rendering failure adds one to ``Rejects``. Data points cover the last 14 days.
 
-Bounds: messages kept (``max_messages``, oldest dropped and counted: :class:`Mailbox`), 10,000
+Bounds: messages kept (``max_messages`` and ``max_bytes``, oldest dropped and counted:
+:class:`Mailbox`), 10,000
 identities and 10,000 configuration sets (SES quotas per region), 20,000 templates (SES developer
 guide), 100 identities per GetIdentityVerificationAttributes (MODEL), pages of at most 1,000 (100
 for ListTemplates, MODEL), and those of :mod:`sesspec.serve.templates`.
@@ -65,6 +68,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
 import json
 import os
 import re
@@ -77,8 +81,10 @@ from pathlib import Path
 from typing import Any
 
 from sesspec.serve.mailbox import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MESSAGES,
     MAX_RAW_BYTES,
+    MAX_REQUEST_KEPT,
     DirectoryStore,
     Mailbox,
     Message,
@@ -109,6 +115,8 @@ __all__ = [
     "MAX_TEMPLATES",
     "PRODUCTION_QUOTA",
     "SANDBOX_QUOTA",
+    "STORING_ACTIONS",
+    "Origin",
     "Reply",
     "SesState",
 ]
@@ -177,6 +185,10 @@ _HANDLERS = {
 }
 #: The actions :class:`SesState` answers.
 ACTIONS = frozenset(_HANDLERS)
+#: The actions that may store messages (whose :class:`Origin` the messages carry).
+STORING_ACTIONS = frozenset(
+    ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +199,27 @@ class Reply:
     result: dict[str, Any] | None = None
     error: SesError | None = None
     message_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The request a call came in: its sequence number in the capture file, its bytes (head and
+    body; a message keeps the head and at most :data:`~sesspec.serve.mailbox.MAX_REQUEST_KEPT`
+    bytes of the body) and the wire checker's findings on it (``Finding.as_dict()`` each)."""
+
+    seq: int = 0
+    head: bytes = b""
+    body: bytes = b""
+    findings: tuple[Mapping[str, Any], ...] = ()
+
+    def kept(self) -> bytes:
+        return self.head + self.body[:MAX_REQUEST_KEPT]
+
+
+#: The origin of the call being handled on this thread (set by :meth:`SesState.handle`).
+_ORIGIN: contextvars.ContextVar[Origin | None] = contextvars.ContextVar(
+    "sesspec_origin", default=None
+)
 
 
 class _RejectedError(Exception):
@@ -453,6 +486,7 @@ class SesState:
         auto_verify: bool = True,
         region: str = "us-east-1",
         max_messages: int = DEFAULT_MAX_MESSAGES,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         state_dir: str | os.PathLike[str] | None = None,
         entropy: Callable[[int], bytes] = os.urandom,
         escape_html: bool = False,
@@ -474,7 +508,7 @@ class SesState:
         if self._state_dir is not None:
             self._state_dir.mkdir(parents=True, exist_ok=True)
             store = DirectoryStore(self._state_dir / "messages")
-        self.mailbox = Mailbox(max_messages=max_messages, store=store)
+        self.mailbox = Mailbox(max_messages=max_messages, max_bytes=max_bytes, store=store)
         #: Notes on files under ``state_dir`` that could not be read back.
         self.load_notes: list[str] = []
         if self._state_dir is not None:
@@ -490,15 +524,25 @@ class SesState:
         """Whether ``action`` is one this state answers (others keep the canned answer)."""
         return action in self._handlers
 
-    def handle(self, action: str, params: Mapping[str, Any], *, now: datetime) -> Reply:
+    def handle(
+        self,
+        action: str,
+        params: Mapping[str, Any],
+        *,
+        now: datetime,
+        origin: Origin | None = None,
+    ) -> Reply:
         """Answer ``action`` with ``params`` (as :func:`sesspec.query.unflatten` gives them).
 
-        ``now`` must be timezone-aware. ``KeyError`` for an action :meth:`handles` refuses.
+        ``now`` must be timezone-aware; ``origin``, when given, is the request the call came in,
+        which every message stored by the call carries. ``KeyError`` for an action
+        :meth:`handles` refuses.
         """
         handler = self._handlers[action]
         if now.tzinfo is None:
             msg = "now must be timezone-aware"
             raise ValueError(msg)
+        token = _ORIGIN.set(origin)
         try:
             return handler(params, now.astimezone(UTC))
         except _RejectedError as rejected:
@@ -507,6 +551,8 @@ class SesState:
                     self._counts.rejected(now.astimezone(UTC))
                     self._save_counts(now)
             return Reply(error=rejected.error)
+        finally:
+            _ORIGIN.reset(token)
 
     # -- Python side (fixture, UI) -------------------------------------------------------------
 
@@ -981,6 +1027,11 @@ class SesState:
     def _store(self, message: Message, now: datetime, recipients: int) -> None:
         """Count and keep one accepted message; the quota is checked again with the count, under
         one lock, so that concurrent sends cannot pass it together."""
+        origin = _ORIGIN.get()
+        if origin is not None:
+            message.findings = [dict(f) for f in origin.findings]
+            message.request = origin.kept()
+            message.request_seq = origin.seq
         with self._lock:
             if message.status == "Sent":
                 self._quota_check(now, recipients)

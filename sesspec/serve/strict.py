@@ -20,16 +20,24 @@ finding-like object works.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from sesspec import fake
 from sesspec.check import RULES, Credentials, Finding, Location
 from sesspec.serve.capture import Capture, capture_findings
-from sesspec.serve.responses import SIGNATURE_MISMATCH_PREAMBLE, SesError, missing_parameter
-from sesspec.serve.server import StrictChecker
+from sesspec.serve.responses import (
+    SIGNATURE_MISMATCH_PREAMBLE,
+    SesError,
+    missing_parameter,
+)
+
+if TYPE_CHECKING:
+    from sesspec.serve.server import StrictChecker
 
 __all__ = [
     "STRICT_ACCESS_KEY_ID",
     "STRICT_SECRET_ACCESS_KEY",
+    "STRICT_SESSION_TOKEN",
     "FindingLike",
     "checker",
     "default_findings",
@@ -81,16 +89,21 @@ def errors_from_findings(findings: Sequence[FindingLike]) -> list[SesError]:
 
 
 #: The fixed fake credentials strict mode verifies signatures with (public SigV4 suites).
-STRICT_ACCESS_KEY_ID = "AKIDEXAMPLE"
-STRICT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"  # noqa: S105 (public fake)
+STRICT_ACCESS_KEY_ID = fake.ACCESS_KEY_ID
+STRICT_SECRET_ACCESS_KEY = fake.SECRET_ACCESS_KEY
+#: The fake session token that goes with them when a client is given temporary credentials.
+STRICT_SESSION_TOKEN = fake.SESSION_TOKEN
 
 
 def default_findings(capture: Capture, *, credentials: Credentials | None = None) -> list[Finding]:
     """:func:`~sesspec.serve.capture.capture_findings` of ``capture`` with signatures verified
     by ``credentials``, the fixed fake ones by default (what strict mode, the report and the
-    ``ses_endpoint`` fixture give their clients)."""
+    ``ses_endpoint`` fixture give their clients; with the fake session token, which puts it
+    back where a capture masked it)."""
     if credentials is None:
-        credentials = Credentials(STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY)
+        credentials = Credentials(
+            STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY, STRICT_SESSION_TOKEN
+        )
     return capture_findings(capture, credentials=credentials)
 
 

@@ -57,6 +57,8 @@ data Job = Job
   , jobAccessKey :: Text
   , jobSecretKey :: Text
   , jobRegion    :: Text
+  , jobSessionToken :: Maybe Text
+    -- ^ the session token of temporary credentials (none for long-term ones)
   }
 
 instance A.FromJSON Job where
@@ -66,7 +68,7 @@ instance A.FromJSON Job where
     c <- o .: "credentials"
     Job <$> s .: "kind" <*> s .: "action" <*> s .: "params" <*> e .: "host"
         <*> e .:? "ca_path" <*> c .: "access_key_id" <*> c .: "secret_access_key"
-        <*> c .: "region"
+        <*> c .: "region" <*> c .:? "session_token"
 
 -- | The scenario parameter at a path of SES member names, when it is there.
 param :: A.FromJSON a => [Text] -> Job -> Maybe a

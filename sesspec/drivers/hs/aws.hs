@@ -2,7 +2,8 @@
 -- | aws (Debian libghc-aws-dev), as its documentation shows: a 'Aws.Configuration' with the
 -- credentials, @sesHttpsPost@ with the region's SES host, and @pureAws@ with the command
 -- (SendRawEmail, ListIdentities: the SES Classic calls the package has). It signs SES with
--- AWS3-HTTPS. The manager from "Sesspec" connects it to the loopback endpoint.
+-- AWS3-HTTPS; temporary credentials are its Credentials' iamToken; its SesConfiguration has a
+-- host and no port. The manager from "Sesspec" connects it to the loopback endpoint.
 module Main (main) where
 
 import qualified Aws
@@ -14,8 +15,9 @@ import           Sesspec
 
 main :: IO ()
 main = sesspecMain $ \job manager -> do
-  credentials <- Aws.makeCredentials (TE.encodeUtf8 (jobAccessKey job))
-                                     (TE.encodeUtf8 (jobSecretKey job))
+  longTerm <- Aws.makeCredentials (TE.encodeUtf8 (jobAccessKey job))
+                                  (TE.encodeUtf8 (jobSecretKey job))
+  let credentials = longTerm { Aws.iamToken = TE.encodeUtf8 <$> jobSessionToken job }
   let configuration = Aws.Configuration
         { Aws.timeInfo = Aws.Timestamp
         , Aws.credentials = credentials

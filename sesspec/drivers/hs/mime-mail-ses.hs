@@ -3,8 +3,9 @@
 -- @sendMailSES manager SES{..} rawMessage@ for SendRawEmail, and for SendEmail a
 -- 'Network.Mail.Mime.Mail' built from the scenario (From, To, Cc, Bcc, Reply-To, Subject, a
 -- text and an HTML alternative) sent with @renderSendMailSES@, the way a Haskell user sends
--- such a message. Its endpoint is fixed (https://email.REGION.amazonaws.com); the manager
--- from "Sesspec" connects it to the loopback endpoint.
+-- such a message. Its endpoint is fixed (https://email.REGION.amazonaws.com: no port can be
+-- given); temporary credentials: sesSessionToken. The manager from "Sesspec" connects it to the
+-- loopback endpoint.
 module Main (main) where
 
 import qualified Data.ByteString.Lazy     as L
@@ -23,7 +24,7 @@ main = sesspecMain $ \job manager -> do
         , sesTo = map TE.encodeUtf8 recipients
         , sesAccessKey = TE.encodeUtf8 (jobAccessKey job)
         , sesSecretKey = TE.encodeUtf8 (jobSecretKey job)
-        , sesSessionToken = Nothing
+        , sesSessionToken = TE.encodeUtf8 <$> jobSessionToken job
         , sesRegion = jobRegion job
         }
       addresses = map (Address Nothing) . (`textList` job)

@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 export const job = JSON.parse(readFileSync(0, 'utf8'));
 export const scenario = job.scenario;
 export const endpoint = job.endpoint;
+// Temporary credentials carry the (fake) session token; long-term ones do not.
 export const credentials = {
   accessKeyId: job.credentials.access_key_id,
   secretAccessKey: job.credentials.secret_access_key,
+  ...(job.credentials.session_token ? { sessionToken: job.credentials.session_token } : {}),
 };
 export const region = job.credentials.region;
 export const pairs = scenario.form_pairs;

@@ -20,7 +20,7 @@ await main(async () => {
   const client = new AWS.SES({
     endpoint: endpoint.url,
     region,
-    credentials: new AWS.Credentials(credentials.accessKeyId, credentials.secretAccessKey),
+    credentials: new AWS.Credentials(credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken),
     maxRetries: 0,
   });
   const method = scenario.action[0].toLowerCase() + scenario.action.slice(1);

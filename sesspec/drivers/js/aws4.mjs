@@ -1,6 +1,7 @@
 // aws4 (signing only): the form body from `querystring.stringify(params)`, signed with
-// `aws4.sign({host, path, service: 'ses', region, body})` (aws4 adds the form Content-Type),
-// sent with node:https. presign-get: `signQuery: true` on a GET whose path carries the query.
+// `aws4.sign({host, port, path, service: 'ses', region, body})` (aws4 adds the form
+// Content-Type; `port` only when the URL names one), sent with node:https. presign-get:
+// `signQuery: true` on a GET whose path carries the query.
 import aws4 from 'aws4';
 import http from 'node:http';
 import https from 'node:https';
@@ -23,13 +24,14 @@ function send(options) {
 
 await main(async () => {
   const form = Object.fromEntries(pairs);
+  const where = { host: endpoint.host, ...(endpoint.told_port ? { port: endpoint.told_port } : {}) };
   if (scenario.kind === 'presign-get') {
     const options = {
-      host: endpoint.host, path: '/?' + querystring.stringify(form), method: 'GET',
+      ...where, path: '/?' + querystring.stringify(form), method: 'GET',
       service: 'ses', region, signQuery: true,
     };
     return send(aws4.sign(options, credentials));
   }
-  const options = { host: endpoint.host, path: '/', service: 'ses', region, body: querystring.stringify(form) };
+  const options = { ...where, path: '/', service: 'ses', region, body: querystring.stringify(form) };
   return send(aws4.sign(options, credentials));
 });

@@ -1,11 +1,15 @@
 // node-ses: `createClient({key, secret, amazon: URL})`, then `sendEmail({...})` or
-// `sendRawEmail({from, rawMessage})`. It has no other actions and no presigning.
+// `sendRawEmail({from, rawMessage})`. It has no other actions, no presigning, no session token
+// (createClient takes a key and a secret) and no region (it is read from the URL's host name).
 import ses from 'node-ses';
 import { NotSupported, credentials, endpoint, main, ok, scenario } from './_common.mjs';
 
 await main(async () => {
   if (scenario.kind !== 'call' || !['SendEmail', 'SendRawEmail'].includes(scenario.action)) {
     throw new NotSupported('node-ses only sends SendEmail and SendRawEmail');
+  }
+  if (credentials.sessionToken) {
+    throw new NotSupported('node-ses createClient takes a key and a secret: no session token');
   }
   const client = ses.createClient({
     key: credentials.accessKeyId, secret: credentials.secretAccessKey, amazon: endpoint.url.replace(/\/$/, ''),
@@ -35,7 +39,12 @@ await main(async () => {
     method = 'sendRawEmail';
   }
   const result = await new Promise((resolve, reject) =>
-    client[method](options, (err, data) => (err ? reject(Object.assign(new Error(JSON.stringify(err)), { name: 'NodeSesError' })) : resolve(data))),
+    client[method](options, (err, data) => {
+      if (!err) return resolve(data);
+      // Its own checks fail with an Error, SES's answers with an object.
+      const text = err instanceof Error ? err.message : JSON.stringify(err);
+      return reject(Object.assign(new Error(text), { name: 'NodeSesError' }));
+    }),
   );
   return ok({ body: String(result).slice(0, 500) });
 });

@@ -40,16 +40,26 @@ function sesspec_client(?string $caPath): HttpClientInterface
     ]);
 }
 
-/** new $class($key, $secret, $region, $httpClient): how both SES transports are made. */
+/**
+ * new $class($key, $secret, $region, $httpClient): how both SES transports are made; setPort()
+ * when the URL names a port (their host is the region's). They take no session token.
+ */
 function sesspec_transport(string $class, array $job): object
 {
     $credentials = $job['credentials'];
-    return new $class(
+    if (!empty($credentials['session_token'])) {
+        throw new SesspecNotSupported("$class signs with a key and a secret: no session token");
+    }
+    $transport = new $class(
         $credentials['access_key_id'],
         $credentials['secret_access_key'],
         $credentials['region'],
         sesspec_client($job['endpoint']['ca_path']),
     );
+    if (null !== $port = $job['endpoint']['told_port'] ?? null) {
+        $transport->setPort((int) $port);
+    }
+    return $transport;
 }
 
 /** @param array<string, mixed> $params */

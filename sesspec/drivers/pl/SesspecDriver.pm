@@ -61,12 +61,15 @@ sub to_loopback {
     return ($uri, $host);
 }
 
-# Send a request signed for the real host to the loopback endpoint; its outcome.
+# Send a request signed for the real host to the loopback endpoint; its outcome. The Host
+# header is what LWP would send to the URL: the one the signer set, if it set one, else the
+# URL's authority (host, and port when the URL names one).
 sub send_signed {
     my ($ua, $request, $endpoint) = @_;
-    my ($loop, $host) = to_loopback($request->uri, $endpoint);
+    my $authority = $request->uri->authority;
+    my ($loop) = to_loopback($request->uri, $endpoint);
     $request->uri($loop);
-    $request->header(Host => $host);
+    $request->header(Host => $request->header('Host') // $authority);
     return http_result($ua->request($request));
 }
 

@@ -1,5 +1,6 @@
 # Net::Amazon::Signature::V4 (Debian libnet-amazon-signature-v4-perl), signing only, as its
-# documentation shows: Net::Amazon::Signature::V4->new($key, $secret, $region, 'ses') and
+# documentation shows: Net::Amazon::Signature::V4->new({access_key_id, secret, endpoint =>
+# $region, service => 'ses', security_token}) (the token only for temporary credentials) and
 # $sig->sign($request) on the form built by HTTP::Request::Common's POST (URI's query_form
 # encoding), sent with LWP::UserAgent. It signs every header the request has when signed (here
 # Content-Length and Content-Type, and the Host, X-Amz-Date and X-Amz-Content-Sha256 it adds).
@@ -17,9 +18,13 @@ my $job = read_job();
 my $scenario = $job->{scenario};
 my $endpoint = $job->{endpoint};
 my $credentials = $job->{credentials};
-my $signer = Net::Amazon::Signature::V4->new(
-    $credentials->{access_key_id}, $credentials->{secret_access_key}, $credentials->{region}, 'ses',
-);
+my $signer = Net::Amazon::Signature::V4->new({
+    access_key_id => $credentials->{access_key_id},
+    secret        => $credentials->{secret_access_key},
+    endpoint      => $credentials->{region},
+    service       => 'ses',
+    (defined $credentials->{session_token} ? (security_token => $credentials->{session_token}) : ()),
+});
 my $ua = user_agent($endpoint);
 
 my $outcome = eval {

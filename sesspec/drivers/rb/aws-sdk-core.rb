@@ -153,6 +153,7 @@ Sesspec.main do |job|
   client = SesspecSES::Client.new(
     access_key_id: credentials['access_key_id'],
     secret_access_key: credentials['secret_access_key'],
+    session_token: credentials['session_token'],
     region: credentials['region'],
     endpoint: endpoint['url'],
     ssl_ca_bundle: endpoint['ca_path'],

@@ -1,6 +1,7 @@
 # aws-sdk v1 (Debian ruby-aws-sdk): AWS::SimpleEmailService::Client, each operation called
 # with the scenario's params in the SDK's snake_case form; the SDK flattens, encodes and signs
-# (SigV4). It is told the real SES host; the guard in _common.rb connects it to the endpoint.
+# (SigV4). It is told the real SES host (simple_email_service_port when the URL names a port;
+# session_token for temporary credentials); the guard in _common.rb connects it to the endpoint.
 require_relative '_common'
 require 'aws-sdk-v1'
 
@@ -10,6 +11,8 @@ Sesspec.main do |job|
 
   endpoint = job['endpoint']
   credentials = job['credentials']
+  port = endpoint['told_port'] ? { simple_email_service_port: endpoint['told_port'] } : {}
+  token = credentials['session_token'] ? { session_token: credentials['session_token'] } : {}
   client = AWS::SimpleEmailService::Client.new(
     access_key_id: credentials['access_key_id'],
     secret_access_key: credentials['secret_access_key'],
@@ -17,7 +20,9 @@ Sesspec.main do |job|
     simple_email_service_endpoint: endpoint['host'],
     use_ssl: endpoint['tls'],
     ssl_ca_file: endpoint['ca_path'],
-    max_retries: 0
+    max_retries: 0,
+    **port,
+    **token
   )
   method = Sesspec.snake(scenario['action']).to_sym
   unless client.respond_to?(method)

@@ -1,8 +1,8 @@
 # fog-aws (Debian ruby-fog-aws): Fog::AWS::SES as its documentation shows, with the region's
 # default host; send_email(source, destination, message, options) and
 # send_raw_email(message, options) are the SES Classic calls it has. fog builds, encodes and
-# signs the form itself (AWS3-HTTPS over the Date header). The guard in _common.rb connects it
-# to the endpoint.
+# signs the form itself (AWS3-HTTPS over the Date header; aws_session_token for temporary
+# credentials; port: the URL's). The guard in _common.rb connects it to the endpoint.
 require_relative '_common'
 require 'fog/aws'
 
@@ -13,12 +13,14 @@ Sesspec.main do |job|
   endpoint = job['endpoint']
   credentials = job['credentials']
   Excon.defaults[:ssl_ca_file] = endpoint['ca_path'] if endpoint['ca_path']
+  token = credentials['session_token'] ? { aws_session_token: credentials['session_token'] } : {}
   ses = Fog::AWS::SES.new(
     aws_access_key_id: credentials['access_key_id'],
     aws_secret_access_key: credentials['secret_access_key'],
     region: credentials['region'],
     scheme: endpoint['tls'] ? 'https' : 'http',
-    port: endpoint['tls'] ? 443 : 80
+    port: endpoint['told_port'] || (endpoint['tls'] ? 443 : 80),
+    **token
   )
   params = scenario['params']
   response =

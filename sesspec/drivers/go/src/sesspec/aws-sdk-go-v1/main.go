@@ -1,6 +1,7 @@
 // aws-sdk-go v1 (Debian golang-github-aws-aws-sdk-go-dev), built offline in GOPATH mode.
 //
-// ses.New(session) with aws.Config{Endpoint, Region, static credentials}, as its
+// ses.New(session) with aws.Config{Endpoint, Region, static credentials (with the session
+// token of temporary credentials)}, as its
 // documentation shows; each scenario's params are decoded into the operation's own input
 // struct (the SES member names are the struct's field names) and the operation is called,
 // so the SDK flattens, encodes and signs (SigV4). presign-get: <Op>Request(input) then
@@ -26,7 +27,7 @@ func run(job driver.Job, client *http.Client) driver.Result {
 	sess, err := session.NewSession(&aws.Config{
 		Region:      aws.String(job.Credentials.Region),
 		Endpoint:    aws.String(job.Endpoint.URL),
-		Credentials: credentials.NewStaticCredentials(job.Credentials.AccessKeyID, job.Credentials.SecretAccessKey, ""),
+		Credentials: credentials.NewStaticCredentials(job.Credentials.AccessKeyID, job.Credentials.SecretAccessKey, job.Credentials.SessionToken),
 		HTTPClient:  client,
 		MaxRetries:  aws.Int(0),
 	})

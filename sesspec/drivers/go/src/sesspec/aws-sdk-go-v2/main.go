@@ -1,6 +1,7 @@
 // aws-sdk-go-v2 (Debian golang-github-aws-aws-sdk-go-v2-dev), built offline in GOPATH mode.
 //
-// ses.New(ses.Options{Region, Credentials, EndpointResolver: EndpointResolverFromURL(url),
+// ses.New(ses.Options{Region, Credentials (static, with the session token of temporary
+// credentials), EndpointResolver: EndpointResolverFromURL(url),
 // HTTPClient}), as its documentation shows for a custom endpoint; each scenario's params are
 // decoded into the operation's own input struct (the SES member names are its field names)
 // and the operation is called, so the SDK flattens, encodes and signs (SigV4). It has no
@@ -25,7 +26,7 @@ func run(job driver.Job, client *http.Client) driver.Result {
 	}
 	svc := ses.New(ses.Options{
 		Region:           job.Credentials.Region,
-		Credentials:      credentials.NewStaticCredentialsProvider(job.Credentials.AccessKeyID, job.Credentials.SecretAccessKey, ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(job.Credentials.AccessKeyID, job.Credentials.SecretAccessKey, job.Credentials.SessionToken),
 		EndpointResolver: ses.EndpointResolverFromURL(job.Endpoint.URL),
 		HTTPClient:       client,
 		RetryMaxAttempts: 1,

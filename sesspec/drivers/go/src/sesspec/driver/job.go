@@ -27,6 +27,8 @@ type Job struct {
 		AccessKeyID     string `json:"access_key_id"`
 		SecretAccessKey string `json:"secret_access_key"`
 		Region          string `json:"region"`
+		// SessionToken is "" for long-term credentials (null in the job).
+		SessionToken string `json:"session_token"`
 	} `json:"credentials"`
 }
 

@@ -1,0 +1,143 @@
+"""``sesspec report``: run the real clients against the loopback endpoint and write the report.
+
+Progress goes to stderr, one line per run (client, scenario, then its status); where the report
+was written is printed at the end. Exit status: 0 when the report was written (whatever the
+verdicts: the report is the product, not a gate), 2 on bad arguments or a missing extra, with
+one line on stderr (a run id that is not a plain name, such as ``..``, is one: it would write
+outside ``--out``).
+
+The run (:mod:`sesspec.report.run`) needs the ``report`` extra and is imported when the command
+runs, so ``sesspec report --help`` works on a plain install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sesspec.cli._common import EXIT_OK, Parser, UsageError, run_command, run_seconds
+from sesspec.report.files import HISTORY_DIR, RunIdError, check_run_id
+from sesspec.report.model import VERDICT_LABELS, VERDICTS
+
+if TYPE_CHECKING:
+    from sesspec.drivers import Driver, Outcome, Scenario
+
+__all__ = ["build_parser", "main"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def _run_id(text: str) -> str:
+    try:
+        return check_run_id(text)
+    except RunIdError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="sesspec report",
+        description=(
+            "Run every available SES client over every scenario against a loopback endpoint, "
+            "check each captured request, and write <out>/latest/ (index.html, report.md, "
+            f"report.json, junit.xml, the raw captures) and <out>/{HISTORY_DIR}/<run-id>.json "
+            "(the run's summary, which the next run's diff reads)."
+        ),
+    )
+    parser.add_argument(
+        "--install",
+        action="store_true",
+        help="install the clients first (pip, npm, Debian packages)",
+    )
+    parser.add_argument(
+        "--client", action="append", metavar="NAME", help="only this client (repeatable)"
+    )
+    parser.add_argument(
+        "--scenario", action="append", metavar="ID", help="only this scenario (repeatable)"
+    )
+    parser.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    parser.add_argument(
+        "--run-id",
+        type=_run_id,
+        default=None,
+        help="the run's name: letters, digits, '.', '_', '-' (default: its start time)",
+    )
+    parser.add_argument("--timeout", type=run_seconds, default=60.0, help="time limit per run (s)")
+    parser.add_argument("--http", action="store_true", help="plain-HTTP endpoint instead of TLS")
+    return parser
+
+
+class _Progress:
+    """One stderr line per run: ``[ 12] boto3  send-email-ascii  ok (0.4 s)``."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, driver: Driver, scenario: Scenario, outcome: Outcome | None) -> None:
+        if outcome is not None:
+            self.done += 1
+        number = self.done if outcome is not None else self.done + 1
+        head = f"[{number:>3}] {driver.name:<24} {scenario.id:<28}"
+        if outcome is None:
+            if self.tty:
+                sys.stderr.write(head + " ...")
+                sys.stderr.flush()
+            return
+        detail = f"  {outcome.detail[:70]}" if outcome.status != "ok" else ""
+        prefix = "\r" if self.tty else ""
+        sys.stderr.write(f"{prefix}{head} {outcome.status} ({outcome.duration_s:.1f} s){detail}\n")
+        sys.stderr.flush()
+
+
+def _log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    # The harness (drivers, endpoint): imported when the command runs, not for --help.
+    from sesspec.drivers import all_drivers, load_scenarios
+    from sesspec.report.run import run_report
+
+    try:
+        load_scenarios(args.scenario)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+    known = [d.name for d in all_drivers()]
+    unknown = [c for c in args.client or [] if c not in known]
+    if unknown:
+        msg = f"unknown client(s): {', '.join(unknown)} (known: {', '.join(known)})"
+        raise UsageError(msg)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"--out {args.out}: {exc.strerror or exc}"
+        raise UsageError(msg) from None
+    done = run_report(
+        out=out,
+        run_id=args.run_id,
+        clients=args.client,
+        scenarios=args.scenario,
+        install=args.install,
+        timeout=args.timeout,
+        tls=not args.http,
+        progress=_Progress(),
+        log=_log,
+    )
+    counts = done.report.counts()
+    summary = ", ".join(f"{counts[v]} {VERDICT_LABELS[v]}" for v in VERDICTS if counts[v])
+    _log(f"{len(done.report.cases)} cells in {done.report.wall_time_s:.1f} s: {summary}")
+    _log(f"report: {done.latest_dir / 'index.html'} (summary: {done.summary_path})")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sesspec report`` with ``argv`` (the arguments after ``report``)."""
+    return run_command(build_parser(), run, argv)

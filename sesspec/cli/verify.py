@@ -1,0 +1,266 @@
+"""``sesspec verify``: does a signed request's signature hold? The inverse of ``sesspec sign``.
+
+Reads one raw HTTP/1.1 request (a file, or stdin), as ``sesspec sign`` writes it and as the
+public suites store theirs (``.sreq``, ``*-signed-request.txt``: a lowercase ``http/1.1``, no
+Content-Length), finds its scheme (SigV4 header or presigned, AWS3-HTTPS, SigV2) and checks it
+for any service and region, or the ones named. The secret comes from ``--secret-access-key`` or
+``AWS_SECRET_ACCESS_KEY``; ``--access-key-id`` / ``AWS_ACCESS_KEY_ID``, when given, is the only
+key id accepted.
+
+Exit status: 0 the signature holds (and, with ``--now``, the time is within its window); 1 it
+does not, with the reason, the canonical request and string to sign the spec gives and a diff
+against the one the signer used (``--canonical-request FILE``, such as a suite's ``.creq`` or a
+client's debug log; else, for SigV4, the one a known client mistake produces when one
+reproduces the signature); 2 the input is unusable (one line on stderr). The secret key and a
+session token are never printed: they are masked wherever they would appear.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sesspec.cli._common import Parser, UsageError, run_command
+from sesspec.encoding import form_decode, percent_encode
+from sesspec.errors import SesSpecError
+from sesspec.http import RawRequest, parse_request
+from sesspec.signing import aws3, sigv2, sigv4
+
+__all__ = ["main"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+EXIT_OK = 0
+EXIT_MISMATCH = 1
+_MASK = "<secret>"
+
+
+class _UnusableError(UsageError):
+    """Input that cannot be verified at all: one line on stderr, exit 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = Parser(prog="sesspec verify", description=(__doc__ or "").splitlines()[0])
+    p.add_argument("request", nargs="?", default="-", help="raw HTTP request file (default stdin)")
+    p.add_argument("--access-key-id", help="the only key id accepted (or AWS_ACCESS_KEY_ID)")
+    p.add_argument("--secret-access-key", help="the secret (or AWS_SECRET_ACCESS_KEY)")
+    p.add_argument("--region", help="the scope's region must be this")
+    p.add_argument("--service", help="the scope's service must be this")
+    p.add_argument("--now", help="check the time too (ISO 8601 basic or extended, UTC)")
+    p.add_argument(
+        "--canonical-request", metavar="FILE", help="the canonical request the signer used, to diff"
+    )
+    p.add_argument(
+        "--no-normalize-path", action="store_true", help="SigV4: path as sent (S3, *-unnormalized)"
+    )
+    p.add_argument(
+        "--single-encode-path",
+        action="store_true",
+        help="SigV4: decode the path's escapes before encoding it (S3; the 2011 suite)",
+    )
+    p.add_argument(
+        "--sort-repeated-values",
+        action="store_true",
+        help="SigV4: sort a repeated header's values (the 2011 suite's edition)",
+    )
+    return p
+
+
+def _read(source: str) -> bytes:
+    try:
+        return sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        msg = f"{source}: cannot read: {exc.strerror or exc}"
+        raise _UnusableError(msg) from None
+
+
+def _time(text: str) -> datetime:
+    when = sigv4.request_time(text)
+    if when is not None:
+        return when
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        msg = f"--now: not an ISO 8601 time: {text!r}"
+        raise _UnusableError(msg) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _scheme(req: RawRequest) -> str:
+    authorization = req.header("Authorization")
+    query_names = {n for n, _ in form_decode(req.query)} if req.query else set()
+    if (authorization or "").startswith(sigv4.ALGORITHM) or "X-Amz-Algorithm" in query_names:
+        return "sigv4"
+    if req.header("X-Amzn-Authorization") is not None:
+        return "aws3"
+    if "SignatureVersion" in query_names or "SignatureVersion" in {n for n, _ in _body(req)}:
+        return "sigv2"
+    if authorization is not None:
+        return "sigv4"  # not SigV4's algorithm: the verifier says what is wrong with it
+    msg = "no signature to verify: no Authorization, X-Amzn-Authorization or signed query"
+    raise _UnusableError(msg)
+
+
+def _body(req: RawRequest) -> list[tuple[str, str]]:
+    """The form parameters of the body: a form Content-Type, or none at all (as a request
+    ``sesspec sign --scheme sigv2`` signed without one)."""
+    ctype = (req.header("Content-Type") or "application/x-www-form-urlencoded").lower()
+    if req.body and ctype.startswith("application/x-www-form-urlencoded"):
+        return form_decode(req.body)
+    return []
+
+
+def _verify(
+    req: RawRequest, args: argparse.Namespace, secret: str
+) -> tuple[str, sigv4.VerifyResult]:
+    """The scheme and its verdict (the legacy schemes have no canonical request)."""
+    scheme = _scheme(req)
+    key_id: str | None = args.access_key_id or os.environ.get("AWS_ACCESS_KEY_ID")
+
+    def lookup(akid: str) -> str | None:
+        return secret if key_id is None or akid == key_id else None
+
+    now = _time(args.now) if args.now else None
+    if scheme == "sigv4":
+        config = sigv4.SigningConfig(
+            normalize=not args.no_normalize_path,
+            double_uri_encode=not args.single_encode_path,
+            sort_repeated_values=args.sort_repeated_values,
+        )
+        return scheme, sigv4.verify(
+            req,
+            secret_access_key=lookup,
+            now=now,
+            region=args.region,
+            service=args.service,
+            config=config,
+        )
+    if scheme == "aws3":
+        return scheme, aws3.verify(req, secret_access_key=lookup, now=now)
+    return scheme, sigv2.verify_params(
+        form_decode(req.query) if req.query else _body(req),
+        secret_access_key=lookup,
+        method=req.method,
+        host=(req.header("Host") or "").lower(),
+        path=req.path,
+        now=now,
+    )
+
+
+def _secrets(req: RawRequest, secret: str) -> list[str]:
+    """What must not be printed: the secret, and any session token in the request or the
+    environment, as they are and percent-encoded (the canonical query carries them so)."""
+    values = {secret, os.environ.get("AWS_SESSION_TOKEN") or ""}
+    values.update(req.header_all("X-Amz-Security-Token"))
+    if req.query:
+        values.update(v for n, v in form_decode(req.query) if n in {"X-Amz-Security-Token"})
+    values.update(v for n, v in _body(req) if n == "SecurityToken")
+    out = {v for v in values if v}
+    out.update(percent_encode(v) for v in list(out))
+    return sorted(out, key=len, reverse=True)
+
+
+def _mask(text: str, secrets: Sequence[str]) -> str:
+    for value in secrets:
+        text = text.replace(value, _MASK)
+    return text
+
+
+def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
+    """The checker's account of a SigV4 mismatch: the client mistake that reproduces the given
+    signature, with the diff of the two canonical requests, when one does (AUTH018)."""
+    from sesspec.check import Credentials, check
+
+    auth = req.header("Authorization")
+    parts = (
+        sigv4.read_authorization(auth)
+        if auth is not None
+        else sigv4.read_presigned(form_decode(req.query) if req.query else [])
+    )
+    akid = parts.access_key_id or ""
+    for f in check(raw, credentials=Credentials(akid, secret), now=None, tls=None):
+        if f.rule == "AUTH018":
+            yield f.message
+            if f.detail:
+                yield f.detail
+
+
+def _report(
+    scheme: str,
+    outcome: sigv4.VerifyResult,
+    theirs: tuple[str, str] | None,
+    explanation: list[str],
+) -> Iterator[str]:
+    """The lines to print: the verdict; on a mismatch, the signer's canonical request
+    (``theirs``: name, text) diffed against the spec's, else the checker's explanation, else the
+    spec's stages; then the two signatures."""
+    yield f"{'OK' if outcome.ok else 'FAIL'} {scheme}: {outcome.reason}"
+    if outcome.ok:
+        return
+    if theirs is not None and outcome.canonical_request is not None:
+        yield from difflib.unified_diff(
+            theirs[1].splitlines(),
+            outcome.canonical_request.splitlines(),
+            f"canonical request the signer used ({theirs[0]})",
+            "canonical request of this request (the spec's)",
+            lineterm="",
+        )
+    if explanation:
+        yield from explanation
+    else:
+        if theirs is None and outcome.canonical_request is not None:
+            yield "canonical request of this request (the spec's):"
+            yield outcome.canonical_request
+        if outcome.string_to_sign is not None:
+            yield "string to sign (the spec's):"
+            yield outcome.string_to_sign
+    if outcome.expected_signature is not None:
+        yield f"expected signature {outcome.expected_signature}"
+        yield f"given signature    {outcome.given_signature}"
+
+
+def _run(args: argparse.Namespace) -> int:
+    secret: str | None = args.secret_access_key or os.environ.get("AWS_SECRET_ACCESS_KEY")
+    if not secret:
+        msg = "no secret: give --secret-access-key or set AWS_SECRET_ACCESS_KEY"
+        raise _UnusableError(msg)
+    raw = _read(args.request)
+    try:
+        req = parse_request(raw, body_mode="rest", strict=False)
+    except SesSpecError as exc:
+        msg = f"{args.request}: not an HTTP request: {exc}"
+        raise _UnusableError(msg) from None
+    theirs: tuple[str, str] | None = None
+    if args.canonical_request:
+        text = _read(args.canonical_request).decode("utf-8", "replace")
+        theirs = (args.canonical_request, text.replace("\r\n", "\n"))
+    scheme, outcome = _verify(req, args, secret)
+    explanation: list[str] = []
+    spec_options = not (
+        args.no_normalize_path or args.single_encode_path or args.sort_repeated_values
+    )
+    if (
+        scheme == "sigv4"
+        and theirs is None
+        and spec_options
+        and outcome.expected_signature is not None
+        and outcome.expected_signature != outcome.given_signature
+    ):
+        explanation = list(_explained(raw, req, secret))
+    secrets = _secrets(req, secret)
+    for line in _report(scheme, outcome, theirs, explanation):
+        sys.stdout.write(_mask(line, secrets) + "\n")
+    return EXIT_OK if outcome.ok else EXIT_MISMATCH
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sesspec verify`` with ``argv`` (the arguments after ``verify``)."""
+    return run_command(_parser(), _run, argv)

@@ -1,0 +1,316 @@
+"""The rings of docs/architecture.md, held to the code.
+
+Two proofs: every module's imports, read from its source (AST), point only at its own ring or
+rings inside it, and the rings inside the harness import no socket, process or extra module
+directly; and each module of those rings imports in a fresh interpreter that has no
+site-packages (so neither lxml nor trustme), with ``ssl``, ``subprocess``, the extras and the
+harness modules blocked and opening a socket refused, as on a plain ``pip install sesspec``.
+The command line's side of it: every subcommand's ``--help`` works there too, and a command
+that needs an extra exits 2 with one line naming it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from sesspec._extras import EXTRAS
+from sesspec.cli import COMMANDS, Command
+from tests._support import REPO
+
+PACKAGE = REPO / "sesspec"
+
+#: The rings, innermost first (docs/architecture.md): a module may import its own ring and the
+#: rings before it.
+RINGS = ("core", "check", "inputs", "report", "harness", "cli")
+
+
+def ring_of(module: str) -> str:
+    """The ring of a module of the package, as docs/architecture.md's table places it."""
+    if module in ("sesspec.__main__", "sesspec.bench", "sesspec.serve.cli"):
+        return "cli"
+    if module == "sesspec.cli" or module.startswith("sesspec.cli."):
+        return "cli"
+    if module in ("sesspec.check.sources", "sesspec.serve.capture", "sesspec.serve"):
+        return "inputs"
+    if module == "sesspec.report.run":
+        return "harness"
+    if module.startswith(("sesspec.serve.", "sesspec.drivers")):
+        return "harness"
+    if module.startswith("sesspec.report"):
+        return "report"
+    if module in ("sesspec", "sesspec.check", "sesspec.fidelity"):
+        return "check"
+    if module.startswith("sesspec.check."):
+        return "check"
+    return "core"
+
+
+#: Standard-library modules the rings inside the harness do not import: they open sockets,
+#: start processes or run event loops.
+HARNESS_ONLY = frozenset(
+    {
+        "asyncio",
+        "concurrent",
+        "ftplib",
+        "http",
+        "multiprocessing",
+        "select",
+        "selectors",
+        "smtplib",
+        "socket",
+        "socketserver",
+        "ssl",
+        "subprocess",
+        "urllib.request",
+    }
+)
+
+#: Third-party modules a module of an inner ring may import, and why.
+ALLOWED_EXTERNAL = {
+    "sesspec.report.html": {"lxml"},  # pure, but needs the report extra
+    "sesspec.report.junit": {"lxml"},  # pure, but needs the report extra
+    "sesspec.strategies": {"hypothesis"},  # a test aid: the test extra, imported by no module
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@cache
+def _modules() -> dict[str, Path]:
+    return {
+        _module_name(p): p
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if "node_modules" not in p.parts and p.parent.name != "js"
+    }
+
+
+def _type_checking_only(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and (
+        (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+        or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
+    )
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at any depth (a function's import counts), except under
+    ``if TYPE_CHECKING:``; ``from a import b`` counts as ``a.b`` when that is a module."""
+    found: set[str] = set()
+    modules = _modules()
+
+    def visit(node: ast.AST) -> None:
+        if _type_checking_only(node):
+            assert isinstance(node, ast.If)
+            for branch in node.orelse:
+                visit(branch)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import"
+            base = node.module or ""
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.add(full if full in modules else base)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text("utf-8"), str(path)))
+    return found
+
+
+def _ours(name: str) -> str | None:
+    """The package module ``name`` is, or lies in (``sesspec.check.finding`` for
+    ``sesspec.check.finding``); None outside the package."""
+    modules = _modules()
+    while name:
+        if name in modules:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def test_every_module_has_a_ring() -> None:
+    assert {ring_of(m) for m in _modules()} == set(RINGS)
+
+
+@pytest.mark.parametrize("module", sorted(_modules()))
+def test_imports_stay_inside(module: str) -> None:
+    """A module imports its own ring and the rings inside it; the rings inside the harness
+    import no socket, process or event-loop module, and no third-party module but those
+    ALLOWED_EXTERNAL names."""
+    ring = RINGS.index(ring_of(module))
+    outward = []
+    forbidden = []
+    for name in sorted(_imports(_modules()[module])):
+        mine = _ours(name)
+        if mine is not None:
+            if RINGS.index(ring_of(mine)) > ring:
+                outward.append(f"{name} ({ring_of(mine)})")
+            continue
+        if ring >= RINGS.index("harness"):
+            continue
+        top = name.partition(".")[0]
+        if top not in sys.stdlib_module_names:
+            if top not in ALLOWED_EXTERNAL.get(module, set()):
+                forbidden.append(f"{name} (third-party)")
+        elif top in HARNESS_ONLY or name in HARNESS_ONLY:
+            forbidden.append(f"{name} (opens sockets or processes)")
+    assert not outward, f"{module} ({ring_of(module)}) imports outward: {outward}"
+    assert not forbidden, f"{module} ({ring_of(module)}) imports {forbidden}"
+
+
+def test_the_report_package_does_not_import_the_harness() -> None:
+    init = _imports(PACKAGE / "report" / "__init__.py")
+    assert "sesspec.report.run" not in init
+    assert not any(_ours(n) and ring_of(_ours(n) or "") == "harness" for n in init)
+
+
+def test_drivers_do_not_import_the_endpoint_for_the_credentials() -> None:
+    """drivers/base.py imported serve.strict (and with it the endpoint) for two constants."""
+    assert not any(n.startswith("sesspec.serve") for n in _imports(PACKAGE / "drivers" / "base.py"))
+
+
+# --- a plain install: no site-packages, the extras and the harness blocked ----------------------
+
+#: What the plain interpreter refuses to import: the extras, and what opens sockets or starts
+#: processes.
+BLOCKED = ("lxml", "trustme", "ssl", "subprocess", "multiprocessing", "asyncio", "socketserver")
+
+_PLAIN = """
+import importlib, json, socket, sys
+
+BLOCKED = set(json.loads(sys.argv[1]))
+HARNESS = set(json.loads(sys.argv[2]))
+
+
+class Blocker:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED or name in HARNESS:
+            raise ModuleNotFoundError(f"blocked: {name}", name=name)
+        return None
+
+
+def no_socket(*args, **kwargs):
+    raise OSError("a pure module opened a socket")
+
+
+sys.meta_path.insert(0, Blocker())
+socket.socket = no_socket
+socket.create_connection = no_socket
+results = {}
+for name in json.loads(sys.argv[3]):
+    try:
+        importlib.import_module(name)
+        results[name] = "ok"
+    except ImportError as exc:
+        results[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps(results))
+"""
+
+
+def _plain_env() -> dict[str, str]:
+    """The environment of a plain interpreter: sesspec from this checkout, no site-packages
+    (``python -S``), nothing inherited that could put them back."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def test_inner_rings_import_on_a_plain_install() -> None:
+    inner = [m for m in _modules() if RINGS.index(ring_of(m)) < RINGS.index("harness")]
+    harness = [m for m in _modules() if ring_of(m) in ("harness", "cli")]
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _PLAIN, *map(json.dumps, (BLOCKED, harness, inner))],
+        capture_output=True,
+        text=True,
+        env=_plain_env(),
+        timeout=120,
+        check=True,
+    )
+    results = json.loads(done.stdout)
+    needs_lxml = {"sesspec.report.html", "sesspec.report.junit", "sesspec.strategies"}
+    assert {m: r for m, r in results.items() if m not in needs_lxml and r != "ok"} == {}
+    # The renderers that need lxml say which extra brings it; the rest of the package imports.
+    for module, feature in (("html", "the HTML report"), ("junit", "the JUnit XML report")):
+        assert results[f"sesspec.report.{module}"] == (
+            f"MissingExtraError: {feature} needs the 'report' extra (lxml is not installed): "
+            "pip install 'sesspec[report]'"
+        )
+    assert results["sesspec.strategies"].startswith("ModuleNotFoundError")  # hypothesis
+
+
+def test_the_issue_import_on_a_plain_install() -> None:
+    """Issue 9: ``python -c "import sesspec.report.markdown, sesspec.check"`` with no extras."""
+    code = (
+        "import sys, sesspec.report.markdown, sesspec.check\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in "
+        "('lxml', 'trustme', 'ssl', 'subprocess')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        env=_plain_env(),
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout == "[]\n"
+
+
+def _sesspec(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-S", "-m", "sesspec", *args],
+        capture_output=True,
+        text=True,
+        env=_plain_env(),
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_works_without_the_extras() -> None:
+    top = _sesspec("--help")
+    assert top.returncode == 0
+    for command in COMMANDS:
+        assert f"  {command.name} " in top.stdout
+    for command in COMMANDS:
+        done = _sesspec(command.name, "--help")
+        assert (done.returncode, done.stderr) == (0, ""), command.name
+        assert done.stdout.startswith(f"usage: sesspec {command.name}"), done.stdout[:200]
+        assert "options:" in done.stdout
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c.extra], ids=lambda c: c.name)
+def test_a_missing_extra_is_one_line_exit_2(command: Command) -> None:
+    done = _sesspec(command.name)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"sesspec {command.name}: needs the {command.extra!r} extra (lxml, trustme not "
+        f"installed): pip install 'sesspec[{command.extra}]'\n"
+    )
+
+
+def test_extras_match_pyproject() -> None:
+    """sesspec._extras.EXTRAS names, by import name, what pyproject's extras install."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = project["optional-dependencies"]
+    for extra, modules in EXTRAS.items():
+        names = {
+            req.split(">")[0].split("=")[0].split("[")[0].strip().lower() for req in declared[extra]
+        }
+        assert names == set(modules), extra
