@@ -13,11 +13,20 @@ Three sets of inputs, each judged as a user would judge it:
 * every sample of ``vectors/checker`` through :func:`sesspec.check.check` with the context its
   JSON gives (TLS, credentials with or without a session token, ``now``).
 
-A finding is compared by (rule, severity, location, message), per input, as a multiset; the
-citation is left out (it names where the spec says so, which a refactoring may rewire) and so
-is the detail. ``compare`` prints one line per input whose findings differ (``-`` before,
-``+`` after) and exits 1 when any does; the output is empty when the verdicts are the same.
+The snapshot keeps each finding's (rule, severity, location, message); the citation and the
+detail are left out. ``compare`` judges a verdict by (rule, severity, location), per input, as a
+multiset (issue 9's proof: a message may be reworded, a verdict may not change), and prints one
+block per input judged in both trees whose findings differ (``-`` before, ``+`` after), exiting 1
+when any does: the output is empty when the verdicts are the same. ``--messages`` compares the
+messages too. An input only one tree has (a sample added since) is not a changed verdict; it is
+listed on standard error. ``--captures FILE`` judges another capture file instead of the
+report's latest one (the one the snapshot was taken on, when the report has been run since).
 The snapshot is gzipped JSON Lines, one input a line, sorted, so that two snapshots diff well.
+
+Issue 9's run (``scripts/same_verdicts/issue-9.diff``, empty): the snapshot ``before.jsonl.gz``
+taken at 11cc8c9, compared after the refactoring with the captures of 11cc8c9. With
+``--messages`` it shows the one message the refactoring meant to change (the token-after-signing
+cause of AUTH017/fail-token-query-unsigned cites docs/spec.md#auth-session-token).
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ def _cli(*inputs: Path, now: str | None) -> list[dict[str, Any]]:
     args += ["--access-key-id", AKID, "--secret-access-key", SECRET]
     if now is not None:
         args += ["--now", now]
-    args += [str(p.relative_to(REPO)) for p in inputs]
+    args += [str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p) for p in inputs]
     done = subprocess.run(args, cwd=REPO, capture_output=True, check=False)
     if done.returncode not in (0, 1):
         msg = f"sesspec check exited {done.returncode}: {done.stderr.decode()[:500]}"
@@ -85,15 +94,19 @@ def _per_sample() -> dict[str, list[Key]]:
     return out
 
 
-def snapshot() -> dict[str, list[Key]]:
+def snapshot(captures: Path = CAPTURES) -> dict[str, list[Key]]:
     """Input name -> its findings, for the three sets of inputs."""
     out: dict[str, list[Key]] = {}
     for name, inputs, now in (
         ("cli", (SAMPLES,), NOW),
-        ("cli", (CAPTURES,), None),
+        ("cli", (captures,), None),
     ):
+        label = {str(captures): str(CAPTURES.relative_to(REPO))}  # the same name wherever read
         for record in _cli(*inputs, now=now):
-            source = f"{name}:{record['source']}"
+            where, _, line = str(record["source"]).rpartition(":")
+            source = (
+                f"{name}:{label[where]}:{line}" if where in label else f"{name}:{record['source']}"
+            )
             if "error" in record:
                 out[source] = [("unreadable", "", "", str(record["error"]))]
             else:
@@ -117,12 +130,16 @@ def _read(path: Path) -> dict[str, list[Key]]:
     return out
 
 
-def compare(before: dict[str, list[Key]], after: dict[str, list[Key]]) -> list[str]:
-    """One block per input whose findings differ (as multisets), in input order."""
+def compare(
+    before: dict[str, list[Key]], after: dict[str, list[Key]], *, messages: bool = False
+) -> list[str]:
+    """One block per input judged in both whose findings differ (as multisets), in input order;
+    a finding is (rule, severity, location), with its message when ``messages``."""
+    width = 4 if messages else 3
     lines: list[str] = []
-    for source in sorted(set(before) | set(after)):
-        old = Counter(before.get(source, []))
-        new = Counter(after.get(source, []))
+    for source in sorted(set(before) & set(after)):
+        old = Counter(k[:width] for k in before[source])
+        new = Counter(k[:width] for k in after[source])
         if old == new:
             continue
         lines.append(source)
@@ -135,14 +152,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("command", choices=["snapshot", "compare"])
     parser.add_argument("file", type=Path, help="the snapshot (gzipped JSON Lines)")
+    parser.add_argument("--captures", type=Path, default=CAPTURES, help="a capture file to judge")
+    parser.add_argument("--messages", action="store_true", help="compare the messages too")
     args = parser.parse_args(argv)
-    now = snapshot()
+    now = snapshot(args.captures.resolve())
     if args.command == "snapshot":
         _write(args.file, now)
         count = sum(len(v) for v in now.values())
         print(f"{len(now)} inputs, {count} findings -> {args.file}", file=sys.stderr)
         return 0
-    lines = compare(_read(args.file), now)
+    before = _read(args.file)
+    for source in sorted(set(before) ^ set(now)):
+        side = "before" if source in before else "after"
+        print(f"only {side}: {source}", file=sys.stderr)
+    lines = compare(before, now, messages=args.messages)
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     return 1 if lines else 0
 
