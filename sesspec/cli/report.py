@@ -1,7 +1,10 @@
 """``sesspec report``: run the real clients against the loopback endpoint and write the report.
 
-Progress goes to stderr, one line per run (client, scenario, then its status); where the report
-was written is printed at the end. Exit status: 0 when the report was written (whatever the
+Progress goes to stderr, one line per run (client, scenario, then its status) as each ends,
+and one per phase with its time; where the report was written is printed at the end.
+``--parallel N`` runs N clients at once (default: twice the CPUs this process may use), each
+on a loopback endpoint of its own; the report is the same whatever N is, apart from timings
+(:func:`sesspec.drivers.run_clients`). Exit status: 0 when the report was written (whatever the
 verdicts: the report is the product, not a gate), 2 on bad arguments or a missing extra, with
 one line on stderr (a run id that is not a plain name, such as ``..``, is one: it would write
 outside ``--out``).
@@ -18,7 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sesspec.cli._common import EXIT_OK, Parser, UsageError, run_command, run_seconds
+from sesspec.cli._common import (
+    EXIT_OK,
+    Parser,
+    UsageError,
+    run_command,
+    run_seconds,
+    whole_number,
+)
 from sesspec.report.files import HISTORY_DIR, RunIdError, check_run_id
 from sesspec.report.model import VERDICT_LABELS, VERDICTS
 
@@ -30,6 +40,11 @@ __all__ = ["build_parser", "main"]
 
 def __dir__() -> list[str]:
     return __all__
+
+
+#: Most clients ``--parallel`` runs at once (:data:`sesspec.drivers.runner.MAX_WORKERS`, which
+#: the command line does not import for ``--help``).
+MAX_PARALLEL = 64
 
 
 def _run_id(text: str) -> str:
@@ -69,15 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--timeout", type=run_seconds, default=60.0, help="time limit per run (s)")
     parser.add_argument("--http", action="store_true", help="plain-HTTP endpoint instead of TLS")
+    parser.add_argument(
+        "--parallel",
+        type=whole_number(1, MAX_PARALLEL),
+        default=None,
+        metavar="N",
+        help=(
+            "run N clients at once, each on a loopback endpoint of its own (default: twice the "
+            "CPUs this process may use); the report is the same as with 1"
+        ),
+    )
     return parser
 
 
 class _Progress:
-    """One stderr line per run: ``[ 12] boto3  send-email-ascii  ok (0.4 s)``."""
+    """One stderr line per run: ``[ 12] boto3  send-email-ascii  ok (0.4 s)``; on a terminal,
+    with one client at a time, the run going on is shown first."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, live: bool) -> None:
         self.done = 0
-        self.tty = sys.stderr.isatty()
+        self.tty = live and sys.stderr.isatty()
 
     def __call__(self, driver: Driver, scenario: Scenario, outcome: Outcome | None) -> None:
         if outcome is not None:
@@ -128,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
         install=args.install,
         timeout=args.timeout,
         tls=not args.http,
-        progress=_Progress(),
+        parallel=args.parallel,
+        progress=_Progress(live=args.parallel == 1),
         log=_log,
     )
     counts = done.report.counts()

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         get_driver,
         install_clients,
     )
-    from sesspec.drivers.runner import run_matrix, target_of
+    from sesspec.drivers.runner import default_workers, run_clients, run_matrix, target_of
     from sesspec.drivers.scenarios import Scenario, load_scenarios
 
 __all__ = [
@@ -39,9 +39,11 @@ __all__ = [
     "Status",
     "Target",
     "all_drivers",
+    "default_workers",
     "get_driver",
     "install_clients",
     "load_scenarios",
+    "run_clients",
     "run_matrix",
     "target_of",
 ]
@@ -58,6 +60,8 @@ _HOME = {
     "all_drivers": "sesspec.drivers.registry",
     "get_driver": "sesspec.drivers.registry",
     "install_clients": "sesspec.drivers.registry",
+    "default_workers": "sesspec.drivers.runner",
+    "run_clients": "sesspec.drivers.runner",
     "run_matrix": "sesspec.drivers.runner",
     "target_of": "sesspec.drivers.runner",
     "Scenario": "sesspec.drivers.scenarios",

@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 __all__ = ["JS_DIR", "install", "installed", "main", "node_dir", "package_version", "prepare"]
@@ -120,7 +121,8 @@ def prepare() -> Path:
                 continue
         except OSError:
             pass
-        partial = folder / f".{script.name}.{os.getpid()}"
+        # Named for this process and thread: the report runs clients from several threads.
+        partial = folder / f".{script.name}.{os.getpid()}.{threading.get_ident()}"
         partial.write_bytes(data)
         partial.replace(copy)
     return folder

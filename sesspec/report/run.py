@@ -3,10 +3,12 @@
 One run (issue 4, "Reporter"):
 
 1. optionally install the clients (:func:`sesspec.drivers.install_clients`);
-2. start the loopback :class:`~sesspec.serve.Endpoint` with its capture file inside a staging
-   folder, and run every available driver over every scenario with
-   :func:`sesspec.drivers.run_matrix` (which hands each outcome the ``seq`` of the captures that
-   arrived during it: runs are sequential, so attribution is exact);
+2. run every available driver over every scenario with :func:`sesspec.drivers.run_clients`,
+   ``parallel`` clients at a time, each worker on a loopback
+   :class:`~sesspec.serve.Endpoint` of its own whose runs are sequential (so attribution is
+   exact), their captures merged into one file inside a staging folder in the order and
+   numbering of a serial run (each outcome holds the ``seq`` of the captures that arrived
+   during it);
 3. check every captured request in-process with
    :func:`~sesspec.serve.capture.capture_findings` (the one verdict on a capture, which
    ``sesspec check``, the ``ses_endpoint`` fixture and ``serve --strict`` give too), with the
@@ -44,9 +46,10 @@ from sesspec.drivers import (
     Outcome,
     Scenario,
     all_drivers,
+    default_workers,
     install_clients,
     load_scenarios,
-    run_matrix,
+    run_clients,
 )
 from sesspec.report.diff import diff_runs
 from sesspec.report.files import (
@@ -65,7 +68,7 @@ from sesspec.report.model import (
     ScenarioInfo,
     cell_verdict,
 )
-from sesspec.serve import Capture, Endpoint, load_captures
+from sesspec.serve import Capture, load_captures
 from sesspec.serve.strict import default_findings
 
 __all__ = [
@@ -221,6 +224,7 @@ def run_report(
     install: bool = False,
     timeout: float = 60.0,
     tls: bool = True,
+    parallel: int | None = None,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
 ) -> ReportRun:
@@ -229,10 +233,12 @@ def run_report(
 
     ``run_id`` must be a plain name (:class:`~sesspec.report.files.RunIdError` otherwise,
     before anything is written); ``clients``: driver names to run (all when None; an unknown
-    name raises ``KeyError``); ``scenarios``: scenario ids (all when None). ``progress`` is
-    passed to :func:`~sesspec.drivers.run_matrix`; ``log`` gets one-line messages (install,
-    writing). The run is written into a staging folder (``out/.run-<run-id>``) that replaces
-    ``out/latest`` only when it is complete.
+    name raises ``KeyError``); ``scenarios``: scenario ids (all when None); ``parallel``:
+    clients run at once (None: :func:`sesspec.drivers.runner.default_workers`; the report is
+    the same whatever it is, apart from timings). ``progress`` is passed to
+    :func:`~sesspec.drivers.run_clients`; ``log`` gets one-line messages (install, each
+    phase and its time, writing). The run is written into a staging folder
+    (``out/.run-<run-id>``) that replaces ``out/latest`` only when it is complete.
     """
     say = log or (lambda _msg: None)
     started = datetime.now(UTC)
@@ -262,8 +268,19 @@ def run_report(
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     capture_path = staging / "captures.jsonl"
-    with Endpoint(capture_path, tls=tls) as endpoint:
-        ran = run_matrix(endpoint, runnable, chosen, timeout=timeout, progress=progress)
+    phase = time.monotonic()
+    workers = parallel if parallel is not None else default_workers()
+    say(f"running {len(runnable)} clients, {workers} at a time ...")
+    ran = run_clients(
+        capture_path,
+        runnable,
+        chosen,
+        workers=workers,
+        tls=tls,
+        timeout=timeout,
+        progress=progress,
+    )
+    say(f"ran {len(runnable)} clients in {time.monotonic() - phase:.1f} s")
 
     by_name = {(o.driver, o.scenario): o for o in ran}
     outcomes: list[Outcome] = []
