@@ -42,7 +42,7 @@ from sesspec.report.expectations import (
 )
 from sesspec.report.json_ import report_from_dict
 from sesspec.report.model import Expectation, apply_expectations, request_text
-from tests.test_report import _nodes, _strings
+from tests.test_report import _nodes, _request, _strings
 
 
 def _by_id(doc: etree._Element, ident: str) -> etree._Element:
@@ -232,15 +232,9 @@ _KNOWN = Expectation(
 
 
 def _req(seq: int, *rules: tuple[str, str]) -> RequestResult:
-    return RequestResult(
-        seq=seq,
-        request_line="POST / HTTP/1.1",
-        received_at="2026-11-26T07:00:00+00:00",
-        tls=True,
-        status=200,
-        action="SendEmail",
-        size=100,
-        findings=tuple(
+    return _request(
+        seq,
+        *(
             finding(RULES[r], f"{r} here", Location("param", "X"), severity=s)  # type: ignore[arg-type]
             for r, s in rules
         ),

@@ -144,6 +144,7 @@ pre.wire { background: #f7f8fa; border: 1px solid var(--line); padding: 8px 10px
 p.answer code { background: #fbe7e7; padding: 1px 4px; white-space: pre-wrap; }
 .callout { border: 2px solid #c99a00; background: #fff8dc; padding: 8px 12px; border-radius: 4px; }
 .expect { border-left: 4px solid #2f6db5; padding-left: 8px; }
+form.filters select { max-width: 360px; }
 form.filters { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; margin: 8px 0;
   padding: 8px 12px; background: #f4f6f8; border: 1px solid var(--line); border-radius: 4px; }
 .hidden, form.filters[hidden] { display: none !important; }
