@@ -62,7 +62,7 @@ def _argv(ctx: dict[str, Any], mode: str) -> tuple[list[str], dict[str, str]]:
         argv += ["--scheme", "sigv4-query", "--keep-body"]
         argv += ["--expires", str(ctx["expiration_in_seconds"])]
     if not ctx["normalize"]:
-        argv.append("--no-normalize")
+        argv.append("--no-normalize-path")
     if ctx["sign_body"]:
         argv.append("--sign-body")
     if ctx.get("omit_session_token"):
@@ -208,9 +208,9 @@ def test_signed_headers_chosen() -> None:
 
 
 def test_sigv4_flags_refused_for_other_schemes() -> None:
-    code, _, err = _sign(f"{HEAD}\n{FORM}".encode(), "--scheme", "aws3", "--no-normalize")
+    code, _, err = _sign(f"{HEAD}\n{FORM}".encode(), "--scheme", "aws3", "--no-normalize-path")
     assert_one_line_exit_2(code, err)
-    assert "--no-normalize is a SigV4 option" in err
+    assert "--no-normalize-path is a SigV4 option" in err
 
 
 @pytest.mark.parametrize("bad", ["X-Custom: a\rb", "X-Custom: a\x00b"])

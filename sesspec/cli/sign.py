@@ -43,8 +43,8 @@ _SIGV4 = ("sigv4", "sigv4-query")
 #: The flags that choose how SigV4 signs (SigningConfig's fields): refused with another scheme.
 _SIGV4_FLAGS = (
     ("signed_headers", "--signed-headers"),
-    ("no_normalize", "--no-normalize"),
-    ("no_double_uri_encode", "--no-double-uri-encode"),
+    ("no_normalize_path", "--no-normalize-path"),
+    ("single_encode_path", "--single-encode-path"),
     ("sign_body", "--sign-body"),
     ("omit_session_token", "--omit-session-token"),
     ("keep_body", "--keep-body"),
@@ -70,10 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         "other hop-by-hop headers (sesspec.signing.sigv4.UNSIGNED_HEADERS)",
     )
     sigv4.add_argument(
-        "--no-normalize", action="store_true", help="keep '.', '..' and '//' in the path (S3)"
+        "--no-normalize-path", action="store_true", help="keep '.', '..' and '//' in the path (S3)"
     )
     sigv4.add_argument(
-        "--no-double-uri-encode", action="store_true", help="sign the path as sent (S3)"
+        "--single-encode-path", action="store_true", help="encode the path once, as sent (S3)"
     )
     sigv4.add_argument(
         "--sign-body", action="store_true", help="add and sign X-Amz-Content-SHA256 (S3)"
@@ -108,8 +108,8 @@ def _config(args: argparse.Namespace) -> SigningConfig | None:
             raise UsageError(msg)
         return None
     return SigningConfig(
-        normalize=not args.no_normalize,
-        double_uri_encode=not args.no_double_uri_encode,
+        normalize=not args.no_normalize_path,
+        double_uri_encode=not args.single_encode_path,
         sign_body=args.sign_body,
         omit_session_token=args.omit_session_token,
         signed_headers=None if args.signed_headers is None else _signed_names(args.signed_headers),
