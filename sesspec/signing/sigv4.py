@@ -1024,7 +1024,10 @@ def presign(
     names = [n.lower() for n, _ in r.headers]
     _require_host(names)
     if config.signed_headers is None and config.sign_all_headers:
-        signed = {n for n in names if n not in UNSIGNED_HEADERS}
+        # A form moved into the URL leaves a Content-Length of 0 that whoever opens the URL
+        # does not send: it is not signed (botocore's presign signs only host).
+        skip = UNSIGNED_HEADERS | ({"content-length"} if r is not req else set())
+        signed = {n for n in names if n not in skip}
     elif config.signed_headers is None:
         signed = _presign_signed(names)
     else:
