@@ -113,6 +113,17 @@ def _message(subject: str = "Hello") -> dict[str, Any]:
     return {"Subject": {"Data": subject}, "Body": {"Text": {"Data": "Hello from the app"}}}
 
 
+def _send(ses: Any, source: str, to: list[str], **extra: Any) -> tuple[str, Any]:
+    """SendEmail of :func:`_message` from ``source`` to the ``to`` addresses."""
+    return _call(
+        ses.send_email,
+        Source=source,
+        Destination={"ToAddresses": to},
+        Message=_message(),
+        **extra,
+    )
+
+
 def _verified_sender(ses: Any, u: str) -> str:
     sender = f"{u}-shop@example.com"
     _must(ses.verify_email_identity, EmailAddress=sender)
@@ -234,12 +245,7 @@ def _render_missing(ses: Any, u: str) -> Observed:
 
 def _send_email(ses: Any, u: str) -> Observed:
     sender = _verified_sender(ses, u)
-    outcome = _call(
-        ses.send_email,
-        Source=sender,
-        Destination={"ToAddresses": [f"{u}-ana@example.com"]},
-        Message=_message(),
-    )
+    outcome = _send(ses, sender, [f"{u}-ana@example.com"])
     return _accepted(outcome, "a MessageId")
 
 
@@ -308,12 +314,7 @@ def _send_raw(ses: Any, u: str) -> Observed:
 
 def _send_51(ses: Any, u: str) -> Observed:
     sender = _verified_sender(ses, u)
-    outcome = _call(
-        ses.send_email,
-        Source=sender,
-        Destination={"ToAddresses": [f"{u}-{i}@example.com" for i in range(51)]},
-        Message=_message(),
-    )
+    outcome = _send(ses, sender, [f"{u}-{i}@example.com" for i in range(51)])
     kind, value = outcome
     if kind == "ok":
         return Observed(False, "accepted (no error)")
@@ -322,12 +323,7 @@ def _send_51(ses: Any, u: str) -> Observed:
 
 def _send_invalid_recipient(ses: Any, u: str) -> Observed:
     sender = _verified_sender(ses, u)
-    outcome = _call(
-        ses.send_email,
-        Source=sender,
-        Destination={"ToAddresses": [f"{u}-ok@example.com", "not-an-address"]},
-        Message=_message(),
-    )
+    outcome = _send(ses, sender, [f"{u}-ok@example.com", "not-an-address"])
     kind, value = outcome
     if kind == "ok":
         return Observed(False, "accepted (no error)")
@@ -336,13 +332,7 @@ def _send_invalid_recipient(ses: Any, u: str) -> Observed:
 
 def _send_unknown_configuration_set(ses: Any, u: str) -> Observed:
     sender = _verified_sender(ses, u)
-    outcome = _call(
-        ses.send_email,
-        Source=sender,
-        Destination={"ToAddresses": [f"{u}-ana@example.com"]},
-        Message=_message(),
-        ConfigurationSetName=f"{u}-none",
-    )
+    outcome = _send(ses, sender, [f"{u}-ana@example.com"], ConfigurationSetName=f"{u}-none")
     return _error_is(outcome, "ConfigurationSetDoesNotExist")
 
 
@@ -382,45 +372,25 @@ def _statistics_count(ses: Any, u: str) -> Observed:
 
 
 def _unverified_sender(ses: Any, u: str) -> Observed:
-    outcome = _call(
-        ses.send_email,
-        Source=f"{u}-stranger@example.com",
-        Destination={"ToAddresses": [f"{u}-ana@example.com"]},
-        Message=_message(),
-    )
+    outcome = _send(ses, f"{u}-stranger@example.com", [f"{u}-ana@example.com"])
     return _error_is(outcome, "MessageRejected")
 
 
 def _unverified_recipient_production(ses: Any, u: str) -> Observed:
     sender = _verified_sender(ses, u)
-    outcome = _call(
-        ses.send_email,
-        Source=sender,
-        Destination={"ToAddresses": [f"{u}-stranger@example.org"]},
-        Message=_message(),
-    )
+    outcome = _send(ses, sender, [f"{u}-stranger@example.org"])
     return _accepted(outcome, "a MessageId")
 
 
 def _unverified_recipient_sandbox(ses: Any, u: str) -> Observed:
     sender = _verified_sender(ses, u)
-    outcome = _call(
-        ses.send_email,
-        Source=sender,
-        Destination={"ToAddresses": [f"{u}-stranger@example.org"]},
-        Message=_message(),
-    )
+    outcome = _send(ses, sender, [f"{u}-stranger@example.org"])
     return _error_is(outcome, "MessageRejected")
 
 
 def _simulator_recipient_sandbox(ses: Any, u: str) -> Observed:
     sender = _verified_sender(ses, u)
-    outcome = _call(
-        ses.send_email,
-        Source=sender,
-        Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
-        Message=_message(),
-    )
+    outcome = _send(ses, sender, ["success@simulator.amazonses.com"])
     return _accepted(outcome, "a MessageId")
 
 

@@ -49,15 +49,16 @@ from botocore.serialize import create_serializer
 HERE = Path(__file__).resolve().parent.parent / "vectors" / "ses"
 
 
-def _decode_params(value: Any) -> Any:
+def decode_params(value: Any) -> Any:
+    """vectors/ses/inputs.json notation: {"$text": ...} is a blob, {"$time": ...} a timestamp."""
     if isinstance(value, Mapping):
         if set(value) == {"$text"}:
             return str(value["$text"]).encode("utf-8")
         if set(value) == {"$time"}:
             return dt.datetime.fromisoformat(str(value["$time"]).replace("Z", "+00:00"))
-        return {k: _decode_params(v) for k, v in value.items()}
+        return {k: decode_params(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decode_params(v) for v in value]
+        return [decode_params(v) for v in value]
     return value
 
 
@@ -73,7 +74,7 @@ def _botocore_request(
 ) -> tuple[AWSRequest, bytes]:
     model, serializer = _ses_serializer()
     serialized = serializer.serialize_to_request(
-        _decode_params(params), model.operation_model(operation)
+        decode_params(params), model.operation_model(operation)
     )
     body = serialized["body"]
     request = AWSRequest(

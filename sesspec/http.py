@@ -47,7 +47,9 @@ __all__ = [
     "BodyMode",
     "RawRequest",
     "field_value",
+    "first_bare_lf",
     "parse_request",
+    "parse_request_lenient",
 ]
 
 
@@ -534,7 +536,9 @@ def _header_lines(lines: list[tuple[int, bytes, bytes]]) -> list[tuple[str, str]
     return [(n, v.decode(_ENC, _ERR)) for n, v in headers]
 
 
-def _content_length(headers: list[tuple[str, str]], data: bytes, body_start: int) -> int:
+def _declared_length(headers: Iterable[tuple[str, str]], body_start: int) -> int | None:
+    """The Content-Length the header lines declare (None without one); a Transfer-Encoding, an
+    invalid value or two that disagree raise (kind ``framing``, at ``body_start``)."""
     length: int | None = None
     for name, value in headers:
         lname = name.lower()
@@ -557,9 +561,89 @@ def _content_length(headers: list[tuple[str, str]], data: bytes, body_start: int
             msg = f"conflicting Content-Length headers: {length} and {n}"
             raise HttpParseError(msg, offset=body_start, kind="framing")
         length = n
+    return length
+
+
+def _content_length(headers: list[tuple[str, str]], data: bytes, body_start: int) -> int:
+    length = _declared_length(headers, body_start)
     if length is None:
         if len(data) > body_start:
             msg = "body bytes without a Content-Length header"
             raise HttpParseError(msg, offset=body_start, kind="framing")
         return 0
     return length
+
+
+def first_bare_lf(data: bytes, *, max_header_size: int = DEFAULT_MAX_HEADER_SIZE) -> int | None:
+    """The offset of the first line end of the header section (the empty line included) that is
+    a bare LF, not CRLF; None when every one is CRLF. Only the first ``max_header_size`` bytes
+    are searched, as :func:`parse_request` reads them.
+
+    RFC 9112 section 2.2 lets a recipient take a bare LF as a line end, which
+    :func:`parse_request` does; a sender's lines end in CRLF (docs/spec.md#http-message).
+    """
+    found = _find_head_end(data, max_header_size)
+    end = min(len(data), max_header_size) if found is None else found[1]
+    lfs = data.count(b"\n", 0, end)
+    if lfs == data.count(b"\r\n", 0, end):
+        return None
+    pos = data.find(b"\n", 0, end)
+    while pos > 0 and data[pos - 1] == 0x0D:
+        pos = data.find(b"\n", pos + 1, end)
+    return pos
+
+
+def parse_request_lenient(
+    data: bytes,
+    *,
+    strict: bool = False,
+    max_header_size: int = DEFAULT_MAX_HEADER_SIZE,
+    max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    max_headers: int = DEFAULT_MAX_HEADERS,
+) -> RawRequest:
+    """Read a request as people write it into a file (``sesspec sign``'s input): lines ending in
+    LF or CRLF, the header section ending at the end of the file when no empty line follows it,
+    and, unless ``strict``, raw spaces and UTF-8 in the target as the SigV4 suites write them
+    (what :func:`parse_request` reads with ``body_mode="rest", strict=False``).
+
+    The body is what follows the empty line. A Content-Length, when present, must be its length;
+    one line end (LF or CRLF) after that many bytes is the file's last line end, not part of
+    the body. Without a Content-Length, one final line end after a body is the file's too
+    (nothing is added here: ``sesspec sign`` writes the Content-Length of a body without one).
+
+    Raises :class:`HttpParseError` as :func:`parse_request` does, with the same limits; a
+    Content-Length that is not the body's length is kind ``framing``, at the end of the data.
+    """
+    req = parse_request(
+        data,
+        body_mode="rest",
+        strict=strict,
+        max_header_size=max_header_size,
+        max_body_size=max_body_size,
+        max_headers=max_headers,
+    )
+    body = req.body
+    body_start = len(data) - len(body)
+    length = _declared_length(req.headers, body_start)
+    if length is None:
+        kept = _without_final_line_end(body)
+    elif len(body) >= length and len(body) - length <= 2 and body[length:] in _LINE_ENDS:
+        kept = body[:length]
+    else:
+        if len(body) < length:
+            msg = f"truncated body: Content-Length is {length}, got {len(body)} bytes"
+        else:
+            msg = f"Content-Length is {length}, but {len(body)} bytes follow the empty line"
+        raise HttpParseError(msg, offset=len(data), kind="framing")
+    return req if len(kept) == len(body) else req.replace(body=kept)
+
+
+_LINE_ENDS = (b"", b"\n", b"\r\n")
+
+
+def _without_final_line_end(body: bytes) -> bytes:
+    if body.endswith(b"\r\n"):
+        return body[:-2]
+    if body.endswith(b"\n"):
+        return body[:-1]
+    return body

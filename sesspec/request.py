@@ -18,6 +18,7 @@ clock: ``time`` is an argument.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -131,11 +132,15 @@ def sign(
     service: str = "ses",
     expires: int = 3600,
     payload_hash: str | None = None,
+    config: sigv4.SigningConfig | None = None,
 ) -> RawRequest:
     """Sign a request that is complete but for its authentication, with ``scheme``.
 
     ``payload_hash`` (``sigv4`` only) is the body's hex SHA-256 when already known; see
-    :func:`sesspec.signing.sigv4.sign`.
+    :func:`sesspec.signing.sigv4.sign`. ``config`` (``sigv4`` and ``sigv4-query`` only) says
+    how to sign (:class:`~sesspec.signing.sigv4.SigningConfig`; ``expires`` still gives a
+    presigned URL's lifetime); None: as botocore signs SES, a presigned URL carrying the form's
+    parameters in its query.
 
     :raises SigningError: for empty credentials, a control character in a credential, the
         region, the service or a header (CR/LF would write header lines of their own), a signed
@@ -154,6 +159,7 @@ def sign(
         service=service,
         expires=expires,
         payload_hash=payload_hash,
+        config=config,
     )
     # What is written must read back: a query re-encoded by SigV2, or a form moved into a
     # presigned URL, can make a header section longer than sesspec.http reads. (The target
@@ -181,6 +187,7 @@ def _signed(
     service: str,
     expires: int,
     payload_hash: str | None,
+    config: sigv4.SigningConfig | None,
 ) -> RawRequest:
     who: dict[str, Any] = {
         "access_key_id": access_key_id,
@@ -189,12 +196,19 @@ def _signed(
         "time": time,
     }
     if scheme == "sigv4":
+        how = sigv4.DEFAULT_CONFIG if config is None else config
         return sigv4.sign(
-            req, region=region, service=service, payload_hash=payload_hash, **who
+            req, region=region, service=service, payload_hash=payload_hash, config=how, **who
         ).request
     if scheme == "sigv4-query":
-        config = sigv4.SigningConfig(expiration_in_seconds=expires, form_to_query=True)
-        return sigv4.presign(req, region=region, service=service, config=config, **who).request
+        if config is None:
+            how = sigv4.SigningConfig(expiration_in_seconds=expires, form_to_query=True)
+        else:
+            how = dataclasses.replace(config, expiration_in_seconds=expires)
+        return sigv4.presign(req, region=region, service=service, config=how, **who).request
+    if config is not None and scheme in {"aws3", "sigv2"}:
+        msg = f"a SigV4 signing config given for scheme {scheme!r}"
+        raise SigningError(msg, scheme=str(scheme), stage="scheme")
     if scheme == "aws3":
         return aws3.sign(req, **who).request
     if scheme == "sigv2":

@@ -237,6 +237,7 @@ def test_json_round_trip(tmp_path: Path) -> None:
     assert document["counts"] == {
         "pass": 1,
         "warnings": 1,
+        "known": 0,
         "fail": 2,
         "client-error": 1,
         "not-supported": 1,
@@ -369,8 +370,12 @@ def test_html_matrix_links_and_rules() -> None:
     # The signature mismatch shows its canonical-request diff.
     added = _strings(doc, "//pre[contains(@class, 'diff')]/span[@class='add']/text()")
     assert "+content-type:application/x-www-form-urlencoded; charset=utf-8" in added
-    # Self-contained: no script, no stylesheet link, no external image or frame.
-    assert not _nodes(doc, "//script | //link | //img | //iframe | //*[@src]")
+    # Self-contained: one inline script (the filters), no network call, no stylesheet link, no
+    # external image or frame.
+    assert not _nodes(doc, "//link | //img | //iframe | //*[@src]")
+    scripts = _strings(doc, "//script/text()")
+    assert len(scripts) == 1
+    assert not any(w in scripts[0] for w in ("fetch(", "XMLHttpRequest", "http", "import"))
     assert _nodes(doc, "//style")
     text = "".join(str(t) for t in doc.itertext())
     assert "gamma is not installed (npm ci)" in text
@@ -387,7 +392,7 @@ def test_html_escapes_client_text() -> None:
         note="the client failed: no rule covers this",
     )
     page = render_html(_report(cases=(evil,)))
-    assert "<script>" not in page
+    assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 

@@ -33,8 +33,8 @@ from typing import Any
 
 import pytest
 
+from sesspec.cli.serve import main as serve_main
 from sesspec.serve import Endpoint, load_captures
-from sesspec.serve.cli import main as serve_main
 from tests._wire import exchange, read_response
 
 botocore_session = pytest.importorskip("botocore.session")
@@ -439,7 +439,7 @@ class TestServeCommandLine:
         assert "--timeout" in self._run(["--timeout", value], capsys)
 
     def test_timeout_at_the_limit_is_taken(self) -> None:
-        from sesspec.serve.cli import build_parser
+        from sesspec.cli.serve import build_parser
 
         assert build_parser().parse_args(["--timeout", "86400"]).timeout == 86400.0
 
@@ -610,7 +610,8 @@ def test_restart_on_the_capture_file_of_a_killed_serve(tmp_path: Path) -> None:
 
 def test_readme_endpoint_limits_are_the_code_s() -> None:
     """README "Endpoint limits" states the defaults and bounds the code has."""
-    from sesspec.serve import capture, cli, inbox, mailbox, server
+    from sesspec.cli import serve as cli
+    from sesspec.serve import capture, inbox, mailbox, server
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     section = readme.split("### Endpoint limits", 1)[1].split("\n## ", 1)[0]

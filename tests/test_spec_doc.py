@@ -37,6 +37,7 @@ PREFIXES = (
     "limit",
     "bug",
     "policy",
+    "fid",
 )
 # An anchor; one quoted in a code span (`<a id=...>`, as the text explains them) is not.
 _ANCHOR = re.compile(r'(?<!`)<a id="([^"]*)"></a>')

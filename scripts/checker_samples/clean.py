@@ -12,11 +12,11 @@ from scripts.checker_samples.common import (
     OUT,
     TOKEN,
     Case,
-    _decode_params,
     botocore_body,
     presign_v4,
     sign_v4,
 )
+from scripts.gen_ses_vectors import decode_params
 
 
 def cases() -> Iterator[Case]:
@@ -28,7 +28,7 @@ def cases() -> Iterator[Case]:
         ctx = {**inputs["context"], **item.get("context", {})}
         when = dt.datetime.fromisoformat(ctx["time"].replace("Z", "+00:00")).replace(tzinfo=None)
         token = ctx.get("session_token")
-        body = botocore_body(item["operation"], _decode_params(item["params"]))
+        body = botocore_body(item["operation"], decode_params(item["params"]))
         pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True)
         common: dict[str, Any] = {
             "expect": ["AUTH019"],

@@ -415,19 +415,6 @@ def _sign_v2_get(pairs: list[tuple[str, str]]) -> Wire:
     return _as_signed(wire, f"botocore {botocore.__version__} SigV2Auth")
 
 
-def _decode_params(value: Any) -> Any:
-    """vectors/ses/inputs.json notation: {"$text": ...} is a blob, {"$time": ...} a timestamp."""
-    if isinstance(value, dict):
-        if set(value) == {"$text"}:
-            return str(value["$text"]).encode("utf-8")
-        if set(value) == {"$time"}:
-            return dt.datetime.fromisoformat(str(value["$time"]).replace("Z", "+00:00"))
-        return {k: _decode_params(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode_params(v) for v in value]
-    return value
-
-
 def _html2(value: str) -> str:
     """RFC 1866 8.2.1: space as '+', every other non-alphanumeric as %HH."""
     return "".join(

@@ -25,7 +25,7 @@ from sesspec.check.finding import Finding, Location
 from sesspec.check.rules import auth, enc, http, param
 from sesspec.check.rules.auth import Credentials
 from sesspec.errors import HttpParseError
-from sesspec.http import RawRequest, parse_request
+from sesspec.http import RawRequest, first_bare_lf, parse_request, parse_request_lenient
 from sesspec.model import ServiceModel, ses_model
 
 __all__ = [
@@ -64,15 +64,25 @@ def check(
     :data:`sesspec.encoding.MAX_PAIRS`, the limits of :mod:`sesspec.query`) gets a finding that
     says which, and is judged as far as the limit allows.
     """
+    out: list[Finding] = []
     if isinstance(request, RawRequest):
         req = request
     else:
+        bare = first_bare_lf(request)
+        if bare is not None:
+            # Written by hand: said once, and the request judged as written (its final line
+            # end not taken for body bytes), not through what the stray bytes would cause.
+            out.append(http.bare_lf(bare))
         try:
-            req = parse_request(request)
+            req = (
+                parse_request(request)
+                if bare is None
+                else parse_request_lenient(request, strict=True)
+            )
         except HttpParseError as exc:
             # A head that parses but a body whose length disagrees with Content-Length (or a
             # chunked body) is judged by HTTP008 on the request read to its end.
-            if exc.kind != "framing":
+            if exc.kind != "framing":  # not read: what stopped the reading says it all
                 return [http.unparseable(exc.message, Location("request", offset=exc.offset))]
             try:
                 req = parse_request(request, body_mode="rest")
@@ -81,7 +91,7 @@ def check(
                 return [http.unparseable(again.message, where)]
 
     view = _view.read(req, tls=tls)
-    out = http.findings(view)
+    out += http.findings(view)
     if view.ses_v2 or view.too_many:
         return out  # another API, or past MAX_PAIRS: nothing more can be judged
     raw = view.params_raw

@@ -45,6 +45,8 @@ def _wrapped(label: str, text: str) -> list[str]:
 def _answer(rule: Rule) -> str:
     answer = rule.ses_error
     if answer is None:
+        if rule.family == "FID":
+            return "nothing: SES accepts the request and acts on what arrived (docs/spec.md#fid)"
         if "error" in rule.allowed:
             return "no error of its own (strict mode leaves it to the endpoint)"
         return "nothing: its findings are never errors"
@@ -57,6 +59,11 @@ def _answer(rule: Rule) -> str:
 
 
 def _samples(rule_id: str, samples: Path) -> list[str]:
+    if RULES[rule_id].family == "FID":
+        return [
+            f"{'samples':<{_LABEL}}none: a lone request cannot break it; the report judges each "
+            "capture against what its scenario asked"
+        ]
     folder = samples / rule_id
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:

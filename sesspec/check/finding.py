@@ -27,9 +27,14 @@ def __dir__() -> list[str]:
 
 #: Where a finding is: the request line; a header or a parameter (``name``); the query string
 #: or the form body, as a whole or at a byte ``offset``; a byte of the raw request
-#: (``request``, at ``offset``); or ``text``, a place known only by its rendered words (a
-#: finding read back from a report document: nothing decides on it).
-LocationKind = Literal["request-line", "header", "param", "query", "body", "request", "text"]
+#: (``request``, at ``offset``); a header or part of the mail a request carries (``message``,
+#: ``name`` says which: ``header Subject``, ``part 1 text/plain``); a setting the client was
+#: given (``setting``: ``Host``, ``credential scope region``; the fidelity rules); or ``text``,
+#: a place known only by its rendered words (a finding read back from a report document:
+#: nothing decides on it).
+LocationKind = Literal[
+    "request-line", "header", "param", "query", "body", "request", "message", "setting", "text"
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,7 +61,7 @@ class Location:
         kind = self.kind
         if kind == "request-line":
             return "request line"
-        if kind in {"header", "param"}:
+        if kind in {"header", "param", "message", "setting"}:
             return f"{kind} {self.name}"
         if kind == "request":
             return f"byte {self.offset}"

@@ -44,8 +44,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("verify", "sesspec.cli.verify", "does a signed request's signature hold?"),
     Command("check", "sesspec.cli.check", "judge raw requests against the spec"),
     Command("rules", "sesspec.cli.rules", "list the checker's rules, or explain one"),
-    # The endpoint's own command line, in its package until it moves here.
-    Command("serve", "sesspec.serve.cli", "loopback SES endpoint that records requests", "serve"),
+    Command("serve", "sesspec.cli.serve", "loopback SES endpoint that records requests", "serve"),
     Command(
         "report", "sesspec.cli.report", "run the clients, write the conformance report", "report"
     ),

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import re
 
-from sesspec.report.model import CaseResult, Report
+from sesspec.report.model import CaseResult, Report, RuleRef, Verdict
 
-__all__ = ["citation_parts", "rule_anchor", "runs_text", "shown_rules"]
+__all__ = [
+    "FAILING",
+    "citation_parts",
+    "rule_anchor",
+    "rule_severities",
+    "runs_text",
+    "shown_rules",
+]
 
 
 def __dir__() -> list[str]:
@@ -53,3 +60,14 @@ def runs_text(report: Report) -> str:
         f"({', '.join(languages) or 'none'}), {len(report.scenarios)} scenarios, "
         f"{len(report.cases)} cells, {sum(len(c.requests) for c in report.cases)} requests checked"
     )
+
+
+#: The verdicts the "only failures" filter keeps.
+FAILING: frozenset[Verdict] = frozenset({"fail", "known", "client-error"})
+
+
+def rule_severities(rule: RuleRef) -> str:
+    """A rule's severities as declared, the same words in every format: the default, then each
+    other severity with its condition (``error; warning when X-Amz-Expires missing``)."""
+    text = f"{rule.severity} (default)" if rule.severities else rule.severity
+    return text + "".join(f"; {sev} when {when}" for sev, when in rule.severities)

@@ -1,16 +1,32 @@
-"""``index.html``: the report as one self-contained page (inline CSS, no script, no external asset).
+"""``index.html``: the report as one self-contained page (inline CSS and script, no external asset).
 
 Built with lxml (so every text is escaped by the serialiser, never by hand). The page reads top
-to bottom: summary, the client x scenario matrix (coloured cells, each linking to its detail
-section), a summary per client, clients not available and why, the difference from the previous
-run, one detail section per cell (requests, findings with rule links and citations, the
-canonical-request diff of a signature mismatch), the rules table, the runtimes.
+to bottom: summary (known failures now passing called out), the filters, the client x scenario
+matrix (coloured cells, each linking to its detail section), a summary per client, clients not
+available and why, the difference from the previous run, one detail section per cell (the
+evidence: each request as captured, secrets masked; its findings with rule links and citations;
+the canonical-request diff of a signature mismatch; the SES error strict mode would answer; the
+fidelity diff, what was asked against what arrived; the expectation that marks it known), the
+rules table with each rule's declared severities, the runtimes.
+
+The filters (only failures, a language, a rule) are a few lines of plain script in the page that
+show and hide what is there: no network, and the page works opened from a file. Without script
+everything is shown.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sesspec.errors import MissingExtraError
-from sesspec.report._fmt import citation_parts, rule_anchor, runs_text, shown_rules
+from sesspec.report._fmt import (
+    FAILING,
+    citation_parts,
+    rule_anchor,
+    rule_severities,
+    runs_text,
+    shown_rules,
+)
 from sesspec.report.model import (
     VERDICT_LABELS,
     VERDICTS,
@@ -20,13 +36,16 @@ from sesspec.report.model import (
     RunDiff,
 )
 
+if TYPE_CHECKING:
+    from sesspec.check import Finding
+
 try:
     from lxml import etree, html
 except ModuleNotFoundError as exc:  # a plain install: the renderer needs the report extra
     raise MissingExtraError(extra="report", module="lxml", feature="the HTML report") from exc
 
 
-__all__ = ["MATRIX_ID", "render_html"]
+__all__ = ["FILTERS_ID", "MATRIX_ID", "render_html"]
 
 
 def __dir__() -> list[str]:
@@ -35,6 +54,8 @@ def __dir__() -> list[str]:
 
 #: The id of the matrix ``<table>`` (tests and readers find it by this id).
 MATRIX_ID = "matrix"
+#: The id of the filters' ``<form>``.
+FILTERS_ID = "filters"
 
 #: Matrix cells are narrow: "warnings" there is "warnings only" in the legend.
 _SHORT = {"warnings": "warnings"}
@@ -42,7 +63,7 @@ _SHORT = {"warnings": "warnings"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 _CSS = """
-:root { --pass:#cdeccd; --warnings:#fdeeb5; --fail:#f6c4c4; --client-error:#e3d2f3;
+:root { --pass:#cdeccd; --warnings:#fdeeb5; --known:#cfe0f7; --fail:#f6c4c4; --client-error:#e3d2f3;
   --not-supported:#eceff1; --not-available:#cfd4d8; --ink:#1d2327; --muted:#5f6b73;
   --line:#d5dbe0; }
 * { box-sizing: border-box; }
@@ -65,6 +86,7 @@ th { background: #f4f6f8; font-weight: 600; }
 .counts li { padding: 4px 10px; border-radius: 12px; border: 1px solid var(--line); }
 .v-pass { background: var(--pass); }
 .v-warnings { background: var(--warnings); }
+.v-known { background: var(--known); }
 .v-fail { background: var(--fail); }
 .v-client-error { background: var(--client-error); }
 .v-not-supported { background: var(--not-supported); color: var(--muted); }
@@ -89,6 +111,7 @@ section.cell { border: 1px solid var(--line); border-left: 6px solid var(--line)
 section.cell.v-pass { border-left-color: #3c9a3c; background: #fff; }
 section.cell.v-warnings { border-left-color: #c99a00; background: #fff; }
 section.cell.v-fail { border-left-color: #c23030; background: #fff; }
+section.cell.v-known { border-left-color: #2f6db5; background: #fff; }
 section.cell.v-client-error { border-left-color: #7c3fb5; background: #fff; }
 section.cell.v-not-supported, section.cell.v-not-available { border-left-color: #9aa4ab;
   background: #fafbfc; }
@@ -116,6 +139,50 @@ table.rules tr:target td { background: #fff6cc; }
 .muted { color: var(--muted); }
 ul.plain { padding-left: 18px; }
 details summary { cursor: pointer; color: var(--muted); }
+pre.wire { background: #f7f8fa; border: 1px solid var(--line); padding: 8px 10px;
+  white-space: pre-wrap; word-break: break-all; max-height: 360px; overflow: auto; margin: 4px 0; }
+p.answer code { background: #fbe7e7; padding: 1px 4px; white-space: pre-wrap; }
+.callout { border: 2px solid #c99a00; background: #fff8dc; padding: 8px 12px; border-radius: 4px; }
+.expect { border-left: 4px solid #2f6db5; padding-left: 8px; }
+form.filters select { max-width: 360px; }
+form.filters { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; margin: 8px 0;
+  padding: 8px 12px; background: #f4f6f8; border: 1px solid var(--line); border-radius: 4px; }
+.hidden, form.filters[hidden] { display: none !important; }
+table.matrix td.dim { opacity: .15; }
+h4 { font-size: 13px; margin: 8px 0 2px; }
+"""
+
+#: The filters: only failures, a language, a rule. Cells (matrix ``td`` and detail ``section``)
+#: carry ``data-failing``, ``data-language`` and ``data-rules``; matrix rows ``data-language``.
+_SCRIPT = """
+(function () {
+  var form = document.getElementById("filters");
+  if (!form) { return; }
+  form.hidden = false;
+  function keep(el, only, lang, rule) {
+    var rules = " " + (el.getAttribute("data-rules") || "") + " ";
+    return (!only || el.getAttribute("data-failing") === "1")
+      && (!lang || el.getAttribute("data-language") === lang)
+      && (!rule || rules.indexOf(" " + rule + " ") >= 0);
+  }
+  function apply() {
+    var only = form.elements["only-failures"].checked;
+    var lang = form.elements["language"].value;
+    var rule = form.elements["rule"].value;
+    var cells = document.querySelectorAll("[data-cell]");
+    for (var i = 0; i < cells.length; i++) {
+      var ok = keep(cells[i], only, lang, rule);
+      var cls = cells[i].tagName === "TD" ? "dim" : "hidden";
+      cells[i].classList.toggle(cls, !ok);
+    }
+    var rows = document.querySelectorAll("tr[data-language]");
+    for (var j = 0; j < rows.length; j++) {
+      rows[j].classList.toggle("hidden", !!lang && rows[j].getAttribute("data-language") !== lang);
+    }
+  }
+  form.addEventListener("change", apply);
+  apply();
+})();
 """
 
 
@@ -178,9 +245,49 @@ def _header(body: etree._Element, report: Report) -> None:
         "rules (signature verified with the drivers' fake credentials). A cell passes when no "
         "request has an error or warning finding; 'warnings only' is accepted but fragile; "
         "'fail' has at least one error finding (SES would reject or misread it); 'client "
-        "error' means the client failed for a reason no rule explains. Click a cell for its "
-        "requests and findings; click a rule id for its source.",
+        "error' means the client failed for a reason no rule explains. The FID rules compare "
+        "what arrived with what the scenario asked the client to send. 'known failure' fails "
+        "only as a committed expectation says (with the client's upstream issue) and is "
+        "counted apart from 'fail'. Click a cell for its evidence: each request as captured "
+        "(secrets masked), its findings, the SES error strict mode would answer, the fidelity "
+        "diff; click a rule id for its severities and source.",
     )
+    passing = report.now_passing()
+    if passing:
+        box = _el(body, "div", cls="callout", id="now-passing")
+        _el(box, "b", "Known failures now passing: ")
+        _append_text(box, "their expectation can go. ")
+        for i, case in enumerate(passing):
+            if i:
+                _append_text(box, ", ")
+            _el(box, "a", f"{case.client} / {case.scenario}", href=f"#{case.anchor}")
+            _append_text(box, " (known, now passing)")
+
+
+def _cell_data(element: etree._Element, case: CaseResult, language: str) -> None:
+    """The attributes the filters read."""
+    element.set("data-cell", f"{case.client}/{case.scenario}")
+    element.set("data-failing", "1" if case.verdict in FAILING else "0")
+    element.set("data-language", language)
+    element.set("data-rules", " ".join(case.rules()))
+
+
+def _filters(body: etree._Element, report: Report) -> None:
+    form = _el(body, "form", cls="filters", id=FILTERS_ID)
+    form.set("hidden", "hidden")  # shown by the script, which alone makes it work
+    label = _el(form, "label")
+    box = _el(label, "input", type="checkbox", name="only-failures", id="f-failures")
+    box.tail = " only failures (fail, known, client error)"
+    label = _el(form, "label", "language ")
+    select = _el(label, "select", name="language", id="f-language")
+    _el(select, "option", "all", value="")
+    for language in sorted({c.language for c in report.clients}):
+        _el(select, "option", language, value=language)
+    label = _el(form, "label", "rule ")
+    select = _el(label, "select", name="rule", id="f-rule")
+    _el(select, "option", "all", value="")
+    for rule in report.rules:
+        _el(select, "option", f"{rule.id}: {rule.title}", value=rule.id)
 
 
 def _matrix(body: etree._Element, report: Report) -> None:
@@ -196,6 +303,7 @@ def _matrix(body: etree._Element, report: Report) -> None:
     for client in report.clients:
         row = _el(tbody, "tr")
         row.set("data-client", client.name)
+        row.set("data-language", client.language)
         th = _el(row, "th", client.name, title=client.version or client.reason)
         _el(th, "small", client.language)
         for scenario in report.scenarios:
@@ -205,8 +313,11 @@ def _matrix(body: etree._Element, report: Report) -> None:
                 continue
             td = _el(row, "td", cls=f"v-{case.verdict}")
             td.set("data-verdict", case.verdict)
+            _cell_data(td, case, client.language)
             link = _el(td, "a", href=f"#{case.anchor}", title=_cell_title(case))
             _el(link, "b", _SHORT.get(case.verdict, VERDICT_LABELS[case.verdict]))
+            if case.now_passing:
+                _el(link, "span", "known, now passing", cls="tag v-known")
             rules = [r for r, _ in shown_rules(case)]
             if rules:
                 _el(link, "span", " ".join(rules), cls="rules")
@@ -329,9 +440,26 @@ def _request(parent: etree._Element, request: RequestResult) -> None:
         f" ({request.size:,} bytes, {'TLS' if request.tls else 'plain'}, "
         f"answered {request.status}, {request.received_at})",
     )
-    if not request.findings:
-        _el(div, "p", "No finding.", cls="muted")
-        return
+    if request.text:
+        details = _el(div, "details", cls="wire")
+        _el(details, "summary", "the request as captured (session token masked)")
+        _el(details, "pre", request.text, cls="wire")
+    if request.ses_error:
+        p = _el(div, "p", "strict mode (serve --strict) would answer: ", cls="answer")
+        _el(p, "code", request.ses_error)
+    checker = [f for f in request.findings if not f.rule.startswith("FID")]
+    fidelity = [f for f in request.findings if f.rule.startswith("FID")]
+    if not checker:
+        _el(div, "p", "No finding of the checker.", cls="muted")
+    else:
+        _el(div, "h4", "Findings of the checker")
+        _findings(div, checker)
+    if fidelity:
+        _el(div, "h4", "Fidelity diff: what arrived against what the client was asked")
+        _findings(div, fidelity)
+
+
+def _findings(div: etree._Element, findings: list[Finding]) -> None:
     table = _el(div, "table", cls="findings")
     cols = _el(table, "colgroup")
     for name in ("rule", "sev", "where", "what", "cite"):
@@ -340,7 +468,7 @@ def _request(parent: etree._Element, request: RequestResult) -> None:
     for title in ("rule", "severity", "where", "what", "source"):
         _el(head, "th", title)
     tbody = _el(table, "tbody")
-    for f in sorted(request.findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 9)):
+    for f in sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 9)):
         row = _el(tbody, "tr")
         _rule_link(_el(row, "td"), f.rule)
         _el(row, "td", f.severity, cls=f"sev-{f.severity}")
@@ -351,7 +479,9 @@ def _request(parent: etree._Element, request: RequestResult) -> None:
             _el(
                 what,
                 "small",
-                "canonical-request diff (- what the client signed, + what the spec gives):",
+                "- what was asked, + what arrived:"
+                if f.rule.startswith("FID")
+                else "canonical-request diff (- what the client signed, + what the spec gives):",
             )
             _diff_block(what, f.detail)
         _citation(_el(row, "td", cls="cite"), f.citation)
@@ -359,10 +489,14 @@ def _request(parent: etree._Element, request: RequestResult) -> None:
 
 def _cells(body: etree._Element, report: Report) -> None:
     _el(body, "h2", "Cells", id="cells")
+    language = {c.name: c.language for c in report.clients}
     for case in report.cases:
         section = _el(body, "section", cls=f"cell v-{case.verdict}", id=case.anchor)
+        _cell_data(section, case, language.get(case.client, ""))
         h3 = _el(section, "h3", f"{case.client} / {case.scenario}")
         _el(h3, "span", VERDICT_LABELS[case.verdict], cls=f"tag v-{case.verdict}")
+        if case.now_passing:
+            _el(h3, "span", "known, now passing", cls="tag v-known")
         scenario = next((s for s in report.scenarios if s.id == case.scenario), None)
         meta = f"{scenario.title}. " if scenario else ""
         meta += f"Driver status: {case.status}, {case.duration_s:.2f} s, "
@@ -374,6 +508,11 @@ def _cells(body: etree._Element, report: Report) -> None:
             _el(p, "code", case.detail[:2000])
         if case.note:
             _el(section, "p", case.note, cls="note")
+        if case.expected is not None:
+            state = "Known, now passing" if case.now_passing else "Known failure"
+            p = _el(section, "p", f"{state} ({', '.join(case.expected.rules)}): ", cls="expect")
+            _append_text(p, f"{case.expected.reason} ")
+            _el(p, "a", case.expected.issue, href=case.expected.issue)
         for request in case.requests:
             _request(section, request)
         _el(section, "p").append(_back_link())
@@ -392,13 +531,13 @@ def _rules(body: etree._Element, report: Report) -> None:
         return
     table = _el(body, "table", cls="rules")
     head = _el(_el(table, "thead"), "tr")
-    for title in ("rule", "severity", "title", "source"):
+    for title in ("rule", "severities (as declared)", "title", "source"):
         _el(head, "th", title)
     tbody = _el(table, "tbody")
     for rule in report.rules:
         row = _el(tbody, "tr", id=rule_anchor(rule.id))
         _el(row, "td", rule.id, cls="id")
-        _el(row, "td", rule.severity, cls=f"sev-{rule.severity}")
+        _el(row, "td", rule_severities(rule), cls=f"sev-{rule.severity} severities")
         _el(row, "td", rule.title)
         _citation(_el(row, "td", cls="cite"), rule.citation)
 
@@ -433,6 +572,7 @@ def render_html(report: Report) -> str:
     _el(head, "style", _CSS)
     body = _el(root, "body")
     _header(body, report)
+    _filters(body, report)
     _matrix(body, report)
     _clients(body, report)
     _not_available(body, report)
@@ -440,5 +580,6 @@ def render_html(report: Report) -> str:
     _cells(body, report)
     _rules(body, report)
     _runtimes(body, report)
+    _el(body, "script", _SCRIPT)
     text = html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
     return str(text) + "\n"

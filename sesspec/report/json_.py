@@ -14,6 +14,7 @@ from sesspec.report.model import (
     CaseResult,
     CellChange,
     ClientInfo,
+    Expectation,
     FindingChange,
     Report,
     RequestResult,
@@ -84,6 +85,20 @@ def _request(record: dict[str, Any]) -> RequestResult:
         action=record["action"],
         size=int(record["size"]),
         findings=tuple(finding_from_dict(f) for f in record["findings"]),
+        text=str(record.get("text", "")),
+        ses_error=str(record.get("ses_error", "")),
+    )
+
+
+def _expected(record: dict[str, Any] | None) -> Expectation | None:
+    if record is None:
+        return None
+    return Expectation(
+        client=str(record["client"]),
+        scenario=str(record["scenario"]),
+        rules=tuple(str(r) for r in record["rules"]),
+        issue=str(record["issue"]),
+        reason=str(record["reason"]),
     )
 
 
@@ -120,11 +135,18 @@ def report_from_dict(document: dict[str, Any]) -> Report:
                 note=str(c["note"]),
                 duration_s=float(c["duration_s"]),
                 requests=tuple(_request(r) for r in c["requests"]),
+                expected=_expected(c.get("expected")),
             )
             for c in document["cases"]
         ),
         rules=tuple(
-            RuleRef(str(r["id"]), str(r["severity"]), str(r["title"]), str(r["citation"]))
+            RuleRef(
+                str(r["id"]),
+                str(r["severity"]),
+                str(r["title"]),
+                str(r["citation"]),
+                tuple((str(sev), str(when)) for sev, when in r.get("severities", [])),
+            )
             for r in document["rules"]
         ),
         diff=_diff(document.get("diff")),

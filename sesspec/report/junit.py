@@ -1,9 +1,17 @@
 """``junit.xml``: the matrix as JUnit XML, built with lxml, for CI dashboards.
 
 One ``<testsuite>`` per client, one ``<testcase>`` per scenario (``classname`` = client,
-``name`` = scenario), one ``<failure>`` per error finding (``type`` = rule id); a client error
-that no rule explains is an ``<error>``; not supported and not available are ``<skipped>`` with
-the reason. Warnings and info findings go to ``<system-out>``.
+``name`` = scenario), one ``<failure>`` per error finding (``type`` = rule id; its text names the
+severity, as the rules table of the other formats declares it); a client error that no rule
+explains is an ``<error>``; not supported and not available are ``<skipped>`` with the reason.
+Warnings and info findings go to ``<system-out>``, each with its severity.
+
+A known failure (a committed expectation) is ``<skipped>`` with ``known failure:``, the reason and
+the upstream issue, and its findings in ``<system-out>``: a CI that fails on failures stays
+green on a bug that is upstream's to fix, while every JUnit viewer still shows the case as not
+passing and why (a ``<property>`` would be invisible in most). A cell marked known that now
+passes carries the property ``expectation`` = ``known, now passing: <issue>`` and says so in
+``<system-out>``, so a CI can notice the expectation is stale.
 """
 
 from __future__ import annotations
@@ -36,22 +44,39 @@ def _case(suite: etree._Element, case: CaseResult) -> None:
         reason = case.detail or case.verdict
         etree.SubElement(element, "skipped", message=f"{case.verdict}: {reason}")
         return
+    notes: list[str] = []
+    if case.now_passing and case.expected is not None:
+        props = etree.SubElement(element, "properties")
+        value = f"known, now passing: {case.expected.issue}"
+        etree.SubElement(props, "property", name="expectation", value=value)
+        notes.append(f"{value} (expected {', '.join(case.expected.rules)}; it no longer fails)")
+    known = case.verdict == "known" and case.expected is not None
+    if known and case.expected is not None:
+        etree.SubElement(
+            element,
+            "skipped",
+            message=f"known failure: {case.expected.reason} ({case.expected.issue})",
+        )
     for request in case.requests:
+        if known:
+            break
         for f in request.errors():
             failure = etree.SubElement(element, "failure", type=f.rule, message=f.message)
             failure.text = (
                 f"request #{request.seq} {request.request_line}\n"
-                f"{f.rule} [{f.location}] {f.message}\nsee: {f.citation}"
+                f"{f.rule} {f.severity} [{f.location}] {f.message}\nsee: {f.citation}"
                 + (f"\n{f.detail}" if f.detail else "")
             )
+            if request.ses_error:
+                failure.text += f"\nstrict mode would answer: {request.ses_error}"
     if case.verdict == "client-error":
         error = etree.SubElement(element, "error", type=case.status, message=case.note)
         error.text = case.detail
-    others = [
+    others = notes + [
         f"#{r.seq} {f.rule} {f.severity} [{f.location}] {f.message}"
         for r in case.requests
         for f in r.findings
-        if f.severity != "error"
+        if f.severity != "error" or known
     ]
     if others:
         out = etree.SubElement(element, "system-out")
@@ -73,7 +98,7 @@ def render_junit(report: Report) -> bytes:
             "tests": len(cases),
             "failures": n["fail"],
             "errors": n["client-error"],
-            "skipped": n["not-supported"] + n["not-available"],
+            "skipped": n["known"] + n["not-supported"] + n["not-available"],
         }
         attrib = {
             "name": client.name,

@@ -1,13 +1,17 @@
 """``report.md``: the report as GitHub-flavoured Markdown (readable on the repository page).
 
-Rule ids link to their row in the rules table (a ``### RULE`` heading each, so GitHub makes the
-anchor); every finding carries its citation; a signature mismatch shows the canonical-request
-diff (``Finding.detail``) in a ``diff`` block.
+Each matrix cell links to its section of ``index.html`` beside it (the evidence: requests,
+findings, diffs, the SES error strict mode would answer). Rule ids link to their row in the
+rules table (a ``### RULE`` heading each, so GitHub makes the anchor), which gives each rule's
+severities as declared; every finding carries its citation; a signature mismatch shows the
+canonical-request diff and a fidelity finding what was asked against what arrived
+(``Finding.detail``) in a ``diff`` block. Known failures are counted apart from failures, with
+their upstream issue; a known failure that now passes is called out.
 """
 
 from __future__ import annotations
 
-from sesspec.report._fmt import citation_parts, runs_text, shown_rules
+from sesspec.report._fmt import citation_parts, rule_severities, runs_text, shown_rules
 from sesspec.report.model import VERDICT_LABELS, VERDICTS, CaseResult, Report, RunDiff
 
 __all__ = ["render_markdown"]
@@ -20,6 +24,7 @@ def __dir__() -> list[str]:
 _MARK = {
     "pass": "✅ pass",
     "warnings": "🟡 warnings",
+    "known": "🔷 known",
     "fail": "❌ fail",
     "client-error": "💥 client error",
     "not-supported": "⚪ not supported",
@@ -39,10 +44,16 @@ def _citation(citation: str) -> str:
     return "".join(f"<{href}>" if href else text for text, href in citation_parts(citation))
 
 
+#: The HTML page beside this file, where each cell's evidence is.
+_HTML = "index.html"
+
+
 def _cell(case: CaseResult | None) -> str:
     if case is None:
         return ""
-    text = _MARK[case.verdict]
+    text = f"[{_MARK[case.verdict]}]({_HTML}#{case.anchor})"
+    if case.now_passing:
+        text += " ❗ known, now passing"
     rules = [_rule_link(r) for r, _ in shown_rules(case)]
     if rules:
         text += " " + ", ".join(rules)
@@ -110,11 +121,20 @@ def _case_details(case: CaseResult) -> list[str]:
         lines.append(f"- client said ({case.status}): `{_cell_escape(case.detail[:600])}`")
     if case.note:
         lines.append(f"- **{case.note}**")
+    if case.expected is not None:
+        state = "known, now passing" if case.now_passing else "known failure"
+        lines.append(
+            f"- **{state}** ({', '.join(case.expected.rules)}): "
+            f"{_cell_escape(case.expected.reason)} <{case.expected.issue}>"
+        )
+    lines.append(f"- evidence: [{_HTML}#{case.anchor}]({_HTML}#{case.anchor})")
     for request in case.requests:
         lines.append(
             f"- request #{request.seq} `{request.request_line[:160]}` "
             f"({request.size} bytes, answered {request.status})"
         )
+        if request.ses_error:
+            lines.append(f"  - strict mode would answer `{_cell_escape(request.ses_error[:300])}`")
         for f in sorted(request.findings, key=lambda f: f.severity != "error"):
             if f.severity == "info":
                 continue
@@ -131,6 +151,32 @@ def _case_details(case: CaseResult) -> list[str]:
     return [*lines, ""]
 
 
+def _known(report: Report) -> list[str]:
+    """The known failures that now pass (called out first), then the known failures."""
+    lines: list[str] = []
+    passing = report.now_passing()
+    if passing:
+        lines += ["**Known failures now passing** (their expectation can go):", ""]
+        lines += [
+            f"- [{c.client} / {c.scenario}]({_HTML}#{c.anchor}): known, now passing "
+            f"({VERDICT_LABELS[c.verdict]}); was <{c.expected.issue}>"
+            for c in passing
+            if c.expected is not None
+        ]
+        lines.append("")
+    known = [c for c in report.cases if c.verdict == "known"]
+    if known:
+        lines += ["Known failures (kept apart from `fail`):", ""]
+        lines += [
+            f"- [{c.client} / {c.scenario}]({_HTML}#{c.anchor}): "
+            f"{', '.join(map(_rule_link, c.expected.rules))}, <{c.expected.issue}>"
+            for c in known
+            if c.expected is not None
+        ]
+        lines.append("")
+    return lines
+
+
 def render_markdown(report: Report) -> str:
     """The whole report as Markdown text."""
     counts = report.counts()
@@ -144,8 +190,12 @@ def render_markdown(report: Report) -> str:
         "",
         "A cell passes when no request it made has an error or warning finding; `warnings` has "
         "warnings only; `fail` has at least one error finding (SES would reject or misread the "
-        "request); `client error` means the client failed and no rule explains it.",
+        "request, or the request is not what the client was asked to send: the FID rules); "
+        "`known` fails only as a committed expectation says, with its upstream issue; "
+        "`client error` means the client failed and no rule explains it. Each cell links to "
+        "its evidence in `index.html`.",
         "",
+        *_known(report),
         "## Matrix",
         "",
         *_matrix(report),
@@ -168,7 +218,7 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     for case in report.cases:
-        if case.verdict in ("pass", "not-available"):
+        if case.verdict in ("pass", "not-available") and not case.now_passing:
             continue
         out += _case_details(case)
     out += ["## Rules", ""]
@@ -176,7 +226,7 @@ def render_markdown(report: Report) -> str:
         out += [
             f"### {rule.id}",
             "",
-            f"**{rule.severity}**: {rule.title}. Source: {_citation(rule.citation)}",
+            f"**{rule_severities(rule)}**: {rule.title}. Source: {_citation(rule.citation)}",
             "",
         ]
     if not report.rules:

@@ -9,28 +9,38 @@ The verdict of a cell (issue 4, "the client x scenario matrix with verdicts"):
 
 * ``pass``: every request of the run conforms (no error and no warning finding);
 * ``warnings``: no error finding, but at least one warning;
+* ``known``: it would be ``fail``, but every error rule it breaks is one a committed expectation
+  marks known for this cell (:class:`Expectation`, with the client's upstream issue); kept apart
+  from ``fail`` in every count and format. A cell marked known that no longer fails keeps its
+  own verdict and is called out as "known, now passing" (:attr:`CaseResult.now_passing`);
 * ``fail``: at least one error finding, whatever the client then did;
 * ``client-error``: the client failed (or timed out) and no error finding explains why; the
   cell says so explicitly (every non-conformance shown must be explained by a rule);
 * ``not-supported``: the client cannot express the scenario (the reason is given);
 * ``not-available``: the client could not be installed or started here (the reason is given).
+
+Findings include the fidelity rules (FID: what arrived against what the scenario asked), which
+the report adds to the checker's; a cell's verdict counts them like any other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast, get_args
 
 from sesspec.check import Finding, Location
 from sesspec.check.catalogue import Severity
+from sesspec.check.finding import printable
 
 __all__ = [
+    "MAX_REQUEST_TEXT",
     "VERDICTS",
     "VERDICT_LABELS",
     "CaseResult",
     "CellChange",
     "ClientInfo",
+    "Expectation",
     "FindingChange",
     "Report",
     "RequestResult",
@@ -38,8 +48,10 @@ __all__ = [
     "RunDiff",
     "ScenarioInfo",
     "Verdict",
+    "apply_expectations",
     "cell_verdict",
     "finding_from_dict",
+    "request_text",
 ]
 
 
@@ -47,7 +59,9 @@ def __dir__() -> list[str]:
     return __all__
 
 
-Verdict = Literal["pass", "warnings", "fail", "client-error", "not-supported", "not-available"]
+Verdict = Literal[
+    "pass", "warnings", "known", "fail", "client-error", "not-supported", "not-available"
+]
 
 #: Every verdict, best first (the order of legends and counts).
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
@@ -56,11 +70,29 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 VERDICT_LABELS: Mapping[Verdict, str] = {
     "pass": "pass",
     "warnings": "warnings only",
+    "known": "known failure",
     "fail": "fail",
     "client-error": "client error",
     "not-supported": "not supported",
     "not-available": "not available",
 }
+
+
+#: Longest request text a report shows (characters); the rest is counted, and the whole request
+#: is in the run's captures file.
+MAX_REQUEST_TEXT = 8192
+
+
+def request_text(raw: bytes) -> str:
+    """A captured request as a report shows it: UTF-8 (other bytes as ``\\xNN``), CRLF shown
+    as a line break, any other control escaped, cut to :data:`MAX_REQUEST_TEXT` characters.
+    Give it the capture's bytes as recorded, whose session tokens are masked."""
+    text = raw[: MAX_REQUEST_TEXT * 4].decode("utf-8", "backslashreplace").replace("\r\n", "\n")
+    shown = printable(text[:MAX_REQUEST_TEXT], keep_newlines=True)
+    left = len(raw) - len(text[:MAX_REQUEST_TEXT].encode("utf-8", "surrogateescape"))
+    if len(text) > MAX_REQUEST_TEXT or len(raw) > MAX_REQUEST_TEXT * 4:
+        shown += f"\n... (about {max(left, 0):,} more bytes in the captures file)"
+    return shown
 
 
 def finding_from_dict(record: Mapping[str, Any]) -> Finding:
@@ -120,16 +152,20 @@ class RuleRef:
     """A checker rule the report cites (from ``sesspec.check.catalogue.RULES``)."""
 
     id: str
+    #: The default severity, as declared.
     severity: str
     title: str
     citation: str
+    #: Every other severity its findings may have, each with its condition, as declared.
+    severities: tuple[tuple[str, str], ...] = ()
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "severity": self.severity,
             "title": self.title,
             "citation": self.citation,
+            "severities": [list(s) for s in self.severities],
         }
 
 
@@ -146,6 +182,11 @@ class RequestResult:
     action: str | None
     size: int
     findings: tuple[Finding, ...] = ()
+    #: The request as captured (secrets masked), cut to ``MAX_REQUEST_TEXT`` characters.
+    text: str = ""
+    #: The error ``serve --strict`` would answer it with (``Code (status): message``; "" for
+    #: none): from the checker's findings alone, as strict mode judges.
+    ses_error: str = ""
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
@@ -163,6 +204,8 @@ class RequestResult:
             "action": self.action,
             "size": self.size,
             "findings": [f.as_dict() for f in self.findings],
+            "text": self.text,
+            "ses_error": self.ses_error,
         }
 
 
@@ -201,6 +244,27 @@ def cell_verdict(status: str, requests: Sequence[RequestResult]) -> tuple[Verdic
 
 
 @dataclass(frozen=True, slots=True)
+class Expectation:
+    """A cell marked known: the client breaks ``rules`` (error findings) in ``scenario``, as
+    its upstream ``issue`` reports (``sesspec/report/expectations.json``)."""
+
+    client: str
+    scenario: str
+    rules: tuple[str, ...]
+    issue: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "scenario": self.scenario,
+            "rules": list(self.rules),
+            "issue": self.issue,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class CaseResult:
     """One cell of the matrix: one client on one scenario."""
 
@@ -215,6 +279,13 @@ class CaseResult:
     note: str = ""
     duration_s: float = 0.0
     requests: tuple[RequestResult, ...] = ()
+    #: The expectation that marks this cell known (None: none does).
+    expected: Expectation | None = None
+
+    @property
+    def now_passing(self) -> bool:
+        """Marked known, but it no longer fails: "known, now passing"."""
+        return self.expected is not None and self.verdict in ("pass", "warnings")
 
     @property
     def anchor(self) -> str:
@@ -240,7 +311,29 @@ class CaseResult:
             "note": self.note,
             "duration_s": round(self.duration_s, 3),
             "requests": [r.as_dict() for r in self.requests],
+            "expected": self.expected.as_dict() if self.expected is not None else None,
+            "now_passing": self.now_passing,
         }
+
+
+def apply_expectations(
+    cases: Iterable[CaseResult], expectations: Iterable[Expectation]
+) -> list[CaseResult]:
+    """``cases`` with each cell an expectation names marked: a ``fail`` whose error rules are
+    all expected becomes ``known``; a ``fail`` with other errors stays ``fail`` (the cell says
+    what it was expected to break); any other verdict is kept (``now_passing`` when it passes)."""
+    by_cell = {(e.client, e.scenario): e for e in expectations}
+    out: list[CaseResult] = []
+    for case in cases:
+        expected = by_cell.get((case.client, case.scenario))
+        if expected is None:
+            out.append(case)
+            continue
+        verdict: Verdict = case.verdict
+        if verdict == "fail" and set(case.rules("error")) <= set(expected.rules):
+            verdict = "known"
+        out.append(replace(case, verdict=verdict, expected=expected))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +428,10 @@ class Report:
             out[c.verdict] += 1
         return out
 
+    def now_passing(self) -> list[CaseResult]:
+        """The cells marked known that no longer fail."""
+        return [c for c in self.cases if c.now_passing]
+
     def rule(self, rule_id: str) -> RuleRef | None:
         for r in self.rules:
             if r.id == rule_id:
@@ -352,6 +449,7 @@ class Report:
             "clients": [c.as_dict() for c in self.clients],
             "scenarios": [s.as_dict() for s in self.scenarios],
             "counts": dict(self.counts()),
+            "known_now_passing": len(self.now_passing()),
             "cases": [c.as_dict() for c in self.cases],
             "rules": [r.as_dict() for r in self.rules],
             "diff": self.diff.as_dict() if self.diff is not None else None,

@@ -9,11 +9,13 @@ One run (issue 4, "Reporter"):
    exact), their captures merged into one file inside a staging folder in the order and
    numbering of a serial run (each outcome holds the ``seq`` of the captures that arrived
    during it);
-3. check every captured request in-process with
-   :func:`~sesspec.serve.capture.capture_findings` (the one verdict on a capture, which
+3. judge every captured request in-process (:func:`judge_captures`): the checker's findings
+   by :func:`~sesspec.serve.capture.capture_findings` (the one verdict on a capture, which
    ``sesspec check``, the ``ses_endpoint`` fixture and ``serve --strict`` give too), with the
    drivers' fake credentials (so signatures are verified), ``now`` = the request's arrival
-   time, and the connection's TLS flag;
+   time, and the connection's TLS flag; the SES error strict mode would answer; and on top,
+   the fidelity findings (FID, docs/spec.md#fid) against what the run asked its client. The
+   cells are built from them, and the committed expectations mark the known failures;
 4. build the :class:`~sesspec.report.model.Report`, compare it with the previous run (its
    summary in ``<out>/history/``, :func:`sesspec.report.files.previous_run`), gzip the captures
    when they are large, and write the run whole as ``<out>/latest/`` (replacing the last one)
@@ -35,12 +37,13 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sesspec.check import Credentials
+from sesspec.check import Credentials, Finding
 from sesspec.check.catalogue import RULES
+from sesspec.check.rules import fid
 from sesspec.drivers import (
     Driver,
     Outcome,
@@ -51,7 +54,12 @@ from sesspec.drivers import (
     load_scenarios,
     run_clients,
 )
+from sesspec.drivers.base import FAKE_SESSION_TOKEN
+from sesspec.drivers.base import asked as asked_of
+from sesspec.errors import HttpParseError
+from sesspec.fidelity import Asked, compare_request
 from sesspec.report.diff import diff_runs
+from sesspec.report.expectations import load_expectations
 from sesspec.report.files import (
     check_run_id,
     new_run_id,
@@ -62,20 +70,26 @@ from sesspec.report.files import (
 from sesspec.report.model import (
     CaseResult,
     ClientInfo,
+    Expectation,
     Report,
     RequestResult,
     RuleRef,
     ScenarioInfo,
+    apply_expectations,
     cell_verdict,
+    request_text,
 )
 from sesspec.serve import Capture, load_captures
-from sesspec.serve.strict import default_findings
+from sesspec.serve.strict import default_findings, errors_from_findings
 
 __all__ = [
     "GZIP_THRESHOLD",
     "ReportRun",
     "build_cases",
     "check_capture",
+    "default_expectations",
+    "fidelity_findings",
+    "judge_captures",
     "run_report",
     "runtime_versions",
 ]
@@ -91,10 +105,36 @@ GZIP_THRESHOLD = 15 * 1024 * 1024
 Progress = Callable[[Driver, Scenario, Outcome | None], None]
 
 
-def check_capture(capture: Capture, *, credentials: Credentials | None = None) -> RequestResult:
-    """One captured request checked: the drivers' fake credentials (the strict endpoint's),
-    ``now`` = its arrival time, its TLS."""
+def fidelity_findings(capture: Capture, asked: Asked, *, token: str | None) -> list[Finding]:
+    """The FID findings of ``capture`` against what its client was ``asked``
+    (docs/spec.md#fid): the request with the session ``token`` put back where the capture
+    masked it, compared by :func:`sesspec.fidelity.compare_request`. A request that cannot be
+    parsed has none (the checker reports it, HTTP001)."""
+    try:
+        request = (capture.with_token(token) if token else capture).request()
+    except HttpParseError:
+        return []
+    return fid.findings(compare_request(asked, request))
+
+
+def check_capture(
+    capture: Capture,
+    *,
+    credentials: Credentials | None = None,
+    asked: Asked | None = None,
+) -> RequestResult:
+    """One captured request judged: the one verdict on a capture
+    (:func:`~sesspec.serve.capture.capture_findings`, with the drivers' fake credentials,
+    ``now`` = its arrival time, its TLS), the SES error strict mode would answer it with (from
+    those findings alone, as strict mode judges), and, when what the client was ``asked`` is
+    known, the fidelity findings on top (:func:`fidelity_findings`): the one place the report
+    adds to the checker's verdict."""
     findings = default_findings(capture, credentials=credentials)
+    answers = errors_from_findings(findings)
+    ses_error = f"{answers[0].code} ({answers[0].status}): {answers[0].message}" if answers else ""
+    if asked is not None:
+        token = credentials.session_token if credentials is not None else FAKE_SESSION_TOKEN
+        findings += fidelity_findings(capture, asked, token=token)
     line_end = capture.raw.find(b"\r\n")
     line = capture.raw[: line_end if line_end >= 0 else 200].decode("latin-1")
     if len(line) > 300:
@@ -108,13 +148,53 @@ def check_capture(capture: Capture, *, credentials: Credentials | None = None) -
         action=capture.action,
         size=len(capture.raw),
         findings=tuple(findings),
+        text=request_text(capture.raw),
+        ses_error=ses_error,
+    )
+
+
+def judge_captures(
+    captures: Iterable[Capture],
+    outcomes: Sequence[Outcome],
+    drivers: Sequence[Driver],
+    scenarios: Sequence[Scenario],
+) -> dict[int, RequestResult]:
+    """Every capture judged (:func:`check_capture`), each against what the run it arrived
+    during asked its client (:func:`sesspec.drivers.base.asked`, told the authority the capture
+    records); a capture outside every run is judged on its form alone."""
+    driver_of = {d.name: d for d in drivers}
+    scenario_of = {s.id: s for s in scenarios}
+    whose = {seq: (o.driver, o.scenario) for o in outcomes for seq in o.captures}
+    out: dict[int, RequestResult] = {}
+    for capture in captures:
+        asked: Asked | None = None
+        names = whose.get(capture.seq)
+        if names is not None and names[0] in driver_of and names[1] in scenario_of:
+            asked = asked_of(
+                driver_of[names[0]],
+                scenario_of[names[1]],
+                authority=capture.told_authority,
+                tls=capture.tls,
+            )
+        out[capture.seq] = check_capture(capture, asked=asked)
+    return out
+
+
+@functools.cache
+def default_expectations() -> tuple[Expectation, ...]:
+    """The committed expectations, checked against every client and scenario there is."""
+    return load_expectations(
+        clients={d.name for d in all_drivers()}, scenarios={s.id for s in load_scenarios()}
     )
 
 
 def build_cases(
-    outcomes: Sequence[Outcome], requests: Mapping[int, RequestResult]
+    outcomes: Sequence[Outcome],
+    requests: Mapping[int, RequestResult],
+    expectations: Iterable[Expectation] | None = None,
 ) -> list[CaseResult]:
-    """The matrix cells: each outcome with the checked requests it made, and its verdict."""
+    """The matrix cells: each outcome with the judged requests it made, and its verdict, with
+    the cells ``expectations`` mark known (the committed ones by default)."""
     cases: list[CaseResult] = []
     for outcome in outcomes:
         mine = tuple(requests[s] for s in outcome.captures if s in requests)
@@ -134,7 +214,9 @@ def build_cases(
                 requests=mine,
             )
         )
-    return cases
+    return apply_expectations(
+        cases, default_expectations() if expectations is None else expectations
+    )
 
 
 def _tool_version(command: str, *args: str) -> str | None:
@@ -174,7 +256,7 @@ def _rules_of(cases: Sequence[CaseResult]) -> tuple[RuleRef, ...]:
     for rule_id in ids:
         rule = RULES.get(rule_id)
         if rule is not None:
-            out.append(RuleRef(rule.id, rule.severity, rule.title, rule.citation))
+            out.append(RuleRef(rule.id, rule.severity, rule.title, rule.citation, rule.severities))
     return tuple(out)
 
 
@@ -296,8 +378,7 @@ def run_report(
     say("checking the captured requests ...")
     requests: dict[int, RequestResult] = {}
     if capture_path.is_file():
-        for capture in load_captures(capture_path):
-            requests[capture.seq] = check_capture(capture)
+        requests = judge_captures(load_captures(capture_path), outcomes, drivers, chosen)
     cases = build_cases(outcomes, requests)
     attributed = {s for o in outcomes for s in o.captures}
     notes: list[str] = []

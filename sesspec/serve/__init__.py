@@ -24,7 +24,7 @@ from sesspec.serve.capture import (
 )
 
 if TYPE_CHECKING:
-    from sesspec.serve.cli import main
+    from sesspec.cli.serve import main
     from sesspec.serve.mailbox import Message
     from sesspec.serve.responses import (
         SES_NAMESPACE,
@@ -64,7 +64,7 @@ __all__ = [
 
 #: Where each name that needs the ``serve`` extra lives.
 _LAZY = {
-    "main": "sesspec.serve.cli",
+    "main": "sesspec.cli.serve",
     "SES_NAMESPACE": "sesspec.serve.responses",
     "SesError": "sesspec.serve.responses",
     "error_body": "sesspec.serve.responses",

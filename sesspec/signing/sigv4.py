@@ -44,6 +44,7 @@ __all__ = [
     "EMPTY_SHA256",
     "MAX_EXPIRES_DIGITS",
     "PRESIGNED_PARAMS",
+    "UNSIGNED_HEADERS",
     "UNSIGNED_PAYLOAD",
     "AuthParts",
     "AuthProblem",
@@ -92,6 +93,33 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #: Payload hash placeholder for an unsigned body (S3 and presigned S3 URLs).
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+#: The headers left out when every header present is signed (``SigningConfig.sign_all_headers``,
+#: ``sesspec sign``'s default; docs/spec.md#sigv4-sign-input): hop-by-hop headers a proxy may
+#: change or drop, and ones a client's own layers add after signing. The union of botocore's
+#: ``SIGNED_HEADERS_BLACKLIST`` (botocore/auth.py, 1.43.11: connection, expect, keep-alive,
+#: proxy-authenticate, proxy-authorization, te, trailer, transfer-encoding, upgrade, user-agent,
+#: x-amzn-trace-id) and aws-c-auth's ``s_skipped_headers`` (source/aws_signing.c: x-amzn-trace-id,
+#: user-agent, connection, expect, sec-websocket-key, sec-websocket-protocol,
+#: sec-websocket-version, upgrade), and ``authorization``, which the signer replaces.
+UNSIGNED_HEADERS = frozenset(
+    (
+        "authorization",
+        "connection",
+        "expect",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "sec-websocket-key",
+        "sec-websocket-protocol",
+        "sec-websocket-version",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "user-agent",
+        "x-amzn-trace-id",
+    )
+)
 #: Most digits of an ``X-Amz-Expires`` read as a number (a longer value is taken as 10**18
 #: seconds: past year 9999 whatever the date, like any value of 13 digits or more);
 #: :func:`presign` refuses to write more (:class:`SigningError` of kind ``limit``).
@@ -458,6 +486,9 @@ class SigningConfig:
     * ``signed_headers``: the header names to sign besides the ones the signer adds; None: host,
       content-type and every x-amz-* header (botocore's choice for SES), or for a presigned URL
       host and every x-amz-* header;
+    * ``sign_all_headers``: when ``signed_headers`` is None, sign every header the request
+      carries (after ``form_to_query``) but :data:`UNSIGNED_HEADERS`, as botocore's
+      ``SigV4Auth`` and aws-c-auth do;
     * ``expiration_in_seconds``: a presigned URL's ``X-Amz-Expires`` (botocore's default, 3600);
     * ``form_to_query``: a presigned URL carries the form body's parameters in its query, as
       botocore presigns SES (docs/spec.md#sigv4-presigned);
@@ -471,6 +502,7 @@ class SigningConfig:
     unsigned_payload: bool = False
     omit_session_token: bool = False
     signed_headers: Collection[str] | None = None
+    sign_all_headers: bool = False
     expiration_in_seconds: int = 3600
     form_to_query: bool = False
     sort_repeated_values: bool = False
@@ -832,7 +864,9 @@ def _sign_general(
     headers.extend(add for lname, add in adds.items() if lname not in done)
     lnames = [n.lower() for n, _ in headers]
     _require_host(lnames)
-    if config.signed_headers is None:
+    if config.signed_headers is None and config.sign_all_headers:
+        signed = {n for n in lnames if n not in UNSIGNED_HEADERS}
+    elif config.signed_headers is None:
         # botocore's choice for SES (docs/spec.md#sigv4-ses-wire): host, content-type and every
         # x-amz-*.
         signed = {n for n in lnames if n in _DEFAULT_SIGNED or n.startswith("x-amz-")}
@@ -907,7 +941,7 @@ def sign(
         session_token is None
         and req.target == "/"
         and config.signed_headers is None
-        and not (config.sign_body or config.unsigned_payload)
+        and not (config.sign_all_headers or config.sign_body or config.unsigned_payload)
     ):
         fused = _sigv4_fast.sign(
             req, access_key_id, secret_access_key, region, time, service, payload_hash
@@ -989,7 +1023,12 @@ def presign(
     r = _move_form_to_query(req) if config.form_to_query else req
     names = [n.lower() for n, _ in r.headers]
     _require_host(names)
-    if config.signed_headers is None:
+    if config.signed_headers is None and config.sign_all_headers:
+        # A form moved into the URL leaves a Content-Length of 0 that whoever opens the URL
+        # does not send: it is not signed (botocore's presign signs only host).
+        skip = UNSIGNED_HEADERS | ({"content-length"} if r is not req else set())
+        signed = {n for n in names if n not in skip}
+    elif config.signed_headers is None:
         signed = _presign_signed(names)
     else:
         signed = {*config.signed_headers, "host"}

@@ -1,13 +1,14 @@
 """The checker's rules, one module per family, each rule declared once beside its detector.
 
 :mod:`~sesspec.check.rules.http` (HTTP: transport), :mod:`~sesspec.check.rules.enc` (ENC:
-encoding), :mod:`~sesspec.check.rules.param` (PARAM: parameters against the model) and
-:mod:`~sesspec.check.rules.auth` (AUTH: authentication) each declare their rules with
-:func:`declare` and hold the code that finds them. Everything else about a rule is read from
-its declaration: the catalogue (:data:`sesspec.check.catalogue.RULES`), ``sesspec rules``, a
-finding's severity and citation, and the error strict mode answers with
-(:mod:`sesspec.serve.strict`). Ids are never renumbered or reused; a retired rule keeps its id
-and is marked ``deprecated``.
+encoding), :mod:`~sesspec.check.rules.param` (PARAM: parameters against the model),
+:mod:`~sesspec.check.rules.auth` (AUTH: authentication) and :mod:`~sesspec.check.rules.fid`
+(FID: fidelity, what arrived against what the client was asked, judged by the report) each
+declare their rules with :func:`declare` and hold the code that finds them. Everything else
+about a rule is read from its declaration: the catalogue
+(:data:`sesspec.check.catalogue.RULES`), ``sesspec rules``, a finding's severity and citation,
+and the error strict mode answers with (:mod:`sesspec.serve.strict`). Ids are never renumbered
+or reused; a retired rule keeps its id and is marked ``deprecated``.
 
 Severities (``docs/spec.md#policy-severity``): *error*, SES refuses or misreads the request;
 *warning*, accepted today but legacy, non-canonical or fragile; *info*, worth knowing. A rule
@@ -76,7 +77,7 @@ class Rule:
 
     @property
     def family(self) -> str:
-        """``HTTP``, ``ENC``, ``PARAM`` or ``AUTH``: the module that declares the rule."""
+        """``HTTP``, ``ENC``, ``PARAM``, ``AUTH`` or ``FID``: the module that declares the rule."""
         return self.id.rstrip("0123456789")
 
     @property

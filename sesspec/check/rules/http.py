@@ -9,7 +9,7 @@ from sesspec.check._view import View
 from sesspec.check.finding import Finding, Location, finding
 from sesspec.check.rules import SesAnswer, declare
 
-__all__ = ["RULES", "findings", "unparseable"]
+__all__ = ["RULES", "bare_lf", "findings", "unparseable"]
 
 _IPV = SesAnswer("InvalidParameterValue", order=4)
 _GUIDE_REQ = "https://docs.aws.amazon.com/ses/latest/dg/using-ses-api-requests.html"
@@ -154,6 +154,13 @@ _CONTENT_TYPE = Location("header", "Content-Type")
 def unparseable(message: str, where: Location) -> Finding:
     """HTTP001: what could not be read, and where reading stopped."""
     return finding(HTTP001, message, where)
+
+
+def bare_lf(offset: int) -> Finding:
+    """HTTP001, once for the whole request: its lines end in a bare LF (the first at
+    ``offset``), not CRLF (docs/spec.md#http-message)."""
+    message = "bare LF line endings: HTTP/1.1 lines end with CRLF; the first bare LF is here"
+    return finding(HTTP001, message, Location("request", offset=offset))
 
 
 def findings(view: View) -> list[Finding]:

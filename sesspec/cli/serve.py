@@ -27,10 +27,15 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import NoReturn
 
-from sesspec.cli._common import seconds_up_to, whole_number
-from sesspec.errors import SesSpecError
+from sesspec.cli._common import (
+    EXIT_OK,
+    Parser,
+    UsageError,
+    run_command,
+    seconds_up_to,
+    whole_number,
+)
 from sesspec.serve.mailbox import DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES
 from sesspec.serve.server import (
     DEFAULT_MAX_BODY,
@@ -44,23 +49,15 @@ from sesspec.serve.server import (
     Endpoint,
 )
 
-__all__ = ["OneLineParser", "build_parser", "main", "seconds"]
+__all__ = ["build_parser", "main", "seconds"]
 
 
 def __dir__() -> list[str]:
     return __all__
 
 
-EXIT_USAGE = 2
 #: The most messages ``--max-messages`` may keep in memory.
 MAX_MESSAGES_LIMIT = 1_000_000
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, ``<prog>: <what>``, and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}".splitlines()[0] + "\n")
 
 
 #: A positive, finite number of seconds up to :data:`MAX_TIMEOUT` (argparse type).
@@ -70,7 +67,7 @@ _int_in = whole_number
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
+    parser = Parser(
         prog="sesspec serve",
         description=(
             "A local SES (2010-12-01) on 127.0.0.1: keeps identities, templates and the messages "
@@ -182,43 +179,40 @@ def _log_to_stderr() -> Callable[[], None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run ``sesspec serve`` with ``argv`` (the arguments after ``serve``); returns the exit
+    status (2, one line, for an argument it cannot use: a port in use, a capture it cannot
+    open)."""
+    return run_command(build_parser(), run, argv)
+
+
+def run(args: argparse.Namespace) -> int:
     if args.canned and (args.sandbox or args.state_dir is not None):
-        parser.error("--canned keeps no state: not with --sandbox or --state-dir")
+        raise UsageError("--canned keeps no state: not with --sandbox or --state-dir")
     done = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         done.set()
 
-    try:
-        endpoint = Endpoint(
-            args.capture,
-            tls=not args.http,
-            port=args.port,
-            max_body=args.max_body,
-            max_head=args.max_head,
-            max_connections=args.max_connections,
-            timeout=args.timeout,
-            strict=args.strict,
-            ca_path=args.ca,
-            state=not args.canned,
-            sandbox=None if args.canned else args.sandbox,
-            state_dir=args.state_dir,
-            max_messages=None if args.canned else args.max_messages,
-            sync="each" if args.fsync else "batched",
-        )
-    except SesSpecError as exc:
-        sys.stderr.write(f"sesspec serve: {exc}".splitlines()[0] + "\n")
-        return EXIT_USAGE
+    endpoint = Endpoint(
+        args.capture,
+        tls=not args.http,
+        port=args.port,
+        max_body=args.max_body,
+        max_head=args.max_head,
+        max_connections=args.max_connections,
+        timeout=args.timeout,
+        strict=args.strict,
+        ca_path=args.ca,
+        state=not args.canned,
+        sandbox=None if args.canned else args.sandbox,
+        state_dir=args.state_dir,
+        max_messages=None if args.canned else args.max_messages,
+        sync="each" if args.fsync else "batched",
+    )
     undo_logging = _log_to_stderr()
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        try:
-            endpoint.start()
-        except SesSpecError as exc:
-            sys.stderr.write(f"sesspec serve: {exc}".splitlines()[0] + "\n")
-            return EXIT_USAGE
+        endpoint.start()
         try:
             with contextlib.suppress(OSError):  # no one reads stdout: serve all the same
                 sys.stdout.write(f"url {endpoint.url}\n")
@@ -239,4 +233,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
         undo_logging()
     sys.stderr.write(f"sesspec serve: {endpoint.capture_count} requests captured\n")
-    return 0
+    return EXIT_OK

@@ -1,0 +1,142 @@
+"""The report's expectations: cells marked known, each with its client's upstream issue.
+
+A committed file (:data:`EXPECTATIONS_FILE`, ``sesspec/report/expectations.json``, format
+``sesspec-expectations/1``) lists known failures::
+
+    {"format": "sesspec-expectations/1",
+     "known": [{"client": "boto2", "scenarios": ["endpoint-port"], "rules": ["FID005"],
+                "issue": "https://github.com/boto/boto/issues/...", "reason": "..."}]}
+
+Each entry names a client, the scenarios where it fails, the error rules it breaks there, the
+upstream issue (an ``https://`` link) and a sentence of why. :func:`load_expectations` reads it
+and checks every name: an unknown client, scenario or rule, a rule with no error severity, a
+cell listed twice, a missing field or a field of the wrong type is an :class:`ExpectationError`
+naming the entry. :func:`sesspec.report.model.apply_expectations` then marks the cells.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+from sesspec.check.catalogue import RULES
+from sesspec.errors import SesSpecError
+from sesspec.report.model import Expectation
+
+__all__ = [
+    "EXPECTATIONS_FILE",
+    "EXPECTATIONS_FORMAT",
+    "ExpectationError",
+    "load_expectations",
+    "parse_expectations",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: The committed expectations.
+EXPECTATIONS_FILE = Path(__file__).with_name("expectations.json")
+EXPECTATIONS_FORMAT = "sesspec-expectations/1"
+#: Largest expectations file read (bytes).
+MAX_EXPECTATIONS_BYTES = 1024 * 1024
+
+
+class ExpectationError(SesSpecError, ValueError):
+    """An expectations file that cannot be used; ``where`` names the file and the entry."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        super().__init__(message)
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+_FIELDS = {"client": str, "scenarios": list, "rules": list, "issue": str, "reason": str}
+
+
+def _entry(
+    record: Any, where: str, clients: Collection[str], scenarios: Collection[str]
+) -> list[Expectation]:
+    if not isinstance(record, dict):
+        raise ExpectationError("an entry is an object", where=where)
+    for name, kind in _FIELDS.items():
+        if not isinstance(record.get(name), kind):
+            raise ExpectationError(f"{name!r} is missing or not a {kind.__name__}", where=where)
+    extra = sorted(set(record) - set(_FIELDS))
+    if extra:
+        raise ExpectationError(f"unknown field(s) {', '.join(extra)}", where=where)
+    client = record["client"]
+    if client not in clients:
+        raise ExpectationError(f"unknown client {client!r}", where=where)
+    names: list[Any] = record["scenarios"]
+    rules: list[Any] = record["rules"]
+    if not names or not rules:
+        raise ExpectationError("'scenarios' and 'rules' name at least one each", where=where)
+    for name in names:
+        if name not in scenarios:
+            raise ExpectationError(f"unknown scenario {name!r}", where=where)
+    for rule in rules:
+        if rule not in RULES:
+            raise ExpectationError(f"unknown rule {rule!r}", where=where)
+        if "error" not in RULES[rule].allowed:
+            raise ExpectationError(f"{rule} is never an error: nothing to expect", where=where)
+    issue: str = record["issue"]
+    if not issue.startswith("https://") or any(c.isspace() for c in issue):
+        raise ExpectationError(f"'issue' is not an https:// link: {issue!r}", where=where)
+    if not record["reason"].strip():
+        raise ExpectationError("'reason' is empty", where=where)
+    return [
+        Expectation(client, str(name), tuple(str(r) for r in rules), issue, record["reason"])
+        for name in names
+    ]
+
+
+def parse_expectations(
+    document: Any,
+    *,
+    clients: Collection[str],
+    scenarios: Collection[str],
+    source: str = "expectations",
+) -> tuple[Expectation, ...]:
+    """The expectations of a parsed document, every name checked against ``clients``,
+    ``scenarios`` and the rule catalogue (:class:`ExpectationError` otherwise)."""
+    if not isinstance(document, Mapping) or document.get("format") != EXPECTATIONS_FORMAT:
+        raise ExpectationError(f"not a {EXPECTATIONS_FORMAT} document", where=source)
+    entries = document.get("known")
+    if not isinstance(entries, list):
+        raise ExpectationError("'known' is not a list", where=source)
+    out: list[Expectation] = []
+    seen: set[tuple[str, str]] = set()
+    for i, record in enumerate(entries):
+        where = f"{source}: known[{i}]"
+        for expectation in _entry(record, where, clients, scenarios):
+            cell = (expectation.client, expectation.scenario)
+            if cell in seen:
+                raise ExpectationError(f"cell {cell[0]} / {cell[1]} listed twice", where=where)
+            seen.add(cell)
+            out.append(expectation)
+    return tuple(out)
+
+
+def load_expectations(
+    path: Path = EXPECTATIONS_FILE, *, clients: Collection[str], scenarios: Collection[str]
+) -> tuple[Expectation, ...]:
+    """The expectations in ``path`` (the committed file by default), checked."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_EXPECTATIONS_BYTES:
+            msg = f"{size} bytes, over the {MAX_EXPECTATIONS_BYTES}-byte limit"
+            raise ExpectationError(msg, where=str(path))
+        document = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise ExpectationError(f"cannot read: {exc.strerror}", where=str(path)) from None
+    except ValueError as exc:
+        if isinstance(exc, ExpectationError):
+            raise
+        raise ExpectationError(f"not JSON: {exc}", where=str(path)) from None
+    return parse_expectations(document, clients=clients, scenarios=scenarios, source=str(path))
