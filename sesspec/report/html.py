@@ -91,19 +91,23 @@ th { background: #f4f6f8; font-weight: 600; }
 .v-client-error { background: var(--client-error); }
 .v-not-supported { background: var(--not-supported); color: var(--muted); }
 .v-not-available { background: var(--not-available); color: var(--muted); }
-table.matrix { width: 100%; table-layout: fixed; }
-table.matrix th.client { width: 190px; }
-table.matrix thead th { font-size: 11.5px; font-weight: 600; vertical-align: bottom;
-  overflow-wrap: anywhere; }
+div.matrix-wrap { overflow-x: auto; }
+table.matrix { table-layout: fixed; }
+table.matrix th.client { width: 170px; min-width: 170px; }
+table.matrix thead th { font-size: 11.5px; font-weight: 600; vertical-align: bottom; }
+table.matrix thead th.scenario { width: 58px; min-width: 58px; max-width: 58px;
+  padding: 6px 4px; text-align: left; white-space: nowrap; writing-mode: vertical-rl;
+  transform: rotate(180deg); }
 table.matrix thead th span { display: block; color: var(--muted); font-weight: 400;
-  font-size: 10.5px; overflow-wrap: anywhere; }
+  font-size: 10.5px; }
 table.matrix tbody th { font-size: 13px; overflow-wrap: anywhere; }
 table.matrix tbody th small { display: block; color: var(--muted); font-weight: 400; }
 table.matrix td { padding: 0; font-size: 12px; text-align: center; vertical-align: middle; }
 table.matrix td a { display: block; padding: 6px 3px; color: var(--ink); min-height: 44px; }
 table.matrix td a:hover { outline: 2px solid #0b5cad; text-decoration: none; }
 table.matrix td b { display: block; }
-table.matrix td .rules { font: 11px/1.3 "DejaVu Sans Mono", monospace; color: #7a1f1f; }
+table.matrix td .rules { font: 10px/1.3 "DejaVu Sans Mono", monospace; color: #7a1f1f;
+  overflow-wrap: anywhere; }
 table.matrix td.v-warnings .rules { color: #6b4d00; }
 table.summary td.num { text-align: right; font-variant-numeric: tabular-nums; }
 section.cell { border: 1px solid var(--line); border-left: 6px solid var(--line);
@@ -292,11 +296,12 @@ def _filters(body: etree._Element, report: Report) -> None:
 
 def _matrix(body: etree._Element, report: Report) -> None:
     _el(body, "h2", "Client x scenario matrix", id="matrix-title")
-    table = _el(body, "table", cls="matrix", id=MATRIX_ID)
+    wrap = _el(body, "div", cls="matrix-wrap")  # scrolls sideways when the page is narrow
+    table = _el(wrap, "table", cls="matrix", id=MATRIX_ID)
     head = _el(_el(table, "thead"), "tr")
     _el(head, "th", "client", cls="client")
     for scenario in report.scenarios:
-        th = _el(head, "th", scenario.id, title=scenario.title)
+        th = _el(head, "th", scenario.id, cls="scenario", title=scenario.title)
         th.set("data-scenario", scenario.id)
         _el(th, "span", scenario.action)
     tbody = _el(table, "tbody")
