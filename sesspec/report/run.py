@@ -52,6 +52,7 @@ from sesspec.drivers import (
     default_workers,
     install_clients,
     load_scenarios,
+    registry,
     run_clients,
 )
 from sesspec.drivers.base import FAKE_SESSION_TOKEN
@@ -182,9 +183,11 @@ def judge_captures(
 
 @functools.cache
 def default_expectations() -> tuple[Expectation, ...]:
-    """The committed expectations, checked against every client and scenario there is."""
+    """The committed expectations, checked against every client and scenario there is (the
+    registry's, whichever clients a run is given)."""
     return load_expectations(
-        clients={d.name for d in all_drivers()}, scenarios={s.id for s in load_scenarios()}
+        clients={d.name for d in registry.all_drivers()},
+        scenarios={s.id for s in load_scenarios()},
     )
 
 
