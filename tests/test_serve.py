@@ -535,12 +535,15 @@ COMMITTED_CAPTURES = Path(__file__).resolve().parent.parent / "reports/latest/ca
 
 
 def _cli_check_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, list[Any]]:
-    """``sesspec check --format json`` (in-process) with the fake credentials: findings by
-    source name."""
+    """``sesspec check --format json`` (in-process) with the fake credentials, the session
+    token too (the report's clients sign with it where a scenario gives it, and captures mask
+    it): findings by source name."""
     from sesspec.cli import main as sesspec_main
+    from sesspec.fake import SESSION_TOKEN
 
     capsys.readouterr()
     credentials = ["--access-key-id", AKID, "--secret-access-key", SECRET]
+    credentials += ["--session-token", SESSION_TOKEN]
     sesspec_main(["check", "--format", "json", *credentials, str(path)])
     document = json.loads(capsys.readouterr().out)
     return {d["source"]: d["findings"] for d in document}
