@@ -57,6 +57,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from typing import Any, Literal
 
+from sesspec.check.rules.param import SIGV2_PARAMS
 from sesspec.encoding import Pairs, form_decode
 from sesspec.errors import EncodingError, SigningError
 from sesspec.http import RawRequest
@@ -441,16 +442,9 @@ def describe_change(
 # --- members ---------------------------------------------------------------------------------
 
 
-#: SigV2 parameters (docs/spec.md#sigv2-status, #param-auth-names): authentication, not
-#: operation members.
-_SIGV2_NAMES = frozenset(
-    {"AWSAccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "Expires"}
-)
-
-
 def _is_auth(name: str) -> bool:
     """A parameter that carries authentication (presigned SigV4, SigV2): the checker's."""
-    return name.lower().startswith("x-amz-") or name in _SIGV2_NAMES
+    return name.lower().startswith("x-amz-") or name in SIGV2_PARAMS
 
 
 _INDEX = re.compile(r"\.member\.\d+|\[\d+\]|\.\d+(?=\.|\Z)")
