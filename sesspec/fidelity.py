@@ -779,7 +779,8 @@ def _member_differences(
             best = max(options, key=lambda o: _similarity(_shape_of(name), _shape_of(o)))
             options.remove(best)
             moved[name] = best
-    left_added = [n for n in added if n not in moved.values()]
+    taken = set(moved.values())
+    left_added = [n for n in added if n not in taken]
     by_shape: dict[str, list[str]] = {}
     for name in left_added:
         by_shape.setdefault(_shape_of(name), []).append(name)
@@ -789,6 +790,7 @@ def _member_differences(
         options = by_shape.get(_shape_of(name), [])
         if options:
             moved[name] = options.pop(0)
+            taken.add(moved[name])
     grouped, covered = _renamed_lists(action, moved, sides)
     out += grouped
     for name in dropped:
@@ -817,7 +819,7 @@ def _member_differences(
             )
         )
     for name in added:
-        if name in moved.values():
+        if name in taken:
             continue
         value = sides.actual[name]
         message, harmless = _added_message(action, name, value, sides)
