@@ -204,6 +204,18 @@ def test_now_outside_the_window(
     assert "RequestExpired" in out.splitlines()[0]
 
 
+def test_now_read_as_sign_and_check_read_times(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--now is read as ``sesspec check --now`` and ``sesspec sign --time`` read theirs: extended
+    form with a zone (the same instant as the window's edge above), and no zone as UTC."""
+    sample = str(SAMPLES / "AUTH018" / "pass-botocore-post.http")
+    assert run([sample, *KEY, "--now", "2026-11-26T07:03:17+01:00"], capsys, monkeypatch)[0] == 0
+    assert run([sample, *KEY, "--now", "2026-11-26T07:03:18+01:00"], capsys, monkeypatch)[0] == 1
+    assert run([sample, *KEY, "--now", "2026-11-26T06:03:18"], capsys, monkeypatch)[0] == 1
+    assert run([sample, *KEY, "--now", "20261126T060317"], capsys, monkeypatch)[0] == 0
+
+
 def test_secrets_from_the_environment(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
