@@ -11,6 +11,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,6 +180,24 @@ def test_wrong_secret_prints_the_spec_stages_and_not_the_secret(
     assert "canonical request" in out
     assert "expected signature" in out
     assert wrong not in out + err
+
+
+def test_a_reader_gone_keeps_the_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stdout is written as every command writes it (cli._common.Output): a reader that went
+    away (``sesspec verify ... | head -0``) ends the output, not the verdict."""
+
+    class _Gone(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: Any) -> int:  # noqa: ARG002 - every write fails
+            raise BrokenPipeError(32, "Broken pipe")
+
+    sample = str(SAMPLES / "AUTH018" / "pass-botocore-post.http")
+    for secret, verdict in ((SECRET, 0), ("wJalrXUtnFEMI/K7MDENG+bPxRfiCYWRONGKEY00", 1)):
+        stdout = io.TextIOWrapper(io.BufferedWriter(_Gone(), buffer_size=1), write_through=True)
+        monkeypatch.setattr(sys, "stdout", stdout)
+        assert main(["verify", sample, "--secret-access-key", secret]) == verdict
 
 
 def test_other_key_id_or_scope_refused(

@@ -24,7 +24,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sesspec.cli._common import EXIT_OK, Parser, UsageError, parse_time, run_command, stdin_bytes
+from sesspec.cli._common import (
+    EXIT_OK,
+    Output,
+    Parser,
+    UsageError,
+    parse_time,
+    run_command,
+    stdin_bytes,
+)
 from sesspec.encoding import form_decode, percent_encode
 from sesspec.errors import SesSpecError
 from sesspec.http import RawRequest, parse_request
@@ -242,8 +250,10 @@ def _run(args: argparse.Namespace) -> int:
     ):
         explanation = list(_explained(raw, req, secret))
     secrets = _secrets(req, secret)
+    out = Output(sys.stdout)
     for line in _report(scheme, outcome, theirs, explanation):
-        sys.stdout.write(_mask(line, secrets) + "\n")
+        out.text(_mask(line, secrets) + "\n")
+    out.flush()
     return EXIT_OK if outcome.ok else EXIT_MISMATCH
 
 
