@@ -297,11 +297,9 @@ class RawRequest(_Fields):
         scheme_end = target.find("://")
         if scheme_end == -1 or "/" in target[:scheme_end]:
             return None
-        rest = target[scheme_end + 3 :]
-        for i, ch in enumerate(rest):
-            if ch in "/?#":
-                return rest[:i]
-        return rest
+        start = scheme_end + 3
+        found = _AUTHORITY_END.search(target, start)  # RFC 3986 3.2, as in from_url
+        return target[start:] if found is None else target[start : found.start()]
 
     def _origin_target(self) -> str:
         target = self.target

@@ -48,6 +48,17 @@ class TestRequestLine:
         assert req.query == "x"
 
     @pytest.mark.parametrize(
+        ("target", "authority"),
+        [("http://h:8", "h:8"), ("http://h#f", "h"), ("http://h/a?b", "h"), ("http://", "")],
+    )
+    def test_the_authority_ends_at_slash_question_mark_or_hash(
+        self, target: str, authority: str
+    ) -> None:
+        """RFC 3986 section 3.2: "terminated by the next slash, question mark, or number sign
+        character, or by the end of the URI"."""
+        assert RawRequest("GET", target).authority == authority
+
+    @pytest.mark.parametrize(
         ("data", "offset", "message"),
         [
             (b"\r\n\r\n", 0, "empty request line"),

@@ -11,6 +11,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,6 +182,24 @@ def test_wrong_secret_prints_the_spec_stages_and_not_the_secret(
     assert wrong not in out + err
 
 
+def test_a_reader_gone_keeps_the_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stdout is written as every command writes it (cli._common.Output): a reader that went
+    away (``sesspec verify ... | head -0``) ends the output, not the verdict."""
+
+    class _Gone(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: Any) -> int:  # noqa: ARG002 - every write fails
+            raise BrokenPipeError(32, "Broken pipe")
+
+    sample = str(SAMPLES / "AUTH018" / "pass-botocore-post.http")
+    for secret, verdict in ((SECRET, 0), ("wJalrXUtnFEMI/K7MDENG+bPxRfiCYWRONGKEY00", 1)):
+        stdout = io.TextIOWrapper(io.BufferedWriter(_Gone(), buffer_size=1), write_through=True)
+        monkeypatch.setattr(sys, "stdout", stdout)
+        assert main(["verify", sample, "--secret-access-key", secret]) == verdict
+
+
 def test_other_key_id_or_scope_refused(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -202,6 +221,18 @@ def test_now_outside_the_window(
     code, out, _ = run([sample, *KEY, "--now", "20261126T060318Z"], capsys, monkeypatch)
     assert code == 1
     assert "RequestExpired" in out.splitlines()[0]
+
+
+def test_now_read_as_sign_and_check_read_times(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--now is read as ``sesspec check --now`` and ``sesspec sign --time`` read theirs: extended
+    form with a zone (the same instant as the window's edge above), and no zone as UTC."""
+    sample = str(SAMPLES / "AUTH018" / "pass-botocore-post.http")
+    assert run([sample, *KEY, "--now", "2026-11-26T07:03:17+01:00"], capsys, monkeypatch)[0] == 0
+    assert run([sample, *KEY, "--now", "2026-11-26T07:03:18+01:00"], capsys, monkeypatch)[0] == 1
+    assert run([sample, *KEY, "--now", "2026-11-26T06:03:18"], capsys, monkeypatch)[0] == 1
+    assert run([sample, *KEY, "--now", "20261126T060317"], capsys, monkeypatch)[0] == 0
 
 
 def test_secrets_from_the_environment(

@@ -62,8 +62,6 @@ MAX_MESSAGES_LIMIT = 1_000_000
 
 #: A positive, finite number of seconds up to :data:`MAX_TIMEOUT` (argparse type).
 seconds = seconds_up_to(MAX_TIMEOUT)
-#: A whole number in a range (argparse type).
-_int_in = whole_number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS")
     parser.add_argument(
-        "--port", type=_int_in(0, 65535), default=0, help="port on 127.0.0.1 (0: any free)"
+        "--port", type=whole_number(0, 65535), default=0, help="port on 127.0.0.1 (0: any free)"
     )
     parser.add_argument(
         "--capture", default="captures.jsonl", help="JSON-lines file the requests are appended to"
@@ -108,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-messages",
-        type=_int_in(1, MAX_MESSAGES_LIMIT, " messages"),
+        type=whole_number(1, MAX_MESSAGES_LIMIT, " messages"),
         default=DEFAULT_MAX_MESSAGES,
         help=(
             f"messages kept (default {DEFAULT_MAX_MESSAGES}, and at most "
@@ -130,19 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-body",
-        type=_int_in(1, MAX_BODY_LIMIT, " bytes"),
+        type=whole_number(1, MAX_BODY_LIMIT, " bytes"),
         default=DEFAULT_MAX_BODY,
         help=f"largest request body in bytes (default {DEFAULT_MAX_BODY}); larger: 413",
     )
     parser.add_argument(
         "--max-head",
-        type=_int_in(1, MAX_HEAD_LIMIT, " bytes"),
+        type=whole_number(1, MAX_HEAD_LIMIT, " bytes"),
         default=DEFAULT_MAX_HEAD,
         help=f"largest request head in bytes (default {DEFAULT_MAX_HEAD}); larger: 431",
     )
     parser.add_argument(
         "--max-connections",
-        type=_int_in(1, MAX_CONNECTIONS_LIMIT, " connections"),
+        type=whole_number(1, MAX_CONNECTIONS_LIMIT, " connections"),
         default=None,
         help=(
             f"connections served at once (default {DEFAULT_MAX_CONNECTIONS}, fewer if the "

@@ -22,10 +22,17 @@ import difflib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
-from sesspec.cli._common import Parser, UsageError, run_command
+from sesspec.cli._common import (
+    EXIT_OK,
+    Output,
+    Parser,
+    UsageError,
+    parse_time,
+    run_command,
+    stdin_bytes,
+)
 from sesspec.encoding import form_decode, percent_encode
 from sesspec.errors import SesSpecError
 from sesspec.http import RawRequest, parse_request
@@ -38,7 +45,6 @@ def __dir__() -> list[str]:
     return __all__
 
 
-EXIT_OK = 0
 EXIT_MISMATCH = 1
 _MASK = "<secret>"
 
@@ -76,22 +82,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read(source: str) -> bytes:
     try:
-        return sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return stdin_bytes() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         msg = f"{source}: cannot read: {exc.strerror or exc}"
         raise _UnusableError(msg) from None
-
-
-def _time(text: str) -> datetime:
-    when = sigv4.request_time(text)
-    if when is not None:
-        return when
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        msg = f"--now: not an ISO 8601 time: {text!r}"
-        raise _UnusableError(msg) from None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _scheme(req: RawRequest) -> str:
@@ -128,7 +122,7 @@ def _verify(
     def lookup(akid: str) -> str | None:
         return secret if key_id is None or akid == key_id else None
 
-    now = _time(args.now) if args.now else None
+    now = parse_time(args.now) if args.now else None
     if scheme == "sigv4":
         config = sigv4.SigningConfig(
             normalize=not args.no_normalize_path,
@@ -256,8 +250,10 @@ def _run(args: argparse.Namespace) -> int:
     ):
         explanation = list(_explained(raw, req, secret))
     secrets = _secrets(req, secret)
+    out = Output(sys.stdout)
     for line in _report(scheme, outcome, theirs, explanation):
-        sys.stdout.write(_mask(line, secrets) + "\n")
+        out.text(_mask(line, secrets) + "\n")
+    out.flush()
     return EXIT_OK if outcome.ok else EXIT_MISMATCH
 
 
