@@ -291,10 +291,11 @@ class CommandDriver(_Scenarios):
     given: Mapping[str, GivenAs] = field(default_factory=dict)
 
     def available(self) -> tuple[bool, str]:
+        hint = _apt_hint(self.debian)
         if shutil.which(self.program) is None:
-            return False, f"{self.program} is not on PATH (apt-get install {' '.join(self.debian)})"
+            return False, f"{self.program} is not on PATH ({hint})"
         if _first_line((self.program, *self.probe)) is None:
-            return False, f"the library does not load (apt-get install {' '.join(self.debian)})"
+            return False, f"the library does not load ({hint})"
         return True, ""
 
     def version(self) -> str:
