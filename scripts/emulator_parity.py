@@ -31,11 +31,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
+from sesspec import fake
+
 REPO = Path(__file__).resolve().parent.parent
 JSON_OUT = REPO / "docs" / "emulator-parity.json"
 MD_OUT = REPO / "docs" / "emulator-parity.md"
-AKID = "AKIDEXAMPLE"
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 
 API = "https://docs.aws.amazon.com/ses/latest/APIReference/"
 SANDBOX_DOC = "https://docs.aws.amazon.com/ses/latest/dg/request-production-access.html"
@@ -656,8 +656,8 @@ def boto3_client(url: str) -> Any:
         "ses",
         endpoint_url=url,
         region_name="us-east-1",
-        aws_access_key_id=AKID,
-        aws_secret_access_key=SECRET,
+        aws_access_key_id=fake.ACCESS_KEY_ID,
+        aws_secret_access_key=fake.SECRET_ACCESS_KEY,
     )
 
 

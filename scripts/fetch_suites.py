@@ -416,11 +416,8 @@ class Located:
 
 
 def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def verify_folder(suite: Suite, folder: Path) -> str | None:
@@ -977,12 +974,12 @@ def write_manifest(manifest: Manifest, source: Path, path: Path = MANIFEST) -> l
             problems.append(f"{name}: no folder {folder}")
             continue
         files: dict[str, dict[str, Any]] = {}
+        sources = _sources(suite)
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             rel = file.relative_to(folder).as_posix()
             if rel in _LOCAL_NOTES:
                 continue
             files[rel] = {"sha256": _sha256_file(file), "size": file.stat().st_size}
-            sources = _sources(suite)
             if sources and not any(source.paths.source(rel) is not None for source in sources):
                 problems.append(f"{name}: {rel} is in no archive's paths")
         raw["suites"][name]["files"] = files

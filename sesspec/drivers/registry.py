@@ -290,11 +290,16 @@ class CommandDriver(_Scenarios):
     unsupported: Mapping[str, str] = field(default_factory=dict)
     given: Mapping[str, GivenAs] = field(default_factory=dict)
 
+    @property
+    def packages(self) -> tuple[str, ...]:
+        return self.debian
+
     def available(self) -> tuple[bool, str]:
+        hint = _apt_hint(self.packages)
         if shutil.which(self.program) is None:
-            return False, f"{self.program} is not on PATH (apt-get install {' '.join(self.debian)})"
+            return False, f"{self.program} is not on PATH ({hint})"
         if _first_line((self.program, *self.probe)) is None:
-            return False, f"the library does not load (apt-get install {' '.join(self.debian)})"
+            return False, f"the library does not load ({hint})"
         return True, ""
 
     def version(self) -> str:
@@ -840,10 +845,6 @@ def install_clients(
     return status
 
 
-def _packages(driver: CommandDriver | CompiledDriver) -> tuple[str, ...]:
-    return driver.packages if isinstance(driver, CompiledDriver) else driver.debian
-
-
 def _install_debian(
     drivers: Sequence[CommandDriver | CompiledDriver], apt: str | None
 ) -> dict[str, str]:
@@ -859,7 +860,7 @@ def _install_debian(
     elif missing and hasattr(os, "geteuid") and os.geteuid() != 0:
         problem = "installing Debian packages needs root"
     elif missing and apt is not None:
-        packages = sorted({p for d in missing for p in _packages(d)})
+        packages = sorted({p for d in missing for p in d.packages})
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for args in (["update"], ["install", "-y", "--no-install-recommends", *packages]):
             ok, problem = _run_tool([apt, "-q", *args], fallback="apt-get failed", env=env)

@@ -20,7 +20,7 @@ wire.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Unpack
 
@@ -50,6 +50,10 @@ FAKE_CREDENTIALS = {
 
 def _wanted(criteria: Criteria) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in criteria.items()) or "any criteria"
+
+
+def _listed(found: Sequence[Message]) -> str:
+    return "\n".join(f"  {m.id} to {list(m.destinations)} {m.subject!r}" for m in found)
 
 
 class SesEndpoint:
@@ -113,18 +117,16 @@ class SesEndpoint:
         if not found:
             raise AssertionError(self.state.mailbox.explain(**criteria))
         if count is not None and len(found) != count:
-            listed = "\n".join(f"  {m.id} to {list(m.destinations)} {m.subject!r}" for m in found)
             msg = f"expected {count} messages with {_wanted(criteria)}, found {len(found)}:\n"
-            raise AssertionError(msg + listed)
+            raise AssertionError(msg + _listed(found))
         return found[-1]
 
     def assert_not_sent(self, **criteria: Unpack[Criteria]) -> None:
         """Fail if any message meets every criterion given."""
         found = self.messages(**criteria)
         if found:
-            listed = "\n".join(f"  {m.id} to {list(m.destinations)} {m.subject!r}" for m in found)
             msg = f"{len(found)} messages sent with {_wanted(criteria)}:\n"
-            raise AssertionError(msg + listed)
+            raise AssertionError(msg + _listed(found))
 
     def clear(self) -> int:
         """Remove every stored message (identities and templates stay); how many were removed."""

@@ -234,15 +234,33 @@ def _fill(
     etree.SubElement(parent, ns + tag).text = _scalar(shape, hint, message_id)
 
 
-def success_body(action: str, *, request_id: str, message_id: str) -> bytes:
-    """``{Op}Response`` for one of the 71 actions; ``KeyError`` for any other name."""
+def _envelope(action: str) -> tuple[etree._Element, tuple[etree._Element, Shape] | None]:
+    """``{Op}Response`` and, when the operation has an output shape, its result element (named
+    by the model's ``resultWrapper``) and that shape; ``KeyError`` for an unknown action."""
     model = ses_model()
     operation = model.operation(action)
     ns = f"{{{SES_NAMESPACE}}}"
     root = etree.Element(ns + f"{action}Response", nsmap=_NSMAP)
-    if operation.output is not None:
-        result = etree.SubElement(root, ns + (operation.result_wrapper or f"{action}Result"))
-        for name, member in model.shape(operation.output).members.items():
+    if operation.output is None:
+        return root, None
+    result = etree.SubElement(root, ns + (operation.result_wrapper or f"{action}Result"))
+    return root, (result, model.shape(operation.output))
+
+
+def _closed(root: etree._Element, request_id: str) -> bytes:
+    """``root`` with its ``ResponseMetadata``, as the document's bytes."""
+    meta = etree.SubElement(root, f"{{{SES_NAMESPACE}}}ResponseMetadata")
+    etree.SubElement(meta, f"{{{SES_NAMESPACE}}}RequestId").text = request_id
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def success_body(action: str, *, request_id: str, message_id: str) -> bytes:
+    """``{Op}Response`` for one of the 71 actions; ``KeyError`` for any other name."""
+    root, output = _envelope(action)
+    if output is not None:
+        result, shape = output
+        model = ses_model()
+        for name, member in shape.members.items():
             if name in _SKIPPED:
                 continue
             _fill(
@@ -253,9 +271,7 @@ def success_body(action: str, *, request_id: str, message_id: str) -> bytes:
                 message_id=message_id,
                 depth=1,
             )
-    meta = etree.SubElement(root, ns + "ResponseMetadata")
-    etree.SubElement(meta, ns + "RequestId").text = request_id
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    return _closed(root, request_id)
 
 
 # --- writing a real result -------------------------------------------------------------------
@@ -391,22 +407,10 @@ def result_body(action: str, result: Mapping[str, Any] | None, *, request_id: st
     without an output shape takes ``None`` or an empty mapping. ``KeyError`` for an unknown
     action; :class:`~sesspec.errors.ParamError` for a member or value that does not fit.
     """
-    model = ses_model()
-    operation = model.operation(action)
-    ns = f"{{{SES_NAMESPACE}}}"
-    root = etree.Element(ns + f"{action}Response", nsmap=_NSMAP)
-    if operation.output is not None:
-        result_node = etree.SubElement(root, ns + (operation.result_wrapper or f"{action}Result"))
-        _write_members(
-            result_node,
-            model.shape(operation.output),
-            result or {},
-            model=model,
-            path="",
-            depth=0,
-        )
+    root, output = _envelope(action)
+    if output is not None:
+        result_node, shape = output
+        _write_members(result_node, shape, result or {}, model=ses_model(), path="", depth=0)
     elif result:
         raise ParamError("unknown member", param=next(iter(result)), kind="unknown")
-    meta = etree.SubElement(root, ns + "ResponseMetadata")
-    etree.SubElement(meta, ns + "RequestId").text = request_id
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    return _closed(root, request_id)

@@ -667,11 +667,6 @@ def _query_pairs(target: str) -> Pairs:
     return _decoded(query) if query else []
 
 
-def _action_of(head: _Head | None, body: bytes) -> str | None:
-    """``Action`` from the form body, else from the query (GUIDE-REQ; docs/spec.md#param-action)."""
-    return _request_pairs(head, body)[0]
-
-
 def _response(status: int, body: bytes, *, request_id: str, keep_alive: bool) -> bytes:
     return _http_response(
         status,
