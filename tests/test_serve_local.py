@@ -488,6 +488,45 @@ class TestLocalStackRoutes:
 
 
 class TestStateDir:
+    def test_session_tokens_never_kept_in_clear(self, tmp_path: Path) -> None:
+        """A stored message keeps its request as the capture file does: the session token,
+        a header from boto3 or a form parameter sent by hand, masked in memory and on disk
+        (it was kept in clear in ``message.request`` and ``messages/*.json``)."""
+        from sesspec.fake import SESSION_TOKEN
+
+        folder = tmp_path / "state"
+        with Endpoint(tmp_path / "c.jsonl", tls=False, state_dir=folder) as ep:
+            ses = boto3.client(
+                "ses",
+                endpoint_url=ep.url,
+                region_name="us-east-1",
+                aws_access_key_id=AKID,
+                aws_secret_access_key=SECRET,
+                aws_session_token=SESSION_TOKEN,
+            )
+            by_header = _send(ses)
+            form = (
+                b"Action=SendEmail&Source=a%40example.com"
+                b"&Destination.ToAddresses.member.1=b%40example.com"
+                b"&Message.Subject.Data=s&Message.Body.Text.Data=b&X-Amz-Security-Token=tok-SECRET-1"
+            )
+            head = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            head += b"Content-Type: application/x-www-form-urlencoded\r\n"
+            exchange(ep.port, head + b"Content-Length: %d\r\n\r\n%s" % (len(form), form))
+            assert ep.state is not None
+            messages = ep.state.mailbox.messages()
+            assert len(messages) == 2
+            kept = {m.id: m.request for m in messages}
+        assert b"x-amz-security-token: " + b"*" * len(SESSION_TOKEN) in kept[by_header].lower()
+        for request in kept.values():
+            assert SESSION_TOKEN.encode() not in request
+            assert b"tok-SECRET-1" not in request
+        assert any(b"X-Amz-Security-Token=" + b"*" * 12 in r for r in kept.values())
+        on_disk = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+        assert on_disk
+        assert SESSION_TOKEN.encode() not in on_disk
+        assert b"tok-SECRET-1" not in on_disk
+
     def test_kept_across_restarts(self, tmp_path: Path) -> None:
         folder = tmp_path / "state"
         with Endpoint(tmp_path / "c.jsonl", state_dir=folder) as ep:

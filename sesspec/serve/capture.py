@@ -77,6 +77,7 @@ __all__ = [
     "capture_findings",
     "iter_records",
     "load_captures",
+    "mask_tokens",
 ]
 
 
@@ -149,6 +150,15 @@ def _mask(
         masked.append(Masked(name, start, end - start, hashlib.sha256(data[start:end]).hexdigest()))
         out[start:end] = b"*" * (end - start)
     return bytes(out), masked
+
+
+def mask_tokens(head: bytes, body: bytes) -> tuple[bytes, bytes]:
+    """``head`` and ``body`` with every session token in them masked as captures mask it (a
+    header line's value or the request line's query in the head, form parameters in the body;
+    ``*`` of the same length): for the request bytes the endpoint keeps anywhere else."""
+    masked_head = _mask(head, _token_spans(head, len(head)), "raw")[0]
+    masked_body = _mask(body, _token_spans(body, None), "body")[0]
+    return masked_head, masked_body
 
 
 def _token_forms(token: str) -> set[bytes]:

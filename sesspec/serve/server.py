@@ -80,7 +80,7 @@ from sesspec.check import Finding
 from sesspec.encoding import Pairs, form_decode
 from sesspec.errors import SesSpecError
 from sesspec.query import unflatten
-from sesspec.serve.capture import Capture, CaptureLog
+from sesspec.serve.capture import Capture, CaptureLog, mask_tokens
 from sesspec.serve.inbox import render_inbox
 from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
 from sesspec.serve.responses import (
@@ -1249,11 +1249,10 @@ class Endpoint:
             return b"", _param_error(findings(), group)
         origin = None
         if action in STORING_ACTIONS:
+            # The stored message keeps the request as the capture file does: tokens masked.
+            head, body = mask_tokens(incoming.raw[: incoming.head_length], incoming.body)
             origin = Origin(
-                seq=seq,
-                head=incoming.raw[: incoming.head_length],
-                body=incoming.body,
-                findings=tuple(f.as_dict() for f in findings()),
+                seq=seq, head=head, body=body, findings=tuple(f.as_dict() for f in findings())
             )
         try:
             reply = state.handle(action, params, now=received, origin=origin)
