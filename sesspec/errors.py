@@ -74,7 +74,7 @@ class EncodingError(SesSpecError, ValueError):
         return f"{self.message} at offset {self.offset}\n    {shown}\n    {' ' * caret}^"
 
 
-#: What a :class:`ParamError` is about. The last six are sesspec's limits
+#: What a :class:`ParamError` is about. The last five are sesspec's limits
 #: (:mod:`sesspec.query`): more pairs than ``MAX_PAIRS``, a name of more segments than
 #: ``MAX_NAME_DEPTH``, names with more distinct prefixes than ``MAX_NAME_PREFIXES``, a list
 #: index above ``MAX_LIST_INDEX``, an integer of more digits than ``MAX_INTEGER_DIGITS``.
