@@ -16,6 +16,7 @@ __all__ = [
     "EncodingErrorKind",
     "HttpParseError",
     "HttpParseErrorKind",
+    "InputError",
     "MissingExtraError",
     "ModelError",
     "ModelErrorKind",
@@ -41,6 +42,21 @@ class SesSpecError(Exception):
             raise TypeError(msg)
         super().__init__(message)
         self.message = message
+
+
+class InputError(SesSpecError):
+    """An input sesspec cannot use, said with where it is (``where``: a file, ``file:line``,
+    an entry), shown as ``where: message``; the kinds of input each have their subclass."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        if type(self) is InputError:
+            msg = "InputError is abstract: raise one of its subclasses"
+            raise TypeError(msg)
+        super().__init__(message)
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
 
 #: What an :class:`EncodingError` is about: a raw byte that must be escaped, a malformed

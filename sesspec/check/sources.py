@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sesspec.errors import SesSpecError
+from sesspec.errors import InputError
 from sesspec.http import DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_HEADER_SIZE
 from sesspec.serve.capture import Capture, CaptureError, iter_records
 
@@ -43,15 +43,8 @@ def __dir__() -> list[str]:
     return __all__
 
 
-class SourceError(SesSpecError):
+class SourceError(InputError):
     """An input that holds no request sesspec can read (missing file, bad JSON line...)."""
-
-    def __init__(self, message: str, *, where: str) -> None:
-        super().__init__(message)
-        self.where = where
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 #: Largest ``.http`` file read: the largest request ``sesspec.http`` parses (head and body).

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sesspec.check.catalogue import RULES
-from sesspec.errors import SesSpecError
+from sesspec.errors import InputError
 from sesspec.report.model import Expectation
 
 __all__ = [
@@ -45,15 +45,8 @@ EXPECTATIONS_FORMAT = "sesspec-expectations/1"
 MAX_EXPECTATIONS_BYTES = 1024 * 1024
 
 
-class ExpectationError(SesSpecError, ValueError):
+class ExpectationError(InputError, ValueError):
     """An expectations file that cannot be used; ``where`` names the file and the entry."""
-
-    def __init__(self, message: str, *, where: str) -> None:
-        super().__init__(message)
-        self.where = where
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 _FIELDS = {"client": str, "scenarios": list, "rules": list, "issue": str, "reason": str}

@@ -63,7 +63,7 @@ from typing import Any, Literal, NamedTuple
 
 from sesspec.check import Credentials, Finding, check
 from sesspec.encoding import STYLES
-from sesspec.errors import HttpParseError, SesSpecError
+from sesspec.errors import HttpParseError, InputError
 from sesspec.http import RawRequest, parse_request
 
 __all__ = [
@@ -94,15 +94,8 @@ SYNC_INTERVAL = 0.2
 MAX_AUTHORITY = 300
 
 
-class CaptureError(SesSpecError, ValueError):
+class CaptureError(InputError, ValueError):
     """A capture line that cannot be read back; ``where`` is ``file:line``."""
-
-    def __init__(self, message: str, *, where: str) -> None:
-        super().__init__(message)
-        self.where = where
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 class Masked(NamedTuple):
