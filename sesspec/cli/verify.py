@@ -23,9 +23,9 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sesspec.cli._common import Parser, UsageError, run_command
+from sesspec.check.sources import MAX_REQUEST_FILE_SIZE, _read_limited
+from sesspec.cli._common import Output, Parser, UsageError, run_command, stdin_bytes
 from sesspec.encoding import form_decode, percent_encode
 from sesspec.errors import SesSpecError
 from sesspec.http import RawRequest, parse_request
@@ -75,10 +75,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(source: str) -> bytes:
+    """stdin (``-``) up to :data:`~sesspec.cli.MAX_STDIN_BYTES`, or a file up to
+    :data:`~sesspec.check.sources.MAX_REQUEST_FILE_SIZE`, refused before more is read."""
+    if source == "-":
+        return stdin_bytes()
     try:
-        return sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return _read_limited(source, MAX_REQUEST_FILE_SIZE, "file")
     except OSError as exc:
         msg = f"{source}: cannot read: {exc.strerror or exc}"
+        raise _UnusableError(msg) from None
+    except ValueError as exc:  # a NUL in the name
+        msg = f"{source!r}: cannot read: {exc}"
         raise _UnusableError(msg) from None
 
 
@@ -256,8 +263,10 @@ def _run(args: argparse.Namespace) -> int:
     ):
         explanation = list(_explained(raw, req, secret))
     secrets = _secrets(req, secret)
+    out = Output(sys.stdout)  # a closed pipe keeps the verdict; undecodable bytes escaped
     for line in _report(scheme, outcome, theirs, explanation):
-        sys.stdout.write(_mask(line, secrets) + "\n")
+        out.text(_mask(line, secrets) + "\n")
+    out.flush()
     return EXIT_OK if outcome.ok else EXIT_MISMATCH
 
 
