@@ -1018,12 +1018,16 @@ _BOUNDARY_PARAM = re.compile(rb"boundary\s*=", re.IGNORECASE)
 
 def _parse(data: bytes) -> EmailMessage | None:
     """The parsed message; None when it declares more than :data:`MAX_BOUNDARIES` multipart
-    boundaries (nesting that deep makes the parser recurse past Python's limit)."""
+    boundaries (nesting that deep makes the parser recurse past Python's limit), or when a
+    header nests past that limit (``To: <((((...``: the parser reads headers when asked, so
+    each is read once here, where the failure is caught)."""
     for count, _ in enumerate(_BOUNDARY_PARAM.finditer(data), 1):
         if count > MAX_BOUNDARIES:
             return None
     try:
         message = _PARSER.parsebytes(data)
+        for part in message.walk():
+            part.values()
     except RecursionError:
         return None
     assert isinstance(message, EmailMessage)  # policy.default makes EmailMessage
@@ -1034,8 +1038,8 @@ def _unparsable(where: Location) -> Difference:
     return Difference(
         "unreadable",
         where,
-        f"the message declares more than {MAX_BOUNDARIES} multipart boundaries: not compared "
-        "part by part",
+        f"the message declares more than {MAX_BOUNDARIES} multipart boundaries, or a header "
+        "nests deeper than the parser can read: not compared part by part",
     )
 
 

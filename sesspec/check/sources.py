@@ -35,6 +35,7 @@ __all__ = [
     "Source",
     "SourceError",
     "iter_sources",
+    "read_limited",
     "request_from_url",
 ]
 
@@ -156,7 +157,7 @@ def _jsonl(path: Path) -> Iterator[Source]:
         raise SourceError(f"not a capture record: {exc.message}", where=exc.where) from None
 
 
-def _read_limited(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
+def read_limited(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
     """The bytes of ``path``, refused once more than ``limit`` have been read (so a FIFO or
     ``/dev/zero`` is refused too). Unbuffered reads, the first of 64 KiB: a small file costs
     two ``read`` calls and no large allocation (``read(limit + 1)`` would make one)."""
@@ -178,7 +179,7 @@ def _read_limited(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
 
 
 def _har(path: Path) -> Iterator[Source]:
-    data = _read_limited(path, MAX_HAR_SIZE, "HAR file")
+    data = read_limited(path, MAX_HAR_SIZE, "HAR file")
     try:
         document = json.loads(data.decode("utf-8"))
         entries = document["log"]["entries"]
@@ -214,7 +215,7 @@ def _file(path: Path) -> Iterator[Source]:
     elif suffix == ".har":
         yield from _har(path)
     else:
-        yield Source(str(path), _read_limited(path, MAX_REQUEST_FILE_SIZE, "request file"))
+        yield Source(str(path), read_limited(path, MAX_REQUEST_FILE_SIZE, "request file"))
 
 
 def _folder(top: str) -> Iterator[Source]:
@@ -234,7 +235,7 @@ def _folder(top: str) -> Iterator[Source]:
     found.sort()
     for _, name in found:
         if _suffix(name) == ".http":
-            yield Source(name, _read_limited(name, MAX_REQUEST_FILE_SIZE, "request file"))
+            yield Source(name, read_limited(name, MAX_REQUEST_FILE_SIZE, "request file"))
         else:
             yield from _file(Path(name))
 

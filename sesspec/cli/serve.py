@@ -20,7 +20,6 @@ option out of range (``--timeout 0``, ``nan``, ``inf``), a capture file that can
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import signal
 import sys
@@ -30,6 +29,7 @@ from types import FrameType
 
 from sesspec.cli._common import (
     EXIT_OK,
+    Output,
     Parser,
     UsageError,
     run_command,
@@ -212,15 +212,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         endpoint.start()
         try:
-            with contextlib.suppress(OSError):  # no one reads stdout: serve all the same
-                sys.stdout.write(f"url {endpoint.url}\n")
-                if endpoint.ca_path is not None:
-                    sys.stdout.write(f"ca {endpoint.ca_path}\n")
-                sys.stdout.write(f"capture {endpoint.capture_path}\n")
-                if endpoint.state is not None:
-                    sys.stdout.write(f"inbox {endpoint.url}_sesspec/\n")
-                    sys.stdout.write(f"messages {endpoint.url}_aws/ses\n")
-                sys.stdout.flush()
+            out = Output(sys.stdout)  # no one reads stdout, or it is closed: serve all the same
+            out.text(f"url {endpoint.url}\n")
+            if endpoint.ca_path is not None:
+                out.text(f"ca {endpoint.ca_path}\n")
+            out.text(f"capture {endpoint.capture_path}\n")
+            if endpoint.state is not None:
+                out.text(f"inbox {endpoint.url}_sesspec/\n")
+                out.text(f"messages {endpoint.url}_aws/ses\n")
+            out.flush()
             while not done.wait(0.5):
                 pass
         except KeyboardInterrupt:

@@ -22,8 +22,8 @@ import difflib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
+from sesspec.check.sources import MAX_REQUEST_FILE_SIZE, read_limited
 from sesspec.cli._common import (
     EXIT_OK,
     Output,
@@ -81,10 +81,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(source: str) -> bytes:
+    """stdin (``-``) up to :data:`~sesspec.cli.MAX_STDIN_BYTES`, or a file up to
+    :data:`~sesspec.check.sources.MAX_REQUEST_FILE_SIZE`, refused before more is read."""
+    if source == "-":
+        return stdin_bytes()
     try:
-        return stdin_bytes() if source == "-" else Path(source).read_bytes()
+        return read_limited(source, MAX_REQUEST_FILE_SIZE, "file")
     except OSError as exc:
         msg = f"{source}: cannot read: {exc.strerror or exc}"
+        raise _UnusableError(msg) from None
+    except ValueError as exc:  # a NUL in the name
+        msg = f"{source!r}: cannot read: {exc}"
         raise _UnusableError(msg) from None
 
 
@@ -250,7 +257,7 @@ def _run(args: argparse.Namespace) -> int:
     ):
         explanation = list(_explained(raw, req, secret))
     secrets = _secrets(req, secret)
-    out = Output(sys.stdout)
+    out = Output(sys.stdout)  # a closed pipe keeps the verdict; undecodable bytes escaped
     for line in _report(scheme, outcome, theirs, explanation):
         out.text(_mask(line, secrets) + "\n")
     out.flush()

@@ -206,7 +206,7 @@ def verify(
     expected = signature(secret, string_to_sign=sts, algorithm=auth.algorithm)
     stages = {"string_to_sign": sts, "expected_signature": expected}
     given = auth.signature
-    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
+    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8", "surrogateescape")):
         return VerifyResult(
             False, "mismatch", "signature does not match", **stages, given_signature=given
         )

@@ -68,7 +68,11 @@ def canonical_query_string(
     """
     drop = set(exclude)
     items = sorted(
-        ((n.encode("utf-8"), v.encode("utf-8")) for n, v in params if n not in drop),
+        (
+            (n.encode("utf-8", "surrogateescape"), v.encode("utf-8", "surrogateescape"))
+            for n, v in params
+            if n not in drop
+        ),
     )
     return "&".join(f"{percent_encode(n)}={percent_encode(v)}" for n, v in items)
 
@@ -252,7 +256,7 @@ def verify_params(
         return VerifyResult(False, "malformed", str(exc), string_to_sign=sts)
     given = q["Signature"]
     stages = {"string_to_sign": sts, "expected_signature": expected, "given_signature": given}
-    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
+    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8", "surrogateescape")):
         return VerifyResult(False, "mismatch", "signature does not match", **stages)
     if now is not None:
         current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)

@@ -390,9 +390,9 @@ def string_to_sign(canonical_request: str, *, amz_date: str, scope: str) -> str:
 
 @lru_cache(maxsize=512)
 def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
-    k = hmac.digest(("AWS4" + secret).encode(_ENC), date.encode(_ENC), "sha256")
-    k = hmac.digest(k, region.encode(_ENC), "sha256")
-    k = hmac.digest(k, service.encode(_ENC), "sha256")
+    k = hmac.digest(("AWS4" + secret).encode(_ENC, _ERR), date.encode(_ENC, _ERR), "sha256")
+    k = hmac.digest(k, region.encode(_ENC, _ERR), "sha256")
+    k = hmac.digest(k, service.encode(_ENC, _ERR), "sha256")
     return hmac.digest(k, _TERMINATOR.encode(_ENC), "sha256")
 
 

@@ -1,0 +1,396 @@
+"""Hostile input on the surfaces added since ef49548 (issue 8's rule): ``sesspec sign`` and
+``verify``, ``serve``'s argument handling, the report's expectations loader and the fidelity
+comparison. Each input that broke the rule has a named regression test; hypothesis draws
+bytes, sizes and digits for the commands (in-process, as tests/test_hostile.py runs them)."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sesspec.fidelity import Asked, Difference, compare_messages, compare_request
+from sesspec.http import RawRequest
+from sesspec.report.expectations import ExpectationError, load_expectations
+from tests.test_hostile import _BrokenPipeBuffer, assert_one_line_exit_2, examples, run
+
+KEYS = ["--access-key-id", "AKID", "--secret-access-key", "SECRET"]
+WHEN = ["--time", "20150830T123600Z"]
+FORM = (
+    b"POST / HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\n\r\nAction=GetSendQuota"
+)
+SCHEMES = ["sigv4", "sigv4-query", "aws3", "sigv2"]
+
+
+def signed(scheme: str, request: bytes = FORM, keys: list[str] = KEYS) -> bytes:
+    code, out, err = run(["sign", "--scheme", scheme, *keys, *WHEN], request)
+    assert code == 0, err
+    return out
+
+
+def verify(request: bytes, *args: str, secret: str = "SECRET") -> tuple[int, bytes, str]:  # noqa: S107
+    return run(["verify", "--secret-access-key", secret, *args], request)
+
+
+# --- sign and verify: bytes that are not UTF-8 ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scheme", "request_bytes"),
+    [
+        ("sigv2", FORM.replace(b"POST /", b"POST /\xff")),  # was: exit 70, UnicodeEncodeError
+        ("sigv2", FORM.replace(b"Host: email", b"Host: \xffemail")),  # was: exit 70
+        ("aws3", FORM.replace(b"Host:", b"Date: \xfe\r\nHost:")),  # was: exit 70
+    ],
+    ids=["sigv2-target", "sigv2-host", "aws3-date"],
+)
+def test_legacy_schemes_sign_and_verify_undecodable_bytes(
+    scheme: str, request_bytes: bytes
+) -> None:
+    """A byte that is not UTF-8 in what SigV2 / AWS3 sign is signed as that byte (as SigV4
+    does), and the signed request verifies."""
+    out = signed(scheme, request_bytes)
+    code, report, err = verify(out)
+    assert (code, err) == (0, ""), report
+    assert report.startswith(f"OK {scheme}".encode())
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_secret_from_undecodable_argv(scheme: str) -> None:
+    """``--secret-access-key $'\\xff'`` reaches Python as a lone surrogate: it was exit 70
+    (UnicodeEncodeError) for every scheme; now its bytes are the secret, and verify agrees."""
+    keys = ["--access-key-id", "AKID", "--secret-access-key", "\udcff"]
+    out = signed(scheme, keys=keys)
+    code, report, err = verify(out, secret="\udcff")
+    assert (code, err) == (0, ""), report
+    assert verify(out)[0] == 1  # another secret does not verify it
+
+
+def test_sigv2_key_id_from_undecodable_argv() -> None:
+    """sigv2 put a lone-surrogate key id into its canonical query: exit 70 before. Now signed
+    (the form encoder writes the key id otherwise than it was signed, so verify says FAIL:
+    left as is, a key id is ASCII)."""
+    out = signed("sigv2", keys=["--access-key-id", "\udcff", "--secret-access-key", "SECRET"])
+    assert verify(out)[0] in (0, 1)
+
+
+def test_verify_writes_undecodable_bytes_escaped() -> None:
+    """verify's report quotes the request; undecodable bytes in it made the write raise
+    (exit 70). Now escaped, and the verdict (1) kept."""
+    tampered = signed("sigv2").replace(b"POST /", b"POST /\xff")
+    code, out, err = verify(tampered)
+    assert (code, err) == (1, "")
+    assert out.startswith(b"FAIL sigv2")
+
+
+# --- verify: stdin, stdout, files ---------------------------------------------------------------
+
+
+def test_verify_keeps_fail_when_stdout_is_gone() -> None:
+    """A broken pipe made verify exit 0 on a FAIL (BrokenPipeError caught as 'reader gone'),
+    a closed stdout exit 70: the verdict stays 1."""
+    tampered = signed("sigv4").replace(b"GetSendQuota", b"GetSendQuotb")
+    pipe = io.TextIOWrapper(io.BufferedWriter(_BrokenPipeBuffer()), encoding="utf-8")
+    code, _, err = run(["verify", "--secret-access-key", "SECRET"], tampered, stdout=pipe)
+    assert (code, err) == (1, "")
+    closed = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    closed.close()
+    code, _, err = run(["verify", "--secret-access-key", "SECRET"], tampered, stdout=closed)
+    assert (code, err) == (1, "")
+
+
+def test_verify_closed_stdin() -> None:
+    """No stdin at all was exit 70 (AttributeError)."""
+    code, _, err = run(["verify", "--secret-access-key", "SECRET"], None)
+    assert_one_line_exit_2(code, err)
+    assert "stdin is closed" in err
+
+
+def test_verify_stdin_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stdin was read whole, unbounded; now up to MAX_STDIN_BYTES."""
+    monkeypatch.setattr("sesspec.cli._common.MAX_STDIN_BYTES", 1000)
+    code, _, err = run(["verify", "--secret-access-key", "SECRET"], FORM + b"x" * 1000)
+    assert_one_line_exit_2(code, err)
+    assert "more than 1000 bytes" in err
+
+
+@pytest.mark.parametrize("which", ["request", "--canonical-request"])
+def test_verify_files_bounded(which: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request file or --canonical-request file was read whole (80 MB read and diffed);
+    now refused past MAX_REQUEST_FILE_SIZE before more is read."""
+    monkeypatch.setattr("sesspec.cli.verify.MAX_REQUEST_FILE_SIZE", 1000)
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 1001)
+    good = tmp_path / "good.txt"
+    good.write_bytes(signed("sigv4").replace(b"GetSendQuota", b"GetSendQuotb"))
+    args = [str(big)] if which == "request" else [str(good), which, str(big)]
+    code, _, err = verify(b"", *args)
+    assert_one_line_exit_2(code, err)
+    assert "larger than the limit of 1000 bytes" in err
+
+
+@pytest.mark.parametrize(
+    "name", ["folder", "missing", "nul"], ids=["folder", "missing", "nul-in-name"]
+)
+@pytest.mark.parametrize("which", ["request", "--canonical-request"])
+def test_verify_unreadable_files(which: str, name: str, tmp_path: Path) -> None:
+    """A folder or a missing file was already one line; a NUL in the name was exit 70."""
+    path = {"folder": str(tmp_path), "missing": str(tmp_path / "nope"), "nul": "a\x00b"}[name]
+    good = tmp_path / "good.txt"
+    good.write_bytes(signed("sigv4"))
+    args = [path] if which == "request" else [str(good), which, path]
+    code, _, err = verify(b"", *args)
+    assert_one_line_exit_2(code, err)
+
+
+# --- sign and verify: any bytes, digits, header lists -------------------------------------------
+
+_LINE_ENDS = st.sampled_from([b"\r\n", b"\n", b"\r", b""])
+
+
+@st.composite
+def _requests(draw: st.DrawFn) -> bytes:
+    """Request-shaped bytes: a request line, headers with odd bytes and line ends, a body."""
+    target = draw(st.binary(max_size=40))
+    lines = [b"POST /" + target + b" HTTP/1.1", b"Host: h" + draw(st.binary(max_size=4))]
+    for _ in range(draw(st.integers(0, 6))):
+        name = draw(st.sampled_from([b"X-A", b"Content-Length", b"Date", b"Authorization"]))
+        lines.append(name + b": " + draw(st.binary(max_size=30)))
+    head = b"".join(line + draw(_LINE_ENDS) for line in lines)
+    return head + draw(_LINE_ENDS) + draw(st.binary(max_size=60))
+
+
+@examples(60)
+@given(
+    raw=st.one_of(st.binary(max_size=300), _requests()),
+    scheme=st.sampled_from(SCHEMES),
+)
+def test_sign_then_verify_any_bytes(raw: bytes, scheme: str) -> None:
+    """Whatever sign is given: exit 0 or one line and exit 2; what it writes, verify reads
+    and finds to hold (it signed it)."""
+    code, out, err = run(["sign", "--scheme", scheme, *KEYS, *WHEN], raw)
+    if code != 0:
+        assert_one_line_exit_2(code, err)
+        return
+    code, report, err = verify(out)
+    assert (code, err) == (0, ""), report
+
+
+@examples(60)
+@given(raw=st.one_of(st.binary(max_size=300), _requests()))
+def test_verify_any_bytes(raw: bytes) -> None:
+    code, _, err = verify(raw)
+    if code != 2:
+        assert code in (0, 1)
+        assert err == ""
+    else:
+        assert_one_line_exit_2(code, err)
+
+
+@examples(40)
+@given(digits=st.integers(1, 6000), sign=st.sampled_from(["", "-", "+"]))
+def test_sign_expires_digits(digits: int, sign: str) -> None:
+    code, _, err = run(
+        ["sign", "--scheme", "sigv4-query", *KEYS, *WHEN, "--expires", sign + "9" * digits], FORM
+    )
+    if code != 0:
+        assert_one_line_exit_2(code, err)
+
+
+@examples(30)
+@given(
+    names=st.lists(st.text(max_size=8), max_size=50).map(";".join)
+    | st.integers(0, 10_000).map(lambda n: ";".join(f"h{i}" for i in range(n)))
+)
+def test_sign_signed_headers_any(names: str) -> None:
+    code, _, err = run(["sign", *KEYS, *WHEN, "--signed-headers", names], FORM)
+    if code != 0:
+        assert_one_line_exit_2(code, err)
+
+
+# --- serve: a closed stdout ----------------------------------------------------------------------
+
+
+def test_serve_with_stdout_closed(tmp_path: Path) -> None:
+    """``sesspec serve >&-``: sys.stdout is None; writing the url raised AttributeError and the
+    endpoint stopped at once (exit 70). Now it serves until told to stop, exit 0."""
+    capture = tmp_path / "c.jsonl"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "sesspec", "serve", "--http", "--capture", str(capture)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 - closes the child's stdout only
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not capture.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, err
+    assert err.decode().count("\n") == 1
+
+
+# --- the report's expectations -------------------------------------------------------------------
+
+CLIENTS = ["boto3"]
+SCENARIOS = ["send-email-ascii"]
+ENTRY = {
+    "client": "boto3",
+    "scenarios": ["send-email-ascii"],
+    "rules": ["AUTH018"],
+    "issue": "https://example.com/1",
+    "reason": "r",
+}
+
+
+def _load(path: Path) -> Any:
+    return load_expectations(path, clients=CLIENTS, scenarios=set(SCENARIOS))
+
+
+def _document(**entry: Any) -> bytes:
+    return json.dumps({"format": "sesspec-expectations/1", "known": [{**ENTRY, **entry}]}).encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"format": "sesspec-expectations/1", "known": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+    ],
+    ids=["deep-list", "deep-object"],
+)
+def test_expectations_deep_nesting(data: bytes, tmp_path: Path) -> None:
+    """Was RecursionError out of load_expectations."""
+    path = tmp_path / "e.json"
+    path.write_bytes(data)
+    with pytest.raises(ExpectationError, match="nested deeper"):
+        _load(path)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [{"scenarios": [{}]}, {"scenarios": [[1]]}, {"rules": [{}]}, {"rules": [["AUTH018"]]}],
+    ids=["scenario-object", "scenario-list", "rule-object", "rule-list"],
+)
+def test_expectations_unhashable_names(entry: dict[str, Any], tmp_path: Path) -> None:
+    """A scenario or rule written as an object or a list was TypeError (unhashable)."""
+    path = tmp_path / "e.json"
+    path.write_bytes(_document(**entry))
+    with pytest.raises(ExpectationError, match="strings only"):
+        _load(path)
+
+
+def test_expectations_read_within_the_limit(tmp_path: Path) -> None:
+    """A FIFO (or /dev/zero) has no size: the stat check passed and read_bytes read it all.
+    Now at most MAX_EXPECTATIONS_BYTES + 1 are read."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"open({str(fifo)!r}, 'wb').write(b' ' * (2 * 1024 * 1024))"],
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with pytest.raises(ExpectationError, match="limit"):
+            _load(fifo)
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=20,
+)
+
+
+@examples(100)
+@given(
+    entry=st.dictionaries(
+        st.sampled_from([*ENTRY, "extra"]), _JSON | st.sampled_from(list(ENTRY.values()))
+    ),
+    top=st.none() | _JSON,
+)
+def test_expectations_any_structure(entry: dict[str, Any], top: Any, tmp_path_factory: Any) -> None:
+    path = tmp_path_factory.mktemp("e") / "e.json"
+    for document in ({"format": "sesspec-expectations/1", "known": [entry]}, top):
+        path.write_text(json.dumps(document))
+        with contextlib.suppress(ExpectationError):
+            _load(path)
+
+
+def test_expectations_folder_and_bad_bytes(tmp_path: Path) -> None:
+    with pytest.raises(ExpectationError):
+        _load(tmp_path)
+    bad = tmp_path / "e.json"
+    for data in (b'{"format": "\xff"}', b'{"x": ' + b"9" * 5000 + b"}"):
+        bad.write_bytes(data)
+        with pytest.raises(ExpectationError):
+            _load(bad)
+
+
+# --- fidelity ------------------------------------------------------------------------------------
+
+MESSAGE = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: s\r\n\r\nhello\r\n"
+DEEP_TO = MESSAGE.replace(b"To: b@example.com", b"To: <" + b"(" * 5000 + b"b@example.com>")
+
+
+def _unreadable(differences: list[Difference]) -> bool:
+    return any(d.kind == "unreadable" for d in differences)
+
+
+@pytest.mark.parametrize("sides", [(DEEP_TO, MESSAGE), (MESSAGE, DEEP_TO)], ids=["asked", "sent"])
+def test_compare_messages_header_nested_deep(sides: tuple[bytes, bytes]) -> None:
+    """An address header of 5,000 nested comments: RecursionError out of compare_messages
+    (the stdlib parser reads a header when asked). Now: unreadable, not compared."""
+    assert _unreadable(compare_messages(*sides))
+
+
+def test_compare_request_send_email_as_deep_message() -> None:
+    """The same message sent as SendRawEmail for a SendEmail: RecursionError before."""
+    asked = Asked(
+        "SendEmail",
+        {
+            "Source": "a@example.com",
+            "Destination": {"ToAddresses": ["b@example.com"]},
+            "Message": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "hello"}}},
+        },
+    )
+    data = (
+        base64.b64encode(DEEP_TO).replace(b"+", b"%2B").replace(b"/", b"%2F").replace(b"=", b"%3D")
+    )
+    request = RawRequest(
+        "POST",
+        "/",
+        "HTTP/1.1",
+        (("Host", "h"), ("Content-Type", "application/x-www-form-urlencoded")),
+        b"Action=SendRawEmail&RawMessage.Data=" + data,
+    )
+    assert _unreadable(compare_request(asked, request))
+
+
+@examples(40)
+@given(depth=st.integers(1, 3000), opener=st.sampled_from([b"(", b"<", b'"', b"=?utf-8?q?"]))
+def test_compare_messages_nested_headers_any_depth(depth: int, opener: bytes) -> None:
+    deep = MESSAGE.replace(b"To: b@example.com", b"To: " + opener * depth + b"b@example.com")
+    compare_messages(deep, MESSAGE)
