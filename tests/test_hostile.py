@@ -1235,7 +1235,9 @@ def test_command_line_one_line_or_output(argv_stdin: tuple[list[str], bytes]) ->
         assert err.count("\n") == 1
         assert out == b""
     if code == 0 and argv[0] == "sign":
-        signed = parse_request(out, body_mode="rest")  # what was written is a request again
+        # What was written is a request again, read as sign reads its input: sign writes the
+        # target as given (raw bytes stay raw: escaping them would change what was signed).
+        signed = parse_request(out, body_mode="rest", strict=False)
         assert all("\r" not in v and "\n" not in v for _, v in signed.headers)
 
 
