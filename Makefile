@@ -17,7 +17,7 @@ node-clients: $(BIN)/sesspec-installed
 		|| echo "npm ci failed: the Node client tests will skip"; \
 	else echo "npm not found: the Node client tests will skip"; fi
 
-.PHONY: test lint report bench node-clients vectors wheel-check
+.PHONY: test lint report bench node-clients vectors wheel-check fuzz
 
 # The public vector suites (never committed): each from $$SESSPEC_VECTORS, ../shared/vectors or
 # the cache if there, else fetched into ~/.cache/sesspec/suites from PyPI's botocore sdist or the
@@ -35,6 +35,14 @@ lint: $(BIN)/sesspec-installed
 test: lint node-clients
 	@$(PYTHON) scripts/fetch_suites.py --quiet || [ $$? -eq 1 ]
 	$(BIN)/python -m pytest
+
+# The property tests (every @given test) with random seeds and SESSPEC_FUZZ_SCALE (5) times CI's
+# examples, a round after another for FUZZ_MINUTES (one round at least); each round prints its
+# seed, a failure its falsifying example and how to replay it (scripts/fuzz.py).
+FUZZ_MINUTES ?= 0
+fuzz: $(BIN)/sesspec-installed node-clients
+	@$(PYTHON) scripts/fetch_suites.py --quiet || [ $$? -eq 1 ]
+	$(BIN)/python scripts/fuzz.py --minutes $(FUZZ_MINUTES)
 
 # The built wheel, installed (not editable) in a fresh venv and run: plain, then with the extras
 # (scripts/wheel_check.py; .ci/run runs it after the tests).

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import is_hypothesis_test
 
+from tests._hypothesis import register_profiles
 from tests._support import PUBLIC_SUITES, suite_dir, suite_table, suites_required
 
-# "dev" runs on every `pytest`; CI selects "ci" (deeper, derandomized) with HYPOTHESIS_PROFILE=ci.
-settings.register_profile("dev", max_examples=100, deadline=None)
-settings.register_profile(
-    "ci",
-    max_examples=1000,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+# "dev" runs on every `pytest`; CI selects "ci" (deeper, derandomized) with HYPOTHESIS_PROFILE=ci;
+# `make fuzz` runs "fuzz" (random seeds, many more examples). tests/_hypothesis.py says how.
+register_profiles()
 
 
 # Every public vector case is marked ``@pytest.mark.suite("<folder name>")``; the run prints how
@@ -38,6 +31,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
+        # Every Hypothesis test is a property test: `make fuzz` selects them with -m property.
+        if isinstance(item, pytest.Function) and is_hypothesis_test(item.obj):
+            item.add_marker(pytest.mark.property)
         marker = item.get_closest_marker("suite")
         if marker is not None:
             item.user_properties.append(("suite", str(marker.args[0])))

@@ -11,13 +11,12 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 from typing import Any
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from sesspec.check import Credentials, check, errors_in
@@ -29,6 +28,7 @@ from sesspec.model import ses_model
 from sesspec.request import build_request
 from sesspec.signing import sigv4
 from sesspec.strategies import params_for
+from tests._hypothesis import PROFILE, examples
 from tests._support import REPO
 
 CASES = json.loads((REPO / "vectors" / "ses" / "cases.json").read_text(encoding="utf-8"))
@@ -120,7 +120,7 @@ class TestBuilderRequestsPass:
 
     @pytest.mark.parametrize("scheme", SCHEMES)
     @pytest.mark.parametrize("operation", sorted(ses_model().operations))
-    @settings(max_examples=3, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @examples(3, suppress_health_check=[HealthCheck.too_slow], deadline=None)
     @given(data=st.data())
     def test_every_operation(self, operation: str, scheme: str, data: st.DataObject) -> None:
         params = data.draw(params_for(operation))
@@ -341,8 +341,8 @@ class TestMismatchExplained:
         assert case["sigv4_header"]["string_to_sign"] in found[0].detail
 
 
-ROBUST = settings(
-    max_examples=10_000 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 300,
+ROBUST = examples(
+    300 if PROFILE == "dev" else 10_000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

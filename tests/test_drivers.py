@@ -325,7 +325,7 @@ class TestRegistry:
         source = tmp_path / "broken"
         source.mkdir()
         (source / "main.go").write_text("package main\nfunc main() { x }\n", encoding="utf-8")
-        driver = CompiledDriver("broken-go", "go", "go", str(source), "", ("golang-go",))
+        driver = CompiledDriver("broken-go", "go", "go", str(source), "", ())  # Go from anywhere
         ok, reason = driver.available()
         assert not ok
         assert reason.startswith("the go build failed: ")

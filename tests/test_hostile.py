@@ -25,7 +25,7 @@ from typing import Any, ClassVar, get_args
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -52,6 +52,7 @@ from sesspec.query import (
 )
 from sesspec.request import Scheme, build_request, sign
 from sesspec.signing import sigv2, sigv4
+from tests._hypothesis import examples
 from tests._support import REPO
 
 AKID = "AKIDEXAMPLE"
@@ -1109,13 +1110,6 @@ REQUESTS = (
     | st.binary(max_size=400)
     | st.builds(presigned, _DIGITS)
 )
-
-
-def examples(n: int) -> Callable[[Any], Any]:
-    """``settings(max_examples=n)``: each example may be a 60 KB request, so the count is kept
-    below the profile's (CI's is 1,000) to keep the run short; ``SESSPEC_HOSTILE_EXAMPLES``
-    sets it for a deeper search."""
-    return settings(max_examples=int(os.environ.get("SESSPEC_HOSTILE_EXAMPLES") or n))
 
 
 def _output_size(findings: list[Finding]) -> int:

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sesspec.fidelity import Asked, Difference, compare_messages, compare_request
 from sesspec.http import RawRequest
 from sesspec.report.expectations import ExpectationError, load_expectations
-from tests.test_hostile import _BrokenPipeBuffer, assert_one_line_exit_2, examples, run
+from tests._hypothesis import examples
+from tests.test_hostile import _BrokenPipeBuffer, assert_one_line_exit_2, run
 
 KEYS = ["--access-key-id", "AKID", "--secret-access-key", "SECRET"]
 WHEN = ["--time", "20150830T123600Z"]
@@ -178,6 +179,8 @@ def _requests(draw: st.DrawFn) -> bytes:
     raw=st.one_of(st.binary(max_size=300), _requests()),
     scheme=st.sampled_from(SCHEMES),
 )
+# Found by hypothesis: presigning kept a stale Authorization header (docs/spec.md#sign-replaces).
+@example(raw=b"A   HTTP/0.0\nHost:\nAuthorization:", scheme="sigv4-query")
 def test_sign_then_verify_any_bytes(raw: bytes, scheme: str) -> None:
     """Whatever sign is given: exit 0 or one line and exit 2; what it writes, verify reads
     and finds to hold (it signed it)."""

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sesspec.model import ses_model
 from sesspec.serve.responses import result_body
 from sesspec.serve.state import ACTIONS, MAX_RECIPIENTS, Reply, SesState
+from tests._hypothesis import examples
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_parsers = pytest.importorskip("botocore.parsers")
@@ -1076,7 +1077,7 @@ class TestAnyParams:
     answers a result that result_body can write, or an SES error: never an exception."""
 
     @pytest.mark.parametrize("action", sorted(ACTIONS))
-    @settings(max_examples=150)  # x 24 actions; the "ci" profile's 1000 would add minutes
+    @examples(150)  # x 24 actions; the "ci" profile's 1000 would add minutes
     @given(data=st.data())
     def test_reply_or_error(self, action: str, data: st.DataObject) -> None:
         from sesspec.strategies import params_for

@@ -17,9 +17,14 @@ must not reach a log through an error message.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
+from sesspec.encoding import form_decode
 from sesspec.errors import SigningError
+
+if TYPE_CHECKING:
+    from sesspec.http import RawRequest
 
 # C0 controls and DEL.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -108,3 +113,38 @@ def require_headers(scheme: str, headers: Iterable[tuple[str, str]]) -> None:
         problem = header_problem(name, value)
         if problem is not None:
             raise SigningError(problem, scheme=scheme, stage="headers", kind="header")
+
+
+#: The header fields that carry a request's signature: SigV4's ``Authorization`` (IAM-SIGV4) and
+#: AWS3-HTTPS's ``X-Amzn-Authorization`` (docs/spec.md#aws3-header).
+SIGNATURE_HEADERS = ("Authorization", "X-Amzn-Authorization")
+
+#: The query parameter that makes a request presigned with SigV4: a verifier reads the query's
+#: signature when it is there (docs/spec.md#auth-one-method).
+PRESIGN_MARKER = "X-Amz-Algorithm"
+
+
+def unsigned(scheme: str, req: RawRequest, *, query_refused: Collection[str]) -> RawRequest:
+    """``req`` as every signer starts from it: without a signature of its own
+    (docs/spec.md#sign-replaces).
+
+    A signature already in a header (:data:`SIGNATURE_HEADERS`, of any scheme) is dropped: it is
+    the stale signature of an earlier signing, and a request carrying two would be refused
+    (docs/spec.md#auth-one-method). A query that holds one of ``query_refused`` (authentication
+    parameters: the presign marker for every scheme; for a presigned request, every parameter
+    it writes) is refused, kind ``malformed``, stage ``request``: taking parameters out of a URL
+    would change what the caller wrote in it.
+    """
+    if req.query:
+        names = {name for name, _ in form_decode(req.query)}
+        found = sorted(names.intersection(query_refused))
+        if found:
+            msg = (
+                f"the query already holds {found[0]}: a request signed in its query is not "
+                "signed again (take its authentication parameters out first)"
+            )
+            raise SigningError(msg, scheme=scheme, stage="request")
+    lowered = {name.lower() for name in SIGNATURE_HEADERS}
+    if any(name.lower() in lowered for name, _ in req.headers):
+        return req.without_headers(*SIGNATURE_HEADERS)
+    return req

@@ -7,9 +7,9 @@ need at most their edges trimmed. It writes the canonical request and string to 
 go, from canonical header lines cached per Host and Content-Type value, and signs with the
 HMAC pad states cached per key (:func:`sesspec.signing.sigv4._signing_pads`, which checks the
 credentials and the scope once per key). Anything else (an x-amz-* header, an old
-Authorization, a repeat, a tab or a run of spaces, a name or value that may not be a plain
-header line) gets None, and the caller takes the general path, which assembles the stages with
-:func:`sesspec.signing.sigv4.compute`.
+Authorization or X-Amzn-Authorization, a repeat, a tab or a run of spaces, a name or value that
+may not be a plain header line) gets None, and the caller takes the general path, which
+assembles the stages with :func:`sesspec.signing.sigv4.compute`.
 
 The two are held equal by ``tests/test_signer.py`` (a property test over header names, cases,
 values, edges and repeats, on both sides of the boundary). This module is the only place
@@ -35,8 +35,9 @@ from sesspec.signing.sigv4 import (
 
 __all__ = ["sign"]
 
-# Headers that send a request down the general path (with any x-amz-* header).
-_NOT_DEFAULT = frozenset(("host", "content-type", "authorization"))
+# Headers that send a request down the general path (with any x-amz-* header): a signature
+# already there is dropped there (docs/spec.md#sign-replaces).
+_NOT_DEFAULT = frozenset(("host", "content-type", "authorization", "x-amzn-authorization"))
 # Header names that need no look at their characters here (any other name must be printable
 # and without ':', or the general path checks the line).
 _PLAIN_NAMES = frozenset(

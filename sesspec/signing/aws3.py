@@ -140,7 +140,8 @@ def sign(
 ) -> Signed:
     """Add ``Date`` (RFC 1123, from ``time``) if neither Date nor X-Amz-Date is present, the
     unsigned ``X-Amz-Security-Token`` if any, and ``X-Amzn-Authorization``; the result's
-    ``string_to_sign`` is the date value signed.
+    ``string_to_sign`` is the date value signed. A signature the request already carries is
+    dropped, a presigned query refused (docs/spec.md#sign-replaces).
 
     Raises :class:`SigningError` for empty credentials, or a control character in them or in
     a header (:mod:`sesspec.signing._guard`).
@@ -151,8 +152,8 @@ def sign(
         secret_access_key=secret_access_key,
         session_token=session_token,
     )
-    _guard.require_headers(_NAME, req.headers)
-    r = req
+    r = _guard.unsigned(_NAME, req, query_refused=(_guard.PRESIGN_MARKER,))
+    _guard.require_headers(_NAME, r.headers)
     if r.header("Date") is None and r.header("X-Amz-Date") is None:
         t = time.replace(tzinfo=UTC) if time.tzinfo is None else time.astimezone(UTC)
         r = r.with_header("Date", format_datetime(t, usegmt=True))
@@ -161,7 +162,7 @@ def sign(
     sts = string_to_sign(r)
     sig = signature(secret_access_key, string_to_sign=sts, algorithm=algorithm)
     value = authorization_value(access_key_id, signature=sig, algorithm=algorithm)
-    signed = r.without_headers("X-Amzn-Authorization").with_header("X-Amzn-Authorization", value)
+    signed = r.with_header("X-Amzn-Authorization", value)
     return Signed(signed, "", sts, sig, "", "")
 
 

@@ -832,6 +832,7 @@ def _sign_general(
     payload_hash: str | None,
     config: SigningConfig,
 ) -> Signed:
+    req = _guard.unsigned(_SCHEME, req, query_refused=(_guard.PRESIGN_MARKER,))
     _guard.require_headers(_SCHEME, req.headers)
     _require_signable(access_key_id, secret_access_key, session_token, region, service)
     date = amz_date(time)
@@ -851,8 +852,6 @@ def _sign_general(
     done: set[str] = set()
     for header in req.headers:
         lname = header[0].lower()
-        if lname == "authorization":
-            continue
         add = adds.get(lname)
         if add is not None:
             # Replace in place (keeping the name as spelled); drop later repeats.
@@ -929,7 +928,9 @@ def sign(
     Adds ``X-Amz-Security-Token`` (when ``session_token``; signed unless
     ``config.omit_session_token``, the 2015 suite's post-sts-header-after), ``X-Amz-Date``
     (replacing one already present, in place), ``X-Amz-Content-SHA256`` (when
-    ``config.sign_body``) and ``Authorization`` (any old one is dropped). ``config`` says how
+    ``config.sign_body``) and ``Authorization``. A signature the request already carries is
+    dropped, a presigned query refused (:func:`sesspec.signing._guard.unsigned`,
+    docs/spec.md#sign-replaces). ``config`` says how
     (:class:`SigningConfig`); by default host, content-type and every x-amz-* header are signed,
     as botocore does for SES.
 
@@ -1005,10 +1006,12 @@ def presign(
     ``X-Amz-Expires`` (``config.expiration_in_seconds``), ``X-Amz-Security-Token`` (if any; in
     the canonical query unless ``config.omit_session_token``) and, last, ``X-Amz-Signature`` --
     the order aws-c-auth writes (IAM-SIGV4: "The Canonical Query String must include all the
-    query parameters ... except for X-Amz-Signature"). Values are UriEncoded (``/`` -> ``%2F``,
-    ``;`` -> ``%3B``). ``config.form_to_query`` first moves a form body into the query, as
-    botocore does for SES. ``config.signed_headers`` defaults to host and any x-amz-* header
-    present.
+    query parameters ... except for X-Amz-Signature"). A header signature the request carries
+    (``Authorization``, ``X-Amzn-Authorization``) is dropped first, and a query already holding
+    one of :data:`PRESIGNED_PARAMS` refused (docs/spec.md#sign-replaces). Values are UriEncoded
+    (``/`` -> ``%2F``, ``;`` -> ``%3B``). ``config.form_to_query`` first moves a form body into
+    the query, as botocore does for SES. ``config.signed_headers`` defaults to host and any
+    x-amz-* header present.
     """
     expires = config.expiration_in_seconds
     if expires < 1:
@@ -1018,6 +1021,7 @@ def presign(
         msg = f"X-Amz-Expires of more than {MAX_EXPIRES_DIGITS} digits"
         raise SigningError(msg, scheme=_SCHEME, stage="presign", kind="limit")
     _require_signable(access_key_id, secret_access_key, session_token, region, service)
+    req = _guard.unsigned(_SCHEME, req, query_refused=PRESIGNED_PARAMS)
     _guard.require_headers(_SCHEME, req.headers)
     date = amz_date(time)
     r = _move_form_to_query(req) if config.form_to_query else req
