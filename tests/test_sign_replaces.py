@@ -1,4 +1,4 @@
-"""A signer replaces a signature, it never adds a second (docs/spec.md#sign-replaces).
+"""A signer replaces a signature, it never adds a second (docs/spec.md#auth-sign-replaces).
 
 Every scheme (SigV4 header and presigned, AWS3-HTTPS, SigV2) drops an ``Authorization`` or
 ``X-Amzn-Authorization`` header the request already carries, and refuses a query that already

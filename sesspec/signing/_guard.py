@@ -126,7 +126,7 @@ PRESIGN_MARKER = "X-Amz-Algorithm"
 
 def unsigned(scheme: str, req: RawRequest, *, query_refused: Collection[str]) -> RawRequest:
     """``req`` as every signer starts from it: without a signature of its own
-    (docs/spec.md#sign-replaces).
+    (docs/spec.md#auth-sign-replaces).
 
     A signature already in a header (:data:`SIGNATURE_HEADERS`, of any scheme) is dropped: it is
     the stale signature of an earlier signing, and a request carrying two would be refused

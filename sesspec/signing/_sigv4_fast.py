@@ -36,7 +36,7 @@ from sesspec.signing.sigv4 import (
 __all__ = ["sign"]
 
 # Headers that send a request down the general path (with any x-amz-* header): a signature
-# already there is dropped there (docs/spec.md#sign-replaces).
+# already there is dropped there (docs/spec.md#auth-sign-replaces).
 _NOT_DEFAULT = frozenset(("host", "content-type", "authorization", "x-amzn-authorization"))
 # Header names that need no look at their characters here (any other name must be printable
 # and without ':', or the general path checks the line).

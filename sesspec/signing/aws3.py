@@ -141,7 +141,7 @@ def sign(
     """Add ``Date`` (RFC 1123, from ``time``) if neither Date nor X-Amz-Date is present, the
     unsigned ``X-Amz-Security-Token`` if any, and ``X-Amzn-Authorization``; the result's
     ``string_to_sign`` is the date value signed. A signature the request already carries is
-    dropped, a presigned query refused (docs/spec.md#sign-replaces).
+    dropped, a presigned query refused (docs/spec.md#auth-sign-replaces).
 
     Raises :class:`SigningError` for empty credentials, or a control character in them or in
     a header (:mod:`sesspec.signing._guard`).

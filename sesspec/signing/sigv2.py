@@ -173,7 +173,7 @@ def sign(
     :func:`sign_params`, written back in canonical encoding (a POST's Content-Length with
     them); the result's ``string_to_sign`` is the one signed. A ``Signature`` parameter already
     there is replaced (:func:`sign_params`), a header signature dropped and a presigned query
-    refused (docs/spec.md#sign-replaces)."""
+    refused (docs/spec.md#auth-sign-replaces)."""
     req = _guard.unsigned(_NAME, req, query_refused=(_guard.PRESIGN_MARKER,))
     _guard.require_headers(_NAME, req.headers)
     host = req.header("Host") or ""  # string_to_sign lower-cases it

@@ -930,7 +930,7 @@ def sign(
     (replacing one already present, in place), ``X-Amz-Content-SHA256`` (when
     ``config.sign_body``) and ``Authorization``. A signature the request already carries is
     dropped, a presigned query refused (:func:`sesspec.signing._guard.unsigned`,
-    docs/spec.md#sign-replaces). ``config`` says how
+    docs/spec.md#auth-sign-replaces). ``config`` says how
     (:class:`SigningConfig`); by default host, content-type and every x-amz-* header are signed,
     as botocore does for SES.
 
@@ -1008,7 +1008,7 @@ def presign(
     the order aws-c-auth writes (IAM-SIGV4: "The Canonical Query String must include all the
     query parameters ... except for X-Amz-Signature"). A header signature the request carries
     (``Authorization``, ``X-Amzn-Authorization``) is dropped first, and a query already holding
-    one of :data:`PRESIGNED_PARAMS` refused (docs/spec.md#sign-replaces). Values are UriEncoded
+    one of :data:`PRESIGNED_PARAMS` refused (docs/spec.md#auth-sign-replaces). Values are UriEncoded
     (``/`` -> ``%2F``, ``;`` -> ``%3B``). ``config.form_to_query`` first moves a form body into
     the query, as botocore does for SES. ``config.signed_headers`` defaults to host and any
     x-amz-* header present.
