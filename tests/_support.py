@@ -13,7 +13,7 @@ import functools
 import os
 from pathlib import Path
 
-import pytest
+from _pytest.outcomes import Failed, Skipped
 
 from scripts.fetch_suites import Located, Places, load_manifest, locate
 
@@ -46,13 +46,30 @@ def absent_line(suite: str) -> str:
     return f"public suite {suite} absent{passed}; {MANIFEST.suites[suite].directions()}"
 
 
+class SuiteSkipped(Skipped):
+    """The skip of a test whose public suite is absent; ``suite`` names it, so that the run's
+    table counts the test under its suite (tests/conftest.py), marked or not."""
+
+    def __init__(self, suite: str) -> None:
+        super().__init__(absent_line(suite))
+        self.suite = suite
+
+
+class SuiteFailed(Failed):
+    """As :class:`SuiteSkipped`, when the run requires every suite (CI)."""
+
+    def __init__(self, suite: str) -> None:
+        super().__init__(f"{absent_line(suite)} [SESSPEC_REQUIRE_SUITES is set]", pytrace=False)
+        self.suite = suite
+
+
 def require_suite(suite: str) -> Path:
     """The folder of one public suite; skips the calling test when it is absent (fails in CI)."""
     path = suite_dir(suite)
     if path is None:
         if suites_required():
-            pytest.fail(f"{absent_line(suite)} [SESSPEC_REQUIRE_SUITES is set]", pytrace=False)
-        pytest.skip(absent_line(suite))
+            raise SuiteFailed(suite)
+        raise SuiteSkipped(suite)
     return path
 
 
@@ -70,6 +87,10 @@ def suite_table(counts: dict[str, dict[str, int]]) -> list[str]:
         lines.append(f"{suite}: {parts}" + (f" [{where}]" if where else ""))
     absent = [s for s in PUBLIC_SUITES if located(s).path is None]
     if absent:
-        lines.append(f"absent ({len(absent)} of {len(PUBLIC_SUITES)} public suites):")
-        lines.extend(f"  {absent_line(s)}" for s in absent)
+        lines.append(
+            f"absent ({len(absent)} of {len(PUBLIC_SUITES)} public suites): {', '.join(absent)}"
+        )
+        # A suite whose tests skipped (or failed) has said how to get it in their one line
+        # (pytest's -ra summary folds them); the others say it here, so each says it once.
+        lines.extend(f"  {absent_line(s)}" for s in absent if s not in counts)
     return lines

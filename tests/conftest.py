@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Generator
 
 import pytest
 from hypothesis import is_hypothesis_test
 
 from tests._hypothesis import register_profiles
-from tests._support import PUBLIC_SUITES, suite_dir, suite_table, suites_required
+from tests._support import (
+    PUBLIC_SUITES,
+    SuiteFailed,
+    SuiteSkipped,
+    suite_dir,
+    suite_table,
+    suites_required,
+)
 
 # "dev" runs on every `pytest`; CI selects "ci" (deeper, derandomized) with HYPOTHESIS_PROFILE=ci;
 # `make fuzz` runs "fuzz" (random seeds, many more examples). tests/_hypothesis.py says how.
@@ -27,6 +35,21 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         return
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         _SUITE_COUNTS.setdefault(suite, Counter())[report.outcome] += 1
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A test skipped (or failed) for an absent suite counts under that suite, marked or not,
+    so that the table agrees with pytest's own counts."""
+    report = yield
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, SuiteSkipped | SuiteFailed) and "suite" not in dict(
+        report.user_properties
+    ):
+        report.user_properties.append(("suite", error.suite))
+    return report
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

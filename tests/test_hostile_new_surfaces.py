@@ -179,7 +179,7 @@ def _requests(draw: st.DrawFn) -> bytes:
     raw=st.one_of(st.binary(max_size=300), _requests()),
     scheme=st.sampled_from(SCHEMES),
 )
-# Found by hypothesis: presigning kept a stale Authorization header (docs/spec.md#sign-replaces).
+# Found by hypothesis: presigning kept a stale Authorization (docs/spec.md#auth-sign-replaces).
 @example(raw=b"A   HTTP/0.0\nHost:\nAuthorization:", scheme="sigv4-query")
 def test_sign_then_verify_any_bytes(raw: bytes, scheme: str) -> None:
     """Whatever sign is given: exit 0 or one line and exit 2; what it writes, verify reads

@@ -719,14 +719,23 @@ class TestLines:
                 "sesspec-ses-vectors": {"passed": 2, "skipped": 1},
             }
         )
+        absent = [s for s in sorted(PROVENANCE) if s not in here]
         assert lines[:3] == [
             "sesspec-ses-vectors: 2 passed, 1 skipped",
             "sigv4-testsuite-2015-botocore: 34 passed [cache]",
-            "absent (8 of 9 public suites):",
+            f"absent (8 of 9 public suites): {', '.join(absent)}",
         ]
-        assert lines[3:] == [
-            f"  {_support.absent_line(s)}" for s in sorted(PROVENANCE) if s not in here
-        ]
+        assert lines[3:] == [f"  {_support.absent_line(s)}" for s in absent]
+
+    def test_table_gives_directions_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A suite whose tests skipped said how to get it in their skip line: not again."""
+        monkeypatch.setattr(_support, "located", lambda _suite: Located(None, None))
+        skipped = "sigv4-testsuite-2011-botocore"
+        lines = _support.suite_table({skipped: {"skipped": 7}})
+        assert lines[0] == f"{skipped}: 7 skipped"
+        assert lines[1].startswith("absent (9 of 9 public suites): ")
+        assert len(lines) == 2 + 8
+        assert not any(_support.absent_line(skipped) in line for line in lines)
 
 
 # ---------------------------------------------------------------------------- the real manifest
@@ -914,6 +923,21 @@ class TestCommandLine:
             in result.stdout
         )
 
+    def test_quiet_names_the_unavailable_in_one_line(self, tmp_path: Path) -> None:
+        """`make test` runs --quiet: the directions are the tests' to give, once."""
+        demo_manifest(tmp_path)
+        repo = _fresh_checkout(tmp_path, tmp_path / "manifest.json")
+        env = {
+            "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+            "SESSPEC_ARCHIVE_URL": f"http://127.0.0.1:{closed_port()}/{{repo}}/{{commit}}",
+        }
+        result = _run(repo, "--quiet", env=env)
+        assert (result.returncode, result.stderr) == (1, "")
+        assert result.stdout == (
+            "fetch_suites: 1 suites unavailable here (demo); their tests skip with one line "
+            "each saying how to get them\n"
+        )
+
     @pytest.mark.parametrize(
         ("args", "message"),
         [
@@ -966,6 +990,7 @@ def _pytest_clone(
         "tests/__init__.py",
         "tests/conftest.py",
         "tests/_support.py",
+        "tests/_hypothesis.py",
     ):
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / rel, repo / rel)
@@ -991,6 +1016,21 @@ def test_case():
 """
 
 
+#: Three tests of one absent suite, only one of them marked as its case.
+UNMARKED_TESTS = (
+    SUITE_TEST
+    + """
+
+def test_unmarked():
+    require_suite("sigv4-testsuite-2015-botocore")
+
+
+def test_also_unmarked():
+    require_suite("sigv4-testsuite-2015-botocore")
+"""
+)
+
+
 class TestSwitch:
     def test_users_get_a_skip_with_directions(self, tmp_path: Path) -> None:
         result = _pytest_clone(tmp_path, SUITE_TEST, {})
@@ -999,8 +1039,24 @@ class TestSwitch:
         assert "absent (9 of 9 public suites):" in result.stdout
         suite = MANIFEST.suites["sigv4-testsuite-2015-botocore"]
         line = f"public suite {suite.name} absent; {suite.directions()}"
-        assert line in result.stdout
+        assert result.stdout.count(line) == 1
         assert "../shared" not in result.stdout
+
+    def test_the_table_counts_what_pytest_counts(self, tmp_path: Path) -> None:
+        """Every test skipped for the suite counts under it, marked or not; one skip line."""
+        result = _pytest_clone(tmp_path, UNMARKED_TESTS, {})
+        assert result.returncode == 0, result.stdout
+        assert "3 skipped in " in result.stdout
+        assert "sigv4-testsuite-2015-botocore: 3 skipped" in result.stdout
+        suite = MANIFEST.suites["sigv4-testsuite-2015-botocore"]
+        line = f"public suite {suite.name} absent; {suite.directions()}"
+        assert result.stdout.count(line) == 1
+        assert result.stdout.count("SKIPPED [3] ") == 1
+
+    def test_ci_fails_every_test_of_the_suite(self, tmp_path: Path) -> None:
+        result = _pytest_clone(tmp_path, UNMARKED_TESTS, {"SESSPEC_REQUIRE_SUITES": "1"})
+        assert result.returncode == 1, result.stdout
+        assert "sigv4-testsuite-2015-botocore: 3 failed" in result.stdout
 
     def test_ci_fails(self, tmp_path: Path) -> None:
         result = _pytest_clone(tmp_path, SUITE_TEST, {"SESSPEC_REQUIRE_SUITES": "1"})
