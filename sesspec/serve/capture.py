@@ -63,7 +63,7 @@ from typing import Any, Literal, NamedTuple
 
 from sesspec.check import Credentials, Finding, check
 from sesspec.encoding import STYLES
-from sesspec.errors import HttpParseError, InputError
+from sesspec.errors import InputError
 from sesspec.http import RawRequest, parse_request
 
 __all__ = [
@@ -422,10 +422,11 @@ def capture_findings(
 ) -> list[Finding]:
     """The checker's findings on one captured request: the one verdict on a capture.
 
-    The request is judged as the endpoint read it (a chunked body de-chunked, so the payload
-    hash covers what the client signed), ``now`` is its arrival time unless given, and ``tls``
-    how it came unless given. ``credentials`` verify the signature (None: not verified); a
-    session token among them is put back where the capture masked it
+    The request is judged from its bytes as they arrived, read by the reader the endpoint read
+    them with (:func:`sesspec.http.read_request`: a chunked body de-chunked, so the payload hash
+    covers what the client signed; a bare LF line end reported), ``now`` is its arrival time
+    unless given, and ``tls`` how it came unless given. ``credentials`` verify the signature
+    (None: not verified); a session token among them is put back where the capture masked it
     (:meth:`Capture.with_token`).
     ``sesspec check`` on a capture file, the report, the ``ses_endpoint`` fixture and
     ``serve --strict`` all call this, so they cannot disagree.
@@ -433,12 +434,8 @@ def capture_findings(
     when = now if now is not None else datetime.fromtimestamp(capture.received_at_ns / 1e9, UTC)
     if credentials is not None and credentials.session_token:
         capture = capture.with_token(credentials.session_token)
-    try:
-        request: RawRequest | bytes = capture.request()
-    except HttpParseError:
-        request = capture.raw  # the checker reports it as unparseable (HTTP001)
     return check(
-        request,
+        capture.raw,
         credentials=credentials,
         now=when,
         tls=capture.tls if tls is None else tls,
