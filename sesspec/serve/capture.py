@@ -61,6 +61,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from sesspec import masking
 from sesspec.check import Credentials, Finding, check
 from sesspec.encoding import STYLES
 from sesspec.errors import InputError
@@ -108,32 +109,6 @@ class Masked(NamedTuple):
     sha256: str
 
 
-# Where a session token sits: a header line's value; a query or form parameter's value.
-_TOKEN_HEADER = re.compile(rb"(?im)^x-amz-security-token[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?$")
-_TOKEN_PARAM = re.compile(rb"(?:^|(?<=[?&]))(?:X-Amz-Security-Token|SecurityToken)=([^&\s#]*)")
-
-
-def _token_spans(data: bytes, head_length: int | None) -> list[tuple[int, int]]:
-    """(start, end) of every session token in ``data``: header lines and the request line's
-    query within the head (``head_length`` bytes), form parameters in what follows (all of
-    ``data`` when ``head_length`` is None)."""
-    spans: list[tuple[int, int]] = []
-    body_start = 0
-    if head_length is not None:
-        head = data[:head_length]
-        line_end = head.find(b"\n")
-        first = head if line_end < 0 else head[:line_end]
-        spans += [m.span(1) for m in _TOKEN_HEADER.finditer(head, len(first))]
-        spans += [m.span(1) for m in _TOKEN_PARAM.finditer(first)]
-        body_start = head_length
-    body = data[body_start:]
-    spans += [
-        (body_start + a, body_start + b)
-        for a, b in (m.span(1) for m in _TOKEN_PARAM.finditer(body))
-    ]
-    return sorted(s for s in spans if s[1] > s[0])
-
-
 def _mask(
     data: bytes, spans: list[tuple[int, int]], name: Literal["raw", "body"]
 ) -> tuple[bytes, list[Masked]]:
@@ -146,12 +121,13 @@ def _mask(
 
 
 def mask_tokens(head: bytes, body: bytes) -> tuple[bytes, bytes]:
-    """``head`` and ``body`` with every session token in them masked as captures mask it (a
-    header line's value or the request line's query in the head, form parameters in the body;
-    ``*`` of the same length): for the request bytes the endpoint keeps anywhere else."""
-    masked_head = _mask(head, _token_spans(head, len(head)), "raw")[0]
-    masked_body = _mask(body, _token_spans(body, None), "body")[0]
-    return masked_head, masked_body
+    """``head`` and ``body`` with every session token in them masked as captures mask it
+    (:func:`sesspec.masking.mask_tokens`: a header line's value or the request line's query in
+    the head, form parameters in the body; ``*`` of the same length): for the request bytes
+    the endpoint keeps anywhere else (stored messages, the state directory)."""
+    return masking.mask_tokens(head, head_length=len(head)), masking.mask_tokens(
+        body, head_length=0
+    )
 
 
 def _token_forms(token: str) -> set[bytes]:
@@ -240,10 +216,12 @@ class Capture:
         is masked already), and every mask."""
         if self.masked:
             return self.raw, self.body, list(self.masked)
-        raw, masked = _mask(self.raw, _token_spans(self.raw, self.head_length), "raw")
+        spans = masking.token_spans(self.raw, head_length=self.head_length)
+        raw, masked = _mask(self.raw, spans, "raw")
         body = self.body
         if "chunked" in self.notes:
-            body, more = _mask(self.body, _token_spans(self.body, None), "body")
+            more_spans = masking.token_spans(self.body, head_length=0)
+            body, more = _mask(self.body, more_spans, "body")
             masked += more
         return raw, body, masked
 

@@ -10,7 +10,7 @@ as the reader reports them, and answers.
 
 Every request is answered like SES would (docs/spec.md#resp): the action and its parameters come
 from the form body (POST) or the query (GET), decoded leniently with
-:func:`sesspec.encoding.form_decode`; a missing ``Action`` is ``MissingAction``, an unknown one
+:func:`sesspec.params.read_params`; a missing ``Action`` is ``MissingAction``, an unknown one
 ``InvalidAction`` (GUIDE-ERR). Requests the endpoint refuses for its own limits (head or body too
 large, read timeout, broken framing) are still recorded, with a note saying why.
 
@@ -80,9 +80,10 @@ from urllib.parse import parse_qsl
 
 from sesspec._extras import deferred_import
 from sesspec.check import Finding
-from sesspec.encoding import Pairs, form_decode
-from sesspec.errors import HttpParseCause, HttpParseError, SesSpecError
+from sesspec.encoding import Pairs
+from sesspec.errors import EncodingError, HttpParseCause, HttpParseError, SesSpecError
 from sesspec.http import Incoming, RawRequest, RequestReader
+from sesspec.params import AUTH_PARAMS, read_params
 from sesspec.query import unflatten
 from sesspec.serve.capture import Capture, CaptureLog, mask_tokens
 from sesspec.serve.inbox import render_inbox
@@ -346,51 +347,17 @@ class _Connection:
         return _Received(incoming, started, note, error)
 
 
-#: Parameters that sign a request rather than belong to its action: SigV4 presigned URLs
-#: (IAM-SIGV4; docs/spec.md#sigv4-presigned) and SigV2 (docs/spec.md#param-auth-names). Set
-#: aside before unflattening.
-_SIGNING_PARAMS = frozenset(
-    (
-        "X-Amz-Algorithm",
-        "X-Amz-Credential",
-        "X-Amz-Date",
-        "X-Amz-Expires",
-        "X-Amz-SignedHeaders",
-        "X-Amz-Signature",
-        "X-Amz-Security-Token",
-        "AWSAccessKeyId",
-        "Signature",
-        "SignatureMethod",
-        "SignatureVersion",
-        "Timestamp",
-        "Expires",
-    )
-)
-
-
-def _decoded(data: bytes | str) -> Pairs:
-    try:
-        return form_decode(data)
-    except ValueError:
-        return []
-
-
-def _request_pairs(head: RawRequest | None, body: bytes) -> tuple[str | None, Pairs]:
-    """``Action`` and the pairs it came with: the form body's, else the query's (GUIDE-REQ;
-    docs/spec.md#param-action); decoded leniently, and a part that cannot be decoded counts as
-    empty."""
-    if head is None:
+def _request_pairs(request: RawRequest | None) -> tuple[str | None, Pairs]:
+    """``Action`` and the operation's parameters (:func:`sesspec.params.read_params`: a POST's
+    query and form body, a GET's query; GUIDE-REQ, docs/spec.md#param-action), decoded
+    leniently; a request past the decoder's limit counts as having none."""
+    if request is None:
         return None, []
-    for pairs in (_decoded(body) if body else [], _query_pairs(head.target)):
-        for name, value in pairs:
-            if name == "Action":
-                return value, pairs
-    return None, []
-
-
-def _query_pairs(target: str) -> Pairs:
-    query = target.partition("?")[2]
-    return _decoded(query) if query else []
+    try:
+        params = read_params(request)
+    except EncodingError:
+        return None, []
+    return params.first("Action"), params.operation
 
 
 def _response(status: int, body: bytes, *, request_id: str, keep_alive: bool) -> bytes:
@@ -861,7 +828,7 @@ class Endpoint:
         if received.refusal is None and request is not None and _is_internal(request.target):
             return self._internal(incoming, connection, request)
         request_id = str(uuid.uuid4())
-        action, pairs = _request_pairs(request, incoming.body)
+        action, pairs = _request_pairs(request)
         seq = self._log.next_seq()
         received_ns = received.received_at_ns
         arrived = datetime.fromtimestamp(received_ns / 1e9, UTC)
@@ -973,7 +940,7 @@ class Endpoint:
     ) -> tuple[bytes, SesError | None]:
         """The state's answer to ``action``: the response body, or the SES error."""
         try:
-            params = unflatten([(n, v) for n, v in pairs if n not in _SIGNING_PARAMS]).params
+            params = unflatten([(n, v) for n, v in pairs if n not in AUTH_PARAMS]).params
         except ExceptionGroup as group:
             return b"", _param_error(findings(), group)
         origin = None
