@@ -679,7 +679,7 @@ def sesspec_clients() -> Iterator[Callable[[str], Any]]:
 @contextmanager
 def moto_clients(moto: str) -> Iterator[Callable[[str], Any]]:
     """A client of one ``moto_server`` on 127.0.0.1 for both modes (moto has no sandbox)."""
-    from sesspec.bench import ServerProcess, free_port
+    from benchmarks.bench import ServerProcess, free_port
 
     port = free_port()
     server = ServerProcess("moto_server", [moto, "-H", "127.0.0.1", "-p", str(port)], port)

@@ -35,7 +35,7 @@ RINGS = ("core", "check", "inputs", "report", "harness", "cli")
 
 def ring_of(module: str) -> str:
     """The ring of a module of the package, as docs/architecture.md's table places it."""
-    if module in ("sesspec.__main__", "sesspec.bench"):
+    if module == "sesspec.__main__":
         return "cli"
     if module == "sesspec.cli" or module.startswith("sesspec.cli."):
         return "cli"

@@ -1,6 +1,6 @@
 """Benchmark: serialize, sign, and both, against botocore and awscrt in the same run.
 
-    python -m sesspec.bench [--quick] [--json FILE]
+    python benchmarks/bench.py [--quick] [--json FILE]     (make bench)
 
 Cases (issue 2): a small SendEmail; 50 recipients with a 10 KB unicode HTML body; SendRawEmail
 of 1 MB and of 10 MB. For each it times
@@ -747,7 +747,7 @@ def _serve_report(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sesspec.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short timing budget")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument(
