@@ -1,5 +1,5 @@
 """Emulator parity: the same application scenarios against sesspec serve and moto's server,
-each judged against what the SES documentation says (issue 12).
+each judged against what the SES documentation says.
 
     python scripts/emulator_parity.py            # writes docs/emulator-parity.{json,md}
     python scripts/emulator_parity.py --no-moto  # sesspec only (moto's column from the JSON)
@@ -625,8 +625,8 @@ SCENARIOS: tuple[Scenario, ...] = (
 #: Why an emulator departs on purpose, by (emulator, scenario id).
 BY_DESIGN: Mapping[tuple[str, str], str] = {
     ("sesspec", "unverified-sender"): (
-        "by design: without --sandbox sesspec accepts every address, as LocalStack does "
-        "(issue 12); --sandbox applies the verification rules"
+        "by design: without --sandbox sesspec accepts every address, as LocalStack does; "
+        "--sandbox applies the verification rules"
     ),
 }
 

@@ -254,7 +254,7 @@ def test_inner_rings_import_on_a_plain_install() -> None:
 
 
 def test_the_issue_import_on_a_plain_install() -> None:
-    """Issue 9: ``python -c "import sesspec.report.markdown, sesspec.check"`` with no extras."""
+    """``python -c "import sesspec.report.markdown, sesspec.check"`` with no extras."""
     code = (
         "import sys, sesspec.report.markdown, sesspec.check\n"
         "print(sorted(m for m in sys.modules if m.partition('.')[0] in "

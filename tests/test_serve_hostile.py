@@ -1,4 +1,4 @@
-"""The endpoint against hostile peers (issue 8, "The endpoint survives its peers").
+"""The endpoint against hostile peers ("The endpoint survives its peers").
 
 * Malformed framing (RFC 9112 sections 5-7) is answered 400 with an SES-shaped error (parsed
   by botocore's ``QueryParser``, an independent reader) and recorded with a note; the values
@@ -429,7 +429,7 @@ class TestSurvives:
 
 
 class TestServeCommandLine:
-    """``sesspec serve`` refuses what it cannot use with one line and exit 2 (issue 8)."""
+    """``sesspec serve`` refuses what it cannot use with one line and exit 2."""
 
     def _run(self, argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         code: int | str | None
@@ -604,7 +604,7 @@ def test_flood_with_64_descriptors_then_answers_again(
 
 
 def test_restart_on_the_capture_file_of_a_killed_serve(tmp_path: Path) -> None:
-    """``serve`` restarted on its capture file continues the sequence (issue 8)."""
+    """``serve`` restarted on its capture file continues the sequence."""
     capture = tmp_path / "c.jsonl"
     for _ in range(2):
         serve = _Serve(["--http", "--capture", str(capture)])

@@ -7,19 +7,19 @@ local port, TLS, connection id. The checker reads ``raw`` back with
 ``sesspec.http.parse_request``; the time is a recorded value, so the pure core never
 reads a clock (house rule).
 
-Durability: a line is written with one ``os.write`` on an ``O_APPEND`` descriptor *before*
-the endpoint sends the response, so it is in the kernel's hands before the client sees an answer:
-a client that saw one can trust that its request is in the file in full even if the endpoint
-crashes or is killed right after (issue 4: "appended so that a crash or kill loses nothing already
-answered"). Reaching the disk is the kernel's to do, and a syncing thread asks for it
-(``fsync``) at most :data:`SYNC_INTERVAL` seconds after a write, and on :meth:`CaptureLog.close`;
-so only a crash of the whole machine can lose records, those of its last ``SYNC_INTERVAL``.
+Durability: a line is written with one ``os.write`` on an ``O_APPEND`` descriptor *before* the
+endpoint sends the response, so it is in the kernel's hands before the client sees an answer: a
+client that saw one can trust that its request is in the file in full even if the endpoint crashes
+or is killed right after (the endpoint's promise: "appended so that a crash or kill loses nothing
+already answered"). Reaching the disk is the kernel's to do, and a syncing thread asks for it
+(``fsync``) at most :data:`SYNC_INTERVAL` seconds after a write, and on :meth:`CaptureLog.close`; so
+only a crash of the whole machine can lose records, those of its last ``SYNC_INTERVAL``.
 ``sync="each"`` (``sesspec serve --fsync``) instead ``fsync``s every record before the answer, as
-the endpoint did before issue 12; that costs one disk flush per request (about 2 ms on this
-project's test VM, where it capped the endpoint at 400 requests a second).
-A torn last line (killed mid-write, never answered) is skipped by :func:`load_captures`, and
-cut off when an endpoint is started again on the file (the new records must not be glued to it);
-sequence numbers then continue after the highest one in the file.
+the endpoint did before the batched syncing; that costs one disk flush per request (about 2 ms on
+this project's test VM, where it capped the endpoint at 400 requests a second). A torn last line
+(killed mid-write, never answered) is skipped by :func:`load_captures`, and cut off when an endpoint
+is started again on the file (the new records must not be glued to it); sequence numbers then
+continue after the highest one in the file.
 
 Two exceptions to "byte for byte", both in fields an older reader ignores: a session token
 (the value of an ``X-Amz-Security-Token`` header line, or of an ``X-Amz-Security-Token`` or

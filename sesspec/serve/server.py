@@ -50,7 +50,7 @@ connections are served at once, and the accept loop backs off from
 ``sesspec.serve`` logger; when the flood is gone it answers again by itself. No connection
 thread ends with an exception: a bug of ours is logged and the connection closed.
 
-The endpoint only ever binds 127.0.0.1 (issue 4: "Binds 127.0.0.1 only").
+The endpoint only ever binds 127.0.0.1.
 """
 
 from __future__ import annotations
