@@ -53,4 +53,4 @@ report: $(BIN)/sesspec-installed
 	$(BIN)/sesspec report --install
 
 bench: $(BIN)/sesspec-installed
-	$(BIN)/python -m sesspec.bench
+	$(BIN)/python benchmarks/bench.py

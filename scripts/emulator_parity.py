@@ -1,5 +1,5 @@
 """Emulator parity: the same application scenarios against sesspec serve and moto's server,
-each judged against what the SES documentation says (issue 12).
+each judged against what the SES documentation says.
 
     python scripts/emulator_parity.py            # writes docs/emulator-parity.{json,md}
     python scripts/emulator_parity.py --no-moto  # sesspec only (moto's column from the JSON)
@@ -625,8 +625,8 @@ SCENARIOS: tuple[Scenario, ...] = (
 #: Why an emulator departs on purpose, by (emulator, scenario id).
 BY_DESIGN: Mapping[tuple[str, str], str] = {
     ("sesspec", "unverified-sender"): (
-        "by design: without --sandbox sesspec accepts every address, as LocalStack does "
-        "(issue 12); --sandbox applies the verification rules"
+        "by design: without --sandbox sesspec accepts every address, as LocalStack does; "
+        "--sandbox applies the verification rules"
     ),
 }
 
@@ -679,7 +679,7 @@ def sesspec_clients() -> Iterator[Callable[[str], Any]]:
 @contextmanager
 def moto_clients(moto: str) -> Iterator[Callable[[str], Any]]:
     """A client of one ``moto_server`` on 127.0.0.1 for both modes (moto has no sandbox)."""
-    from sesspec.bench import ServerProcess, free_port
+    from benchmarks.bench import ServerProcess, free_port
 
     port = free_port()
     server = ServerProcess("moto_server", [moto, "-H", "127.0.0.1", "-p", str(port)], port)

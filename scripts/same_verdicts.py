@@ -13,20 +13,21 @@ Three sets of inputs, each judged as a user would judge it:
 * every sample of ``vectors/checker`` through :func:`sesspec.check.check` with the context its
   JSON gives (TLS, credentials with or without a session token, ``now``).
 
-The snapshot keeps each finding's (rule, severity, location, message); the citation and the
-detail are left out. ``compare`` judges a verdict by (rule, severity, location), per input, as a
-multiset (issue 9's proof: a message may be reworded, a verdict may not change), and prints one
-block per input judged in both trees whose findings differ (``-`` before, ``+`` after), exiting 1
-when any does: the output is empty when the verdicts are the same. ``--messages`` compares the
-messages too. An input only one tree has (a sample added since) is not a changed verdict; it is
-listed on standard error. ``--captures FILE`` judges another capture file instead of the
-report's latest one (the one the snapshot was taken on, when the report has been run since).
-The snapshot is gzipped JSON Lines, one input a line, sorted, so that two snapshots diff well.
+The snapshot keeps each finding's (rule, severity, location, message); the citation and the detail
+are left out. ``compare`` judges a verdict by (rule, severity, location), per input, as a multiset
+(a refactoring's proof: a message may be reworded, a verdict may not change), and prints one block
+per input judged in both trees whose findings differ (``-`` before, ``+`` after), exiting 1 when any
+does: the output is empty when the verdicts are the same. ``--messages`` compares the messages too.
+An input only one tree has (a sample added since) is not a changed verdict; it is listed on standard
+error. ``--captures FILE`` judges another capture file instead of the report's latest one (the one
+the snapshot was taken on, when the report has been run since). The snapshot is gzipped JSON Lines,
+one input a line, sorted, so that two snapshots diff well.
 
-Issue 9's run (``scripts/same_verdicts/issue-9.diff``, empty): the snapshot ``before.jsonl.gz``
-taken at 11cc8c9, compared after the refactoring with the captures of 11cc8c9. With
-``--messages`` it shows the one message the refactoring meant to change (the token-after-signing
-cause of AUTH017/fail-token-query-unsigned cites docs/spec.md#auth-session-token).
+The structure refactoring's run (``scripts/same_verdicts/issue-9.diff``, empty): the snapshot
+``before.jsonl.gz`` taken at 11cc8c9, compared after the refactoring with the captures of 11cc8c9.
+With ``--messages`` it shows the one message the refactoring meant to change (the
+token-after-signing cause of AUTH017/fail-token-query-unsigned cites
+docs/spec.md#auth-session-token).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python scripts/wheel_check.py [--keep DIR]
 
-What a user of ``pip install sesspec`` gets (issue 10, point 2), step by step, one line each:
+What a user of ``pip install sesspec`` gets, step by step, one line each:
 
 1. ``python -m build`` writes the sdist, and the wheel from the sdist.
 2. The sdist carries ``docs/``, and every citation ``sesspec rules`` prints resolves in it

@@ -14,6 +14,7 @@ from typing import Literal
 __all__ = [
     "EncodingError",
     "EncodingErrorKind",
+    "HttpParseCause",
     "HttpParseError",
     "HttpParseErrorKind",
     "InputError",
@@ -164,14 +165,45 @@ class SigningError(SesSpecError, ValueError):
 #: (``limit``: header section bytes, header lines, body bytes).
 HttpParseErrorKind = Literal["syntax", "framing", "limit"]
 
+#: Which part of the message an :class:`HttpParseError` is about, finer than its kind (what a
+#: reader of requests decides on, e.g. the endpoint's status code): the ``request-line``, a
+#: ``header-line``, the ``line-ending`` (a bare LF: noticed, read anyway), ``content-length``,
+#: ``transfer-encoding``, the ``chunked`` framing, the ``head-size`` or ``header-count`` limit,
+#: the ``body-size`` limit (declared or arrived), ``incomplete`` (the data ended first),
+#: ``trailing-bytes`` after the body, and ``timeout`` (the transport gave up waiting).
+HttpParseCause = Literal[
+    "request-line",
+    "header-line",
+    "line-ending",
+    "content-length",
+    "transfer-encoding",
+    "chunked",
+    "head-size",
+    "header-count",
+    "body-size",
+    "incomplete",
+    "trailing-bytes",
+    "timeout",
+]
+
 
 class HttpParseError(SesSpecError, ValueError):
-    """Raw bytes that are not an HTTP/1.1 request; ``offset`` is where parsing stopped."""
+    """Raw bytes that are not an HTTP/1.1 request; ``offset`` is where parsing stopped,
+    ``kind`` what sort of problem it is and ``cause`` which part of the message it is about
+    (:data:`HttpParseCause`; None when not said)."""
 
-    def __init__(self, message: str, *, offset: int, kind: HttpParseErrorKind = "syntax") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        offset: int,
+        kind: HttpParseErrorKind = "syntax",
+        cause: HttpParseCause | None = None,
+    ) -> None:
         super().__init__(message)
         self.offset = offset
         self.kind: HttpParseErrorKind = kind
+        self.cause: HttpParseCause | None = cause
 
     def __str__(self) -> str:
         return f"{self.message} at byte {self.offset}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from sesspec import bench
+from benchmarks import bench
 
 
 def test_best_alternates_and_counts_every_call() -> None:

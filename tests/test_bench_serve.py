@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sesspec import bench
+from benchmarks import bench
 from sesspec.serve import Endpoint
 
 

@@ -1,4 +1,4 @@
-"""The capture fields of issue 11: ``told_authority`` (what the client was told to send to,
+"""The capture fields ``told_authority`` (what the client was told to send to,
 docs/spec.md#policy-host-port) and masked session tokens (the preamble: secrets never in captures).
 
 The request signed here with a session token is built by botocore (an independent

@@ -258,7 +258,7 @@ class TestMismatchExplained:
     @pytest.mark.parametrize("value", ["a  b", "a \t b", "a\tb"], ids=["spaces", "mixed", "tab"])
     def test_header_values_signed_untrimmed(self, value: str) -> None:
         """IAM-SIGV4 folds "sequential spaces to a single space"; a client that signs
-        ``x-amz-meta-a:a  b`` as sent is named, whatever the header (issue 9). botocore signs
+        ``x-amz-meta-a:a  b`` as sent is named, whatever the header. botocore signs
         it, with its trimming (``SigV4Auth._header_value``) patched out: an independent signer
         made untrimmed."""
         botocore_auth = pytest.importorskip("botocore.auth")

@@ -1,4 +1,4 @@
-"""``sesspec check --jobs N`` (issue 10, point 6): the same output as ``--jobs 1``, byte for
+"""``sesspec check --jobs N``: the same output as ``--jobs 1``, byte for
 byte and in the same order, in every format, with the exit status and the stderr lines too;
 inputs are streamed (a bounded number of requests read ahead), and a few requests are checked
 without starting any worker.

@@ -1,4 +1,4 @@
-"""The checker's rules against their pass and fail samples (issue 3; vectors/checker/).
+"""The checker's rules against their pass and fail samples.
 
 Each sample is a raw request: a few written by hand (plain bytes, committed as they are), the
 rest written by ``scripts/gen_checker_samples.py`` family by family: valid signatures are
@@ -131,7 +131,7 @@ def test_findings_are_catalogued(sample: Sample) -> None:
         assert f.message, f"{sample.id}: {f.rule} without a message"
         assert f.location, f"{sample.id}: {f.rule} without a location"
         if f.rule == "AUTH018":
-            # Issue 3: a mismatch shows the canonical request (the spec's, and the client's when
+            # a mismatch shows the canonical request (the spec's, and the client's when
             # a known mistake reproduces it).
             assert "canonical request" in f.detail, f"{sample.id}: AUTH018 without the diff"
 

@@ -1,4 +1,4 @@
-"""Hostile input (issue 8): the core, the checker, the command line and secrets.
+"""Hostile input: the core, the checker, the command line and secrets.
 
 Each input the issue lists is a named regression test here; hypothesis then aims at sizes,
 depths and digit counts (not only characters) through the public functions and, in-process,
@@ -543,7 +543,7 @@ class TestHugeExpires:
 
 
 class TestCommandLineInputs:
-    """Issue 8, fourth bullet, the items of the core and the checker: one line, exit 2."""
+    """The hostile inputs of the core and the checker: one line, exit 2."""
 
     @pytest.mark.parametrize(
         "stdin",

@@ -1,7 +1,7 @@
-"""Hostile input on the surfaces added since ef49548 (issue 8's rule): ``sesspec sign`` and
-``verify``, ``serve``'s argument handling, the report's expectations loader and the fidelity
-comparison. Each input that broke the rule has a named regression test; hypothesis draws
-bytes, sizes and digits for the commands (in-process, as tests/test_hostile.py runs them)."""
+"""Hostile input on the surfaces added since ef49548: ``sesspec sign`` and ``verify``, ``serve``'s
+argument handling, the report's expectations loader and the fidelity comparison. Each input that
+broke the rule has a named regression test; hypothesis draws bytes, sizes and digits for the
+commands (in-process, as tests/test_hostile.py runs them)."""
 
 from __future__ import annotations
 

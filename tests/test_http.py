@@ -238,7 +238,7 @@ class TestRawRequest:
         assert changed.to_bytes() == b"GET / HTTP/1.1\r\nA:1\r\nB: 3\r\n\r\n"
 
     def test_values_are_written_after_one_space(self) -> None:
-        """Issue 9: a header is given as its field value and written ``Name: value``."""
+        """A header is given as its field value and written ``Name: value``."""
         req = RawRequest(
             "POST",
             "/",

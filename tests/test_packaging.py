@@ -1,4 +1,4 @@
-"""What ships, and the CI step that installs it (issue 10, point 2).
+"""What ships, and the CI step that installs it.
 
 ``scripts/wheel_check.py`` (``make wheel-check``, run by ``.ci/run``) builds the sdist and the
 wheel, installs the wheel in a fresh venv and runs it; these tests hold the pieces it relies

@@ -368,7 +368,7 @@ class TestUnflattenValidation:
 
 
 class TestLargeBlob:
-    """Issue 2: a large RawMessage.Data is encoded by C code, with no needless copies."""
+    """A large RawMessage.Data is encoded by C code, with no needless copies."""
 
     def test_peak_memory_of_flatten(self) -> None:
         import tracemalloc

@@ -1,4 +1,4 @@
-"""Properties of awsQuery flattening over all 71 SES operations (issue 2, "Hypothesis properties").
+"""Properties of awsQuery flattening over all 71 SES operations ("Hypothesis properties").
 
 * unflatten(flatten(p)) == p for params drawn from the model
   (:func:`sesspec.strategies.params_for`);

@@ -1,4 +1,4 @@
-"""The conformance report (issue 4, "Reporter"): verdicts, the four writers, the run diff, live.
+"""The conformance report ("Reporter"): verdicts, the four writers, the run diff, live.
 
 The writers are checked on a hand-built :class:`Report` whose every value is written out here
 (so the expected matrix, failures and links come from the fixture, not from the code under
@@ -598,7 +598,7 @@ def test_cli_rejects_unknown_names(capsys: pytest.CaptureFixture[str]) -> None:
 def test_run_id_must_be_a_plain_name(
     tmp_path: Path, run_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Issue 8: ``report --run-id ..`` wrote outside ``--out``. Refused, one line, exit 2,
+    """``report --run-id ..`` wrote outside ``--out``. Refused, one line, exit 2,
     nothing written anywhere; ``run_report`` refuses it too (RunIdError, before any file)."""
     out = tmp_path / "out" / "reports"
     assert report_main(["--out", str(out), "--run-id", run_id, "--client", "boto3"]) == 2

@@ -1,4 +1,4 @@
-"""Issue 11, points 1, 4, 5 and 6: the FID rules, the evidence behind each cell, expectations,
+"""The FID rules, the evidence behind each cell, expectations,
 and the rules shown as they are applied.
 
 Every expected value is written out here from hand-made cases (the differences, the request,

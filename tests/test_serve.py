@@ -1,4 +1,4 @@
-"""The loopback SES endpoint (issue 4, ``sesspec serve``), on 127.0.0.1 only.
+"""The loopback SES endpoint, on 127.0.0.1 only.
 
 Responses are judged by an independent parser (botocore's ``QueryParser`` with botocore's own
 SES model); recorded bytes are compared with the bytes a raw socket client sent.
@@ -550,7 +550,7 @@ def _cli_check_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str,
 
 
 def _every_verdict(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Check each capture in ``path`` the four ways issue 8 names and assert they agree;
+    """Check each capture in ``path`` the four ways a capture is judged and assert they agree;
     returns each capture's rules."""
     from sesspec.report.run import check_capture
     from sesspec.serve.pytest_plugin import SesEndpoint
@@ -576,7 +576,7 @@ def _every_verdict(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
 
 
 class TestOneVerdict:
-    """Issue 8: ``sesspec check`` on a capture, the report, the ``ses_endpoint`` fixture and
+    """``sesspec check`` on a capture, the report, the ``ses_endpoint`` fixture and
     ``serve --strict`` give one verdict per request: all four call ``capture_findings``."""
 
     def test_every_committed_capture(self, capsys: pytest.CaptureFixture[str]) -> None:
@@ -624,7 +624,7 @@ class TestOneVerdict:
 
 
 class TestSequenceContinues:
-    """Issue 8: ``serve`` restarted on an existing capture file started ``seq`` at 1 again."""
+    """``serve`` restarted on an existing capture file started ``seq`` at 1 again."""
 
     def _send(self, ep: Endpoint, count: int) -> None:
         for _ in range(count):

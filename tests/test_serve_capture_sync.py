@@ -1,6 +1,6 @@
-"""When capture records reach the disk (issue 12: the endpoint's per-request fsync capped it at
-about 400 requests a second). A record is written before the answer in both modes; ``each``
-fsyncs it before the answer too, ``batched`` leaves that to a syncing thread and to close()."""
+"""When capture records reach the disk. A record is written before the answer in both modes;
+``each`` fsyncs it before the answer too, ``batched`` leaves that to a syncing thread and to
+close()."""
 
 from __future__ import annotations
 

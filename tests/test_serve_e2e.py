@@ -1,4 +1,4 @@
-"""Issue 12, proof: applications' mail flows from real clients against the local SES.
+"""Applications' mail flows from real clients against the local SES.
 
 boto3 (botocore 1.44.8), @aws-sdk/client-ses v3 and nodemailer 6's SES transport verify an
 identity, create a template, send templated, bulk and raw mail (a PDF attached), read the messages

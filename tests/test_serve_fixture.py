@@ -1,4 +1,4 @@
-"""Issue 12: the ``ses_endpoint`` fixture as an application's test suite uses it.
+"""The ``ses_endpoint`` fixture as an application's test suite uses it.
 
 The user's test file runs in a pytest subprocess with the plugin loaded as the entry point loads
 it; boto3 (botocore 1.44.8) is the application's client.

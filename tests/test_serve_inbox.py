@@ -1,4 +1,4 @@
-"""Issue 12: the inbox page ``/_sesspec/``, in the code and in headless Chromium.
+"""The inbox page ``/_sesspec/``, in the code and in headless Chromium.
 
 The messages hold hostile HTML (a ``<script>`` that would retitle the page and call the endpoint,
 an image from the endpoint, markup in the subject): the page must show them as text or inside a

@@ -1,4 +1,4 @@
-"""Issue 12: the endpoint as a local SES (state, modes, the endpoint's own paths).
+"""The endpoint as a local SES (state, modes, the endpoint's own paths).
 
 Answers are read by independent parsers: boto3/botocore (1.44.8, the SES model of botocore) for
 SES responses and errors, the stdlib ``json`` for ``GET /_aws/ses``. Expected values come from the

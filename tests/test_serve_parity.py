@@ -1,4 +1,4 @@
-"""Issue 12: docs/emulator-parity.{json,md} stay true to sesspec.
+"""Docs/emulator-parity.{json,md} stay true to sesspec.
 
 The scenarios (scripts/emulator_parity.py) run again against sesspec here; what each does must be
 what the committed JSON records, and the committed table must be what the script writes from

@@ -1,6 +1,6 @@
 """Where ``sesspec check`` reads requests from (``sesspec.check.sources``), on broken input.
 
-Issue 8: a HAR whose ``entries`` is not a list, a HAR entry of the wrong shape, a JSON Lines file
+A HAR whose ``entries`` is not a list, a HAR entry of the wrong shape, a JSON Lines file
 that is not UTF-8 and a bad capture line each gave a traceback. Each must be a
 :class:`SourceError` naming the file and the line or entry, and ``sesspec check`` must say it in
 one line and exit 2.

@@ -768,7 +768,7 @@ def _auth018_cases(body: bytes) -> Iterator[Case]:
         expect=["AUTH018"],
     )
 
-    # Header values not trimmed: signed as sent, for any header (issue 9).
+    # Header values not trimmed: signed as sent, for any header.
     yield Case(
         "AUTH018",
         "fail-untrimmed-header-value",

@@ -5,9 +5,11 @@ exceptions: each with a stable rule id (:data:`RULES`), a severity, a message, a
 spec citation. Credentials are optional (without them everything but the signature value is
 checked), and so is ``now`` (the skew and expiry checks need it).
 
-The request is read once (:func:`sesspec.check._view.read`: headers, the query and the form
-body decoded, the SigV4 authorization read by the verifier's own reader), and every family of
-rules (:mod:`sesspec.check.rules`) judges that reading.
+The request's bytes are read by :func:`sesspec.http.read_request`, the reader the endpoint
+reads its socket with (so the two cannot frame a request differently), then once into a view
+(:func:`sesspec.check._view.read`: headers, the query and the form body decoded, the SigV4
+authorization read by the verifier's own reader), and every family of rules
+(:mod:`sesspec.check.rules`) judges that reading.
 
 >>> from sesspec.check import check
 >>> raw = b"GET /?Action=SendEmail HTTP/1.1\\r\\nHost: email.us-east-1.amazonaws.com\\r\\n\\r\\n"
@@ -24,8 +26,7 @@ from sesspec.check.catalogue import RULES, Rule, Severity
 from sesspec.check.finding import Finding, Location
 from sesspec.check.rules import auth, enc, http, param
 from sesspec.check.rules.auth import Credentials
-from sesspec.errors import HttpParseError
-from sesspec.http import RawRequest, first_bare_lf, parse_request, parse_request_lenient
+from sesspec.http import RawRequest, read_request
 from sesspec.model import ServiceModel, ses_model
 
 __all__ = [
@@ -68,27 +69,18 @@ def check(
     if isinstance(request, RawRequest):
         req = request
     else:
-        bare = first_bare_lf(request)
-        if bare is not None:
-            # Written by hand: said once, and the request judged as written (its final line
-            # end not taken for body bytes), not through what the stray bytes would cause.
-            out.append(http.bare_lf(bare))
-        try:
-            req = (
-                parse_request(request)
-                if bare is None
-                else parse_request_lenient(request, strict=True)
-            )
-        except HttpParseError as exc:
-            # A head that parses but a body whose length disagrees with Content-Length (or a
-            # chunked body) is judged by HTTP008 on the request read to its end.
-            if exc.kind != "framing":  # not read: what stopped the reading says it all
-                return [http.unparseable(exc.message, Location("request", offset=exc.offset))]
-            try:
-                req = parse_request(request, body_mode="rest")
-            except HttpParseError as again:
-                where = Location("request", offset=again.offset)
-                return [http.unparseable(again.message, where)]
+        # Read as the endpoint reads a stream (sesspec.http.read_request): a chunked body
+        # de-chunked; where the framing fails, the head and the rest as the body, which
+        # HTTP008 judges; what cannot be read at all is HTTP001, said once.
+        read = read_request(request)
+        if read.request is None:
+            problem = read.refusal
+            assert problem is not None
+            return [http.unparseable(problem.message, Location("request", offset=problem.offset))]
+        req = read.request
+        # A bare LF (written by hand): said once, and the request judged as written (its
+        # final line end not taken for body bytes), not through what the stray bytes cause.
+        out += [http.bare_lf(p.offset) for p in read.problems if p.cause == "line-ending"]
 
     view = _view.read(req, tls=tls)
     out += http.findings(view)

@@ -22,6 +22,7 @@ from typing import Literal
 from sesspec.encoding import Segment, form_segments
 from sesspec.errors import EncodingError
 from sesspec.http import RawRequest
+from sesspec.params import SIGV4_QUERY_PARAMS, params_where
 from sesspec.signing import sigv4
 
 __all__ = ["RawMessage", "Source", "View", "read", "ses_region_of_host"]
@@ -39,6 +40,8 @@ _SES_HOST = re.compile(
     r"(?:amazonaws\.com(?:\.cn)?|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov|amazonaws\.eu)\Z"
 )
 _V2_MEDIA = frozenset({"application/json", "application/x-amz-json-1.0"})
+#: The query parameters that make a request presigned (two of SIGV4_QUERY_PARAMS).
+_PRESIGNED_MARKS = frozenset({"X-Amz-Algorithm", "X-Amz-Signature"}) & SIGV4_QUERY_PARAMS
 
 
 def ses_region_of_host(host: str) -> str | None:
@@ -164,13 +167,13 @@ def read(request: RawRequest, *, tls: bool | None) -> View:
     query = body = None
     if not ses_v2:
         query = _segments(query_raw, "query", too_many)
-        body = _segments(request.body if method == "POST" else b"", "body", too_many)
+        body = _segments(request.body if params_where(method) == "body" else b"", "body", too_many)
     auth = None
     if not ses_v2 and query is not None and body is not None:
         authorization = (by_name.get("authorization") or [""])[0]
         if authorization.startswith(sigv4.ALGORITHM):
             auth = sigv4.read_authorization(authorization)
-        elif any(s.name in {"X-Amz-Algorithm", "X-Amz-Signature"} for s in query):
+        elif any(s.name in _PRESIGNED_MARKS for s in query):
             auth = sigv4.read_presigned((s.name, s.value) for s in query)
     return View(
         request=request,
@@ -189,6 +192,6 @@ def read(request: RawRequest, *, tls: bool | None) -> View:
         query=query,
         body=body,
         too_many=too_many,
-        params_where="body" if method == "POST" else "query",
+        params_where=params_where(method),
         auth=auth,
     )

@@ -33,9 +33,10 @@ from sesspec.cli._common import (
     run_command,
     stdin_bytes,
 )
-from sesspec.encoding import form_decode, percent_encode
-from sesspec.errors import SesSpecError
+from sesspec.encoding import percent_encode
+from sesspec.errors import EncodingError, SesSpecError
 from sesspec.http import RawRequest, parse_request
+from sesspec.params import TOKEN_PARAMS, RequestParams, read_params
 from sesspec.signing import aws3, sigv2, sigv4
 
 __all__ = ["main"]
@@ -95,14 +96,29 @@ def _read(source: str) -> bytes:
         raise _UnusableError(msg) from None
 
 
-def _scheme(req: RawRequest) -> str:
+def _params(req: RawRequest) -> RequestParams:
+    """The request's parameters (the one reader: a POST's form body and query, a GET's
+    query); a body that is not a form (a JSON body, a request signed with another scheme)
+    has none."""
+    try:
+        params = read_params(req)
+    except EncodingError as exc:
+        msg = f"cannot read the parameters: {exc}"
+        raise _UnusableError(msg) from None
+    ctype = (req.header("Content-Type") or "application/x-www-form-urlencoded").lower()
+    if params.body and not ctype.startswith("application/x-www-form-urlencoded"):
+        return RequestParams(params.query, [], params.where)
+    return params
+
+
+def _scheme(req: RawRequest, params: RequestParams) -> str:
     authorization = req.header("Authorization")
-    query_names = {n for n, _ in form_decode(req.query)} if req.query else set()
+    query_names = {n for n, _ in params.query}
     if (authorization or "").startswith(sigv4.ALGORITHM) or "X-Amz-Algorithm" in query_names:
         return "sigv4"
     if req.header("X-Amzn-Authorization") is not None:
         return "aws3"
-    if "SignatureVersion" in query_names or "SignatureVersion" in {n for n, _ in _body(req)}:
+    if "SignatureVersion" in params.names():
         return "sigv2"
     if authorization is not None:
         return "sigv4"  # not SigV4's algorithm: the verifier says what is wrong with it
@@ -110,20 +126,12 @@ def _scheme(req: RawRequest) -> str:
     raise _UnusableError(msg)
 
 
-def _body(req: RawRequest) -> list[tuple[str, str]]:
-    """The form parameters of the body: a form Content-Type, or none at all (as a request
-    ``sesspec sign --scheme sigv2`` signed without one)."""
-    ctype = (req.header("Content-Type") or "application/x-www-form-urlencoded").lower()
-    if req.body and ctype.startswith("application/x-www-form-urlencoded"):
-        return form_decode(req.body)
-    return []
-
-
 def _verify(
     req: RawRequest, args: argparse.Namespace, secret: str
 ) -> tuple[str, sigv4.VerifyResult]:
     """The scheme and its verdict (the legacy schemes have no canonical request)."""
-    scheme = _scheme(req)
+    params = _params(req)
+    scheme = _scheme(req, params)
     key_id: str | None = args.access_key_id or os.environ.get("AWS_ACCESS_KEY_ID")
 
     def lookup(akid: str) -> str | None:
@@ -147,7 +155,7 @@ def _verify(
     if scheme == "aws3":
         return scheme, aws3.verify(req, secret_access_key=lookup, now=now)
     return scheme, sigv2.verify_params(
-        form_decode(req.query) if req.query else _body(req),
+        params.query or params.body,
         secret_access_key=lookup,
         method=req.method,
         host=(req.header("Host") or "").lower(),
@@ -161,9 +169,8 @@ def _secrets(req: RawRequest, secret: str) -> list[str]:
     environment, as they are and percent-encoded (the canonical query carries them so)."""
     values = {secret, os.environ.get("AWS_SESSION_TOKEN") or ""}
     values.update(req.header_all("X-Amz-Security-Token"))
-    if req.query:
-        values.update(v for n, v in form_decode(req.query) if n in {"X-Amz-Security-Token"})
-    values.update(v for n, v in _body(req) if n == "SecurityToken")
+    params = _params(req)
+    values.update(v for n, v in [*params.query, *params.body] if n in TOKEN_PARAMS)
     out = {v for v in values if v}
     out.update(percent_encode(v) for v in list(out))
     return sorted(out, key=len, reverse=True)
@@ -184,7 +191,7 @@ def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
     parts = (
         sigv4.read_authorization(auth)
         if auth is not None
-        else sigv4.read_presigned(form_decode(req.query) if req.query else [])
+        else sigv4.read_presigned(_params(req).query)
     )
     akid = parts.access_key_id or ""
     for f in check(raw, credentials=Credentials(akid, secret), now=None, tls=None):

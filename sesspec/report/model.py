@@ -5,7 +5,7 @@ or why they were not available), the scenarios, one :class:`CaseResult` per clie
 cell with the requests that cell put on the wire and the checker's findings on each, the rules
 those findings cite, and the difference from the previous run (:class:`RunDiff`).
 
-The verdict of a cell (issue 4, "the client x scenario matrix with verdicts"):
+The verdict of a cell ("the client x scenario matrix with verdicts"):
 
 * ``pass``: every request of the run conforms (no error and no warning finding);
 * ``warnings``: no error finding, but at least one warning;

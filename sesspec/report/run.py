@@ -1,6 +1,6 @@
 """The report run (the harness): install the clients, run them, check their requests, write.
 
-One run (issue 4, "Reporter"):
+One run ("Reporter"):
 
 1. optionally install the clients (:func:`sesspec.drivers.install_clients`);
 2. run every available driver over every scenario with :func:`sesspec.drivers.run_clients`,

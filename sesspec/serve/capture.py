@@ -7,19 +7,19 @@ local port, TLS, connection id. The checker reads ``raw`` back with
 ``sesspec.http.parse_request``; the time is a recorded value, so the pure core never
 reads a clock (house rule).
 
-Durability: a line is written with one ``os.write`` on an ``O_APPEND`` descriptor *before*
-the endpoint sends the response, so it is in the kernel's hands before the client sees an answer:
-a client that saw one can trust that its request is in the file in full even if the endpoint
-crashes or is killed right after (issue 4: "appended so that a crash or kill loses nothing already
-answered"). Reaching the disk is the kernel's to do, and a syncing thread asks for it
-(``fsync``) at most :data:`SYNC_INTERVAL` seconds after a write, and on :meth:`CaptureLog.close`;
-so only a crash of the whole machine can lose records, those of its last ``SYNC_INTERVAL``.
+Durability: a line is written with one ``os.write`` on an ``O_APPEND`` descriptor *before* the
+endpoint sends the response, so it is in the kernel's hands before the client sees an answer: a
+client that saw one can trust that its request is in the file in full even if the endpoint crashes
+or is killed right after (the endpoint's promise: "appended so that a crash or kill loses nothing
+already answered"). Reaching the disk is the kernel's to do, and a syncing thread asks for it
+(``fsync``) at most :data:`SYNC_INTERVAL` seconds after a write, and on :meth:`CaptureLog.close`; so
+only a crash of the whole machine can lose records, those of its last ``SYNC_INTERVAL``.
 ``sync="each"`` (``sesspec serve --fsync``) instead ``fsync``s every record before the answer, as
-the endpoint did before issue 12; that costs one disk flush per request (about 2 ms on this
-project's test VM, where it capped the endpoint at 400 requests a second).
-A torn last line (killed mid-write, never answered) is skipped by :func:`load_captures`, and
-cut off when an endpoint is started again on the file (the new records must not be glued to it);
-sequence numbers then continue after the highest one in the file.
+the endpoint did before the batched syncing; that costs one disk flush per request (about 2 ms on
+this project's test VM, where it capped the endpoint at 400 requests a second). A torn last line
+(killed mid-write, never answered) is skipped by :func:`load_captures`, and cut off when an endpoint
+is started again on the file (the new records must not be glued to it); sequence numbers then
+continue after the highest one in the file.
 
 Two exceptions to "byte for byte", both in fields an older reader ignores: a session token
 (the value of an ``X-Amz-Security-Token`` header line, or of an ``X-Amz-Security-Token`` or
@@ -61,9 +61,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from sesspec import masking
 from sesspec.check import Credentials, Finding, check
 from sesspec.encoding import STYLES
-from sesspec.errors import HttpParseError, InputError
+from sesspec.errors import InputError
 from sesspec.http import RawRequest, parse_request
 
 __all__ = [
@@ -108,32 +109,6 @@ class Masked(NamedTuple):
     sha256: str
 
 
-# Where a session token sits: a header line's value; a query or form parameter's value.
-_TOKEN_HEADER = re.compile(rb"(?im)^x-amz-security-token[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?$")
-_TOKEN_PARAM = re.compile(rb"(?:^|(?<=[?&]))(?:X-Amz-Security-Token|SecurityToken)=([^&\s#]*)")
-
-
-def _token_spans(data: bytes, head_length: int | None) -> list[tuple[int, int]]:
-    """(start, end) of every session token in ``data``: header lines and the request line's
-    query within the head (``head_length`` bytes), form parameters in what follows (all of
-    ``data`` when ``head_length`` is None)."""
-    spans: list[tuple[int, int]] = []
-    body_start = 0
-    if head_length is not None:
-        head = data[:head_length]
-        line_end = head.find(b"\n")
-        first = head if line_end < 0 else head[:line_end]
-        spans += [m.span(1) for m in _TOKEN_HEADER.finditer(head, len(first))]
-        spans += [m.span(1) for m in _TOKEN_PARAM.finditer(first)]
-        body_start = head_length
-    body = data[body_start:]
-    spans += [
-        (body_start + a, body_start + b)
-        for a, b in (m.span(1) for m in _TOKEN_PARAM.finditer(body))
-    ]
-    return sorted(s for s in spans if s[1] > s[0])
-
-
 def _mask(
     data: bytes, spans: list[tuple[int, int]], name: Literal["raw", "body"]
 ) -> tuple[bytes, list[Masked]]:
@@ -146,12 +121,13 @@ def _mask(
 
 
 def mask_tokens(head: bytes, body: bytes) -> tuple[bytes, bytes]:
-    """``head`` and ``body`` with every session token in them masked as captures mask it (a
-    header line's value or the request line's query in the head, form parameters in the body;
-    ``*`` of the same length): for the request bytes the endpoint keeps anywhere else."""
-    masked_head = _mask(head, _token_spans(head, len(head)), "raw")[0]
-    masked_body = _mask(body, _token_spans(body, None), "body")[0]
-    return masked_head, masked_body
+    """``head`` and ``body`` with every session token in them masked as captures mask it
+    (:func:`sesspec.masking.mask_tokens`: a header line's value or the request line's query in
+    the head, form parameters in the body; ``*`` of the same length): for the request bytes
+    the endpoint keeps anywhere else (stored messages, the state directory)."""
+    return masking.mask_tokens(head, head_length=len(head)), masking.mask_tokens(
+        body, head_length=0
+    )
 
 
 def _token_forms(token: str) -> set[bytes]:
@@ -240,10 +216,12 @@ class Capture:
         is masked already), and every mask."""
         if self.masked:
             return self.raw, self.body, list(self.masked)
-        raw, masked = _mask(self.raw, _token_spans(self.raw, self.head_length), "raw")
+        spans = masking.token_spans(self.raw, head_length=self.head_length)
+        raw, masked = _mask(self.raw, spans, "raw")
         body = self.body
         if "chunked" in self.notes:
-            body, more = _mask(self.body, _token_spans(self.body, None), "body")
+            more_spans = masking.token_spans(self.body, head_length=0)
+            body, more = _mask(self.body, more_spans, "body")
             masked += more
         return raw, body, masked
 
@@ -422,10 +400,11 @@ def capture_findings(
 ) -> list[Finding]:
     """The checker's findings on one captured request: the one verdict on a capture.
 
-    The request is judged as the endpoint read it (a chunked body de-chunked, so the payload
-    hash covers what the client signed), ``now`` is its arrival time unless given, and ``tls``
-    how it came unless given. ``credentials`` verify the signature (None: not verified); a
-    session token among them is put back where the capture masked it
+    The request is judged from its bytes as they arrived, read by the reader the endpoint read
+    them with (:func:`sesspec.http.read_request`: a chunked body de-chunked, so the payload hash
+    covers what the client signed; a bare LF line end reported), ``now`` is its arrival time
+    unless given, and ``tls`` how it came unless given. ``credentials`` verify the signature
+    (None: not verified); a session token among them is put back where the capture masked it
     (:meth:`Capture.with_token`).
     ``sesspec check`` on a capture file, the report, the ``ses_endpoint`` fixture and
     ``serve --strict`` all call this, so they cannot disagree.
@@ -433,12 +412,8 @@ def capture_findings(
     when = now if now is not None else datetime.fromtimestamp(capture.received_at_ns / 1e9, UTC)
     if credentials is not None and credentials.session_token:
         capture = capture.with_token(credentials.session_token)
-    try:
-        request: RawRequest | bytes = capture.request()
-    except HttpParseError:
-        request = capture.raw  # the checker reports it as unparseable (HTTP001)
     return check(
-        request,
+        capture.raw,
         credentials=credentials,
         now=when,
         tls=capture.tls if tls is None else tls,

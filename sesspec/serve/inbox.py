@@ -27,11 +27,11 @@ is in ``GET /_aws/ses?id=...`` and the capture file).
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
+from sesspec.masking import mask_tokens
 from sesspec.serve.mailbox import Message
 from sesspec.serve.state import SesState
 
@@ -53,8 +53,6 @@ _FRAME_POLICY = (
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
     "style-src 'unsafe-inline'; img-src data:\">"
 )
-_TOKEN_HEADER = re.compile(r"(?im)^(x-amz-security-token[ \t]*:)[^\r\n]*")
-_TOKEN_PARAM = re.compile(r"(?i)((?:^|[?&\s])(?:X-Amz-Security-Token|SecurityToken)=)[^&\s]*")
 
 _STYLE = """
 :root { color-scheme: light; --line: #d8dde3; --muted: #5b6570; --bg: #f6f7f9; }
@@ -117,9 +115,9 @@ def _shown(text: str) -> str:
 
 
 def _masked_request(data: bytes) -> str:
-    text = data.decode("utf-8", errors="replace")
-    text = _TOKEN_HEADER.sub(r"\1 ***", text)
-    return _TOKEN_PARAM.sub(r"\1***", text)
+    """A stored request, its session tokens masked (they are already, as the capture file's;
+    the page masks again, with the one masker, whatever the store held)."""
+    return mask_tokens(data, fill=b"***").decode("utf-8", errors="replace")
 
 
 def _limit(text: str | None) -> int:

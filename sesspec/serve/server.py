@@ -2,13 +2,15 @@
 
 It reads the socket itself instead of using ``http.server``, because the record must hold
 the header lines exactly as sent (case, order, duplicates, whitespace) and the body exactly
-as framed. Only enough of the head is parsed to find the end of the message
-(``Content-Length`` or ``Transfer-Encoding: chunked``, RFC 9112 section 6), to honour
-``Expect: 100-continue`` (RFC 9110 section 10.1.1) and ``Connection`` (RFC 9112 section 9.3).
+as framed. The bytes go into :class:`sesspec.http.RequestReader`, the reader ``sesspec check``
+reads requests with, which frames each request (``Content-Length`` or ``Transfer-Encoding:
+chunked``, RFC 9112 section 6); the endpoint only moves bytes, keeps the clock, honours
+``Expect: 100-continue`` (RFC 9110 section 10.1.1) and ``Connection`` (RFC 9112 section 9.3)
+as the reader reports them, and answers.
 
 Every request is answered like SES would (docs/spec.md#resp): the action and its parameters come
 from the form body (POST) or the query (GET), decoded leniently with
-:func:`sesspec.encoding.form_decode`; a missing ``Action`` is ``MissingAction``, an unknown one
+:func:`sesspec.params.read_params`; a missing ``Action`` is ``MissingAction``, an unknown one
 ``InvalidAction`` (GUIDE-ERR). Requests the endpoint refuses for its own limits (head or body too
 large, read timeout, broken framing) are still recorded, with a note saying why.
 
@@ -35,19 +37,20 @@ them): ``/_aws/ses`` (LocalStack's: ``GET`` the stored messages as JSON, filtere
 ``?email=``; ``DELETE`` them all, or ``?id=`` one; 204) and ``/_sesspec/``, a page listing the
 messages with their findings, request and bodies (:mod:`sesspec.serve.inbox`).
 
-It survives its peers. Framing is read strictly (RFC 9112 sections 5-7): a ``Content-Length``
-that is not 1 to 18 ASCII digits, or given twice, a ``Transfer-Encoding`` other than ``chunked``
-alone, a chunk size that is not hex digits (``0x28``, ``2_8``, ``+28``), a header line without
-a name and colon: each answered 400 ``MalformedHTTPRequest``, recorded with a note, and the
-connection closed. Every size is checked before it is read (:data:`DEFAULT_MAX_HEAD`,
-:data:`DEFAULT_MAX_BODY`). A request must arrive whole within ``timeout`` seconds of its first
-byte (a deadline, not a limit per ``recv``, so a byte a second does not hold a thread), at most
-``max_connections`` connections are served at once, and the accept loop backs off from
+It survives its peers. What the reader cannot frame (a ``Content-Length`` that is not 1 to 18
+ASCII digits, values that differ, a ``Transfer-Encoding`` other than ``chunked`` alone, a chunk
+size that is not hex digits, a header line without a name and colon) is answered 400
+``MalformedHTTPRequest``, recorded with a note, and the connection closed; what it can read with
+a fault (a bare LF line end) is answered like any request, the fault being the checker's HTTP001.
+Every size is checked before it is read (:data:`DEFAULT_MAX_HEAD`, :data:`DEFAULT_MAX_BODY`). A
+request must arrive whole within ``timeout`` seconds of its first byte (a deadline, not a limit
+per ``recv``, so a byte a second does not hold a thread), at most ``max_connections``
+connections are served at once, and the accept loop backs off from
 ``EMFILE``/``ENFILE`` and skips ``ECONNABORTED`` instead of dying, logging to the
 ``sesspec.serve`` logger; when the flood is gone it answers again by itself. No connection
 thread ends with an exception: a bug of ours is logged and the connection closed.
 
-The endpoint only ever binds 127.0.0.1 (issue 4: "Binds 127.0.0.1 only").
+The endpoint only ever binds 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
@@ -77,8 +80,10 @@ from urllib.parse import parse_qsl
 
 from sesspec._extras import deferred_import
 from sesspec.check import Finding
-from sesspec.encoding import Pairs, form_decode
-from sesspec.errors import SesSpecError
+from sesspec.encoding import Pairs
+from sesspec.errors import EncodingError, HttpParseCause, HttpParseError, SesSpecError
+from sesspec.http import Incoming, RawRequest, RequestReader
+from sesspec.params import AUTH_PARAMS, read_params
 from sesspec.query import unflatten
 from sesspec.serve.capture import Capture, CaptureLog, mask_tokens
 from sesspec.serve.inbox import render_inbox
@@ -187,7 +192,6 @@ MAX_TIMEOUT = 24 * 3600.0
 _FD_RESERVE = 32
 _BACKLOG = 512
 _READ_SIZE = 65536
-_MAX_CHUNK_LINE = 4096
 #: Accept errors that mean "out of a resource": back off, the peer waits in the backlog.
 _EXHAUSTED = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM))
 #: Accept errors about one connection (the peer gave up, a firewall said no): try the next.
@@ -209,18 +213,6 @@ _REASONS = {
     500: "Internal Server Error",
 }
 
-# RFC 9110 section 5.1: field-name = token; token = 1*tchar.
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
-# RFC 9110 section 8.6: Content-Length = 1*DIGIT (ASCII digits only: str.isdigit() also takes
-# '²' and other Unicode digits). 18 digits hold every size up to 10**18 - 1, far past any limit.
-_CONTENT_LENGTH = re.compile(r"[0-9]{1,18}\Z")
-# RFC 9112 section 7.1: chunk = chunk-size [ chunk-ext ] CRLF ...; chunk-size = 1*HEXDIG;
-# chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ). No '0x', no '_',
-# no sign, no space unless a ';' follows. 16 hex digits hold any 64-bit size.
-_CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[^\x00-\x08\x0a-\x1f\x7f]*)?\Z")
-# RFC 9110 section 5.6.1: a list may hold empty elements, which a recipient ignores.
-_LIST_SPLIT = re.compile(r"[ \t]*,[ \t]*")
-
 _log = logging.getLogger("sesspec.serve")
 
 
@@ -233,148 +225,56 @@ class EndpointStartError(SesSpecError):
         self.what = what
 
 
-class _ClosedError(Exception):
-    """The peer closed the connection or the endpoint is stopping."""
+def _refusal(
+    error: HttpParseError, *, head_read: bool, max_head: int, timeout: float
+) -> tuple[str, SesError]:
+    """The capture note and the SES-shaped answer for a request the reader refused (or the
+    transport gave up on), decided by the problem's ``cause``, never its text; ``head_read``:
+    whether its head had been read."""
+    cause = error.cause
+    where = "body" if head_read else "head"
+    if cause in ("head-size", "header-count"):
+        message = f"Request header section exceeds {max_head} bytes ({error.message})"
+        return "head-too-large", SesError("RequestHeaderSectionTooLarge", message, 431)
+    if cause == "body-size":
+        return f"body-too-large: {error.message}", SesError(
+            "RequestEntityTooLarge", error.message, 413
+        )
+    if cause == "timeout":
+        message = f"Request not received within {timeout} s"
+        return f"timeout-in-{where}", SesError("RequestTimeout", message, 408)
+    if cause == "incomplete":
+        return f"incomplete-{where}", SesError(
+            "MalformedHTTPRequest", f"Connection closed mid-{where}", 400
+        )
+    note = _REFUSAL_NOTES.get(cause, "malformed") if cause is not None else "malformed"
+    return f"{note}: {error.message}", SesError("MalformedHTTPRequest", error.message, 400)
 
 
-class _Refused(Exception):  # noqa: N818 (a refusal, not an error of ours)
-    """The request cannot be framed or is past a limit: answer ``error``, note why, close."""
-
-    def __init__(self, note: str, error: SesError) -> None:
-        super().__init__(note)
-        self.note = note
-        self.error = error
-
-
-def _bad_request(note: str, message: str) -> _Refused:
-    return _Refused(note, SesError("MalformedHTTPRequest", message, 400))
+#: The capture note of each kind of unreadable request (by the problem's cause).
+_REFUSAL_NOTES: dict[HttpParseCause, str] = {
+    "request-line": "not-http",
+    "header-line": "bad-header-line",
+    "content-length": "bad-content-length",
+    "transfer-encoding": "bad-transfer-encoding",
+    "chunked": "bad-chunked-framing",
+}
 
 
-def _shown(value: str, limit: int = 80) -> str:
-    """``value`` for a note or an error message: repr'd (control bytes escaped), bounded."""
-    text = repr(value[:limit])
-    return text + "..." if len(value) > limit else text
+@dataclass(frozen=True, slots=True)
+class _Received:
+    """One request off the socket: what the reader gave, when its first byte came, and (for
+    one refused) the note and the answer."""
 
-
-@dataclass(slots=True)
-class _Head:
-    method: str
-    target: str
-    version: str
-    headers: list[tuple[str, str]]
-    notes: list[str] = field(default_factory=list)
-
-    def values(self, name: str) -> list[str]:
-        lowered = name.lower()
-        return [v for n, v in self.headers if n.lower() == lowered]
-
-
-@dataclass(slots=True)
-class _Incoming:
-    raw: bytes
-    head_length: int
-    body: bytes
+    incoming: Incoming
     received_at_ns: int
-    head: _Head | None
-    notes: list[str] = field(default_factory=list)
+    note: str | None = None
     refusal: SesError | None = None
-    keep_alive: bool = True
-
-
-def _parse_head(data: bytes) -> _Head:
-    """Enough of RFC 9112 sections 3 and 5 to frame the message; :class:`_Refused` if the
-    head cannot be read (400, as section 5.1 requires for a space before the colon)."""
-    text = data.decode("latin-1")
-    lines = text.split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1"):
-        raise _bad_request("not-http", f"Not an HTTP/1.x request line: {_shown(lines[0])}")
-    head = _Head(parts[0], parts[1], parts[2], [])
-    for number, line in enumerate(lines[1:], 2):
-        if not line:
-            continue
-        if line[0] in " \t":
-            # RFC 9112 section 5.2: obs-fold; a server may replace it with SP and go on.
-            if not head.headers:
-                raise _bad_request("bad-header-line", f"line {number} folds onto no header")
-            name, value = head.headers[-1]
-            folded = line.strip(" \t")
-            head.headers[-1] = (name, f"{value} {folded}" if value else folded)
-            if "obs-fold" not in head.notes:
-                head.notes.append("obs-fold")
-            continue
-        name, sep, value = line.partition(":")
-        if not sep or not _TOKEN.match(name):
-            raise _bad_request(
-                "bad-header-line", f"line {number} is not 'name: value': {_shown(line)}"
-            )
-        head.headers.append((name, value.strip(" \t")))
-    return head
-
-
-def _list_elements(values: list[str]) -> list[str]:
-    """The elements of a list-valued field given on one or more lines (empty ones dropped)."""
-    return [e for v in values for e in _LIST_SPLIT.split(v.strip(" \t")) if e]
-
-
-def _content_length(head: _Head, max_body: int) -> int:
-    """RFC 9112 section 6.3 rule 5 and RFC 9110 section 8.6: one decimal length, or the
-    framing is invalid (400). Duplicates are refused, even equal ones ("MAY either reject the
-    message as invalid or replace..."): a judge of requests keeps what it cannot frame."""
-    values = head.values("content-length")
-    if not values:
-        return 0
-    # No empty element is dropped here: an empty Content-Length is no length at all.
-    elements = [e for v in values for e in _LIST_SPLIT.split(v.strip(" \t"))]
-    for element in elements:
-        if not _CONTENT_LENGTH.match(element):
-            what = (
-                "more than 18 digits"
-                if element.isascii() and element.isdigit()
-                else f"not digits: {_shown(element, 40)}"
-            )
-            raise _bad_request(f"bad-content-length: {what}", f"Invalid Content-Length ({what})")
-    if len(elements) != 1:
-        kind = "conflicting" if len(set(map(int, elements))) > 1 else "duplicate"
-        shown = ", ".join(elements[:4]) + (", ..." if len(elements) > 4 else "")
-        raise _bad_request(
-            f"bad-content-length: {kind} values {shown}",
-            f"{kind.capitalize()} Content-Length values: {shown}",
-        )
-    length = int(elements[0])
-    if length > max_body:
-        message = f"Request body of {length} bytes exceeds {max_body}"
-        raise _Refused(
-            f"body-too-large: Content-Length {length} > {max_body}",
-            SesError("RequestEntityTooLarge", message, 413),
-        )
-    return length
-
-
-def _is_chunked(head: _Head) -> bool:
-    """RFC 9112 section 6.1: only ``chunked`` is understood, and only as the one coding;
-    chunked not last means the length cannot be known (400), and a Transfer-Encoding in an
-    HTTP/1.0 request is faulty framing."""
-    values = head.values("transfer-encoding")
-    if not values:
-        return False
-    codings = [c.lower() for c in _list_elements(values)]
-    if head.version == "HTTP/1.0":
-        raise _bad_request(
-            "bad-transfer-encoding: in an HTTP/1.0 request",
-            "Transfer-Encoding is not defined for HTTP/1.0",
-        )
-    if codings != ["chunked"]:
-        shown = _shown(", ".join(values), 60)
-        raise _bad_request(
-            f"bad-transfer-encoding: {shown}",
-            f"Transfer-Encoding {shown} is not supported: only 'chunked' alone",
-        )
-    return True
 
 
 class _Connection:
-    """Reads requests off one (possibly TLS) socket, keeping every byte.
+    """Moves the bytes of one (possibly TLS) socket into a :class:`sesspec.http.RequestReader`
+    and hands on each request it reads: the framing is the reader's, the clock the transport's.
 
     Each request has a deadline (``timeout`` seconds from its first byte), so a peer that
     sends a byte now and then is cut off when it passes, not when one ``recv`` waits too long;
@@ -384,287 +284,80 @@ class _Connection:
     def __init__(self, sock: socket.socket, endpoint: Endpoint) -> None:
         self.sock = sock
         self.endpoint = endpoint
-        self.buffer = bytearray()
-        self.deadline: float | None = None
+        self.reader = RequestReader(
+            strict=True,
+            max_header_size=endpoint.max_head,
+            max_body_size=endpoint.max_body,
+        )
 
-    def _fill(self) -> None:
-        if self.deadline is None:
-            self.sock.settimeout(self.endpoint.timeout)  # idle, between requests
-        else:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            self.sock.settimeout(remaining)
-        chunk = self.sock.recv(_READ_SIZE)
-        if not chunk:
-            raise _ClosedError
-        self.buffer += chunk
-
-    def read(self) -> _Incoming | None:
+    def read(self) -> _Received | None:
         """The next request, or None when the peer closed (or idled out) between requests."""
         ep = self.endpoint
-        self.deadline = None
+        reader = self.reader
         started = 0
-        if self.buffer:  # pipelined: the request began with the last read
+        deadline: float | None = None
+        if reader.state in ("head", "body"):  # pipelined: the request began with the last read
             started = time.time_ns()
-            self.deadline = time.monotonic() + ep.timeout
+            deadline = time.monotonic() + ep.timeout
         while True:
-            end = self.buffer.find(b"\r\n\r\n")
-            if end >= 0:
-                break
-            if len(self.buffer) > ep.max_head:
-                return self._refuse_partial(
-                    started,
-                    "head-too-large",
-                    SesError(
-                        "RequestHeaderSectionTooLarge",
-                        f"Request header section exceeds {ep.max_head} bytes",
-                        431,
-                    ),
-                    limit=ep.max_head,
-                )
+            incoming = reader.next_request()
+            if incoming is not None:
+                return self._received(incoming, started or time.time_ns())
+            if reader.state == "closed":
+                return None
+            if reader.expecting_continue:
+                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+                reader.continue_sent()
+            if deadline is None:
+                self.sock.settimeout(ep.timeout)  # idle, between requests
+            else:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return self._timed_out(started)
+                self.sock.settimeout(remaining)
             try:
-                self._fill()
+                chunk = self.sock.recv(_READ_SIZE)
             except TimeoutError:
-                if not self.buffer:
+                if reader.state == "idle":
                     return None
-                return self._refuse_partial(
-                    started,
-                    "timeout-in-head",
-                    SesError("RequestTimeout", f"Request not received within {ep.timeout} s", 408),
-                )
-            except _ClosedError:
-                if not self.buffer:
-                    return None
-                return self._refuse_partial(
-                    started,
-                    "incomplete-head",
-                    SesError("MalformedHTTPRequest", "Connection closed mid-head", 400),
-                )
+                return self._timed_out(started)
+            if not chunk:
+                reader.feed_eof()
+                continue
+            reader.feed(chunk)
             if not started:
                 started = time.time_ns()
-                self.deadline = time.monotonic() + ep.timeout
-        head_length = end + 4
-        if head_length > ep.max_head:
-            return self._refuse_partial(
-                started,
-                "head-too-large",
-                SesError("RequestHeaderSectionTooLarge", "Header section too long.", 431),
-                limit=ep.max_head,
-            )
-        try:
-            head = _parse_head(bytes(self.buffer[:end]))
-        except _Refused as refused:
-            return self._refuse_partial(started, refused.note, refused.error, limit=head_length)
-        incoming = _Incoming(b"", head_length, b"", started, head, list(head.notes))
-        connection = ",".join(head.values("connection")).lower()
-        if head.version == "HTTP/1.0":
-            incoming.keep_alive = "keep-alive" in connection
-        else:
-            incoming.keep_alive = "close" not in connection
-        try:
-            self._read_body(incoming)
-        except _Refused as refused:
-            self._finish_refused(incoming, refused.note, refused.error)
-        except TimeoutError:
-            self._finish_refused(
-                incoming,
-                "timeout-in-body",
-                SesError("RequestTimeout", f"Request not received within {ep.timeout} s", 408),
-            )
-        except _ClosedError:
-            self._finish_refused(
-                incoming,
-                "incomplete-body",
-                SesError("MalformedHTTPRequest", "Connection closed mid-body", 400),
-            )
-        return incoming
+                deadline = time.monotonic() + ep.timeout
 
-    def _refuse_partial(
-        self, started: int, note: str, error: SesError, *, limit: int | None = None
-    ) -> _Incoming:
-        kept = bytes(self.buffer if limit is None else self.buffer[:limit])
-        self.buffer.clear()
-        head_end = kept.find(b"\r\n\r\n")
-        head_length = head_end + 4 if head_end >= 0 else len(kept)
-        head: _Head | None = None
-        if head_end >= 0:
-            with contextlib.suppress(_Refused):
-                head = _parse_head(kept[:head_end])
-        return _Incoming(
-            kept,
-            head_length,
-            kept[head_length:],
-            started or time.time_ns(),
-            head,
-            [note],
-            error,
-            keep_alive=False,
-        )
+    def _timed_out(self, started: int) -> _Received:
+        message = f"the request did not arrive within {self.endpoint.timeout} s"
+        error = HttpParseError(message, offset=0, kind="limit", cause="timeout")
+        return self._received(self.reader.refuse(error), started or time.time_ns())
 
-    def _expect_continue(self, incoming: _Incoming) -> None:
-        head = incoming.head
-        assert head is not None
-        expect = [v.lower() for v in head.values("expect")]
-        if "100-continue" in expect and head.version == "HTTP/1.1":
-            incoming.notes.append("expect-100-continue")
-            if len(self.buffer) == incoming.head_length:
-                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-                incoming.notes.append("sent-100-continue")
-
-    def _read_body(self, incoming: _Incoming) -> None:
-        """RFC 9112 section 6.3: chunked when Transfer-Encoding says so (then Content-Length
-        is ignored, and the connection closed after the answer), else Content-Length bytes."""
-        head = incoming.head
-        assert head is not None
-        if _is_chunked(head):
-            incoming.notes.append("chunked")
-            if head.values("content-length"):
-                incoming.notes.append("content-length-with-chunked")
-                incoming.keep_alive = False  # "MUST close the connection after responding"
-            self._expect_continue(incoming)
-            self._read_chunked(incoming)
-            return
-        length = _content_length(head, self.endpoint.max_body)
-        if length:
-            self._expect_continue(incoming)
-        total = incoming.head_length + length
-        while len(self.buffer) < total:
-            self._fill()
-        incoming.raw = bytes(self.buffer[:total])
-        incoming.body = incoming.raw[incoming.head_length :]
-        del self.buffer[:total]
-
-    def _finish_refused(self, incoming: _Incoming, note: str, error: SesError) -> None:
-        """Record what arrived (capped at the limits) and close after answering."""
+    def _received(self, incoming: Incoming, started: int) -> _Received:
+        if incoming.refusal is None:
+            return _Received(incoming, started)
         ep = self.endpoint
-        kept = bytes(self.buffer[: incoming.head_length + ep.max_body])
-        self.buffer.clear()
-        incoming.raw = kept
-        incoming.body = kept[incoming.head_length :]
-        incoming.notes.append(note)
-        incoming.refusal = error
-        incoming.keep_alive = False
-
-    def _read_line(self, pos: int) -> int:
-        """Index just past the next CRLF at or after ``pos`` (reading more as needed)."""
-        while True:
-            idx = self.buffer.find(b"\r\n", pos)
-            if idx >= 0:
-                if idx - pos > _MAX_CHUNK_LINE:
-                    break
-                return idx + 2
-            if len(self.buffer) - pos > _MAX_CHUNK_LINE:
-                break
-            self._fill()
-        raise _bad_request(
-            f"bad-chunked-framing: line longer than {_MAX_CHUNK_LINE} bytes",
-            "Bad chunked framing: a chunk or trailer line is too long",
+        note, error = _refusal(
+            incoming.refusal,
+            head_read=incoming.request is not None,
+            max_head=ep.max_head,
+            timeout=ep.timeout,
         )
-
-    def _read_chunked(self, incoming: _Incoming) -> None:
-        """RFC 9112 section 7.1: chunk-size [ext] CRLF data CRLF ... 0 CRLF trailers CRLF.
-
-        The data may total ``max_body`` bytes (413 past it) and the framing around it (size
-        lines, extensions, trailers) ``max_head`` bytes, each checked before reading on.
-        """
-        ep = self.endpoint
-        pos = incoming.head_length
-        body = bytearray()
-
-        def framing_checked() -> None:
-            if pos - incoming.head_length - len(body) > ep.max_head:
-                raise _Refused(
-                    f"body-too-large: chunk framing > {ep.max_head}",
-                    SesError("RequestEntityTooLarge", f"Chunk framing exceeds {ep.max_head}", 413),
-                )
-
-        while True:
-            line_end = self._read_line(pos)
-            line = bytes(self.buffer[pos : line_end - 2])
-            match = _CHUNK_LINE.match(line)
-            if match is None:
-                shown = _shown(line.decode("latin-1"), 40)
-                raise _bad_request(
-                    f"bad-chunked-framing: chunk size {shown}",
-                    f"Bad chunked framing: chunk size {shown} is not hexadecimal digits",
-                )
-            size = int(match.group(1), 16)
-            pos = line_end
-            framing_checked()
-            if size == 0:
-                while True:  # trailer section, ends with an empty line
-                    line_end = self._read_line(pos)
-                    empty = line_end - pos == 2
-                    pos = line_end
-                    framing_checked()
-                    if empty:
-                        break
-                break
-            if len(body) + size > ep.max_body:
-                raise _Refused(
-                    f"body-too-large: chunked body > {ep.max_body}",
-                    SesError("RequestEntityTooLarge", f"Body exceeds {ep.max_body}", 413),
-                )
-            while len(self.buffer) < pos + size + 2:
-                self._fill()
-            body += self.buffer[pos : pos + size]
-            if self.buffer[pos + size : pos + size + 2] != b"\r\n":
-                raise _bad_request(
-                    "bad-chunked-framing: chunk data not followed by CRLF",
-                    "Bad chunked framing: chunk data not followed by CRLF",
-                )
-            pos += size + 2
-        incoming.raw = bytes(self.buffer[:pos])
-        incoming.body = bytes(body)
-        del self.buffer[:pos]
+        return _Received(incoming, started, note, error)
 
 
-#: Parameters that sign a request rather than belong to its action: SigV4 presigned URLs
-#: (IAM-SIGV4; docs/spec.md#sigv4-presigned) and SigV2 (docs/spec.md#param-auth-names). Set
-#: aside before unflattening.
-_SIGNING_PARAMS = frozenset(
-    (
-        "X-Amz-Algorithm",
-        "X-Amz-Credential",
-        "X-Amz-Date",
-        "X-Amz-Expires",
-        "X-Amz-SignedHeaders",
-        "X-Amz-Signature",
-        "X-Amz-Security-Token",
-        "AWSAccessKeyId",
-        "Signature",
-        "SignatureMethod",
-        "SignatureVersion",
-        "Timestamp",
-        "Expires",
-    )
-)
-
-
-def _decoded(data: bytes | str) -> Pairs:
-    try:
-        return form_decode(data)
-    except ValueError:
-        return []
-
-
-def _request_pairs(head: _Head | None, body: bytes) -> tuple[str | None, Pairs]:
-    """``Action`` and the pairs it came with: the form body's, else the query's (GUIDE-REQ;
-    docs/spec.md#param-action); decoded leniently, and a part that cannot be decoded counts as
-    empty."""
-    if head is None:
+def _request_pairs(request: RawRequest | None) -> tuple[str | None, Pairs]:
+    """``Action`` and the operation's parameters (:func:`sesspec.params.read_params`: a POST's
+    query and form body, a GET's query; GUIDE-REQ, docs/spec.md#param-action), decoded
+    leniently; a request past the decoder's limit counts as having none."""
+    if request is None:
         return None, []
-    for pairs in (_decoded(body) if body else [], _query_pairs(head.target)):
-        for name, value in pairs:
-            if name == "Action":
-                return value, pairs
-    return None, []
-
-
-def _query_pairs(target: str) -> Pairs:
-    query = target.partition("?")[2]
-    return _decoded(query) if query else []
+    try:
+        params = read_params(request)
+    except EncodingError:
+        return None, []
+    return params.first("Action"), params.operation
 
 
 def _response(status: int, body: bytes, *, request_id: str, keep_alive: bool) -> bytes:
@@ -1080,12 +773,12 @@ class Endpoint:
             connection = _Connection(active, self)
             number = 0
             while not self._stopping.is_set():
-                incoming = connection.read()
-                if incoming is None:
+                received = connection.read()
+                if received is None:
                     return
                 number += 1
                 keep = self._answer(
-                    incoming,
+                    received,
                     connection,
                     conn_id=conn_id,
                     number=number,
@@ -1096,7 +789,7 @@ class Endpoint:
                 )
                 if not keep:
                     return
-        except (OSError, _ClosedError):
+        except OSError:
             return
         except Exception:  # a bug of ours: logged, and the endpoint goes on
             _log.exception("connection %d from %s failed", conn_id, peer)
@@ -1119,7 +812,7 @@ class Endpoint:
 
     def _answer(
         self,
-        incoming: _Incoming,
+        received: _Received,
         connection: _Connection,
         *,
         conn_id: int,
@@ -1130,15 +823,16 @@ class Endpoint:
         server_name: str | None,
     ) -> bool:
         assert self._log is not None
-        head = incoming.head
-        if incoming.refusal is None and head is not None and _is_internal(head.target):
-            return self._internal(incoming, connection, head)
+        incoming = received.incoming
+        request = incoming.request
+        if received.refusal is None and request is not None and _is_internal(request.target):
+            return self._internal(incoming, connection, request)
         request_id = str(uuid.uuid4())
-        action, pairs = _request_pairs(head, incoming.body)
+        action, pairs = _request_pairs(request)
         seq = self._log.next_seq()
-        received_ns = incoming.received_at_ns
-        received = datetime.fromtimestamp(received_ns / 1e9, UTC)
-        received_at = received.isoformat(timespec="microseconds").replace("+00:00", "Z")
+        received_ns = received.received_at_ns
+        arrived = datetime.fromtimestamp(received_ns / 1e9, UTC)
+        received_at = arrived.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
         def record(status: int, notes: Sequence[str]) -> Capture:
             return Capture(
@@ -1160,8 +854,10 @@ class Endpoint:
                 server_name=server_name,
             )
 
-        error = incoming.refusal
+        error = received.refusal
         notes = list(incoming.notes)
+        if received.note is not None:
+            notes.append(received.note)
         judged: list[Finding] | None = None
 
         def findings() -> list[Finding]:
@@ -1200,7 +896,7 @@ class Endpoint:
                     state,
                     action,
                     pairs,
-                    received=received,
+                    received=arrived,
                     request_id=request_id,
                     incoming=incoming,
                     seq=seq,
@@ -1237,14 +933,14 @@ class Endpoint:
         *,
         received: datetime,
         request_id: str,
-        incoming: _Incoming,
+        incoming: Incoming,
         seq: int,
         findings: Callable[[], list[Finding]],
         notes: list[str],
     ) -> tuple[bytes, SesError | None]:
         """The state's answer to ``action``: the response body, or the SES error."""
         try:
-            params = unflatten([(n, v) for n, v in pairs if n not in _SIGNING_PARAMS]).params
+            params = unflatten([(n, v) for n, v in pairs if n not in AUTH_PARAMS]).params
         except ExceptionGroup as group:
             return b"", _param_error(findings(), group)
         origin = None
@@ -1266,7 +962,7 @@ class Endpoint:
 
     # -- the endpoint's own paths ------------------------------------------------------------
 
-    def _internal(self, incoming: _Incoming, connection: _Connection, head: _Head) -> bool:
+    def _internal(self, incoming: Incoming, connection: _Connection, head: RawRequest) -> bool:
         """Answer ``/_aws/ses`` or ``/_sesspec/`` (never recorded or checked)."""
         keep_alive = incoming.keep_alive and not self._stopping.is_set()
         status, content_type, body, extra = self._internal_answer(head)
@@ -1279,10 +975,10 @@ class Endpoint:
         connection.sock.sendall(answer)
         return keep_alive
 
-    def _internal_answer(self, head: _Head) -> tuple[int, str, bytes, str]:
+    def _internal_answer(self, head: RawRequest) -> tuple[int, str, bytes, str]:
         """status, content type, body and extra header lines for one of the endpoint's paths."""
         path, _, query_text = head.target.partition("?")
-        hosts = head.values("host")
+        hosts = head.header_all("host")
         if len(hosts) != 1 or not _LOCAL_HOST.match(hosts[0]):
             return _json_answer(403, {"error": "the endpoint's own paths answer Host 127.0.0.1"})
         state = self.state

@@ -21,9 +21,10 @@ import hmac
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from sesspec.encoding import Pairs, form_decode, form_encode, percent_encode
+from sesspec.encoding import Pairs, form_encode, percent_encode
 from sesspec.errors import EncodingError, SigningError
 from sesspec.http import RawRequest
+from sesspec.params import read_params
 from sesspec.signing import Signed, VerifyResult, _guard
 from sesspec.signing._legacy import hmac_base64
 
@@ -156,8 +157,10 @@ def request_time(value: str) -> datetime | None:
 
 
 def _params_of(req: RawRequest) -> Pairs:
-    # SigV2's parameters: the form body of a POST, else the query (sigv2-sigv3-vectors).
-    return form_decode(req.body if req.method == "POST" else req.query)
+    # SigV2's parameters: the form body of a POST, else the query (sigv2-sigv3-vectors), as
+    # the one reader of parameters reads them (a POST's query is not signed).
+    params = read_params(req)
+    return params.body if params.where == "body" else params.query
 
 
 def sign(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import difflib
 import hmac
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -30,6 +29,7 @@ from sesspec.check.finding import Finding, Location, finding
 from sesspec.check.rules import SesAnswer, Severity, declare
 from sesspec.encoding import STYLES, canonical_query_string
 from sesspec.errors import SigningError
+from sesspec.masking import MASK, mask_text
 from sesspec.signing import aws3, sigv2, sigv4
 
 __all__ = ["AWS3_CUTOFF", "MASK", "RULES", "Credentials", "findings"]
@@ -299,8 +299,6 @@ _SKEW = timedelta(minutes=15)  # GUIDE-ERR RequestExpired; docs/spec.md#sigv4-sk
 _MAX_EXPIRES = 604_800  # docs/spec.md#policy-expiry: S3's documented maximum (7 days)
 _TOKEN_HEADER = "x-amz-security-token"  # noqa: S105 (a header name)
 _TOKEN_PARAM = "X-Amz-Security-Token"  # noqa: S105 (a parameter name)
-#: What a secret is written as where it would be printed (as ``sesspec verify`` writes it).
-MASK = "<secret>"
 _ENC = "utf-8"
 _ERR = "surrogateescape"
 _AUTHORIZATION = Location("header", "Authorization")
@@ -772,15 +770,11 @@ def _verify(view: View, parts: _Parts, credentials: Credentials | None) -> list[
     return [finding(AUTH018, message, where, detail=detail)]
 
 
-# The session token in a canonical request: a signed X-Amz-Security-Token header line, or the
-# parameter in the canonical query (however the client encoded it).
-_TOKEN_IN_CREQ = re.compile(r"(?im)^(x-amz-security-token:).*$|(X-Amz-Security-Token=)[^&\n]*")
-
-
 def _masked(canonical_request: str) -> str:
-    """``canonical_request`` with the session token's value written :data:`MASK`: a finding's
-    detail is printed, and the token is a secret (the secret key never appears in it)."""
-    return _TOKEN_IN_CREQ.sub(lambda m: (m.group(1) or m.group(2)) + MASK, canonical_request)
+    """``canonical_request`` with the session token's value written :data:`MASK` (the one
+    masker, :func:`sesspec.masking.mask_text`): a finding's detail is printed, and the token is
+    a secret (the secret key never appears in it)."""
+    return mask_text(canonical_request, fill=MASK)
 
 
 def _diff(client: sigv4.Stages, spec: sigv4.Stages) -> str:

@@ -17,8 +17,8 @@ from sesspec.check.rules import Rule, SesAnswer, declare, enc
 from sesspec.encoding import Pairs
 from sesspec.errors import ParamErrorKind
 from sesspec.model import ServiceModel, Shape
+from sesspec.params import SIGV2_PARAMS, SIGV4_QUERY_PARAMS
 from sesspec.query import validate_pairs
-from sesspec.signing.sigv4 import PRESIGNED_PARAMS
 
 __all__ = ["AUTH_PARAMS", "MAX_RAW_MESSAGE", "RULES", "RULE_OF_KIND", "SIGV2_PARAMS", "findings"]
 
@@ -209,12 +209,8 @@ RULES = (
 )
 
 #: SigV4 presigned-URL parameters (IAM-SIGV4; docs/spec.md#param-auth-names): never operation
-#: parameters.
-AUTH_PARAMS = frozenset(PRESIGNED_PARAMS)
-#: SigV2 parameters (docs/spec.md#param-auth-names): not part of SES authentication.
-SIGV2_PARAMS = frozenset(
-    {"AWSAccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "Expires"}
-)
+#: parameters. SIGV2_PARAMS: not part of SES authentication. Both are sesspec.params's.
+AUTH_PARAMS = SIGV4_QUERY_PARAMS
 
 #: Each kind of :class:`~sesspec.errors.ParamError` and the rule it breaks. sesspec's limits fall
 #: under the rule the input breaks anyway: a name deeper than any member is unknown (PARAM004),

@@ -1,8 +1,8 @@
 """Benchmark: serialize, sign, and both, against botocore and awscrt in the same run.
 
-    python -m sesspec.bench [--quick] [--json FILE]
+    python benchmarks/bench.py [--quick] [--json FILE]     (make bench)
 
-Cases (issue 2): a small SendEmail; 50 recipients with a 10 KB unicode HTML body; SendRawEmail
+Cases: a small SendEmail; 50 recipients with a 10 KB unicode HTML body; SendRawEmail
 of 1 MB and of 10 MB. For each it times
 
 * serialize: params -> form body bytes (sesspec ``request.form_body``; botocore
@@ -29,7 +29,7 @@ it (a process per run: start-up, reading, checking, JSON written to a file) over
 over ``--jobs 1``, the parent's peak memory (it reads ahead a bounded number of requests) and
 whether the outputs are identical.
 
-The serve section (issue 12) runs ``sesspec serve --http`` (plain, and with ``--strict``) and
+The serve section runs ``sesspec serve --http`` (plain, and with ``--strict``) and
 moto's server (``moto_server``, when installed) as subprocesses on 127.0.0.1 and drives each with
 the same client: one connection kept alive (opened again whenever the server closes it, as
 werkzeug, under moto, does after every answer) sending SigV4-signed SendEmail requests, the
@@ -747,7 +747,7 @@ def _serve_report(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sesspec.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short timing budget")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument(
