@@ -11,7 +11,7 @@ malformed escape kept as it is); a query or body of more than
 :data:`sesspec.encoding.MAX_PAIRS` items raises :class:`~sesspec.errors.EncodingError`.
 
 Which (docs/spec.md#param-auth-names): the SigV4 presigned-URL parameters (IAM-SIGV4,
-:data:`sesspec.signing.sigv4.PRESIGNED_PARAMS`), the SigV2 ones and SigV2's session token
+:data:`PRESIGNED_PARAMS`), the SigV2 ones and SigV2's session token
 (``SecurityToken``, as aws-sdk-go sends it).
 """
 
@@ -22,15 +22,16 @@ from typing import Literal
 
 from sesspec.encoding import Pairs, form_decode
 from sesspec.http import RawRequest
-from sesspec.signing.sigv4 import PRESIGNED_PARAMS
 
 __all__ = [
     "AUTH_PARAMS",
+    "PRESIGNED_PARAMS",
     "SIGV2_PARAMS",
     "SIGV4_QUERY_PARAMS",
     "TOKEN_PARAMS",
     "RequestParams",
     "params_where",
+    "query_params",
     "read_params",
 ]
 
@@ -39,6 +40,17 @@ def __dir__() -> list[str]:
     return __all__
 
 
+#: The presigned query's parameters (IAM-SIGV4), in the order presigning writes them (the
+#: signature last): never operation parameters. ``sesspec.signing.sigv4`` exports it too.
+PRESIGNED_PARAMS = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+)
 #: SigV4 presigned-URL parameters (IAM-SIGV4): never operation parameters.
 SIGV4_QUERY_PARAMS = frozenset(PRESIGNED_PARAMS)
 #: SigV2 parameters (docs/spec.md#param-auth-names): not part of SES authentication.
@@ -86,13 +98,19 @@ def params_where(method: str) -> Where:
     return "body" if method == "POST" else "query"
 
 
+def query_params(request: RawRequest) -> Pairs:
+    """The pairs of ``request``'s query string alone (what a signer looks at, whatever the
+    method; the body is not read); errors as :func:`read_params`."""
+    query = request.query
+    return form_decode(query) if query else []
+
+
 def read_params(request: RawRequest) -> RequestParams:
     """The parameters of ``request`` (module docstring); :class:`~sesspec.errors.EncodingError`
     (``too-many-pairs``) for a query or body past :data:`sesspec.encoding.MAX_PAIRS`."""
-    query = request.query
     where = params_where(request.method)
     return RequestParams(
-        form_decode(query) if query else [],
+        query_params(request),
         form_decode(request.body) if where == "body" and request.body else [],
         where,
     )

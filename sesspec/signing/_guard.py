@@ -20,8 +20,8 @@ import re
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
-from sesspec.encoding import form_decode
 from sesspec.errors import SigningError
+from sesspec.params import query_params
 
 if TYPE_CHECKING:
     from sesspec.http import RawRequest
@@ -136,7 +136,7 @@ def unsigned(scheme: str, req: RawRequest, *, query_refused: Collection[str]) ->
     would change what the caller wrote in it.
     """
     if req.query:
-        names = {name for name, _ in form_decode(req.query)}
+        names = {name for name, _ in query_params(req)}
         found = sorted(names.intersection(query_refused))
         if found:
             msg = (

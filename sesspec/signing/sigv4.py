@@ -36,6 +36,7 @@ from urllib.parse import unquote_to_bytes
 from sesspec.encoding import canonical_query_string, form_decode, form_encode, percent_encode
 from sesspec.errors import EncodingError, SigningError, SigningErrorKind
 from sesspec.http import RawRequest
+from sesspec.params import PRESIGNED_PARAMS
 from sesspec.signing import Signed, VerifyKind, VerifyResult, _guard
 
 __all__ = [
@@ -586,16 +587,6 @@ AuthProblemKind = Literal[
     "expires",
 ]
 
-#: The presigned query's parameters (IAM-SIGV4): never operation parameters.
-PRESIGNED_PARAMS = (
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Signature",
-    "X-Amz-Expires",
-    "X-Amz-Security-Token",
-)
 _HEADER_FIELDS = ("Credential", "SignedHeaders", "Signature")
 
 
