@@ -243,6 +243,11 @@ class TestSigV2Requests:
         assert pairs[-1][1] == _hand_signed(pairs, method="POST")
         assert signed.string_to_sign.startswith(f"POST\n{HOST}\n/\n")
 
+    def test_sign_post_writes_content_length(self) -> None:
+        req = RawRequest("POST", "/", headers=(("Host", HOST),), body=b"Action=GetSendQuota")
+        out = sigv2.sign(req, access_key_id=AKID, secret_access_key=SECRET, time=TIME).request
+        assert out.headers[-1] == ("Content-Length", str(len(out.body)))
+
     def test_sign_other_path_and_method(self) -> None:
         req = RawRequest("GET", "/sub/path?Action=X", headers=(("Host", HOST),))
         signed = sigv2.sign(
