@@ -62,6 +62,7 @@ _ALSO = ("scripts", "vectors", "docs", "README.md", "MANIFEST.in", "Makefile", "
 _SIGNING_TESTS = (
     "tests/test_boundaries.py",
     "tests/test_legacy_signing.py",
+    "tests/test_guard.py",
     "tests/test_signing.py",
     "tests/test_signer.py",
     "tests/test_vectors_sigv2_aws3.py",
