@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hmac
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import quote
 
@@ -137,6 +137,28 @@ class TestSigV2Timestamp:
         assert (result.ok, result.kind) == (False, "date")
         assert result.reason == "no Timestamp (or Expires) parameter"
         assert _verify_v2(_sigv2(_ACTION), None).ok
+
+    def test_aware_now_in_another_zone(self) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", _iso(NOW))])
+        plus_one = timezone(timedelta(hours=1))
+        assert _verify_v2(params, NOW.astimezone(plus_one)).ok
+        # 05:48:17 written as +01:00 is 04:48:17 UTC: an hour out.
+        assert _verify_v2(params, NOW.replace(tzinfo=plus_one)).kind == "skew"
+
+    def test_a_long_value_is_shown_cut_at_40_characters(self) -> None:
+        stamp = "2026-11-26T05:48:17Z" + "x" * 30
+        result = _verify_v2(_sigv2([*_ACTION, ("Timestamp", stamp)]), NOW)
+        assert result.reason == f"Timestamp is not an ISO 8601 time: {stamp[:40]!r}"
+        result = _verify_v2(_sigv2([*_ACTION, ("Expires", stamp)]), NOW)
+        assert result.reason == f"Expires is not an ISO 8601 time: {stamp[:40]!r}"
+
+    def test_a_time_refusal_carries_the_stages(self) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", _iso(NOW - timedelta(hours=1)))])
+        result = _verify_v2(params, NOW)
+        assert result.kind == "skew"
+        assert result.expected_signature == result.given_signature == params[-1][1]
+        assert result.string_to_sign is not None
+        assert result.string_to_sign.startswith(f"GET\n{HOST}\n/\nAWSAccessKeyId=")
 
     def test_skew_reason(self) -> None:
         stamp = _iso(NOW - SKEW - SECOND)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -55,6 +56,18 @@ class TestSigV2Stages:
     )
     def test_timestamp_is_utc(self, time: datetime) -> None:
         assert sigv2.timestamp(time) == STAMP
+
+    def test_timestamp_does_not_read_the_local_zone(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A naive time is UTC and an aware one is converted to UTC, whatever zone the machine
+        is in (Python's astimezone would read a naive time, or convert to, the local zone)."""
+        monkeypatch.setenv("TZ", "Asia/Tokyo")
+        time.tzset()
+        try:
+            assert sigv2.timestamp(TIME.replace(tzinfo=None)) == STAMP
+            assert sigv2.timestamp(TIME.astimezone(timezone(timedelta(hours=1)))) == STAMP
+        finally:
+            monkeypatch.undo()
+            time.tzset()
 
     def test_canonical_query_sorts_raw_names_and_uriencodes(self) -> None:
         params = [
@@ -259,7 +272,17 @@ class TestSigV2Requests:
         )
         pairs = form_decode(signed.request.query)
         assert signed.request.path == "/sub/path"
+        assert signed.string_to_sign.startswith(f"GET\n{HOST}\n/sub/path\nAWSAccessKeyId=")
         assert pairs[-1][1] == _hand_signed(pairs, method="GET", path="/sub/path", digest="sha1")
+
+    def test_no_host_signs_an_empty_host(self) -> None:
+        req = RawRequest("GET", "/?Action=X")
+        signed = sigv2.sign(req, access_key_id=AKID, secret_access_key=SECRET, time=TIME)
+        assert signed.string_to_sign.startswith("GET\n\n/\n")
+        pairs = form_decode(signed.request.query)
+        result = sigv2.verify(signed.request, secret_access_key=SECRET)
+        assert result.string_to_sign == signed.string_to_sign
+        assert (result.ok, pairs[-1][1]) == (True, signed.signature)
 
     def test_sign_refuses_a_header_that_breaks_its_line(self) -> None:
         req = RawRequest("GET", "/", headers=(("Host", HOST), ("X-A", "a\nb")))
