@@ -276,6 +276,9 @@ class TestAws3Skew:
             ("Thu, 26 Nov 2026 05:48:17 GMT", NOW),
             ("Thu, 26 Nov 2026 06:48:17 +0100", NOW),
             ("20261126T054817Z", NOW),
+            ("Thu, 26 Nov 2026 05:48:17 -0000", NOW),  # -0000: UTC, zone not said
+            ("26 Nov 2026 05:48:17", NOW),  # no zone: UTC
+            ("1 Nov 2026 05:48", datetime(2026, 11, 1, 5, 48, tzinfo=UTC)),  # 16 characters
             ("20261126T054817", None),  # 15 characters: neither form
             ("x0261126T054817Z", None),
         ],

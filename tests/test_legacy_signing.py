@@ -477,6 +477,17 @@ class TestAws3Stages:
     def test_parse(self, value: str) -> None:
         assert aws3.parse_authorization(value) == aws3.Aws3Authorization("A", "HmacSHA1", "x=")
 
+    def test_parse_keeps_values_whole(self) -> None:
+        auth = aws3.parse_authorization(
+            "AWS3-HTTPS AWSAccessKeyId=AX , Algorithm=HmacSHA1,Signature=X"
+        )
+        assert auth == aws3.Aws3Authorization("AX", "HmacSHA1", "X")
+
+    def test_parse_separators_are_spaces_only(self) -> None:
+        with pytest.raises(SigningError) as info:
+            aws3.parse_authorization("AWS3-HTTPS AWSAccessKeyId=A,\tAlgorithm=HmacSHA1,Signature=x")
+        assert info.value.message == "unexpected X-Amzn-Authorization element 'Algorithm=HmacSHA1'"
+
     @pytest.mark.parametrize(
         ("value", "message"),
         [
@@ -543,6 +554,28 @@ class TestAws3Sign:
             f"AWS3-HTTPS AWSAccessKeyId={AKID},Algorithm=HmacSHA256,Signature={_b64mac(DATE)}"
         )
         assert (signed.canonical_request, signed.signed_headers, signed.scope) == ("", "", "")
+
+    def test_header_names_as_written(self) -> None:
+        req = RawRequest("POST", "/", headers=(("Host", HOST), ("x-amzn-authorization", "old")))
+        out = self._sign(req, session_token="tok").request
+        # The old authorization goes; the new one is written last, as botocore writes it.
+        assert [n for n, _ in out.headers] == [
+            "Host",
+            "Date",
+            "X-Amz-Security-Token",
+            "X-Amzn-Authorization",
+        ]
+
+    def test_date_does_not_read_the_local_zone(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TZ", "America/Los_Angeles")
+        time.tzset()
+        try:
+            for t in (TIME.replace(tzinfo=None), TIME.astimezone(timezone(timedelta(hours=5)))):
+                out = self._sign(RawRequest("POST", "/", headers=(("Host", HOST),)), time=t)
+                assert out.request.header("Date") == DATE
+        finally:
+            monkeypatch.undo()
+            time.tzset()
 
     def test_keeps_a_date_and_signs_it(self) -> None:
         date = "Mon, 01 Jan 2001 00:00:00 GMT"
@@ -646,6 +679,18 @@ class TestAws3Verify:
             _b64mac(DATE),
             "AAAA",
         )
+
+    def test_a_given_signature_with_an_undecodable_byte_is_a_mismatch(self) -> None:
+        result = aws3.verify(self._req(sig="\udcff"), secret_access_key=SECRET, now=None)
+        assert (result.kind, result.given_signature) == ("mismatch", "\udcff")
+
+    def test_aware_now_in_another_zone(self) -> None:
+        plus_one = timezone(timedelta(hours=1))
+        assert aws3.verify(self._req(), secret_access_key=SECRET, now=TIME.astimezone(plus_one)).ok
+        shifted = aws3.verify(
+            self._req(), secret_access_key=SECRET, now=TIME.replace(tzinfo=plus_one)
+        )
+        assert shifted.kind == "skew"
 
     def test_stages_on_a_date_or_skew_refusal(self) -> None:
         bad = aws3.verify(self._req(date="someday"), secret_access_key=SECRET, now=TIME)
