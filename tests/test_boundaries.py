@@ -371,6 +371,19 @@ class TestLegacySeverity:
         found = [f for f in check(raw, tls=True, now=now) if f.rule == rule]
         assert [f.severity for f in found] == [severity]
 
+    @pytest.mark.parametrize(("dated", "severity"), [(_BEFORE, "warning"), (AWS3_CUTOFF, "error")])
+    def test_x_amz_date_dates_an_aws3_request(self, dated: datetime, severity: str) -> None:
+        raw = _aws3_dated(dated).replace(
+            f"Date: {format_datetime(dated, usegmt=True)}".encode(),
+            f"X-Amz-Date: {dated.strftime('%Y%m%dT%H%M%SZ')}".encode(),
+        )
+        found = [f.severity for f in check(raw, tls=True) if f.rule == "AUTH002"]
+        assert found == [severity]
+
+    def test_sigv2_without_timestamp_is_judged_as_of_today(self) -> None:
+        raw = _sigv2_dated(_BEFORE).replace(b"&Timestamp=", b"&Expires=")
+        assert [f.severity for f in check(raw, tls=True) if f.rule == "AUTH003"] == ["error"]
+
     def test_naive_now_is_utc(self) -> None:
         found = check(_aws3_dated(NOW), tls=True, now=_BEFORE.replace(tzinfo=None))
         assert [f.severity for f in found if f.rule == "AUTH002"] == ["warning"]
