@@ -17,7 +17,7 @@ node-clients: $(BIN)/sesspec-installed
 		|| echo "npm ci failed: the Node client tests will skip"; \
 	else echo "npm not found: the Node client tests will skip"; fi
 
-.PHONY: test lint report bench node-clients vectors wheel-check fuzz
+.PHONY: test lint report bench node-clients vectors wheel-check fuzz mutate mutate-ci
 
 # The public vector suites (never committed): each from $$SESSPEC_VECTORS, ../shared/vectors or
 # the cache if there, else fetched into ~/.cache/sesspec/suites from PyPI's botocore sdist or the
@@ -54,3 +54,18 @@ report: $(BIN)/sesspec-installed
 
 bench: $(BIN)/sesspec-installed
 	$(BIN)/python benchmarks/bench.py
+
+# Mutation testing with mutmut (the `mutation` extra; scripts/mutation.py): `make mutate` runs
+# every module of its MODULES and rewrites mutation/results.json (long: BENCHMARKS.md gives the
+# time), `make mutate MODULE=sesspec/encoding.py` one module. `make mutate-ci` is what .ci/run
+# runs: the functions a change touches since its merge base with main, or a fixed sample, and
+# it fails on a survivor mutation/equivalents.toml does not list.
+$(BIN)/mutmut: $(BIN)/sesspec-installed
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	touch $@
+
+mutate: $(BIN)/mutmut
+	$(BIN)/python scripts/mutation.py run $(if $(MODULE),$(MODULE),--all)
+
+mutate-ci: $(BIN)/mutmut
+	$(BIN)/python scripts/mutation.py ci

@@ -266,6 +266,20 @@ def cases() -> Iterator[Case]:
         "host left out of SignedHeaders (botocore signature over the rest is valid).",
         sign_v4(body, signer_cls=HostUnsignedSigV4),
         expect=["AUTH011"],
+        # Right over what it signs, but a signature without host is refused before it is
+        # checked (docs/spec.md#sigv4-signed-headers): never "verified".
+        forbid=["AUTH019"],
+    )
+    yield Case(
+        "AUTH011",
+        "fail-repeated-name",
+        "SignedHeaders=content-type;host;host;x-amz-date: a name listed twice.",
+        clean_post().set(
+            "Authorization",
+            authz.replace("content-type;host;x-amz-date", "content-type;host;host;x-amz-date"),
+        ),
+        expect=["AUTH011"],
+        forbid=["AUTH019"],
     )
     yield Case(
         "AUTH011",

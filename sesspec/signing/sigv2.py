@@ -25,7 +25,7 @@ from sesspec.encoding import Pairs, form_encode, percent_encode
 from sesspec.errors import EncodingError, SigningError
 from sesspec.http import RawRequest
 from sesspec.params import read_params
-from sesspec.signing import Signed, VerifyResult, _guard
+from sesspec.signing import Signed, VerifyKind, VerifyResult, _guard
 from sesspec.signing._legacy import hmac_base64
 
 __all__ = [
@@ -239,7 +239,8 @@ def verify_params(
     max_skew: timedelta = timedelta(minutes=15),
 ) -> VerifyResult:
     """Recompute the signature of decoded ``params`` and compare in constant time; with ``now``,
-    check ``Timestamp`` within ``max_skew`` (or ``Expires`` not passed)."""
+    check ``Timestamp`` within ``max_skew`` of it on either side (or ``Expires`` not passed;
+    docs/spec.md#sigv2-time). A missing or unreadable time is kind ``date``."""
     pairs = list(params)
     q = dict(pairs)
     for key in ("AWSAccessKeyId", "SignatureVersion", "SignatureMethod", "Signature"):
@@ -265,14 +266,33 @@ def verify_params(
     if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8", "surrogateescape")):
         return VerifyResult(False, "mismatch", "signature does not match", **stages)
     if now is not None:
-        current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-        if "Expires" in q:
-            until = request_time(q["Expires"])
-            if until is None or current > until:
-                return VerifyResult(False, "expired", "request expired (Expires)", **stages)
-        else:
-            when = request_time(q.get("Timestamp", ""))
-            if when is None or abs(current - when) > max_skew:
-                msg = f"Timestamp missing or more than {max_skew} from now (RequestExpired)"
-                return VerifyResult(False, "skew", msg, **stages)
+        problem = _time_problem(q, now=now, max_skew=max_skew)
+        if problem is not None:
+            return VerifyResult(False, problem[0], problem[1], **stages)
     return VerifyResult(True, "verified", "signature matches", **stages)
+
+
+def _time_problem(
+    q: dict[str, str], *, now: datetime, max_skew: timedelta
+) -> tuple[VerifyKind, str] | None:
+    """What is wrong with the request's time as of ``now`` (docs/spec.md#sigv2-time): with
+    ``Expires``, a time that cannot be read or that ``now`` is past; else a ``Timestamp``
+    missing, unreadable, or more than ``max_skew`` away from ``now`` on either side."""
+    current = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    if "Expires" in q:
+        text = q["Expires"]
+        until = request_time(text)
+        if until is None:
+            return "date", f"Expires is not an ISO 8601 time: {text[:40]!r}"
+        if current > until:
+            return "expired", f"request expired at {text} (RequestExpired)"
+        return None
+    stamp = q.get("Timestamp")
+    if stamp is None:
+        return "date", "no Timestamp (or Expires) parameter"
+    when = request_time(stamp)
+    if when is None:
+        return "date", f"Timestamp is not an ISO 8601 time: {stamp[:40]!r}"
+    if abs(current - when) > max_skew:
+        return "skew", f"Timestamp {stamp} is more than {max_skew} from now (RequestExpired)"
+    return None

@@ -620,7 +620,12 @@ def _signed_header_findings(
         out.append(finding(AUTH011, message, where))
     lowered = {n.lower() for n in names}
     if "host" not in lowered:
-        out.append(finding(AUTH011, "SignedHeaders lacks host", where))
+        # AWS's words for it (docs/spec.md#sigv4-signed-headers), which strict mode answers.
+        message = (
+            "SignedHeaders lacks host: 'Host' or ':authority' must be a 'SignedHeader' in the "
+            "AWS Authorization."
+        )
+        out.append(finding(AUTH011, message, where))
     present = set(view.by_name)
     absent = sorted(lowered - present)
     if absent:
@@ -740,6 +745,8 @@ def _verify(view: View, parts: _Parts, credentials: Credentials | None) -> list[
             return [finding(AUTH018, message, where, detail=detail)]
         if list(parts.signed) != sorted({n.lower() for n in parts.signed}):
             return []  # AUTH011: SES refuses the malformed list before any signature check
+        if "host" not in parts.signed:
+            return []  # AUTH011: a signature without host holds for any endpoint; refused
         if parts.service not in {"ses", "email"}:
             return []  # AUTH005: SES refuses a scope for another service
         return [finding(AUTH019, "signature verified", where)]

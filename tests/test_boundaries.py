@@ -1,0 +1,520 @@
+"""The behaviours a mutation audit found no test holding, each held on both sides of its boundary.
+
+Every expectation here is worked by hand from docs/spec.md and its sources; the signatures the
+verifiers must accept are computed in the test with the standard library (``hmac``, ``base64``,
+``urllib.parse.quote``) from strings to sign written out by hand, never by sesspec's signers.
+The clock boundaries are "more than 15 minutes" ([GUIDE-ERR]): exactly 15 minutes away is
+accepted on either side, one second more is not.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import format_datetime
+from urllib.parse import quote
+
+import pytest
+
+from sesspec.check import Credentials, check
+from sesspec.check.rules.auth import AWS3_CUTOFF
+from sesspec.errors import ParamError
+from sesspec.http import RawRequest, parse_request
+from sesspec.query import unflatten
+from sesspec.signing import aws3, sigv2, sigv4
+from tests._support import REPO
+
+AKID = "AKIDEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+HOST = "email.us-east-1.amazonaws.com"
+NOW = datetime(2026, 11, 26, 5, 48, 17, tzinfo=UTC)
+SKEW = timedelta(minutes=15)
+SECOND = timedelta(seconds=1)
+SAMPLES = REPO / "vectors" / "checker"
+
+#: Offsets from now on both sides of the 15-minute window, and whether each is inside it.
+WINDOW = [
+    pytest.param(-SKEW - SECOND, False, id="past-15m01s"),
+    pytest.param(-SKEW, True, id="past-15m"),
+    pytest.param(-SKEW + SECOND, True, id="past-14m59s"),
+    pytest.param(timedelta(0), True, id="now"),
+    pytest.param(SKEW - SECOND, True, id="future-14m59s"),
+    pytest.param(SKEW, True, id="future-15m"),
+    pytest.param(SKEW + SECOND, False, id="future-15m01s"),
+]
+
+
+def _iso(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- SigV2: Timestamp and Expires (docs/spec.md#sigv2-time) ------------------------------------
+
+
+def _uri(text: str) -> str:
+    # RFC 3986 unreserved characters kept, everything else %XX in upper case (sigv2-algorithm).
+    return quote(text, safe="-_.~")
+
+
+def _sigv2(params: Sequence[tuple[str, str]], *, method: str = "GET") -> list[tuple[str, str]]:
+    """``params`` with the SigV2 parameters and a Signature worked out with the stdlib."""
+    out = [
+        *params,
+        ("AWSAccessKeyId", AKID),
+        ("SignatureVersion", "2"),
+        ("SignatureMethod", "HmacSHA256"),
+    ]
+    query = "&".join(f"{_uri(n)}={_uri(v)}" for n, v in sorted(out))
+    to_sign = f"{method}\n{HOST}\n/\n{query}"
+    mac = hmac.digest(SECRET.encode(), to_sign.encode(), "sha256")
+    return [*out, ("Signature", base64.b64encode(mac).decode())]
+
+
+def _verify_v2(params: Sequence[tuple[str, str]], now: datetime | None) -> sigv2.VerifyResult:
+    return sigv2.verify_params(
+        params, secret_access_key=SECRET, method="GET", host=HOST, path="/", now=now
+    )
+
+
+_ACTION = [("Action", "GetSendQuota")]
+
+
+class TestSigV2Timestamp:
+    """docs/spec.md#sigv2-time: with Timestamp the request is good within 15 minutes of the
+    receiver's clock on either side; a Timestamp missing or not ISO 8601 refuses it."""
+
+    @pytest.mark.parametrize(("offset", "inside"), WINDOW)
+    def test_window(self, offset: timedelta, inside: bool) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", _iso(NOW + offset))])
+        result = _verify_v2(params, NOW)
+        assert (result.ok, result.kind) == ((True, "verified") if inside else (False, "skew"))
+
+    def test_without_now_the_clock_is_not_read(self) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", "2001-01-01T00:00:00Z")])
+        assert _verify_v2(params, None).ok
+
+    def test_naive_now_is_utc(self) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", _iso(NOW + SKEW))])
+        assert _verify_v2(params, NOW.replace(tzinfo=None)).ok
+        late = _verify_v2(params, (NOW - SECOND).replace(tzinfo=None))
+        assert late.kind == "skew"
+
+    @pytest.mark.parametrize(
+        "stamp",
+        [
+            "2026-11-26T05:48:17.000Z",  # fractions of a second
+            "2026-11-26T05:48:17",  # no Z: read as UTC
+        ],
+    )
+    def test_other_iso_forms_read(self, stamp: str) -> None:
+        assert _verify_v2(_sigv2([*_ACTION, ("Timestamp", stamp)]), NOW).ok
+        assert _verify_v2(_sigv2([*_ACTION, ("Timestamp", stamp)]), NOW + SKEW + SECOND).kind == (
+            "skew"
+        )
+
+    @pytest.mark.parametrize(
+        "stamp",
+        [
+            "",
+            "2026-11-26",
+            "2026-11-26 05:48:17Z",
+            "20261126T054817Z",
+            "Thu, 26 Nov 2026 05:48:17 GMT",
+            "2026-13-26T05:48:17Z",
+            "2026-11-26T05:48:17+01:00",
+            "now",
+        ],
+    )
+    def test_unreadable_timestamp_refused(self, stamp: str) -> None:
+        result = _verify_v2(_sigv2([*_ACTION, ("Timestamp", stamp)]), NOW)
+        assert (result.ok, result.kind) == (False, "date")
+        assert result.reason == f"Timestamp is not an ISO 8601 time: {stamp!r}"
+
+    def test_no_time_at_all_refused(self) -> None:
+        result = _verify_v2(_sigv2(_ACTION), NOW)
+        assert (result.ok, result.kind) == (False, "date")
+        assert result.reason == "no Timestamp (or Expires) parameter"
+        assert _verify_v2(_sigv2(_ACTION), None).ok
+
+    def test_aware_now_in_another_zone(self) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", _iso(NOW))])
+        plus_one = timezone(timedelta(hours=1))
+        assert _verify_v2(params, NOW.astimezone(plus_one)).ok
+        # 05:48:17 written as +01:00 is 04:48:17 UTC: an hour out.
+        assert _verify_v2(params, NOW.replace(tzinfo=plus_one)).kind == "skew"
+
+    def test_a_long_value_is_shown_cut_at_40_characters(self) -> None:
+        stamp = "2026-11-26T05:48:17Z" + "x" * 30
+        result = _verify_v2(_sigv2([*_ACTION, ("Timestamp", stamp)]), NOW)
+        assert result.reason == f"Timestamp is not an ISO 8601 time: {stamp[:40]!r}"
+        result = _verify_v2(_sigv2([*_ACTION, ("Expires", stamp)]), NOW)
+        assert result.reason == f"Expires is not an ISO 8601 time: {stamp[:40]!r}"
+
+    def test_a_time_refusal_carries_the_stages(self) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", _iso(NOW - timedelta(hours=1)))])
+        result = _verify_v2(params, NOW)
+        assert result.kind == "skew"
+        assert result.expected_signature == result.given_signature == params[-1][1]
+        assert result.string_to_sign is not None
+        assert result.string_to_sign.startswith(f"GET\n{HOST}\n/\nAWSAccessKeyId=")
+
+    def test_skew_reason(self) -> None:
+        stamp = _iso(NOW - SKEW - SECOND)
+        result = _verify_v2(_sigv2([*_ACTION, ("Timestamp", stamp)]), NOW)
+        assert result.reason == f"Timestamp {stamp} is more than 0:15:00 from now (RequestExpired)"
+
+    def test_a_bad_signature_is_reported_before_the_time(self) -> None:
+        params = _sigv2([*_ACTION, ("Timestamp", "never")])
+        tampered = [(n, "x" + v if n == "Action" else v) for n, v in params]
+        assert _verify_v2(tampered, NOW).kind == "mismatch"
+
+
+class TestSigV2Expires:
+    """docs/spec.md#sigv2-time: with Expires the request is good until that instant and refused
+    one second after; an Expires that cannot be read refuses it; Expires wins over Timestamp."""
+
+    @pytest.mark.parametrize(
+        ("offset", "inside"),
+        [
+            pytest.param(timedelta(days=365), True, id="a-year-ahead"),
+            pytest.param(SECOND, True, id="one-second-ahead"),
+            pytest.param(timedelta(0), True, id="at-expiry"),
+            pytest.param(-SECOND, False, id="one-second-past"),
+            pytest.param(-SKEW, False, id="15m-past"),
+        ],
+    )
+    def test_expiry(self, offset: timedelta, inside: bool) -> None:
+        expires = _iso(NOW + offset)
+        result = _verify_v2(_sigv2([*_ACTION, ("Expires", expires)]), NOW)
+        assert (result.ok, result.kind) == ((True, "verified") if inside else (False, "expired"))
+        if not inside:
+            assert result.reason == f"request expired at {expires} (RequestExpired)"
+
+    @pytest.mark.parametrize("expires", ["", "tomorrow", "2026-11-26", "1796000000"])
+    def test_unreadable_expires_refused(self, expires: str) -> None:
+        result = _verify_v2(_sigv2([*_ACTION, ("Expires", expires)]), NOW)
+        assert (result.ok, result.kind) == (False, "date")
+        assert result.reason == f"Expires is not an ISO 8601 time: {expires!r}"
+
+    def test_expires_wins_over_timestamp(self) -> None:
+        old = _iso(NOW - timedelta(hours=2))
+        ahead = _iso(NOW + timedelta(hours=1))
+        assert _verify_v2(_sigv2([*_ACTION, ("Timestamp", old), ("Expires", ahead)]), NOW).ok
+        past = _iso(NOW - SECOND)
+        both = _sigv2([*_ACTION, ("Timestamp", _iso(NOW)), ("Expires", past)])
+        assert _verify_v2(both, NOW).kind == "expired"
+
+
+# --- AWS3-HTTPS: the Date skew (docs/spec.md#aws3-skew) ----------------------------------------
+
+
+def _aws3(date_header: str, date: str) -> RawRequest:
+    """A request whose AWS3-HTTPS signature is the stdlib's HMAC of ``date`` (the string to
+    sign is the date value, docs/spec.md#aws3-string-to-sign)."""
+    mac = hmac.digest(SECRET.encode(), date.encode(), "sha256")
+    value = (
+        f"AWS3-HTTPS AWSAccessKeyId={AKID},Algorithm=HmacSHA256,"
+        f"Signature={base64.b64encode(mac).decode()}"
+    )
+    return RawRequest(
+        "POST",
+        "/",
+        headers=(("Host", HOST), (date_header, date), ("X-Amzn-Authorization", value)),
+        body=b"Action=GetSendQuota",
+    )
+
+
+class TestAws3Skew:
+    """docs/spec.md#aws3-skew: the signed date is the request's time, good within 15 minutes of
+    the receiver's clock on either side; a date that cannot be read cannot be judged."""
+
+    @pytest.mark.parametrize(("offset", "inside"), WINDOW)
+    def test_date_header_window(self, offset: timedelta, inside: bool) -> None:
+        date = format_datetime(NOW + offset, usegmt=True)
+        result = aws3.verify(_aws3("Date", date), secret_access_key=SECRET, now=NOW)
+        assert (result.ok, result.kind) == ((True, "verified") if inside else (False, "skew"))
+        if not inside:
+            assert result.reason == (
+                f"request date {date!r} is more than 0:15:00 from now (RequestExpired)"
+            )
+
+    @pytest.mark.parametrize(("offset", "inside"), WINDOW)
+    def test_x_amz_date_window(self, offset: timedelta, inside: bool) -> None:
+        date = (NOW + offset).strftime("%Y%m%dT%H%M%SZ")
+        result = aws3.verify(_aws3("X-Amz-Date", date), secret_access_key=SECRET, now=NOW)
+        assert (result.ok, result.kind) == ((True, "verified") if inside else (False, "skew"))
+
+    def test_naive_now_is_utc(self) -> None:
+        req = _aws3("Date", format_datetime(NOW - SKEW, usegmt=True))
+        assert aws3.verify(req, secret_access_key=SECRET, now=NOW.replace(tzinfo=None)).ok
+        late = aws3.verify(req, secret_access_key=SECRET, now=(NOW + SECOND).replace(tzinfo=None))
+        assert late.kind == "skew"
+
+    @pytest.mark.parametrize(
+        ("header", "date"),
+        [
+            ("Date", "yesterday"),
+            ("Date", "Thu, 32 Nov 2026 05:48:17 GMT"),
+            ("Date", ""),
+            ("X-Amz-Date", "20261326T054817Z"),
+            ("X-Amz-Date", "20261126T256017Z"),
+            ("X-Amz-Date", "2026-11-26T05:48:17Z"),
+        ],
+    )
+    def test_unreadable_date_refused(self, header: str, date: str) -> None:
+        result = aws3.verify(_aws3(header, date), secret_access_key=SECRET, now=NOW)
+        assert (result.ok, result.kind) == (False, "date")
+        assert result.reason == f"unparseable date {date!r}"
+        # Without a clock to judge against, only the signature is checked.
+        assert aws3.verify(_aws3(header, date), secret_access_key=SECRET, now=None).ok
+
+    @pytest.mark.parametrize(
+        ("date", "expected"),
+        [
+            ("Thu, 26 Nov 2026 05:48:17 GMT", NOW),
+            ("Thu, 26 Nov 2026 06:48:17 +0100", NOW),
+            ("20261126T054817Z", NOW),
+            ("Thu, 26 Nov 2026 05:48:17 -0000", NOW),  # -0000: UTC, zone not said
+            ("26 Nov 2026 05:48:17", NOW),  # no zone: UTC
+            ("1 Nov 2026 05:48", datetime(2026, 11, 1, 5, 48, tzinfo=UTC)),  # 16 characters
+            ("20261126T054817", None),  # 15 characters: neither form
+            ("x0261126T054817Z", None),
+        ],
+    )
+    def test_request_time(self, date: str, expected: datetime | None) -> None:
+        assert aws3.request_time(date) == expected
+
+
+# --- duplicates whatever their values (docs/spec.md#param-repeated) ----------------------------
+
+_VALUES = [("", "b"), ("a", ""), ("", ""), ("a", "a"), ("a", "b")]
+
+
+class TestDuplicates:
+    """docs/spec.md#param-repeated: a repeated name is an error, whatever the two values are
+    (an empty first value included); distinct names are not repeats."""
+
+    @pytest.mark.parametrize(("first", "second"), _VALUES)
+    def test_unflatten_reports_the_repeat(self, first: str, second: str) -> None:
+        pairs = [("Action", "GetIdentityVerificationAttributes")]
+        pairs += [("Identities.member.1", first), ("Identities.member.1", second)]
+        with pytest.raises(ExceptionGroup) as info:
+            unflatten(pairs)
+        found = [(e.kind, e.param) for e in info.value.exceptions if isinstance(e, ParamError)]
+        assert ("duplicate", "Identities.member.1") in found
+
+    @pytest.mark.parametrize(("first", "second"), _VALUES)
+    def test_checker_reports_param008(self, first: str, second: str) -> None:
+        body = f"Action=ListIdentities&Version=2010-12-01&NextToken={first}&NextToken={second}"
+        rules = [f.rule for f in check(_post(body), tls=True)]
+        assert "PARAM008" in rules
+
+    def test_distinct_names_are_not_repeats(self) -> None:
+        pairs = [
+            ("Action", "GetIdentityVerificationAttributes"),
+            ("Identities.member.1", ""),
+            ("Identities.member.2", ""),
+        ]
+        assert unflatten(pairs).params == {"Identities": ["", ""]}
+        body = "Action=ListIdentities&Version=2010-12-01&NextToken=&MaxItems=5"
+        assert "PARAM008" not in [f.rule for f in check(_post(body), tls=True)]
+
+
+# --- the legacy schemes' severity, judged as of --now (docs/spec.md#policy-legacy-dates) -------
+
+
+def _aws3_dated(when: datetime) -> bytes:
+    date = format_datetime(when, usegmt=True)
+    return (
+        f"POST / HTTP/1.1\r\nHost: {HOST}\r\n"
+        "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+        f"Date: {date}\r\nX-Amzn-Authorization: AWS3-HTTPS AWSAccessKeyId={AKID},"
+        "Algorithm=HmacSHA256,Signature=x\r\nContent-Length: 19\r\n\r\nAction=GetSendQuota"
+    ).encode()
+
+
+def _sigv2_dated(when: datetime) -> bytes:
+    body = (
+        f"Action=GetSendQuota&Version=2010-12-01&AWSAccessKeyId={AKID}&SignatureVersion=2"
+        f"&SignatureMethod=HmacSHA256&Timestamp={quote(_iso(when), safe='')}&Signature=x"
+    )
+    return _post(body, authorization=None)
+
+
+_BEFORE = AWS3_CUTOFF - SECOND
+
+
+class TestLegacySeverity:
+    """docs/spec.md#policy-legacy-dates: AWS3-HTTPS and SigV2 are errors for a request judged on
+    or after 2020-10-01 and warnings before; the date judged is ``now`` when given, else the
+    request's own date."""
+
+    @pytest.mark.parametrize(("scheme", "rule"), [("aws3", "AUTH002"), ("sigv2", "AUTH003")])
+    @pytest.mark.parametrize(
+        ("dated", "now", "severity"),
+        [
+            pytest.param(_BEFORE, None, "warning", id="dated-before-no-now"),
+            pytest.param(AWS3_CUTOFF, None, "error", id="dated-at-cutoff-no-now"),
+            pytest.param(_BEFORE, AWS3_CUTOFF, "error", id="dated-before-now-at-cutoff"),
+            pytest.param(_BEFORE, NOW, "error", id="dated-before-now-today"),
+            pytest.param(NOW, _BEFORE, "warning", id="dated-today-now-before"),
+            pytest.param(AWS3_CUTOFF, _BEFORE, "warning", id="dated-at-cutoff-now-before"),
+            pytest.param(_BEFORE, _BEFORE, "warning", id="both-before"),
+        ],
+    )
+    def test_now_decides(
+        self, scheme: str, rule: str, dated: datetime, now: datetime | None, severity: str
+    ) -> None:
+        raw = _aws3_dated(dated) if scheme == "aws3" else _sigv2_dated(dated)
+        found = [f for f in check(raw, tls=True, now=now) if f.rule == rule]
+        assert [f.severity for f in found] == [severity]
+
+    @pytest.mark.parametrize(("dated", "severity"), [(_BEFORE, "warning"), (AWS3_CUTOFF, "error")])
+    def test_x_amz_date_dates_an_aws3_request(self, dated: datetime, severity: str) -> None:
+        raw = _aws3_dated(dated).replace(
+            f"Date: {format_datetime(dated, usegmt=True)}".encode(),
+            f"X-Amz-Date: {dated.strftime('%Y%m%dT%H%M%SZ')}".encode(),
+        )
+        found = [f.severity for f in check(raw, tls=True) if f.rule == "AUTH002"]
+        assert found == [severity]
+
+    def test_sigv2_without_timestamp_is_judged_as_of_today(self) -> None:
+        raw = _sigv2_dated(_BEFORE).replace(b"&Timestamp=", b"&Expires=")
+        assert [f.severity for f in check(raw, tls=True) if f.rule == "AUTH003"] == ["error"]
+
+    def test_naive_now_is_utc(self) -> None:
+        found = check(_aws3_dated(NOW), tls=True, now=_BEFORE.replace(tzinfo=None))
+        assert [f.severity for f in found if f.rule == "AUTH002"] == ["warning"]
+
+
+# --- SignedHeaders and the form charset (docs/spec.md#sigv4-signed-headers, #http-charset) -----
+
+_SIG = "0" * 64
+
+
+def _post(
+    body: str,
+    *,
+    ctype: str = "application/x-www-form-urlencoded; charset=utf-8",
+    authorization: str | None = (
+        f"AWS4-HMAC-SHA256 Credential={AKID}/20261126/us-east-1/ses/aws4_request, "
+        f"SignedHeaders=content-type;host;x-amz-date, Signature={_SIG}"
+    ),
+) -> bytes:
+    auth = (
+        f"X-Amz-Date: 20261126T054817Z\r\nAuthorization: {authorization}\r\n"
+        if authorization is not None
+        else ""
+    )
+    return (
+        f"POST / HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: {ctype}\r\n{auth}"
+        f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
+    ).encode()
+
+
+def _signed_headers(names: str) -> bytes:
+    return _post(
+        "Action=GetSendQuota&Version=2010-12-01",
+        authorization=(
+            f"AWS4-HMAC-SHA256 Credential={AKID}/20261126/us-east-1/ses/aws4_request, "
+            f"SignedHeaders={names}, Signature={_SIG}"
+        ),
+    )
+
+
+class TestSignedHeadersList:
+    """docs/spec.md#sigv4-signed-headers: lower case, sorted, once each, host among them."""
+
+    @pytest.mark.parametrize(
+        ("names", "auth011"),
+        [
+            ("content-type;host;x-amz-date", 0),
+            ("host;x-amz-date", 0),
+            ("content-type;host;host;x-amz-date", 1),
+            ("content-type;content-type;host;x-amz-date", 1),
+            ("content-type;host;x-amz-date;x-amz-date", 1),
+            ("host;content-type;x-amz-date", 1),
+            ("content-type;Host;x-amz-date", 1),
+            ("content-type;x-amz-date", 1),
+        ],
+    )
+    def test_auth011(self, names: str, auth011: int) -> None:
+        rules = [f.rule for f in check(_signed_headers(names), tls=True)]
+        assert rules.count("AUTH011") == auth011
+
+    def test_host_missing_says_what_aws_says(self) -> None:
+        findings = check(_signed_headers("content-type;x-amz-date"), tls=True)
+        found = [f for f in findings if f.rule == "AUTH011"]
+        assert [f.message for f in found] == [
+            "SignedHeaders lacks host: 'Host' or ':authority' must be a 'SignedHeader' in the "
+            "AWS Authorization."
+        ]
+
+
+class TestFormCharset:
+    """docs/spec.md#http-charset: the form's Content-Type names charset=utf-8; the parameter
+    name and the charset are read without regard to case (RFC 9110 section 8.3.1)."""
+
+    @pytest.mark.parametrize(
+        ("ctype", "severity"),
+        [
+            ("application/x-www-form-urlencoded; charset=utf-8", None),
+            ("application/x-www-form-urlencoded; Charset=UTF-8", None),
+            ("application/x-www-form-urlencoded; CHARSET=utf-8", None),
+            ("application/x-www-form-urlencoded;charset=UTF8", None),
+            ("Application/X-WWW-Form-Urlencoded; charset=utf-8", None),
+            ("application/x-www-form-urlencoded", "warning"),
+            ("application/x-www-form-urlencoded; Charset=ISO-8859-1", "error"),
+            ("application/x-www-form-urlencoded; CHARSET=latin1", "error"),
+        ],
+    )
+    def test_http007(self, ctype: str, severity: str | None) -> None:
+        found = check(_post("Action=GetSendQuota&Version=2010-12-01", ctype=ctype), tls=True)
+        assert [f.severity for f in found if f.rule == "HTTP007"] == (
+            [] if severity is None else [severity]
+        )
+
+
+# --- a signature that does not sign host (docs/spec.md#sigv4-signed-headers) -------------------
+
+
+class TestHostMustBeSigned:
+    """docs/spec.md#sigv4-signed-headers: a verifier refuses a signature that leaves host out
+    of SignedHeaders, even one that is right over the headers it does sign. The samples are
+    botocore's (vectors/checker/AUTH011: its signer with host left out, and its own)."""
+
+    def _sample(self, name: str) -> RawRequest:
+        return parse_request((SAMPLES / "AUTH011" / f"{name}.http").read_bytes())
+
+    def test_verify_refuses(self) -> None:
+        result = sigv4.verify(
+            self._sample("fail-host-unsigned"), secret_access_key=SECRET, now=None
+        )
+        assert (result.ok, result.kind) == (False, "signed-headers")
+        assert result.reason == "SignedHeaders must include host (IAM-SIGV4)"
+
+    def test_verify_accepts_host_signed(self) -> None:
+        result = sigv4.verify(
+            self._sample("pass-signed-headers"), secret_access_key=SECRET, now=None
+        )
+        assert (result.ok, result.kind) == (True, "verified")
+
+    def test_checker(self) -> None:
+        creds = Credentials(AKID, SECRET)
+        raw = (SAMPLES / "AUTH011" / "fail-host-unsigned.http").read_bytes()
+        rules = [f.rule for f in check(raw, credentials=creds, tls=True)]
+        assert "AUTH011" in rules
+        assert "AUTH019" not in rules
+
+    def test_cli(self, capsys: pytest.CaptureFixture[str]) -> None:
+        from sesspec.cli import main
+
+        sample = str(SAMPLES / "AUTH011" / "fail-host-unsigned.http")
+        code = main(["verify", "--secret-access-key", SECRET, sample])
+        out = capsys.readouterr().out
+        assert code == 1
+        assert out.startswith("FAIL sigv4: SignedHeaders must include host (IAM-SIGV4)")
+        good = str(SAMPLES / "AUTH011" / "pass-signed-headers.http")
+        assert main(["verify", "--secret-access-key", SECRET, good]) == 0
