@@ -255,6 +255,9 @@ def prepare(slug: str, paths: Sequence[str], tests: Sequence[str]) -> Path:
             # the hypothesis profile of scripts/mutation_profile.py, loaded by tests/conftest.py
             'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "scripts.mutation_profile"]',
             f"also_copy = {_toml_list(_ALSO)}",
+            # Each run in a fresh child of a fork server (never in the process that ran the
+            # tests before): a class's property tests meet a new instance once per process.
+            'process_isolation = "forkserver"',
             "use_git_change_detection = false",
             'on_dependency_change = "ignore"',
             "",

@@ -1,12 +1,12 @@
 """A pytest plugin for mutation runs (``-p scripts.mutation_profile``, scripts/mutation.py): the
 hypothesis profile "mutation", which tests/conftest.py loads through ``HYPOTHESIS_PROFILE``.
 
-mutmut runs pytest several times in one process (to learn which tests call what, then the
-unchanged code, then each mutant in a fork), so the same test method runs from different
-instances of its class, which hypothesis's ``differing_executors`` health check refuses; and a
-failing example found against one mutant must not be replayed from the example database in a
-later run, or a kill would depend on the order of the runs. So: the "dev" profile's 100
-examples, derandomized (every run draws the same ones), without a database, that check off.
+A failing example found against one mutant must not be replayed from the example database in a
+later run, or a kill would depend on the order of the runs; and a run must draw the same
+examples each time, or a mutant would be killed one day and survive the next. So: the "dev"
+profile's 100 examples, derandomized, without a database. (A test whose own settings name
+other health checks keeps them; mutmut runs each pytest session in a process of its own,
+``process_isolation = "forkserver"``, so a class's property test meets one instance.)
 """
 
 from __future__ import annotations
