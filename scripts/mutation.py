@@ -19,6 +19,8 @@ only; what it cannot express (a module-level constant, arguments swapped, anothe
 ``scripts/mutate.py``'s short list.
 
     python scripts/mutation.py run sesspec/signing/sigv2.py   # one module (several may follow)
+    python scripts/mutation.py run --survivors sesspec/signing/sigv2.py  # after new tests
+    python scripts/mutation.py run --fresh sesspec/signing/sigv2.py      # every mutant anew
     python scripts/mutation.py run --all                      # every module of MODULES
     python scripts/mutation.py survivors sesspec/signing/sigv2.py  # unreviewed, with diffs
     python scripts/mutation.py record                         # write mutation/results.json
@@ -40,6 +42,7 @@ import fnmatch
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -249,8 +252,12 @@ def prepare(slug: str, paths: Sequence[str], tests: Sequence[str]) -> Path:
             'source_paths = ["sesspec"]',
             f"only_mutate = {_toml_list(paths)}",
             f"pytest_add_cli_args_test_selection = {_toml_list(tests)}",
-            'pytest_add_cli_args = ["-p", "no:cacheprovider"]',
+            # the hypothesis profile of scripts/mutation_profile.py, loaded by tests/conftest.py
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "scripts.mutation_profile"]',
             f"also_copy = {_toml_list(_ALSO)}",
+            # Each run in a fresh child of a fork server (never in the process that ran the
+            # tests before): a class's property tests meet a new instance once per process.
+            'process_isolation = "forkserver"',
             "use_git_change_detection = false",
             'on_dependency_change = "ignore"',
             "",
@@ -266,7 +273,7 @@ def prepare(slug: str, paths: Sequence[str], tests: Sequence[str]) -> Path:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     vectors = os.environ.get("SESSPEC_VECTORS") or str(REPO.parent / "shared" / "vectors")
-    env.update(SESSPEC_VECTORS=vectors, HYPOTHESIS_PROFILE="dev", PYTHONDONTWRITEBYTECODE="1")
+    env.update(SESSPEC_VECTORS=vectors, HYPOTHESIS_PROFILE="mutation", PYTHONDONTWRITEBYTECODE="1")
     return env
 
 
@@ -631,6 +638,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name == "run":
             p.add_argument("--max-children", type=int, default=2)
             p.add_argument("--only", nargs="*", default=[], help="mutant globs to run")
+            p.add_argument(
+                "--survivors", action="store_true", help="run the last run's survivors again"
+            )
+            p.add_argument(
+                "--fresh", action="store_true", help="forget mutmut's cache: every mutant anew"
+            )
         if name == "survivors":
             p.add_argument("--toml", action="store_true", help="as equivalents entries")
     p = sub.add_parser("ci")
@@ -650,10 +663,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         timings: dict[str, float] = {}
         for target in targets:
+            cache = WORK / target.slug / "mutants"
+            if args.fresh and cache.exists():
+                shutil.rmtree(cache)
+            whole = not args.only and not args.survivors and not cache.exists()
+            names = list(args.only)
+            if args.survivors:
+                # mutmut keeps a verdict until the function changes: after new tests, the
+                # survivors are run again by name.
+                names += [m.key for m in mutants(target) if m.status in _NOT_KILLED]
+                if not names:
+                    print(f"{target.path}: no survivors to run again")
+                    continue
             took = run_mutmut(
-                target.slug, [target.path], target.tests, args.only, max_children=args.max_children
+                target.slug, [target.path], target.tests, names, max_children=args.max_children
             )
-            if not args.only:
+            if whole:
                 timings[target.path] = took
             print(f"{target.path}: {took:.0f} s")
         record(targets, timings)
