@@ -47,7 +47,7 @@ def ring_of(module: str) -> str:
         return "harness"
     if module.startswith("sesspec.report"):
         return "report"
-    if module in ("sesspec", "sesspec.check", "sesspec.fidelity"):
+    if module in ("sesspec", "sesspec.check") or module.startswith("sesspec.fidelity"):
         return "check"
     if module.startswith("sesspec.check."):
         return "check"

@@ -70,7 +70,7 @@ _CASES = [
             "SendEmail was sent as SendRawEmail",
             "SendEmail",
             "SendRawEmail",
-            harmless=True,
+            condition=True,
         ),
         "FID001",
         "info",
@@ -78,7 +78,7 @@ _CASES = [
     ),
     (
         Difference(
-            "dropped",
+            "parameter-dropped",
             Where("member", "Destination.CcAddresses.member.1"),
             "dropped",
             expected="c@example.com",
@@ -88,14 +88,14 @@ _CASES = [
         "param Destination.CcAddresses.member.1",
     ),
     (
-        Difference("dropped", Where("request", "X-Amz-Security-Token"), "token not sent"),
+        Difference("setting-dropped", Where("request", "X-Amz-Security-Token"), "token not sent"),
         "FID002",
         "error",
         "setting X-Amz-Security-Token",
     ),
     (
         Difference(
-            "renamed",
+            "parameter-renamed",
             Where("member", "Message.Body.Text.Data"),
             "text sent as HTML",
             expected="Hello",
@@ -106,18 +106,20 @@ _CASES = [
         "param Message.Body.Text.Data",
     ),
     (
-        Difference("added", Where("header", "Bcc"), "Bcc header added", actual="b@example.com"),
+        Difference(
+            "header-added", Where("header", "Bcc"), "Bcc header added", actual="b@example.com"
+        ),
         "FID004",
         "warning",
         "message header Bcc",
     ),
     (
         Difference(
-            "added",
+            "charset-added",
             Where("member", "Message.Subject.Charset"),
             "Charset added",
             actual="UTF-8",
-            harmless=True,
+            condition=True,
         ),
         "FID004",
         "info",
@@ -125,12 +127,12 @@ _CASES = [
     ),
     (
         Difference(
-            "changed",
+            "whitespace-trimmed",
             Where("member", "Message.Body.Text.Data"),
-            "line ends",
-            expected="a\nb",
-            actual="a\r\nb",
-            change=ValueDiff(("lf-to-crlf",), 1, 3, 4, b"a\nb", b"a\r\nb"),
+            "trimmed",
+            expected=" a ",
+            actual="a",
+            change=ValueDiff(0, 3, 1, b" a ", b"a"),
         ),
         "FID005",
         "error",
@@ -138,11 +140,10 @@ _CASES = [
     ),
     (
         Difference(
-            "changed",
+            "line-end-lf-to-crlf",
             Where("part", "1 text/plain"),
             "MIME line ends",
-            change=ValueDiff(("lf-to-crlf",), 1, 3, 4),
-            harmless=True,
+            change=ValueDiff(1, 3, 4),
         ),
         "FID005",
         "info",
@@ -166,10 +167,16 @@ def test_each_difference_is_one_finding(
     difference: Difference, rule: str, severity: str, where: str
 ) -> None:
     [found] = fid.findings([difference])
-    assert (found.rule, found.severity, str(found.location)) == (rule, severity, where)
+    assert (found.rule, found.severity, str(found.location), found.kind) == (
+        rule,
+        severity,
+        where,
+        difference.kind,
+    )
     assert found.message == difference.message
-    assert found.citation == "docs/spec.md#fid-compare; docs/spec.md#fid-severity" + (
-        "; docs/spec.md#param-raw-message" if rule == "FID005" else ""
+    assert found.citation == (
+        "docs/spec.md#fid-compare; docs/spec.md#fid-kinds; docs/spec.md#fid-severity"
+        + ("; docs/spec.md#param-raw-message" if rule == "FID005" else "")
     )
 
 
@@ -180,9 +187,9 @@ def test_finding_detail_is_the_diff() -> None:
     )
     detail = fid.findings([changed])[0].detail
     assert detail.splitlines() == [
-        "- asked:   'a\\nb'",
-        "+ arrived: 'a\\r\\nb'",
-        "change: lf-to-crlf (from byte 1; 3 -> 4 bytes): b'a\\nb' became b'a\\r\\nb'",
+        "- asked:   ' a '",
+        "+ arrived: 'a'",
+        "whitespace-trimmed: from byte 0; 3 -> 1 bytes: b' a ' became b'a'",
     ]
 
 
@@ -504,7 +511,9 @@ def test_rules_section_shows_the_declared_severities() -> None:
     [cell] = _nodes(row, "td[contains(@class, 'severities')]")
     shown = _text(cell)
     assert shown.startswith("error (default); warning when X-Amz-Expires missing")
-    assert _text(_nodes(_by_id(page, "rule-FID003"), "td")[1]) == "error"
+    assert _text(_nodes(_by_id(page, "rule-FID003"), "td")[1]) == (
+        "error (default); warning when the kind is order-changed"
+    )
     text = render_markdown(_report())
     assert "**error (default); warning when X-Amz-Expires missing" in text
     # Every severity a finding of the report has is one its rule shows.

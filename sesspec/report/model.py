@@ -108,6 +108,7 @@ def finding_from_dict(record: Mapping[str, Any]) -> Finding:
         location=Location("text", str(record["location"])),  # as the document rendered it
         citation=str(record["citation"]),
         detail=str(record.get("detail", "")),
+        kind=str(record.get("kind", "")),
     )
 
 
