@@ -14,7 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sesspec.fidelity import KINDS, Asked, Difference, Location, compare_messages, compare_pairs
+from sesspec.fidelity import (
+    KINDS,
+    MAX_SEARCH_TOTAL,
+    Asked,
+    Difference,
+    Location,
+    compare_messages,
+    compare_pairs,
+)
 from sesspec.mime import MAX_DEPTH, MAX_PARTS
 
 RAW = (
@@ -321,6 +329,28 @@ class TestHostileMessages:
         ]
         diff = _only(compare_pairs(Asked("SendEmail", MAIL, "mail"), pairs)[1:])
         assert diff.kind == "unreadable"
+
+    def test_two_step_search_is_bounded_per_comparison(self) -> None:
+        """Each part's text needs two steps (LF made CRLF, then trimmed): 40,001 characters
+        asked, 59,998 arrived, 99,999 of search; MAX_SEARCH_TOTAL (262,144) pays for two;
+        the parts after them are value-changed, not searched."""
+        text = " " + "a\n" * 20_000
+        parts = b"".join(
+            b"--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+            % base64.b64encode(body)
+            for body in [text.encode()] * 4
+        )
+        head = b'Subject: x\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        arrived = text.replace("\n", "\r\n").strip().encode()
+        changed = parts.replace(base64.b64encode(text.encode()), base64.b64encode(arrived))
+        diffs = compare_messages(head + parts + b"--b--\r\n", head + changed + b"--b--\r\n")
+        by_part = [
+            [d.kind for d in diffs if d.where.name.startswith(f"{i} ")] for i in (1, 2, 3, 4)
+        ]
+        named = ["line-end-lf-to-crlf", "whitespace-trimmed"]
+        assert (len(text), len(arrived)) == (40_001, 59_998)
+        assert 2 * 100_000 < MAX_SEARCH_TOTAL < 3 * 100_000
+        assert by_part == [named, named, ["value-changed"], ["value-changed"]]
 
     @given(st.binary(max_size=2000))
     def test_any_bytes_compare_without_an_exception(self, data: bytes) -> None:

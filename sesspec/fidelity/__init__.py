@@ -24,7 +24,8 @@ The modules, one concern each:
 
 Pure and bounded: no I/O, no clock; a shown value is cut to :data:`MAX_SHOWN` characters, a byte
 excerpt to :data:`MAX_EXCERPT` bytes, two-step changes are searched only in values up to
-:data:`MAX_SEARCH` characters, and a message is read within :mod:`sesspec.mime`'s limits (past
+:data:`MAX_SEARCH` characters and in :data:`MAX_SEARCH_TOTAL` characters of values per
+comparison, and a message is read within :mod:`sesspec.mime`'s limits (past
 one it is a single ``unreadable`` difference that says which). A secret never appears in a
 difference: a token that arrived changed is described by the kinds of its change only.
 """
@@ -44,12 +45,19 @@ from sesspec.fidelity.types import (
     Location,
     ValueDiff,
 )
-from sesspec.fidelity.values import MAX_EXCERPT, MAX_SEARCH, Step, describe_change
+from sesspec.fidelity.values import (
+    MAX_EXCERPT,
+    MAX_SEARCH,
+    MAX_SEARCH_TOTAL,
+    Step,
+    describe_change,
+)
 
 __all__ = [
     "KINDS",
     "MAX_EXCERPT",
     "MAX_SEARCH",
+    "MAX_SEARCH_TOTAL",
     "MAX_SHOWN",
     "Area",
     "Asked",

@@ -24,7 +24,7 @@ from sesspec.check.rules.param import SIGV2_PARAMS
 from sesspec.fidelity.mail import mail_differences
 from sesspec.fidelity.message import blob_bytes, charset_differences, compare_messages
 from sesspec.fidelity.types import Asked, Difference, Location, shown
-from sesspec.fidelity.values import changed, excerpt
+from sesspec.fidelity.values import changed, excerpt, search_budget
 from sesspec.mime import MimeError, mailboxes, read_message
 from sesspec.query import validate_pairs
 
@@ -282,6 +282,11 @@ def compare_pairs(asked: Asked, pairs: Iterable[tuple[str, str]]) -> list[Differ
     authentication parameters are skipped, ``Version`` is the checker's (PARAM003). A
     SendEmail that arrived as SendRawEmail is compared through its message.
     """
+    with search_budget():
+        return _compare_pairs(asked, pairs)
+
+
+def _compare_pairs(asked: Asked, pairs: Iterable[tuple[str, str]]) -> list[Difference]:
     arrived = [(n, v) for n, v in pairs if not _is_auth(n)]
     action = next((v for n, v in arrived if n == "Action"), None)
     members = [(n, v) for n, v in arrived if n not in ("Action", "Version")]

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from sesspec.fidelity.kinds import Kind
 from sesspec.fidelity.types import Difference, Location, shown
-from sesspec.fidelity.values import changed, excerpt, same_text
+from sesspec.fidelity.values import changed, excerpt, same_text, search_budget
 from sesspec.mime import Field, Mailbox, MimeError, Part, decode_words, mailboxes, read_message
 
 __all__ = [
@@ -441,6 +441,11 @@ def _at(place: Location) -> Callable[[str], Location]:
 def compare_messages(expected: bytes, actual: bytes) -> list[Difference]:
     """What differs between two Internet messages (a ``SendRawEmail``'s decoded data), in the
     order: the message's line ends, its header fields, its parts (see the module docstring)."""
+    with search_budget():
+        return _compare_messages(expected, actual)
+
+
+def _compare_messages(expected: bytes, actual: bytes) -> list[Difference]:
     where = Location("member", "RawMessage.Data")
     if expected == actual:
         return []

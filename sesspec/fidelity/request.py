@@ -9,7 +9,7 @@ from sesspec.errors import EncodingError, SigningError
 from sesspec.fidelity.kinds import Kind
 from sesspec.fidelity.members import compare_pairs
 from sesspec.fidelity.types import Asked, Difference, Location, shown
-from sesspec.fidelity.values import changed, excerpt
+from sesspec.fidelity.values import changed, excerpt, search_budget
 from sesspec.http import RawRequest
 from sesspec.signing.sigv4 import parse_authorization
 
@@ -157,7 +157,13 @@ def compare_request(asked: Asked, request: RawRequest) -> list[Difference]:
     """Everything that differs between ``asked`` and the request that arrived: its Host
     against the authority the client was told, its credential scope and session token against
     the settings it was given, and its parameters (query, and a form body) against the
-    members asked for (:func:`~sesspec.fidelity.members.compare_pairs`)."""
+    members asked for (:func:`~sesspec.fidelity.members.compare_pairs`), within one search
+    budget (:func:`~sesspec.fidelity.values.search_budget`)."""
+    with search_budget():
+        return _compare_request(asked, request)
+
+
+def _compare_request(asked: Asked, request: RawRequest) -> list[Difference]:
     try:
         query = form_decode(request.query) if request.query else []
         body: Pairs = []

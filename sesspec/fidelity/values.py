@@ -9,16 +9,19 @@ cut short; the first sequence that reproduces the value that arrived names the c
 :class:`Step` per kind. When none does, the change is one ``value-changed`` step. Values
 are compared as they are: nothing is normalised first.
 
-Bounded: two-step sequences are searched only in values up to :data:`MAX_SEARCH` characters
-(one step and the final checks at any size), and an excerpt is at most :data:`MAX_EXCERPT`
-bytes.
+Bounded: two-step sequences are searched only in values up to :data:`MAX_SEARCH` characters,
+and in at most :data:`MAX_SEARCH_TOTAL` characters of values in one comparison
+(:func:`search_budget`); one step and the final checks at any size; an excerpt is at most
+:data:`MAX_EXCERPT` bytes.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sesspec.fidelity.kinds import KINDS, Kind
@@ -28,12 +31,14 @@ __all__ = [
     "CONTEXT",
     "MAX_EXCERPT",
     "MAX_SEARCH",
+    "MAX_SEARCH_TOTAL",
     "STEPS",
     "Step",
     "changed",
     "describe_change",
     "excerpt",
     "same_text",
+    "search_budget",
 ]
 
 
@@ -47,6 +52,38 @@ CONTEXT = 16
 MAX_EXCERPT = 96
 #: Longest value (characters) in which two-step changes are searched for (one step: any size).
 MAX_SEARCH = 64 * 1024
+#: Characters of values (asked and arrived) searched for two-step changes in one comparison
+#: (:func:`search_budget`): past it, values are named by one step or ``value-changed``, so a
+#: request of a thousand changed parts costs no more than a few.
+MAX_SEARCH_TOTAL = 256 * 1024
+
+_BUDGET: ContextVar[list[int] | None] = ContextVar("sesspec_fidelity_search", default=None)
+
+
+@contextmanager
+def search_budget() -> Iterator[None]:
+    """Bound the two-step searches of one comparison by :data:`MAX_SEARCH_TOTAL` (the
+    comparison's entry points open it; nested ones share the outer budget)."""
+    if _BUDGET.get() is not None:
+        yield
+        return
+    token = _BUDGET.set([MAX_SEARCH_TOTAL])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _spend(cost: int) -> bool:
+    """Take ``cost`` characters from the comparison's search budget, if it has them."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return True
+    if budget[0] < cost:
+        return False
+    budget[0] -= cost
+    return True
+
 
 _ENC = "utf-8"
 _ERR = "surrogateescape"
@@ -209,6 +246,8 @@ def _search(expected: str, actual: str) -> list[tuple[Kind, str, str]] | None:
         if last is not None:
             return [(kind, expected, middle), (last, middle, actual)]
     if len(expected) > MAX_SEARCH or len(actual) > MAX_SEARCH:
+        return None
+    if not _spend(len(expected) + len(actual)):
         return None
     for first, middle in firsts:
         for kind, step in STEPS:
