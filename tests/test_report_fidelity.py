@@ -551,6 +551,7 @@ def test_html_cell_shows_the_evidence() -> None:
     beta = _by_id(doc, "cell-beta--send-email-ascii")
     assert "Fidelity diff: what arrived against what the client was asked" in _text(beta)
     assert "+ arrived as: member Message.Body.Html.Data" in _text(beta)
+    assert _strings(beta, ".//code[@class='kind']/text()") == ["parameter-renamed"]
     assert _strings(beta, ".//p[@class='expect']/a/@href") == ["https://github.com/x/y/issues/1"]
     [versions] = _nodes(beta, ".//p[@class='expect-versions']")
     assert _text(versions) == (
@@ -584,6 +585,7 @@ def test_markdown_links_each_cell_to_the_html() -> None:
     text = render_markdown(_report())
     assert "[❌ fail](index.html#cell-alpha--send-email-ascii)" in text
     assert "[🔷 known](index.html#cell-beta--send-email-ascii)" in text
+    assert "[FID003](#fid003) `parameter-renamed` **error**" in text
     assert "[✅ pass](index.html#cell-beta--list-identities) ❗ known, now passing" in text
     assert "**Known failures now passing**" in text
     assert "strict mode would answer `SignatureDoesNotMatch (403)" in text

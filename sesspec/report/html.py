@@ -482,7 +482,11 @@ def _findings(div: etree._Element, findings: list[Finding]) -> None:
     tbody = _el(table, "tbody")
     for f in sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 9)):
         row = _el(tbody, "tr")
-        _rule_link(_el(row, "td"), f.rule)
+        rule = _el(row, "td")
+        _rule_link(rule, f.rule)
+        if f.kind:  # a fidelity finding's kind of difference (docs/spec.md#fid-kinds)
+            _el(rule, "br")
+            _el(rule, "code", f.kind, cls="kind")
         _el(row, "td", f.severity, cls=f"sev-{f.severity}")
         _el(row, "td", str(f.location))
         what = _el(row, "td", f.message)

@@ -66,8 +66,8 @@ def _case(suite: etree._Element, case: CaseResult) -> None:
             failure = etree.SubElement(element, "failure", type=f.rule, message=f.message)
             failure.text = (
                 f"request #{request.seq} {request.request_line}\n"
-                f"{f.rule} {f.severity} [{f.location}] {f.message}\nsee: {f.citation}"
-                + (f"\n{f.detail}" if f.detail else "")
+                f"{f.rule}{f' ({f.kind})' if f.kind else ''} {f.severity} [{f.location}] "
+                f"{f.message}\nsee: {f.citation}" + (f"\n{f.detail}" if f.detail else "")
             )
             if request.ses_error:
                 failure.text += f"\nstrict mode would answer: {request.ses_error}"

@@ -139,16 +139,19 @@ def _case_details(case: CaseResult) -> list[str]:
         for f in sorted(request.findings, key=lambda f: f.severity != "error"):
             if f.severity == "info":
                 continue
+            kind = f" `{f.kind}`" if f.kind else ""
             lines.append(
-                f"  - {_rule_link(f.rule)} **{f.severity}** [{f.location}] "
+                f"  - {_rule_link(f.rule)}{kind} **{f.severity}** [{f.location}] "
                 f"{_cell_escape(f.message)} (see {_citation(f.citation)})"
             )
             if f.detail:
                 lines += ["", "    ```diff", *("    " + ln for ln in f.detail.splitlines())]
                 lines += ["    ```", ""]
-        infos = sorted({f.rule for f in request.findings if f.severity == "info"})
+        infos = sorted({(f.rule, f.kind) for f in request.findings if f.severity == "info"})
         if infos:
-            lines.append("  - info: " + ", ".join(map(_rule_link, infos)))
+            lines.append(
+                "  - info: " + ", ".join(_rule_link(r) + (f" `{k}`" if k else "") for r, k in infos)
+            )
     return [*lines, ""]
 
 
