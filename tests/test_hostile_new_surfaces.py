@@ -263,6 +263,7 @@ ENTRY = {
     "rules": ["AUTH018"],
     "issue": "https://example.com/1",
     "reason": "r",
+    "tested": "1.0",
 }
 
 
@@ -271,13 +272,13 @@ def _load(path: Path) -> Any:
 
 
 def _document(**entry: Any) -> bytes:
-    return json.dumps({"format": "sesspec-expectations/1", "known": [{**ENTRY, **entry}]}).encode()
+    return json.dumps({"format": "sesspec-expectations/2", "known": [{**ENTRY, **entry}]}).encode()
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        b'{"format": "sesspec-expectations/1", "known": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"format": "sesspec-expectations/2", "known": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
         b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
     ],
     ids=["deep-list", "deep-object"],
@@ -336,7 +337,7 @@ _JSON = st.recursive(
 )
 def test_expectations_any_structure(entry: dict[str, Any], top: Any, tmp_path_factory: Any) -> None:
     path = tmp_path_factory.mktemp("e") / "e.json"
-    for document in ({"format": "sesspec-expectations/1", "known": [entry]}, top):
+    for document in ({"format": "sesspec-expectations/2", "known": [entry]}, top):
         path.write_text(json.dumps(document))
         with contextlib.suppress(ExpectationError):
             _load(path)

@@ -47,7 +47,7 @@ def ring_of(module: str) -> str:
         return "harness"
     if module.startswith("sesspec.report"):
         return "report"
-    if module in ("sesspec", "sesspec.check", "sesspec.fidelity"):
+    if module in ("sesspec", "sesspec.check") or module.startswith("sesspec.fidelity"):
         return "check"
     if module.startswith("sesspec.check."):
         return "check"
@@ -319,9 +319,8 @@ def test_extras_match_pyproject() -> None:
 # --- one owner per concern (docs/architecture.md, "One owner per concern") ----------------------
 
 #: Modules that may decode a request's query or body themselves: the owner, and the SigV4
-#: module (its own canonical query; the lead's SigV4 work) and fidelity (its package is being
-#: reworked on another branch).
-PARAM_READERS = frozenset({"sesspec.params", "sesspec.signing.sigv4", "sesspec.fidelity"})
+#: module (its own canonical query, until the SigV4 split gives it a reader of its own).
+PARAM_READERS = frozenset({"sesspec.params", "sesspec.signing.sigv4"})
 
 
 def _calls(path: Path) -> list[ast.Call]:

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sesspec.mime import MAX_DEPTH
 from sesspec.serve.mailbox import (
     MAX_MIME_PARTS,
     DirectoryStore,
@@ -225,13 +226,26 @@ class TestParseMime:
         assert isinstance(parsed.text, str)
 
     def test_deep_nesting_reads_headers_only(self) -> None:
-        depth = MAX_MIME_PARTS + 1
+        """Past the one MIME reader's depth limit the message is read for its headers only,
+        and the note says which limit."""
+        depth = MAX_DEPTH + 1
         raw = b"Subject: deep\r\n"
         for i in range(depth):
             raw += b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
         parsed = parse_mime(raw)
         assert parsed.subject == "deep"
-        assert parsed.notes == (f"more than {MAX_MIME_PARTS} multipart parts: headers only",)
+        assert parsed.notes == (f"multiparts nested more than {MAX_DEPTH} deep: headers only",)
+
+    @pytest.mark.parametrize("parts", [MAX_MIME_PARTS - 1, MAX_MIME_PARTS])
+    def test_too_many_parts_reads_headers_only(self, parts: int) -> None:
+        raw = b'Subject: many\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        raw += b"".join(b"--b\r\nContent-Type: text/plain\r\n\r\n%d\r\n" % i for i in range(parts))
+        parsed = parse_mime(raw + b"--b--\r\n")
+        assert parsed.subject == "many"
+        if parts < MAX_MIME_PARTS:  # the message is a part too
+            assert (parsed.text, parsed.notes) == ("0", ())
+        else:
+            assert parsed.notes == (f"more than {MAX_MIME_PARTS} parts: headers only",)
 
     def test_inline_image_is_an_attachment(self) -> None:
         raw = (

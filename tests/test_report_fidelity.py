@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,12 @@ from sesspec.report.expectations import (
     parse_expectations,
 )
 from sesspec.report.json_ import report_from_dict
-from sesspec.report.model import Expectation, apply_expectations, request_text
+from sesspec.report.model import (
+    Expectation,
+    apply_expectations,
+    request_text,
+    unmatched_expectations,
+)
 from tests.test_report import _nodes, _request, _strings
 
 
@@ -70,7 +76,7 @@ _CASES = [
             "SendEmail was sent as SendRawEmail",
             "SendEmail",
             "SendRawEmail",
-            harmless=True,
+            condition=True,
         ),
         "FID001",
         "info",
@@ -78,7 +84,7 @@ _CASES = [
     ),
     (
         Difference(
-            "dropped",
+            "parameter-dropped",
             Where("member", "Destination.CcAddresses.member.1"),
             "dropped",
             expected="c@example.com",
@@ -88,14 +94,14 @@ _CASES = [
         "param Destination.CcAddresses.member.1",
     ),
     (
-        Difference("dropped", Where("request", "X-Amz-Security-Token"), "token not sent"),
+        Difference("setting-dropped", Where("request", "X-Amz-Security-Token"), "token not sent"),
         "FID002",
         "error",
         "setting X-Amz-Security-Token",
     ),
     (
         Difference(
-            "renamed",
+            "parameter-renamed",
             Where("member", "Message.Body.Text.Data"),
             "text sent as HTML",
             expected="Hello",
@@ -106,18 +112,20 @@ _CASES = [
         "param Message.Body.Text.Data",
     ),
     (
-        Difference("added", Where("header", "Bcc"), "Bcc header added", actual="b@example.com"),
+        Difference(
+            "header-added", Where("header", "Bcc"), "Bcc header added", actual="b@example.com"
+        ),
         "FID004",
         "warning",
         "message header Bcc",
     ),
     (
         Difference(
-            "added",
+            "charset-added",
             Where("member", "Message.Subject.Charset"),
             "Charset added",
             actual="UTF-8",
-            harmless=True,
+            condition=True,
         ),
         "FID004",
         "info",
@@ -125,12 +133,12 @@ _CASES = [
     ),
     (
         Difference(
-            "changed",
+            "whitespace-trimmed",
             Where("member", "Message.Body.Text.Data"),
-            "line ends",
-            expected="a\nb",
-            actual="a\r\nb",
-            change=ValueDiff(("lf-to-crlf",), 1, 3, 4, b"a\nb", b"a\r\nb"),
+            "trimmed",
+            expected=" a ",
+            actual="a",
+            change=ValueDiff(0, 3, 1, b" a ", b"a"),
         ),
         "FID005",
         "error",
@@ -138,11 +146,10 @@ _CASES = [
     ),
     (
         Difference(
-            "changed",
+            "line-end-lf-to-crlf",
             Where("part", "1 text/plain"),
             "MIME line ends",
-            change=ValueDiff(("lf-to-crlf",), 1, 3, 4),
-            harmless=True,
+            change=ValueDiff(1, 3, 4),
         ),
         "FID005",
         "info",
@@ -166,10 +173,16 @@ def test_each_difference_is_one_finding(
     difference: Difference, rule: str, severity: str, where: str
 ) -> None:
     [found] = fid.findings([difference])
-    assert (found.rule, found.severity, str(found.location)) == (rule, severity, where)
+    assert (found.rule, found.severity, str(found.location), found.kind) == (
+        rule,
+        severity,
+        where,
+        difference.kind,
+    )
     assert found.message == difference.message
-    assert found.citation == "docs/spec.md#fid-compare; docs/spec.md#fid-severity" + (
-        "; docs/spec.md#param-raw-message" if rule == "FID005" else ""
+    assert found.citation == (
+        "docs/spec.md#fid-compare; docs/spec.md#fid-kinds; docs/spec.md#fid-severity"
+        + ("; docs/spec.md#param-raw-message" if rule == "FID005" else "")
     )
 
 
@@ -180,9 +193,9 @@ def test_finding_detail_is_the_diff() -> None:
     )
     detail = fid.findings([changed])[0].detail
     assert detail.splitlines() == [
-        "- asked:   'a\\nb'",
-        "+ arrived: 'a\\r\\nb'",
-        "change: lf-to-crlf (from byte 1; 3 -> 4 bytes): b'a\\nb' became b'a\\r\\nb'",
+        "- asked:   ' a '",
+        "+ arrived: 'a'",
+        "whitespace-trimmed: from byte 0; 3 -> 1 bytes: b' a ' became b'a'",
     ]
 
 
@@ -227,7 +240,15 @@ def test_a_text_body_sent_as_html_and_a_port_dropped() -> None:
 # --- expectations ------------------------------------------------------------------------------
 
 _KNOWN = Expectation(
-    "beta", "send-email-ascii", ("FID003",), "https://github.com/x/y/issues/1", "text as html"
+    "beta",
+    "send-email-ascii",
+    ("FID003",),
+    "https://github.com/x/y/issues/1",
+    "text as html",
+    tested="2.0.1",
+    fixed_in="2.1.0",
+    fixed="https://github.com/x/y/pull/2",
+    entry="known[0]",
 )
 
 
@@ -267,9 +288,12 @@ def _doc(**entry: Any) -> dict[str, Any]:
         "rules": ["FID003"],
         "issue": "https://github.com/x/y/issues/1",
         "reason": "text as html",
+        "tested": "2.0.1",
+        "fixed_in": "2.1.0",
+        "fixed": "https://github.com/x/y/pull/2",
     }
     base.update(entry)
-    return {"format": "sesspec-expectations/1", "known": [base]}
+    return {"format": "sesspec-expectations/2", "known": [base]}
 
 
 _CLIENTS = {"alpha", "beta"}
@@ -292,6 +316,11 @@ def test_expectations_parse() -> None:
         ({"reason": 3}, "'reason' is missing or not a str"),
         ({"extra": 1}, "unknown field(s) extra"),
         ({"scenarios": ["send-email-ascii", "send-email-ascii"]}, "listed twice"),
+        ({"tested": " "}, "'tested' is empty"),
+        ({"tested": 2}, "'tested' is missing or not a str"),
+        ({"fixed": "http://github.com/x/y/pull/2"}, "'fixed' is not an https:// link"),
+        ({"fixed_in": ""}, "'fixed_in' and 'fixed' go together"),
+        ({"fixed_in": 2}, "'fixed_in' is not a str"),
     ],
 )
 def test_expectations_refuse_what_is_not_known(entry: dict[str, Any], words: str) -> None:
@@ -308,6 +337,16 @@ def test_expectations_file_errors_name_the_file(tmp_path: Path) -> None:
         load_expectations(path, clients=_CLIENTS, scenarios=_SCENARIO_IDS)
 
 
+def test_expectations_without_a_fix_parse() -> None:
+    doc = _doc()
+    del doc["known"][0]["fixed_in"], doc["known"][0]["fixed"]
+    (got,) = parse_expectations(doc, clients=_CLIENTS, scenarios=_SCENARIO_IDS)
+    assert (got.fixed_in, got.fixed, got.upstream()) == ("", "", "tested 2.0.1; not fixed upstream")
+    assert _KNOWN.upstream() == (
+        "tested 2.0.1; fixed upstream in 2.1.0 (https://github.com/x/y/pull/2)"
+    )
+
+
 def test_committed_expectations_are_valid() -> None:
     from sesspec.drivers import all_drivers, load_scenarios
 
@@ -316,6 +355,86 @@ def test_committed_expectations_are_valid() -> None:
         clients={d.name for d in all_drivers()}, scenarios={s.id for s in load_scenarios()}
     )
     assert len(got) == sum(len(e["scenarios"]) for e in document["known"])
+    assert all(e.tested for e in got)
+
+
+def test_fog_names_the_release_tested_and_the_fix() -> None:
+    """The report tests Debian's fog-aws 3.15.0; fog signs SES with SigV4 since 3.28.0
+    (fog/fog-aws#727, "released in v3.28.0")."""
+    from sesspec.drivers import all_drivers, load_scenarios
+
+    fog = {
+        (e.tested, e.fixed_in, e.fixed, e.issue)
+        for e in load_expectations(
+            clients={d.name for d in all_drivers()}, scenarios={s.id for s in load_scenarios()}
+        )
+        if e.client == "ruby-fog-aws"
+    }
+    assert fog == {
+        (
+            "3.15.0 (Debian ruby-fog-aws 3.15.0-1)",
+            "3.28.0",
+            "https://github.com/fog/fog-aws/pull/727",
+            "https://github.com/fog/fog-aws/issues/726",
+        )
+    }
+
+
+def _ran(client: str, scenario: str, verdict: str, *rules: str) -> CaseResult:
+    errors = tuple((r, "error") for r in rules)
+    return CaseResult(client, scenario, verdict, "ok", requests=(_req(1, *errors),))  # type: ignore[arg-type]
+
+
+_ENTRY = [
+    dataclasses.replace(_KNOWN, rules=("AUTH002",)),
+    dataclasses.replace(_KNOWN, scenario="list-identities", rules=("AUTH002",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("cells", "error"),
+    [
+        ([], None),  # its client did not run: the entry says nothing of this run
+        ([_ran("beta", "send-email-ascii", "not-available")], None),
+        ([_ran("beta", "send-email-ascii", "fail", "AUTH002")], None),
+        (
+            [
+                _ran("beta", "send-email-ascii", "fail", "AUTH002"),
+                _ran("beta", "list-identities", "fail", "AUTH002", "FID003"),
+            ],
+            None,  # one cell is known: the entry takes effect
+        ),
+        (
+            [_ran("beta", "send-email-ascii", "fail", "AUTH002", "FID003", "PARAM004")],
+            "expectation known[0] (beta: AUTH002; https://github.com/x/y/issues/1) matches none "
+            "of its 1 cell(s) of this run: they fail on errors it does not list (FID003, PARAM004)",
+        ),
+        (
+            [_ran("beta", "send-email-ascii", "pass"), _ran("beta", "list-identities", "pass")],
+            "expectation known[0] (beta: AUTH002; https://github.com/x/y/issues/1) matches none "
+            "of its 2 cell(s) of this run: none of them fails any more",
+        ),
+    ],
+    ids=["not-run", "not-available", "known", "one-known", "other-errors", "all-pass"],
+)
+def test_an_entry_that_matches_no_cell_is_an_error_of_the_run(
+    cells: list[CaseResult], error: str | None
+) -> None:
+    marked = apply_expectations(cells, _ENTRY)
+    assert unmatched_expectations(marked, _ENTRY) == (() if error is None else (error,))
+
+
+def test_run_errors_are_in_every_format() -> None:
+    report = dataclasses.replace(_report(), errors=("expectation known[0] matches none",))
+    page, md, data, junit = _every_output(report)
+    assert "**Errors of this run** (`sesspec report` exits 1):" in md
+    assert "- expectation known[0] matches none" in md
+    assert "expectation known[0] matches none" in _text(_by_id(html.fromstring(page), "run-errors"))
+    assert json.loads(data)["errors"] == ["expectation known[0] matches none"]
+    root = etree.fromstring(junit.encode())
+    [failure] = _nodes(root, "//testsuite[@name='sesspec']/testcase/failure")
+    assert failure.get("message") == "expectation known[0] matches none"
+    assert report_from_dict(json.loads(data)).errors == report.errors
 
 
 # --- a report with every kind of evidence -----------------------------------------------------
@@ -432,7 +551,13 @@ def test_html_cell_shows_the_evidence() -> None:
     beta = _by_id(doc, "cell-beta--send-email-ascii")
     assert "Fidelity diff: what arrived against what the client was asked" in _text(beta)
     assert "+ arrived as: member Message.Body.Html.Data" in _text(beta)
+    assert _strings(beta, ".//code[@class='kind']/text()") == ["parameter-renamed"]
     assert _strings(beta, ".//p[@class='expect']/a/@href") == ["https://github.com/x/y/issues/1"]
+    [versions] = _nodes(beta, ".//p[@class='expect-versions']")
+    assert _text(versions) == (
+        "Tested: 2.0.1. Fixed upstream in 2.1.0: https://github.com/x/y/pull/2"
+    )
+    assert _strings(versions, "a/@href") == ["https://github.com/x/y/pull/2"]
     # The filters read these; the form and the script are in the page.
     assert (alpha.get("data-failing"), alpha.get("data-language"), alpha.get("data-rules")) == (
         "1",
@@ -460,9 +585,14 @@ def test_markdown_links_each_cell_to_the_html() -> None:
     text = render_markdown(_report())
     assert "[❌ fail](index.html#cell-alpha--send-email-ascii)" in text
     assert "[🔷 known](index.html#cell-beta--send-email-ascii)" in text
+    assert "[FID003](#fid003) `parameter-renamed` **error**" in text
     assert "[✅ pass](index.html#cell-beta--list-identities) ❗ known, now passing" in text
     assert "**Known failures now passing**" in text
     assert "strict mode would answer `SignatureDoesNotMatch (403)" in text
+    assert (
+        "<https://github.com/x/y/issues/1>; tested 2.0.1; fixed upstream in 2.1.0 "
+        "(https://github.com/x/y/pull/2)"
+    ) in text
 
 
 def test_junit_known_is_skipped_and_now_passing_is_a_property() -> None:
@@ -471,7 +601,8 @@ def test_junit_known_is_skipped_and_now_passing_is_a_property() -> None:
     assert (beta.get("failures"), beta.get("skipped")) == ("0", "1")
     [known] = _nodes(beta, "testcase[@name='send-email-ascii']")
     assert _strings(known, "skipped/@message") == [
-        "known failure: text as html (https://github.com/x/y/issues/1)"
+        "known failure: text as html (https://github.com/x/y/issues/1; tested 2.0.1; fixed "
+        "upstream in 2.1.0 (https://github.com/x/y/pull/2))"
     ]
     assert not _nodes(known, "failure")
     [passing] = _nodes(beta, "testcase[@name='list-identities']")
@@ -504,7 +635,9 @@ def test_rules_section_shows_the_declared_severities() -> None:
     [cell] = _nodes(row, "td[contains(@class, 'severities')]")
     shown = _text(cell)
     assert shown.startswith("error (default); warning when X-Amz-Expires missing")
-    assert _text(_nodes(_by_id(page, "rule-FID003"), "td")[1]) == "error"
+    assert _text(_nodes(_by_id(page, "rule-FID003"), "td")[1]) == (
+        "error (default); warning when the kind is order-changed"
+    )
     text = render_markdown(_report())
     assert "**error (default); warning when X-Amz-Expires missing" in text
     # Every severity a finding of the report has is one its rule shows.
@@ -512,3 +645,34 @@ def test_rules_section_shows_the_declared_severities() -> None:
         for f in case.findings():
             assert f.severity in shown or f.rule != "AUTH015"
             assert f.severity in RULES[f.rule].allowed
+
+
+def test_rejudge_runs_no_client_and_rewrites_the_run(tmp_path: Path) -> None:
+    """``sesspec report --rejudge``: the committed run judged again from its captures by this
+    checkout (no client run, the captures untouched); the committed expectations each take
+    effect in it (no error of the run)."""
+    from sesspec.cli.report import main as report_main
+
+    root = Path(__file__).resolve().parent.parent / "reports"
+    if not (root / "latest" / "report.json").is_file():
+        pytest.skip("no committed report")
+    out = tmp_path / "reports"
+    shutil.copytree(root / "latest", out / "latest")
+    shutil.copytree(root / "history", out / "history")
+    captures = sorted((out / "latest").glob("captures.jsonl*"))
+    before = [p.read_bytes() for p in captures]
+    assert report_main(["--rejudge", "--out", str(out)]) == 0
+    assert [p.read_bytes() for p in captures] == before
+    document = json.loads((out / "latest" / "report.json").read_text("utf-8"))
+    assert document["errors"] == []
+    assert document["notes"][-1].startswith("judged again at ")
+    fid_findings = [
+        f
+        for case in document["cases"]
+        for request in case["requests"]
+        for f in request["findings"]
+        if f["rule"].startswith("FID")
+    ]
+    assert fid_findings
+    assert all(f.get("kind") for f in fid_findings)
+    assert report_main(["--rejudge", "--client", "boto3", "--out", str(out)]) == 2

@@ -208,6 +208,16 @@ def cases() -> Iterator[Case]:
         expect=["ENC009"],
         forbid=ok,
     )
+    bare_cr = MIME_CRLF.replace("Hello.\r\n", "Hello.\rThen more.\r\n")
+    yield Case(
+        "ENC009",
+        "fail-bare-cr",
+        "RawMessage.Data: MIME with CRLF line endings and one bare CR in its text (RFC 5322 "
+        "section 2.3: CR and LF only together).",
+        sign_v4(botocore_body("SendRawEmail", {"RawMessage": {"Data": bare_cr.encode()}})),
+        expect=["ENC009"],
+        forbid=ok,
+    )
     text = send_email_pairs(**{"Message.Subject.Data": "a b~c*d-e_f.g"})
     yield Case(
         "ENC010",

@@ -79,7 +79,8 @@ class Finding:
     """What rule, how bad, what is wrong, where, and the spec that says so.
 
     ``detail`` carries longer evidence, such as the canonical request diff of a signature
-    mismatch.
+    mismatch; ``kind`` the kind of difference of a fidelity finding (one of
+    ``sesspec.fidelity.KINDS``, docs/spec.md#fid-kinds; empty for every other rule).
     """
 
     rule: str
@@ -88,6 +89,7 @@ class Finding:
     location: Location
     citation: str
     detail: str = field(default="", compare=False)
+    kind: str = ""
 
     def as_dict(self) -> dict[str, str]:
         out = {
@@ -99,6 +101,8 @@ class Finding:
         }
         if self.detail:
             out["detail"] = self.detail
+        if self.kind:
+            out["kind"] = self.kind
         return out
 
 
@@ -119,9 +123,11 @@ def finding(
     *,
     severity: Severity | None = None,
     detail: str = "",
+    kind: str = "",
 ) -> Finding:
-    """A :class:`Finding` of ``rule``, of its default severity unless given; a severity the
-    rule does not declare is a bug of the detector (``ValueError``)."""
+    """A :class:`Finding` of ``rule``, of its default severity unless given (and of a
+    fidelity ``kind``); a severity the rule does not declare is a bug of the detector
+    (``ValueError``)."""
     if severity is not None and severity not in rule.allowed:
         msg = f"{rule.id} declares no {severity} finding"
         raise ValueError(msg)
@@ -134,4 +140,5 @@ def finding(
         location=location,
         citation=rule.citation,
         detail=printable(detail, keep_newlines=True) if detail else detail,
+        kind=kind,
     )

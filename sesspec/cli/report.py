@@ -5,9 +5,10 @@ and one per phase with its time; where the report was written is printed at the 
 ``--parallel N`` runs N clients at once (default: twice the CPUs this process may use), each
 on a loopback endpoint of its own; the report is the same whatever N is, apart from timings
 (:func:`sesspec.drivers.run_clients`). Exit status: 0 when the report was written (whatever the
-verdicts: the report is the product, not a gate), 2 on bad arguments or a missing extra, with
-one line on stderr (a run id that is not a plain name, such as ``..``, is one: it would write
-outside ``--out``).
+verdicts: the report is the product, not a gate), 1 when it was written with errors of the run
+(an expectation of ``sesspec/report/expectations.json`` that matches none of its cells: a
+stale entry), 2 on bad arguments or a missing extra, with one line on stderr (a run id that is
+not a plain name, such as ``..``, is one: it would write outside ``--out``).
 
 The run (:mod:`sesspec.report.run`) needs the ``report`` extra and is imported when the command
 runs, so ``sesspec report --help`` works on a plain install.
@@ -30,7 +31,7 @@ from sesspec.cli._common import (
     whole_number,
 )
 from sesspec.report.files import HISTORY_DIR, RunIdError, check_run_id
-from sesspec.report.model import VERDICT_LABELS, VERDICTS
+from sesspec.report.model import VERDICT_LABELS, VERDICTS, Report
 
 if TYPE_CHECKING:
     from sesspec.drivers import Driver, Outcome, Scenario
@@ -41,6 +42,9 @@ __all__ = ["build_parser", "main"]
 def __dir__() -> list[str]:
     return __all__
 
+
+#: Exit status of a report written with errors of the run (a stale expectation).
+EXIT_RUN_ERRORS = 1
 
 #: Most clients ``--parallel`` runs at once (:data:`sesspec.drivers.runner.MAX_WORKERS`, which
 #: the command line does not import for ``--help``).
@@ -84,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--timeout", type=run_seconds, default=60.0, help="time limit per run (s)")
     parser.add_argument("--http", action="store_true", help="plain-HTTP endpoint instead of TLS")
+    parser.add_argument(
+        "--rejudge",
+        action="store_true",
+        help=(
+            "run no client: judge the run in <out>/latest again from its captures (this "
+            "checkout's checker, fidelity rules and expectations) and rewrite it in place"
+        ),
+    )
     parser.add_argument(
         "--parallel",
         type=whole_number(1, MAX_PARALLEL),
@@ -129,7 +141,15 @@ def _log(message: str) -> None:
 def run(args: argparse.Namespace) -> int:
     # The harness (drivers, endpoint): imported when the command runs, not for --help.
     from sesspec.drivers import all_drivers, load_scenarios
-    from sesspec.report.run import run_report
+    from sesspec.report.run import rejudge_report, run_report
+
+    if args.rejudge:
+        if args.client or args.scenario or args.install or args.run_id:
+            msg = "--rejudge runs no client: --client, --scenario, --install, --run-id do not apply"
+            raise UsageError(msg)
+        if not (Path(args.out) / "latest" / "report.json").is_file():
+            raise UsageError(f"--rejudge: no report in {Path(args.out) / 'latest'}")
+        return _finish(rejudge_report(Path(args.out), log=_log).report, Path(args.out))
 
     try:
         load_scenarios(args.scenario)
@@ -158,10 +178,18 @@ def run(args: argparse.Namespace) -> int:
         progress=_Progress(live=args.parallel == 1),
         log=_log,
     )
-    counts = done.report.counts()
-    summary = ", ".join(f"{counts[v]} {VERDICT_LABELS[v]}" for v in VERDICTS if counts[v])
-    _log(f"{len(done.report.cases)} cells in {done.report.wall_time_s:.1f} s: {summary}")
     _log(f"report: {done.latest_dir / 'index.html'} (summary: {done.summary_path})")
+    return _finish(done.report, out)
+
+
+def _finish(report: Report, out: Path) -> int:
+    """Say what the run found; the exit status (1 with errors of the run)."""
+    counts = report.counts()
+    summary = ", ".join(f"{counts[v]} {VERDICT_LABELS[v]}" for v in VERDICTS if counts[v])
+    _log(f"{len(report.cases)} cells of run {report.run_id} in {out}: {summary}")
+    if report.errors:
+        _log(f"{len(report.errors)} error(s) of the run (in the report too)")
+        return EXIT_RUN_ERRORS
     return EXIT_OK
 
 

@@ -1,17 +1,23 @@
 """The report's expectations: cells marked known, each with its client's upstream issue.
 
 A committed file (:data:`EXPECTATIONS_FILE`, ``sesspec/report/expectations.json``, format
-``sesspec-expectations/1``) lists known failures::
+``sesspec-expectations/2``) lists known failures::
 
-    {"format": "sesspec-expectations/1",
-     "known": [{"client": "boto2", "scenarios": ["endpoint-port"], "rules": ["FID005"],
-                "issue": "https://github.com/boto/boto/issues/...", "reason": "..."}]}
+    {"format": "sesspec-expectations/2",
+     "known": [{"client": "ruby-fog-aws", "scenarios": ["send-email-ascii"],
+                "rules": ["AUTH002"], "issue": "https://github.com/fog/fog-aws/issues/726",
+                "reason": "...", "tested": "3.15.0 (Debian ruby-fog-aws 3.15.0-1)",
+                "fixed_in": "3.28.0", "fixed": "https://github.com/fog/fog-aws/pull/727"}]}
 
 Each entry names a client, the scenarios where it fails, the error rules it breaks there, the
-upstream issue (an ``https://`` link) and a sentence of why. :func:`load_expectations` reads it
-and checks every name: an unknown client, scenario or rule, a rule with no error severity, a
-cell listed twice, a missing field or a field of the wrong type is an :class:`ExpectationError`
-naming the entry. :func:`sesspec.report.model.apply_expectations` then marks the cells.
+upstream issue (an ``https://`` link), a sentence of why, the client's version the failure was
+seen in (``tested``), and, where upstream fixed it, the release (``fixed_in``) and the link to
+the fix (``fixed``), both or neither. :func:`load_expectations` reads it and checks every name:
+an unknown client, scenario or rule, a rule with no error severity, a cell listed twice, a
+missing field or a field of the wrong type is an :class:`ExpectationError` naming the entry.
+:func:`sesspec.report.model.apply_expectations` then marks the cells, and
+:func:`sesspec.report.model.unmatched_expectations` makes an entry that marks none of a run's
+cells an error of that run.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ def __dir__() -> list[str]:
 
 #: The committed expectations.
 EXPECTATIONS_FILE = Path(__file__).with_name("expectations.json")
-EXPECTATIONS_FORMAT = "sesspec-expectations/1"
+EXPECTATIONS_FORMAT = "sesspec-expectations/2"
 #: Largest expectations file read (bytes).
 MAX_EXPECTATIONS_BYTES = 1024 * 1024
 
@@ -49,18 +55,35 @@ class ExpectationError(InputError, ValueError):
     """An expectations file that cannot be used; ``where`` names the file and the entry."""
 
 
-_FIELDS = {"client": str, "scenarios": list, "rules": list, "issue": str, "reason": str}
+_FIELDS = {
+    "client": str,
+    "scenarios": list,
+    "rules": list,
+    "issue": str,
+    "reason": str,
+    "tested": str,
+}
+#: Fields an entry may leave out: where upstream fixed the failure, the release and the link.
+_OPTIONAL = {"fixed_in": str, "fixed": str}
+
+
+def _link(value: str, name: str, where: str) -> None:
+    if not value.startswith("https://") or any(c.isspace() for c in value):
+        raise ExpectationError(f"{name!r} is not an https:// link: {value!r}", where=where)
 
 
 def _entry(
-    record: Any, where: str, clients: Collection[str], scenarios: Collection[str]
+    record: Any, entry: str, where: str, clients: Collection[str], scenarios: Collection[str]
 ) -> list[Expectation]:
     if not isinstance(record, dict):
         raise ExpectationError("an entry is an object", where=where)
     for name, kind in _FIELDS.items():
         if not isinstance(record.get(name), kind):
             raise ExpectationError(f"{name!r} is missing or not a {kind.__name__}", where=where)
-    extra = sorted(set(record) - set(_FIELDS))
+    for name, kind in _OPTIONAL.items():
+        if name in record and not isinstance(record[name], kind):
+            raise ExpectationError(f"{name!r} is not a {kind.__name__}", where=where)
+    extra = sorted(set(record) - set(_FIELDS) - set(_OPTIONAL))
     if extra:
         raise ExpectationError(f"unknown field(s) {', '.join(extra)}", where=where)
     client = record["client"]
@@ -81,12 +104,28 @@ def _entry(
         if "error" not in RULES[rule].allowed:
             raise ExpectationError(f"{rule} is never an error: nothing to expect", where=where)
     issue: str = record["issue"]
-    if not issue.startswith("https://") or any(c.isspace() for c in issue):
-        raise ExpectationError(f"'issue' is not an https:// link: {issue!r}", where=where)
-    if not record["reason"].strip():
-        raise ExpectationError("'reason' is empty", where=where)
+    _link(issue, "issue", where)
+    for name in ("reason", "tested"):
+        if not record[name].strip():
+            raise ExpectationError(f"{name!r} is empty", where=where)
+    fixed_in: str = record.get("fixed_in", "")
+    fixed: str = record.get("fixed", "")
+    if bool(fixed_in.strip()) != bool(fixed):
+        raise ExpectationError("'fixed_in' and 'fixed' go together", where=where)
+    if fixed:
+        _link(fixed, "fixed", where)
     return [
-        Expectation(client, str(name), tuple(str(r) for r in rules), issue, record["reason"])
+        Expectation(
+            client,
+            str(name),
+            tuple(str(r) for r in rules),
+            issue,
+            record["reason"],
+            tested=record["tested"],
+            fixed_in=fixed_in,
+            fixed=fixed,
+            entry=entry,
+        )
         for name in names
     ]
 
@@ -108,8 +147,9 @@ def parse_expectations(
     out: list[Expectation] = []
     seen: set[tuple[str, str]] = set()
     for i, record in enumerate(entries):
-        where = f"{source}: known[{i}]"
-        for expectation in _entry(record, where, clients, scenarios):
+        entry = f"known[{i}]"
+        where = f"{source}: {entry}"
+        for expectation in _entry(record, entry, where, clients, scenarios):
             cell = (expectation.client, expectation.scenario)
             if cell in seen:
                 raise ExpectationError(f"cell {cell[0]} / {cell[1]} listed twice", where=where)

@@ -31,6 +31,7 @@ from sesspec.report.model import (
     VERDICT_LABELS,
     VERDICTS,
     CaseResult,
+    Expectation,
     Report,
     RequestResult,
     RunDiff,
@@ -256,6 +257,12 @@ def _header(body: etree._Element, report: Report) -> None:
         "(secrets masked), its findings, the SES error strict mode would answer, the fidelity "
         "diff; click a rule id for its severities and source.",
     )
+    if report.errors:
+        box = _el(body, "div", cls="callout", id="run-errors")
+        _el(box, "b", "Errors of this run: ")
+        items = _el(box, "ul")
+        for error in report.errors:
+            _el(items, "li", error)
     passing = report.now_passing()
     if passing:
         box = _el(body, "div", cls="callout", id="now-passing")
@@ -475,7 +482,11 @@ def _findings(div: etree._Element, findings: list[Finding]) -> None:
     tbody = _el(table, "tbody")
     for f in sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 9)):
         row = _el(tbody, "tr")
-        _rule_link(_el(row, "td"), f.rule)
+        rule = _el(row, "td")
+        _rule_link(rule, f.rule)
+        if f.kind:  # a fidelity finding's kind of difference (docs/spec.md#fid-kinds)
+            _el(rule, "br")
+            _el(rule, "code", f.kind, cls="kind")
         _el(row, "td", f.severity, cls=f"sev-{f.severity}")
         _el(row, "td", str(f.location))
         what = _el(row, "td", f.message)
@@ -518,9 +529,20 @@ def _cells(body: etree._Element, report: Report) -> None:
             p = _el(section, "p", f"{state} ({', '.join(case.expected.rules)}): ", cls="expect")
             _append_text(p, f"{case.expected.reason} ")
             _el(p, "a", case.expected.issue, href=case.expected.issue)
+            _expected_versions(section, case.expected)
         for request in case.requests:
             _request(section, request)
         _el(section, "p").append(_back_link())
+
+
+def _expected_versions(parent: etree._Element, expected: Expectation) -> None:
+    """The version the expectation was seen in, and upstream's fix (release and link)."""
+    p = _el(parent, "p", f"Tested: {expected.tested or 'not given'}. ", cls="expect-versions")
+    if expected.fixed_in:
+        _append_text(p, f"Fixed upstream in {expected.fixed_in}: ")
+        _el(p, "a", expected.fixed, href=expected.fixed)
+    else:
+        _append_text(p, "Not fixed upstream.")
 
 
 def _back_link() -> etree._Element:

@@ -99,6 +99,10 @@ def _expected(record: dict[str, Any] | None) -> Expectation | None:
         rules=tuple(str(r) for r in record["rules"]),
         issue=str(record["issue"]),
         reason=str(record["reason"]),
+        tested=str(record.get("tested", "")),
+        fixed_in=str(record.get("fixed_in", "")),
+        fixed=str(record.get("fixed", "")),
+        entry=str(record.get("entry", "")),
     )
 
 
@@ -152,4 +156,5 @@ def report_from_dict(document: dict[str, Any]) -> Report:
         diff=_diff(document.get("diff")),
         captures_file=str(document.get("captures_file", "captures.jsonl")),
         notes=tuple(str(n) for n in document.get("notes", [])),
+        errors=tuple(str(e) for e in document.get("errors", [])),
     )

@@ -11,7 +11,8 @@ the upstream issue, and its findings in ``<system-out>``: a CI that fails on fai
 green on a bug that is upstream's to fix, while every JUnit viewer still shows the case as not
 passing and why (a ``<property>`` would be invisible in most). A cell marked known that now
 passes carries the property ``expectation`` = ``known, now passing: <issue>`` and says so in
-``<system-out>``, so a CI can notice the expectation is stale.
+``<system-out>``, so a CI can notice the expectation is stale. The run's own errors (an
+expectation that matches none of its cells) are the failures of one more suite, ``sesspec``.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def _case(suite: etree._Element, case: CaseResult) -> None:
         etree.SubElement(
             element,
             "skipped",
-            message=f"known failure: {case.expected.reason} ({case.expected.issue})",
+            message=f"known failure: {case.expected.reason} ({case.expected.issue}; "
+            f"{case.expected.upstream()})",
         )
     for request in case.requests:
         if known:
@@ -64,8 +66,8 @@ def _case(suite: etree._Element, case: CaseResult) -> None:
             failure = etree.SubElement(element, "failure", type=f.rule, message=f.message)
             failure.text = (
                 f"request #{request.seq} {request.request_line}\n"
-                f"{f.rule} {f.severity} [{f.location}] {f.message}\nsee: {f.citation}"
-                + (f"\n{f.detail}" if f.detail else "")
+                f"{f.rule}{f' ({f.kind})' if f.kind else ''} {f.severity} [{f.location}] "
+                f"{f.message}\nsee: {f.citation}" + (f"\n{f.detail}" if f.detail else "")
             )
             if request.ses_error:
                 failure.text += f"\nstrict mode would answer: {request.ses_error}"
@@ -119,6 +121,16 @@ def render_junit(report: Report) -> bytes:
             _case(suite, case)
         for key, value in counts.items():
             totals[key] += value
+    if report.errors:
+        suite = etree.SubElement(
+            root, "testsuite", name="sesspec", tests="1", failures="1", errors="0", skipped="0"
+        )
+        test = etree.SubElement(suite, "testcase", classname="sesspec", name="expectations")
+        for error in report.errors:
+            failure = etree.SubElement(test, "failure", type="expectation", message=error)
+            failure.text = error
+        totals["tests"] += 1
+        totals["failures"] += 1
     for key, value in totals.items():
         root.set(key, str(value))
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

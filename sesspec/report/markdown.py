@@ -125,7 +125,8 @@ def _case_details(case: CaseResult) -> list[str]:
         state = "known, now passing" if case.now_passing else "known failure"
         lines.append(
             f"- **{state}** ({', '.join(case.expected.rules)}): "
-            f"{_cell_escape(case.expected.reason)} <{case.expected.issue}>"
+            f"{_cell_escape(case.expected.reason)} <{case.expected.issue}>; "
+            f"{_cell_escape(case.expected.upstream())}"
         )
     lines.append(f"- evidence: [{_HTML}#{case.anchor}]({_HTML}#{case.anchor})")
     for request in case.requests:
@@ -138,16 +139,19 @@ def _case_details(case: CaseResult) -> list[str]:
         for f in sorted(request.findings, key=lambda f: f.severity != "error"):
             if f.severity == "info":
                 continue
+            kind = f" `{f.kind}`" if f.kind else ""
             lines.append(
-                f"  - {_rule_link(f.rule)} **{f.severity}** [{f.location}] "
+                f"  - {_rule_link(f.rule)}{kind} **{f.severity}** [{f.location}] "
                 f"{_cell_escape(f.message)} (see {_citation(f.citation)})"
             )
             if f.detail:
                 lines += ["", "    ```diff", *("    " + ln for ln in f.detail.splitlines())]
                 lines += ["    ```", ""]
-        infos = sorted({f.rule for f in request.findings if f.severity == "info"})
+        infos = sorted({(f.rule, f.kind) for f in request.findings if f.severity == "info"})
         if infos:
-            lines.append("  - info: " + ", ".join(map(_rule_link, infos)))
+            lines.append(
+                "  - info: " + ", ".join(_rule_link(r) + (f" `{k}`" if k else "") for r, k in infos)
+            )
     return [*lines, ""]
 
 
@@ -169,12 +173,22 @@ def _known(report: Report) -> list[str]:
         lines += ["Known failures (kept apart from `fail`):", ""]
         lines += [
             f"- [{c.client} / {c.scenario}]({_HTML}#{c.anchor}): "
-            f"{', '.join(map(_rule_link, c.expected.rules))}, <{c.expected.issue}>"
+            f"{', '.join(map(_rule_link, c.expected.rules))}, <{c.expected.issue}>; "
+            f"{_cell_escape(c.expected.upstream())}"
             for c in known
             if c.expected is not None
         ]
         lines.append("")
     return lines
+
+
+def _errors(report: Report) -> list[str]:
+    """The run's own errors (an expectation that matches none of its cells), first."""
+    if not report.errors:
+        return []
+    lines = ["**Errors of this run** (`sesspec report` exits 1):", ""]
+    lines += [f"- {_cell_escape(error)}" for error in report.errors]
+    return [*lines, ""]
 
 
 def render_markdown(report: Report) -> str:
@@ -188,6 +202,7 @@ def render_markdown(report: Report) -> str:
         "",
         "Verdicts: " + ", ".join(f"{counts[v]} {VERDICT_LABELS[v]}" for v in VERDICTS) + ".",
         "",
+        *_errors(report),
         "A cell passes when no request it made has an error or warning finding; `warnings` has "
         "warnings only; `fail` has at least one error finding (SES would reject or misread the "
         "request, or the request is not what the client was asked to send: the FID rules); "

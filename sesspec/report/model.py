@@ -52,6 +52,7 @@ __all__ = [
     "cell_verdict",
     "finding_from_dict",
     "request_text",
+    "unmatched_expectations",
 ]
 
 
@@ -108,6 +109,7 @@ def finding_from_dict(record: Mapping[str, Any]) -> Finding:
         location=Location("text", str(record["location"])),  # as the document rendered it
         citation=str(record["citation"]),
         detail=str(record.get("detail", "")),
+        kind=str(record.get("kind", "")),
     )
 
 
@@ -246,13 +248,28 @@ def cell_verdict(status: str, requests: Sequence[RequestResult]) -> tuple[Verdic
 @dataclass(frozen=True, slots=True)
 class Expectation:
     """A cell marked known: the client breaks ``rules`` (error findings) in ``scenario``, as
-    its upstream ``issue`` reports (``sesspec/report/expectations.json``)."""
+    its upstream ``issue`` reports (``sesspec/report/expectations.json``). ``tested`` is the
+    client's version the failure was seen in; ``fixed_in`` the upstream release that fixed it
+    and ``fixed`` the link to the fix ("" when upstream has not); ``entry`` which entry of the
+    file it comes from (``known[3]``), whose cells are judged together
+    (:func:`unmatched_expectations`)."""
 
     client: str
     scenario: str
     rules: tuple[str, ...]
     issue: str
     reason: str
+    tested: str = ""
+    fixed_in: str = ""
+    fixed: str = ""
+    entry: str = ""
+
+    def upstream(self) -> str:
+        """The versions in words: ``tested 3.15.0; fixed in 3.28.0 (<link>)``."""
+        text = f"tested {self.tested}" if self.tested else "version tested not given"
+        if self.fixed_in:
+            return f"{text}; fixed upstream in {self.fixed_in} ({self.fixed})"
+        return f"{text}; not fixed upstream"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -261,6 +278,10 @@ class Expectation:
             "rules": list(self.rules),
             "issue": self.issue,
             "reason": self.reason,
+            "tested": self.tested,
+            "fixed_in": self.fixed_in,
+            "fixed": self.fixed,
+            "entry": self.entry,
         }
 
 
@@ -334,6 +355,42 @@ def apply_expectations(
             verdict = "known"
         out.append(replace(case, verdict=verdict, expected=expected))
     return out
+
+
+def unmatched_expectations(
+    cases: Iterable[CaseResult], expectations: Iterable[Expectation]
+) -> tuple[str, ...]:
+    """The errors of a run its expectations make: each entry of which at least one cell ran
+    (its client available, the scenario supported) and none took effect (is ``known``): its
+    cells fail on errors the entry does not list, or no longer fail. An entry whose cells did
+    not run (another slice, a client not installed) says nothing."""
+    by_cell = {(c.client, c.scenario): c for c in cases}
+    entries: dict[str, list[Expectation]] = {}
+    for expectation in expectations:
+        key = expectation.entry or f"{expectation.client} {expectation.issue}"
+        entries.setdefault(key, []).append(expectation)
+    errors: list[str] = []
+    for key, cells in entries.items():
+        ran = [
+            by_cell[(e.client, e.scenario)]
+            for e in cells
+            if (e.client, e.scenario) in by_cell
+            and by_cell[(e.client, e.scenario)].verdict not in ("not-available", "not-supported")
+        ]
+        if not ran or any(c.verdict == "known" for c in ran):
+            continue
+        first = cells[0]
+        other = sorted({r for c in ran for r in c.rules("error")} - set(first.rules))
+        why = (
+            f"they fail on errors it does not list ({', '.join(other)})"
+            if other
+            else "none of them fails any more"
+        )
+        errors.append(
+            f"expectation {key} ({first.client}: {', '.join(first.rules)}; {first.issue}) "
+            f"matches none of its {len(ran)} cell(s) of this run: {why}"
+        )
+    return tuple(errors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,6 +468,9 @@ class Report:
     #: File name of the raw captures kept next to the report (``captures.jsonl[.gz]``).
     captures_file: str = "captures.jsonl"
     notes: tuple[str, ...] = field(default=())
+    #: The run's own errors: expectations that match none of its cells
+    #: (:func:`unmatched_expectations`); ``sesspec report`` exits 1 when there are any.
+    errors: tuple[str, ...] = field(default=())
 
     def case(self, client: str, scenario: str) -> CaseResult | None:
         for c in self.cases:
@@ -455,4 +515,5 @@ class Report:
             "diff": self.diff.as_dict() if self.diff is not None else None,
             "captures_file": self.captures_file,
             "notes": list(self.notes),
+            "errors": list(self.errors),
         }

@@ -15,7 +15,9 @@ One run ("Reporter"):
    drivers' fake credentials (so signatures are verified), ``now`` = the request's arrival
    time, and the connection's TLS flag; the SES error strict mode would answer; and on top,
    the fidelity findings (FID, docs/spec.md#fid) against what the run asked its client. The
-   cells are built from them, and the committed expectations mark the known failures;
+   cells are built from them, and the committed expectations mark the known failures; an
+   expectation that marks none of the cells it names is an error of the run
+   (:func:`~sesspec.report.model.unmatched_expectations`);
 4. build the :class:`~sesspec.report.model.Report`, compare it with the previous run (its
    summary in ``<out>/history/``, :func:`sesspec.report.files.previous_run`), gzip the captures
    when they are large, and write the run whole as ``<out>/latest/`` (replacing the last one)
@@ -38,8 +40,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from sesspec.check import Credentials, Finding
 from sesspec.check.catalogue import RULES
@@ -55,7 +59,7 @@ from sesspec.drivers import (
     registry,
     run_clients,
 )
-from sesspec.drivers.base import FAKE_SESSION_TOKEN
+from sesspec.drivers.base import FAKE_SESSION_TOKEN, Status
 from sesspec.drivers.base import asked as asked_of
 from sesspec.errors import HttpParseError
 from sesspec.fidelity import Asked, compare_request
@@ -68,6 +72,7 @@ from sesspec.report.files import (
     write_report,
     write_summary,
 )
+from sesspec.report.json_ import read_report_json, report_from_dict
 from sesspec.report.model import (
     CaseResult,
     ClientInfo,
@@ -79,6 +84,7 @@ from sesspec.report.model import (
     apply_expectations,
     cell_verdict,
     request_text,
+    unmatched_expectations,
 )
 from sesspec.serve import Capture, load_captures
 from sesspec.serve.strict import default_findings, errors_from_findings
@@ -91,6 +97,7 @@ __all__ = [
     "default_expectations",
     "fidelity_findings",
     "judge_captures",
+    "rejudge_report",
     "run_report",
     "runtime_versions",
 ]
@@ -383,6 +390,9 @@ def run_report(
     if capture_path.is_file():
         requests = judge_captures(load_captures(capture_path), outcomes, drivers, chosen)
     cases = build_cases(outcomes, requests)
+    errors = unmatched_expectations(cases, default_expectations())
+    for error in errors:
+        say(f"error: {error}")
     attributed = {s for o in outcomes for s in o.captures}
     notes: list[str] = []
     stray = sorted(set(requests) - attributed)
@@ -416,11 +426,60 @@ def run_report(
         diff=diff_runs(previous, cases) if previous is not None else None,
         captures_file=captures_file,
         notes=tuple(notes),
+        errors=errors,
     )
     write_report(report, staging)
     latest = _replace(out / "latest", staging)
     summary = write_summary(report, out)
     say(f"wrote {latest} ({_folder_size(latest) / 1e6:.1f} MB) and {summary}")
+    return ReportRun(report, latest, summary)
+
+
+def rejudge_report(out: Path, *, log: Callable[[str], None] | None = None) -> ReportRun:
+    """The run in ``out/latest`` judged again by this checkout's checker, fidelity rules and
+    expectations, from its captures, without running a client: each cell keeps its driver's
+    status and detail, its requests are judged as :func:`judge_captures` judges them, its
+    verdict, the rules cited, the diff from the run before it and the run's errors are made
+    again; ``out/latest`` is rewritten in place (the captures untouched) and so is the run's
+    summary in ``out/history``, with a note that says so."""
+    say = log or (lambda _msg: None)
+    latest = out / "latest"
+    old = report_from_dict(read_report_json(latest / "report.json"))
+    outcomes = [
+        Outcome(
+            case.client,
+            case.scenario,
+            cast("Status", case.status),
+            case.detail,
+            case.duration_s,
+            captures=tuple(r.seq for r in case.requests),
+        )
+        for case in old.cases
+    ]
+    scenarios = load_scenarios([s.id for s in old.scenarios])
+    say(f"judging the {sum(len(o.captures) for o in outcomes)} captured requests again ...")
+    requests = judge_captures(
+        load_captures(latest / old.captures_file), outcomes, registry.all_drivers(), scenarios
+    )
+    cases = build_cases(outcomes, requests)
+    previous = previous_run(out, before=old.run_id)
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    note = (
+        f"judged again at {when} from the captures (the clients were not run again), by the "
+        "checker, fidelity rules and expectations of sesspec "
+        f"{runtime_versions()['sesspec']}"
+    )
+    report = replace(
+        old,
+        cases=tuple(cases),
+        rules=_rules_of(cases),
+        diff=diff_runs(previous, cases) if previous is not None else None,
+        notes=(*(n for n in old.notes if not n.startswith("judged again at ")), note),
+        errors=unmatched_expectations(cases, default_expectations()),
+    )
+    write_report(report, latest)
+    summary = write_summary(report, out)
+    say(f"wrote {latest} and {summary}")
     return ReportRun(report, latest, summary)
 
 

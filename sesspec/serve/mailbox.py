@@ -2,7 +2,7 @@
 
 Every accepted send becomes a :class:`Message`: id, time, action, region, source, destinations
 (To, Cc, Bcc), reply-to, subject, text and HTML bodies, the raw MIME, the MIME's headers and
-attachments (read with the stdlib :mod:`email` package), the template name and data, tags, the
+attachments (read with :mod:`sesspec.mime`), the template name and data, tags, the
 configuration set, a status (``Sent``, or ``RenderingFailure`` with the reason, for a templated
 send SES accepts but cannot render), ``findings``: the wire checker's findings on the request
 that sent it, and that request itself (``request``: its head and at most :data:`MAX_REQUEST_KEPT`
@@ -16,10 +16,12 @@ bytes of its body, ``request_seq``: its sequence number in the endpoint's captur
   in the headers. Bodies are 7bit when they are ASCII with lines of at most 998 octets (RFC 5322
   2.1.1), quoted-printable otherwise; a non-ASCII subject is an RFC 2047 encoded-word; CR and LF
   never reach a header line.
-* :func:`parse_mime` reads any raw message without raising: headers decoded, the first
-  ``text/plain`` and ``text/html`` parts that are not attachments, and every attachment (file
-  name, content type, decoded size). A message with more than :data:`MAX_MIME_PARTS`
-  ``multipart`` declarations is read for its headers only, with a note.
+* :func:`parse_mime` reads any raw message without raising, through sesspec's one MIME reader
+  (:mod:`sesspec.mime`): headers decoded, the first ``text/plain`` and ``text/html`` parts that
+  are not attachments, and every attachment (file name, content type, decoded size). A message
+  past one of the reader's limits (more than :data:`MAX_MIME_PARTS` parts, multiparts nested
+  deeper than :data:`sesspec.mime.MAX_DEPTH`) is read for its headers only, with a note saying
+  which limit.
 * :class:`Mailbox` keeps messages in arrival order, thread-safe, at most ``max_messages``
   (default :data:`DEFAULT_MAX_MESSAGES`) and ``max_bytes`` of raw messages, bodies and requests
   (default :data:`DEFAULT_MAX_BYTES`); past either the oldest is dropped and counted in
@@ -53,14 +55,20 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import message_from_bytes
-from email.header import Header, decode_header, make_header
-from email.message import Message as EmailMessage
-from email.parser import BytesHeaderParser
-from email.policy import compat32
-from email.utils import format_datetime, getaddresses, parseaddr
+from email.header import Header
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, TypedDict
+
+from sesspec.mime import (
+    MAX_PARTS,
+    Field,
+    MimeError,
+    Part,
+    mailboxes,
+    read_header_section,
+    read_message,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -86,8 +94,9 @@ def __dir__() -> list[str]:
 
 #: QUOTAS: "10 MB per message" for the SES v1 API.
 MAX_RAW_BYTES = 10 * 1024 * 1024
-#: ``multipart`` declarations beyond which only the headers are read (ours).
-MAX_MIME_PARTS = 500
+#: Parts of a message beyond which only its headers are read: the one MIME reader's limit
+#: (:data:`sesspec.mime.MAX_PARTS`; its other limits, depth and header lines, likewise).
+MAX_MIME_PARTS = MAX_PARTS
 #: Messages a :class:`Mailbox` keeps unless told otherwise (ours).
 DEFAULT_MAX_MESSAGES = 10_000
 #: Bytes of raw messages, decoded bodies and requests a :class:`Mailbox` keeps (ours): 10,000
@@ -274,91 +283,75 @@ class ParsedMime:
         return next((v for n, v in self.headers if n.lower() == lowered), None)
 
 
-def _decode_header(value: str) -> str:
-    if "=?" not in value:
-        return value
-    try:
-        return str(make_header(decode_header(value)))
-    except (ValueError, LookupError, UnicodeError, AssertionError):
-        return value
-
-
-def _addresses(values: Iterable[str]) -> tuple[str, ...]:
-    found = []
-    for _name, address in getaddresses([_decode_header(v) for v in values]):
-        if address:
-            found.append(address)
+def _addresses(fields: Iterable[Field]) -> tuple[str, ...]:
+    found: list[str] = []
+    for header in fields:
+        with contextlib.suppress(MimeError):  # a field the reader refuses names no one
+            found += [box.address for box in mailboxes(header.unfolded()) if box.address]
     return tuple(found)
 
 
-def _part_text(part: EmailMessage) -> str:
-    payload = part.get_payload(decode=True)
-    data = payload if isinstance(payload, bytes) else b""
-    charset = part.get_content_charset() or "utf-8"
+def _headers_only(raw: bytes, reason: MimeError, notes: list[str]) -> tuple[Field, ...]:
+    """The top header section of a message the reader refuses whole, with a note saying why."""
     try:
-        return data.decode(charset, errors="replace")
-    except LookupError:
-        return data.decode("utf-8", errors="replace")
-
-
-def _walk(message: EmailMessage) -> Iterable[EmailMessage]:
-    """Leaf parts, depth first, without recursion."""
-    pending = [message]
-    while pending:
-        part = pending.pop()
-        payload = part.get_payload()
-        if part.is_multipart() and isinstance(payload, list):
-            pending.extend(p for p in reversed(payload) if isinstance(p, EmailMessage))
-        else:
-            yield part
+        fields, _, _ = read_header_section(raw)
+    except MimeError as exc:
+        notes.append(f"{exc.message}: not read")
+        return ()
+    notes.append(f"{reason.message}: headers only")
+    return fields
 
 
 def parse_mime(raw: bytes) -> ParsedMime:
     """Headers, bodies and attachments of ``raw`` (never raises; see the module docstring)."""
     notes: list[str] = []
-    if raw.lower().count(b"multipart/") > MAX_MIME_PARTS:
-        message = BytesHeaderParser(policy=compat32).parsebytes(raw)
-        notes.append(f"more than {MAX_MIME_PARTS} multipart parts: headers only")
-        leaves: list[EmailMessage] = []
+    leaves: list[Part] = []
+    try:
+        message = read_message(raw)
+    except MimeError as exc:
+        fields = _headers_only(raw, exc, notes)
     else:
-        message = message_from_bytes(raw, policy=compat32)
-        leaves = list(_walk(message))
-    headers = tuple((name, _decode_header(str(value))) for name, value in message.items())
+        fields = message.fields
+        leaves = list(message.leaves())
+    headers = tuple((header.name, header.text()) for header in fields)
     text = html = None
     attachments = []
     for part in leaves:
-        content_type = part.get_content_type()
-        disposition = part.get_content_disposition()
-        filename = part.get_filename()
-        if filename is not None:
-            filename = _decode_header(filename)
-        content_id = part.get("Content-ID")
+        content_type = part.content_type
+        disposition = part.disposition
+        filename = part.filename
+        content_id = part.header("Content-ID")
         if disposition == "attachment" or filename is not None or content_id is not None:
-            payload = part.get_payload(decode=True)
-            size = len(payload) if isinstance(payload, bytes) else 0
             attachments.append(
                 Attachment(
-                    filename, content_type, size, disposition, content_id and str(content_id)
+                    filename,
+                    content_type,
+                    len(part.content()),
+                    disposition,
+                    None if content_id is None else content_id.text(),
                 )
             )
         elif content_type == "text/plain" and text is None:
-            text = _part_text(part)
+            text = part.text(errors="replace", default="utf-8")
         elif content_type == "text/html" and html is None:
-            html = _part_text(part)
-    if message.defects:
-        notes.extend(type(d).__name__ for d in message.defects)
-    subject = message.get("Subject")
+            html = part.text(errors="replace", default="utf-8")
+
+    def named(name: str) -> list[Field]:
+        lowered = name.lower()
+        return [f for f in fields if f.name.lower() == lowered]
+
+    subject = next(iter(named("Subject")), None)
     return ParsedMime(
         headers=headers,
-        subject=None if subject is None else _decode_header(str(subject)),
+        subject=None if subject is None else subject.text(),
         text=text,
         html=html,
         attachments=tuple(attachments),
-        from_=_addresses(message.get_all("From") or []),
-        to=_addresses(message.get_all("To") or []),
-        cc=_addresses(message.get_all("Cc") or []),
-        bcc=_addresses(message.get_all("Bcc") or []),
-        reply_to=_addresses(message.get_all("Reply-To") or []),
+        from_=_addresses(named("From")),
+        to=_addresses(named("To")),
+        cc=_addresses(named("Cc")),
+        bcc=_addresses(named("Bcc")),
+        reply_to=_addresses(named("Reply-To")),
         notes=tuple(notes),
     )
 
@@ -404,9 +397,10 @@ class Message:
         """Every recipient: To, then Cc, then Bcc."""
         return self.to + self.cc + self.bcc
 
-    def mime(self) -> EmailMessage:
-        """The raw message parsed again with the stdlib (for tests that want the object)."""
-        return message_from_bytes(self.raw, policy=compat32)
+    def mime(self) -> Part:
+        """The raw message read again with :func:`sesspec.mime.read_message` (for tests that
+        want its parts; a :class:`sesspec.mime.MimeError` past the reader's limits)."""
+        return read_message(self.raw)
 
     def localstack(self) -> dict[str, Any]:
         """This message as LocalStack's ``GET /_aws/ses`` lists it, plus our extra keys."""
@@ -501,7 +495,11 @@ class Message:
 
 
 def _bare(address: str) -> str:
-    return parseaddr(address)[1].lower() or address.strip().lower()
+    try:
+        boxes = mailboxes(address)
+    except MimeError:
+        boxes = []
+    return boxes[0].address.lower() if boxes and boxes[0].address else address.strip().lower()
 
 
 def _text_matches(pattern: str | re.Pattern[str], value: str | None) -> bool:

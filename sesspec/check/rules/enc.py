@@ -119,9 +119,10 @@ ENC009 = declare(
     "warning",
     "raw message line endings rewritten (bare LF or CR where MIME wants CRLF)",
     ("param-raw-message",),
-    "The message inside RawMessage.Data is an Internet message, whose lines end in CRLF; a "
-    "bare LF shows it was rewritten on its way.",
-    ("RFC 5322 section 2.1",),
+    "The message inside RawMessage.Data is an Internet message, whose lines end in CRLF, and "
+    "in which CR and LF occur only together; a bare LF or a bare CR shows it was rewritten on "
+    "its way.",
+    ("RFC 5322 section 2.1", "RFC 5322 section 2.3"),
     None,
 )
 ENC010 = declare(
@@ -358,12 +359,23 @@ def value_findings(name: str, value: str, raw_plus: Iterable[str]) -> list[Findi
 
 
 def raw_message_findings(view: View, name: str, value: str) -> list[Finding]:
-    """ENC009: line ends of the message inside ``RawMessage.Data`` (decoded once by the view)."""
+    """ENC009: line ends of the message inside ``RawMessage.Data`` (decoded once by the view):
+    every LF not after a CR and every CR not before an LF (RFC 5322 section 2.3: "CR and LF
+    MUST only occur together as CRLF")."""
     message = view.raw_message(value).message
     if message is None:
         return []
-    bare_lf = message.count(b"\n") - message.count(b"\r\n")
-    if bare_lf > 0:
-        text = f"the decoded message has {bare_lf} line(s) ending in a bare LF; MIME wants CRLF"
-        return [finding(ENC009, text, Location("param", name))]
-    return []
+    crlf = message.count(b"\r\n")
+    bare_lf = message.count(b"\n") - crlf
+    bare_cr = message.count(b"\r") - crlf
+    if not bare_lf and not bare_cr:
+        return []
+    found = [
+        f"{count} bare {what}"
+        for count, what in ((bare_lf, "LF (a line ending in LF alone)"), (bare_cr, "CR"))
+        if count
+    ]
+    text = (
+        f"the decoded message has {' and '.join(found)}; MIME wants CRLF, CR and LF only together"
+    )
+    return [finding(ENC009, text, Location("param", name))]

@@ -4,14 +4,14 @@ A lone request cannot break these rules: they need what its sender was asked (a 
 params and settings, :class:`sesspec.fidelity.Asked`), which the report knows and
 ``sesspec check`` does not. :func:`findings` turns the differences
 :func:`sesspec.fidelity.compare_request` lists into findings of this family, one a difference,
-each with its byte-level evidence in ``detail``. SES accepts such a request and acts on what
-arrived, so no rule here has an SES answer (``ses_error`` is None): strict mode never sees them.
+each with its kind (``Finding.kind``) and its byte-level evidence in ``detail``. SES accepts
+such a request and acts on what arrived, so no rule here has an SES answer (``ses_error`` is
+None): strict mode never sees them.
 
-Severities (``docs/spec.md#fid-severity``): a difference the comparison marks harmless (the
-recipient gets the same mail and SES does the same thing) is info; what the user asked for and
-lost or altered (an action, a member, a header, a part, a setting) is an error; something added
-that was not asked for is a warning; a request or message too broken to compare is a warning
-(its form is the checker's business, which reports it there).
+Each kind of difference belongs to one rule and has one severity rule, both in
+:data:`sesspec.fidelity.kinds.KINDS` (``docs/spec.md#fid-kinds``): a finding's severity is its
+kind's, and each rule's other severities, with their conditions, are gathered from its kinds
+here, never written twice.
 """
 
 from __future__ import annotations
@@ -21,105 +21,123 @@ from typing import TYPE_CHECKING
 
 from sesspec.check.finding import Finding, Location, finding
 from sesspec.check.rules import Rule, Severity, declare
+from sesspec.fidelity.kinds import KINDS
 
 if TYPE_CHECKING:
-    from sesspec.fidelity import Difference, Kind
+    from sesspec.fidelity import Difference
 
-__all__ = ["RULES", "RULE_OF_KIND", "findings"]
+__all__ = ["RULES", "findings"]
 
 
 def __dir__() -> list[str]:
     return __all__
 
 
-_HARMLESS = "harmless: the recipient gets the same mail and SES does the same"
 _FIDELITY = "sesspec.fidelity (compare_request), on what each report scenario asks"
+_ANCHORS = ("fid-compare", "fid-kinds", "fid-severity")
 
-FID001 = declare(
+
+def _severities(rule_id: str, default: Severity) -> tuple[tuple[Severity, str], ...]:
+    """The severities other than ``default`` that ``rule_id``'s kinds give, each with the
+    condition that gives it (which kinds, and when), from the kinds' table."""
+    plain: dict[Severity, list[str]] = {}
+    conditional: dict[Severity, list[str]] = {}
+    for kind in KINDS.values():
+        if kind.rule != rule_id:
+            continue
+        if kind.severity != default and kind.if_condition is None:
+            plain.setdefault(kind.severity, []).append(kind.kind)
+        elif kind.severity != default:
+            conditional.setdefault(kind.severity, []).append(
+                f"it is {kind.kind} and not: {kind.condition}"
+            )
+        if kind.if_condition is not None and kind.if_condition != default:
+            conditional.setdefault(kind.if_condition, []).append(
+                f"it is {kind.kind} and {kind.condition}"
+            )
+    out: list[tuple[Severity, str]] = []
+    for severity in ("error", "warning", "info"):
+        texts = []
+        if severity in plain:
+            texts.append(f"the kind is {_either(plain[severity])}")
+        texts += conditional.get(severity, [])
+        if texts:
+            out.append((severity, "; or ".join(texts)))
+    return tuple(out)
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _declare(
+    rule_id: str, severity: Severity, title: str, reason: str, sources: tuple[str, ...]
+) -> Rule:
+    anchors = (*_ANCHORS, "param-raw-message") if rule_id == "FID005" else _ANCHORS
+    return declare(
+        rule_id,
+        severity,
+        title,
+        anchors,
+        reason,
+        sources,
+        None,
+        severities=_severities(rule_id, severity),
+    )
+
+
+FID001 = _declare(
     "FID001",
     "error",
     "another action arrived than the one asked for",
-    ("fid-compare", "fid-severity"),
     "SES runs the action that arrives: another one does something else, and an IAM policy, "
     "quota or log that names the asked action no longer applies to it.",
     (_FIDELITY, "https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html"),
-    None,
-    severities=(
-        (
-            "info",
-            "SendEmail sent as SendRawEmail carrying the MIME message the client built "
-            "(its content is then compared, header by header and part by part); " + _HARMLESS,
-        ),
-    ),
 )
-FID002 = declare(
+FID002 = _declare(
     "FID002",
     "error",
-    "a member, header, part or setting asked for did not arrive",
-    ("fid-compare", "fid-severity"),
+    "a member, header, part, address, charset or setting asked for did not arrive",
     "What is not sent is not delivered: SES cannot put back a recipient, a body or a token "
     "that the client left out.",
     (_FIDELITY,),
-    None,
-    severities=(
-        ("info", f"{_HARMLESS} (ASCII text without its Charset; an address the message holds)"),
-    ),
 )
-FID003 = declare(
+FID003 = _declare(
     "FID003",
     "error",
-    "a value asked for arrived under another name",
-    ("fid-compare", "fid-severity"),
+    "a value asked for arrived under another name, type or place",
     "SES reads a value by its name: a text body sent as Message.Body.Html.Data is mailed as "
     "HTML, a list item named member[0] is ignored.",
     (_FIDELITY, "https://smithy.io/2.0/aws/protocols/aws-query-protocol.html"),
-    None,
 )
-FID004 = declare(
+FID004 = _declare(
     "FID004",
     "warning",
     "something arrived that was not asked for",
-    ("fid-compare", "fid-severity"),
     "An added member or header changes what SES does or what the recipients see (a Bcc header "
     "shows the blind copies) without the caller knowing.",
     (_FIDELITY, "https://www.rfc-editor.org/rfc/rfc5322#section-3.6.3"),
-    None,
-    severities=(("info", f"{_HARMLESS} (Charset=UTF-8 on UTF-8 text; Date, Message-ID)"),),
 )
-FID005 = declare(
+FID005 = _declare(
     "FID005",
     "error",
     "a value arrived changed",
-    ("fid-compare", "fid-severity", "param-raw-message"),
     "SES mails the bytes it gets: line ends rewritten, spaces trimmed, text normalised or "
     "re-encoded, a port dropped from the Host all reach the recipient or the signature.",
-    (_FIDELITY,),
-    None,
-    severities=(("info", f"{_HARMLESS} (a MIME body's line ends made CRLF; base64 re-wrapped)"),),
+    (_FIDELITY, "https://www.rfc-editor.org/rfc/rfc2045#section-6.7"),
 )
-FID006 = declare(
+FID006 = _declare(
     "FID006",
     "warning",
     "what arrived cannot be read far enough to compare",
-    ("fid-compare", "fid-severity"),
     "Nothing can be said of the substance of a request whose parameters or message cannot be "
     "read; the checker's findings say what is wrong with its form.",
     (_FIDELITY,),
-    None,
 )
 
 #: The family, in catalogue order.
 RULES: tuple[Rule, ...] = (FID001, FID002, FID003, FID004, FID005, FID006)
-
-#: The rule of each kind of :class:`sesspec.fidelity.Difference`.
-RULE_OF_KIND: dict[Kind, Rule] = {
-    "action-changed": FID001,
-    "dropped": FID002,
-    "renamed": FID003,
-    "added": FID004,
-    "changed": FID005,
-    "unreadable": FID006,
-}
+_BY_ID = {rule.id: rule for rule in RULES}
 
 
 def _location(difference: Difference) -> Location:
@@ -136,7 +154,7 @@ def _location(difference: Difference) -> Location:
 
 
 def _detail(difference: Difference) -> str:
-    """The evidence: what was asked, what arrived (or where it went), and the named change."""
+    """The evidence: what was asked, what arrived (or where it went), and where it changed."""
     lines: list[str] = []
     if difference.expected is not None:
         lines.append(f"- asked:   {difference.expected!r}")
@@ -145,27 +163,20 @@ def _detail(difference: Difference) -> str:
     if difference.moved_to is not None:
         lines.append(f"+ arrived as: {difference.moved_to}")
     if difference.change is not None:
-        lines.append(f"change: {difference.change}")
+        lines.append(f"{difference.kind}: {difference.change}")
     return "\n".join(lines)
 
 
-def _severity(difference: Difference) -> Severity | None:
-    """The severity, when it is not the rule's default (docs/spec.md#fid-severity)."""
-    rule = RULE_OF_KIND[difference.kind]
-    if difference.harmless and "info" in rule.allowed:
-        return "info"
-    return None
-
-
 def findings(differences: Iterable[Difference]) -> list[Finding]:
-    """One finding a difference, of the rule its kind has, with its evidence as ``detail``."""
+    """One finding a difference, of its kind's rule and severity, with its evidence."""
     return [
         finding(
-            RULE_OF_KIND[d.kind],
+            _BY_ID[d.rule],
             d.message,
             _location(d),
-            severity=_severity(d),
+            severity=d.severity,
             detail=_detail(d),
+            kind=d.kind,
         )
         for d in differences
     ]
