@@ -290,7 +290,12 @@ class TestRegistry:
 
     def test_compiled_driver_package_missing(self) -> None:
         driver = CompiledDriver(
-            "ghost-hs", "haskell", "sh", "hs", "x.hs", ("libghc-no-such-sesspec-dev",)
+            name="ghost-hs",
+            language="haskell",
+            toolchain="sh",
+            source="hs",
+            main="x.hs",
+            debian=("libghc-no-such-sesspec-dev",),
         )
         assert driver.available() == (
             False,
@@ -305,7 +310,7 @@ class TestRegistry:
         source = tmp_path / "src"
         source.mkdir()
         (source / "main.go").write_text("package main\n", encoding="utf-8")
-        driver = CompiledDriver("ghost", "go", "go", str(source), "", ())
+        driver = CompiledDriver(name="ghost", language="go", toolchain="go", source=str(source))
         first = driver.program()
         assert first.parent.parent == build_cache()
         assert first.name == "ghost"
@@ -325,7 +330,12 @@ class TestRegistry:
         source = tmp_path / "broken"
         source.mkdir()
         (source / "main.go").write_text("package main\nfunc main() { x }\n", encoding="utf-8")
-        driver = CompiledDriver("broken-go", "go", "go", str(source), "", ("golang-go",))
+        driver = CompiledDriver(
+            name="broken-go",
+            language="go",
+            toolchain="go",
+            source=str(source),
+        )
         ok, reason = driver.available()
         assert not ok
         assert reason.startswith("the go build failed: ")
@@ -338,12 +348,22 @@ class TestRegistry:
         [
             (
                 CommandDriver(
-                    "ghost-rb", "ruby", "no-such-ruby-sesspec", "rb/x.rb", ("ruby-ghost",), (), ()
+                    name="ghost-rb",
+                    language="ruby",
+                    program="no-such-ruby-sesspec",
+                    script="rb/x.rb",
+                    debian=("ruby-ghost",),
                 ),
                 "no-such-ruby-sesspec is not on PATH (apt-get install ruby-ghost)",
             ),
             (
-                CompiledDriver("ghost-go", "go", "no-such-go-sesspec", "go/x", "", ("golang-x",)),
+                CompiledDriver(
+                    name="ghost-go",
+                    language="go",
+                    toolchain="no-such-go-sesspec",
+                    source="go/x",
+                    debian=("golang-x",),
+                ),
                 "no-such-go-sesspec is not on PATH (apt-get install golang-x)",
             ),
         ],
@@ -356,7 +376,12 @@ class TestRegistry:
 
     def test_command_driver_library_missing(self) -> None:
         driver = CommandDriver(
-            "ghost-pl", "perl", "sh", "pl/ghost.pl", ("libghost-perl",), ("-c", "exit 1"), ()
+            name="ghost-pl",
+            language="perl",
+            program="sh",
+            script="pl/ghost.pl",
+            debian=("libghost-perl",),
+            probe=("-c", "exit 1"),
         )
         assert driver.available() == (
             False,
@@ -364,7 +389,12 @@ class TestRegistry:
         )
 
     def test_missing_client_is_not_available_with_reason(self) -> None:
-        driver = PythonDriver("ghost", "py_ghost", ("ghost-pkg",), ("ghost-pkg",))
+        driver = PythonDriver(
+            name="ghost",
+            module="py_ghost",
+            requirements=("ghost-pkg",),
+            distributions=("ghost-pkg",),
+        )
         ok, reason = driver.available()
         assert not ok
         assert "ghost-pkg is not installed" in reason
@@ -379,7 +409,9 @@ class TestRegistry:
         assert "presign" in reason
 
     def test_node_driver_without_modules(self) -> None:
-        driver = NodeDriver("ghost-js", "ghost.mjs", ("no-such-package-sesspec",))
+        driver = NodeDriver(
+            name="ghost-js", script="ghost.mjs", packages=("no-such-package-sesspec",)
+        )
         ok, reason = driver.available()
         assert not ok
         assert reason
