@@ -54,6 +54,7 @@ __all__ = [
     "PythonDriver",
     "all_drivers",
     "build_cache",
+    "catalogue_document",
     "get_driver",
     "install_clients",
     "load_catalogue",
@@ -128,14 +129,19 @@ def _entry(raw: Mapping[str, Any], sets: Mapping[str, Any], where: str) -> Drive
         raise CatalogueError(msg) from exc
 
 
-def load_catalogue(path: Path = CATALOGUE) -> tuple[DriverBase, ...]:
-    """The drivers of a catalogue file, in its order (:class:`CatalogueError` when an entry
-    has an unknown kind, set, registry or field, or a name is repeated)."""
+def catalogue_document(path: Path = CATALOGUE) -> dict[str, Any]:
+    """A catalogue file as TOML (:class:`CatalogueError` when it cannot be read as such)."""
     try:
-        document = tomllib.loads(path.read_text("utf-8"))
+        return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"{path}: {exc}"
         raise CatalogueError(msg) from exc
+
+
+def load_catalogue(path: Path = CATALOGUE) -> tuple[DriverBase, ...]:
+    """The drivers of a catalogue file, in its order (:class:`CatalogueError` when an entry
+    has an unknown kind, set, registry or field, or a name is repeated)."""
+    document = catalogue_document(path)
     sets = document.get("sets", {})
     drivers: list[DriverBase] = []
     for index, raw in enumerate(document.get("client", []), 1):

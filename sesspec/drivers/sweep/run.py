@@ -1,0 +1,167 @@
+"""``sesspec sweep``'s work for one client: list its releases, choose, probe, write.
+
+:func:`sweep_client` reads the client's releases from its registry
+(:mod:`~sesspec.drivers.sweep.releases`), keeps those asked for, runs the samples and then the
+bisection (:func:`sesspec.drivers.sweep.plan.explore`), ``workers`` releases at a time, each
+by :func:`~sesspec.drivers.sweep.harness.run_release` (installed and run once, kept in the
+cache, so a sweep stopped half-way resumes where it was and a repeat sweep runs only what is
+new), and writes the history as ``<out>/<name>.json``, ``.md`` and ``.html``
+(:mod:`~sesspec.drivers.sweep.history`).
+"""
+
+from __future__ import annotations
+
+import platform
+import threading
+import time
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sesspec.drivers.kinds import NodeDriver, node_version
+from sesspec.drivers.sweep.harness import ReleaseResult, SweepClient, run_release
+from sesspec.drivers.sweep.history import (
+    History,
+    build_history,
+    render_html,
+    render_json,
+    render_markdown,
+)
+from sesspec.drivers.sweep.install import DEFAULT_INSTALL_TIMEOUT, Installer
+from sesspec.drivers.sweep.plan import explore
+from sesspec.drivers.sweep.releases import Release, npm_releases, pypi_releases, select
+
+__all__ = ["SweepRun", "history_name", "list_releases", "sweep_client", "write_history"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def list_releases(client: SweepClient, *, pre: bool = False) -> list[Release]:
+    """The client's releases from its registry, oldest first (:class:`RegistryError`)."""
+    if client.registry == "pypi":
+        return pypi_releases(client.package, pre=pre)
+    return npm_releases(client.package, pre=pre)
+
+
+def history_name(client: str) -> str:
+    """The file name of a client's history (``@aws-sdk/client-ses`` -> ``aws-sdk-client-ses``)."""
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "-" for c in client.lstrip("@"))
+    return cleaned.strip("-") or "client"
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRun:
+    """One client swept: its history, where it was written, and what the sweep did (releases
+    run now, taken from the cache, seconds installing and running, wall time)."""
+
+    history: History
+    written: tuple[Path, ...]
+    ran: int
+    cached: int
+    install_s: float
+    run_s: float
+    wall_s: float
+
+
+def write_history(history: History, out: Path) -> tuple[Path, ...]:
+    out.mkdir(parents=True, exist_ok=True)
+    stem = history_name(history.client)
+    written = []
+    for suffix, text in (
+        (".json", render_json(history)),
+        (".md", render_markdown(history)),
+        (".html", render_html(history)),
+    ):
+        path = out / f"{stem}{suffix}"
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+        written.append(path)
+    return tuple(written)
+
+
+def sweep_client(
+    client: SweepClient,
+    *,
+    out: Path,
+    spec: str | None = None,
+    samples: int | None = None,
+    every: bool = False,
+    pre: bool = False,
+    workers: int = 2,
+    timeout: float = 60.0,
+    install_timeout: float = DEFAULT_INSTALL_TIMEOUT,
+    retry_failed: bool = False,
+    releases: Sequence[Release] | None = None,
+    installer: Installer | None = None,
+    log: Callable[[str], None] | None = None,
+) -> SweepRun:
+    """Sweep ``client`` (module docstring). ``spec``: a range (``A..B``; all when None);
+    ``samples``: releases run before bisecting (the client's default when None); ``every``:
+    run each release; ``releases``/``installer``: given instead of the registry's (tests)."""
+    say = log or (lambda _line: None)
+    clock = time.monotonic()
+    listed = list(releases) if releases is not None else list_releases(client, pre=pre)
+    chosen = select(listed, spec, package=client.package, registry=client.registry)
+    installer = installer or Installer(client.registry, timeout=install_timeout)
+    count = len(chosen)
+    wanted = count if every else (samples or client.samples)
+    results: dict[int, ReleaseResult] = {}
+    lock = threading.Lock()
+    totals = {"install": 0.0, "run": 0.0, "ran": 0, "cached": 0}
+
+    def one(index: int) -> tuple[int, ReleaseResult]:
+        release = chosen[index]
+        result = run_release(client, release, installer, timeout=timeout, retry_failed=retry_failed)
+        with lock:
+            totals["install"] += result.install_s
+            totals["run"] += result.run_s
+            fresh = result.install_s > 0 or result.run_s > 0
+            totals["ran" if fresh else "cached"] += 1
+            verdicts = " ".join(c.verdict for c in result.cells) or result.reason[:100]
+            say(f"{client.name} {release.version} ({release.day}): {result.state} {verdicts}")
+        return index, result
+
+    def probe(indices: Sequence[int]) -> Mapping[int, Hashable]:
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="sesspec-sweep") as pool:
+            done = list(pool.map(one, indices))
+        for index, result in done:
+            results[index] = result
+        return {index: result.fingerprint() for index, result in done}
+
+    say(f"{client.name}: {count} releases selected of {len(listed)}, {min(wanted, count)} sampled")
+    _found, open_gaps = explore(count, probe, samples=wanted)
+    notes = [
+        f"gap left open between {chosen[a].version} and {chosen[b].version}" for a, b in open_gaps
+    ]
+    runtime = (
+        f"Node {node_version() or '?'}"
+        if isinstance(client.driver, NodeDriver)
+        else f"Python {platform.python_version()}"
+    )
+    history = build_history(
+        client=client.name,
+        registry=client.registry,
+        package=client.package,
+        driver=client.driver.name,
+        runtime=runtime,
+        swept_at=datetime.now(UTC).date().isoformat(),
+        selected=spec or "all",
+        releases=chosen,
+        results=results,
+        notes=notes,
+    )
+    written = write_history(history, out)
+    return SweepRun(
+        history,
+        written,
+        int(totals["ran"]),
+        int(totals["cached"]),
+        totals["install"],
+        totals["run"],
+        time.monotonic() - clock,
+    )
