@@ -9,10 +9,12 @@ per-user sweep cache (``${XDG_CACHE_HOME:-~/.cache}/sesspec/sweep/<registry>/<pa
   driver scripts (:func:`sesspec.drivers.node.prepare`).
 
 The cutoff is the release's publication plus :data:`CUTOFF_MARGIN` (its files may be uploaded
-over some minutes). Every install runs within a time limit; it goes into a scratch folder that
-is renamed into place when complete, and its outcome is written beside it (``install.json``),
-so a release is installed once and a sweep stopped half-way finds what was done. An install
-that fails is remembered (``--retry-failed`` tries again); one that ran out of time is not.
+over some minutes). The tools that build an sdist (:data:`BUILD_TOOLS`) are not held to the
+date: a 2011 setuptools does not run on a current Python. Every install runs within a time
+limit; it goes into a scratch folder that is renamed into place when complete, and its
+outcome is written beside it (``install.json``), so a release is installed once and a sweep
+stopped half-way finds what was done. An install that fails is remembered (``--retry-failed``
+tries again); one that ran out of time is not.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ InstallState = Literal["installed", "failed", "timeout"]
 
 _MARKER = "install.json"
 
+#: Packages that build an sdist (PEP 517 backends): resolved as of today, not of the release.
+BUILD_TOOLS = ("setuptools", "wheel", "setuptools-scm", "flit-core", "hatchling", "poetry-core")
+_FAR_FUTURE = "2100-01-01T00:00:00Z"
+
 
 def sweep_cache() -> Path:
     """``$XDG_CACHE_HOME/sesspec/sweep`` (by default ``~/.cache/sesspec/sweep``)."""
@@ -88,8 +94,13 @@ class Installed:
 
 
 def _last_line(text: str, fallback: str) -> str:
+    """What an installer said, in one line: its first line (what failed) and its last (the
+    cause, or a hint), at most 500 characters."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return (lines or [fallback])[-1][:500]
+    if not lines:
+        return fallback
+    said = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"
+    return said[:500]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +199,11 @@ class Installer:
             command += ["--python", sys.executable]
             if cutoff is not None:
                 command += ["--exclude-newer", cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")]
+                # The tools that build an sdist are this machine's, not the release's era's
+                # (setuptools of 2011 does not run on Python 3.11).
+                # The release itself is pinned by version, whenever its files were uploaded.
+                for tool in (package, *BUILD_TOOLS):
+                    command += ["--exclude-newer-package", f"{tool}={_FAR_FUTURE}"]
             return [*command, *self.extra, f"{package}=={release.version}", *also], None
         (scratch / "package.json").write_text(
             '{"name": "sesspec-sweep", "private": true, "version": "0.0.0"}\n', encoding="utf-8"

@@ -36,16 +36,16 @@ MAX_ROUNDS = 64
 
 
 def sample(count: int, samples: int) -> list[int]:
-    """``samples`` indices spread evenly over ``range(count)``, the first and the last always
-    among them (all of them when ``samples >= count``), in order, without repeats."""
+    """``samples`` indices spread evenly over ``range(count)`` (``i * (count - 1) //
+    (samples - 1)``, whole numbers only), the first and the last always among them (all of them
+    when ``samples >= count``), in order, without repeats."""
     if count <= 0:
         return []
     if samples >= count:
         return list(range(count))
     if samples <= 1:
         return [0, count - 1] if count > 1 else [0]
-    step = (count - 1) / (samples - 1)
-    return sorted({round(i * step) for i in range(samples)})
+    return sorted({i * (count - 1) // (samples - 1) for i in range(samples)})
 
 
 ProbeAll = Callable[[Sequence[int]], Mapping[int, Hashable]]

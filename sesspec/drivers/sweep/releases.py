@@ -107,6 +107,7 @@ def _read_url(url: str, *, registry: str, package: str) -> bytes:
         with urllib.request.urlopen(request, timeout=INDEX_TIMEOUT) as response:  # noqa: S310
             data: bytes = response.read(MAX_INDEX_BYTES + 1)
     except urllib.error.HTTPError as exc:
+        exc.close()
         if exc.code == 404:
             raise RegistryError(registry, package, "unknown", f"no such package ({url})") from exc
         kind: ProblemKind = "unreachable"

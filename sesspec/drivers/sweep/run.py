@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sesspec.drivers.kinds import NodeDriver, node_version
-from sesspec.drivers.sweep.harness import ReleaseResult, SweepClient, run_release
+from sesspec.drivers.scenarios import load_scenarios
+from sesspec.drivers.sweep.harness import SCENARIOS, ReleaseResult, SweepClient, run_release
 from sesspec.drivers.sweep.history import (
     History,
     build_history,
@@ -96,18 +97,21 @@ def sweep_client(
     timeout: float = 60.0,
     install_timeout: float = DEFAULT_INSTALL_TIMEOUT,
     retry_failed: bool = False,
+    scenarios: Sequence[str] | None = None,
     releases: Sequence[Release] | None = None,
     installer: Installer | None = None,
     log: Callable[[str], None] | None = None,
 ) -> SweepRun:
     """Sweep ``client`` (module docstring). ``spec``: a range (``A..B``; all when None);
     ``samples``: releases run before bisecting (the client's default when None); ``every``:
-    run each release; ``releases``/``installer``: given instead of the registry's (tests)."""
+    run each release; ``scenarios``: ids (the sweep's :data:`SCENARIOS` when None);
+    ``releases``/``installer``: given instead of the registry's (tests)."""
     say = log or (lambda _line: None)
     clock = time.monotonic()
     listed = list(releases) if releases is not None else list_releases(client, pre=pre)
     chosen = select(listed, spec, package=client.package, registry=client.registry)
     installer = installer or Installer(client.registry, timeout=install_timeout)
+    chosen_scenarios = load_scenarios(list(scenarios or SCENARIOS))
     count = len(chosen)
     wanted = count if every else (samples or client.samples)
     results: dict[int, ReleaseResult] = {}
@@ -116,7 +120,14 @@ def sweep_client(
 
     def one(index: int) -> tuple[int, ReleaseResult]:
         release = chosen[index]
-        result = run_release(client, release, installer, timeout=timeout, retry_failed=retry_failed)
+        result = run_release(
+            client,
+            release,
+            installer,
+            scenarios=chosen_scenarios,
+            timeout=timeout,
+            retry_failed=retry_failed,
+        )
         with lock:
             totals["install"] += result.install_s
             totals["run"] += result.run_s
@@ -127,8 +138,11 @@ def sweep_client(
         return index, result
 
     def probe(indices: Sequence[int]) -> Mapping[int, Hashable]:
-        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="sesspec-sweep") as pool:
+        pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="sesspec-sweep")
+        try:
             done = list(pool.map(one, indices))
+        finally:  # stopped (Ctrl-C): what has not started is not started; what ran is kept
+            pool.shutdown(wait=True, cancel_futures=True)
         for index, result in done:
             results[index] = result
         return {index: result.fingerprint() for index, result in done}
