@@ -210,7 +210,8 @@ class TestInstaller:
         release = Release("1.2.3", _DAY)
         first = installer.install("fake-pkg", release, also=("extra==1",))
         assert first.ok
-        assert first.folder == cache / "pypi" / "fake-pkg" / "1.2.3"
+        also = hashlib.sha256(b"extra==1").hexdigest()[:8]  # what else is in it: its own folder
+        assert first.folder == cache / "pypi" / "fake-pkg" / f"1.2.3+{also}"
         assert (first.folder / "site" / "marker.txt").is_file()
         (call,) = _calls(tmp_path, "uv")
         cutoff = (_DAY + CUTOFF_MARGIN).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -219,7 +220,7 @@ class TestInstaller:
         assert "fake-pkg=2100-01-01T00:00:00Z" in call  # the release itself is pinned
         assert "setuptools=2100-01-01T00:00:00Z" in call  # the build tools are today's
         assert call[-2:] == ["fake-pkg==1.2.3", "extra==1"]
-        again = installer.install("fake-pkg", release)
+        again = installer.install("fake-pkg", release, also=("extra==1",))
         assert (again.ok, again.seconds) == (True, 0.0)
         assert len(_calls(tmp_path, "uv")) == 1  # kept: not installed twice
 
@@ -258,7 +259,8 @@ class TestInstaller:
             "@aws-sdk/client-ses", Release("3.1.0", _DAY), also=("other",)
         )
         assert result.ok
-        assert result.folder == cache / "npm" / "_aws-sdk_client-ses" / "3.1.0"
+        also = hashlib.sha256(b"other").hexdigest()[:8]
+        assert result.folder == cache / "npm" / "_aws-sdk_client-ses" / f"3.1.0+{also}"
         assert (result.folder / "node" / "node_modules").is_dir()
         (call,) = _calls(tmp_path, "npm")
         assert "--before=2021-03-04T06:06:07Z" in call

@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 import pytest
 
 from sesspec.drivers.sweep.plan import MAX_ROUNDS, Span, explore, sample, spans
-from sesspec.drivers.sweep.releases import RegistryError, Release, select, version_key
+from sesspec.drivers.sweep.releases import (
+    RegistryError,
+    Release,
+    dates_in_order,
+    select,
+    version_key,
+)
 
 
 class TestSample:
@@ -172,3 +178,22 @@ class TestReleases:
             select(_releases("1.0"), "3..4", package="p", registry="pypi")
         assert caught.value.kind == "range"
         assert str(caught.value) == "pypi p: no release in '3..4' (of 1)"
+
+
+class TestDatesInOrder:
+    """A quarter of the steps may go back in time (backports); more is not a registry's own
+    publication times (a mirror's)."""
+
+    @staticmethod
+    def _dated(*days: int) -> list[Release]:
+        return [Release(f"1.{n}", datetime(2020, 1, day, tzinfo=UTC)) for n, day in enumerate(days)]
+
+    def test_a_quarter_backwards(self) -> None:
+        assert dates_in_order(self._dated(1, 2, 3, 2, 4))  # 1 of 4 steps
+
+    def test_more_than_a_quarter(self) -> None:
+        assert not dates_in_order(self._dated(1, 2, 1, 3))  # 1 of 3 steps
+
+    def test_undated(self) -> None:
+        assert dates_in_order([Release("1", None), Release("2", None)])
+        assert dates_in_order(self._dated(5))

@@ -57,6 +57,7 @@ __all__ = [
     "Registry",
     "build_cache",
     "run_tool",
+    "sesspec_alone",
 ]
 
 
@@ -238,13 +239,32 @@ def dist_version(dist: str, path: Path | None) -> str | None:
     return None
 
 
+def sesspec_alone() -> Path:
+    """A folder whose one entry is this sesspec package (a link to it), in the per-user cache:
+    a child's path to sesspec without the environment sesspec is installed in."""
+    package = Path(__file__).resolve().parent.parent
+    key = hashlib.sha256(str(package).encode()).hexdigest()[:16]
+    folder = build_cache().parent / "sesspec-alone" / key
+    link = folder / "sesspec"
+    if not link.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".sesspec-{os.getpid()}"
+        partial.unlink(missing_ok=True)
+        partial.symlink_to(package, target_is_directory=True)
+        partial.replace(link)
+    return folder
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PythonDriver(DriverBase):
     """A Python client, run by ``sesspec/drivers/<module>.py`` in a child interpreter.
 
     ``site`` (else, with ``isolated``, ``<sys.prefix>/sesspec-clients/<name>``) is a folder
     the client is installed into with ``pip --target`` and put first on the child's
-    ``PYTHONPATH``: clients that pin their own botocore, and the sweep's releases.
+    ``PYTHONPATH``: clients that pin their own botocore, and the sweep's releases. A ``site``
+    is the child's only one: it runs without this environment's site-packages (``python -S``),
+    with sesspec alone beside the site (:func:`sesspec_alone`), so that a release finds only
+    what was installed with it.
     """
 
     language: str = "python"
@@ -280,9 +300,13 @@ class PythonDriver(DriverBase):
         return ", ".join(parts)
 
     def command(self) -> list[str]:
+        if self.site is not None:
+            return [sys.executable, "-S", *python_command(self.module)[1:]]
         return python_command(self.module)
 
     def environment(self) -> Mapping[str, str]:
+        if self.site is not None:
+            return {"PYTHONPATH": os.pathsep.join([str(self.site), str(sesspec_alone())])}
         if self.path is None:
             return {}
         return {

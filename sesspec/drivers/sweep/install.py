@@ -19,6 +19,7 @@ tries again); one that ran out of time is not.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -74,8 +75,13 @@ def _safe(part: str) -> str:
     return "".join(c if c.isalnum() or c in "-_.+" else "_" for c in part) or "_"
 
 
-def release_folder(registry: str, package: str, version: str) -> Path:
-    return sweep_cache() / registry / _safe(package) / _safe(version)
+def release_folder(registry: str, package: str, version: str, also: Sequence[str] = ()) -> Path:
+    """Where a release is installed: by registry, package and version, and what else was
+    installed with it (``also``: a digest of it, when there is any)."""
+    name = _safe(version)
+    if also:
+        name += "+" + hashlib.sha256("\n".join(also).encode()).hexdigest()[:8]
+    return sweep_cache() / registry / _safe(package) / name
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +140,7 @@ class Installer:
     ) -> Installed:
         """``package`` at ``release`` (and ``also``: more requirements, resolved as of the
         same date) into its cache folder, unless there (module docstring)."""
-        folder = release_folder(self.registry, package, release.version)
+        folder = release_folder(self.registry, package, release.version, also)
         marker = folder / _MARKER
         cached = _read_marker(marker, folder)
         if cached is not None and (cached.ok or not retry_failed):

@@ -14,6 +14,7 @@ left out unless asked for, and :func:`select` cuts a range.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -32,6 +33,7 @@ __all__ = [
     "MAX_INDEX_BYTES",
     "RegistryError",
     "Release",
+    "dates_in_order",
     "npm_releases",
     "pypi_releases",
     "select",
@@ -202,6 +204,23 @@ def npm_releases(package: str, *, pre: bool = False, npm: str | None = None) -> 
     if not isinstance(versions, list) or not isinstance(times, dict):
         raise RegistryError("npm", package, "malformed", "no 'versions' list and 'time' object")
     return _ordered([Release(str(v), _date(times.get(v))) for v in versions], pre=pre)
+
+
+#: Share of neighbouring releases (in version order) whose dates may go backwards before the
+#: dates are judged not to be the releases' own (backports make a few; a mirror's ingest
+#: times, in no order, make about half).
+MAX_BACKWARDS = 0.25
+
+
+def dates_in_order(releases: Sequence[Release]) -> bool:
+    """Whether the releases' dates can be their publication dates: across neighbouring
+    releases in version order, at most :data:`MAX_BACKWARDS` of the steps go back in time."""
+    dated = [r.date for r in releases if r.date is not None]
+    steps = list(itertools.pairwise(dated))
+    if not steps:
+        return True
+    backwards = sum(1 for a, b in steps if b < a)
+    return backwards <= MAX_BACKWARDS * len(steps)
 
 
 def select(

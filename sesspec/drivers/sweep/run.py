@@ -32,7 +32,13 @@ from sesspec.drivers.sweep.history import (
 )
 from sesspec.drivers.sweep.install import DEFAULT_INSTALL_TIMEOUT, Installer
 from sesspec.drivers.sweep.plan import explore
-from sesspec.drivers.sweep.releases import Release, npm_releases, pypi_releases, select
+from sesspec.drivers.sweep.releases import (
+    Release,
+    dates_in_order,
+    npm_releases,
+    pypi_releases,
+    select,
+)
 
 __all__ = ["SweepRun", "history_name", "list_releases", "sweep_client", "write_history"]
 
@@ -109,6 +115,16 @@ def sweep_client(
     say = log or (lambda _line: None)
     clock = time.monotonic()
     listed = list(releases) if releases is not None else list_releases(client, pre=pre)
+    notes: list[str] = []
+    if not dates_in_order(listed):
+        # The registry's times are not the releases' (a mirror's, in no order): no date is
+        # shown, and each release's dependencies resolve as of today.
+        notes.append(
+            f"the {client.registry} registry reached here gives publication times that go "
+            "back and forth across versions (not the releases' own): no date is shown, and "
+            "each release was installed with its dependencies as they resolve today"
+        )
+        listed = [Release(r.version, None) for r in listed]
     chosen = select(listed, spec, package=client.package, registry=client.registry)
     installer = installer or Installer(client.registry, timeout=install_timeout)
     chosen_scenarios = load_scenarios(list(scenarios or SCENARIOS))
@@ -149,7 +165,7 @@ def sweep_client(
 
     say(f"{client.name}: {count} releases selected of {len(listed)}, {min(wanted, count)} sampled")
     _found, open_gaps = explore(count, probe, samples=wanted)
-    notes = [
+    notes += [
         f"gap left open between {chosen[a].version} and {chosen[b].version}" for a, b in open_gaps
     ]
     runtime = (
