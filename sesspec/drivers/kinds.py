@@ -52,6 +52,7 @@ __all__ = [
     "CommandDriver",
     "CompiledDriver",
     "DriverBase",
+    "GoModuleDriver",
     "NodeDriver",
     "PythonDriver",
     "Registry",
@@ -564,3 +565,89 @@ class CompiledDriver(DriverBase):
 
     def command(self) -> list[str]:
         return [str(self.program())]
+
+
+#: The Go module of the drivers built from the module proxy (``go.mod`` and ``go.sum`` pin
+#: every module and its hash).
+GO_MODULE = DRIVERS_DIR / "go" / "src" / "sesspec"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GoModuleDriver(CompiledDriver):
+    """A Go client from the Go module proxy: the same driver source as the Debian build
+    (``source``, with ``sesspec/drivers/go/src/sesspec/driver``), built in module mode against
+    the versions ``go.mod`` and ``go.sum`` pin (``go build -mod=readonly``), the modules
+    downloaded into the per-user cache (``GOMODCACHE``), the program kept there under a digest
+    of the sources and the pins. ``modules`` are shown with their versions (read from the
+    built program, ``go version -m``)."""
+
+    registry: Registry = "goproxy"
+    toolchain: str = "go"
+    modules: tuple[str, ...] = ()
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        return ()
+
+    def program(self) -> Path:
+        key = source_digest(
+            [self.source_dir, GO_MODULE / "driver"],
+            f"go {self._toolchain_version()}",
+            (GO_MODULE / "go.mod").read_text("utf-8"),
+            (GO_MODULE / "go.sum").read_text("utf-8"),
+        )
+        return build_cache() / f"{self.name}-{key}" / self.name
+
+    def _build(self, out: Path, work: Path) -> tuple[bool, str]:
+        del work
+        tool = shutil.which(self.toolchain) or self.toolchain
+        env = {
+            **os.environ,
+            "GO111MODULE": "on",
+            "GOFLAGS": "-mod=readonly",
+            "GOMODCACHE": str(build_cache() / "gomod"),
+            "GOCACHE": str(build_cache() / "go-build"),
+            "GOTOOLCHAIN": "local",
+            "CGO_ENABLED": "0",
+        }
+        package = f"./{self.source_dir.relative_to(GO_MODULE)}"
+        command = [tool, "build", "-trimpath", "-o", str(out), package]
+        return run_tool(command, fallback="go build failed", cwd=GO_MODULE, env=env)
+
+    def available(self) -> tuple[bool, str]:
+        if shutil.which(self.toolchain) is None:
+            return False, f"{self.toolchain} is not on PATH (https://go.dev/doc/install)"
+        ok, reason = self.build()
+        if not ok:
+            return False, f"the go build failed: {reason}"
+        return True, ""
+
+    def versions(self) -> dict[str, str]:
+        program = self.program()
+        if not program.is_file():
+            return {}
+        tool = shutil.which(self.toolchain) or self.toolchain
+        said = first_lines((tool, "version", "-m", str(program)))
+        found: dict[str, str] = {}
+        for line in said:
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == "dep" and parts[1] in self.modules:
+                found[parts[1]] = parts[2]
+        return found
+
+    def version(self) -> str:
+        found = self.versions()
+        parts = [f"{m} {found.get(m, '?')}" for m in self.modules]
+        parts.append(self._toolchain_version() or "go ?")
+        return ", ".join(parts)
+
+
+def first_lines(command: tuple[str, ...]) -> list[str]:
+    """The lines a command prints (empty when it cannot run)."""
+    try:
+        done = subprocess.run(
+            list(command), capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return done.stdout.splitlines() if done.returncode == 0 else []

@@ -32,6 +32,7 @@ from sesspec.drivers.kinds import (
     CommandDriver,
     CompiledDriver,
     DriverBase,
+    GoModuleDriver,
     NodeDriver,
     PythonDriver,
     Registry,
@@ -76,6 +77,7 @@ KINDS: Mapping[str, type[DriverBase]] = {
     "node": NodeDriver,
     "command": CommandDriver,
     "compiled": CompiledDriver,
+    "gomod": GoModuleDriver,
 }
 
 #: Entry keys that are not fields of the kind: they are merged into ``unsupported`` and
