@@ -72,7 +72,8 @@ class TestCatalogueErrors:
         [
             (
                 ('kind = "python"', 'kind = "cobol"'),
-                "client 1 ('x'): kind must be one of python, node, command, compiled, not 'cobol'",
+                "client 1 ('x'): kind must be one of python, node, command, compiled, gomod, "
+                "not 'cobol'",
             ),
             (
                 ('registry = "pypi"', 'registry = "cpan"'),
