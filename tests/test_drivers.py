@@ -281,12 +281,15 @@ class TestScenariosThatBite:
 
 class TestRegistry:
     def test_clients_and_languages(self) -> None:
-        """Issue 11: at least 23 configurations in at least 6 languages (and the AWS CLI)."""
+        """At least 33 configurations in at least 9 languages (and the AWS CLI), each row
+        saying the registry it comes from."""
         drivers = all_drivers()
         assert len({d.name for d in drivers}) == len(drivers)
-        assert len(drivers) >= 23
-        languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "php", "shell"}
-        assert {d.language for d in drivers} == languages
+        assert len(drivers) >= 33
+        languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "php", "java"}
+        assert {d.language for d in drivers} == {*languages, "shell"}
+        registries = {d.registry for d in drivers}
+        assert registries == {"pypi", "npm", "maven", "goproxy", "debian"}
 
     def test_compiled_driver_package_missing(self) -> None:
         driver = CompiledDriver(
@@ -612,6 +615,38 @@ class TestGuard:
             "sesspec driver guard: refused 192.0.2.1:80 (loopback only)",
             "sesspec driver guard: refused 10.0.0.1:8080 (loopback only)",
             "sesspec driver guard: refused [2001:db8::1]:80 (loopback only)",
+        ]
+        (capture,) = captures
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
+
+    @pytest.mark.client
+    def test_java_names_go_to_the_endpoint_and_addresses_are_refused(self, tmp_path: Path) -> None:
+        """The Java drivers' guard (Guard.java): a name reaches the endpoint through the
+        in-JVM loopback proxy, an address that is not loopback is refused there, and a socket
+        connected past the proxy is refused by the JVM-wide security manager."""
+        driver = _require("java-aws-sdk-v2")
+        urls = [
+            "http://email.us-east-1.amazonaws.com/?Action=GetSendQuota",
+            "http://192.0.2.1/",
+            "http://10.0.0.1:8080/",
+            "http://[2001:db8::1]/",
+            "tcp://192.0.2.7:443",
+            "tcp://[2001:db8::2]:443",
+        ]
+        lines, errors, captures = _against_endpoint(tmp_path, [*driver.command(), "--probe", *urls])
+        assert lines[0] == "200", [*lines, errors]
+        refused = [
+            re.findall(r"sesspec driver guard: refused \S+ \(loopback only\)", x) for x in lines
+        ]
+        assert [found[0] if found else line for found, line in zip(refused, lines, strict=True)][
+            1:
+        ] == [
+            "sesspec driver guard: refused 192.0.2.1:80 (loopback only)",
+            "sesspec driver guard: refused 10.0.0.1:8080 (loopback only)",
+            "sesspec driver guard: refused [2001:db8::1]:80 (loopback only)",
+            "sesspec driver guard: refused 192.0.2.7:443 (loopback only)",
+            # the socket is checked with the address as the JDK writes it out
+            "sesspec driver guard: refused [2001:db8:0:0:0:0:0:2]:443 (loopback only)",
         ]
         (capture,) = captures
         assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"

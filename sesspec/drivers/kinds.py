@@ -53,6 +53,7 @@ __all__ = [
     "CompiledDriver",
     "DriverBase",
     "GoModuleDriver",
+    "MavenDriver",
     "NodeDriver",
     "PythonDriver",
     "Registry",
@@ -651,3 +652,98 @@ def first_lines(command: tuple[str, ...]) -> list[str]:
     except (OSError, subprocess.TimeoutExpired):
         return []
     return done.stdout.splitlines() if done.returncode == 0 else []
+
+
+#: The Java drivers' Maven project (``pom.xml`` pins the SDKs; ``src/main/java/sesspec``).
+JAVA_PROJECT = DRIVERS_DIR / "java"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MavenDriver(DriverBase):
+    """A Java client from Maven Central: ``sesspec/drivers/java`` (one Maven project for every
+    Java driver, its ``pom.xml`` pinning the SDKs) built with ``mvn package`` into the per-user
+    cache (:func:`build_cache`, a folder named by a digest of the project and the JDK; the
+    Maven repository there too), run as ``java -cp <jar>:<lib>/* <main>`` with the same job
+    and result line as the other drivers. Its guard (``Guard.java``) holds the JVM to
+    loopback. ``artifacts`` (``group:artifact``) are shown with the versions of their jars."""
+
+    language: str = "java"
+    registry: Registry = "maven"
+    main_class: str
+    artifacts: tuple[str, ...] = ()
+
+    def folder_built(self) -> Path:
+        java = first_line(("java", "-version")) or "?"
+        key = source_digest([JAVA_PROJECT], f"java {java}")
+        return build_cache() / f"java-{key}"
+
+    def build(self) -> tuple[bool, str]:
+        """``mvn package`` once per project digest, into a scratch folder renamed into place
+        when complete (its ``target``: the jar and ``lib/``); a failure is remembered for the
+        process."""
+        folder = self.folder_built()
+        target = folder / "target"
+        if (target / "lib").is_dir():
+            return True, ""
+        if target in BUILD_FAILURES:
+            return False, BUILD_FAILURES[target]
+        scratch = folder / f"build-{os.getpid()}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        mvn = shutil.which("mvn") or "mvn"
+        command = [
+            mvn,
+            "-q",
+            "-B",
+            "-Dstyle.color=never",
+            f"-Dmaven.repo.local={build_cache() / 'm2'}",
+            f"-Dsesspec.build={scratch / 'target'}",
+            "package",
+        ]
+        ok, reason = run_tool(command, fallback="mvn package failed", cwd=JAVA_PROJECT)
+        if ok and not target.exists():
+            (scratch / "target").rename(target)
+        elif not ok:
+            BUILD_FAILURES[target] = reason
+        shutil.rmtree(scratch, ignore_errors=True)
+        return ok, reason
+
+    def available(self) -> tuple[bool, str]:
+        for tool, hint in (
+            ("java", "apt-get install default-jdk"),
+            ("mvn", "apt-get install maven"),
+        ):
+            if shutil.which(tool) is None:
+                return False, f"{tool} is not on PATH ({hint})"
+        ok, reason = self.build()
+        if not ok:
+            return False, f"the Maven build failed: {reason}"
+        return True, ""
+
+    def _target(self) -> Path:
+        return self.folder_built() / "target"
+
+    def versions(self) -> dict[str, str]:
+        lib = self._target() / "lib"
+        found: dict[str, str] = {}
+        for coordinate in self.artifacts:
+            artifact = coordinate.split(":", 1)[1]
+            for jar in sorted(lib.glob(f"{artifact}-*.jar")):
+                version = jar.name[len(artifact) + 1 : -len(".jar")]
+                if version[:1].isdigit():
+                    found[coordinate] = version
+        return found
+
+    def version(self) -> str:
+        found = self.versions()
+        parts = [f"{a} {found.get(a, '?')}" for a in self.artifacts]
+        parts.append(first_line(("java", "-version")) or "java ?")
+        return ", ".join(parts)
+
+    def command(self) -> list[str]:
+        target = self._target()
+        classpath = os.pathsep.join(
+            [str(target / "sesspec-java-drivers-0.jar"), str(target / "lib" / "*")]
+        )
+        java = shutil.which("java") or "java"
+        return [java, "-Djava.security.manager=allow", "-cp", classpath, self.main_class]

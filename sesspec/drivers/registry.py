@@ -33,6 +33,7 @@ from sesspec.drivers.kinds import (
     CompiledDriver,
     DriverBase,
     GoModuleDriver,
+    MavenDriver,
     NodeDriver,
     PythonDriver,
     Registry,
@@ -78,6 +79,7 @@ KINDS: Mapping[str, type[DriverBase]] = {
     "command": CommandDriver,
     "compiled": CompiledDriver,
     "gomod": GoModuleDriver,
+    "maven": MavenDriver,
 }
 
 #: Entry keys that are not fields of the kind: they are merged into ``unsupported`` and
