@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from sesspec.drivers.kinds import CommandDriver, CompiledDriver, NodeDriver, PythonDriver
-from sesspec.drivers.registry import CatalogueError, all_drivers, get_driver, load_catalogue
+from sesspec.drivers.registry import (
+    KINDS,
+    CatalogueError,
+    all_drivers,
+    get_driver,
+    load_catalogue,
+)
 
 _PYTHON = """
 [[client]]
@@ -29,6 +35,9 @@ def _load(tmp_path: Path, text: str) -> tuple[object, ...]:
 
 
 class TestShippedCatalogue:
+    def test_every_kind_is_used(self) -> None:
+        assert {type(d) for d in all_drivers()} == set(KINDS.values())
+
     def test_kinds_and_order(self) -> None:
         """Python first, then Node, then the Debian ones, as the report lists them."""
         kinds = [type(d) for d in all_drivers()]
@@ -72,8 +81,7 @@ class TestCatalogueErrors:
         [
             (
                 ('kind = "python"', 'kind = "cobol"'),
-                "client 1 ('x'): kind must be one of python, node, command, compiled, gomod, "
-                "not 'cobol'",
+                f"client 1 ('x'): kind must be one of {', '.join(KINDS)}, not 'cobol'",
             ),
             (
                 ('registry = "pypi"', 'registry = "cpan"'),
