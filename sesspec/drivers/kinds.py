@@ -13,7 +13,10 @@ port and the kind's command, environment and folder. A kind says only what diffe
 - :class:`NodeDriver`: ``node --import ./_guard.mjs <script>`` beside its packages (npm);
 - :class:`CommandDriver`: ``<program> <script>`` from Debian's packages (Ruby, Perl, PHP);
 - :class:`CompiledDriver`: a Go or Haskell program built from source here against Debian's
-  libraries into the per-user cache (:func:`build_cache`).
+  libraries into the per-user cache (:func:`build_cache`);
+- :class:`GoModuleDriver`: the Go program built against the Go module proxy's releases;
+- :class:`MavenDriver`: a Java program from Maven Central (``java/pom.xml``);
+- :class:`CargoDriver`: a Rust program from crates.io (``rust/Cargo.toml``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +53,7 @@ __all__ = [
     "DRIVERS_DIR",
     "PORT",
     "TEMPORARY",
+    "CargoDriver",
     "CommandDriver",
     "CompiledDriver",
     "DriverBase",
@@ -634,7 +639,7 @@ class GoModuleDriver(CompiledDriver):
             parts = line.split()
             if len(parts) >= 3 and parts[0] == "dep" and parts[1] in self.modules:
                 found[parts[1]] = parts[2]
-        return found
+        return {m: found[m] for m in self.modules if m in found}
 
     def version(self) -> str:
         found = self.versions()
@@ -747,3 +752,72 @@ class MavenDriver(DriverBase):
         )
         java = shutil.which("java") or "java"
         return [java, "-Djava.security.manager=allow", "-cp", classpath, self.main_class]
+
+
+#: The Rust driver's Cargo project (``Cargo.toml`` and ``Cargo.lock`` pin the crates).
+RUST_PROJECT = DRIVERS_DIR / "rust"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CargoDriver(DriverBase):
+    """A Rust client from crates.io: ``sesspec/drivers/rust`` built with ``cargo build
+    --release --locked`` (``Cargo.lock`` pins every crate) into the per-user cache (cargo's
+    target folder there; the program copied under a digest of the sources, the lock and the
+    compiler), run as ``<program>`` with the same job and result line; its guard is its own
+    HTTP client (``src/guard.rs``). ``crates`` are shown with their locked versions."""
+
+    language: str = "rust"
+    registry: Registry = "crates"
+    binary: str
+    crates: tuple[str, ...] = ()
+
+    def program(self) -> Path:
+        rustc = first_line(("rustc", "--version")) or "?"
+        key = source_digest(
+            [RUST_PROJECT / "src"],
+            rustc,
+            *((RUST_PROJECT / name).read_text("utf-8") for name in ("Cargo.toml", "Cargo.lock")),
+        )
+        return build_cache() / f"rust-{key}" / self.binary
+
+    def _build(self, out: Path, work: Path) -> tuple[bool, str]:
+        del work
+        cargo = shutil.which("cargo") or "cargo"
+        target = build_cache() / "cargo-target"
+        env = {**os.environ, "CARGO_TARGET_DIR": str(target), "CARGO_TERM_COLOR": "never"}
+        command = [cargo, "build", "--release", "--locked", "--quiet", "--bin", self.binary]
+        ok, reason = run_tool(
+            command, fallback="cargo build failed", cwd=RUST_PROJECT, env=env, timeout=3600
+        )
+        if ok:
+            shutil.copyfile(target / "release" / self.binary, out)
+            out.chmod(0o755)
+        return ok, reason
+
+    def build(self) -> tuple[bool, str]:
+        return build_once(self.program(), self._build)
+
+    def available(self) -> tuple[bool, str]:
+        if shutil.which("cargo") is None:
+            return False, "cargo is not on PATH (https://rustup.rs)"
+        ok, reason = self.build()
+        if not ok:
+            return False, f"the cargo build failed: {reason}"
+        return True, ""
+
+    def versions(self) -> dict[str, str]:
+        try:
+            lock = tomllib.loads((RUST_PROJECT / "Cargo.lock").read_text("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            return {}
+        found = {str(p.get("name")): str(p.get("version")) for p in lock.get("package", [])}
+        return {c: found[c] for c in self.crates if c in found}
+
+    def version(self) -> str:
+        found = self.versions()
+        parts = [f"{c} {found.get(c, '?')}" for c in self.crates]
+        parts.append(first_line(("rustc", "--version")) or "rustc ?")
+        return ", ".join(parts)
+
+    def command(self) -> list[str]:
+        return [str(self.program())]

@@ -29,6 +29,7 @@ from sesspec.drivers.kinds import (
     DRIVERS_DIR,
     PORT,
     TEMPORARY,
+    CargoDriver,
     CommandDriver,
     CompiledDriver,
     DriverBase,
@@ -80,6 +81,7 @@ KINDS: Mapping[str, type[DriverBase]] = {
     "compiled": CompiledDriver,
     "gomod": GoModuleDriver,
     "maven": MavenDriver,
+    "cargo": CargoDriver,
 }
 
 #: Entry keys that are not fields of the kind: they are merged into ``unsupported`` and

@@ -28,6 +28,7 @@ only format and write what they are given.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import importlib.metadata
@@ -57,6 +58,8 @@ from sesspec.drivers import (
 )
 from sesspec.drivers.base import FAKE_SESSION_TOKEN
 from sesspec.drivers.base import asked as asked_of
+from sesspec.drivers.facts import row_facts
+from sesspec.drivers.kinds import DriverBase
 from sesspec.errors import HttpParseError
 from sesspec.fidelity import Asked, compare_request
 from sesspec.report.diff import diff_runs
@@ -263,19 +266,58 @@ def _rules_of(cases: Sequence[CaseResult]) -> tuple[RuleRef, ...]:
     return tuple(out)
 
 
-def _client_info(driver: Driver, install: Mapping[str, str]) -> ClientInfo:
+def _client_info(
+    driver: Driver,
+    install: Mapping[str, str],
+    *,
+    facts: bool = False,
+    sweeps: Mapping[str, tuple[str, ...]] | None = None,
+) -> ClientInfo:
+    """A row's client: its version, or why it is not available; with ``facts``, where it
+    came from and that release's date (:func:`sesspec.drivers.facts.row_facts`, looked up
+    once and kept); the sweep histories written for it (``sweeps``: driver name -> paths)."""
     ok, reason = driver.available()
     status = install.get(driver.name, "")
     if not ok and status.startswith("not available: "):
         reason = f"{reason} (install: {status.removeprefix('not available: ')})"
-    return ClientInfo(
+    info = ClientInfo(
         name=driver.name,
         language=driver.language,
         version=driver.version() if ok else "",
         available=ok,
         reason=reason,
         install=status,
+        registry=str(getattr(driver, "registry", "")),
+        sweeps=(sweeps or {}).get(driver.name, ()),
     )
+    if facts and ok and isinstance(driver, DriverBase):
+        found = row_facts(driver)
+        if found is not None:
+            info = dataclasses.replace(
+                info,
+                registry=found.registry,
+                package=found.package,
+                package_version=found.version,
+                release_date=found.date or "",
+                date_kind=found.date_kind,
+                upstream=found.upstream or "",
+                upstream_note=found.upstream_note,
+            )
+    return info
+
+
+def _sweep_links(out: Path) -> dict[str, tuple[str, ...]]:
+    """Driver name -> the sweep histories under ``out/sweeps`` of the clients it runs, as
+    paths from ``out/latest``."""
+    from sesspec.drivers.sweep.harness import sweep_clients  # noqa: PLC0415
+    from sesspec.drivers.sweep.run import history_name  # noqa: PLC0415
+
+    links: dict[str, tuple[str, ...]] = {}
+    for client in sweep_clients().values():
+        name = history_name(client.name)
+        if (out / "sweeps" / f"{name}.md").is_file():
+            links[client.driver.name] = (*links.get(client.driver.name, ()), f"../sweeps/{name}.md")
+    return links
 
 
 def _folder_size(folder: Path) -> int:
@@ -312,6 +354,7 @@ def run_report(
     parallel: int | None = None,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    facts: bool = False,
 ) -> ReportRun:
     """Run the clients, check their captures, write ``out/latest/`` (the run whole, replacing
     the last one) and ``out/history/<run-id>.json`` (its summary).
@@ -322,8 +365,10 @@ def run_report(
     clients run at once (None: :func:`sesspec.drivers.runner.default_workers`; the report is
     the same whatever it is, apart from timings). ``progress`` is passed to
     :func:`~sesspec.drivers.run_clients`; ``log`` gets one-line messages (install, each
-    phase and its time, writing). The run is written into a staging folder
-    (``out/.run-<run-id>``) that replaces ``out/latest`` only when it is complete.
+    phase and its time, writing); ``facts``: look up each row's registry facts (release
+    dates; :mod:`sesspec.drivers.facts`), bounded in time and kept in the per-user cache.
+    The run is written into a staging folder (``out/.run-<run-id>``) that replaces
+    ``out/latest`` only when it is complete.
     """
     say = log or (lambda _msg: None)
     started = datetime.now(UTC)
@@ -344,7 +389,8 @@ def run_report(
             raise KeyError(msg)
         drivers = [d for d in drivers if d.name in clients]
     chosen = load_scenarios(list(scenarios) if scenarios else None)
-    infos = [_client_info(d, install_status) for d in drivers]
+    sweeps = _sweep_links(out)
+    infos = [_client_info(d, install_status, facts=facts, sweeps=sweeps) for d in drivers]
     runnable = [d for d, info in zip(drivers, infos, strict=True) if info.available]
 
     previous = previous_run(out, before=run_id)
