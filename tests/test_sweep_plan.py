@@ -13,6 +13,7 @@ from sesspec.drivers.sweep.releases import (
     RegistryError,
     Release,
     dates_in_order,
+    in_span,
     select,
     version_key,
 )
@@ -197,3 +198,22 @@ class TestDatesInOrder:
     def test_undated(self) -> None:
         assert dates_in_order([Release("1", None), Release("2", None)])
         assert dates_in_order(self._dated(5))
+
+
+class TestInSpan:
+    """A known-failure entry's span of releases, as the report applies it."""
+
+    @pytest.mark.parametrize(
+        ("version", "spec", "expected"),
+        [
+            ("3.27.0", "..3.27.0", True),  # the bound itself
+            ("3.27.1", "..3.27.0", False),  # one step past it
+            ("3.28.0", "3.28.0..", True),
+            ("3.27.9", "3.28.0..", False),
+            ("3.15.0-1", "..3.27.0", True),  # a Debian version, by its upstream part
+            ("1:2.49.0-3+b1", "2.49.0", True),
+            ("anything", "", True),
+        ],
+    )
+    def test_in_span(self, version: str, spec: str, expected: bool) -> None:
+        assert in_span(version, spec) is expected

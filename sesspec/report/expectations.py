@@ -8,10 +8,13 @@ A committed file (:data:`EXPECTATIONS_FILE`, ``sesspec/report/expectations.json`
                 "issue": "https://github.com/boto/boto/issues/...", "reason": "..."}]}
 
 Each entry names a client, the scenarios where it fails, the error rules it breaks there, the
-upstream issue (an ``https://`` link) and a sentence of why. :func:`load_expectations` reads it
-and checks every name: an unknown client, scenario or rule, a rule with no error severity, a
-cell listed twice, a missing field or a field of the wrong type is an :class:`ExpectationError`
-naming the entry. :func:`sesspec.report.model.apply_expectations` then marks the cells.
+upstream issue (an ``https://`` link) and a sentence of why; ``releases`` (optional) names
+the span of the client's releases it is about (``"..3.27.0"``: up to 3.27.0; what ``sesspec
+sweep`` found), and the report applies it only to a run of such a release.
+:func:`load_expectations` reads it and checks every name: an unknown client, scenario or
+rule, a rule with no error severity, a cell listed twice, a missing field or a field of the
+wrong type, a ``releases`` that is not a span is an :class:`ExpectationError` naming the
+entry. :func:`sesspec.report.model.apply_expectations` then marks the cells.
 """
 
 from __future__ import annotations
@@ -50,6 +53,22 @@ class ExpectationError(InputError, ValueError):
 
 
 _FIELDS = {"client": str, "scenarios": list, "rules": list, "issue": str, "reason": str}
+#: Fields an entry may have: the releases it is about (every release when absent).
+_OPTIONAL = {"releases": str}
+
+
+def _is_span(text: str) -> bool:
+    """``A..B``, ``A..``, ``..B``, one version, or "" (every release): no space, at most one
+    ``..``, a bound on one side at least, no bound starting or ending with a dot."""
+    if text == "":
+        return True
+    if any(c.isspace() for c in text):
+        return False
+    low, dots, high = text.partition("..")
+    bounds = [low, high] if dots else [text]
+    if ".." in high or not any(bounds):
+        return False
+    return all(not b or not (b.startswith(".") or b.endswith(".")) for b in bounds)
 
 
 def _entry(
@@ -60,7 +79,7 @@ def _entry(
     for name, kind in _FIELDS.items():
         if not isinstance(record.get(name), kind):
             raise ExpectationError(f"{name!r} is missing or not a {kind.__name__}", where=where)
-    extra = sorted(set(record) - set(_FIELDS))
+    extra = sorted(set(record) - set(_FIELDS) - set(_OPTIONAL))
     if extra:
         raise ExpectationError(f"unknown field(s) {', '.join(extra)}", where=where)
     client = record["client"]
@@ -85,8 +104,14 @@ def _entry(
         raise ExpectationError(f"'issue' is not an https:// link: {issue!r}", where=where)
     if not record["reason"].strip():
         raise ExpectationError("'reason' is empty", where=where)
+    releases = record.get("releases", "")
+    if not isinstance(releases, str) or not _is_span(releases):
+        msg = f"'releases' is not A..B, A.., ..B or one version: {releases!r}"
+        raise ExpectationError(msg, where=where)
     return [
-        Expectation(client, str(name), tuple(str(r) for r in rules), issue, record["reason"])
+        Expectation(
+            client, str(name), tuple(str(r) for r in rules), issue, record["reason"], releases
+        )
         for name in names
     ]
 

@@ -294,15 +294,22 @@ class Expectation:
     rules: tuple[str, ...]
     issue: str
     reason: str
+    #: The client's releases the entry is about (``A..B``, both included, either may be left
+    #: out; or one version); "" for every release. The harness applies it to the release a
+    #: run installed (the sweep's order of versions).
+    releases: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "client": self.client,
             "scenario": self.scenario,
             "rules": list(self.rules),
             "issue": self.issue,
             "reason": self.reason,
         }
+        if self.releases:
+            out["releases"] = self.releases
+        return out
 
 
 @dataclass(frozen=True, slots=True)

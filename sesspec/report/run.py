@@ -194,6 +194,24 @@ def default_expectations() -> tuple[Expectation, ...]:
     )
 
 
+def _expectations_for(drivers: Sequence[Driver]) -> list[Expectation]:
+    """The committed expectations that apply to the releases installed: an entry that names
+    a span of releases applies when the client's installed release lies in it (and not when
+    that release is not known)."""
+    from sesspec.drivers.sweep.releases import in_span  # noqa: PLC0415
+
+    installed: dict[str, str | None] = {}
+    for driver in drivers:
+        versions = driver.versions() if isinstance(driver, DriverBase) else {}
+        installed[driver.name] = next(iter(versions.values()), None)
+    return [
+        e
+        for e in default_expectations()
+        if not e.releases
+        or ((found := installed.get(e.client)) is not None and in_span(found, e.releases))
+    ]
+
+
 def build_cases(
     outcomes: Sequence[Outcome],
     requests: Mapping[int, RequestResult],
@@ -428,7 +446,7 @@ def run_report(
     requests: dict[int, RequestResult] = {}
     if capture_path.is_file():
         requests = judge_captures(load_captures(capture_path), outcomes, drivers, chosen)
-    cases = build_cases(outcomes, requests)
+    cases = build_cases(outcomes, requests, _expectations_for(drivers))
     attributed = {s for o in outcomes for s in o.captures}
     notes: list[str] = []
     stray = sorted(set(requests) - attributed)

@@ -34,6 +34,7 @@ __all__ = [
     "RegistryError",
     "Release",
     "dates_in_order",
+    "in_span",
     "npm_releases",
     "pypi_releases",
     "select",
@@ -223,6 +224,19 @@ def dates_in_order(releases: Sequence[Release]) -> bool:
     return backwards <= MAX_BACKWARDS * len(steps)
 
 
+def in_span(version: str, spec: str) -> bool:
+    """Whether ``version`` lies in ``spec``: ``A..B`` (both included; either may be left out),
+    one version, or "" (every version), in :func:`version_key`'s order. A Debian version is
+    compared by its upstream part (``1:3.15.0-1`` as ``3.15.0``)."""
+    if not spec:
+        return True
+    key = version_key(version.split(":", 1)[-1].rsplit("-", 1)[0])
+    low, dots, high = spec.partition("..")
+    if not dots:
+        high = low
+    return (not low or key >= version_key(low)) and (not high or key <= version_key(high))
+
+
 def select(
     releases: Sequence[Release], spec: str | None, *, package: str, registry: str
 ) -> list[Release]:
@@ -232,17 +246,7 @@ def select(
     if spec is None or spec in ("", "all"):
         chosen = list(releases)
     else:
-        low, dots, high = spec.partition("..")
-        if not dots:
-            high = low
-        low_key = version_key(low) if low else None
-        high_key = version_key(high) if high else None
-        chosen = [
-            r
-            for r in releases
-            if (low_key is None or version_key(r.version) >= low_key)
-            and (high_key is None or version_key(r.version) <= high_key)
-        ]
+        chosen = [r for r in releases if in_span(r.version, spec)]
     if not chosen:
         message = f"no release in {spec!r} (of {len(releases)})"
         raise RegistryError(registry, package, "range", message)
