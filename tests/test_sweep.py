@@ -27,7 +27,7 @@ from sesspec.drivers.sweep import releases as releases_module
 from sesspec.drivers.sweep.harness import SweepClient, sweep_clients
 from sesspec.drivers.sweep.install import CUTOFF_MARGIN, Installer
 from sesspec.drivers.sweep.releases import RegistryError, Release, npm_releases, pypi_releases
-from sesspec.drivers.sweep.run import history_name, sweep_client
+from sesspec.drivers.sweep.run import history_name, sweep_client, write_index
 
 _DAY = datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
 
@@ -465,6 +465,11 @@ def test_sweep_of_fake_releases(tmp_path: Path, fake_releases: tuple[list[Releas
     assert document["probed"] == 8
     assert "| 1.4 (?) .. 1.8 (?) | 3 |" in (tmp_path / "out" / "fake-botocore.md").read_text(
         "utf-8"
+    )
+
+    index = write_index(tmp_path / "out").read_text("utf-8").splitlines()
+    assert index[-1] == (
+        "| [fake-botocore](fake-botocore.md) | pypi | 12 | 8 | 1.0 | **1.4** | 4 | 3 |"
     )
 
     again = sweep_client(

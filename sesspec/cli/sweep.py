@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     # The harness: imported when the command runs, not for --help.
     from sesspec.drivers.sweep.harness import sweep_clients
     from sesspec.drivers.sweep.releases import RegistryError
-    from sesspec.drivers.sweep.run import sweep_client
+    from sesspec.drivers.sweep.run import sweep_client, write_index
 
     clients = sweep_clients()
     if args.list or not args.client:
@@ -153,4 +153,5 @@ def run(args: argparse.Namespace) -> int:
         )
         for path in done.written:
             sys.stdout.write(f"{path}\n")
+        sys.stdout.write(f"{write_index(args.out)}\n")
     return status

@@ -11,6 +11,7 @@ new), and writes the history as ``<out>/<name>.json``, ``.md`` and ``.html``
 
 from __future__ import annotations
 
+import json
 import platform
 import threading
 import time
@@ -40,7 +41,18 @@ from sesspec.drivers.sweep.releases import (
     select,
 )
 
-__all__ = ["SweepRun", "history_name", "list_releases", "sweep_client", "write_history"]
+__all__ = [
+    "MAX_HISTORY_BYTES",
+    "SweepRun",
+    "history_name",
+    "list_releases",
+    "sweep_client",
+    "write_history",
+    "write_index",
+]
+
+#: Largest history read back for the index (a history is tens of kilobytes).
+MAX_HISTORY_BYTES = 16 * 1024 * 1024
 
 
 def __dir__() -> list[str]:
@@ -89,6 +101,55 @@ def write_history(history: History, out: Path) -> tuple[Path, ...]:
         partial.replace(path)
         written.append(path)
     return tuple(written)
+
+
+def _index_row(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_HISTORY_BYTES + 1)
+        document = json.loads(data) if len(data) <= MAX_HISTORY_BYTES else None
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(document, dict) or "client" not in document:
+        return None
+    since = document.get("accepted_since")
+    spans = [s for s in document.get("spans", []) if isinstance(s, dict)]
+    first = next((s for s in spans if s.get("first") == since), None)
+    when = f" ({first.get('first_date')})" if first and first.get("first_date") != "?" else ""
+    ran = [s for s in spans if s.get("state") == "ran"]
+    oldest = f"{ran[0].get('first')}" if ran else "none"
+    return (
+        f"| [{document['client']}]({path.stem}.md) | {document.get('registry')} | "
+        f"{document.get('releases')} | {document.get('probed')} | {oldest} | "
+        f"{f'**{since}**{when}' if since else 'no release'} | {len(spans)} | "
+        f"{len(document.get('changes', []))} |"
+    )
+
+
+def write_index(out: Path) -> Path:
+    """``<out>/README.md``: one line per history in ``out`` (the client, its releases, the
+    oldest that runs here, since which SES accepts every request), each linking to it."""
+    rows = [row for path in sorted(out.glob("*.json")) if (row := _index_row(path))]
+    lines = [
+        "# Since which release does each client sign SES correctly?",
+        "",
+        "Written by `sesspec sweep` (`make sweep`) from the histories beside this file: each "
+        "client's releases installed one by one with their dependencies as of their date, run "
+        "through five scenarios against the loopback endpoint and judged as the report judges. "
+        '"Oldest that runs" is the oldest release that installs and runs on this machine\'s '
+        'runtime; "SES accepts every request since" is the first release from which strict '
+        "mode answers no scenario with an error.",
+        "",
+        "| client | registry | releases | run | oldest that runs | SES accepts every request "
+        "since | spans | changes |",
+        "|---|---|---|---|---|---|---|---|",
+        *rows,
+    ]
+    path = out / "README.md"
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial.replace(path)
+    return path
 
 
 def sweep_client(
