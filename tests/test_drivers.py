@@ -286,10 +286,10 @@ class TestRegistry:
         drivers = all_drivers()
         assert len({d.name for d in drivers}) == len(drivers)
         assert len(drivers) >= 33
-        languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "php", "java"}
+        languages = {"python", "javascript", "ruby", "perl", "go", "haskell", "php", "java", "rust"}
         assert {d.language for d in drivers} == {*languages, "shell"}
         registries = {d.registry for d in drivers}
-        assert registries == {"pypi", "npm", "maven", "goproxy", "debian"}
+        assert registries == {"pypi", "npm", "maven", "crates", "goproxy", "debian"}
 
     def test_compiled_driver_package_missing(self) -> None:
         driver = CompiledDriver(
@@ -616,6 +616,26 @@ class TestGuard:
             "sesspec driver guard: refused 10.0.0.1:8080 (loopback only)",
             "sesspec driver guard: refused [2001:db8::1]:80 (loopback only)",
         ]
+        (capture,) = captures
+        assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
+
+    @pytest.mark.client
+    def test_rust_names_go_to_the_endpoint_and_addresses_are_refused(self, tmp_path: Path) -> None:
+        """The Rust driver's guard (its HTTP client, src/guard.rs), through ``--probe``."""
+        driver = _require("rust-aws-sdk-ses")
+        urls = [
+            "http://email.us-east-1.amazonaws.com/?Action=GetSendQuota",
+            "http://192.0.2.1/",
+            "http://10.0.0.1:8080/",
+            "http://[2001:db8::1]/",
+        ]
+        lines, errors, captures = _against_endpoint(tmp_path, [*driver.command(), "--probe", *urls])
+        assert lines == [
+            "200",
+            "sesspec driver guard: refused 192.0.2.1:80 (loopback only)",
+            "sesspec driver guard: refused 10.0.0.1:8080 (loopback only)",
+            "sesspec driver guard: refused [2001:db8::1]:80 (loopback only)",
+        ], errors
         (capture,) = captures
         assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 

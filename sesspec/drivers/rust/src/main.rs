@@ -102,7 +102,7 @@ async fn run(job: &Value, port: u16) -> Result<Value, Error> {
                 .set_text(content(m["Body"].get("Text"))?)
                 .set_html(content(m["Body"].get("Html"))?)
                 .build();
-            let message = Message::builder().set_subject(content(m.get("Subject"))?).body(body).build()?;
+            let message = Message::builder().set_subject(content(m.get("Subject"))?).body(body).build();
             client
                 .send_email()
                 .set_source(text(p, "Source"))
@@ -150,7 +150,7 @@ async fn run(job: &Value, port: u16) -> Result<Value, Error> {
                         .destination(destination(&d["Destination"]))
                         .set_replacement_template_data(text(&d, "ReplacementTemplateData"))
                         .set_replacement_tags(tags(d.get("ReplacementTags"))?)
-                        .build()?,
+                        .build(),
                 );
             }
             client
