@@ -313,7 +313,12 @@ class PythonDriver(DriverBase):
 
     def environment(self) -> Mapping[str, str]:
         if self.site is not None:
-            return {"PYTHONPATH": os.pathsep.join([str(self.site), str(sesspec_alone())])}
+            # The release's modules are compiled by the first child that imports them, kept
+            # beside them (its site is its own), and read by the next.
+            return {
+                "PYTHONPATH": os.pathsep.join([str(self.site), str(sesspec_alone())]),
+                "PYTHONDONTWRITEBYTECODE": "",
+            }
         if self.path is None:
             return {}
         return {

@@ -1,8 +1,7 @@
 """Install one release of a client, with its dependencies as of that release's date, into the
 per-user sweep cache (``${XDG_CACHE_HOME:-~/.cache}/sesspec/sweep/<registry>/<package>/<version>``).
 
-- PyPI: ``uv pip install --compile-bytecode --target <folder>/site --exclude-newer <cutoff>
-  <package>==<version>``
+- PyPI: ``uv pip install --target <folder>/site --exclude-newer <cutoff> <package>==<version>``
   (uv resolves every dependency as the index stood at the cutoff); the driver child puts the
   folder first on ``PYTHONPATH``.
 - npm: ``npm install --before=<cutoff> <package>@<version>`` in ``<folder>/node``, beside the
@@ -198,10 +197,9 @@ class Installer:
     ) -> tuple[list[str], Path | None]:
         cutoff = (release.date + CUTOFF_MARGIN) if release.date is not None else None
         if self.registry == "pypi":
-            # Compiled once here: the children run with PYTHONDONTWRITEBYTECODE, and would
-            # otherwise compile every module of the release on every run.
-            command = [program, "pip", "install", "--quiet", "--compile-bytecode"]
-            command += ["--target", str(scratch)]
+            # Not compiled here (most of a release's modules are never imported): the first
+            # child compiles what it imports, beside the release (PythonDriver.environment).
+            command = [program, "pip", "install", "--quiet", "--target", str(scratch)]
             command += ["--python", sys.executable]
             if cutoff is not None:
                 command += ["--exclude-newer", cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")]
