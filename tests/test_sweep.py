@@ -290,7 +290,7 @@ def test_catalogue_sweeps() -> None:
         "nodemailer",
     } <= set(clients)
     assert clients["botocore"].driver.name == "boto3"
-    assert clients["nodemailer"].also == ("@aws-sdk/client-ses",)
+    assert clients["nodemailer"].also == ("@aws-sdk/client-ses", "aws-sdk")
 
 
 # A fake "botocore": enough of its API for the py_botocore driver (get_session().create_client,
