@@ -196,6 +196,11 @@ class DriverBase:
         """The child's command line."""
         raise NotImplementedError
 
+    def built(self) -> bool:
+        """Whether the client is there to run without building anything first (a kind that
+        builds says whether its build is in the cache; the others need no build)."""
+        return True
+
     def environment(self) -> Mapping[str, str]:
         """Variables the child gets on top of :func:`~sesspec.drivers.base.child_env`."""
         return {}
@@ -625,6 +630,9 @@ class GoModuleDriver(CompiledDriver):
         command = [tool, "build", "-trimpath", "-o", str(out), package]
         return run_tool(command, fallback="go build failed", cwd=GO_MODULE, env=env)
 
+    def built(self) -> bool:
+        return self.program().is_file()
+
     def available(self) -> tuple[bool, str]:
         if shutil.which(self.toolchain) is None:
             return False, f"{self.toolchain} is not on PATH (https://go.dev/doc/install)"
@@ -718,6 +726,9 @@ class MavenDriver(DriverBase):
         shutil.rmtree(scratch, ignore_errors=True)
         return ok, reason
 
+    def built(self) -> bool:
+        return (self._target() / "lib").is_dir()
+
     def available(self) -> tuple[bool, str]:
         for tool, hint in (
             ("java", "apt-get install default-jdk"),
@@ -803,6 +814,9 @@ class CargoDriver(DriverBase):
 
     def build(self) -> tuple[bool, str]:
         return build_once(self.program(), self._build)
+
+    def built(self) -> bool:
+        return self.program().is_file()
 
     def available(self) -> tuple[bool, str]:
         if shutil.which("cargo") is None:
