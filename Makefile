@@ -17,7 +17,7 @@ node-clients: $(BIN)/sesspec-installed
 		|| echo "npm ci failed: the Node client tests will skip"; \
 	else echo "npm not found: the Node client tests will skip"; fi
 
-.PHONY: test lint report bench node-clients vectors wheel-check fuzz mutate mutate-ci audit
+.PHONY: test lint report bench node-clients vectors wheel-check fuzz mutate mutate-ci audit sweep
 
 # The public vector suites (never committed): each from $$SESSPEC_VECTORS, ../shared/vectors or
 # the cache if there, else fetched into ~/.cache/sesspec/suites from PyPI's botocore sdist or the
@@ -84,3 +84,11 @@ mutate: $(BIN)/mutmut
 
 mutate-ci: $(BIN)/mutmut
 	$(BIN)/python scripts/mutation.py ci
+
+# The committed histories in reports/sweeps/ (README: "Since which release does my client sign
+# SES correctly?"): each client's releases installed one by one, with their dependencies as of
+# their date, into the per-user cache (uv, npm; PyPI and npm in reach) and run (sesspec sweep).
+# A repeat runs only what is new; an interrupted one resumes.
+SWEEP_CLIENTS ?= botocore boto django-ses @aws-sdk/client-ses aws-sdk nodemailer
+sweep: $(BIN)/sesspec-installed
+	$(BIN)/sesspec sweep --timeout 30 $(SWEEP_CLIENTS)

@@ -51,6 +51,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "drivers", "sesspec.cli.drivers", "run third-party clients against an endpoint", "serve"
     ),
+    Command(
+        "sweep", "sesspec.cli.sweep", "since which release a client signs as SES requires", "report"
+    ),
 )
 
 _BY_NAME = {command.name: command for command in COMMANDS}

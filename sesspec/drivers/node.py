@@ -54,11 +54,15 @@ def installed() -> bool:
     return (node_dir() / "node_modules" / _DONE).is_file()
 
 
-def package_version(package: str) -> str | None:
-    """The installed version of an npm package (``@aws-sdk/client-ses``), None if absent."""
-    if not installed():
-        return None
-    manifest = node_dir() / "node_modules" / package / "package.json"
+def package_version(package: str, *, folder: Path | None = None) -> str | None:
+    """The installed version of an npm package (``@aws-sdk/client-ses``), None if absent:
+    in :func:`node_dir` once ``npm ci`` has completed there, or in ``folder``'s
+    ``node_modules``."""
+    if folder is None:
+        if not installed():
+            return None
+        folder = node_dir()
+    manifest = folder / "node_modules" / package / "package.json"
     try:
         document = json.loads(manifest.read_text("utf-8"))
     except (OSError, ValueError):
@@ -108,10 +112,11 @@ def install(npm: str | None = None, *, timeout: float = 900.0) -> tuple[bool, st
     return True, ""
 
 
-def prepare() -> Path:
-    """:func:`node_dir` with the shipped driver scripts beside ``node_modules`` (each copied
-    when it differs, through a temporary name); the folder a Node driver runs in."""
-    folder = node_dir()
+def prepare(folder: Path | None = None) -> Path:
+    """``folder`` (by default :func:`node_dir`) with the shipped driver scripts beside
+    ``node_modules`` (each copied when it differs, through a temporary name); the folder a Node
+    driver runs in."""
+    folder = node_dir() if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
     for script in sorted(JS_DIR.glob("*.mjs")):
         data = script.read_bytes()

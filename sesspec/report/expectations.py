@@ -12,9 +12,12 @@ A committed file (:data:`EXPECTATIONS_FILE`, ``sesspec/report/expectations.json`
 Each entry names a client, the scenarios where it fails, the error rules it breaks there, the
 upstream issue (an ``https://`` link), a sentence of why, the client's version the failure was
 seen in (``tested``), and, where upstream fixed it, the release (``fixed_in``) and the link to
-the fix (``fixed``), both or neither. :func:`load_expectations` reads it and checks every name:
-an unknown client, scenario or rule, a rule with no error severity, a cell listed twice, a
-missing field or a field of the wrong type is an :class:`ExpectationError` naming the entry.
+the fix (``fixed``), both or neither; ``releases`` (optional) names the span of the client's
+releases it is about (``"..3.27.0"``: up to 3.27.0; what ``sesspec sweep`` found), and the
+report applies it only to a run of such a release. :func:`load_expectations` reads it and
+checks every name: an unknown client, scenario or rule, a rule with no error severity, a cell
+listed twice, a missing field or a field of the wrong type, a ``releases`` that is not a span
+is an :class:`ExpectationError` naming the entry.
 :func:`sesspec.report.model.apply_expectations` then marks the cells, and
 :func:`sesspec.report.model.unmatched_expectations` makes an entry that marks none of a run's
 cells an error of that run.
@@ -63,13 +66,28 @@ _FIELDS = {
     "reason": str,
     "tested": str,
 }
-#: Fields an entry may leave out: where upstream fixed the failure, the release and the link.
-_OPTIONAL = {"fixed_in": str, "fixed": str}
+#: Fields an entry may leave out: where upstream fixed the failure, the release and the link;
+#: the span of releases it is about (every release when absent).
+_OPTIONAL = {"fixed_in": str, "fixed": str, "releases": str}
 
 
 def _link(value: str, name: str, where: str) -> None:
     if not value.startswith("https://") or any(c.isspace() for c in value):
         raise ExpectationError(f"{name!r} is not an https:// link: {value!r}", where=where)
+
+
+def _is_span(text: str) -> bool:
+    """``A..B``, ``A..``, ``..B``, one version, or "" (every release): no space, at most one
+    ``..``, a bound on one side at least, no bound starting or ending with a dot."""
+    if text == "":
+        return True
+    if any(c.isspace() for c in text):
+        return False
+    low, dots, high = text.partition("..")
+    bounds = [low, high] if dots else [text]
+    if ".." in high or not any(bounds):
+        return False
+    return all(not b or not (b.startswith(".") or b.endswith(".")) for b in bounds)
 
 
 def _entry(
@@ -114,6 +132,10 @@ def _entry(
         raise ExpectationError("'fixed_in' and 'fixed' go together", where=where)
     if fixed:
         _link(fixed, "fixed", where)
+    releases: str = record.get("releases", "")
+    if not _is_span(releases):
+        msg = f"'releases' is not A..B, A.., ..B or one version: {releases!r}"
+        raise ExpectationError(msg, where=where)
     return [
         Expectation(
             client,
@@ -121,6 +143,7 @@ def _entry(
             tuple(str(r) for r in rules),
             issue,
             record["reason"],
+            releases=releases,
             tested=record["tested"],
             fixed_in=fixed_in,
             fixed=fixed,

@@ -349,7 +349,7 @@ def _clients(body: etree._Element, report: Report) -> None:
     _el(body, "h2", "Per client", id="clients")
     table = _el(body, "table", cls="summary")
     head = _el(_el(table, "thead"), "tr")
-    for title in ("client", "language", "version", *(VERDICT_LABELS[v] for v in VERDICTS)):
+    for title in ("client", "language", "version", "from", *(VERDICT_LABELS[v] for v in VERDICTS)):
         _el(head, "th", title)
     _el(head, "th", "rules broken (errors)")
     _el(head, "th", "warnings")
@@ -361,6 +361,11 @@ def _clients(body: etree._Element, report: Report) -> None:
         _el(row, "th", client.name)
         _el(row, "td", client.language)
         _el(row, "td", client.version if client.available else "not available", cls="muted")
+        origin = _el(row, "td", client.origin(), cls="muted")
+        for path in client.sweeps:
+            _append_text(origin, " ")
+            link = _el(origin, "a", "since which release")
+            link.set("href", path.removesuffix(".md") + ".html")
         for verdict in VERDICTS:
             n = counts[verdict]
             _el(row, "td", str(n) if n else "", cls=f"num v-{verdict}" if n else "num")

@@ -122,6 +122,14 @@ def report_from_dict(document: dict[str, Any]) -> Report:
                 available=bool(c["available"]),
                 reason=str(c["reason"]),
                 install=str(c["install"]),
+                registry=str(c.get("registry", "")),
+                package=str(c.get("package", "")),
+                package_version=str(c.get("package_version", "")),
+                release_date=str(c.get("release_date", "")),
+                date_kind=str(c.get("date_kind", "")),
+                upstream=str(c.get("upstream", "")),
+                upstream_note=str(c.get("upstream_note", "")),
+                sweeps=tuple(str(x) for x in c.get("sweeps", ())),
             )
             for c in document["clients"]
         ),

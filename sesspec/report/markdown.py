@@ -71,10 +71,10 @@ def _matrix(report: Report) -> list[str]:
 
 def _clients(report: Report) -> list[str]:
     lines = [
-        "| client | language | version | "
+        "| client | language | version | from | "
         + " | ".join(VERDICT_LABELS[v] for v in VERDICTS)
         + " | rules broken (errors) | warnings |",
-        "|" + "---|" * (5 + len(VERDICTS)),
+        "|" + "---|" * (6 + len(VERDICTS)),
     ]
     for client in report.clients:
         cases = report.cases_of(client.name)
@@ -82,8 +82,11 @@ def _clients(report: Report) -> list[str]:
         errors = sorted({r for c in cases for r in c.rules("error")})
         warnings = sorted({r for c in cases for r in c.rules("warning")})
         version = client.version if client.available else f"not available: {client.reason}"
+        origin = _cell_escape(client.origin())
+        histories = ", ".join(f"[since which release]({path})" for path in client.sweeps)
+        origin = f"{origin} ({histories})" if histories else origin
         lines.append(
-            f"| {client.name} | {client.language} | {_cell_escape(version)} | "
+            f"| {client.name} | {client.language} | {_cell_escape(version)} | {origin} | "
             + " | ".join(str(counts[v]) for v in VERDICTS)
             + f" | {', '.join(map(_rule_link, errors)) or 'none'}"
             + f" | {', '.join(map(_rule_link, warnings)) or 'none'} |"

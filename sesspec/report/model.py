@@ -124,6 +124,39 @@ class ClientInfo:
     reason: str = ""
     #: What ``--install`` said about it ("installed", "not available: ..."; "" when not asked).
     install: str = ""
+    #: Where it came from: ``pypi``, ``npm``, ``maven``, ``crates``, ``goproxy``, ``debian``.
+    registry: str = ""
+    #: The client's package and version as that registry names them ("" when not known).
+    package: str = ""
+    package_version: str = ""
+    #: That release's date (ISO day; "" when not known here), and what the date is:
+    #: ``released`` (published) or ``built`` (a Debian package's build).
+    release_date: str = ""
+    date_kind: str = ""
+    #: For a Debian build older than upstream's newest release: that release; else "".
+    upstream: str = ""
+    #: Why upstream's newest release is not known ("" when it is, or there is none).
+    upstream_note: str = ""
+    #: Paths (relative to the report's folder) of the sweep histories of this client.
+    sweeps: tuple[str, ...] = ()
+
+    def origin(self) -> str:
+        """Where the client came from in one line: registry, package, version and date, and
+        upstream's newest release beside an older Debian build."""
+        if not self.registry:
+            return ""
+        text = self.registry
+        if self.package:
+            text += f" {self.package} {self.package_version}".rstrip()
+        if self.release_date:
+            text += f", {self.date_kind or 'released'} {self.release_date}"
+        elif self.package:
+            text += ", date not known here"
+        if self.upstream:
+            text += f"; upstream's newest: {self.upstream}"
+        elif self.upstream_note:
+            text += f"; upstream: {self.upstream_note}"
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +166,14 @@ class ClientInfo:
             "available": self.available,
             "reason": self.reason,
             "install": self.install,
+            "registry": self.registry,
+            "package": self.package,
+            "package_version": self.package_version,
+            "release_date": self.release_date,
+            "date_kind": self.date_kind,
+            "upstream": self.upstream,
+            "upstream_note": self.upstream_note,
+            "sweeps": list(self.sweeps),
         }
 
 
@@ -259,6 +300,10 @@ class Expectation:
     rules: tuple[str, ...]
     issue: str
     reason: str
+    #: The client's releases the entry is about (``A..B``, both included, either may be left
+    #: out; or one version); "" for every release. The harness applies it to the release a
+    #: run installed (the sweep's order of versions).
+    releases: str = ""
     tested: str = ""
     fixed_in: str = ""
     fixed: str = ""
@@ -272,7 +317,7 @@ class Expectation:
         return f"{text}; not fixed upstream"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "client": self.client,
             "scenario": self.scenario,
             "rules": list(self.rules),
@@ -283,6 +328,9 @@ class Expectation:
             "fixed": self.fixed,
             "entry": self.entry,
         }
+        if self.releases:
+            out["releases"] = self.releases
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ only format and write what they are given.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import importlib.metadata
@@ -61,6 +62,8 @@ from sesspec.drivers import (
 )
 from sesspec.drivers.base import FAKE_SESSION_TOKEN, Status
 from sesspec.drivers.base import asked as asked_of
+from sesspec.drivers.facts import row_facts
+from sesspec.drivers.kinds import DriverBase
 from sesspec.errors import HttpParseError
 from sesspec.fidelity import Asked, compare_request
 from sesspec.report.diff import diff_runs
@@ -95,6 +98,7 @@ __all__ = [
     "build_cases",
     "check_capture",
     "default_expectations",
+    "expectations_applying",
     "fidelity_findings",
     "judge_captures",
     "rejudge_report",
@@ -198,6 +202,30 @@ def default_expectations() -> tuple[Expectation, ...]:
     )
 
 
+def _expectations_for(drivers: Sequence[Driver]) -> list[Expectation]:
+    """The committed expectations that apply to the releases ``drivers`` have installed
+    (:func:`expectations_applying`)."""
+    installed: dict[str, str | None] = {}
+    for driver in drivers:
+        versions = driver.versions() if isinstance(driver, DriverBase) else {}
+        installed[driver.name] = next(iter(versions.values()), None)
+    return expectations_applying(installed)
+
+
+def expectations_applying(installed: Mapping[str, str | None]) -> list[Expectation]:
+    """The committed expectations that apply to the releases ``installed`` (client -> its
+    release, None when not known): an entry that names a span of releases applies when the
+    client's release lies in it (and not when that release is not known)."""
+    from sesspec.drivers.sweep.releases import in_span  # noqa: PLC0415
+
+    return [
+        e
+        for e in default_expectations()
+        if not e.releases
+        or ((found := installed.get(e.client)) is not None and in_span(found, e.releases))
+    ]
+
+
 def build_cases(
     outcomes: Sequence[Outcome],
     requests: Mapping[int, RequestResult],
@@ -270,19 +298,58 @@ def _rules_of(cases: Sequence[CaseResult]) -> tuple[RuleRef, ...]:
     return tuple(out)
 
 
-def _client_info(driver: Driver, install: Mapping[str, str]) -> ClientInfo:
+def _client_info(
+    driver: Driver,
+    install: Mapping[str, str],
+    *,
+    facts: bool = False,
+    sweeps: Mapping[str, tuple[str, ...]] | None = None,
+) -> ClientInfo:
+    """A row's client: its version, or why it is not available; with ``facts``, where it
+    came from and that release's date (:func:`sesspec.drivers.facts.row_facts`, looked up
+    once and kept); the sweep histories written for it (``sweeps``: driver name -> paths)."""
     ok, reason = driver.available()
     status = install.get(driver.name, "")
     if not ok and status.startswith("not available: "):
         reason = f"{reason} (install: {status.removeprefix('not available: ')})"
-    return ClientInfo(
+    info = ClientInfo(
         name=driver.name,
         language=driver.language,
         version=driver.version() if ok else "",
         available=ok,
         reason=reason,
         install=status,
+        registry=str(getattr(driver, "registry", "")),
+        sweeps=(sweeps or {}).get(driver.name, ()),
     )
+    if facts and ok and isinstance(driver, DriverBase):
+        found = row_facts(driver)
+        if found is not None:
+            info = dataclasses.replace(
+                info,
+                registry=found.registry,
+                package=found.package,
+                package_version=found.version,
+                release_date=found.date or "",
+                date_kind=found.date_kind,
+                upstream=found.upstream or "",
+                upstream_note=found.upstream_note,
+            )
+    return info
+
+
+def _sweep_links(out: Path) -> dict[str, tuple[str, ...]]:
+    """Driver name -> the sweep histories under ``out/sweeps`` of the clients it runs, as
+    paths from ``out/latest``."""
+    from sesspec.drivers.sweep.harness import sweep_clients  # noqa: PLC0415
+    from sesspec.drivers.sweep.run import history_name  # noqa: PLC0415
+
+    links: dict[str, tuple[str, ...]] = {}
+    for client in sweep_clients().values():
+        name = history_name(client.name)
+        if (out / "sweeps" / f"{name}.md").is_file():
+            links[client.driver.name] = (*links.get(client.driver.name, ()), f"../sweeps/{name}.md")
+    return links
 
 
 def _folder_size(folder: Path) -> int:
@@ -319,6 +386,7 @@ def run_report(
     parallel: int | None = None,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    facts: bool = False,
 ) -> ReportRun:
     """Run the clients, check their captures, write ``out/latest/`` (the run whole, replacing
     the last one) and ``out/history/<run-id>.json`` (its summary).
@@ -329,8 +397,10 @@ def run_report(
     clients run at once (None: :func:`sesspec.drivers.runner.default_workers`; the report is
     the same whatever it is, apart from timings). ``progress`` is passed to
     :func:`~sesspec.drivers.run_clients`; ``log`` gets one-line messages (install, each
-    phase and its time, writing). The run is written into a staging folder
-    (``out/.run-<run-id>``) that replaces ``out/latest`` only when it is complete.
+    phase and its time, writing); ``facts``: look up each row's registry facts (release
+    dates; :mod:`sesspec.drivers.facts`), bounded in time and kept in the per-user cache.
+    The run is written into a staging folder (``out/.run-<run-id>``) that replaces
+    ``out/latest`` only when it is complete.
     """
     say = log or (lambda _msg: None)
     started = datetime.now(UTC)
@@ -351,7 +421,8 @@ def run_report(
             raise KeyError(msg)
         drivers = [d for d in drivers if d.name in clients]
     chosen = load_scenarios(list(scenarios) if scenarios else None)
-    infos = [_client_info(d, install_status) for d in drivers]
+    sweeps = _sweep_links(out)
+    infos = [_client_info(d, install_status, facts=facts, sweeps=sweeps) for d in drivers]
     runnable = [d for d, info in zip(drivers, infos, strict=True) if info.available]
 
     previous = previous_run(out, before=run_id)
@@ -389,8 +460,9 @@ def run_report(
     requests: dict[int, RequestResult] = {}
     if capture_path.is_file():
         requests = judge_captures(load_captures(capture_path), outcomes, drivers, chosen)
-    cases = build_cases(outcomes, requests)
-    errors = unmatched_expectations(cases, default_expectations())
+    expectations = _expectations_for(drivers)
+    cases = build_cases(outcomes, requests, expectations)
+    errors = unmatched_expectations(cases, expectations)
     for error in errors:
         say(f"error: {error}")
     attributed = {s for o in outcomes for s in o.captures}
@@ -461,7 +533,9 @@ def rejudge_report(out: Path, *, log: Callable[[str], None] | None = None) -> Re
     requests = judge_captures(
         load_captures(latest / old.captures_file), outcomes, registry.all_drivers(), scenarios
     )
-    cases = build_cases(outcomes, requests)
+    # The releases the run recorded (its rows' facts) decide the entries that name a span.
+    expectations = expectations_applying({c.name: c.package_version or None for c in old.clients})
+    cases = build_cases(outcomes, requests, expectations)
     previous = previous_run(out, before=old.run_id)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     note = (
@@ -475,7 +549,7 @@ def rejudge_report(out: Path, *, log: Callable[[str], None] | None = None) -> Re
         rules=_rules_of(cases),
         diff=diff_runs(previous, cases) if previous is not None else None,
         notes=(*(n for n in old.notes if not n.startswith("judged again at ")), note),
-        errors=unmatched_expectations(cases, default_expectations()),
+        errors=unmatched_expectations(cases, expectations),
     )
     write_report(report, latest)
     summary = write_summary(report, out)

@@ -1,0 +1,245 @@
+"""Install one release of a client, with its dependencies as of that release's date, into the
+per-user sweep cache (``${XDG_CACHE_HOME:-~/.cache}/sesspec/sweep/<registry>/<package>/<version>``).
+
+- PyPI: ``uv pip install --target <folder>/site --exclude-newer <cutoff> <package>==<version>``
+  (uv resolves every dependency as the index stood at the cutoff); the driver child puts the
+  folder first on ``PYTHONPATH``.
+- npm: ``npm install --before=<cutoff> <package>@<version>`` in ``<folder>/node``, beside the
+  driver scripts (:func:`sesspec.drivers.node.prepare`).
+
+The cutoff is the release's publication plus :data:`CUTOFF_MARGIN` (its files may be uploaded
+over some minutes). The tools that build an sdist (:data:`BUILD_TOOLS`) are not held to the
+date: a 2011 setuptools does not run on a current Python. Every install runs within a time
+limit; it goes into a scratch folder that is renamed into place when complete, and its
+outcome is written beside it (``install.json``), so a release is installed once and a sweep
+stopped half-way finds what was done. An install that fails is remembered (``--retry-failed``
+tries again); one that ran out of time is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from sesspec.drivers.sweep.releases import Release
+
+__all__ = [
+    "CUTOFF_MARGIN",
+    "DEFAULT_INSTALL_TIMEOUT",
+    "Installed",
+    "Installer",
+    "release_folder",
+    "sweep_cache",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: Added to a release's publication time to make the cutoff of its dependencies.
+CUTOFF_MARGIN = timedelta(hours=1)
+
+#: Seconds an install may take (``sesspec sweep --install-timeout``).
+DEFAULT_INSTALL_TIMEOUT = 300.0
+
+#: What an install said: installed; failed (the installer refused: remembered); timed out.
+InstallState = Literal["installed", "failed", "timeout"]
+
+_MARKER = "install.json"
+
+#: Packages that build an sdist (PEP 517 backends): resolved as of today, not of the release.
+BUILD_TOOLS = ("setuptools", "wheel", "setuptools-scm", "flit-core", "hatchling", "poetry-core")
+_FAR_FUTURE = "2100-01-01T00:00:00Z"
+
+
+def sweep_cache() -> Path:
+    """``$XDG_CACHE_HOME/sesspec/sweep`` (by default ``~/.cache/sesspec/sweep``)."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "sesspec" / "sweep"
+
+
+def _safe(part: str) -> str:
+    """A path segment for a package name or version (``@aws-sdk/client-ses`` -> one segment)."""
+    return "".join(c if c.isalnum() or c in "-_.+" else "_" for c in part) or "_"
+
+
+def release_folder(registry: str, package: str, version: str, also: Sequence[str] = ()) -> Path:
+    """Where a release is installed: by registry, package and version, and what else was
+    installed with it (``also``: a digest of it, when there is any)."""
+    name = _safe(version)
+    if also:
+        name += "+" + hashlib.sha256("\n".join(also).encode()).hexdigest()[:8]
+    return sweep_cache() / registry / _safe(package) / name
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    """One release's install: its ``state``, the installer's last line when it failed, where
+    it went (``folder``: ``site`` or ``node`` inside it), and the seconds it took (0: cached)."""
+
+    state: InstallState
+    reason: str
+    folder: Path
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "installed"
+
+
+def _last_line(text: str, fallback: str) -> str:
+    """What an installer said, in one line: its first line (what failed) and its last (the
+    cause, or a hint), at most 500 characters."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return fallback
+    said = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"
+    return said[:500]
+
+
+@dataclass(frozen=True, slots=True)
+class Installer:
+    """Installs releases of one registry's packages (``pypi`` or ``npm``) into the cache.
+
+    ``program``: uv or npm (found on ``PATH``, or beside this Python, when None); ``extra``:
+    arguments for every install (an index or mirror: the tests give a local folder of wheels);
+    ``timeout``: seconds per install.
+    """
+
+    registry: Literal["pypi", "npm"]
+    program: str | None = None
+    extra: tuple[str, ...] = ()
+    timeout: float = DEFAULT_INSTALL_TIMEOUT
+
+    def find_program(self) -> str | None:
+        if self.program is not None:
+            return self.program if Path(self.program).is_file() else None
+        name = "uv" if self.registry == "pypi" else "npm"
+        beside = Path(sys.executable).parent / name
+        return str(beside) if beside.is_file() else shutil.which(name)
+
+    def install(
+        self,
+        package: str,
+        release: Release,
+        *,
+        also: Sequence[str] = (),
+        retry_failed: bool = False,
+    ) -> Installed:
+        """``package`` at ``release`` (and ``also``: more requirements, resolved as of the
+        same date) into its cache folder, unless there (module docstring)."""
+        folder = release_folder(self.registry, package, release.version, also)
+        marker = folder / _MARKER
+        cached = _read_marker(marker, folder)
+        if cached is not None and (cached.ok or not retry_failed):
+            return cached
+        program = self.find_program()
+        if program is None:
+            name = "uv (pip install uv)" if self.registry == "pypi" else "npm"
+            return Installed("failed", f"{name} is not installed", folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        inside = "site" if self.registry == "pypi" else "node"
+        scratch = folder / f".{inside}-{os.getpid()}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir()
+        command, cwd = self._command(program, package, release, also, scratch)
+        started = time.monotonic()
+        env = {**os.environ, "UV_NO_PROGRESS": "1", "npm_config_update_notifier": "false"}
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+                cwd=cwd,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            shutil.rmtree(scratch, ignore_errors=True)
+            seconds = time.monotonic() - started
+            reason = f"no answer from {Path(program).name} within {self.timeout:g} s"
+            return Installed("timeout", reason, folder, seconds)
+        except OSError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            return Installed("failed", f"cannot run {program}: {exc}", folder)
+        seconds = time.monotonic() - started
+        if done.returncode != 0:
+            shutil.rmtree(scratch, ignore_errors=True)
+            reason = _last_line(done.stderr or done.stdout, f"exit status {done.returncode}")
+            result = Installed("failed", reason, folder, seconds)
+        else:
+            target = folder / inside
+            shutil.rmtree(target, ignore_errors=True)
+            scratch.rename(target)
+            result = Installed("installed", "", folder, seconds)
+        _write_marker(marker, result, command)
+        return result
+
+    def _command(
+        self,
+        program: str,
+        package: str,
+        release: Release,
+        also: Sequence[str],
+        scratch: Path,
+    ) -> tuple[list[str], Path | None]:
+        cutoff = (release.date + CUTOFF_MARGIN) if release.date is not None else None
+        if self.registry == "pypi":
+            # Not compiled here (most of a release's modules are never imported): the first
+            # child compiles what it imports, beside the release (PythonDriver.environment).
+            command = [program, "pip", "install", "--quiet", "--target", str(scratch)]
+            command += ["--python", sys.executable]
+            if cutoff is not None:
+                command += ["--exclude-newer", cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")]
+                # The tools that build an sdist are this machine's, not the release's era's
+                # (setuptools of 2011 does not run on Python 3.11).
+                # The release itself is pinned by version, whenever its files were uploaded.
+                for tool in (package, *BUILD_TOOLS):
+                    command += ["--exclude-newer-package", f"{tool}={_FAR_FUTURE}"]
+            return [*command, *self.extra, f"{package}=={release.version}", *also], None
+        (scratch / "package.json").write_text(
+            '{"name": "sesspec-sweep", "private": true, "version": "0.0.0"}\n', encoding="utf-8"
+        )
+        command = [program, "install", "--no-audit", "--no-fund", "--loglevel=error"]
+        command += ["--no-package-lock", "--ignore-scripts"]
+        if cutoff is not None:
+            command.append(f"--before={cutoff.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+        return [*command, *self.extra, f"{package}@{release.version}", *also], scratch
+
+
+def _read_marker(marker: Path, folder: Path) -> Installed | None:
+    try:
+        document = json.loads(marker.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    state = document.get("state") if isinstance(document, dict) else None
+    if state not in ("installed", "failed"):
+        return None
+    inside = folder / ("site" if (folder / "site").is_dir() else "node")
+    if state == "installed" and not inside.is_dir():
+        return None  # the folder was removed: install again
+    return Installed(state, str(document.get("reason", "")), folder)
+
+
+def _write_marker(marker: Path, result: Installed, command: Sequence[str]) -> None:
+    document = {
+        "state": result.state,
+        "reason": result.reason,
+        "seconds": round(result.seconds, 1),
+        "command": list(command),
+    }
+    partial = marker.with_name(f".{marker.name}.{os.getpid()}")
+    partial.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    partial.replace(marker)
