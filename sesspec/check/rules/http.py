@@ -99,16 +99,23 @@ HTTP006 = declare(
 )
 HTTP007 = declare(
     "HTTP007",
-    "warning",
+    "info",
     "form Content-Type without charset=utf-8",
     ("http-charset", "bug-missing-charset"),
-    "The parameters are UTF-8 and a client should say so; SES accepts the bare media type.",
-    ("https://github.com/boto/botocore/pull/1285",),
+    "The parameters are UTF-8 whatever the header says. SES takes SigV4 alone, which signs the "
+    "body as bytes, and the AWS SDKs built on Smithy's protocol tests send the bare media type, "
+    "so a missing charset changes nothing; naming another charset invites a misreading.",
+    (
+        "https://github.com/boto/botocore/pull/1285",
+        "smithy-lang/smithy smithy-aws-protocol-tests/model/awsQuery/input-lists.smithy",
+        "https://url.spec.whatwg.org/#urlencoded-parsing",
+    ),
     _IPV,
     severities=(("error", "a charset other than UTF-8: the bytes are UTF-8 whatever it says"),),
     remedy=(
-        "Send 'Content-Type: application/x-www-form-urlencoded; charset=utf-8', and never name "
-        "another charset: the body is UTF-8."
+        "Nothing, when the charset is left out. When the header names one, name UTF-8: send "
+        "'application/x-www-form-urlencoded; charset=utf-8', as botocore does, or the bare "
+        "media type, as the AWS SDKs for JavaScript v3 and Go v2 do; never another charset."
     ),
 )
 HTTP008 = declare(
@@ -272,7 +279,7 @@ def _post_findings(view: View) -> list[Finding]:
         message = f"{shown!r}: a POST body must be application/x-www-form-urlencoded"
         out.append(finding(HTTP006, message, _CONTENT_TYPE))
     elif "charset" not in ctype.lower():
-        message = f"Content-Type {ctype!r} names no charset; send 'charset=utf-8'"
+        message = f"Content-Type {ctype!r} names no charset: SES reads the parameters as UTF-8"
         out.append(finding(HTTP007, message, _CONTENT_TYPE))
     elif "utf-8" not in ctype.lower().replace("utf8", "utf-8"):
         message = f"Content-Type {ctype!r}: the parameters are UTF-8, say 'charset=utf-8'"
