@@ -170,7 +170,8 @@ def _report(**changes: object) -> Report:
         scenarios=_SCENARIOS,
         cases=tuple(c for cells in _CELLS.values() for c in cells.values()),
         rules=tuple(
-            RuleRef(r, RULES[r].severity, RULES[r].title, RULES[r].citation) for r in _USED_RULES
+            RuleRef(r, RULES[r].severity, RULES[r].title, RULES[r].citation, remedy=RULES[r].remedy)
+            for r in _USED_RULES
         ),
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
@@ -207,9 +208,11 @@ def test_markdown_matrix_and_findings() -> None:
     text = render_markdown(_report())
     rows = [line for line in text.splitlines() if line.startswith("| **")]
     assert [r.split("|")[1].strip() for r in rows] == ["**alpha**", "**beta**", "**gamma**"]
-    header = next(line for line in text.splitlines() if line.startswith("| client | send-"))
-    assert [h.strip() for h in header.strip("|").split("|")][1:] == [s.id for s in _SCENARIOS]
-    beta = rows[1].split("|")[2:-1]
+    header = next(line for line in text.splitlines() if line.startswith("| client | overall |"))
+    assert [h.strip() for h in header.strip("|").split("|")][2:] == [s.id for s in _SCENARIOS]
+    # Each row's overall verdict: alpha and beta each have a failing cell, gamma never ran.
+    assert [r.split("|")[2].strip() for r in rows] == ["❌ fail", "❌ fail", "⛔ not available"]
+    beta = rows[1].split("|")[3:-1]
     assert "fail" in beta[0]
     assert "[AUTH002](#auth002)" in beta[0]
     assert "client error" in beta[1]
@@ -349,8 +352,12 @@ def test_html_matrix_links_and_rules() -> None:
     assert columns == [s.id for s in _SCENARIOS]
     table = _matrix(doc)
     for tr in _nodes(table, "./tbody/tr"):
-        assert len(_nodes(tr, "./td")) == len(_SCENARIOS)
-    verdicts = _strings(table, "./tbody/tr/td/@data-verdict")
+        assert len(_nodes(tr, "./td[contains(@class, 'cell')]")) == len(_SCENARIOS)
+    # Beside each row's header, the client's overall verdict: alpha and beta each have a
+    # failing cell; gamma never ran.
+    overall = _strings(table, "./tbody/tr/td[contains(@class, 'overall')]/@data-verdict")
+    assert overall == ["fail", "fail", "not-available"]
+    verdicts = _strings(table, "./tbody/tr/td[contains(@class, 'cell')]/@data-verdict")
     assert verdicts == [
         "pass",
         "warnings",
@@ -379,7 +386,9 @@ def test_html_matrix_links_and_rules() -> None:
     assert not _nodes(doc, "//link | //img | //iframe | //*[@src]")
     scripts = _strings(doc, "//script/text()")
     assert len(scripts) == 1
-    assert not any(w in scripts[0] for w in ("fetch(", "XMLHttpRequest", "http", "import"))
+    assert not any(
+        w in scripts[0] for w in ("fetch(", "XMLHttpRequest", "http", "import", "innerHTML")
+    )
     assert _nodes(doc, "//style")
     text = "".join(str(t) for t in doc.itertext())
     assert "gamma is not installed (npm ci)" in text
