@@ -236,7 +236,7 @@ def test_html_rules_table_gives_each_remedy() -> None:
 
 
 def test_html_citations_link_to_the_spec() -> None:
-    """Each docs/spec.md#anchor of a citation links to the spec where the page finds it, and
+    """Each clause of docs/spec.md a citation names links to the spec where the page finds it, and
     each anchor linked is one docs/spec.md has."""
     doc = _page()
     hrefs = [str(h) for h in _xpath(doc, "//td[contains(@class, 'cite')]/a/@href")]
@@ -379,12 +379,16 @@ def test_junit_gives_the_client_verdict_and_the_remedy() -> None:
 
 def test_citation_parts_link_urls_and_spec_anchors() -> None:
     citation = (
-        "docs/spec.md#auth-cutoff; https://example.com/docs/spec.md#x; docs/spec.md#aws3-header"
+        "docs/spec.md#auth-cutoff; https://example.com/docs/spec.md#auth-cutoff; "
+        "docs/spec.md#aws3-header"
     )
     assert citation_parts(citation, spec="S") == [
         ("docs/spec.md#auth-cutoff", "S#auth-cutoff"),
         ("; ", None),
-        ("https://example.com/docs/spec.md#x", "https://example.com/docs/spec.md#x"),
+        (
+            "https://example.com/docs/spec.md#auth-cutoff",
+            "https://example.com/docs/spec.md#auth-cutoff",
+        ),
         ("; ", None),
         ("docs/spec.md#aws3-header", "S#aws3-header"),
     ]

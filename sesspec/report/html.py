@@ -198,6 +198,7 @@ table.rules tr:target td { background: #fff6cc; }
 .muted { color: var(--muted); }
 ul.plain { padding-left: 18px; }
 details summary { cursor: pointer; color: var(--muted); }
+details.how { margin: 0 0 10px; } details.how p { margin: 4px 0 0; max-width: 1100px; }
 pre.wire { background: #f7f8fa; border: 1px solid var(--line); padding: 8px 10px;
   white-space: pre-wrap; word-break: break-all; max-height: 360px; overflow: auto; margin: 4px 0; }
 p.answer code { background: #fbe7e7; padding: 1px 4px; white-space: pre-wrap; }
@@ -365,6 +366,15 @@ def _header(body: etree._Element, report: Report) -> None:
     _el(
         body,
         "p",
+        "Each row is a client, each column a scenario; the second column is the client's "
+        "overall verdict. Open a cell for its verdict in words, what to change in the client, "
+        "and the evidence.",
+    )
+    how = _el(body, "details", cls="how")
+    _el(how, "summary", "How to read this page")
+    _el(
+        how,
+        "p",
         "Each request a client put on the wire was checked against the SES Classic Query API "
         "rules (signature verified with the drivers' fake credentials), and compared with what "
         "the scenario asked the client to send (the FID rules). A cell passes when no request "
@@ -372,12 +382,13 @@ def _header(body: etree._Element, report: Report) -> None:
         "legacy or fragile; 'fail': at least one error finding (SES would refuse or misread "
         "it, or it is not what was asked); 'known failure': it fails only as a committed "
         "expectation says, with the client's upstream issue, counted apart from 'fail'; "
-        "'client error': the client failed for a reason no rule explains. Each row starts "
-        "with the client's overall verdict: 'fail' when any of its cells fails, else 'client "
-        "error', else 'known failure', else 'warnings only', else 'pass'. Open a cell for its "
-        "verdict in words, what to change in the client, and the evidence: each request as "
-        "captured (secrets masked), its findings, the SES error strict mode would answer, the "
-        "fidelity diff.",
+        "'client error': the client failed for a reason no rule explains. A client's overall "
+        "verdict is 'fail' when any of its cells fails, else 'client error', else 'known "
+        "failure', else 'warnings only', else 'pass'. A cell's evidence: each request as "
+        "captured (secrets masked), its findings with their citations, the SES error strict "
+        "mode would answer, the fidelity diff. A rule id leads to its severities, what to "
+        "change in a client that breaks it, and its sources; a citation to its clause of "
+        "docs/spec.md.",
     )
     if report.errors:
         box = _el(body, "div", cls="callout", id="run-errors")

@@ -58,7 +58,7 @@ def _citation(citation: str, spec: str | None) -> str:
             out.append(text)
         elif href == text:  # a URL
             out.append(f"<{href}>")
-        else:  # docs/spec.md#anchor
+        else:  # a clause of docs/spec.md
             out.append(f"[{text}]({href})")
     return "".join(out)
 
