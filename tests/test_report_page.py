@@ -172,6 +172,10 @@ def test_warnings_and_the_rest_in_words() -> None:
         "Not supported: beta cannot presign"
     )
     assert verdict_words(_CELLS["beta"]["list-identities"]).startswith("Client error: the client")
+    # A known cell read back without its expectation still reads as known, never as passing.
+    assert verdict_words(CaseResult("c", "s", "known", "ok")) == (
+        "Known failure: it fails only as a committed expectation says."
+    )
 
 
 # --- the HTML page -------------------------------------------------------------------------------
