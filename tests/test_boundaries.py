@@ -454,8 +454,9 @@ class TestSignedHeadersList:
 
 
 class TestFormCharset:
-    """docs/spec.md#http-charset: the form's Content-Type names charset=utf-8; the parameter
-    name and the charset are read without regard to case (RFC 9110 section 8.3.1)."""
+    """docs/spec.md#http-charset: the form's Content-Type names charset=utf-8 or no charset
+    (info: SES reads UTF-8 either way), never another (an error); the parameter name and the
+    charset are read without regard to case (RFC 9110 section 8.3.1)."""
 
     @pytest.mark.parametrize(
         ("ctype", "severity"),
@@ -465,7 +466,7 @@ class TestFormCharset:
             ("application/x-www-form-urlencoded; CHARSET=utf-8", None),
             ("application/x-www-form-urlencoded;charset=UTF8", None),
             ("Application/X-WWW-Form-Urlencoded; charset=utf-8", None),
-            ("application/x-www-form-urlencoded", "warning"),
+            ("application/x-www-form-urlencoded", "info"),
             ("application/x-www-form-urlencoded; Charset=ISO-8859-1", "error"),
             ("application/x-www-form-urlencoded; CHARSET=latin1", "error"),
         ],

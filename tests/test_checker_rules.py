@@ -174,6 +174,21 @@ def test_ses_answer_declared_where_the_rule_can_be_an_error(rule_id: str) -> Non
     assert rule.sources
 
 
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_rule_declares_a_remedy(rule_id: str) -> None:
+    """docs/spec.md#policy-remedy: every rule says what to change in a client that breaks it,
+    in its own words (not its title or reason again), as whole sentences; a rule whose findings
+    are info by default asks for no change and says so first."""
+    rule = RULES[rule_id]
+    remedy = rule.remedy
+    assert remedy, f"{rule_id} declares no remedy"
+    assert remedy[0].isupper(), remedy
+    assert remedy.endswith("."), remedy
+    assert remedy not in {rule.title, rule.reason}
+    assert "\n" not in remedy
+    assert remedy.startswith("Nothing") == (rule.severity == "info"), remedy
+
+
 @pytest.mark.parametrize("sample", [pytest.param(s, id=s.id) for s in ALL])
 def test_sample_severities_are_the_rules(sample: Sample) -> None:
     """The severity a sample expects is one its rule declares (the same everywhere)."""

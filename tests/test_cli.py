@@ -344,6 +344,9 @@ def test_rules_explain(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
     rule = RULES["AUTH008"]
     assert out.startswith(f"AUTH008  {rule.title}\n")
     assert "SES derives the signing key for its own region" in out
+    # What to change in the client, as declared, on the line labelled 'remedy' (wrapped).
+    remedy = out[out.index("\nremedy ") + 1 : out.index("\nspec ")]
+    assert " ".join(remedy.split()) == f"remedy {rule.remedy}"
     assert "docs/spec.md#auth-region" in out
     assert "https://github.com/nodemailer/nodemailer-ses-transport/issues/10" in out
     assert "SignatureDoesNotMatch (403)" in out

@@ -85,7 +85,11 @@ _VERIFIED = finding(RULES["AUTH019"], "signature verified", _AUTHORIZATION)
 _AWS3 = finding(
     RULES["AUTH002"], "AWS3-HTTPS signature", Location("header", "X-Amzn-Authorization")
 )
-_NO_CHARSET = finding(RULES["HTTP007"], "no charset=utf-8", Location("header", "Content-Type"))
+_UNSIGNED_AMZ = finding(
+    RULES["AUTH013"],
+    "x-amz-content-sha256 is not signed",
+    Location("header", "X-Amz-Content-Sha256"),
+)
 _MISMATCH = finding(
     RULES["AUTH018"],
     "signature does not match: charset dropped",
@@ -105,7 +109,7 @@ _CELLS: dict[str, dict[str, CaseResult]] = {
             "list-identities",
             "warnings",
             "ok",
-            requests=(_request(2, _NO_CHARSET, _VERIFIED),),
+            requests=(_request(2, _UNSIGNED_AMZ, _VERIFIED),),
         ),
         "presign-get-send-email": CaseResult(
             "alpha",
@@ -148,7 +152,7 @@ _CELLS: dict[str, dict[str, CaseResult]] = {
     },
 }
 
-_USED_RULES = ("AUTH002", "AUTH018", "AUTH019", "HTTP007", "PARAM003")
+_USED_RULES = ("AUTH002", "AUTH018", "AUTH019", "AUTH013", "PARAM003")
 
 
 def _report(**changes: object) -> Report:
@@ -166,7 +170,8 @@ def _report(**changes: object) -> Report:
         scenarios=_SCENARIOS,
         cases=tuple(c for cells in _CELLS.values() for c in cells.values()),
         rules=tuple(
-            RuleRef(r, RULES[r].severity, RULES[r].title, RULES[r].citation) for r in _USED_RULES
+            RuleRef(r, RULES[r].severity, RULES[r].title, RULES[r].citation, remedy=RULES[r].remedy)
+            for r in _USED_RULES
         ),
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
@@ -179,7 +184,7 @@ def _report(**changes: object) -> Report:
     ("status", "requests", "verdict"),
     [
         pytest.param("ok", (_request(1, _VERIFIED),), "pass", id="ok-info-only"),
-        pytest.param("ok", (_request(1, _NO_CHARSET),), "warnings", id="ok-warning"),
+        pytest.param("ok", (_request(1, _UNSIGNED_AMZ),), "warnings", id="ok-warning"),
         pytest.param("ok", (_request(1, _AWS3),), "fail", id="ok-error"),
         pytest.param("client-error", (_request(1, _MISMATCH),), "fail", id="error-explained"),
         pytest.param("client-error", (_request(1, _VERIFIED),), "client-error", id="unexplained"),
@@ -203,9 +208,11 @@ def test_markdown_matrix_and_findings() -> None:
     text = render_markdown(_report())
     rows = [line for line in text.splitlines() if line.startswith("| **")]
     assert [r.split("|")[1].strip() for r in rows] == ["**alpha**", "**beta**", "**gamma**"]
-    header = next(line for line in text.splitlines() if line.startswith("| client | send-"))
-    assert [h.strip() for h in header.strip("|").split("|")][1:] == [s.id for s in _SCENARIOS]
-    beta = rows[1].split("|")[2:-1]
+    header = next(line for line in text.splitlines() if line.startswith("| client | overall |"))
+    assert [h.strip() for h in header.strip("|").split("|")][2:] == [s.id for s in _SCENARIOS]
+    # Each row's overall verdict: alpha and beta each have a failing cell, gamma never ran.
+    assert [r.split("|")[2].strip() for r in rows] == ["❌ fail", "❌ fail", "⛔ not available"]
+    beta = rows[1].split("|")[3:-1]
     assert "fail" in beta[0]
     assert "[AUTH002](#auth002)" in beta[0]
     assert "client error" in beta[1]
@@ -296,7 +303,7 @@ def test_junit_structure() -> None:
     assert "charset=utf-8" in (mismatch[0].text or "")
     assert by_cell[("alpha", "send-email-ascii")].find("failure") is None
     assert by_cell[("alpha", "list-identities")].find("failure") is None
-    assert "HTTP007" in (by_cell[("alpha", "list-identities")].findtext("system-out") or "")
+    assert "AUTH013" in (by_cell[("alpha", "list-identities")].findtext("system-out") or "")
     assert by_cell[("beta", "list-identities")].find("error") is not None
     assert by_cell[("beta", "presign-get-send-email")].find("skipped") is not None
     assert all(by_cell[("gamma", s.id)].find("skipped") is not None for s in _SCENARIOS)
@@ -345,8 +352,12 @@ def test_html_matrix_links_and_rules() -> None:
     assert columns == [s.id for s in _SCENARIOS]
     table = _matrix(doc)
     for tr in _nodes(table, "./tbody/tr"):
-        assert len(_nodes(tr, "./td")) == len(_SCENARIOS)
-    verdicts = _strings(table, "./tbody/tr/td/@data-verdict")
+        assert len(_nodes(tr, "./td[contains(@class, 'cell')]")) == len(_SCENARIOS)
+    # Beside each row's header, the client's overall verdict: alpha and beta each have a
+    # failing cell; gamma never ran.
+    overall = _strings(table, "./tbody/tr/td[contains(@class, 'overall')]/@data-verdict")
+    assert overall == ["fail", "fail", "not-available"]
+    verdicts = _strings(table, "./tbody/tr/td[contains(@class, 'cell')]/@data-verdict")
     assert verdicts == [
         "pass",
         "warnings",
@@ -375,7 +386,9 @@ def test_html_matrix_links_and_rules() -> None:
     assert not _nodes(doc, "//link | //img | //iframe | //*[@src]")
     scripts = _strings(doc, "//script/text()")
     assert len(scripts) == 1
-    assert not any(w in scripts[0] for w in ("fetch(", "XMLHttpRequest", "http", "import"))
+    assert not any(
+        w in scripts[0] for w in ("fetch(", "XMLHttpRequest", "http", "import", "innerHTML")
+    )
     assert _nodes(doc, "//style")
     text = "".join(str(t) for t in doc.itertext())
     assert "gamma is not installed (npm ci)" in text
@@ -416,7 +429,7 @@ def test_diff_runs() -> None:
                 "client": "alpha",
                 "scenario": "list-identities",
                 "verdict": "warnings",
-                "requests": [{"findings": [{"rule": "HTTP007", "severity": "warning"}]}],
+                "requests": [{"findings": [{"rule": "AUTH013", "severity": "warning"}]}],
             },
             {"client": "delta", "scenario": "list-identities", "verdict": "pass", "requests": []},
         ],
@@ -466,7 +479,7 @@ def test_summary_holds_what_the_diff_needs() -> None:
     assert cells[("alpha", "send-email-ascii")] == ("pass", {"AUTH019": "info"})
     assert cells[("alpha", "list-identities")] == (
         "warnings",
-        {"AUTH019": "info", "HTTP007": "warning"},
+        {"AUTH019": "info", "AUTH013": "warning"},
     )
     # The fixture's findings take their severity from the catalogue (``finding``).
     severity = {rule: RULES[rule].severity for rule in ("AUTH002", "PARAM003")}
@@ -494,7 +507,7 @@ def test_diff_from_a_summary_is_the_diff_from_the_whole_report(tmp_path: Path) -
     }
     assert {(c.client, c.rule) for c in from_summary.new_findings} == {
         ("alpha", "AUTH019"),
-        ("alpha", "HTTP007"),
+        ("alpha", "AUTH013"),
     }
     assert {(c.client, c.rule) for c in from_summary.gone_findings} == {("alpha", "AUTH019")}
 

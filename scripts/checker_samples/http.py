@@ -164,7 +164,7 @@ def cases() -> Iterator[Case]:
         "HTTP007",
         "fail-no-charset",
         "https://github.com/boto/botocore/pull/1285 (#1244, boto3#354): form "
-        "Content-Type without charset; signed by botocore, so only the warning.",
+        "Content-Type without charset; signed by botocore, so only the info finding.",
         sign_v4(
             botocore_body("SendEmail", SEND_EMAIL), content_type="application/x-www-form-urlencoded"
         ),
@@ -183,8 +183,8 @@ def cases() -> Iterator[Case]:
         ),
         expect=["HTTP007"],
         forbid=ok,
-        # No charset is a warning (SES reads UTF-8 anyway); another charset named is an error:
-        # a server that honours it misreads the bytes.
+        # No charset is info (SES reads UTF-8 anyway, docs/spec.md#http-charset); another
+        # charset named is an error: a server that honours it misreads the bytes.
         severity={"HTTP007": "error"},
     )
     body = botocore_body("SendEmail", SEND_EMAIL)

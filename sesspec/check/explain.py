@@ -1,9 +1,9 @@
 """What ``sesspec rules`` prints: the catalogue one rule a line, or one rule explained.
 
 :func:`explain` gives a rule as its declaration has it (title, severities and when each is
-given, the clauses of ``docs/spec.md`` it enforces, why, the sources outside this project, the
-error SES answers with) and its pass and fail samples from ``vectors/checker/<ID>/`` of the
-checkout, each with what it shows.
+given, why, what to change in a client that breaks it, the clauses of ``docs/spec.md`` it
+enforces, the sources outside this project, the error SES answers with) and its pass and fail
+samples from ``vectors/checker/<ID>/`` of the checkout, each with what it shows.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def explain(rule_id: str, *, samples: Path = SAMPLES) -> str:
     for severity, when in rule.severities:
         lines += _wrapped("", f"{severity}: {when}")
     lines += _wrapped("why", rule.reason)
+    lines += _wrapped("remedy", rule.remedy)
     lines += [f"{'spec':<{_LABEL}}docs/spec.md#{anchor}" for anchor in rule.anchors]
     lines += [f"{'sources' if i == 0 else '':<{_LABEL}}{s}" for i, s in enumerate(rule.sources)]
     lines += _wrapped("SES answers", _answer(rule))

@@ -14,6 +14,7 @@ extra (lxml); everything else needs the standard library only.
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "new_run_id",
     "previous_run",
     "read_summary",
+    "spec_link",
     "write_report",
     "write_summary",
 ]
@@ -79,8 +81,32 @@ def new_run_id(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+#: ``docs/spec.md`` of the checkout this package runs from (an installed wheel has none).
+SPEC_FILE = Path(__file__).resolve().parent.parent.parent / "docs" / "spec.md"
+
+
+def spec_link(folder: Path, *, spec_file: Path = SPEC_FILE) -> str | None:
+    """Where ``docs/spec.md`` is, as the pages of a report written in ``folder`` link to it
+    (its citations, ``docs/spec.md#<anchor>``, become links to ``<link>#<anchor>``).
+
+    A report inside the checkout that holds the spec (the committed ``reports/latest``) links
+    to it by a relative path (``../../docs/spec.md``), which holds wherever the repository is
+    cloned or browsed; a report elsewhere links to the checkout's file by its ``file://`` URL;
+    when this package runs from no checkout (an installed wheel) the spec is not on the
+    machine and the citations stay text (None).
+    """
+    if not spec_file.is_file():
+        return None
+    root = spec_file.parent.parent
+    where = folder.resolve()
+    if where.is_relative_to(root):
+        return Path(os.path.relpath(spec_file, where)).as_posix()
+    return spec_file.as_uri()
+
+
 def write_report(report: Report, folder: Path) -> list[Path]:
-    """Write the four report files of ``report`` into ``folder``; returns their paths.
+    """Write the four report files of ``report`` into ``folder``; returns their paths. The
+    HTML page and the Markdown link their citations to the spec where :func:`spec_link` says.
 
     Needs the ``report`` extra (lxml) for the HTML page and the JUnit XML.
     """
@@ -90,9 +116,10 @@ def write_report(report: Report, folder: Path) -> list[Path]:
     from sesspec.report.junit import render_junit  # noqa: PLC0415
 
     folder.mkdir(parents=True, exist_ok=True)
+    spec = spec_link(folder)
     written = {
-        "index.html": render_html(report).encode("utf-8"),
-        "report.md": render_markdown(report).encode("utf-8"),
+        "index.html": render_html(report, spec=spec).encode("utf-8"),
+        "report.md": render_markdown(report, spec=spec).encode("utf-8"),
         "report.json": render_json(report).encode("utf-8"),
         "junit.xml": render_junit(report),
     }

@@ -158,6 +158,7 @@ def report_from_dict(document: dict[str, Any]) -> Report:
                 str(r["title"]),
                 str(r["citation"]),
                 tuple((str(sev), str(when)) for sev, when in r.get("severities", [])),
+                str(r.get("remedy", "")),
             )
             for r in document["rules"]
         ),

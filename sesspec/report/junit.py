@@ -2,8 +2,10 @@
 
 One ``<testsuite>`` per client, one ``<testcase>`` per scenario (``classname`` = client,
 ``name`` = scenario), one ``<failure>`` per error finding (``type`` = rule id; its text names the
-severity, as the rules table of the other formats declares it); a client error that no rule
-explains is an ``<error>``; not supported and not available are ``<skipped>`` with the reason.
+severity, as the rules table of the other formats declares it, and what to change in the
+client); the client's overall verdict is the suite's property ``verdict``; a client error
+that no rule explains is an ``<error>``; not supported and not available are ``<skipped>``
+with the reason.
 Warnings and info findings go to ``<system-out>``, each with its severity.
 
 A known failure (a committed expectation) is ``<skipped>`` with ``known failure:``, the reason and
@@ -33,7 +35,7 @@ def __dir__() -> list[str]:
     return __all__
 
 
-def _case(suite: etree._Element, case: CaseResult) -> None:
+def _case(suite: etree._Element, case: CaseResult, report: Report) -> None:
     element = etree.SubElement(
         suite,
         "testcase",
@@ -71,6 +73,9 @@ def _case(suite: etree._Element, case: CaseResult) -> None:
             )
             if request.ses_error:
                 failure.text += f"\nstrict mode would answer: {request.ses_error}"
+            ref = report.rule(f.rule)
+            if ref is not None and ref.remedy:
+                failure.text += f"\nwhat to change in the client: {ref.remedy}"
     if case.verdict == "client-error":
         error = etree.SubElement(element, "error", type=case.status, message=case.note)
         error.text = case.detail
@@ -112,13 +117,16 @@ def render_junit(report: Report) -> bytes:
         props = etree.SubElement(suite, "properties")
         etree.SubElement(props, "property", name="language", value=client.language)
         etree.SubElement(
+            props, "property", name="verdict", value=report.client_verdict(client.name)
+        )
+        etree.SubElement(
             props,
             "property",
             name="version",
             value=client.version or f"not available: {client.reason}",
         )
         for case in cases:
-            _case(suite, case)
+            _case(suite, case, report)
         for key, value in counts.items():
             totals[key] += value
     if report.errors:

@@ -1,17 +1,28 @@
 """``report.md``: the report as GitHub-flavoured Markdown (readable on the repository page).
 
-Each matrix cell links to its section of ``index.html`` beside it (the evidence: requests,
-findings, diffs, the SES error strict mode would answer). Rule ids link to their row in the
-rules table (a ``### RULE`` heading each, so GitHub makes the anchor), which gives each rule's
-severities as declared; every finding carries its citation; a signature mismatch shows the
-canonical-request diff and a fidelity finding what was asked against what arrived
-(``Finding.detail``) in a ``diff`` block. Known failures are counted apart from failures, with
-their upstream issue; a known failure that now passes is called out.
+Each matrix row starts with the client's overall verdict, and each cell links to its section of
+``index.html`` beside it (the evidence: requests, findings, diffs, the SES error strict mode
+would answer). Rule ids link to their entry in the rules list (a ``### RULE`` heading each, so
+GitHub makes the anchor), which gives each rule's severities as declared and what to change in
+a client that breaks it; every cell that fails or warns says so in a sentence and lists those
+remedies; every finding carries its citation, linked to ``docs/spec.md`` when the writer is told
+where it is (``spec``); a signature mismatch shows the canonical-request diff and a fidelity
+finding what was asked against what arrived (``Finding.detail``) in a ``diff`` block. Known
+failures are counted apart from failures, with their upstream issue; a known failure that now
+passes is called out.
 """
 
 from __future__ import annotations
 
-from sesspec.report._fmt import citation_parts, rule_severities, runs_text, shown_rules
+from sesspec.report._fmt import (
+    cell_remedies,
+    citation_parts,
+    client_words,
+    rule_severities,
+    runs_text,
+    shown_rules,
+    verdict_words,
+)
 from sesspec.report.model import VERDICT_LABELS, VERDICTS, CaseResult, Report, RunDiff
 
 __all__ = ["render_markdown"]
@@ -40,8 +51,16 @@ def _rule_link(rule_id: str) -> str:
     return f"[{rule_id}](#{rule_id.lower()})"
 
 
-def _citation(citation: str) -> str:
-    return "".join(f"<{href}>" if href else text for text, href in citation_parts(citation))
+def _citation(citation: str, spec: str | None) -> str:
+    out = []
+    for text, href in citation_parts(citation, spec=spec):
+        if href is None:
+            out.append(text)
+        elif href == text:  # a URL
+            out.append(f"<{href}>")
+        else:  # a clause of docs/spec.md
+            out.append(f"[{text}]({href})")
+    return "".join(out)
 
 
 #: The HTML page beside this file, where each cell's evidence is.
@@ -61,20 +80,21 @@ def _cell(case: CaseResult | None) -> str:
 
 
 def _matrix(report: Report) -> list[str]:
-    head = ["client", *(s.id for s in report.scenarios)]
+    head = ["client", "overall", *(s.id for s in report.scenarios)]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for client in report.clients:
         cells = [_cell(report.case(client.name, s.id)) for s in report.scenarios]
-        lines.append(f"| **{client.name}** | " + " | ".join(cells) + " |")
+        overall = _MARK[report.client_verdict(client.name)]
+        lines.append(f"| **{client.name}** | {overall} | " + " | ".join(cells) + " |")
     return lines
 
 
 def _clients(report: Report) -> list[str]:
     lines = [
-        "| client | language | version | from | "
+        "| client | overall | language | version | from | "
         + " | ".join(VERDICT_LABELS[v] for v in VERDICTS)
         + " | rules broken (errors) | warnings |",
-        "|" + "---|" * (6 + len(VERDICTS)),
+        "|" + "---|" * (7 + len(VERDICTS)),
     ]
     for client in report.clients:
         cases = report.cases_of(client.name)
@@ -86,7 +106,8 @@ def _clients(report: Report) -> list[str]:
         histories = ", ".join(f"[since which release]({path})" for path in client.sweeps)
         origin = f"{origin} ({histories})" if histories else origin
         lines.append(
-            f"| {client.name} | {client.language} | {_cell_escape(version)} | {origin} | "
+            f"| {client.name} | {_cell_escape(client_words(report, client.name))} | "
+            f"{client.language} | {_cell_escape(version)} | {origin} | "
             + " | ".join(str(counts[v]) for v in VERDICTS)
             + f" | {', '.join(map(_rule_link, errors)) or 'none'}"
             + f" | {', '.join(map(_rule_link, warnings)) or 'none'} |"
@@ -115,22 +136,25 @@ def _diff(diff: RunDiff | None) -> list[str]:
     return lines
 
 
-def _case_details(case: CaseResult) -> list[str]:
+def _case_details(case: CaseResult, report: Report, spec: str | None) -> list[str]:
     lines = [
         f"#### {case.client} / {case.scenario}: {VERDICT_LABELS[case.verdict]}",
         "",
+        f"**{_cell_escape(verdict_words(case))}**",
+        "",
     ]
-    if case.detail and case.status != "ok":
+    if case.detail and case.status != "ok" and case.verdict not in _SAID:
         lines.append(f"- client said ({case.status}): `{_cell_escape(case.detail[:600])}`")
-    if case.note:
-        lines.append(f"- **{case.note}**")
     if case.expected is not None:
-        state = "known, now passing" if case.now_passing else "known failure"
         lines.append(
-            f"- **{state}** ({', '.join(case.expected.rules)}): "
+            f"- expectation ({', '.join(case.expected.rules)}): "
             f"{_cell_escape(case.expected.reason)} <{case.expected.issue}>; "
             f"{_cell_escape(case.expected.upstream())}"
         )
+    lines += [
+        f"- what to change in the client, {_rule_link(rule_id)}: {_cell_escape(remedy)}"
+        for rule_id, remedy in cell_remedies(case, report)
+    ]
     lines.append(f"- evidence: [{_HTML}#{case.anchor}]({_HTML}#{case.anchor})")
     for request in case.requests:
         lines.append(
@@ -145,7 +169,7 @@ def _case_details(case: CaseResult) -> list[str]:
             kind = f" `{f.kind}`" if f.kind else ""
             lines.append(
                 f"  - {_rule_link(f.rule)}{kind} **{f.severity}** [{f.location}] "
-                f"{_cell_escape(f.message)} (see {_citation(f.citation)})"
+                f"{_cell_escape(f.message)} (see {_citation(f.citation, spec)})"
             )
             if f.detail:
                 lines += ["", "    ```diff", *("    " + ln for ln in f.detail.splitlines())]
@@ -194,8 +218,14 @@ def _errors(report: Report) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(report: Report) -> str:
-    """The whole report as Markdown text."""
+#: Verdicts whose words already quote the driver's detail (the reason).
+_SAID = frozenset({"not-supported", "not-available"})
+
+
+def render_markdown(report: Report, *, spec: str | None = None) -> str:
+    """The whole report as Markdown text; ``spec`` is where ``docs/spec.md`` is as seen from
+    the file (a relative path or a URL: :func:`sesspec.report.files.spec_link`), to which
+    citations link (None: they stay text)."""
     counts = report.counts()
     out = [
         f"# sesspec conformance report: run {report.run_id}",
@@ -210,8 +240,11 @@ def render_markdown(report: Report) -> str:
         "warnings only; `fail` has at least one error finding (SES would reject or misread the "
         "request, or the request is not what the client was asked to send: the FID rules); "
         "`known` fails only as a committed expectation says, with its upstream issue; "
-        "`client error` means the client failed and no rule explains it. Each cell links to "
-        "its evidence in `index.html`.",
+        "`client error` means the client failed and no rule explains it. The `overall` column "
+        "is each client's verdict: `fail` when any of its cells fails, else `client error`, "
+        "else `known`, else `warnings`, else `pass`. Each cell links to its evidence in "
+        "`index.html` beside this file (open it in a browser from a clone or a download: a "
+        "code host shows an HTML file's source).",
         "",
         *_known(report),
         "## Matrix",
@@ -238,15 +271,17 @@ def render_markdown(report: Report) -> str:
     for case in report.cases:
         if case.verdict in ("pass", "not-available") and not case.now_passing:
             continue
-        out += _case_details(case)
+        out += _case_details(case, report, spec)
     out += ["## Rules", ""]
     for rule in report.rules:
         out += [
             f"### {rule.id}",
             "",
-            f"**{rule_severities(rule)}**: {rule.title}. Source: {_citation(rule.citation)}",
+            f"**{rule_severities(rule)}**: {rule.title}. Source: {_citation(rule.citation, spec)}",
             "",
         ]
+        if rule.remedy:
+            out += [f"What to change in the client: {rule.remedy}", ""]
     if not report.rules:
         out += ["No finding was made.", ""]
     out += ["## Runtimes", "", "| runtime | version |", "|---|---|"]

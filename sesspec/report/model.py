@@ -34,6 +34,7 @@ from sesspec.check.catalogue import Severity
 from sesspec.check.finding import printable
 
 __all__ = [
+    "CLIENT_VERDICT_ORDER",
     "MAX_REQUEST_TEXT",
     "VERDICTS",
     "VERDICT_LABELS",
@@ -50,6 +51,7 @@ __all__ = [
     "Verdict",
     "apply_expectations",
     "cell_verdict",
+    "client_verdict",
     "finding_from_dict",
     "request_text",
     "unmatched_expectations",
@@ -201,6 +203,8 @@ class RuleRef:
     citation: str
     #: Every other severity its findings may have, each with its condition, as declared.
     severities: tuple[tuple[str, str], ...] = ()
+    #: What to change in a client that breaks it, as declared (docs/spec.md#policy-remedy).
+    remedy: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -209,6 +213,7 @@ class RuleRef:
             "title": self.title,
             "citation": self.citation,
             "severities": [list(s) for s in self.severities],
+            "remedy": self.remedy,
         }
 
 
@@ -385,6 +390,28 @@ class CaseResult:
         }
 
 
+#: The order in which a client's cells decide its overall verdict: the first verdict of this
+#: order that any of its cells has (a client with one failing cell fails, whatever its others).
+CLIENT_VERDICT_ORDER: tuple[Verdict, ...] = (
+    "fail",
+    "client-error",
+    "known",
+    "warnings",
+    "pass",
+    "not-supported",
+    "not-available",
+)
+
+
+def client_verdict(cases: Iterable[CaseResult]) -> Verdict:
+    """A client's overall verdict from its cells: ``fail`` when any cell fails, else
+    ``client-error`` when any does, else ``known`` (it fails only where an expectation says),
+    else ``warnings``, else ``pass``; ``not-supported`` when it supports none of the scenarios
+    it ran, ``not-available`` when it did not run (or has no cell)."""
+    present = {c.verdict for c in cases}
+    return next((v for v in CLIENT_VERDICT_ORDER if v in present), "not-available")
+
+
 def apply_expectations(
     cases: Iterable[CaseResult], expectations: Iterable[Expectation]
 ) -> list[CaseResult]:
@@ -529,6 +556,10 @@ class Report:
     def cases_of(self, client: str) -> list[CaseResult]:
         return [c for c in self.cases if c.client == client]
 
+    def client_verdict(self, client: str) -> Verdict:
+        """The client's overall verdict (:func:`client_verdict` of its cells)."""
+        return client_verdict(self.cases_of(client))
+
     def counts(self, cases: Iterable[CaseResult] | None = None) -> dict[Verdict, int]:
         """How many cells have each verdict (every verdict present, 0 when none)."""
         out: dict[Verdict, int] = dict.fromkeys(VERDICTS, 0)
@@ -555,6 +586,7 @@ class Report:
             "tls": self.tls,
             "runtimes": dict(self.runtimes),
             "clients": [c.as_dict() for c in self.clients],
+            "client_verdicts": {c.name: self.client_verdict(c.name) for c in self.clients},
             "scenarios": [s.as_dict() for s in self.scenarios],
             "counts": dict(self.counts()),
             "known_now_passing": len(self.now_passing()),

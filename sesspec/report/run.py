@@ -294,7 +294,16 @@ def _rules_of(cases: Sequence[CaseResult]) -> tuple[RuleRef, ...]:
     for rule_id in ids:
         rule = RULES.get(rule_id)
         if rule is not None:
-            out.append(RuleRef(rule.id, rule.severity, rule.title, rule.citation, rule.severities))
+            out.append(
+                RuleRef(
+                    rule.id,
+                    rule.severity,
+                    rule.title,
+                    rule.citation,
+                    rule.severities,
+                    remedy=rule.remedy,
+                )
+            )
     return tuple(out)
 
 

@@ -10,6 +10,10 @@ about a rule is read from its declaration: the catalogue
 and the error strict mode answers with (:mod:`sesspec.serve.strict`). Ids are never renumbered
 or reused; a retired rule keeps its id and is marked ``deprecated``.
 
+Each rule also says what to change in a client that breaks it (``remedy``, an instruction to
+the client's author, ``docs/spec.md#policy-remedy``): ``sesspec rules --explain`` prints it, and
+the report shows it in every cell the rule makes fail or warn.
+
 Severities (``docs/spec.md#policy-severity``): *error*, SES refuses or misreads the request;
 *warning*, accepted today but legacy, non-canonical or fragile; *info*, worth knowing. A rule
 declares its default severity and every other one its findings may have, with the condition
@@ -62,7 +66,9 @@ class Rule:
     the clauses cite). ``severities`` holds every severity a finding may have, each with the
     condition under which it is given; ``ses_error`` the answer strict mode sends for an
     error-severity finding (None for a rule with no error finding, and for plain HTTP, which
-    is the endpoint's own choice).
+    is the endpoint's own choice). ``remedy`` says what to change in a client that breaks the
+    rule, as an instruction to its author ("Encode a literal '+' as %2B ..."); every rule has
+    one, and a rule whose findings need no change says so.
     """
 
     id: str
@@ -74,6 +80,7 @@ class Rule:
     ses_error: SesAnswer | None
     severities: tuple[tuple[Severity, str], ...] = field(default=())
     deprecated: bool = False
+    remedy: str = ""
 
     @property
     def family(self) -> str:
@@ -100,7 +107,11 @@ def declare(  # noqa: PLR0917 - the parts of a declaration, in the order they ar
     sources: tuple[str, ...],
     ses_error: SesAnswer | None,
     *,
+    remedy: str,
     severities: tuple[tuple[Severity, str], ...] = (),
 ) -> Rule:
-    """A :class:`Rule`; for a declaration that reads as a table row in its family's module."""
-    return Rule(rule_id, severity, title, anchors, reason, sources, ses_error, severities)
+    """A :class:`Rule`; for a declaration that reads as a table row in its family's module.
+    ``remedy`` is required: no rule is declared without what to change in the client."""
+    return Rule(
+        rule_id, severity, title, anchors, reason, sources, ses_error, severities, remedy=remedy
+    )

@@ -53,6 +53,10 @@ AUTH001 = declare(
     "answered MissingAuthenticationToken.",
     (_GUIDE_AUTH, _GUIDE_ERR),
     SesAnswer("MissingAuthenticationToken", order=1, status=403),
+    remedy=(
+        "Sign every request with SigV4: an Authorization: AWS4-HMAC-SHA256 header, or a presigned "
+        "URL's X-Amz-* query parameters."
+    ),
 )
 AUTH002 = declare(
     "AUTH002",
@@ -69,6 +73,10 @@ AUTH002 = declare(
         preamble="The security token included in the request is invalid. ",
     ),
     severities=(("warning", _BEFORE_CUTOFF),),
+    remedy=(
+        "Sign with SigV4 (AWS4-HMAC-SHA256, service ses) instead of AWS3-HTTPS: upgrade to a "
+        "release of the client that does, or sign its requests with a SigV4 signer."
+    ),
 )
 AUTH003 = declare(
     "AUTH003",
@@ -79,6 +87,10 @@ AUTH003 = declare(
     (_GUIDE_AUTH, "https://docs.aws.amazon.com/general/latest/gr/signature-version-2.html"),
     _INCOMPLETE,
     severities=(("warning", _BEFORE_CUTOFF),),
+    remedy=(
+        "Sign with SigV4 (AWS4-HMAC-SHA256, service ses) instead of SigV2, and drop SigV2's "
+        "parameters."
+    ),
 )
 AUTH004 = declare(
     "AUTH004",
@@ -89,6 +101,10 @@ AUTH004 = declare(
     "hex digits), each once; anything else is IncompleteSignature.",
     (_IAM, _GUIDE_ERR),
     _INCOMPLETE,
+    remedy=(
+        "Write the header as 'AWS4-HMAC-SHA256 Credential=<key id>/<scope>, SignedHeaders=<names>, "
+        "Signature=<64 lower-case hex digits>', each part once."
+    ),
 )
 AUTH005 = declare(
     "AUTH005",
@@ -99,6 +115,7 @@ AUTH005 = declare(
     "printable ASCII, for the service ses.",
     (_IAM, "botocore/data/ses/2010-12-01/service-2.json (signingName)"),
     _INCOMPLETE,
+    remedy="Sign with the credential scope <YYYYMMDD>/<region>/ses/aws4_request.",
 )
 AUTH006 = declare(
     "AUTH006",
@@ -112,6 +129,9 @@ AUTH006 = declare(
         "https://github.com/n8n-io/n8n/pull/34270",
     ),
     None,
+    remedy=(
+        "Sign with the service name ses in the credential scope, not email (the endpoint prefix)."
+    ),
 )
 AUTH007 = declare(
     "AUTH007",
@@ -121,6 +141,9 @@ AUTH007 = declare(
     "The scope's date is the request time's, to the day: one second across midnight fails.",
     (_DATES,),
     _MISMATCH,
+    remedy=(
+        "Take the scope's date from the same time as X-Amz-Date: its first eight digits, in UTC."
+    ),
 )
 AUTH008 = declare(
     "AUTH008",
@@ -131,6 +154,10 @@ AUTH008 = declare(
     "answered SignatureDoesNotMatch, not a region error.",
     (_IAM, "https://github.com/nodemailer/nodemailer-ses-transport/issues/10"),
     _MISMATCH,
+    remedy=(
+        "Sign for the region of the endpoint you send to (email.eu-west-1.amazonaws.com takes "
+        ".../eu-west-1/ses/aws4_request): set the client's region and endpoint together."
+    ),
 )
 AUTH009 = declare(
     "AUTH009",
@@ -145,6 +172,10 @@ AUTH009 = declare(
         order=1,
         preamble="Either Date or x-amz-date header must be specified in the request. ",
     ),
+    remedy=(
+        "Send the signing time in X-Amz-Date as YYYYMMDD'T'HHMMSS'Z' (UTC, no fractions of a "
+        "second) and sign that header."
+    ),
 )
 AUTH010 = declare(
     "AUTH010",
@@ -155,6 +186,7 @@ AUTH010 = declare(
     "X-Amz-Date is the place for it.",
     (_COMMON,),
     None,
+    remedy="Send the signing time in an X-Amz-Date header, and sign it, rather than in Date.",
 )
 AUTH011 = declare(
     "AUTH011",
@@ -164,6 +196,7 @@ AUTH011 = declare(
     "SignedHeaders lists lower-case names, sorted, once each, host among them.",
     (_IAM,),
     _INCOMPLETE,
+    remedy="List SignedHeaders in lower case, sorted, each name once, host among them.",
 )
 AUTH012 = declare(
     "AUTH012",
@@ -173,6 +206,7 @@ AUTH012 = declare(
     "Every name SignedHeaders lists is a header of the request.",
     (_IAM,),
     _INCOMPLETE,
+    remedy="Send every header SignedHeaders names, and name only headers you send.",
 )
 AUTH013 = declare(
     "AUTH013",
@@ -183,6 +217,10 @@ AUTH013 = declare(
     "accepted them, and SES's behaviour is not documented.",
     (_IAM, "https://github.com/mhart/aws4fetch/issues/66"),
     None,
+    remedy=(
+        "Sign every x-amz-* header you send (add it to SignedHeaders before computing the "
+        "signature), or do not send it."
+    ),
 )
 AUTH014 = declare(
     "AUTH014",
@@ -192,6 +230,7 @@ AUTH014 = declare(
     "When a client sends X-Amz-Content-SHA256, it is the SHA-256 of the body as sent.",
     (_IAM,),
     _INCOMPLETE,
+    remedy="Compute X-Amz-Content-SHA256 over the body exactly as sent, or leave the header out.",
 )
 AUTH015 = declare(
     "AUTH015",
@@ -209,6 +248,10 @@ AUTH015 = declare(
             "S3's documented maximum; SES documents none)",
         ),
     ),
+    remedy=(
+        "Presign with X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders and "
+        "X-Amz-Signature, and give X-Amz-Expires as whole seconds from 1 to 604800."
+    ),
 )
 AUTH016 = declare(
     "AUTH016",
@@ -219,6 +262,10 @@ AUTH016 = declare(
     "presigned URL after X-Amz-Date + X-Amz-Expires.",
     (_GUIDE_ERR,),
     SesAnswer("RequestExpired", order=1),
+    remedy=(
+        "Sign with the current UTC time (keep the clock synchronised, sign just before sending, "
+        "sign each retry again), and fetch a presigned URL before it expires."
+    ),
 )
 AUTH017 = declare(
     "AUTH017",
@@ -229,6 +276,10 @@ AUTH017 = declare(
     "query parameter for a presigned URL); botocore signs it for SES.",
     (_IAM, "botocore/auth.py"),
     None,
+    remedy=(
+        "Send the session token as X-Amz-Security-Token and sign it: as a signed header with header"
+        " signing, as a query parameter added before signing for a presigned URL."
+    ),
 )
 AUTH018 = declare(
     "AUTH018",
@@ -240,6 +291,12 @@ AUTH018 = declare(
     "reproduces the client's signature.",
     (_IAM, "https://github.com/aws/aws-sdk-js/issues/1443"),
     _MISMATCH,
+    remedy=(
+        "Sign the request exactly as it is sent: the canonical request is built from the bytes on "
+        "the wire (the query encoded with RFC 3986 UriEncode and sorted, the headers and the body "
+        "as sent); the finding names the mistake that reproduces the client's signature and shows "
+        "the diff."
+    ),
 )
 AUTH019 = declare(
     "AUTH019",
@@ -249,6 +306,7 @@ AUTH019 = declare(
     "The signature recomputed from the request as received is the one given.",
     (_IAM,),
     None,
+    remedy="Nothing: the signature is right.",
 )
 AUTH020 = declare(
     "AUTH020",
@@ -259,6 +317,10 @@ AUTH020 = declare(
     "be recomputed; everything else is still judged.",
     (_IAM,),
     None,
+    remedy=(
+        "Nothing in the client: give sesspec the credentials (--access-key-id and "
+        "--secret-access-key) and it verifies the signature."
+    ),
 )
 AUTH021 = declare(
     "AUTH021",
@@ -268,6 +330,10 @@ AUTH021 = declare(
     "Authentication goes in the Authorization header or in the query, never both.",
     (_IAM,),
     _INCOMPLETE,
+    remedy=(
+        "Authenticate in one place: the Authorization header, or a presigned URL's query "
+        "parameters, never both."
+    ),
 )
 
 #: The authentication rules, in catalogue order.

@@ -41,6 +41,7 @@ ENC001 = declare(
     "An escape is '%' and two hex digits; a '%' followed by anything else is malformed.",
     (_RFC3986,),
     _MQS,
+    remedy="Escape every literal '%' as %25, and write each escape as '%' and two hex digits.",
 )
 ENC002 = declare(
     "ENC002",
@@ -51,6 +52,9 @@ ENC002 = declare(
     "canonical form requires it.",
     (_RFC3986, _IAM),
     None,
+    remedy=(
+        "Write percent-escapes with upper-case hex digits (%2F, not %2f), as RFC 3986 and SigV4 do."
+    ),
 )
 ENC003 = declare(
     "ENC003",
@@ -61,6 +65,10 @@ ENC003 = declare(
     "'=', and ':@/?' may stand raw; every other byte is escaped.",
     ("RFC 3986 section 3.4",),
     _MQS,
+    remedy=(
+        "Percent-encode each name and value with RFC 3986 UriEncode: every byte but A-Z, a-z, 0-9 "
+        "and '-._~' as %XX, a space as %20 or '+'."
+    ),
 )
 ENC004 = declare(
     "ENC004",
@@ -70,6 +78,10 @@ ENC004 = declare(
     "Names and values are UTF-8 text; decoded bytes that are not UTF-8 are not text.",
     (_IAM, "https://smithy.io/2.0/aws/protocols/aws-query-protocol.html"),
     _MQS,
+    remedy=(
+        "Encode text as UTF-8 before percent-encoding it (not Latin-1 or UTF-16), and never split a"
+        " character's bytes between two values."
+    ),
 )
 ENC005 = declare(
     "ENC005",
@@ -80,6 +92,10 @@ ENC005 = declare(
     'SES refuses the address ("Local address contains control or whitespace").',
     (_GUIDE_REQ, "https://github.com/n8n-io/n8n/issues/9794"),
     _MQS,
+    remedy=(
+        "Encode a literal '+' as %2B (user+tag@example.com is user%2Btag%40example.com): a raw '+' "
+        "reads as a space."
+    ),
 )
 ENC006 = declare(
     "ENC006",
@@ -90,6 +106,10 @@ ENC006 = declare(
     "one with MalformedQueryString.",
     ("https://github.com/n8n-io/n8n/issues/1442",),
     _MQS,
+    remedy=(
+        "Encode '=' inside a value as %3D: build the body with a form encoder, value by value, not "
+        "by joining raw strings."
+    ),
 )
 ENC007 = declare(
     "ENC007",
@@ -100,6 +120,10 @@ ENC007 = declare(
     "means a raw '&' cut a value in two.",
     (_WHATWG,),
     _MQS,
+    remedy=(
+        "Encode '&' inside a value as %26: build the body with a form encoder, value by value, not "
+        "by joining raw strings."
+    ),
 )
 ENC008 = declare(
     "ENC008",
@@ -113,6 +137,10 @@ ENC008 = declare(
         "https://github.com/boto/boto/pull/354",
     ),
     None,
+    remedy=(
+        "Percent-encode each value exactly once: do not encode a value that is already encoded, and"
+        " do not unquote and requote a whole query."
+    ),
 )
 ENC009 = declare(
     "ENC009",
@@ -124,6 +152,10 @@ ENC009 = declare(
     "its way.",
     ("RFC 5322 section 2.1", "RFC 5322 section 2.3"),
     None,
+    remedy=(
+        "Write the message in RawMessage.Data with CRLF line ends (RFC 5322), and base64-encode "
+        "it as it is: do not turn CRLF into LF, or drop or add a CR, on its way."
+    ),
 )
 ENC010 = declare(
     "ENC010",
@@ -134,6 +166,10 @@ ENC010 = declare(
     "a body explains what a signature over those bytes covers.",
     ("botocore/awsrequest.py", "aws/aws-sdk-js lib/util.js", "whatwg/url url.bs"),
     None,
+    remedy=(
+        "Nothing: the encoding is valid. For the canonical form, encode with RFC 3986 UriEncode (a "
+        "space as %20, '~' raw, upper-case hex)."
+    ),
 )
 
 #: The encoding rules, in catalogue order.

@@ -70,8 +70,13 @@ def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def _declare(
-    rule_id: str, severity: Severity, title: str, reason: str, sources: tuple[str, ...]
+def _declare(  # noqa: PLR0917 - the parts of a declaration, in the order they are read
+    rule_id: str,
+    severity: Severity,
+    title: str,
+    reason: str,
+    sources: tuple[str, ...],
+    remedy: str,
 ) -> Rule:
     anchors = (*_ANCHORS, "param-raw-message") if rule_id == "FID005" else _ANCHORS
     return declare(
@@ -82,6 +87,7 @@ def _declare(
         reason,
         sources,
         None,
+        remedy=remedy,
         severities=_severities(rule_id, severity),
     )
 
@@ -93,6 +99,8 @@ FID001 = _declare(
     "SES runs the action that arrives: another one does something else, and an IAM policy, "
     "quota or log that names the asked action no longer applies to it.",
     (_FIDELITY, "https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html"),
+    "Send the action the caller asked for; a mailer that sends SendEmail as SendRawEmail of "
+    "the same message needs no change.",
 )
 FID002 = _declare(
     "FID002",
@@ -101,6 +109,8 @@ FID002 = _declare(
     "What is not sent is not delivered: SES cannot put back a recipient, a body or a token "
     "that the client left out.",
     (_FIDELITY,),
+    "Send every member, header, part, address and setting the caller gave; look for a value "
+    "the client drops on the way (an empty list, a Cc or Bcc, a charset, the session token).",
 )
 FID003 = _declare(
     "FID003",
@@ -109,6 +119,8 @@ FID003 = _declare(
     "SES reads a value by its name: a text body sent as Message.Body.Html.Data is mailed as "
     "HTML, a list item named member[0] is ignored.",
     (_FIDELITY, "https://smithy.io/2.0/aws/protocols/aws-query-protocol.html"),
+    "Send each value under the name, type and place the SES model gives it (a text body as "
+    "Message.Body.Text.Data, list items from member.1, in the caller's order).",
 )
 FID004 = _declare(
     "FID004",
@@ -117,6 +129,8 @@ FID004 = _declare(
     "An added member or header changes what SES does or what the recipients see (a Bcc header "
     "shows the blind copies) without the caller knowing.",
     (_FIDELITY, "https://www.rfc-editor.org/rfc/rfc5322#section-3.6.3"),
+    "Send only what the caller asked for: add no member or header (a Bcc header, a charset "
+    "that changes how the text reads) on the caller's behalf.",
 )
 FID005 = _declare(
     "FID005",
@@ -125,6 +139,8 @@ FID005 = _declare(
     "SES mails the bytes it gets: line ends rewritten, spaces trimmed, text normalised or "
     "re-encoded, a port dropped from the Host all reach the recipient or the signature.",
     (_FIDELITY, "https://www.rfc-editor.org/rfc/rfc2045#section-6.7"),
+    "Send each value as the caller gave it: do not trim, normalise or re-encode text, rewrite"
+    " line ends, or drop the port from Host when the endpoint URL has one.",
 )
 FID006 = _declare(
     "FID006",
@@ -133,6 +149,8 @@ FID006 = _declare(
     "Nothing can be said of the substance of a request whose parameters or message cannot be "
     "read; the checker's findings say what is wrong with its form.",
     (_FIDELITY,),
+    "Send a request whose parameters and message can be read; the checker's findings on the "
+    "same request say what is wrong with its form.",
 )
 
 #: The family, in catalogue order.

@@ -25,6 +25,10 @@ HTTP001 = declare(
     "what is not one cannot be judged further, and a limit sesspec reads to ends the reading.",
     ("RFC 9112 sections 2-3", "RFC 9110 section 5.5"),
     _IPV,
+    remedy=(
+        "Send a well-formed HTTP/1.1 request: the request line 'METHOD /path HTTP/1.1', header "
+        "lines ending in CRLF with no CR, LF or NUL inside a value, an empty line, then the body."
+    ),
 )
 HTTP002 = declare(
     "HTTP002",
@@ -34,6 +38,10 @@ HTTP002 = declare(
     'SES answers only over TLS ("Amazon SES doesn\'t support HTTP requests").',
     (_GUIDE_REQ,),
     None,  # serving plain HTTP is the endpoint's own choice: strict mode does not refuse it
+    remedy=(
+        "Send to the https:// endpoint (https://email.<region>.amazonaws.com), never to plain "
+        "http://."
+    ),
 )
 HTTP003 = declare(
     "HTTP003",
@@ -43,6 +51,10 @@ HTTP003 = declare(
     "SES takes its parameters from a GET's query or a POST's form body, nothing else.",
     (_GUIDE_REQ, _SMITHY_Q),
     _IPV,
+    remedy=(
+        "Send the action as a POST with a form body, as the SDKs do, or as a GET with the "
+        "parameters in the query string."
+    ),
 )
 HTTP004 = declare(
     "HTTP004",
@@ -52,6 +64,10 @@ HTTP004 = declare(
     "Exactly one Host, the authority of the target; SigV4 always signs it.",
     ("RFC 9110 section 7.2", "RFC 9112 section 3.2"),
     _IPV,
+    remedy=(
+        "Send exactly one Host header, equal to the URL's host (with its port when it is not the "
+        "scheme's default), and sign that same value."
+    ),
 )
 HTTP005 = declare(
     "HTTP005",
@@ -62,6 +78,10 @@ HTTP005 = declare(
     "forms); for any other host (a mock, a proxy) the region comes from the scope alone.",
     ("botocore/data/ses/2010-12-01/endpoint-rule-set-1.json",),
     None,
+    remedy=(
+        "Nothing, for a mock or a proxy; against SES, send to email.<region>.amazonaws.com, so that"
+        " the host and the credential scope name the same region."
+    ),
 )
 HTTP006 = declare(
     "HTTP006",
@@ -71,16 +91,32 @@ HTTP006 = declare(
     "An SES Classic POST carries its parameters as an application/x-www-form-urlencoded body.",
     (_SMITHY_Q, _GUIDE_REQ),
     _IPV,
+    remedy=(
+        "Send the POST body as form pairs (Action=SendEmail&Version=2010-12-01&...) with "
+        "Content-Type: application/x-www-form-urlencoded; a JSON body belongs to SES v2, at "
+        "/v2/email/...."
+    ),
 )
 HTTP007 = declare(
     "HTTP007",
-    "warning",
+    "info",
     "form Content-Type without charset=utf-8",
     ("http-charset", "bug-missing-charset"),
-    "The parameters are UTF-8 and a client should say so; SES accepts the bare media type.",
-    ("https://github.com/boto/botocore/pull/1285",),
+    "The parameters are UTF-8 whatever the header says. SES takes SigV4 alone, which signs the "
+    "body as bytes, and the AWS SDKs built on Smithy's protocol tests send the bare media type, "
+    "so a missing charset changes nothing; naming another charset invites a misreading.",
+    (
+        "https://github.com/boto/botocore/pull/1285",
+        "smithy-lang/smithy smithy-aws-protocol-tests/model/awsQuery/input-lists.smithy",
+        "https://url.spec.whatwg.org/#urlencoded-parsing",
+    ),
     _IPV,
     severities=(("error", "a charset other than UTF-8: the bytes are UTF-8 whatever it says"),),
+    remedy=(
+        "Nothing, when the charset is left out. When the header names one, name UTF-8: send "
+        "'application/x-www-form-urlencoded; charset=utf-8', as botocore does, or the bare "
+        "media type, as the AWS SDKs for JavaScript v3 and Go v2 do; never another charset."
+    ),
 )
 HTTP008 = declare(
     "HTTP008",
@@ -90,6 +126,10 @@ HTTP008 = declare(
     "A POST carries Content-Length equal to its body, once; awsQuery has no chunked bodies.",
     (_SMITHY_Q, "RFC 9112 section 6"),
     _IPV,
+    remedy=(
+        "Send a Content-Length equal to the body's length in bytes, once, and the body whole, "
+        "without Transfer-Encoding: chunked."
+    ),
 )
 HTTP009 = declare(
     "HTTP009",
@@ -100,6 +140,9 @@ HTTP009 = declare(
     "and signers treat the two differently.",
     (_GUIDE_REQ,),
     None,
+    remedy=(
+        "Put every operation parameter in the POST's form body and leave the query string empty."
+    ),
 )
 HTTP010 = declare(
     "HTTP010",
@@ -109,6 +152,10 @@ HTTP010 = declare(
     "A GET carries its parameters in the URL and has no body.",
     (_GUIDE_REQ,),
     _IPV,
+    remedy=(
+        "Send a GET without a body, with the parameters in the URL's query string, or send a POST "
+        "with them in its form body."
+    ),
 )
 HTTP011 = declare(
     "HTTP011",
@@ -119,6 +166,10 @@ HTTP011 = declare(
     "cover: nothing else is judged.",
     (_MODEL,),
     _IPV,
+    remedy=(
+        "To call SES Classic, POST form pairs to '/'; a JSON request to /v2/email/... is SES v2, "
+        "which the 2010-12-01 Query API rules do not judge."
+    ),
 )
 HTTP012 = declare(
     "HTTP012",
@@ -128,6 +179,10 @@ HTTP012 = declare(
     "Every SES Classic operation is served at '/'.",
     (f"{_MODEL} (requestUri '/')", _SMITHY_Q),
     None,
+    remedy=(
+        "Send the request to the path '/' (https://email.<region>.amazonaws.com/), with the "
+        "parameters in the body or the query."
+    ),
 )
 
 #: The transport rules, in catalogue order.
@@ -224,7 +279,7 @@ def _post_findings(view: View) -> list[Finding]:
         message = f"{shown!r}: a POST body must be application/x-www-form-urlencoded"
         out.append(finding(HTTP006, message, _CONTENT_TYPE))
     elif "charset" not in ctype.lower():
-        message = f"Content-Type {ctype!r} names no charset; send 'charset=utf-8'"
+        message = f"Content-Type {ctype!r} names no charset: SES reads the parameters as UTF-8"
         out.append(finding(HTTP007, message, _CONTENT_TYPE))
     elif "utf-8" not in ctype.lower().replace("utf8", "utf-8"):
         message = f"Content-Type {ctype!r}: the parameters are UTF-8, say 'charset=utf-8'"

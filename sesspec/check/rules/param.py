@@ -37,6 +37,7 @@ PARAM001 = declare(
     "Every request names its operation in Action; without it SES answers MissingAction.",
     (_COMMON, _GUIDE_ERR),
     SesAnswer("MissingAction", order=2),
+    remedy="Send Action=<operation> (for example Action=SendEmail) in every request.",
 )
 PARAM002 = declare(
     "PARAM002",
@@ -46,6 +47,10 @@ PARAM002 = declare(
     "Action is one of the model's 71 operation names; another is answered InvalidAction.",
     (_GUIDE_ERR, _MODEL),
     SesAnswer("InvalidAction", order=2),
+    remedy=(
+        "Send as Action an operation of SES 2010-12-01, spelled as the model spells it (SendEmail, "
+        "SendRawEmail, ListIdentities, ...)."
+    ),
 )
 PARAM003 = declare(
     "PARAM003",
@@ -56,6 +61,7 @@ PARAM003 = declare(
     "without it today.",
     (_COMMON, _SMITHY_Q, "boto/boto boto/ses/connection.py"),
     None,
+    remedy="Send Version=2010-12-01 with every request, as every SDK does.",
 )
 PARAM004 = declare(
     "PARAM004",
@@ -66,6 +72,10 @@ PARAM004 = declare(
     "its value is lost.",
     (_MODEL, "https://github.com/aristidb/aws/pull/73"),
     _IPV,
+    remedy=(
+        "Send only the parameter names of the operation's input, spelled as the SES model spells "
+        "them (Destination.ToAddresses.member.1, not Destination.To.1)."
+    ),
 )
 PARAM005 = declare(
     "PARAM005",
@@ -75,6 +85,7 @@ PARAM005 = declare(
     "List items are Name.member.N; no source shows SES reading Name.N, which it would drop.",
     (_SMITHY_Q, _MODEL),
     _IPV,
+    remedy="Write list items as Name.member.N (Destination.ToAddresses.member.1), not Name.N.",
 )
 PARAM006 = declare(
     "PARAM006",
@@ -84,6 +95,7 @@ PARAM006 = declare(
     "awsQuery counts list items from 1.",
     (_SMITHY_Q,),
     _IPV,
+    remedy="Number list items from 1: Name.member.1 is the first item.",
 )
 PARAM007 = declare(
     "PARAM007",
@@ -94,6 +106,10 @@ PARAM007 = declare(
     "first gap, so the rest is lost.",
     (_SMITHY_Q, "getmoto/moto moto/ses/responses.py"),
     _IPV,
+    remedy=(
+        "Number list items 1, 2, 3, ... without gaps or leading zeros; renumber after leaving an "
+        "item out."
+    ),
 )
 PARAM008 = declare(
     "PARAM008",
@@ -104,6 +120,7 @@ PARAM008 = declare(
     "bug whose effect on SES is unknown.",
     (_SMITHY_Q,),
     _IPV,
+    remedy="Send each parameter name once.",
 )
 PARAM009 = declare(
     "PARAM009",
@@ -114,6 +131,11 @@ PARAM009 = declare(
     "boolean, integer or timestamp in the forms awsQuery writes.",
     (_MODEL, _SMITHY_Q),
     _IPV,
+    remedy=(
+        "Send each value in its member's shape: lists as Name.member.N, structures as dotted names,"
+        " booleans as true or false, integers in decimal, timestamps in ISO 8601 "
+        "(2015-01-25T08:00:00Z)."
+    ),
 )
 PARAM010 = declare(
     "PARAM010",
@@ -123,6 +145,10 @@ PARAM010 = declare(
     "Every member the model marks required is present, at every level that is present.",
     (_MODEL,),
     SesAnswer("MissingParameter", order=3, wording="missing-parameter"),
+    remedy=(
+        "Send every member the operation requires, at every level you send (for SendEmail: Source, "
+        "Destination, Message.Subject.Data and a body)."
+    ),
 )
 PARAM011 = declare(
     "PARAM011",
@@ -132,6 +158,10 @@ PARAM011 = declare(
     "At most 50 recipients per message, To, CC and BCC together; not adjustable.",
     (_QUOTAS,),
     _IPV,
+    remedy=(
+        "Send at most 50 recipients per message, To, CC and BCC together; split a longer list into "
+        "several messages."
+    ),
 )
 PARAM012 = declare(
     "PARAM012",
@@ -149,6 +179,10 @@ PARAM012 = declare(
             "tolerance of line breaks is not documented",
         ),
     ),
+    remedy=(
+        "Send RawMessage.Data as one line of standard base64 (A-Z, a-z, 0-9, '+', '/', '=' padding)"
+        " of a message of at most 10 MB, then form-encode it ('+' as %2B, '/' as %2F, '=' as %3D)."
+    ),
 )
 PARAM013 = declare(
     "PARAM013",
@@ -158,6 +192,10 @@ PARAM013 = declare(
     "A message tag's name and value are ASCII letters, digits, '_' and '-', 256 at most.",
     (f"{_MODEL} MessageTag", "https://github.com/localstack/localstack/issues/8588"),
     _IPV,
+    remedy=(
+        "Use only ASCII letters, digits, '_' and '-' in tag names and values, 256 characters at "
+        "most."
+    ),
 )
 PARAM014 = declare(
     "PARAM014",
@@ -168,6 +206,10 @@ PARAM014 = declare(
     "SigV4 and at best ignores them.",
     ("https://docs.aws.amazon.com/general/latest/gr/signature-version-2.html",),
     None,
+    remedy=(
+        "Drop AWSAccessKeyId, Signature, SignatureMethod, SignatureVersion and Timestamp: sign with"
+        " SigV4 alone (the Authorization header or a presigned URL's X-Amz-* parameters)."
+    ),
 )
 PARAM015 = declare(
     "PARAM015",
@@ -177,6 +219,7 @@ PARAM015 = declare(
     "Where the model gives an enum, the value is one of its members.",
     (_MODEL,),
     _IPV,
+    remedy="Send one of the values the model lists for the member, spelled exactly, case included.",
 )
 PARAM016 = declare(
     "PARAM016",
@@ -186,6 +229,10 @@ PARAM016 = declare(
     "Where the model gives min and max, a string's length or an integer's value lies within.",
     (_MODEL,),
     _IPV,
+    remedy=(
+        "Keep each value within the minimum and maximum the model gives its member (a string's "
+        "length, an integer's value)."
+    ),
 )
 
 #: The parameter rules, in catalogue order.
