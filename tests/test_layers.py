@@ -368,8 +368,8 @@ def test_session_tokens_are_masked_by_their_owner(module: str) -> None:
 
 def test_the_endpoint_reads_with_the_core_reader() -> None:
     """The endpoint frames no request itself: it imports the core's reader."""
-    assert "sesspec.http" in _imports(PACKAGE / "serve" / "server.py")
-    source = (PACKAGE / "serve" / "server.py").read_text("utf-8")
+    assert "sesspec.http" in _imports(PACKAGE / "serve" / "transport.py")
+    source = (PACKAGE / "serve" / "transport.py").read_text("utf-8")
     assert "RequestReader(" in source
     for own in ("_parse_head", "_read_chunked", "_CHUNK_LINE", "_content_length"):
         assert own not in source

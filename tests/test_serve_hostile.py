@@ -375,10 +375,11 @@ class TestSurvives:
         caplog.set_level(logging.INFO, logger="sesspec.serve")
         codes = [errno.ECONNABORTED, errno.EMFILE, errno.ENFILE, errno.EPROTO, errno.EIO]
         with Endpoint(tmp_path / "c.jsonl", tls=False, timeout=5) as ep:
-            listener = ep._listener
+            assert ep.transport is not None
+            listener = ep.transport._listener
             assert isinstance(listener, socket.socket)
             failing = _FailingListener(listener, list(codes))
-            ep._listener = failing  # type: ignore[assignment]
+            ep.transport._listener = failing  # type: ignore[assignment]
             end = time.monotonic() + 20
             while failing.errors and time.monotonic() < end:  # the loop meets every error
                 time.sleep(0.05)
@@ -394,7 +395,7 @@ class TestSurvives:
         self, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """No connection thread ends with an exception (pytest turns one into an error)."""
-        from sesspec.serve import responses, server
+        from sesspec.serve import app, responses
 
         calls = 0
         real = responses.success_body
@@ -406,7 +407,7 @@ class TestSurvives:
                 raise RuntimeError("a bug")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(server, "success_body", broken)
+        monkeypatch.setattr(app, "success_body", broken)
         with Endpoint(tmp_path / "c.jsonl", tls=False, timeout=5) as ep:
             assert exchange(ep.port, _post()) == b""  # closed, nothing sent
             assert _split(exchange(ep.port, _post()))[0] == 200
@@ -622,14 +623,14 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
     """README "Endpoint limits" states the defaults and bounds the code has."""
     from sesspec import http
     from sesspec.cli import serve as cli
-    from sesspec.serve import capture, inbox, mailbox, server
+    from sesspec.serve import capture, inbox, mailbox, server, transport
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     section = readme.split("### Endpoint limits", 1)[1].split("\n## ", 1)[0]
     stated = [
-        f"{server.DEFAULT_MAX_CONNECTIONS}, fewer if `RLIMIT_NOFILE` - {server._FD_RESERVE}",
+        f"{server.DEFAULT_MAX_CONNECTIONS}, fewer if `RLIMIT_NOFILE` - {transport.FD_RESERVE}",
         f"(`--max-connections`, 1-{server.MAX_CONNECTIONS_LIMIT})",
-        f"listen backlog ({server._BACKLOG})",
+        f"listen backlog ({transport.BACKLOG})",
         f"{server.DEFAULT_TIMEOUT:g} s (`--timeout`, over 0 and at most {server.MAX_TIMEOUT:g})",
         f"{server.DEFAULT_MAX_HEAD // 1024} KiB (`--max-head`, at most "
         f"{server.MAX_HEAD_LIMIT // 1024**2} MiB)",
@@ -637,7 +638,7 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
         f"{server.MAX_BODY_LIMIT // 1024**3} GiB)",
         f"{http.MAX_CHUNK_LINE} bytes",
         f"| header lines | {http.DEFAULT_MAX_HEADERS} |",
-        f"after {server._BACKOFF_FIRST * 1000:g} ms doubling to {server._BACKOFF_MAX:g} s",
+        f"after {transport.BACKOFF_FIRST * 1000:g} ms doubling to {transport.BACKOFF_MAX:g} s",
         f"{capture.MAX_RECORD_SIZE // 1024**2} MiB",
         f"`fsync`ed within {capture.SYNC_INTERVAL:g} s",
         f"{mailbox.DEFAULT_MAX_MESSAGES:,} (`--max-messages`, 1-{cli.MAX_MESSAGES_LIMIT:,}) "
