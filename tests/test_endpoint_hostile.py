@@ -7,7 +7,8 @@
 * ``sesspec serve`` run with a descriptor limit of 64 and flooded with idle and slow
   connections answers a legitimate client again by itself once the flood is released.
 * Accept errors are survived, a bug in a connection thread does not end the endpoint, and
-  ``serve`` refuses unusable arguments with one line and exit 2.
+  ``serve`` refuses unusable arguments with one line and exit 2; started with its stdout
+  closed, it serves until told to stop.
 
 Deadlines are tested with generous bounds (a 1 s deadline, cut within 10 s): these prove the
 cut happens, not how fast.
@@ -649,3 +650,32 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
     ]
     for text in stated:
         assert text in section, text
+
+
+# --- serve: a closed stdout ----------------------------------------------------------------------
+
+
+def test_serve_with_stdout_closed(tmp_path: Path) -> None:
+    """``sesspec serve >&-``: sys.stdout is None; writing the url raised AttributeError and the
+    endpoint stopped at once (exit 70). Now it serves until told to stop, exit 0."""
+    capture = tmp_path / "c.jsonl"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "sesspec", "serve", "--http", "--capture", str(capture)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 - closes the child's stdout only
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not capture.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, err
+    assert err.decode().count("\n") == 1
