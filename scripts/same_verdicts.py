@@ -28,6 +28,10 @@ The structure refactoring's run (``scripts/same_verdicts/issue-9.diff``, empty):
 With ``--messages`` it shows the one message the refactoring meant to change (the
 token-after-signing cause of AUTH017/fail-token-query-unsigned cites
 docs/spec.md#auth-session-token).
+
+The endpoint-in-layers run (``scripts/same_verdicts/layers.diff``, empty): the snapshot
+``before-layers.jsonl.gz`` taken at dac1ebb, compared after the endpoint was split into a
+transport, applications and a state front over stores (the checker itself unchanged).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from sesspec.serve.strict import (
     errors_from_findings,
 )
 from tests._support import REPO
-from tests.test_serve_hostile import MALFORMED
+from tests.test_endpoint_hostile import MALFORMED
 
 SAMPLES = sorted((REPO / "vectors" / "checker").glob("*/*.http"))
 CAPTURES = REPO / "reports" / "latest" / "captures.jsonl.gz"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -368,8 +369,114 @@ def test_session_tokens_are_masked_by_their_owner(module: str) -> None:
 
 def test_the_endpoint_reads_with_the_core_reader() -> None:
     """The endpoint frames no request itself: it imports the core's reader."""
-    assert "sesspec.http" in _imports(PACKAGE / "serve" / "server.py")
-    source = (PACKAGE / "serve" / "server.py").read_text("utf-8")
+    assert "sesspec.http" in _imports(PACKAGE / "serve" / "transport.py")
+    source = (PACKAGE / "serve" / "transport.py").read_text("utf-8")
     assert "RequestReader(" in source
     for own in ("_parse_head", "_read_chunked", "_CHUNK_LINE", "_content_length"):
         assert own not in source
+
+
+# --- the endpoint in layers (docs/architecture.md#the-endpoint-in-layers) ---------------------
+
+#: The endpoint's applications and what they stand on: none of them opens a socket.
+ENDPOINT_APPLICATIONS = ("sesspec.serve.app", "sesspec.serve.admin")
+#: The modules of the endpoint that hold what a request means (SES, the state, the checker):
+#: the transport imports none of them.
+SES_MODULES = (
+    "sesspec.serve.app",
+    "sesspec.serve.admin",
+    "sesspec.serve.state",
+    "sesspec.serve.responses",
+    "sesspec.serve.strict",
+    "sesspec.serve.capture",
+    "sesspec.serve.inbox",
+    "sesspec.serve.mailbox",
+    "sesspec.serve.templates",
+    "sesspec.query",
+    "sesspec.params",
+    "sesspec.model",
+    "sesspec.check",
+)
+#: The endpoint's layers, each a module of about 500 lines at most.
+LAYER_MODULES = (
+    "sesspec.serve.server",
+    "sesspec.serve.transport",
+    "sesspec.serve.exchange",
+    "sesspec.serve.app",
+    "sesspec.serve.admin",
+    *(m for m in _modules() if m.startswith("sesspec.serve.state")),
+)
+
+
+def _package_closure(start: str, *, stop: frozenset[str] = frozenset()) -> set[str]:
+    """The package's modules ``start`` imports, directly or through others (``stop`` not
+    followed), ``start`` included."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        if module in seen or module in stop:
+            continue
+        seen.add(module)
+        for name in _imports(_modules()[module]):
+            ours = _ours(name)
+            if ours is not None:
+                todo.append(ours)
+                todo.extend(p for p in _parents(ours) if p in _modules())
+    return seen
+
+
+def _parents(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+@pytest.mark.parametrize("application", ENDPOINT_APPLICATIONS)
+def test_the_applications_open_no_socket(application: str) -> None:
+    """An application and every module it stands on import no socket, TLS, selector or
+    process module, and not the transport: it is a function of the request, the state and the
+    mode, testable without a socket (tests/test_serve_app.py)."""
+    closure = _package_closure(application)
+    assert "sesspec.serve.transport" not in closure
+    assert "sesspec.serve.server" not in closure
+    for module in sorted(closure):
+        stdlib = {n for n in _imports(_modules()[module]) if _ours(n) is None}
+        opened = sorted(n for n in stdlib if n in HARNESS_ONLY or n.split(".")[0] in HARNESS_ONLY)
+        assert not opened, f"{application} stands on {module}, which imports {opened}"
+
+
+def test_the_transport_knows_no_ses_action() -> None:
+    """The transport imports nothing that reads a request's meaning, and names no SES action,
+    no ``Action`` parameter, no SES error code: it moves bytes and answers what it is given."""
+    path = PACKAGE / "serve" / "transport.py"
+    imported = {_ours(n) for n in _imports(path)} - {None}
+    for module in SES_MODULES:
+        assert not any(m == module or m.startswith(f"{module}.") for m in imported if m), module
+    source = path.read_text("utf-8")
+    from sesspec.model import ses_model
+
+    words = set(re.findall(r"[A-Za-z]+", source))
+    named = sorted(words & {*ses_model().operations, "Action", "SesError", "MalformedHTTPRequest"})
+    assert not named, f"the transport names {named}"
+
+
+def test_the_state_dispatches_by_a_table() -> None:
+    """Each action is a handler in a store module's table (the front joins them): no
+    ``getattr`` on method names, and the request's origin is an argument, not a context
+    variable."""
+    from sesspec.serve import state
+
+    assert set(state.HANDLERS) == state.ACTIONS
+    for action, handler in state.HANDLERS.items():
+        assert handler.__module__.startswith("sesspec.serve.state."), action
+    for module in (m for m in _modules() if m.startswith("sesspec.serve.state")):
+        path = _modules()[module]
+        assert "contextvars" not in _imports(path), module
+        calls = [c for c in _calls(path) if isinstance(c.func, ast.Name)]
+        assert not [c.lineno for c in calls if c.func.id == "getattr"], module  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("module", LAYER_MODULES)
+def test_a_layer_is_a_module_of_its_size(module: str) -> None:
+    lines = _modules()[module].read_text("utf-8").count("\n")
+    assert lines <= 500, f"{module}: {lines} lines"

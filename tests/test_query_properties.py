@@ -136,7 +136,7 @@ def test_generic_model_round_trip(data: st.DataObject) -> None:
     params = data.draw(params_for("Op", model=model), label="params")
     pairs = flatten("Op", params, model=model)
     # The recursive Node shape nests without end; names deeper than unflatten's limit are
-    # refused, not read (tests/test_hostile.py holds that).
+    # refused, not read (tests/test_limits_core.py holds that).
     assume(all(name.count(".") < MAX_NAME_DEPTH for name, _ in pairs))
     assert unflatten(pairs, model=model).params == params
 

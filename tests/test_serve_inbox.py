@@ -9,6 +9,7 @@ would see a script that ran (the title changes and the endpoint records the call
 
 from __future__ import annotations
 
+import html.parser
 import http.server
 import shutil
 import subprocess
@@ -35,6 +36,31 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
 )
+
+
+#: The policy the page puts in front of an HTML body (the module's documented text).
+FRAME_POLICY = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    "style-src 'unsafe-inline'; img-src data:\">"
+)
+
+
+class _FrameParser(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "iframe":
+            self.frames.append(dict(attrs))
+
+
+def _frames(page: str) -> list[dict[str, str | None]]:
+    """The attributes of each iframe of ``page`` (the standard library's parser)."""
+    parser = _FrameParser()
+    parser.feed(page)
+    parser.close()
+    return parser.frames
 
 
 def _hostile(marker: str) -> str:
@@ -93,7 +119,27 @@ class TestPageText:
         frame = page[page.index("<iframe") :]
         assert frame.startswith('<iframe sandbox="" ')
         assert 'srcdoc="&lt;meta http-equiv=&quot;Content-Security-Policy&quot;' in frame
-        assert "&lt;script&gt;document.title=&#x27;pwned&#x27;" in frame
+        # Read back by the standard library's HTML parser: one frame, whose srcdoc is the policy
+        # and the body, character for character.
+        frames = _frames(page)
+        assert len(frames) == 1
+        assert frames[0]["srcdoc"] == FRAME_POLICY + _hostile("X")
+        assert frames[0]["sandbox"] == ""
+
+    def test_characters_html_cannot_carry_are_shown_as_replacement(self) -> None:
+        """C0 controls (but TAB, LF, CR) and lone surrogates: U+FFFD, the page still made."""
+        page = _page(
+            _message(
+                subject="a\x00b\x1bc",
+                text="d\ud800e\tf",
+                tags=(("k\x0b", "v\udfff"),),
+                findings=[{"rule": "ENC010", "severity": "info", "message": "\x01"}],
+            )
+        )
+        assert ">a\ufffdb\ufffdc<" in page
+        assert "d\ufffde\tf" in page
+        assert "k\ufffd=v\ufffd" in page
+        assert not any(c in page for c in "\x00\x01\x0b\x1b")
 
     def test_session_token_masked_in_the_request(self) -> None:
         request = (

@@ -20,8 +20,8 @@ import pytest
 
 from sesspec.http import parse_request, parse_request_lenient
 from sesspec.signing import sigv4
+from tests._hostile import assert_one_line_exit_2, run
 from tests._support import require_suite, suite_dir
-from tests.test_hostile import assert_one_line_exit_2, run
 
 SUITE = "sigv4-signing-test-suite-aws-c-auth"
 #: The suite's v4 cases (PROVENANCE: 38 cases, 31 of them with normalize=true).

@@ -20,7 +20,7 @@ from sesspec.errors import SigningError
 from sesspec.http import RawRequest, parse_request
 from sesspec.request import sign
 from sesspec.signing import sigv4
-from tests.test_hostile import assert_one_line_exit_2, run
+from tests._hostile import assert_one_line_exit_2, run
 
 AKID = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

@@ -7,16 +7,19 @@ static page: no script, one stylesheet inline, a filter form (``?email=``, ``?id
 Everything a message holds is untrusted (an application under test may send anything, and a
 message may be crafted to attack whoever reads it), so:
 
-* every value is written escaped (:func:`html.escape`), text bodies, raw MIME and requests
-  inside ``<pre>``, never as markup;
+* the page is built with lxml, as the report's HTML is (:mod:`sesspec.report.html`): every value
+  is a text node or an attribute value, escaped by the serialiser, never markup; text bodies,
+  raw MIME and requests are shown inside ``<pre>``; characters HTML cannot carry (C0 controls
+  other than TAB, LF and CR, lone surrogates) are shown as U+FFFD
+  (:func:`~sesspec.serve.responses.xml_text`);
 * an HTML body is shown in an ``<iframe sandbox srcdoc="...">``: the empty ``sandbox`` gives the
   frame an opaque origin and no scripts, forms, pop-ups or top navigation, and ``srcdoc`` holds
-  the body escaped as an attribute value, with a ``Content-Security-Policy`` meta element of its
-  own (``default-src 'none'``; inline styles and ``data:`` images only) in front of it, so a
-  remote image or style (a tracking pixel) is not fetched either;
+  the body as an attribute value, with a ``Content-Security-Policy`` meta element of its own
+  (``default-src 'none'``; inline styles and ``data:`` images only) in front of it, so a remote
+  image or style (a tracking pixel) is not fetched either;
 * the page is served with a ``Content-Security-Policy`` that allows no script at all
-  (:mod:`sesspec.serve.server`), so even a mistake in escaping could not run one in the
-  endpoint's origin, where ``DELETE /_aws/ses`` lives;
+  (:mod:`sesspec.serve.admin`), so even a mistake could not run one in the endpoint's origin,
+  where ``DELETE /_aws/ses`` lives;
 * a session token in a request (``X-Amz-Security-Token``) is shown as ``***``.
 
 Bounds: at most :data:`MAX_SHOWN` messages a page (:data:`DEFAULT_SHOWN` unless ``?limit=``), and
@@ -26,14 +29,26 @@ is in ``GET /_aws/ses?id=...`` and the capture file).
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sesspec._extras import deferred_import
 from sesspec.masking import mask_tokens
 from sesspec.serve.mailbox import Message
-from sesspec.serve.state import SesState
+from sesspec.serve.responses import xml_text
+
+if TYPE_CHECKING:
+    from lxml import etree, html
+
+    from sesspec.serve.state import SesState
+else:  # the serve extra, imported for the first page (so --help needs no extra)
+    etree = deferred_import(
+        "lxml.etree", extra="serve", feature="the inbox page", namespace=globals()
+    )
+    html = deferred_import(
+        "lxml.html", extra="serve", feature="the inbox page", namespace=globals()
+    )
 
 __all__ = ["DEFAULT_SHOWN", "MAX_SHOWN", "MAX_TEXT_SHOWN", "render_inbox"]
 
@@ -102,16 +117,30 @@ details.raw > summary { cursor: pointer; color: #2b5f95; margin: 10px 0 6px; }
 """
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+def _add(parent: etree._Element, tag: str, text: object = None, **attrs: str) -> etree._Element:
+    """A ``tag`` element at the end of ``parent`` with ``text`` and ``attrs`` (``cls`` is
+    ``class``), every value made safe for the serialiser."""
+    element = etree.SubElement(parent, tag)
+    for key, value in attrs.items():
+        element.set("class" if key == "cls" else key, xml_text(value))
+    if text is not None:
+        element.text = xml_text(str(text))
+    return element
 
 
-def _shown(text: str) -> str:
-    """``text`` escaped and cut at :data:`MAX_TEXT_SHOWN` characters, saying so."""
+def _tail(element: etree._Element, text: str) -> None:
+    """``text`` after ``element``, inside its parent."""
+    element.tail = (element.tail or "") + xml_text(text)
+
+
+def _shown(parent: etree._Element, tag: str, text: str) -> etree._Element:
+    """``text`` in a ``tag`` element, cut at :data:`MAX_TEXT_SHOWN` characters, saying so."""
     if len(text) <= MAX_TEXT_SHOWN:
-        return _e(text)
+        return _add(parent, tag, text)
+    element = _add(parent, tag, text[:MAX_TEXT_SHOWN] + "\n")
     more = len(text) - MAX_TEXT_SHOWN
-    return _e(text[:MAX_TEXT_SHOWN]) + f'\n<span class="cut">... {more:,} more characters</span>'
+    _add(element, "span", f"... {more:,} more characters", cls="cut")
+    return element
 
 
 def _masked_request(data: bytes) -> str:
@@ -126,121 +155,147 @@ def _limit(text: str | None) -> int:
     return max(1, min(MAX_SHOWN, int(text)))
 
 
-def _addresses(values: Iterable[str]) -> str:
-    return ", ".join(_e(v) for v in values)
-
-
-def _findings_badge(findings: Sequence[Mapping[str, Any]]) -> str:
+def _findings_badge(parent: etree._Element, findings: Sequence[Mapping[str, Any]]) -> None:
     """How the request fared: errors, else warnings, else conformant. HTTP002 (plain HTTP) is
     not counted: ``--http`` is the endpoint's own choice (as in :mod:`sesspec.serve.strict`)."""
     severities = [str(f.get("severity", "")) for f in findings if f.get("rule") != "HTTP002"]
     errors = severities.count("error")
     warnings = severities.count("warning")
     if errors:
-        return f'<span class="badge error">{errors} error{"s" * (errors != 1)}</span>'
-    if warnings:
-        return f'<span class="badge warning">{warnings} warning{"s" * (warnings != 1)}</span>'
-    if findings:
-        return '<span class="badge ok">conformant</span>'
-    return '<span class="badge info">not checked</span>'
+        _add(parent, "span", f"{errors} error{'s' * (errors != 1)}", cls="badge error")
+    elif warnings:
+        _add(parent, "span", f"{warnings} warning{'s' * (warnings != 1)}", cls="badge warning")
+    elif findings:
+        _add(parent, "span", "conformant", cls="badge ok")
+    else:
+        _add(parent, "span", "not checked", cls="badge info")
 
 
-def _findings_table(findings: Sequence[Mapping[str, Any]]) -> str:
+def _findings_table(parent: etree._Element, findings: Sequence[Mapping[str, Any]]) -> None:
     if not findings:
-        return "<p>No findings recorded for this request.</p>"
-    rows = []
+        _add(parent, "p", "No findings recorded for this request.")
+        return
+    table = _add(parent, "table")
+    head = _add(table, "tr")
+    for name in ("rule", "severity", "where", "what"):
+        _add(head, "th", name)
     for found in findings:
         severity = str(found.get("severity", ""))
+        row = _add(table, "tr")
+        _add(row, "td", found.get("rule", ""), cls="rule")
+        _add(_add(row, "td"), "span", severity, cls=f"badge {severity}")
+        _add(row, "td", found.get("location", ""))
+        what = _add(row, "td", found.get("message", ""))
         detail = found.get("detail")
-        detail_html = f"<pre>{_shown(str(detail))}</pre>" if detail else ""
+        if detail:
+            _shown(what, "pre", str(detail))
         if found.get("rule") == "HTTP002":
-            detail_html += ' <span class="cut">(the endpoint serves plain HTTP: not counted)</span>'
-
-        rows.append(
-            f'<tr><td class="rule">{_e(found.get("rule", ""))}</td>'
-            f'<td><span class="badge {_e(severity)}">{_e(severity)}</span></td>'
-            f"<td>{_e(found.get('location', ''))}</td>"
-            f"<td>{_e(found.get('message', ''))}{detail_html}</td></tr>"
-        )
-    head = "<tr><th>rule</th><th>severity</th><th>where</th><th>what</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+            if len(what):
+                _tail(what[-1], " ")
+            else:
+                what.text = (what.text or "") + " "
+            _add(what, "span", "(the endpoint serves plain HTTP: not counted)", cls="cut")
 
 
-def _frame(body_html: str) -> str:
+def _frame(parent: etree._Element, body_html: str) -> None:
     document = _FRAME_POLICY + body_html[: MAX_TEXT_SHOWN * 4]
-    return (
-        f'<iframe sandbox="" referrerpolicy="no-referrer" title="HTML body" '
-        f'srcdoc="{_e(document)}"></iframe>'
-    )
+    frame = _add(parent, "iframe", sandbox="", referrerpolicy="no-referrer", title="HTML body")
+    frame.set("srcdoc", xml_text(document))
+    frame.text = ""  # written as <iframe ...></iframe>, never self-closed
 
 
-def _message(message: Message, *, open_: bool) -> str:
-    when = message.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    subject = message.subject if message.subject is not None else "(no subject)"
-    status = (
-        f' <span class="badge error">{_e(message.status)}</span>'
-        if message.status != "Sent"
-        else ""
-    )
-    summary = (
-        f'<summary><span class="subject">{_e(subject)}</span>'
-        f'<span class="who">{_e(message.source)} &rarr; {_addresses(message.destinations)}</span>'
-        f'<span class="action">{_e(message.action)}</span>'
-        f'<span class="when">{_e(when)}</span>{_findings_badge(message.findings)}{status}'
-        "</summary>"
-    )
-    facts: list[tuple[str, str]] = [
-        ("Message ID", _e(message.id)),
-        ("From", _e(message.source)),
-        ("To", _addresses(message.to)),
-    ]
+def _facts(parent: etree._Element, message: Message) -> None:
+    """The message's labelled facts, as a definition list."""
+    facts = _add(parent, "dl")
+
+    def fact(label: str, value: str) -> etree._Element:
+        _add(facts, "dt", label)
+        return _add(facts, "dd", value)
+
+    fact("Message ID", message.id)
+    fact("From", message.source)
+    fact("To", ", ".join(message.to))
     for label, values in (("Cc", message.cc), ("Bcc", message.bcc), ("Reply-To", message.reply_to)):
         if values:
-            facts.append((label, _addresses(values)))
+            fact(label, ", ".join(values))
     if message.template:
-        facts.append(("Template", _e(message.template)))
-        facts.append(("Template data", f"<code>{_shown(message.template_data or '')}</code>"))
+        fact("Template", message.template)
+        _shown(fact("Template data", ""), "code", message.template_data or "")
     if message.configuration_set:
-        facts.append(("Configuration set", _e(message.configuration_set)))
+        fact("Configuration set", message.configuration_set)
     if message.tags:
-        facts.append(("Tags", ", ".join(f"{_e(n)}={_e(v)}" for n, v in message.tags)))
+        fact("Tags", ", ".join(f"{n}={v}" for n, v in message.tags))
     if message.attachments:
-        facts.append(
-            (
-                "Attachments",
-                ", ".join(
-                    f"{_e(a.filename or '(no name)')} ({_e(a.content_type)}, {a.size:,} bytes)"
-                    for a in message.attachments
-                ),
-            )
+        described = (
+            f"{a.filename or '(no name)'} ({a.content_type}, {a.size:,} bytes)"
+            for a in message.attachments
         )
+        fact("Attachments", ", ".join(described))
     if message.failure:
-        facts.append(("Failure", _e(message.failure)))
-    facts.append(("Region", _e(message.region)))
-    parts = [
-        "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>",
-        "<h3>Findings on the request</h3>",
-        _findings_table(message.findings),
-    ]
+        fact("Failure", message.failure)
+    fact("Region", message.region)
+
+
+def _summary(parent: etree._Element, message: Message) -> None:
+    when = message.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    summary = _add(parent, "summary")
+    subject = message.subject if message.subject is not None else "(no subject)"
+    _add(summary, "span", subject, cls="subject")
+    _add(summary, "span", f"{message.source} \u2192 {', '.join(message.destinations)}", cls="who")
+    _add(summary, "span", message.action, cls="action")
+    _add(summary, "span", when, cls="when")
+    _findings_badge(summary, message.findings)
+    if message.status != "Sent":
+        _tail(summary[-1], " ")
+        _add(summary, "span", message.status, cls="badge error")
+
+
+def _message(parent: etree._Element, message: Message, *, open_: bool) -> None:
+    article = _add(parent, "article", id=f"m-{message.id}")
+    details = _add(article, "details")
+    if open_:
+        details.set("open", "open")
+    _summary(details, message)
+    body = _add(details, "div", cls="body")
+    _facts(body, message)
+    _add(body, "h3", "Findings on the request")
+    _findings_table(body, message.findings)
     if message.html is not None:
-        parts += ["<h3>HTML body</h3>", _frame(message.html)]
+        _add(body, "h3", "HTML body")
+        _frame(body, message.html)
     if message.text is not None:
-        parts += ["<h3>Text body</h3>", f"<pre>{_shown(message.text)}</pre>"]
-    raw = message.raw.decode("utf-8", errors="replace")
-    parts.append(
-        f'<details class="raw"><summary>Raw MIME ({len(message.raw):,} bytes)</summary>'
-        f"<pre>{_shown(raw)}</pre></details>"
-    )
+        _add(body, "h3", "Text body")
+        _shown(body, "pre", message.text)
+    raw = _add(body, "details", cls="raw")
+    _add(raw, "summary", f"Raw MIME ({len(message.raw):,} bytes)")
+    _shown(raw, "pre", message.raw.decode("utf-8", errors="replace"))
     if message.request:
+        request = _add(body, "details", cls="raw")
         label = f"Request {message.request_seq}" if message.request_seq else "Request"
-        parts.append(
-            f'<details class="raw"><summary>{label} as received</summary>'
-            f"<pre>{_shown(_masked_request(message.request))}</pre></details>"
-        )
-    return (
-        f'<article id="m-{_e(message.id)}"><details{" open" if open_ else ""}>{summary}'
-        f'<div class="body">{"".join(parts)}</div></details></article>'
-    )
+        _add(request, "summary", f"{label} as received")
+        _shown(request, "pre", _masked_request(message.request))
+
+
+def _header(
+    parent: etree._Element,
+    *,
+    summary: str,
+    base: str,
+    email: str | None,
+    message_id: str | None,
+    limit: str | None,
+) -> None:
+    header = _add(parent, "header")
+    _add(header, "h1", "sesspec \u00b7 local SES")
+    _add(header, "p", summary)
+    json_line = _add(header, "p", "As JSON: ")
+    _tail(_add(json_line, "code", f"GET {base}/_aws/ses"), " \u00b7 clear: ")
+    _add(json_line, "code", f"curl -X DELETE {base}/_aws/ses")
+    form = _add(header, "form", cls="filter", method="get", action="/_sesspec/")
+    _add(form, "input", name="email", placeholder="address (from or to)", value=email or "")
+    _add(form, "input", name="id", placeholder="message id", value=message_id or "")
+    _add(form, "input", name="limit", size="5", placeholder=str(DEFAULT_SHOWN), value=limit or "")
+    _add(form, "button", "Filter")
 
 
 def render_inbox(
@@ -256,8 +311,7 @@ def render_inbox(
     recipient) and ``message_id``, newest first, at most ``limit`` of them."""
     mailbox = state.mailbox
     matching = mailbox.messages(id=message_id, email=email)
-    count = _limit(limit)
-    shown = list(reversed(matching))[:count]
+    shown = list(reversed(matching))[: _limit(limit)]
     mode = [
         "sandbox (SES's verification rules)" if state.sandbox else "every address accepted",
         "strict (non-conformant requests refused)" if strict else "lenient",
@@ -272,26 +326,25 @@ def render_inbox(
             f" ({mailbox.dropped:,} older ones dropped at the caps: {mailbox.max_messages:,} "
             f"messages, {mailbox.max_bytes // 2**20:,} MiB)"
         )
-    base = endpoint_url.rstrip("/")
-    header = (
-        "<header><h1>sesspec &middot; local SES</h1>"
-        f"<p>{_e(summary)} &middot; {_e(', '.join(mode))}</p>"
-        f"<p>As JSON: <code>GET {_e(base)}/_aws/ses</code> &middot; clear: "
-        f"<code>curl -X DELETE {_e(base)}/_aws/ses</code></p>"
-        '<form class="filter" method="get" action="/_sesspec/">'
-        f'<input name="email" placeholder="address (from or to)" value="{_e(email or "")}">'
-        f'<input name="id" placeholder="message id" value="{_e(message_id or "")}">'
-        f'<input name="limit" size="5" placeholder="{DEFAULT_SHOWN}" value="{_e(limit or "")}">'
-        "<button>Filter</button></form></header>"
+    root = etree.Element("html", lang="en")
+    head = _add(root, "head")
+    _add(head, "meta", charset="utf-8")
+    _add(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    _add(head, "title", f"sesspec inbox ({len(matching):,})")
+    _add(head, "style", _STYLE)
+    body = _add(root, "body")
+    _header(
+        body,
+        summary=f"{summary} \u00b7 {', '.join(mode)}",
+        base=endpoint_url.rstrip("/"),
+        email=email,
+        message_id=message_id,
+        limit=limit,
     )
-    if shown:
-        items = "".join(_message(m, open_=i == 0 or len(shown) <= 3) for i, m in enumerate(shown))
-    else:
-        items = '<p class="empty">No messages yet.</p>'
-    page = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>sesspec inbox ({len(matching):,})</title><style>{_STYLE}</style></head>"
-        f"<body>{header}<main>{items}</main></body></html>"
-    )
-    return page.encode("utf-8")
+    main = _add(body, "main")
+    for i, message in enumerate(shown):
+        _message(main, message, open_=i == 0 or len(shown) <= 3)
+    if not shown:
+        _add(main, "p", "No messages yet.", cls="empty")
+    page = html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
+    return str(page).encode("utf-8")

@@ -59,6 +59,7 @@ __all__ = [
     "result_body",
     "signature_does_not_match",
     "success_body",
+    "xml_text",
 ]
 
 
@@ -276,11 +277,12 @@ def success_body(action: str, *, request_id: str, message_id: str) -> bytes:
 
 # --- writing a real result -------------------------------------------------------------------
 
-#: XML 1.0 ``Char`` excludes C0 controls other than TAB, LF and CR (and U+FFFE/U+FFFF).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: XML 1.0 ``Char`` excludes C0 controls other than TAB, LF and CR, surrogates, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml_text(text: str) -> str:
+def xml_text(text: str) -> str:
+    """``text`` with each character XML 1.0 (and so lxml) cannot carry made U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
 
 
@@ -295,7 +297,7 @@ def _timestamp_text(value: datetime, path: str) -> str:
 def _scalar_text(shape: Shape, value: Any, path: str) -> str:
     kind = shape.type
     if kind == "string" and isinstance(value, str):
-        return _xml_text(value)
+        return xml_text(value)
     if kind == "boolean" and isinstance(value, bool):
         return "true" if value else "false"
     if kind in ("integer", "long", "byte", "short") and type(value) is int:

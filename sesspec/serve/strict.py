@@ -20,7 +20,7 @@ finding-like object works.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from sesspec import fake
 from sesspec.check import RULES, Credentials, Finding, Location
@@ -31,14 +31,12 @@ from sesspec.serve.responses import (
     missing_parameter,
 )
 
-if TYPE_CHECKING:
-    from sesspec.serve.server import StrictChecker
-
 __all__ = [
     "STRICT_ACCESS_KEY_ID",
     "STRICT_SECRET_ACCESS_KEY",
     "STRICT_SESSION_TOKEN",
     "FindingLike",
+    "StrictChecker",
     "checker",
     "default_findings",
     "errors_from_findings",
@@ -47,6 +45,12 @@ __all__ = [
 
 def __dir__() -> list[str]:
     return __all__
+
+
+#: ``strict_checker(capture) -> errors``: the capture carries the raw bytes
+#: (``capture.request()`` gives the parsed ``RawRequest``), the arrival time and the local
+#: port the checker needs; an empty list lets the request through.
+StrictChecker = Callable[[Capture], Sequence[SesError]]
 
 
 class FindingLike(Protocol):

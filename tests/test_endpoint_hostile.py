@@ -7,7 +7,8 @@
 * ``sesspec serve`` run with a descriptor limit of 64 and flooded with idle and slow
   connections answers a legitimate client again by itself once the flood is released.
 * Accept errors are survived, a bug in a connection thread does not end the endpoint, and
-  ``serve`` refuses unusable arguments with one line and exit 2.
+  ``serve`` refuses unusable arguments with one line and exit 2; started with its stdout
+  closed, it serves until told to stop.
 
 Deadlines are tested with generous bounds (a 1 s deadline, cut within 10 s): these prove the
 cut happens, not how fast.
@@ -375,10 +376,11 @@ class TestSurvives:
         caplog.set_level(logging.INFO, logger="sesspec.serve")
         codes = [errno.ECONNABORTED, errno.EMFILE, errno.ENFILE, errno.EPROTO, errno.EIO]
         with Endpoint(tmp_path / "c.jsonl", tls=False, timeout=5) as ep:
-            listener = ep._listener
+            assert ep.transport is not None
+            listener = ep.transport._listener
             assert isinstance(listener, socket.socket)
             failing = _FailingListener(listener, list(codes))
-            ep._listener = failing  # type: ignore[assignment]
+            ep.transport._listener = failing  # type: ignore[assignment]
             end = time.monotonic() + 20
             while failing.errors and time.monotonic() < end:  # the loop meets every error
                 time.sleep(0.05)
@@ -394,7 +396,7 @@ class TestSurvives:
         self, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """No connection thread ends with an exception (pytest turns one into an error)."""
-        from sesspec.serve import responses, server
+        from sesspec.serve import app, responses
 
         calls = 0
         real = responses.success_body
@@ -406,7 +408,7 @@ class TestSurvives:
                 raise RuntimeError("a bug")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(server, "success_body", broken)
+        monkeypatch.setattr(app, "success_body", broken)
         with Endpoint(tmp_path / "c.jsonl", tls=False, timeout=5) as ep:
             assert exchange(ep.port, _post()) == b""  # closed, nothing sent
             assert _split(exchange(ep.port, _post()))[0] == 200
@@ -622,14 +624,14 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
     """README "Endpoint limits" states the defaults and bounds the code has."""
     from sesspec import http
     from sesspec.cli import serve as cli
-    from sesspec.serve import capture, inbox, mailbox, server
+    from sesspec.serve import capture, inbox, mailbox, server, transport
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     section = readme.split("### Endpoint limits", 1)[1].split("\n## ", 1)[0]
     stated = [
-        f"{server.DEFAULT_MAX_CONNECTIONS}, fewer if `RLIMIT_NOFILE` - {server._FD_RESERVE}",
+        f"{server.DEFAULT_MAX_CONNECTIONS}, fewer if `RLIMIT_NOFILE` - {transport.FD_RESERVE}",
         f"(`--max-connections`, 1-{server.MAX_CONNECTIONS_LIMIT})",
-        f"listen backlog ({server._BACKLOG})",
+        f"listen backlog ({transport.BACKLOG})",
         f"{server.DEFAULT_TIMEOUT:g} s (`--timeout`, over 0 and at most {server.MAX_TIMEOUT:g})",
         f"{server.DEFAULT_MAX_HEAD // 1024} KiB (`--max-head`, at most "
         f"{server.MAX_HEAD_LIMIT // 1024**2} MiB)",
@@ -637,7 +639,7 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
         f"{server.MAX_BODY_LIMIT // 1024**3} GiB)",
         f"{http.MAX_CHUNK_LINE} bytes",
         f"| header lines | {http.DEFAULT_MAX_HEADERS} |",
-        f"after {server._BACKOFF_FIRST * 1000:g} ms doubling to {server._BACKOFF_MAX:g} s",
+        f"after {transport.BACKOFF_FIRST * 1000:g} ms doubling to {transport.BACKOFF_MAX:g} s",
         f"{capture.MAX_RECORD_SIZE // 1024**2} MiB",
         f"`fsync`ed within {capture.SYNC_INTERVAL:g} s",
         f"{mailbox.DEFAULT_MAX_MESSAGES:,} (`--max-messages`, 1-{cli.MAX_MESSAGES_LIMIT:,}) "
@@ -648,3 +650,32 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
     ]
     for text in stated:
         assert text in section, text
+
+
+# --- serve: a closed stdout ----------------------------------------------------------------------
+
+
+def test_serve_with_stdout_closed(tmp_path: Path) -> None:
+    """``sesspec serve >&-``: sys.stdout is None; writing the url raised AttributeError and the
+    endpoint stopped at once (exit 70). Now it serves until told to stop, exit 0."""
+    capture = tmp_path / "c.jsonl"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "sesspec", "serve", "--http", "--capture", str(capture)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 - closes the child's stdout only
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not capture.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, err
+    assert err.decode().count("\n") == 1

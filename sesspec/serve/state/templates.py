@@ -1,0 +1,226 @@
+"""Templates: the account's stored templates and the actions that manage and render them.
+
+Rendering is :mod:`sesspec.serve.templates`' (SES's Handlebars subset); this module keeps the
+templates (at most :data:`MAX_TEMPLATES`, SES developer guide; ListTemplates pages of at most
+100, MODEL) and answers CreateTemplate, UpdateTemplate, GetTemplate, DeleteTemplate,
+ListTemplates and TestRenderTemplate. TestRenderTemplate answers a template it cannot render
+with ``MissingRenderingAttribute`` (a missing attribute), ``InvalidRenderingParameter`` (data
+that is not a JSON object, a render past its budget) or ``InvalidTemplate``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sesspec.serve.mailbox import compose_mime
+from sesspec.serve.responses import invalid_parameter_value
+from sesspec.serve.state.calls import (
+    Call,
+    Handler,
+    Rejected,
+    Reply,
+    fail,
+    page,
+    paged,
+    structure,
+    text,
+)
+from sesspec.serve.templates import (
+    MissingAttributeError,
+    RenderedParts,
+    RenderLimitError,
+    TemplateDataError,
+    TemplateError,
+    TemplateSyntaxError,
+    check_parts,
+    parse_template_data,
+    render_parts,
+)
+
+if TYPE_CHECKING:
+    from sesspec.serve.state.account import Account
+
+__all__ = ["HANDLERS", "MAX_TEMPLATES", "Template", "Templates", "render"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+#: SES developer guide: templates per region.
+MAX_TEMPLATES = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    name: str
+    subject: str | None
+    text: str | None
+    html: str | None
+    created: datetime
+
+    def as_output(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"TemplateName": self.name}
+        for key, value in (
+            ("SubjectPart", self.subject),
+            ("TextPart", self.text),
+            ("HtmlPart", self.html),
+        ):
+            if value is not None:
+                out[key] = value
+        return out
+
+
+class Templates:
+    """The account's templates by name; ``changed`` is called after a change (lock held)."""
+
+    def __init__(self, lock: threading.RLock, *, changed: Callable[[], None]) -> None:
+        self._lock = lock
+        self._changed = changed
+        self._records: dict[str, Template] = {}
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(list(self._records.values()))
+
+    def get(self, name: str) -> Template:
+        """The template ``name``, or ``TemplateDoesNotExist``."""
+        with self._lock:
+            template = self._records.get(name)
+        if template is None:
+            raise fail("TemplateDoesNotExist", f"Template {name} does not exist.")
+        return template
+
+    def create(self, template: Template) -> None:
+        with self._lock:
+            if template.name in self._records:
+                raise fail("AlreadyExists", f"Template {template.name} already exists.")
+            if len(self._records) >= MAX_TEMPLATES:
+                raise fail("LimitExceeded", f"Maximum number of templates ({MAX_TEMPLATES}).")
+            self._records[template.name] = template
+            self._changed()
+
+    def update(self, name: str, parts: tuple[str | None, str | None, str | None]) -> None:
+        with self._lock:
+            old = self._records.get(name)
+            if old is None:
+                raise fail("TemplateDoesNotExist", f"Template {name} does not exist.")
+            self._records[name] = Template(name, *parts, old.created)
+            self._changed()
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            if self._records.pop(name, None) is not None:
+                self._changed()
+
+    def clear(self) -> None:
+        self._records.clear()
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": t.name,
+                "subject": t.subject,
+                "text": t.text,
+                "html": t.html,
+                "created": t.created.isoformat(),
+            }
+            for t in self._records.values()
+        ]
+
+    def load_json(self, records: list[Mapping[str, Any]]) -> None:
+        for t in records:
+            created = datetime.fromisoformat(t["created"])
+            self._records[t["name"]] = Template(
+                t["name"], t["subject"], t["text"], t["html"], created
+            )
+
+
+def render(account: Account, template: Template, data: Mapping[str, Any]) -> RenderedParts:
+    """``template`` rendered with ``data`` (the account's ``escape_html`` setting)."""
+    return render_parts(
+        template.subject, template.text, template.html, data, escape_html=account.escape_html
+    )
+
+
+# --- the actions ---------------------------------------------------------------------------------
+
+
+def _template_input(
+    params: Mapping[str, Any],
+) -> tuple[str, tuple[str | None, str | None, str | None]]:
+    template = structure(params, "Template")
+    name = text(template, "TemplateName")
+    subject, body_text, html = (template.get(k) for k in ("SubjectPart", "TextPart", "HtmlPart"))
+    parts = (subject, body_text, html)
+    if any(p is not None and not isinstance(p, str) for p in parts):
+        raise Rejected(invalid_parameter_value("Template parts must be strings"))
+    try:
+        check_parts(subject, body_text, html)
+    except TemplateSyntaxError as exc:
+        raise fail("InvalidTemplate", f"Invalid template {name}: {exc}") from None
+    return name, parts
+
+
+def create_template(account: Account, call: Call) -> Reply:
+    name, parts = _template_input(call.params)
+    account.templates.create(Template(name, *parts, call.now))
+    return Reply(result={})
+
+
+def update_template(account: Account, call: Call) -> Reply:
+    name, parts = _template_input(call.params)
+    account.templates.update(name, parts)
+    return Reply(result={})
+
+
+def get_template(account: Account, call: Call) -> Reply:
+    template = account.templates.get(text(call.params, "TemplateName"))
+    return Reply(result={"Template": template.as_output()})
+
+
+def delete_template(account: Account, call: Call) -> Reply:
+    account.templates.delete(text(call.params, "TemplateName"))
+    return Reply(result={})
+
+
+def list_templates(account: Account, call: Call) -> Reply:
+    with account.lock:
+        created = {t.name: t.created for t in account.templates}
+    shown, token = page(list(created), call.params, kind="templates", default=10, most=100)
+    metadata = [{"Name": n, "CreatedTimestamp": created[n]} for n in shown]
+    return Reply(result=paged({"TemplatesMetadata": metadata}, token))
+
+
+def test_render_template(account: Account, call: Call) -> Reply:
+    template = account.templates.get(text(call.params, "TemplateName"))
+    raw_data = text(call.params, "TemplateData")
+    try:
+        parts = render(account, template, parse_template_data(raw_data))
+    except MissingAttributeError as exc:
+        raise fail("MissingRenderingAttribute", exc.message) from None
+    except (TemplateDataError, RenderLimitError) as exc:
+        raise fail("InvalidRenderingParameter", exc.message) from None
+    except TemplateError as exc:
+        raise fail("InvalidTemplate", exc.message) from None
+    mime, _ = compose_mime(
+        subject=parts.subject,
+        text=parts.text,
+        html=parts.html,
+        date=call.now,
+        boundary=account.boundary(parts.text, parts.html),
+    )
+    return Reply(result={"RenderedTemplate": mime.decode("utf-8")})
+
+
+HANDLERS: Mapping[str, Handler] = {
+    "CreateTemplate": create_template,
+    "UpdateTemplate": update_template,
+    "GetTemplate": get_template,
+    "DeleteTemplate": delete_template,
+    "ListTemplates": list_templates,
+    "TestRenderTemplate": test_render_template,
+}
