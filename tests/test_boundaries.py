@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
+from sesspec._shapes import MAX_NAME_DEPTH, MAX_NAME_PREFIXES, Node, build_tree
 from sesspec.check import Credentials, check
 from sesspec.check.rules.auth import AWS3_CUTOFF
 from sesspec.errors import ParamError
@@ -518,3 +519,55 @@ class TestHostMustBeSigned:
         assert out.startswith("FAIL sigv4: SignedHeaders must include host (IAM-SIGV4)")
         good = str(SAMPLES / "AUTH011" / "pass-signed-headers.http")
         assert main(["verify", "--secret-access-key", SECRET, good]) == 0
+
+
+# --- the name limits of the tree the readers share (sesspec._shapes, README "Limits") ------------
+
+
+class TestNameLimits:
+    """A name of more than MAX_NAME_DEPTH segments is reported and left out, the names after it
+    still read; the names past MAX_NAME_PREFIXES distinct dotted prefixes are reported once and
+    not read. Each limit is held at the limit and one past it."""
+
+    def _tree(self, names: Sequence[str]) -> tuple[Node, list[ParamError]]:
+        errors: list[ParamError] = []
+        return build_tree([(n, "v") for n in names], errors), errors
+
+    def test_depth(self) -> None:
+        at_limit = "a." * (MAX_NAME_DEPTH - 1) + "a"  # 64 segments, 127 characters
+        past = "b." * MAX_NAME_DEPTH + "b"  # 65 segments, 129 characters
+        root, errors = self._tree([at_limit, past, "Action"])
+        assert [(e.kind, e.param, e.message) for e in errors] == [
+            (
+                "too-deep",
+                past,
+                f"parameter name of {MAX_NAME_DEPTH + 1} segments: deeper than the "
+                f"{MAX_NAME_DEPTH} sesspec reads, and than any member",
+            )
+        ]
+        assert sorted(root.children) == ["Action", "a"]
+
+    def test_prefixes(self) -> None:
+        names = [f"n{i}" for i in range(MAX_NAME_PREFIXES)]
+        root, errors = self._tree(names)
+        assert (errors, len(root.children)) == ([], MAX_NAME_PREFIXES)
+        root, errors = self._tree([*names, "past", "after"])
+        assert [(e.kind, e.param, e.message) for e in errors] == [
+            (
+                "too-many-prefixes",
+                "past",
+                f"the parameter names have more than {MAX_NAME_PREFIXES} distinct dotted "
+                "prefixes: this one and the rest are not read",
+            )
+        ]
+        assert "past" not in root.children
+        assert "after" not in root.children
+
+    def test_a_name_sharing_its_prefixes_costs_nothing(self) -> None:
+        names = [f"n{i}" for i in range(MAX_NAME_PREFIXES - 1)] + ["A.B", "A"]
+        root, errors = self._tree(names)
+        assert [e.kind for e in errors] == ["too-many-prefixes"]
+        assert errors[0].param == "A.B"
+        root, errors = self._tree([f"n{i}" for i in range(MAX_NAME_PREFIXES - 2)] + ["A.B", "A"])
+        assert errors == []
+        assert root.children["A"].value == "v"
