@@ -571,3 +571,85 @@ class TestNameLimits:
         root, errors = self._tree([f"n{i}" for i in range(MAX_NAME_PREFIXES - 2)] + ["A.B", "A"])
         assert errors == []
         assert root.children["A"].value == "v"
+
+
+def _findings(raw: bytes, *rules: str) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.message, str(f.location)) for f in check(raw, tls=True) if f.rule in rules]
+
+
+def _header_signed(names: str, extra: str = "") -> bytes:
+    raw = _signed_headers(names)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    return head + extra.encode() + b"\r\n\r\n" + body if extra else raw
+
+
+def _presigned(names: str, extra: str = "") -> bytes:
+    query = (
+        "Action=GetSendQuota&Version=2010-12-01&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        f"&X-Amz-Credential={AKID}%2F20261126%2Fus-east-1%2Fses%2Faws4_request"
+        f"&X-Amz-Date=20261126T054817Z&X-Amz-Expires=600&X-Amz-SignedHeaders={names}"
+        f"&X-Amz-Signature={_SIG}"
+    )
+    return f"GET /?{query} HTTP/1.1\r\nHost: {HOST}\r\n{extra}\r\n".encode()
+
+
+class TestSignedHeaderFindings:
+    """docs/spec.md#sigv4-signed-headers and #sigv4-canonical-headers: each finding about the
+    signed header list, its words and where it points (the Authorization header, or the
+    presigned URL's X-Amz-SignedHeaders)."""
+
+    def test_malformed_list_in_the_header(self) -> None:
+        assert _findings(_header_signed("host;content-type;x-amz-date"), "AUTH011") == [
+            (
+                "AUTH011",
+                "SignedHeaders 'host;content-type;x-amz-date': names must be lowercase, sorted "
+                "and unique",
+                "header Authorization",
+            )
+        ]
+
+    def test_malformed_list_in_a_presigned_url(self) -> None:
+        assert _findings(_presigned("x-amz-date%3Bhost"), "AUTH011") == [
+            (
+                "AUTH011",
+                "SignedHeaders 'x-amz-date;host': names must be lowercase, sorted and unique",
+                "param X-Amz-SignedHeaders",
+            )
+        ]
+
+    def test_signed_but_not_sent(self) -> None:
+        raw = _header_signed("content-type;host;x-amz-date;x-amz-meta;x-b")
+        assert _findings(raw, "AUTH012") == [
+            ("AUTH012", "signed but not sent: x-amz-meta, x-b", "header Authorization")
+        ]
+
+    def test_x_amz_sent_but_not_signed(self) -> None:
+        raw = _header_signed("content-type;host;x-amz-date", "\r\nX-Amz-B: 1\r\nX-Amz-A: 2")
+        assert _findings(raw, "AUTH013") == [
+            ("AUTH013", "x-amz-* header(s) sent but not signed: x-amz-a, x-amz-b", "header x-amz-a")
+        ]
+
+    def test_token_header_not_signed(self) -> None:
+        raw = _header_signed("content-type;host;x-amz-date", "\r\nX-Amz-Security-Token: t")
+        assert _findings(raw, "AUTH013", "AUTH017") == [
+            (
+                "AUTH017",
+                "X-Amz-Security-Token sent as a header but not signed",
+                "header X-Amz-Security-Token",
+            )
+        ]
+        signed = _header_signed(
+            "content-type;host;x-amz-date;x-amz-security-token", "\r\nX-Amz-Security-Token: t"
+        )
+        assert _findings(signed, "AUTH013", "AUTH017") == []
+
+    def test_token_header_on_a_presigned_url(self) -> None:
+        raw = _presigned("host%3Bx-amz-security-token", "X-Amz-Security-Token: t\r\n")
+        assert _findings(raw, "AUTH017") == [
+            (
+                "AUTH017",
+                "a presigned URL carries the session token in the query, not as a header",
+                "header X-Amz-Security-Token",
+            )
+        ]
+        assert _findings(_presigned("host"), "AUTH017") == []
