@@ -653,3 +653,84 @@ class TestSignedHeaderFindings:
             )
         ]
         assert _findings(_presigned("host"), "AUTH017") == []
+
+
+_FORM = "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+_V4 = (
+    "X-Amz-Date: 20261126T054817Z\r\nAuthorization: AWS4-HMAC-SHA256 "
+    f"Credential={AKID}/20261126/us-east-1/ses/aws4_request, "
+    f"SignedHeaders=content-type;host;x-amz-date, Signature={_SIG}\r\n"
+)
+
+
+def _raw_post(target: str, headers: str, body: bytes = b"Action=GetSendQuota") -> bytes:
+    return f"POST {target} HTTP/1.1\r\nHost: {HOST}\r\n{headers}{_V4}\r\n".encode() + body
+
+
+class TestPostFindings:
+    """docs/spec.md#http-content-type, #http-content-length and #http-params-location: what a POST's head
+    says about its body, each finding with its words and where it points."""
+
+    def _found(self, raw: bytes) -> list[tuple[str, str, str, str]]:
+        rules = {"HTTP006", "HTTP008", "HTTP009"}
+        return [
+            (f.rule, f.severity, f.message, str(f.location))
+            for f in check(raw, tls=True)
+            if f.rule in rules
+        ]
+
+    def test_media_type(self) -> None:
+        body = "a POST body must be application/x-www-form-urlencoded"
+        assert self._found(_raw_post("/", "Content-Length: 19\r\n")) == [
+            ("HTTP006", "error", f"'no Content-Type': {body}", "header Content-Type")
+        ]
+        plain = "Content-Type: text/plain\r\nContent-Length: 19\r\n"
+        assert self._found(_raw_post("/", plain)) == [
+            ("HTTP006", "error", f"'text/plain': {body}", "header Content-Type")
+        ]
+
+    @pytest.mark.parametrize("coding", ["chunked", "Chunked", "gzip, CHUNKED"])
+    def test_chunked(self, coding: str) -> None:
+        raw = _raw_post(
+            "/",
+            f"{_FORM}Transfer-Encoding: {coding}\r\n",
+            b"13\r\nAction=GetSendQuota\r\n0\r\n\r\n",
+        )
+        assert self._found(raw) == [
+            ("HTTP008", "error", "chunked request body", "header Transfer-Encoding")
+        ]
+
+    def test_no_content_length(self) -> None:
+        assert self._found(_raw_post("/", _FORM, b"")) == [
+            ("HTTP008", "error", "POST without Content-Length", "header Content-Length")
+        ]
+
+    @pytest.mark.parametrize(
+        ("lengths", "finding"),
+        [
+            (["19"], False),
+            (["19", "19"], False),
+            (["19", "20"], True),
+            (["20", "19"], True),
+        ],
+    )
+    def test_content_length(self, lengths: list[str], finding: bool) -> None:
+        head = _FORM + "".join(f"Content-Length: {n}\r\n" for n in lengths)
+        found = self._found(_raw_post("/", head))
+        message = f"Content-Length {', '.join(lengths)} but the body has 19 bytes"
+        assert found == (
+            [("HTTP008", "error", message, "header Content-Length")] if finding else []
+        )
+
+    @pytest.mark.parametrize(
+        ("query", "shown"),
+        [
+            ("&a=1&X-Amz-Date=2&b=3&", "a=1&b=3"),
+            ("X-Amz-Date=2&X-Amz-Expires=3", None),
+            ("q" * 70, "q" * 60),
+        ],
+    )
+    def test_query_on_a_post(self, query: str, shown: str | None) -> None:
+        found = self._found(_raw_post(f"/?{query}", f"{_FORM}Content-Length: 19\r\n"))
+        message = f"query string {shown!r} on a POST: operation parameters belong in the form body"
+        assert found == ([] if shown is None else [("HTTP009", "warning", message, "query")])
