@@ -195,16 +195,15 @@ MODULES: tuple[Target, ...] = (
 )
 BY_PATH = {t.path: t for t in MODULES}
 
-#: What CI runs when no module above changed: the functions that hold the behaviours the
-#: mutation audit found no test for (docs/spec.md#sigv2-time, #aws3-skew,
-#: #param-repeated, #policy-legacy-dates, #sigv4-signed-headers, #http-charset).
+#: What CI runs when no module above changed: functions that hold behaviours the mutation audit
+#: found no test for (docs/spec.md#sigv2-time, #aws3-skew, #policy-legacy-dates), about a
+#: hundred mutants whose tests take seconds. build_tree, the SignedHeaders findings and the
+#: POST findings were in it and are reviewed, but their survivors run thousands of tests each:
+#: too slow for CI's budget (BENCHMARKS.md); they run when a change touches them.
 SAMPLE: tuple[tuple[str, str], ...] = (
     ("sesspec/signing/sigv2.py", "x__time_problem"),
     ("sesspec/signing/aws3.py", "x_request_time"),
-    ("sesspec/_shapes.py", "x_build_tree"),
     ("sesspec/check/rules/auth.py", "x__legacy_severity"),
-    ("sesspec/check/rules/auth.py", "x__signed_header_findings"),
-    ("sesspec/check/rules/http.py", "x__post_findings"),
 )
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code, 3.8.1) as this script counts them.

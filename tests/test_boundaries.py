@@ -727,6 +727,8 @@ class TestPostFindings:
         [
             ("&a=1&X-Amz-Date=2&b=3&", "a=1&b=3"),
             ("X-Amz-Date=2&X-Amz-Expires=3", None),
+            ("&X-Amz-Date=2&&", None),  # separators alone are no parameters
+            ("&X&", "X"),
             ("q" * 70, "q" * 60),
         ],
     )
