@@ -668,8 +668,8 @@ def _raw_post(target: str, headers: str, body: bytes = b"Action=GetSendQuota") -
 
 
 class TestPostFindings:
-    """docs/spec.md#http-content-type, #http-content-length and #http-params-location: what a POST's head
-    says about its body, each finding with its words and where it points."""
+    """docs/spec.md#http-content-type, #http-content-length and #http-params-location: what a
+    POST's head says about its body, each finding with its words and where it points."""
 
     def _found(self, raw: bytes) -> list[tuple[str, str, str, str]]:
         rules = {"HTTP006", "HTTP008", "HTTP009"}
