@@ -493,16 +493,17 @@ def record(targets: Sequence[Target], timings: dict[str, float]) -> None:
 def table(rows: Sequence[dict[str, object]]) -> str:
     """The results as a Markdown table (mutation/README.md)."""
     lines = [
-        "| module | review | mutants | killed | equivalent | unreviewed | not run "
+        "| module | review | mutants | killed | equivalent | unreviewed | not run | killed "
         "| killed or equivalent | goal | run (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         score = float(str(r["score"]))
         goal = float(str(r["goal"]))
         lines.append(
             f"| `{r['module']}` | {r['review']} | {r['mutants']} | {r['killed']} "
-            f"| {r['equivalent']} | {r['unreviewed']} | {r['not_checked']} | {score:.1%} "
+            f"| {r['equivalent']} | {r['unreviewed']} | {r['not_checked']} "
+            f"| {float(str(r['killed_share'])):.1%} | {score:.1%} "
             f"| {goal:.0%} "
             f"| {r.get('seconds') or ''} |"
         )
