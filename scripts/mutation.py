@@ -225,16 +225,15 @@ MODULES: tuple[Target, ...] = (
 )
 BY_PATH = {t.path: t for t in MODULES}
 
-#: What CI runs when no module above changed: the functions that hold the behaviours the
-#: mutation audit found no test for (docs/spec.md#sigv2-time, #aws3-skew,
-#: #param-repeated, #policy-legacy-dates, #sigv4-signed-headers, #http-charset).
+#: What CI runs when no module above changed: functions that hold behaviours the mutation audit
+#: found no test for (docs/spec.md#sigv2-time, #aws3-skew, #policy-legacy-dates), about a
+#: hundred mutants whose tests take seconds. build_tree, the SignedHeaders findings and the
+#: POST findings were in it and are reviewed, but their survivors run thousands of tests each:
+#: too slow for CI's budget (BENCHMARKS.md); they run when a change touches them.
 SAMPLE: tuple[tuple[str, str], ...] = (
-    ("sesspec/signing/sigv2.py", "x_verify_params"),
-    ("sesspec/signing/aws3.py", "x_verify"),
-    ("sesspec/_shapes.py", "x_build_tree"),
+    ("sesspec/signing/sigv2.py", "x__time_problem"),
+    ("sesspec/signing/aws3.py", "x_request_time"),
     ("sesspec/check/rules/auth.py", "x__legacy_severity"),
-    ("sesspec/check/rules/auth.py", "x__signed_header_findings"),
-    ("sesspec/check/rules/http.py", "x__post_findings"),
 )
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code, 3.8.1) as this script counts them.
@@ -524,16 +523,18 @@ def record(targets: Sequence[Target], timings: dict[str, float]) -> None:
 def table(rows: Sequence[dict[str, object]]) -> str:
     """The results as a Markdown table (mutation/README.md)."""
     lines = [
-        "| module | review | mutants | killed | equivalent | unreviewed | killed or equivalent "
-        "| goal | run (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| module | review | mutants | killed | equivalent | unreviewed | not run | killed "
+        "| killed or equivalent | goal | run (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         score = float(str(r["score"]))
         goal = float(str(r["goal"]))
         lines.append(
             f"| `{r['module']}` | {r['review']} | {r['mutants']} | {r['killed']} "
-            f"| {r['equivalent']} | {r['unreviewed']} | {score:.1%} | {goal:.0%} "
+            f"| {r['equivalent']} | {r['unreviewed']} | {r['not_checked']} "
+            f"| {float(str(r['killed_share'])):.1%} | {score:.1%} "
+            f"| {goal:.0%} "
             f"| {r.get('seconds') or ''} |"
         )
     return "\n".join(lines) + "\n"

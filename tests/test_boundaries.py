@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
+from sesspec._shapes import MAX_NAME_DEPTH, MAX_NAME_PREFIXES, Node, build_tree
 from sesspec.check import Credentials, check
 from sesspec.check.rules.auth import AWS3_CUTOFF
 from sesspec.errors import ParamError
@@ -519,3 +520,220 @@ class TestHostMustBeSigned:
         assert out.startswith("FAIL sigv4: SignedHeaders must include host (IAM-SIGV4)")
         good = str(SAMPLES / "AUTH011" / "pass-signed-headers.http")
         assert main(["verify", "--secret-access-key", SECRET, good]) == 0
+
+
+# --- the name limits of the tree the readers share (sesspec._shapes, README "Limits") ------------
+
+
+class TestNameLimits:
+    """A name of more than MAX_NAME_DEPTH segments is reported and left out, the names after it
+    still read; the names past MAX_NAME_PREFIXES distinct dotted prefixes are reported once and
+    not read. Each limit is held at the limit and one past it."""
+
+    def _tree(self, names: Sequence[str]) -> tuple[Node, list[ParamError]]:
+        errors: list[ParamError] = []
+        return build_tree([(n, "v") for n in names], errors), errors
+
+    def test_depth(self) -> None:
+        at_limit = "a." * (MAX_NAME_DEPTH - 1) + "a"  # 64 segments, 127 characters
+        past = "b." * MAX_NAME_DEPTH + "b"  # 65 segments, 129 characters
+        root, errors = self._tree([at_limit, past, "Action"])
+        assert [(e.kind, e.param, e.message) for e in errors] == [
+            (
+                "too-deep",
+                past,
+                f"parameter name of {MAX_NAME_DEPTH + 1} segments: deeper than the "
+                f"{MAX_NAME_DEPTH} sesspec reads, and than any member",
+            )
+        ]
+        assert sorted(root.children) == ["Action", "a"]
+
+    def test_prefixes(self) -> None:
+        names = [f"n{i}" for i in range(MAX_NAME_PREFIXES)]
+        root, errors = self._tree(names)
+        assert (errors, len(root.children)) == ([], MAX_NAME_PREFIXES)
+        root, errors = self._tree([*names, "past", "after"])
+        assert [(e.kind, e.param, e.message) for e in errors] == [
+            (
+                "too-many-prefixes",
+                "past",
+                f"the parameter names have more than {MAX_NAME_PREFIXES} distinct dotted "
+                "prefixes: this one and the rest are not read",
+            )
+        ]
+        assert "past" not in root.children
+        assert "after" not in root.children
+
+    def test_a_name_sharing_its_prefixes_costs_nothing(self) -> None:
+        names = [f"n{i}" for i in range(MAX_NAME_PREFIXES - 1)] + ["A.B", "A"]
+        root, errors = self._tree(names)
+        assert [e.kind for e in errors] == ["too-many-prefixes"]
+        assert errors[0].param == "A.B"
+        root, errors = self._tree([f"n{i}" for i in range(MAX_NAME_PREFIXES - 2)] + ["A.B", "A"])
+        assert errors == []
+        assert root.children["A"].value == "v"
+
+
+def _findings(raw: bytes, *rules: str) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.message, str(f.location)) for f in check(raw, tls=True) if f.rule in rules]
+
+
+def _header_signed(names: str, extra: str = "") -> bytes:
+    raw = _signed_headers(names)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    return head + extra.encode() + b"\r\n\r\n" + body if extra else raw
+
+
+def _presigned(names: str, extra: str = "") -> bytes:
+    query = (
+        "Action=GetSendQuota&Version=2010-12-01&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        f"&X-Amz-Credential={AKID}%2F20261126%2Fus-east-1%2Fses%2Faws4_request"
+        f"&X-Amz-Date=20261126T054817Z&X-Amz-Expires=600&X-Amz-SignedHeaders={names}"
+        f"&X-Amz-Signature={_SIG}"
+    )
+    return f"GET /?{query} HTTP/1.1\r\nHost: {HOST}\r\n{extra}\r\n".encode()
+
+
+class TestSignedHeaderFindings:
+    """docs/spec.md#sigv4-signed-headers and #sigv4-canonical-headers: each finding about the
+    signed header list, its words and where it points (the Authorization header, or the
+    presigned URL's X-Amz-SignedHeaders)."""
+
+    def test_malformed_list_in_the_header(self) -> None:
+        assert _findings(_header_signed("host;content-type;x-amz-date"), "AUTH011") == [
+            (
+                "AUTH011",
+                "SignedHeaders 'host;content-type;x-amz-date': names must be lowercase, sorted "
+                "and unique",
+                "header Authorization",
+            )
+        ]
+
+    def test_malformed_list_in_a_presigned_url(self) -> None:
+        assert _findings(_presigned("x-amz-date%3Bhost"), "AUTH011") == [
+            (
+                "AUTH011",
+                "SignedHeaders 'x-amz-date;host': names must be lowercase, sorted and unique",
+                "param X-Amz-SignedHeaders",
+            )
+        ]
+
+    def test_signed_but_not_sent(self) -> None:
+        raw = _header_signed("content-type;host;x-amz-date;x-amz-meta;x-b")
+        assert _findings(raw, "AUTH012") == [
+            ("AUTH012", "signed but not sent: x-amz-meta, x-b", "header Authorization")
+        ]
+
+    def test_x_amz_sent_but_not_signed(self) -> None:
+        raw = _header_signed("content-type;host;x-amz-date", "\r\nX-Amz-B: 1\r\nX-Amz-A: 2")
+        assert _findings(raw, "AUTH013") == [
+            ("AUTH013", "x-amz-* header(s) sent but not signed: x-amz-a, x-amz-b", "header x-amz-a")
+        ]
+
+    def test_token_header_not_signed(self) -> None:
+        raw = _header_signed("content-type;host;x-amz-date", "\r\nX-Amz-Security-Token: t")
+        assert _findings(raw, "AUTH013", "AUTH017") == [
+            (
+                "AUTH017",
+                "X-Amz-Security-Token sent as a header but not signed",
+                "header X-Amz-Security-Token",
+            )
+        ]
+        signed = _header_signed(
+            "content-type;host;x-amz-date;x-amz-security-token", "\r\nX-Amz-Security-Token: t"
+        )
+        assert _findings(signed, "AUTH013", "AUTH017") == []
+
+    def test_token_header_on_a_presigned_url(self) -> None:
+        raw = _presigned("host%3Bx-amz-security-token", "X-Amz-Security-Token: t\r\n")
+        assert _findings(raw, "AUTH017") == [
+            (
+                "AUTH017",
+                "a presigned URL carries the session token in the query, not as a header",
+                "header X-Amz-Security-Token",
+            )
+        ]
+        assert _findings(_presigned("host"), "AUTH017") == []
+
+
+_FORM = "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+_V4 = (
+    "X-Amz-Date: 20261126T054817Z\r\nAuthorization: AWS4-HMAC-SHA256 "
+    f"Credential={AKID}/20261126/us-east-1/ses/aws4_request, "
+    f"SignedHeaders=content-type;host;x-amz-date, Signature={_SIG}\r\n"
+)
+
+
+def _raw_post(target: str, headers: str, body: bytes = b"Action=GetSendQuota") -> bytes:
+    return f"POST {target} HTTP/1.1\r\nHost: {HOST}\r\n{headers}{_V4}\r\n".encode() + body
+
+
+class TestPostFindings:
+    """docs/spec.md#http-content-type, #http-content-length and #http-params-location: what a
+    POST's head says about its body, each finding with its words and where it points."""
+
+    def _found(self, raw: bytes) -> list[tuple[str, str, str, str]]:
+        rules = {"HTTP006", "HTTP008", "HTTP009"}
+        return [
+            (f.rule, f.severity, f.message, str(f.location))
+            for f in check(raw, tls=True)
+            if f.rule in rules
+        ]
+
+    def test_media_type(self) -> None:
+        body = "a POST body must be application/x-www-form-urlencoded"
+        assert self._found(_raw_post("/", "Content-Length: 19\r\n")) == [
+            ("HTTP006", "error", f"'no Content-Type': {body}", "header Content-Type")
+        ]
+        plain = "Content-Type: text/plain\r\nContent-Length: 19\r\n"
+        assert self._found(_raw_post("/", plain)) == [
+            ("HTTP006", "error", f"'text/plain': {body}", "header Content-Type")
+        ]
+
+    @pytest.mark.parametrize("coding", ["chunked", "Chunked", "gzip, CHUNKED"])
+    def test_chunked(self, coding: str) -> None:
+        raw = _raw_post(
+            "/",
+            f"{_FORM}Transfer-Encoding: {coding}\r\n",
+            b"13\r\nAction=GetSendQuota\r\n0\r\n\r\n",
+        )
+        assert self._found(raw) == [
+            ("HTTP008", "error", "chunked request body", "header Transfer-Encoding")
+        ]
+
+    def test_no_content_length(self) -> None:
+        assert self._found(_raw_post("/", _FORM, b"")) == [
+            ("HTTP008", "error", "POST without Content-Length", "header Content-Length")
+        ]
+
+    @pytest.mark.parametrize(
+        ("lengths", "finding"),
+        [
+            (["19"], False),
+            (["19", "19"], False),
+            (["19", "20"], True),
+            (["20", "19"], True),
+        ],
+    )
+    def test_content_length(self, lengths: list[str], finding: bool) -> None:
+        head = _FORM + "".join(f"Content-Length: {n}\r\n" for n in lengths)
+        found = self._found(_raw_post("/", head))
+        message = f"Content-Length {', '.join(lengths)} but the body has 19 bytes"
+        assert found == (
+            [("HTTP008", "error", message, "header Content-Length")] if finding else []
+        )
+
+    @pytest.mark.parametrize(
+        ("query", "shown"),
+        [
+            ("&a=1&X-Amz-Date=2&b=3&", "a=1&b=3"),
+            ("X-Amz-Date=2&X-Amz-Expires=3", None),
+            ("&X-Amz-Date=2&&", None),  # separators alone are no parameters
+            ("&X&", "X"),
+            ("q" * 70, "q" * 60),
+        ],
+    )
+    def test_query_on_a_post(self, query: str, shown: str | None) -> None:
+        found = self._found(_raw_post(f"/?{query}", f"{_FORM}Content-Length: 19\r\n"))
+        message = f"query string {shown!r} on a POST: operation parameters belong in the form body"
+        assert found == ([] if shown is None else [("HTTP009", "warning", message, "query")])
