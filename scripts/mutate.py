@@ -86,7 +86,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "auth015-accepts-expires-0",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_reader.py",
         "        elif expires < 1:",
         "        elif expires < 0:",
         (_RULES, "-k", "AUTH015"),
@@ -95,7 +95,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "presign-accepts-expires-0",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_signer.py",
         "    if expires < 1:\n        msg = ",
         "    if expires < 0:\n        msg = ",
         (_SIGNING, "-k", "expires"),
@@ -112,7 +112,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "verify-skips-body-hash",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_verify.py",
         "        payload_hash=payload_hash(req.body),\n        amz_date=request_date,",
         "        payload_hash=EMPTY_SHA256,\n        amz_date=request_date,",
         (_VERIFY, "-k", "2015"),
@@ -120,7 +120,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "verify-compares-with-itself",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_verify.py",
         'compare_digest(expected.encode("ascii"), given.encode(_ENC, _ERR))',
         'compare_digest(expected.encode("ascii"), expected.encode("ascii"))',
         (_OWN, "-k", "tampered"),
@@ -129,7 +129,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "headers-not-trimmed",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_stages.py",
         '        return _WS_RUN.sub(" ", raw).strip(" ")\n    return raw.strip(" ")',
         '        return _WS_RUN.sub(" ", raw).strip(" ")\n    return raw',
         (_SIGNER, *_NOT_CONSISTENCY),
@@ -138,7 +138,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "headers-not-folded",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_stages.py",
         '        return _WS_RUN.sub(" ", raw).strip(" ")',
         '        return raw.strip(" ")',
         (_SIGNER, *_NOT_CONSISTENCY),
@@ -146,7 +146,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "fast-path-content-type-untrimmed",
-        "sesspec/signing/_sigv4_fast.py",
+        "sesspec/signing/sigv4/_fast.py",
         'ctype = ctype.strip(" ")',
         "ctype = ctype",
         (_SIGNER, *_NOT_CONSISTENCY),
@@ -154,7 +154,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "key-order-swapped",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_stages.py",
         "    return _signing_key(secret_access_key, date, region, service)",
         "    return _signing_key(secret_access_key, date, service, region)",
         (_SIGNING, *_NOT_CONSISTENCY, "-k", "SigningKey or Ses or Botocore"),
@@ -163,15 +163,15 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "fast-path-key-order-swapped",
-        "sesspec/signing/_sigv4_fast.py",
-        "outer = _signing_pads(access_key_id, secret_access_key, datestamp, region, service)",
-        "outer = _signing_pads(access_key_id, secret_access_key, datestamp, service, region)",
+        "sesspec/signing/sigv4/_fast.py",
+        "outer = signing_pads(access_key_id, secret_access_key, datestamp, region, service)",
+        "outer = signing_pads(access_key_id, secret_access_key, datestamp, service, region)",
         (_SIGNER, *_NOT_CONSISTENCY),
         "region and service swapped on the fast path only",
     ),
     Mutant(
         "query-sorted-as-strings",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_stages.py",
         "    items.sort()\n",
         '    items.sort(key=lambda item: f"{item[0]}={item[1]}")\n',
         (_S2015, "-k", "query"),
@@ -180,7 +180,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "query-sorted-in-reverse",
-        "sesspec/signing/sigv4.py",
+        "sesspec/signing/sigv4/_stages.py",
         "    items.sort()\n",
         "    items.sort(reverse=True)\n",
         (_SIGNING, "-k", "CanonicalQuery"),

@@ -184,6 +184,62 @@ def test_drivers_do_not_import_the_endpoint_for_the_credentials() -> None:
     assert not any(n.startswith("sesspec.serve") for n in _imports(PACKAGE / "drivers" / "base.py"))
 
 
+# --- no import loop ----------------------------------------------------------------------------
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Each module of the package -> the modules of the package it imports (as :func:`_imports`
+    reads them: a function's import counts, one under ``if TYPE_CHECKING:`` does not)."""
+    return {
+        module: {mine for n in _imports(path) if (mine := _ours(n)) not in (None, module)}
+        for module, path in _modules().items()
+    }
+
+
+def _loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every loop of ``graph``, one per module that lies on one, as the path of imports from that
+    module back to itself (the shortest: a breadth-first search), sorted."""
+    loops: list[list[str]] = []
+    for start in sorted(graph):
+        came_from: dict[str, str] = {}
+        frontier = [start]
+        while frontier and start not in came_from:
+            following: list[str] = []
+            for module in frontier:
+                for imported in sorted(graph.get(module, ())):
+                    if imported not in came_from:
+                        came_from[imported] = module
+                        following.append(imported)
+            frontier = following
+        if start in came_from:
+            path = [start]
+            while len(path) == 1 or path[-1] != start:
+                path.append(came_from[path[-1]])
+            loops.append(path[::-1])
+    return loops
+
+
+def test_loops_are_found_directly_and_through_others() -> None:
+    """The finder itself, on graphs written by hand: a module that imports one that imports it
+    back, a loop through a third module, and no loop where the imports only go one way."""
+    assert _loops({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b", "a"], ["b", "a", "b"]]
+    assert _loops({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [
+        ["a", "b", "c", "a"],
+        ["b", "c", "a", "b"],
+        ["c", "a", "b", "c"],
+    ]
+    assert _loops({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """No module of the package imports one that imports it back, directly or through others
+    (the fused SigV4 path and the SigV4 module once did, kept alive by an import at the end of
+    the file). The graph holds every module of the package."""
+    graph = _import_graph()
+    assert graph["sesspec.signing.sigv4._signer"] >= {"sesspec.signing.sigv4._fast"}
+    assert _loops(graph) == []
+
+
 # --- a plain install: no site-packages, the extras and the harness blocked ----------------------
 
 #: What the plain interpreter refuses to import: the extras, and what opens sockets or starts
@@ -319,8 +375,8 @@ def test_extras_match_pyproject() -> None:
 # --- one owner per concern (docs/architecture.md, "One owner per concern") ----------------------
 
 #: Modules that may decode a request's query or body themselves: the owner, and the SigV4
-#: module (its own canonical query, until the SigV4 split gives it a reader of its own).
-PARAM_READERS = frozenset({"sesspec.params", "sesspec.signing.sigv4"})
+#: signer, which moves a form body into a presigned query (botocore's presign for SES).
+PARAM_READERS = frozenset({"sesspec.params", "sesspec.signing.sigv4._signer"})
 
 
 def _calls(path: Path) -> list[ast.Call]:

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
 from sesspec.signing import sigv4
+from sesspec.signing.sigv4 import _signer as signer_module
 from tests._support import require_suite
 
 AKID = "AKIDEXAMPLE"
@@ -402,7 +403,9 @@ class TestPayloadHash:
 
 @contextmanager
 def _spy_general() -> Iterator[mock.MagicMock]:
-    with mock.patch.object(sigv4, "_sign_general", wraps=sigv4._sign_general) as spy:
+    with mock.patch.object(
+        signer_module, "_sign_general", wraps=signer_module._sign_general
+    ) as spy:
         yield spy
 
 
