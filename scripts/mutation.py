@@ -194,11 +194,23 @@ MODULES: tuple[Target, ...] = (
     Target(
         "sesspec/signing/sigv4/_verify.py", _SIGNING_TESTS, review="figures", ci_tests=_SIGNING_CI
     ),
-    Target(
-        "sesspec/fidelity.py",
-        ("tests/test_fidelity.py", "tests/test_report_fidelity.py"),
-        review="figures",
-        goal=0.90,
+    *(
+        Target(
+            f"sesspec/fidelity/{name}.py",
+            ("tests/test_fidelity.py", "tests/test_report_fidelity.py"),
+            review="figures",
+            goal=0.90,
+        )
+        for name in (
+            "__init__",
+            "kinds",
+            "mail",
+            "members",
+            "message",
+            "request",
+            "types",
+            "values",
+        )
     ),
     Target(
         "sesspec/serve/templates.py",
