@@ -68,28 +68,31 @@ class AuthProblem:
 
 
 @dataclass(frozen=True, slots=True)
-class AuthParts:
-    """What a SigV4 request says about its own signature, read leniently: every element of the
-    Authorization header (or parameter of a presigned query) that could be read, and every
-    problem found on the way, in the order a strict reader meets them.
+class Authorization:
+    """What a SigV4 request says about its own signature: the parts of its ``Authorization``
+    header, or of its presigned query's ``X-Amz-*`` parameters (``presigned``). The one type for
+    them: the verifier, the checker and ``sesspec verify`` read a request into it, and
+    :func:`parse_authorization` returns it.
 
-    ``fields`` maps each element or parameter to its value as written (the first of repeats).
-    The credential's parts are None when it is not five parts; ``request_date`` is a presigned
-    query's ``X-Amz-Date`` (a header-signed request's date is a header); ``expires`` is its
-    ``X-Amz-Expires`` in seconds when that is readable.
+    The readers read leniently: every part they can, a part they cannot read left empty (``""``,
+    or ``()`` for the signed headers), and every problem found on the way in ``problems``, in
+    the order a strict reader meets them; with no problem every part is there. ``fields`` maps
+    each element or parameter to its value as written (the first of repeats; not compared).
+    ``request_date`` is a presigned query's ``X-Amz-Date`` (a header-signed request's date is a
+    header), ``expires`` its ``X-Amz-Expires`` in seconds when that is readable.
     """
 
-    presigned: bool
-    fields: Mapping[str, str]
-    access_key_id: str | None = None
-    date: str | None = None
-    region: str | None = None
-    service: str | None = None
-    signed_headers: tuple[str, ...] | None = None
-    signature: str | None = None
+    access_key_id: str
+    date: str
+    region: str
+    service: str
+    signed_headers: tuple[str, ...]
+    signature: str
+    presigned: bool = False
     request_date: str | None = None
     expires: int | None = None
-    problems: tuple[AuthProblem, ...] = field(default=())
+    problems: tuple[AuthProblem, ...] = ()
+    fields: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def first(self, *kinds: AuthProblemKind) -> AuthProblem | None:
         """The first problem of one of ``kinds`` (of any kind when none is named)."""
@@ -97,7 +100,12 @@ class AuthParts:
 
     @property
     def scope(self) -> str:
-        return f"{self.date}/{self.region}/{self.service}/{TERMINATOR}"
+        """``date/region/service/aws4_request`` (IAM-SIGV4's credential scope)."""
+        return credential_scope(self.date, region=self.region, service=self.service)
+
+
+#: The name :class:`Authorization` had as the lenient readers' result; the same type.
+AuthParts = Authorization
 
 
 def _credential(
@@ -117,7 +125,7 @@ def _credential(
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 
 
-def read_authorization(value: str) -> AuthParts:
+def read_authorization(value: str) -> Authorization:
     """Read ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`` leniently.
 
     Commas may or may not be followed by spaces (IAM-SIGV4 writes ``,``, botocore ``, ``).
@@ -151,7 +159,7 @@ def read_authorization(value: str) -> AuthParts:
     scope = None
     if "Credential" in fields:
         scope = _credential(fields["Credential"], "Credential", problems)
-    names = None
+    names: tuple[str, ...] | None = None
     if "SignedHeaders" in fields:
         names = tuple(fields["SignedHeaders"].split(";"))
         if not all(names):
@@ -161,13 +169,20 @@ def read_authorization(value: str) -> AuthParts:
     if sig is not None and not _HEX64.match(sig):
         message = f"Signature must be 64 lowercase hex digits: {sig!r}"
         problems.append(AuthProblem("signature", "Signature", message))
-    akid, date, region, service = scope if scope is not None else (None, None, None, None)
-    return AuthParts(
-        False, fields, akid, date, region, service, names, sig, problems=tuple(problems)
+    akid, date, region, service = scope or ("", "", "", "")
+    return Authorization(
+        akid,
+        date,
+        region,
+        service,
+        names or (),
+        sig or "",
+        problems=tuple(problems),
+        fields=fields,
     )
 
 
-def read_presigned(pairs: Iterable[tuple[str, str]]) -> AuthParts:
+def read_presigned(pairs: Iterable[tuple[str, str]]) -> Authorization:
     """Read a presigned query's ``X-Amz-*`` parameters (decoded ``pairs``, the first of
     repeats) leniently: every parameter found, and as :class:`AuthProblem` another algorithm,
     a missing parameter (``X-Amz-Expires`` included: only S3 requires it,
@@ -200,48 +215,30 @@ def read_presigned(pairs: Iterable[tuple[str, str]]) -> AuthParts:
             problems.append(AuthProblem("expires", "X-Amz-Expires", message))
             expires = None
     names = fields.get("X-Amz-SignedHeaders")
-    akid, date, region, service = scope if scope is not None else (None, None, None, None)
-    return AuthParts(
-        True,
-        fields,
+    akid, date, region, service = scope or ("", "", "", "")
+    return Authorization(
         akid,
         date,
         region,
         service,
-        None if names is None else tuple(names.split(";")),
-        fields.get("X-Amz-Signature"),
-        fields.get("X-Amz-Date"),
-        expires,
-        tuple(problems),
+        () if names is None else tuple(names.split(";")),
+        fields.get("X-Amz-Signature", ""),
+        presigned=True,
+        request_date=fields.get("X-Amz-Date"),
+        expires=expires,
+        problems=tuple(problems),
+        fields=fields,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Authorization:
-    """A parsed SigV4 ``Authorization`` header value."""
-
-    access_key_id: str
-    date: str
-    region: str
-    service: str
-    signed_headers: tuple[str, ...]
-    signature: str
-
-    @property
-    def scope(self) -> str:
-        return credential_scope(self.date, region=self.region, service=self.service)
 
 
 def parse_authorization(value: str) -> Authorization:
     """Parse ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`` strictly:
     :func:`read_authorization`, and its first problem raised as a :class:`SigningError` (kind
     ``scope`` for the credential, else ``malformed``)."""
-    parts = read_authorization(value)
-    problem = parts.first()
-    akid, date, region, service = parts.access_key_id, parts.date, parts.region, parts.service
-    names, sig = parts.signed_headers, parts.signature
-    if problem is None and akid and date and region and service and names and sig:
-        return Authorization(akid, date, region, service, names, sig)
-    message = problem.message if problem is not None else f"unreadable Authorization {value!r}"
-    kind: SigningErrorKind = problem.error_kind if problem is not None else "malformed"
-    raise SigningError(message, scheme=SCHEME, stage="authorization", kind=kind)
+    authorization = read_authorization(value)
+    problem = authorization.first()
+    if problem is None:  # every part read (Authorization's docstring)
+        return authorization
+    raise SigningError(
+        problem.message, scheme=SCHEME, stage="authorization", kind=problem.error_kind
+    )

@@ -16,7 +16,7 @@ from sesspec.signing import VerifyKind, VerifyResult
 from sesspec.signing.sigv4._config import DEFAULT_CONFIG, SigningConfig
 from sesspec.signing.sigv4._dates import amz_date, parse_http_date, request_time, time_problem
 from sesspec.signing.sigv4._reader import (
-    AuthParts,
+    Authorization,
     AuthProblemKind,
     read_authorization,
     read_presigned,
@@ -54,7 +54,7 @@ _PRESIGN_ORDER: tuple[tuple[AuthProblemKind, str | None], ...] = (
 )
 
 
-def _presign_refusal(parts: AuthParts) -> VerifyResult | None:
+def _presign_refusal(parts: Authorization) -> VerifyResult | None:
     for kind, field_name in _PRESIGN_ORDER:
         for problem in parts.problems:
             if problem.kind == kind and field_name in (None, problem.field):
@@ -146,7 +146,7 @@ def verify(
 
 def _verify_parts(
     req: RawRequest,
-    parts: AuthParts,
+    parts: Authorization,
     date_value: str | None,
     cq: str,
     *,
@@ -158,16 +158,8 @@ def _verify_parts(
     config: SigningConfig,
 ) -> VerifyResult:
     akid, date, reg, svc = parts.access_key_id, parts.date, parts.region, parts.service
+    # Every part is there: verify returned on each problem the readers can find.
     given, signed_names = parts.signature, parts.signed_headers
-    if (
-        akid is None
-        or date is None
-        or reg is None
-        or svc is None
-        or given is None
-        or signed_names is None
-    ):  # only when a problem was let through: the readers say why
-        return VerifyResult(False, "malformed", "the authorization could not be read")
     if date_value is not None:
         when = request_time(date_value)
         if when is None:
