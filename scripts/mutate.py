@@ -113,8 +113,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verify-skips-body-hash",
         "sesspec/signing/sigv4/_verify.py",
-        "        payload_hash=payload_hash(req.body),\n        amz_date=request_date,",
-        "        payload_hash=EMPTY_SHA256,\n        amz_date=request_date,",
+        "payload_hash=_stages.payload_hash(req.body) if payload_hash is None else payload_hash,",
+        "payload_hash=_stages.EMPTY_SHA256 if payload_hash is None else payload_hash,",
         (_VERIFY, "-k", "2015"),
         "a changed body still verifies",
     ),

@@ -429,3 +429,44 @@ def test_the_endpoint_reads_with_the_core_reader() -> None:
     assert "RequestReader(" in source
     for own in ("_parse_head", "_read_chunked", "_CHUNK_LINE", "_content_length"):
         assert own not in source
+
+
+def _call_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+@pytest.mark.parametrize("module", sorted(_modules()))
+def test_a_sigv4_signature_is_assembled_by_its_owners(module: str) -> None:
+    """``compute`` (the SigV4 stages assembled) is called by the signer and by
+    ``sigv4.recompute`` alone: the verifier and the checker recompute a signature through
+    that one function, never by assembling the stages themselves."""
+    found = [c.lineno for c in _calls(_modules()[module]) if _call_name(c) == "compute"]
+    owners = {"sesspec.signing.sigv4._signer", "sesspec.signing.sigv4._verify"}
+    assert module in owners or not found, f"{module} assembles a signature at lines {found}"
+
+
+def test_the_checker_recomputes_through_the_verifiers_function() -> None:
+    calls = {_call_name(c) for c in _calls(PACKAGE / "check" / "rules" / "auth.py")}
+    assert "recompute" in calls
+    assert "compute" not in calls
+
+
+def test_one_type_holds_the_parts_of_a_sigv4_authorization() -> None:
+    """A class whose fields hold an access key id and a signature (the parts of an
+    Authorization header) is sigv4's Authorization, or AWS3-HTTPS's header of its own."""
+    holders = []
+    for module, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                fields = {
+                    item.target.id
+                    for item in node.body
+                    if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+                }
+                if {"access_key_id", "signature"} <= fields:
+                    holders.append(f"{module}.{node.name}")
+    assert sorted(holders) == [
+        "sesspec.signing.aws3.Aws3Authorization",
+        "sesspec.signing.sigv4._reader.Authorization",
+    ]

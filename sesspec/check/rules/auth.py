@@ -1,9 +1,9 @@
 """Authentication rules (AUTH): which scheme, its parts, and the signature itself
 (``docs/spec.md#auth``).
 
-A signature that does not match is explained, not just reported: the checker computes the
-canonical request the spec gives (:func:`sesspec.signing.sigv4.compute`, the one assembly the
-signer and the verifier use) and then the canonical requests that known client mistakes
+A signature that does not match is explained, not just reported: the checker recomputes the
+signature as the spec gives it (:func:`sesspec.signing.sigv4.recompute`, the one recomputation,
+which ``sigv4.verify`` calls too), then the canonical requests that known client mistakes
 produce (``docs/spec.md#sigv4-verification``, ``#bug``): the query canonicalised as sent,
 ``()'!*`` left as ``encodeURIComponent`` writes them, ``+`` for a space, keys sorted as ``k=v``
 strings, the whole query unquoted first, header values not trimmed, another body encoding
@@ -635,15 +635,14 @@ def _payload_findings(view: View) -> list[Finding]:
 
 @dataclass(slots=True)
 class _Request:
-    """The canonical parts of the request that every stage computation shares, worked out
-    once: the spec's canonical query and header lines, and the payload hash."""
+    """What every recomputation of this request shares: the request as the view read it, the
+    authorization it carries, its request date, the secret, and the payload hash the spec
+    gives (the body's, or ``UNSIGNED-PAYLOAD`` where the request declares it)."""
 
     view: View
     parts: sigv4.Authorization
     date_value: str
     secret: str
-    canonical_query: str
-    canonical_headers: str | None  # None: a signed header is absent (AUTH012)
     payload_hash: str
 
     def stages(
@@ -654,40 +653,27 @@ class _Request:
         payload: str | None = None,
         parts: sigv4.Authorization | None = None,
     ) -> sigv4.Stages | None:
-        """The stages the spec gives (:func:`sesspec.signing.sigv4.compute`), or what a client
-        computes when one part is made as its mistake makes it."""
-        ch = self.canonical_headers if headers is None else headers
-        if ch is None:
+        """The stages the spec gives (:func:`sesspec.signing.sigv4.recompute`, which the
+        verifier calls too), or what a client computes when one part is made as its mistake
+        makes it; None when a signed header is not in the request (AUTH012)."""
+        try:
+            return sigv4.recompute(
+                self.view.request,
+                self.parts if parts is None else parts,
+                amz_date=self.date_value,
+                secret_access_key=self.secret,
+                canonical_query=query,
+                canonical_headers=headers,
+                payload_hash=self.payload_hash if payload is None else payload,
+            )
+        except SigningError:
             return None
-        p = self.parts if parts is None else parts
-        return sigv4.compute(
-            self.view.method,
-            canonical_uri=sigv4.canonical_uri(self.view.path),
-            canonical_query=self.canonical_query if query is None else query,
-            canonical_headers=ch,
-            signed_headers=sigv4.signed_headers_value(p.signed_headers),
-            payload_hash=self.payload_hash if payload is None else payload,
-            amz_date=self.date_value,
-            date=p.date,
-            region=p.region,
-            service=p.service,
-            secret_access_key=self.secret,
-        )
 
 
 def _request(view: View, parts: sigv4.Authorization, date_value: str, secret: str) -> _Request:
-    query = view.query or []
-    exclude = b"X-Amz-Signature" if parts.presigned else None
-    cq = sigv4.canonical_query_of(
-        (s.name_bytes, s.value_bytes) for s in query if s.name_bytes != exclude
-    )
-    try:
-        ch: str | None = sigv4.canonical_headers(view.headers, signed=parts.signed_headers)
-    except SigningError:
-        ch = None
     given = view.header("x-amz-content-sha256")
     hashed = given if given == sigv4.UNSIGNED_PAYLOAD else view.payload_hash()
-    return _Request(view, parts, date_value, secret, cq, ch, hashed)
+    return _Request(view, parts, date_value, secret, hashed)
 
 
 def _verify(

@@ -30,7 +30,8 @@ from ``sesspec.signing.sigv4``, never from the private modules):
   says about its signature);
 * ``_fast``: the fused path of the common SES request;
 * ``_signer``: :func:`sign`, :func:`presign` and :class:`Signer`;
-* ``_verify``: :func:`verify`.
+* ``_verify``: :func:`verify`, and :func:`recompute`, the one recomputation of a signature
+  (the verifier's and the checker's).
 
 Each imports only the ones listed before it (``_signer`` the fast path, ``_verify`` the
 reader), so no two import each other (tests/test_layers.py).
@@ -79,7 +80,7 @@ from sesspec.signing.sigv4._stages import (
     signing_key,
     string_to_sign,
 )
-from sesspec.signing.sigv4._verify import verify
+from sesspec.signing.sigv4._verify import recompute, verify
 
 __all__ = [
     "ALGORITHM",
@@ -115,6 +116,7 @@ __all__ = [
     "presign",
     "read_authorization",
     "read_presigned",
+    "recompute",
     "request_time",
     "sign",
     "signature",

@@ -13,6 +13,7 @@ from sesspec.errors import EncodingError, SigningError
 from sesspec.http import RawRequest
 from sesspec.params import query_params
 from sesspec.signing import VerifyKind, VerifyResult
+from sesspec.signing.sigv4 import _stages
 from sesspec.signing.sigv4._config import DEFAULT_CONFIG, SigningConfig
 from sesspec.signing.sigv4._dates import amz_date, parse_http_date, request_time, time_problem
 from sesspec.signing.sigv4._reader import (
@@ -21,17 +22,9 @@ from sesspec.signing.sigv4._reader import (
     read_authorization,
     read_presigned,
 )
-from sesspec.signing.sigv4._stages import (
-    SCHEME,
-    canonical_headers,
-    canonical_query,
-    canonical_uri,
-    compute,
-    payload_hash,
-    signed_headers_value,
-)
+from sesspec.signing.sigv4._stages import SCHEME, Stages
 
-__all__ = ["SecretLookup", "verify"]
+__all__ = ["SecretLookup", "recompute", "verify"]
 
 _ENC = "utf-8"
 _ERR = "surrogateescape"
@@ -62,6 +55,60 @@ def _presign_refusal(parts: Authorization) -> VerifyResult | None:
                     return VerifyResult(False, "scope", f"{SCHEME} presign: {problem.message}")
                 return VerifyResult(False, "malformed", problem.message)
     return None
+
+
+def recompute(
+    req: RawRequest,
+    authorization: Authorization,
+    *,
+    amz_date: str,
+    secret_access_key: str,
+    config: SigningConfig = DEFAULT_CONFIG,
+    canonical_query: str | None = None,
+    canonical_headers: str | None = None,
+    payload_hash: str | None = None,
+) -> Stages:
+    """The stages the spec gives for ``req``, signed as ``authorization`` says: the one
+    recomputation of a SigV4 signature, which :func:`verify` and the checker both call
+    (docs/spec.md#sigv4-verification).
+
+    From the request as sent: the canonical URI of its path (``config.normalize``,
+    ``config.double_uri_encode``), the canonical query of its query string (``X-Amz-Signature``
+    left out of a presigned one), the canonical headers of the headers ``authorization`` signs
+    (``config.sort_repeated_values``), the SHA-256 of its body. From ``authorization``: the
+    signed header names, the scope's date, region and service (a checker that asks what another
+    region gives passes ``dataclasses.replace(authorization, region=...)``). ``amz_date`` is the
+    request time in ISO 8601 basic form.
+
+    ``canonical_query``, ``canonical_headers`` and ``payload_hash``, when given, are used instead
+    of the request's: what a client computed by mistake, or a payload hash the request declares
+    (``UNSIGNED-PAYLOAD``). Raises :class:`SigningError` (stage ``canonical-headers``) when a
+    signed header is not in the request.
+    """
+    if canonical_query is None:
+        exclude = ("X-Amz-Signature",) if authorization.presigned else ()
+        canonical_query = _stages.canonical_query(req.query, exclude=exclude)
+    if canonical_headers is None:
+        canonical_headers = _stages.canonical_headers(
+            req.headers,
+            signed=authorization.signed_headers,
+            sort_repeated_values=config.sort_repeated_values,
+        )
+    return _stages.compute(
+        req.method,
+        canonical_uri=_stages.canonical_uri(
+            req.path, normalize=config.normalize, double_uri_encode=config.double_uri_encode
+        ),
+        canonical_query=canonical_query,
+        canonical_headers=canonical_headers,
+        signed_headers=_stages.signed_headers_value(authorization.signed_headers),
+        payload_hash=_stages.payload_hash(req.body) if payload_hash is None else payload_hash,
+        amz_date=amz_date,
+        date=authorization.date,
+        region=authorization.region,
+        service=authorization.service,
+        secret_access_key=secret_access_key,
+    )
 
 
 def verify(
@@ -121,7 +168,6 @@ def verify(
         if refusal is not None:
             return refusal
         date_value = parts.request_date
-        cq = canonical_query(req.query, exclude=("X-Amz-Signature",))
     else:
         parts = read_authorization(auth_header or "")
         problem = parts.first()
@@ -129,12 +175,10 @@ def verify(
             kind: VerifyKind = "scope" if problem.error_kind == "scope" else "malformed"
             return VerifyResult(False, kind, f"{SCHEME} authorization: {problem.message}")
         date_value = req.header("X-Amz-Date")
-        cq = canonical_query(req.query)
     return _verify_parts(
         req,
         parts,
         date_value,
-        cq,
         secret_access_key=secret_access_key,
         now=now,
         max_skew=max_skew,
@@ -148,7 +192,6 @@ def _verify_parts(
     req: RawRequest,
     parts: Authorization,
     date_value: str | None,
-    cq: str,
     *,
     secret_access_key: str | SecretLookup,
     now: datetime | None,
@@ -215,26 +258,11 @@ def _verify_parts(
             False, "unknown-key", f"unknown access key id {akid!r}", given_signature=given
         )
     try:
-        ch = canonical_headers(
-            req.headers, signed=signed_names, sort_repeated_values=config.sort_repeated_values
+        stages = recompute(
+            req, parts, amz_date=request_date, secret_access_key=secret, config=config
         )
-    except SigningError as exc:
+    except SigningError as exc:  # a signed header is not in the request
         return VerifyResult(False, "signed-headers", str(exc), given_signature=given)
-    stages = compute(
-        req.method,
-        canonical_uri=canonical_uri(
-            req.path, normalize=config.normalize, double_uri_encode=config.double_uri_encode
-        ),
-        canonical_query=cq,
-        canonical_headers=ch,
-        signed_headers=signed_headers_value(signed_names),
-        payload_hash=payload_hash(req.body),
-        amz_date=request_date,
-        date=date,
-        region=reg,
-        service=svc,
-        secret_access_key=secret,
-    )
     expected = stages.signature
     found = {
         "canonical_request": stages.canonical_request,
