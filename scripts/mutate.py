@@ -96,8 +96,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "presign-accepts-expires-0",
         "sesspec/signing/sigv4/_signer.py",
-        "    if expires < 1:\n        msg = ",
-        "    if expires < 0:\n        msg = ",
+        "        if expires < 1:\n            msg = ",
+        "        if expires < 0:\n            msg = ",
         (_SIGNING, "-k", "expires"),
         "presign writing X-Amz-Expires=0",
     ),

@@ -1,14 +1,14 @@
 """SigV4's one fused path: the common SES request signed in one pass.
 
-:func:`sesspec.signing.sigv4.sign` (and ``Signer.sign``) try this first for a request to ``/``
-without a session token or options: headers that make the signed set exactly host,
+``Signer.sign`` (and so :func:`sesspec.signing.sigv4.sign`) tries this first for a request to
+``/`` without a session token or options: headers that make the signed set exactly host,
 content-type (when present) and the ``X-Amz-Date`` added here, each once, with values that
 need at most their edges trimmed. It writes the canonical request and string to sign in one
 go, from canonical header lines cached per Host and Content-Type value, and signs with the
 HMAC pad states cached per key (:func:`~sesspec.signing.sigv4._stages.signing_pads`, which
 checks the credentials and the scope once per key). Anything else (an x-amz-* header, an old
 Authorization or X-Amzn-Authorization, a repeat, a tab or a run of spaces, a name or value that
-may not be a plain header line) gets None, and the caller takes the general path, which
+may not be a plain header line) gets None, and the signer takes its one assembly, which
 assembles the stages with :func:`~sesspec.signing.sigv4.compute`.
 
 The two are held equal by ``tests/test_signer.py`` (a property test over header names, cases,

@@ -341,9 +341,10 @@ def compute(
     canonical request, the scope ``date/region/service/aws4_request``, the string to sign over
     ``amz_date`` (the request time) and the signature with the key derived for the scope.
 
-    :func:`sign`, :func:`presign`, :func:`verify` and the checker (which also computes what a
-    client's mistakes give) all assemble a signature here; only the fused path of
-    :mod:`sesspec.signing._sigv4_fast` writes its own, held equal to this by a property test.
+    The :class:`~sesspec.signing.sigv4.Signer`'s one assembly (``sign``, ``presign``) and
+    :func:`~sesspec.signing.sigv4.recompute` (``verify`` and the checker, which also computes
+    what a client's mistakes give) assemble a signature here; only the fused path of
+    :mod:`sesspec.signing.sigv4._fast` writes its own, held equal to this by a property test.
     """
     creq = canonical_request_text = canonical_request(
         method,
