@@ -190,8 +190,13 @@ class Signer:
         self._fused = (
             self._fusable
             and session_token is None
-            and config.signed_headers is None
-            and not (config.sign_all_headers or config.sign_body or config.unsigned_payload)
+            and (
+                config is DEFAULT_CONFIG  # the common case, without looking at the options
+                or (
+                    config.signed_headers is None
+                    and not (config.sign_all_headers or config.sign_body or config.unsigned_payload)
+                )
+            )
         )
 
     def __repr__(self) -> str:  # the secret stays out of logs
