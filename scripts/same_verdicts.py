@@ -28,6 +28,10 @@ The structure refactoring's run (``scripts/same_verdicts/issue-9.diff``, empty):
 With ``--messages`` it shows the one message the refactoring meant to change (the
 token-after-signing cause of AUTH017/fail-token-query-unsigned cites
 docs/spec.md#auth-session-token).
+
+SigV4 in three parts (``scripts/same_verdicts/sigv4-split.diff``, empty with ``--messages``): the
+snapshot ``before-sigv4-split.jsonl.gz`` taken at dac1ebb, compared after the split (the checker
+recomputing through ``sigv4.recompute``) on the same captures.
 """
 
 from __future__ import annotations
