@@ -351,6 +351,14 @@ class TestReadAuthorization:
         )
         assert (presigned.presigned, header.presigned) == (True, False)
 
+    def test_repr_leaves_the_session_token_out(self) -> None:
+        """A presigned query's X-Amz-Security-Token is read into ``fields``, never shown."""
+        parts = sigv4.read_presigned(
+            [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Security-Token", "TOKEN/SECRET=")]
+        )
+        assert parts.fields["X-Amz-Security-Token"] == "TOKEN/SECRET="
+        assert "TOKEN/SECRET" not in repr(parts)
+
     def test_parts_not_read_are_empty(self) -> None:
         """A part the reader cannot read is empty, and a problem says why."""
         parts = sigv4.read_authorization("AWS4-HMAC-SHA256 Foo=1")

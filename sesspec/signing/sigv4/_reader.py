@@ -77,7 +77,8 @@ class Authorization:
     The readers read leniently: every part they can, a part they cannot read left empty (``""``,
     or ``()`` for the signed headers), and every problem found on the way in ``problems``, in
     the order a strict reader meets them; with no problem every part is there. ``fields`` maps
-    each element or parameter to its value as written (the first of repeats; not compared).
+    each element or parameter to its value as written (the first of repeats; not compared, and
+    left out of the ``repr``: a presigned query's ``X-Amz-Security-Token`` is a secret).
     ``request_date`` is a presigned query's ``X-Amz-Date`` (a header-signed request's date is a
     header), ``expires`` its ``X-Amz-Expires`` in seconds when that is readable.
     """
@@ -92,7 +93,7 @@ class Authorization:
     request_date: str | None = None
     expires: int | None = None
     problems: tuple[AuthProblem, ...] = ()
-    fields: Mapping[str, str] = field(default_factory=dict, compare=False)
+    fields: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def first(self, *kinds: AuthProblemKind) -> AuthProblem | None:
         """The first problem of one of ``kinds`` (of any kind when none is named)."""
