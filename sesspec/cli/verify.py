@@ -193,7 +193,7 @@ def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
         if auth is not None
         else sigv4.read_presigned(_params(req).query)
     )
-    akid = parts.access_key_id or ""
+    akid = parts.access_key_id
     for f in check(raw, credentials=Credentials(akid, secret), now=None, tls=None):
         if f.rule == "AUTH018":
             yield f.message

@@ -3,8 +3,8 @@
 A release is installed into the sweep cache (:mod:`sesspec.drivers.sweep.install`), run by
 the catalogue's driver for its client (the same script, pointed at the release's folder)
 against a loopback :class:`~sesspec.serve.Endpoint` of its own, and its captures judged by the
-report's own functions (:func:`sesspec.report.run.judge_captures`,
-:func:`~sesspec.report.run.build_cases`, without the known-failure marks): each scenario's
+report's own functions (:func:`sesspec.report.judge.judge_captures`,
+:func:`~sesspec.report.judge.build_cases`, without the known-failure marks): each scenario's
 verdict, the rules that fired, the SES error strict mode answers with, and the request's shape
 (method, media type, header names, parameter names in order, how it is signed). The run is
 kept beside the install (its outcomes and captures), so a repeat sweep judges it again without
@@ -254,7 +254,7 @@ def judge(
     captures: Sequence[Capture],
 ) -> tuple[Cell, ...]:
     """Each outcome judged as the report judges it (module docstring)."""
-    from sesspec.report.run import build_cases, judge_captures  # noqa: PLC0415 (harness)
+    from sesspec.report.judge import build_cases, judge_captures  # noqa: PLC0415 (harness)
 
     requests = judge_captures(captures, outcomes, [driver], scenarios)
     by_seq = {c.seq: c for c in captures}
