@@ -1,8 +1,10 @@
-"""Write sesspec/data/ses-2010-12-01.json, the compact SES model, from botocore's service-2.json.
+"""Write sesspec/data/ses-2010-12-01.json, the compact SES model, from botocore's service-2.json
+(and, with ``--service sesv2``, sesspec/data/sesv2-2019-09-27.json, SES v2's).
 
 Usage::
 
     python scripts/gen_model.py                      # from the installed botocore
+    python scripts/gen_model.py --service sesv2      # SES v2 (2019-09-27), likewise
     python scripts/gen_model.py path/to/service-2.json [--botocore-version 1.43.67]
     python scripts/gen_model.py ... --output FILE    # elsewhere (the tests use this)
 
@@ -24,7 +26,10 @@ from pathlib import Path
 from typing import Any
 
 SERVICE, API_VERSION = "ses", "2010-12-01"
-DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "sesspec" / "data" / "ses-2010-12-01.json"
+DATA = Path(__file__).resolve().parent.parent / "sesspec" / "data"
+DEFAULT_OUTPUT = DATA / "ses-2010-12-01.json"
+#: The services whose compact model sesspec ships: botocore's folder name -> its API version.
+SERVICES = {"ses": "2010-12-01", "sesv2": "2019-09-27"}
 
 # Keys kept; everything else (documentation, deprecated, box, examples...) does not reach the wire.
 METADATA_KEYS = (
@@ -55,6 +60,7 @@ SHAPE_KEYS = (
     "xmlNamespace",
     "error",
     "exception",
+    "union",
     "members",
 )
 REF_KEYS = (
@@ -67,6 +73,7 @@ REF_KEYS = (
     "xmlAttribute",
     "idempotencyToken",
     "hostLabel",
+    "location",
 )
 ERROR_KEYS = ("code", "httpStatusCode", "senderFault")
 
@@ -133,20 +140,21 @@ def render(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def installed_botocore_model() -> tuple[bytes, str]:
-    """The raw bytes of the installed botocore's SES model (plain or gzipped) and its version."""
+def installed_botocore_model(service: str = SERVICE) -> tuple[bytes, str]:
+    """The raw bytes of the installed botocore's model of ``service`` (plain or gzipped) and
+    its version."""
     import botocore
 
-    folder = Path(botocore.__file__).parent / "data" / SERVICE / API_VERSION
+    folder = Path(botocore.__file__).parent / "data" / service / SERVICES[service]
     plain, packed = folder / "service-2.json", folder / "service-2.json.gz"
     raw = plain.read_bytes() if plain.exists() else gzip.decompress(packed.read_bytes())
     return raw, str(botocore.__version__)
 
 
-def build(raw: bytes, *, botocore_version: str) -> str:
+def build(raw: bytes, *, botocore_version: str, service: str = SERVICE) -> str:
     source = {
         "botocore_version": botocore_version,
-        "file": f"botocore/data/{SERVICE}/{API_VERSION}/service-2.json",
+        "file": f"botocore/data/{service}/{SERVICES[service]}/service-2.json",
         "sha256": hashlib.sha256(raw).hexdigest(),
     }
     return render(compact(json.loads(raw), source=source))
@@ -156,14 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", type=Path, help="service-2.json (default: botocore's)")
     parser.add_argument("--botocore-version", default=None, help="recorded with a path argument")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--service", choices=sorted(SERVICES), default=SERVICE)
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
+    service = args.service
+    output = args.output or DATA / f"{service}-{SERVICES[service]}.json"
     if args.model is None:
-        raw, version = installed_botocore_model()
+        raw, version = installed_botocore_model(service)
     else:
         raw, version = args.model.read_bytes(), args.botocore_version or "unknown"
-    args.output.write_text(build(raw, botocore_version=version), encoding="utf-8")
-    print(f"wrote {args.output} from botocore {version}", file=sys.stderr)
+    output.write_text(build(raw, botocore_version=version, service=service), encoding="utf-8")
+    print(f"wrote {output} from botocore {version}", file=sys.stderr)
     return 0
 
 

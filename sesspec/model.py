@@ -1,4 +1,5 @@
-"""The service model: operations and shapes of an awsQuery service, SES 2010-12-01 built in.
+"""The service model: operations and shapes of an awsQuery service, SES 2010-12-01 built in (and
+SES v2's, 2019-09-27, a REST-JSON service: :func:`sesv2_model`).
 
 The model is read from botocore's JSON service model format (``service-2.json``; MODEL in
 docs/spec.md#spec-sources): ``metadata``, ``operations`` (``http``, ``input``, ``output`` with its
@@ -16,7 +17,14 @@ Wire-name rules kept here as data (SMITHY-Q; ``botocore/serialize.py`` ``QuerySe
 * ``flattened`` (Smithy ``@xmlFlattened``) may sit on the member or on the list/map shape; either
   one drops the ``member``/``entry`` level (``ListArg.1``, ``MapArg.1.key``).
 
-Reading the package data file in :func:`ses_model` is the one piece of I/O in the core.
+A REST-JSON model (SES v2) adds where an input member travels (``location``: ``uri``,
+``querystring``, ``header``; with ``locationName``, the URI label, query or header name it has
+there; a member without one is in the JSON body) and ``union`` structures (exactly one member
+set). The operation's ``http.requestUri`` is the path template
+(``/v2/email/identities/{EmailIdentity}``).
+
+Reading the package data files in :func:`ses_model` and :func:`sesv2_model` is the one piece of
+I/O in the core.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ __all__ = [
     "Shape",
     "load_model",
     "ses_model",
+    "sesv2_model",
 ]
 
 
@@ -77,8 +86,9 @@ class Member:
     """A reference from a structure member, list member or map key/value to its target shape.
 
     ``location_name`` is the awsQuery name override (botocore ``locationName``, Smithy
-    ``@xmlName``); ``flattened`` is a member-level ``flattened`` (Smithy ``@xmlFlattened``);
-    ``timestamp_format`` a member-level ``timestampFormat``.
+    ``@xmlName``), or in a REST model the name the member has where ``location`` puts it (``uri``,
+    ``querystring``, ``header``; None: the body); ``flattened`` is a member-level ``flattened``
+    (Smithy ``@xmlFlattened``); ``timestamp_format`` a member-level ``timestampFormat``.
     """
 
     name: str
@@ -87,6 +97,7 @@ class Member:
     flattened: bool = False
     timestamp_format: str | None = None
     idempotency_token: bool = False
+    location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +106,8 @@ class Shape:
 
     ``members`` (structures) keeps the model's member order, which is the order in which
     :func:`sesspec.query.flatten` emits pairs. ``error_code``/``http_status_code``/``sender_fault``
-    come from botocore's ``error`` trait on exception shapes (``exception`` is true for them).
+    come from botocore's ``error`` trait on exception shapes (``exception`` is true for them);
+    ``union``: a structure of which exactly one member is set.
     """
 
     name: str
@@ -116,6 +128,7 @@ class Shape:
     error_code: str | None = None
     http_status_code: int | None = None
     sender_fault: bool = False
+    union: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +196,7 @@ def _member(name: str, raw: Any, where: str) -> Member:
         flattened=bool(raw.get("flattened", False)),
         timestamp_format=raw.get("timestampFormat"),
         idempotency_token=bool(raw.get("idempotencyToken", False)),
+        location=raw.get("location"),
     )
 
 
@@ -214,6 +228,7 @@ def _shape(name: str, raw: Any) -> Shape:
         error_code=error.get("code"),
         http_status_code=error.get("httpStatusCode"),
         sender_fault=bool(error.get("senderFault", False)),
+        union=bool(raw.get("union", False)),
     )
 
 
@@ -268,12 +283,23 @@ def load_model(data: Mapping[str, Any]) -> ServiceModel:
     )
 
 
-#: The package data file (written by scripts/gen_model.py from botocore's service-2.json).
+#: The package data files (written by scripts/gen_model.py from botocore's service-2.json).
 _SES_MODEL_FILE = "ses-2010-12-01.json"
+_SESV2_MODEL_FILE = "sesv2-2019-09-27.json"
+
+
+def _packaged(name: str) -> ServiceModel:
+    text = resources.files("sesspec").joinpath("data", name).read_text("utf-8")
+    return load_model(json.loads(text))
 
 
 @lru_cache(maxsize=1)
 def ses_model() -> ServiceModel:
     """The SES Classic 2010-12-01 model shipped with sesspec (loaded once, then cached)."""
-    text = resources.files("sesspec").joinpath("data", _SES_MODEL_FILE).read_text("utf-8")
-    return load_model(json.loads(text))
+    return _packaged(_SES_MODEL_FILE)
+
+
+@lru_cache(maxsize=1)
+def sesv2_model() -> ServiceModel:
+    """The SES v2 2019-09-27 model (REST-JSON) shipped with sesspec (loaded once, then cached)."""
+    return _packaged(_SESV2_MODEL_FILE)
