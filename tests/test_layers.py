@@ -435,11 +435,12 @@ def test_the_endpoint_reads_with_the_core_reader() -> None:
 # --- the endpoint in layers (docs/architecture.md#the-endpoint-in-layers) ---------------------
 
 #: The endpoint's applications and what they stand on: none of them opens a socket.
-ENDPOINT_APPLICATIONS = ("sesspec.serve.app", "sesspec.serve.admin")
+ENDPOINT_APPLICATIONS = ("sesspec.serve.app", "sesspec.serve.admin", "sesspec.serve.v2.app")
 #: The modules of the endpoint that hold what a request means (SES, the state, the checker):
 #: the transport imports none of them.
 SES_MODULES = (
     "sesspec.serve.app",
+    "sesspec.serve.v2",
     "sesspec.serve.admin",
     "sesspec.serve.state",
     "sesspec.serve.responses",
@@ -460,7 +461,7 @@ LAYER_MODULES = (
     "sesspec.serve.exchange",
     "sesspec.serve.app",
     "sesspec.serve.admin",
-    *(m for m in _modules() if m.startswith("sesspec.serve.state")),
+    *(m for m in _modules() if m.startswith(("sesspec.serve.state", "sesspec.serve.v2"))),
 )
 
 

@@ -55,7 +55,7 @@ from sesspec.serve.responses import (
 from sesspec.serve.state import STORING_ACTIONS, Origin, SesState
 from sesspec.serve.strict import StrictChecker, default_findings, errors_from_findings
 
-__all__ = ["Mode", "Recorder", "SesApplication", "StrictChecker", "refusal_answer"]
+__all__ = ["Judged", "Mode", "Recorder", "SesApplication", "StrictChecker", "refusal_answer"]
 
 
 def __dir__() -> list[str]:
@@ -144,8 +144,9 @@ def _new_request_id() -> str:
     return str(uuid.uuid4())
 
 
-class _Judged:
-    """One request's record and findings, each made once and only when asked for."""
+class Judged:
+    """One request's record and findings, each made once and only when asked for (SES v2's
+    application records its requests with it too, :mod:`sesspec.serve.v2.app`)."""
 
     def __init__(self, exchange: Exchange, *, seq: int, action: str | None) -> None:
         self.exchange = exchange
@@ -211,7 +212,7 @@ class SesApplication:
         incoming = exchange.incoming
         request_id = self._request_ids()
         action, pairs = _request_pairs(incoming.request)
-        judged = _Judged(exchange, seq=self.recorder.next_seq(), action=action)
+        judged = Judged(exchange, seq=self.recorder.next_seq(), action=action)
         error: SesError | None = None
         if incoming.refusal is not None:
             note, error = refusal_answer(
@@ -245,7 +246,7 @@ class SesApplication:
             keep_alive=keep_alive,
         )
 
-    def _judge(self, judged: _Judged) -> SesError | None:
+    def _judge(self, judged: Judged) -> SesError | None:
         """The first SES error strict mode answers with, or None (the notes say which)."""
         try:
             if self.mode.strict_checker is not None:
@@ -268,7 +269,7 @@ class SesApplication:
         return None
 
     def _answer_action(
-        self, judged: _Judged, action: str, pairs: Pairs, *, request_id: str
+        self, judged: Judged, action: str, pairs: Pairs, *, request_id: str
     ) -> tuple[bytes, SesError | None]:
         """The response body for a known ``action``, or the SES error."""
         state = self.state

@@ -10,7 +10,9 @@ only assembles:
   the mode (``strict``), recorded in the capture log (:class:`~sesspec.serve.capture.CaptureLog`)
   first; it opens no socket;
 * the endpoint's own routes (:mod:`sesspec.serve.admin`): ``/_aws/ses`` and ``/_sesspec/``, never
-  recorded or checked, picked by path (:class:`~sesspec.serve.exchange.Router`).
+  recorded or checked, picked by path (:class:`~sesspec.serve.exchange.Router`);
+* SES v2 (:mod:`sesspec.serve.v2`): every path under ``/v2/``, JSON, from the same state and
+  recorded in the same capture log.
 
 With a state (``state=True``, ``sandbox=``, ``state_dir=``, or a state of your own; ``sesspec
 serve`` and the ``ses_endpoint`` fixture always have one) the endpoint is a local SES; without
@@ -35,7 +37,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
 
-from sesspec.serve import admin
+from sesspec.serve import admin, v2
 from sesspec.serve.admin import AdminApplication
 from sesspec.serve.app import Mode, SesApplication
 from sesspec.serve.capture import CaptureLog
@@ -51,6 +53,7 @@ from sesspec.serve.transport import (
     default_max_connections,
     reason,
 )
+from sesspec.serve.v2.app import V2Application
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -298,8 +301,9 @@ class Endpoint:
         own = AdminApplication(
             state=self.state, endpoint_url=lambda: self.url, strict=self.mode.judges
         )
+        sesv2 = V2Application(state=self.state, recorder=log, mode=self.mode)
         transport = Transport(
-            Router(ses, [(admin.claims, own)]),
+            Router(ses, [(admin.claims, own), (v2.claims, sesv2)]),
             limits=limits,
             tls=self.tls,
             tls_names=SES_HOSTNAMES,

@@ -173,6 +173,21 @@ class SesState:
         :meth:`handles` refuses.
         """
         handler = HANDLERS[action]
+        return self.run(handler, params, now=now, origin=origin, storing=action in STORING_ACTIONS)
+
+    def run(
+        self,
+        handler: Handler,
+        params: Mapping[str, Any],
+        *,
+        now: datetime,
+        origin: Origin | None = None,
+        storing: bool = False,
+    ) -> Reply:
+        """Answer one call with ``handler`` over this account: what :meth:`handle` does for an
+        action of its table, and what another API's operation over the same stores calls (SES
+        v2's, :mod:`sesspec.serve.v2.operations`). ``storing``: a refused call counts as a
+        rejected send (as the sends of :data:`STORING_ACTIONS` do)."""
         if now.tzinfo is None:
             msg = "now must be timezone-aware"
             raise ValueError(msg)
@@ -180,7 +195,7 @@ class SesState:
         try:
             return handler(self._account, call)
         except Rejected as rejected:
-            if action in STORING_ACTIONS:
+            if storing:
                 with self._account.lock:
                     self._account.counts.rejected(call.now)
                     self._account.counts_changed(call.now)

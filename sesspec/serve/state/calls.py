@@ -62,12 +62,15 @@ class Reply:
 class Origin:
     """The request a call came in: its sequence number in the capture file, its bytes (head and
     body; a message keeps the head and at most :data:`~sesspec.serve.mailbox.MAX_REQUEST_KEPT`
-    bytes of the body) and the wire checker's findings on it (``Finding.as_dict()`` each)."""
+    bytes of the body), the findings on it (``Finding.as_dict()`` each) and, when another API
+    than Classic's made the call, the operation it named (``sesv2:SendEmail``): the action
+    every message the call stores records."""
 
     seq: int = 0
     head: bytes = b""
     body: bytes = b""
     findings: tuple[Mapping[str, Any], ...] = ()
+    operation: str | None = None
 
     def kept(self) -> bytes:
         return self.head + self.body[:MAX_REQUEST_KEPT]

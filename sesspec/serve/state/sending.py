@@ -154,6 +154,8 @@ def _store(account: Account, message: Message, call: Call, recipients: int) -> N
         message.findings = [dict(f) for f in origin.findings]
         message.request = origin.kept()
         message.request_seq = origin.seq
+        if origin.operation is not None:  # another API's send (SES v2's)
+            message.action = origin.operation
     with account.lock:
         if message.status == "Sent":
             check_quota(account, call.now, recipients)
