@@ -16,7 +16,6 @@ from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import default as default_policy
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from hypothesis import strategies as st
 from sesspec.mime import MAX_DEPTH
 from sesspec.serve.mailbox import (
     MAX_MIME_PARTS,
-    DirectoryStore,
     Mailbox,
     Message,
     compose_mime,
@@ -455,29 +453,3 @@ class TestCap:
             thread.join()
         assert len(box) == 1000
         assert box.dropped == 1000
-
-
-class TestDirectoryStore:
-    def test_round_trip_and_deletes(self, tmp_path: Path) -> None:
-        box = Mailbox(max_messages=2, store=DirectoryStore(tmp_path))
-        for n in range(3):
-            box.add(_message(n))
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["m-0001.json", "m-0002.json"]
-        box.set_findings("m-0002", [{"rule": "X"}])
-        again = Mailbox(store=DirectoryStore(tmp_path))
-        assert again.load() == []
-        assert [m.id for m in again.messages()] == ["m-0001", "m-0002"]
-        assert again.messages()[1].findings == [{"rule": "X"}]
-        again.clear("m-0001")
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["m-0002.json"]
-
-    def test_unreadable_file_is_a_note(self, tmp_path: Path) -> None:
-        (tmp_path / "broken.json").write_text("{not json")
-        box = Mailbox(store=DirectoryStore(tmp_path))
-        notes = box.load()
-        assert len(notes) == 1
-        assert notes[0].startswith("broken.json: JSONDecodeError")
-
-    def test_unsafe_id_is_refused(self, tmp_path: Path) -> None:
-        with pytest.raises(ValueError, match="can name a file"):
-            DirectoryStore(tmp_path).save(_message(1, id="../escape"))

@@ -42,11 +42,17 @@ from sesspec.cli._common import (
     run_command,
     stdin_bytes,
 )
-from sesspec.encoding import form_decode, percent_encode
+from sesspec.encoding import percent_encode
 from sesspec.errors import EncodingError, SesSpecError
 from sesspec.http import RawRequest, parse_request
 from sesspec.masking import MASK, mask_text
-from sesspec.params import TOKEN_PARAMS, RequestParams, params_where, query_params
+from sesspec.params import (
+    TOKEN_PARAMS,
+    RequestParams,
+    params_where,
+    query_params,
+    read_params,
+)
 from sesspec.signing import aws3, sigv2, sigv4
 
 __all__ = ["main"]
@@ -117,17 +123,17 @@ def _params(req: RawRequest) -> tuple[RequestParams, EncodingError | None]:
     signature could be. A body that is not a form (JSON, a request signed with another scheme)
     has no parameters."""
     try:
-        query = query_params(req)
+        params = read_params(req)
     except EncodingError as exc:
-        raise _unusable(exc) from None
-    where = params_where(req.method)
+        try:
+            query = query_params(req)
+        except EncodingError:
+            raise _unusable(exc) from None
+        return RequestParams(query, [], params_where(req.method)), exc
     ctype = (req.header("Content-Type") or "application/x-www-form-urlencoded").lower()
-    if where != "body" or not req.body or not ctype.startswith("application/x-www-form-urlencoded"):
-        return RequestParams(query, [], where), None
-    try:
-        return RequestParams(query, form_decode(req.body), where), None
-    except EncodingError as exc:
-        return RequestParams(query, [], where), exc
+    if params.body and not ctype.startswith("application/x-www-form-urlencoded"):
+        return RequestParams(params.query, [], params.where), None
+    return params, None
 
 
 def _scheme(req: RawRequest, params: RequestParams, unread: EncodingError | None) -> str:

@@ -29,14 +29,14 @@ bytes of its body, ``request_seq``: its sequence number in the endpoint's captur
   one id), says which stored messages come nearest to a filter that matched none
   (:meth:`Mailbox.explain`, for assertion messages), and writes the JSON of LocalStack's
   ``GET /_aws/ses`` (:meth:`Mailbox.localstack`).
-* :class:`DirectoryStore` keeps each message as one JSON file in a folder (written to a temporary
-  file and renamed into place, so a reader never sees half a file), for ``--state-dir``.
+* With ``--state-dir`` each message is also one JSON file (:meth:`Message.to_json`), written
+  by :mod:`sesspec.serve.state.persistence`, the one writer of the state folder.
 
 LocalStack's JSON (``localstack/services/ses/provider.py``, ``models.py``): ``{"messages": [...]}``
 with ``Id``, ``Region``, ``Source``, ``Destination`` (``ToAddresses``, ``CcAddresses``,
 ``BccAddresses``), ``Subject``, ``Body`` (``text_part``, ``html_part``), ``RawData``,
 ``Template``, ``TemplateData`` and ``Timestamp`` (``%Y-%m-%dT%H:%M:%S``, UTC); its ``?email=``
-filter matches the source only, ours also any destination, as issue 12 asks. Our extra keys:
+filter matches the source only, ours also any destination. Our extra keys:
 ``Action``, ``Status``, ``Failure``, ``ReplyToAddresses``, ``Tags``, ``ConfigurationSetName``,
 ``Attachments``, ``Findings``.
 """
@@ -45,20 +45,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import json
-import os
 import quopri
 import re
-import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.header import Header
 from email.utils import format_datetime
-from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from sesspec.mime import (
     MAX_PARTS,
@@ -78,13 +74,12 @@ __all__ = [
     "MAX_REQUEST_KEPT",
     "Attachment",
     "Criteria",
-    "DirectoryStore",
     "Mailbox",
     "Message",
+    "MessageStore",
     "ParsedMime",
     "compose_mime",
     "parse_mime",
-    "write_atomic",
 ]
 
 
@@ -108,7 +103,6 @@ MAX_REQUEST_KEPT = 64 * 1024
 #: RFC 5322 2.1.1: a line is at most 998 characters without its CRLF.
 _MAX_LINE = 998
 _HEADER_BREAKS = re.compile(r"[\r\n]+[ \t]*")
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -430,7 +424,7 @@ class Message:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """Everything, JSON-safe (the raw message as base64), for :class:`DirectoryStore`."""
+        """Everything, JSON-safe (the raw message as base64), for the state folder."""
         return {
             "id": self.id,
             "timestamp": self.timestamp.astimezone(UTC).isoformat(),
@@ -461,34 +455,101 @@ class Message:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Message:
-        """The inverse of :meth:`to_json` (``KeyError``, ``TypeError``, ``ValueError`` if not)."""
+        """The inverse of :meth:`to_json`: every field of its type, else ``KeyError``,
+        ``TypeError`` or ``ValueError`` naming the field."""
+        if not isinstance(data, Mapping):
+            msg = f"a message is a JSON object, not {type(data).__name__}"
+            raise TypeError(msg)
+        message_id = _field(data, "id", str)
+        timestamp = datetime.fromisoformat(_field(data, "timestamp", str))
+        if timestamp.tzinfo is None:
+            msg = f"timestamp: no time zone: {data['timestamp']!r}"
+            raise ValueError(msg)
+        seq = data.get("request_seq", 0)
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            msg = f"request_seq: not an integer: {seq!r}"
+            raise TypeError(msg)
         return cls(
-            id=str(data["id"]),
-            timestamp=datetime.fromisoformat(data["timestamp"]),
-            action=str(data["action"]),
-            region=str(data["region"]),
-            source=str(data["source"]),
-            to=tuple(data["to"]),
-            cc=tuple(data["cc"]),
-            bcc=tuple(data["bcc"]),
-            raw=base64.b64decode(data["raw"], validate=True),
-            subject=data["subject"],
-            text=data["text"],
-            html=data["html"],
-            reply_to=tuple(data["reply_to"]),
-            headers=tuple((str(n), str(v)) for n, v in data["headers"]),
-            attachments=tuple(Attachment(**a) for a in data["attachments"]),
-            template=data["template"],
-            template_data=data["template_data"],
-            tags=tuple((str(n), str(v)) for n, v in data["tags"]),
-            configuration_set=data["configuration_set"],
-            status=str(data["status"]),
-            failure=data["failure"],
-            notes=tuple(data["notes"]),
-            findings=list(data["findings"]),
-            request=base64.b64decode(data.get("request", ""), validate=True),
-            request_seq=int(data.get("request_seq", 0)),
+            id=message_id,
+            timestamp=timestamp,
+            action=_field(data, "action", str),
+            region=_field(data, "region", str),
+            source=_field(data, "source", str),
+            to=_strings(data, "to"),
+            cc=_strings(data, "cc"),
+            bcc=_strings(data, "bcc"),
+            raw=base64.b64decode(_field(data, "raw", str), validate=True),
+            subject=_field(data, "subject", str, optional=True),
+            text=_field(data, "text", str, optional=True),
+            html=_field(data, "html", str, optional=True),
+            reply_to=_strings(data, "reply_to"),
+            headers=_pairs(data, "headers"),
+            attachments=tuple(_attachment(a) for a in _field(data, "attachments", list)),
+            template=_field(data, "template", str, optional=True),
+            template_data=_field(data, "template_data", str, optional=True),
+            tags=_pairs(data, "tags"),
+            configuration_set=_field(data, "configuration_set", str, optional=True),
+            status=_field(data, "status", str),
+            failure=_field(data, "failure", str, optional=True),
+            notes=_strings(data, "notes"),
+            findings=[_object(f, "findings") for f in _field(data, "findings", list)],
+            request=base64.b64decode(
+                _field(data, "request", str) if "request" in data else "", validate=True
+            ),
+            request_seq=seq,
         )
+
+
+def _field(data: Mapping[str, Any], name: str, kind: type, *, optional: bool = False) -> Any:
+    """``data[name]`` when it is a ``kind`` (or None, if ``optional``), else ``TypeError``."""
+    if name not in data:
+        msg = f"{name}: missing"
+        raise TypeError(msg)
+    value = data[name]
+    if (value is None and optional) or (isinstance(value, kind) and not isinstance(value, bool)):
+        return value
+    msg = f"{name}: not a {kind.__name__}: {str(value)[:80]!r}"
+    raise TypeError(msg)
+
+
+def _strings(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    values = _field(data, name, list)
+    if not all(isinstance(v, str) for v in values):
+        msg = f"{name}: not a list of strings"
+        raise TypeError(msg)
+    return tuple(values)
+
+
+def _pairs(data: Mapping[str, Any], name: str) -> tuple[tuple[str, str], ...]:
+    values = _field(data, name, list)
+    if not all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in values
+    ):
+        msg = f"{name}: not a list of string pairs"
+        raise TypeError(msg)
+    return tuple((n, v) for n, v in values)
+
+
+def _object(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        msg = f"{name}: not an object: {str(value)[:80]!r}"
+        raise TypeError(msg)
+    return dict(value)
+
+
+def _attachment(value: Any) -> Attachment:
+    data = _object(value, "attachments")
+    size = data.get("size")
+    if not isinstance(size, int) or isinstance(size, bool):
+        msg = f"attachments: size not an integer: {size!r}"
+        raise TypeError(msg)
+    return Attachment(
+        _field(data, "filename", str, optional=True),
+        _field(data, "content_type", str),
+        size,
+        _field(data, "disposition", str, optional=True),
+        _field(data, "content_id", str, optional=True),
+    )
 
 
 # --- filtering ---------------------------------------------------------------------------------
@@ -593,50 +654,13 @@ def _describe(message: Message) -> str:
 # --- the mailbox -------------------------------------------------------------------------------
 
 
-class DirectoryStore:
-    """One JSON file per message under ``path`` (created when missing)."""
+class MessageStore(Protocol):
+    """Where a :class:`Mailbox`'s removals and rewrites go (the state folder:
+    :class:`~sesspec.serve.state.persistence.Persistence`), each raising before the mailbox
+    changes when it cannot be written."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
-
-    def _file(self, message_id: str) -> Path:
-        if not _SAFE_ID.fullmatch(message_id):
-            msg = f"not a message id that can name a file: {message_id!r}"
-            raise ValueError(msg)
-        return self.path / f"{message_id}.json"
-
-    def save(self, message: Message) -> None:
-        write_atomic(self._file(message.id), json.dumps(message.to_json()).encode("utf-8"))
-
-    def delete(self, message_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError, ValueError):
-            self._file(message_id).unlink()
-
-    def load(self) -> tuple[list[Message], list[str]]:
-        """Every message stored, oldest first, and a note for each file that could not be read."""
-        messages: list[Message] = []
-        notes: list[str] = []
-        for file in sorted(self.path.glob("*.json")):
-            try:
-                messages.append(Message.from_json(json.loads(file.read_bytes())))
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                notes.append(f"{file.name}: {type(exc).__name__}: {exc}")
-        messages.sort(key=lambda m: m.timestamp)
-        return messages, notes
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
+    def save_message(self, message: Message) -> None: ...
+    def remove_messages(self, message_ids: Sequence[str] | None) -> None: ...
 
 
 def _size(message: Message) -> int:
@@ -647,14 +671,18 @@ def _size(message: Message) -> int:
 
 
 class Mailbox:
-    """Stored messages, oldest first, thread-safe, capped (see the module docstring)."""
+    """Stored messages, oldest first, thread-safe, capped (see the module docstring).
+
+    With a ``store`` (the state folder) every message is on disk too: the caps bound what is
+    kept in memory, never what is on disk; removing a message (:meth:`clear`) and rewriting
+    one (:meth:`set_findings`) go to the store first, and nothing changes when it fails."""
 
     def __init__(
         self,
         *,
         max_messages: int = DEFAULT_MAX_MESSAGES,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        store: DirectoryStore | None = None,
+        store: MessageStore | None = None,
     ) -> None:
         if max_messages < 1:
             msg = f"max_messages must be at least 1, not {max_messages}"
@@ -675,16 +703,21 @@ class Mailbox:
         """Bytes kept: raw messages, decoded bodies and requests (what ``max_bytes`` bounds)."""
         return self._bytes
 
-    def load(self) -> list[str]:
-        """Read the store's messages (the newest ``max_messages``); notes on unreadable files."""
-        if self.store is None:
-            return []
-        messages, notes = self.store.load()
+    def restore(self, newest_first: Iterable[Message], total: int) -> None:
+        """Keep the newest of ``total`` messages read back (given newest first, taken only while
+        they fit the caps); the rest count as dropped (they stay in the store)."""
+        kept: list[Message] = []
+        size = 0
+        for message in newest_first:
+            cost = _size(message)
+            if kept and (len(kept) >= self.max_messages or size + cost > self.max_bytes):
+                break
+            kept.append(message)
+            size += cost
         with self._lock:
-            for message in messages:
+            for message in reversed(kept):
                 self._put(message)
-            self._trim()
-        return notes
+            self.dropped = max(0, total - len(kept))
 
     def _put(self, message: Message) -> None:
         """Keep ``message`` as the newest (lock held), replacing one with its id."""
@@ -698,17 +731,18 @@ class Mailbox:
         while len(self._messages) > 1 and (
             len(self._messages) > self.max_messages or self._bytes > self.max_bytes
         ):
-            old_id, old = self._messages.popitem(last=False)
+            _, old = self._messages.popitem(last=False)
             self._bytes -= _size(old)
             self.dropped += 1
-            if self.store is not None:
-                self.store.delete(old_id)
 
-    def add(self, message: Message) -> None:
-        """Store ``message`` (dropping the oldest past the caps); a known id is replaced."""
-        if self.store is not None:
-            self.store.save(message)
+    def add(self, message: Message, *, commit: Callable[[], None] | None = None) -> None:
+        """Keep ``message`` (dropping the oldest from memory past the caps); a known id is
+        replaced. ``commit`` (the state's journal line and counts) runs first under the
+        mailbox's lock, so that messages are kept in the order they were committed; when it
+        raises, nothing is kept."""
         with self._lock:
+            if commit is not None:
+                commit()
             self._put(message)
             self._trim()
 
@@ -725,9 +759,16 @@ class Mailbox:
             message = self._messages.get(message_id)
             if message is None:
                 return False
-            message.findings = [dict(f) for f in findings]
-        if self.store is not None:
-            self.store.save(message)
+            if self.store is not None:
+                kept = message.findings
+                message.findings = [dict(f) for f in findings]
+                try:
+                    self.store.save_message(message)
+                except BaseException:
+                    message.findings = kept
+                    raise
+            else:
+                message.findings = [dict(f) for f in findings]
         return True
 
     def messages(
@@ -798,21 +839,29 @@ class Mailbox:
         return "\n".join(lines)
 
     def clear(self, message_id: str | None = None) -> int:
-        """Remove every message, or the one with ``message_id``; the number removed."""
+        """Remove every message, or the one with ``message_id``; the number removed (from
+        memory: with a store, every message on disk goes too)."""
         with self._lock:
+            if message_id is not None and message_id not in self._messages:
+                return 0
+            if self.store is not None:
+                self.store.remove_messages(None if message_id is None else [message_id])
             if message_id is None:
-                removed = list(self._messages)
+                removed = len(self._messages)
                 self._messages.clear()
                 self._bytes = 0
-            elif (popped := self._messages.pop(message_id, None)) is not None:
-                removed = [message_id]
-                self._bytes -= _size(popped)
-            else:
-                removed = []
-        if self.store is not None:
-            for gone in removed:
-                self.store.delete(gone)
-        return len(removed)
+                self.dropped = 0
+                return removed
+            popped = self._messages.pop(message_id)
+            self._bytes -= _size(popped)
+            return 1
+
+    def forget(self) -> None:
+        """Remove every message from memory (the store has been reset already)."""
+        with self._lock:
+            self._messages.clear()
+            self._bytes = 0
+            self.dropped = 0
 
     def localstack(self, *, id: str | None = None, email: str | None = None) -> dict[str, Any]:
         """``GET /_aws/ses``'s body: ``{"messages": [...]}``, filtered by ``?id=`` / ``?email=``."""

@@ -29,6 +29,7 @@ its findings), passed in with the call.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -43,12 +44,14 @@ from sesspec.serve.state.calls import (
     Reply,
     fail,
     items,
+    not_written,
     optional_text,
     structure,
     tags,
     text,
 )
 from sesspec.serve.state.counts import check_quota
+from sesspec.serve.state.persistence import StateWriteError
 from sesspec.serve.state.templates import Template, render
 from sesspec.serve.templates import (
     MAX_TEMPLATE_DATA,
@@ -68,6 +71,8 @@ __all__ = ["HANDLERS", "MAX_RECIPIENTS", "STORING_ACTIONS"]
 def __dir__() -> list[str]:
     return __all__
 
+
+_log = logging.getLogger("sesspec.serve")
 
 #: MODEL: "The message may not include more than 50 recipients"; 50 Destinations per bulk call.
 MAX_RECIPIENTS = 50
@@ -147,21 +152,25 @@ def _common(account: Account, params: Mapping[str, Any]) -> tuple[Tags, str | No
 
 
 def _store(account: Account, message: Message, call: Call, recipients: int) -> None:
-    """Count and keep one accepted message; the quota is checked again with the count, under
-    one lock, so that concurrent sends cannot pass it together."""
+    """Keep one accepted message and count it: its file, then (under the account's lock, the
+    quota checked again so that concurrent sends cannot pass it together) its journal line and
+    count; its file removed when either fails (nothing counted,
+    :class:`~sesspec.serve.state.persistence.StateWriteError` or the quota's ``Throttling``)."""
     origin = call.origin
     if origin is not None:
         message.findings = [dict(f) for f in origin.findings]
         message.request = origin.kept()
         message.request_seq = origin.seq
-    with account.lock:
-        if message.status == "Sent":
-            check_quota(account, call.now, recipients)
-            account.counts.sent(call.now, recipients)
-        else:
-            account.counts.rejected(call.now)
-        account.counts_changed(call.now)
-    account.mailbox.add(message)
+    account.persistence.save_message(message)
+    try:
+        with account.lock:
+            sent = message.status == "Sent"
+            if sent:
+                check_quota(account, call.now, recipients)
+            account.keep_message(message, call.now, recipients if sent else None)
+    except BaseException:
+        account.persistence.discard_message(message.id)
+        raise
 
 
 def send_email(account: Account, call: Call) -> Reply:
@@ -437,8 +446,15 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
             if status == "Throttling":
                 status = "AccountDailyQuotaExceeded"
             statuses.append({"Status": status, "Error": rejected.error.message})
-            with account.lock:
-                account.counts.rejected(now)
+            try:
+                with account.lock:
+                    account.count_rejected(now)
+            except StateWriteError as exc:  # the rejection stands; it is not counted
+                _log.error("state: %s (a rejected destination not counted)", exc)
+            continue
+        except StateWriteError as exc:  # this destination only: nothing kept, nothing counted
+            _log.error("state: %s (a destination answered TransientFailure)", exc)
+            statuses.append({"Status": "TransientFailure", "Error": not_written(exc).message})
             continue
         statuses.append({"Status": "Success", "MessageId": message.id})
         stored.append(message.id)

@@ -26,6 +26,8 @@ from sesspec.serve.state.calls import (
     fail,
     page,
     paged,
+    record_text,
+    record_time,
     structure,
     text,
 )
@@ -76,9 +78,12 @@ class Template:
 
 
 class Templates:
-    """The account's templates by name; ``changed`` is called after a change (lock held)."""
+    """The account's templates by name; ``changed`` is called after a change (lock held) with
+    what undoes it."""
 
-    def __init__(self, lock: threading.RLock, *, changed: Callable[[], None]) -> None:
+    def __init__(
+        self, lock: threading.RLock, *, changed: Callable[[Callable[[], object]], None]
+    ) -> None:
         self._lock = lock
         self._changed = changed
         self._records: dict[str, Template] = {}
@@ -101,7 +106,7 @@ class Templates:
             if len(self._records) >= MAX_TEMPLATES:
                 raise fail("LimitExceeded", f"Maximum number of templates ({MAX_TEMPLATES}).")
             self._records[template.name] = template
-            self._changed()
+            self._changed(lambda: self._records.pop(template.name, None))
 
     def update(self, name: str, parts: tuple[str | None, str | None, str | None]) -> None:
         with self._lock:
@@ -109,15 +114,23 @@ class Templates:
             if old is None:
                 raise fail("TemplateDoesNotExist", f"Template {name} does not exist.")
             self._records[name] = Template(name, *parts, old.created)
-            self._changed()
+            self._changed(lambda: self._records.__setitem__(name, old))
 
     def delete(self, name: str) -> None:
         with self._lock:
-            if self._records.pop(name, None) is not None:
-                self._changed()
+            old = self._records.pop(name, None)
+            if old is not None:
+                self._changed(lambda: self._records.__setitem__(name, old))
 
     def clear(self) -> None:
         self._records.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The records as they are (for :meth:`restore`)."""
+        return dict(self._records)
+
+    def restore(self, records: dict[str, Any]) -> None:
+        self._records = records
 
     def to_json(self) -> list[dict[str, Any]]:
         return [
@@ -131,12 +144,13 @@ class Templates:
             for t in self._records.values()
         ]
 
-    def load_json(self, records: list[Mapping[str, Any]]) -> None:
-        for t in records:
-            created = datetime.fromisoformat(t["created"])
-            self._records[t["name"]] = Template(
-                t["name"], t["subject"], t["text"], t["html"], created
-            )
+    def load_record(self, record: Any) -> None:
+        """Keep one record of :meth:`to_json`'s list; ``TypeError`` or ``ValueError`` naming
+        the field when it is not one."""
+        name = record_text(record, "name")
+        parts = tuple(record_text(record, k, optional=True) for k in ("subject", "text", "html"))
+        created = record_time(record, "created")
+        self._records[name] = Template(name, parts[0], parts[1], parts[2], created)
 
 
 def render(account: Account, template: Template, data: Mapping[str, Any]) -> RenderedParts:
