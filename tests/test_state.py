@@ -1106,3 +1106,62 @@ class TestAnyParams:
         else:
             assert reply.error.status == 400
             assert "\n" not in reply.error.code
+
+
+class TestTemplatesCompiledOnceOnOneBudget:
+    """A template is compiled when created or updated (every render recompiled it, again for
+    each bulk destination), and one request's renders share one budget
+    (docs/spec.md#limit-template)."""
+
+    LOOP = "{{#each l}}x{{/each}}" * 2  # 400,004 steps: two fit the budget, not three
+    DATA = json.dumps({"l": [0] * 100_000}, separators=(",", ":"))
+
+    def _bulk(self, state: SesState, destinations: int, data: str = DATA) -> list[str]:
+        reply = state.handle(
+            "SendBulkTemplatedEmail",
+            {
+                "Source": "a@example.com",
+                "Template": "t",
+                "DefaultTemplateData": data,
+                "Destinations": [
+                    {"Destination": {"ToAddresses": [f"r{n}@example.com"]}}
+                    for n in range(destinations)
+                ],
+            },
+            now=NOW,
+        )
+        assert reply.result is not None
+        assert {s["Status"] for s in reply.result["Status"]} == {"Success"}
+        return [m.status for m in state.mailbox.messages()]
+
+    def test_compiled_when_created_never_when_sent(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from sesspec.serve import templates as handlebars
+
+        parsed: list[str] = []
+        real = handlebars._parse
+
+        def counting(source: str, part: str) -> Any:
+            parsed.append(part)
+            return real(source, part)
+
+        monkeypatch.setattr(handlebars, "_parse", counting)
+        state = make()
+        ok(state, "CreateTemplate", {"Template": {**TEMPLATE, "TemplateName": "t"}})
+        assert parsed == ["subject", "text", "html"]
+        data = json.dumps({"name": "n", "favoriteanimal": "owl"})
+        assert self._bulk(state, MAX_RECIPIENTS, data) == ["Sent"] * MAX_RECIPIENTS
+        ok(state, "TestRenderTemplate", {"TemplateName": "t", "TemplateData": data})
+        assert parsed == ["subject", "text", "html"]
+        update = {"TemplateName": "t", "SubjectPart": "{{name}}"}
+        ok(state, "UpdateTemplate", {"Template": update})
+        assert parsed == ["subject", "text", "html", "subject"]
+
+    def test_a_bulk_send_renders_on_one_budget(self) -> None:
+        state = make()
+        ok(state, "CreateTemplate", {"Template": {"TemplateName": "t", "SubjectPart": self.LOOP}})
+        statuses = self._bulk(state, 4)
+        assert statuses == ["Sent", "Sent", "RenderingFailure", "RenderingFailure"]
+        failures = {m.failure for m in state.mailbox.messages() if m.failure}
+        assert failures == {"rendering took more than 1000000 steps"}
+        # the next request has a budget of its own
+        assert self._bulk(state, 1)[-1] == "Sent"

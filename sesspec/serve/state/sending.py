@@ -55,6 +55,7 @@ from sesspec.serve.state.persistence import StateWriteError
 from sesspec.serve.state.templates import Template, render
 from sesspec.serve.templates import (
     MAX_TEMPLATE_DATA,
+    Budget,
     RenderedParts,
     TemplateDataError,
     TemplateError,
@@ -316,10 +317,12 @@ def _deliver_templated(
     message_tags: Tags,
     config_set: str | None,
     action: str,
+    budget: Budget,
     check_source: bool = True,
 ) -> Message:
-    """Check the sandbox and quota, render and compose one templated message, keep it
-    (status RenderingFailure when it cannot be rendered)."""
+    """Check the sandbox and quota, render (from the template's compiled form, on the request's
+    ``budget``) and compose one templated message, keep it (status RenderingFailure when it
+    cannot be rendered, or the budget is spent)."""
     now = call.now
     source, reply_to = sender
     data_text, values = data
@@ -328,7 +331,7 @@ def _deliver_templated(
     message_id = account.message_id(now)
     status, failure = "Sent", None
     try:
-        parts = render(account, template, values)
+        parts = render(account, template, values, budget)
     except TemplateError as exc:
         status, failure = "RenderingFailure", exc.message
         parts = RenderedParts("", None, None)
@@ -389,6 +392,7 @@ def send_templated_email(account: Account, call: Call) -> Reply:
         message_tags=found_tags,
         config_set=config_set,
         action="SendTemplatedEmail",
+        budget=Budget(),
     )
     return Reply(result={"MessageId": message.id}, message_ids=(message.id,))
 
@@ -415,6 +419,7 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
         _sandbox_check(account, source, [])
     statuses: list[dict[str, Any]] = []
     stored: list[str] = []
+    budget = Budget()  # one for the whole call: every destination renders on it
     for entry in destinations:
         try:
             entry_map = entry if isinstance(entry, Mapping) else {}
@@ -439,6 +444,7 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
                 message_tags=tuple(t for t in default_tags if t[0] not in names) + own_tags,
                 config_set=config_set,
                 action="SendBulkTemplatedEmail",
+                budget=budget,
                 check_source=False,
             )
         except Rejected as rejected:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,15 +32,16 @@ from sesspec.serve.state.calls import (
     text,
 )
 from sesspec.serve.templates import (
+    Budget,
+    CompiledParts,
     MissingAttributeError,
     RenderedParts,
     RenderLimitError,
     TemplateDataError,
     TemplateError,
     TemplateSyntaxError,
-    check_parts,
+    compile_parts,
     parse_template_data,
-    render_parts,
 )
 
 if TYPE_CHECKING:
@@ -55,15 +56,23 @@ def __dir__() -> list[str]:
 
 #: SES developer guide: templates per region.
 MAX_TEMPLATES = 20_000
+_PART_KEYS = ("subject", "text", "html")
+
+#: A template's subject, text and HTML parts (None: absent).
+Parts = tuple[str | None, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
 class Template:
+    """One stored template: its name, parts, when made, and the parts compiled once (when it
+    was created, updated or read back), which every render uses."""
+
     name: str
     subject: str | None
     text: str | None
     html: str | None
     created: datetime
+    compiled: CompiledParts = field(compare=False, repr=False)
 
     def as_output(self) -> dict[str, Any]:
         out: dict[str, Any] = {"TemplateName": self.name}
@@ -108,12 +117,12 @@ class Templates:
             self._records[template.name] = template
             self._changed(lambda: self._records.pop(template.name, None))
 
-    def update(self, name: str, parts: tuple[str | None, str | None, str | None]) -> None:
+    def update(self, name: str, parts: Parts, compiled: CompiledParts) -> None:
         with self._lock:
             old = self._records.get(name)
             if old is None:
                 raise fail("TemplateDoesNotExist", f"Template {name} does not exist.")
-            self._records[name] = Template(name, *parts, old.created)
+            self._records[name] = Template(name, *parts, old.created, compiled)
             self._changed(lambda: self._records.__setitem__(name, old))
 
     def delete(self, name: str) -> None:
@@ -148,24 +157,25 @@ class Templates:
         """Keep one record of :meth:`to_json`'s list; ``TypeError`` or ``ValueError`` naming
         the field when it is not one."""
         name = record_text(record, "name")
-        parts = tuple(record_text(record, k, optional=True) for k in ("subject", "text", "html"))
+        subject, text, html = (record_text(record, k, optional=True) for k in _PART_KEYS)
         created = record_time(record, "created")
-        self._records[name] = Template(name, parts[0], parts[1], parts[2], created)
+        compiled = compile_parts(subject, text, html)  # TemplateSyntaxError is a ValueError
+        self._records[name] = Template(name, subject, text, html, created, compiled)
 
 
-def render(account: Account, template: Template, data: Mapping[str, Any]) -> RenderedParts:
-    """``template`` rendered with ``data`` (the account's ``escape_html`` setting)."""
-    return render_parts(
-        template.subject, template.text, template.html, data, escape_html=account.escape_html
-    )
+def render(
+    account: Account, template: Template, data: Mapping[str, Any], budget: Budget
+) -> RenderedParts:
+    """``template`` rendered with ``data`` from its compiled form (the account's
+    ``escape_html`` setting), drawing on the request's ``budget``."""
+    return template.compiled.render(data, escape_html=account.escape_html, budget=budget)
 
 
 # --- the actions ---------------------------------------------------------------------------------
 
 
-def _template_input(
-    params: Mapping[str, Any],
-) -> tuple[str, tuple[str | None, str | None, str | None]]:
+def _template_input(params: Mapping[str, Any]) -> tuple[str, Parts, CompiledParts]:
+    """The template's name, parts and their compiled form (compiled here, once)."""
     template = structure(params, "Template")
     name = text(template, "TemplateName")
     subject, body_text, html = (template.get(k) for k in ("SubjectPart", "TextPart", "HtmlPart"))
@@ -173,21 +183,21 @@ def _template_input(
     if any(p is not None and not isinstance(p, str) for p in parts):
         raise Rejected(invalid_parameter_value("Template parts must be strings"))
     try:
-        check_parts(subject, body_text, html)
+        compiled = compile_parts(subject, body_text, html)
     except TemplateSyntaxError as exc:
         raise fail("InvalidTemplate", f"Invalid template {name}: {exc}") from None
-    return name, parts
+    return name, parts, compiled
 
 
 def create_template(account: Account, call: Call) -> Reply:
-    name, parts = _template_input(call.params)
-    account.templates.create(Template(name, *parts, call.now))
+    name, parts, compiled = _template_input(call.params)
+    account.templates.create(Template(name, *parts, call.now, compiled))
     return Reply(result={})
 
 
 def update_template(account: Account, call: Call) -> Reply:
-    name, parts = _template_input(call.params)
-    account.templates.update(name, parts)
+    name, parts, compiled = _template_input(call.params)
+    account.templates.update(name, parts, compiled)
     return Reply(result={})
 
 
@@ -213,7 +223,7 @@ def test_render_template(account: Account, call: Call) -> Reply:
     template = account.templates.get(text(call.params, "TemplateName"))
     raw_data = text(call.params, "TemplateData")
     try:
-        parts = render(account, template, parse_template_data(raw_data))
+        parts = render(account, template, parse_template_data(raw_data), Budget())
     except MissingAttributeError as exc:
         raise fail("MissingRenderingAttribute", exc.message) from None
     except (TemplateDataError, RenderLimitError) as exc:
