@@ -80,6 +80,7 @@ __all__ = [
     "ParsedMime",
     "compose_mime",
     "parse_mime",
+    "without_surrogates",
 ]
 
 
@@ -106,6 +107,19 @@ _HEADER_BREAKS = re.compile(r"[\r\n]+[ \t]*")
 
 
 # --- building ----------------------------------------------------------------------------------
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (from a JSON escape such as ``"\\ud800"`` left
+    unpaired, or a caller's string) as U+FFFD, the replacement character: a message is UTF-8,
+    which cannot carry one (ours; SES's own answer is not documented). ``text`` itself when it
+    has none."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _header_value(value: str) -> str:
@@ -191,8 +205,14 @@ def compose_mime(
     the message again.
 
     ``boundary`` must be given when both ``text`` and ``html`` are; ``message_id`` is written as
-    ``<{message_id}@email.amazonses.com>`` (the form SES uses).
+    ``<{message_id}@email.amazonses.com>`` (the form SES uses). A lone surrogate in any of the
+    texts is written U+FFFD (:func:`without_surrogates`).
     """
+    subject = without_surrogates(subject)
+    text = None if text is None else without_surrogates(text)
+    html = None if html is None else without_surrogates(html)
+    source = None if source is None else without_surrogates(source)
+    to, cc, reply_to = ([without_surrogates(a) for a in group] for group in (to, cc, reply_to))
     headers: list[tuple[str, str]] = [("Date", _date_header(date))]
     if source is not None:
         headers.append(("From", _header_value(source)))

@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sesspec.errors import SesSpecError
+from sesspec.serve.mailbox import without_surrogates
 
 __all__ = [
     "MAX_DATA_DEPTH",
@@ -855,6 +856,29 @@ def parse_template_data(text: str) -> dict[str, Any]:
     if not _depth_within(value, MAX_DATA_DEPTH):
         msg = f"template data nested deeper than {MAX_DATA_DEPTH} levels"
         raise TemplateDataError(msg, part="TemplateData")
+    if _SURROGATE_ESCAPE.search(text) is not None or not _encodable(text):
+        return {without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+#: A JSON escape of a UTF-16 surrogate (``\ud83d``): valid JSON, alone a character no UTF-8
+#: message can carry.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> bool:
+    return text.isascii() or _SURROGATE.search(text) is None
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` (parsed JSON) with lone surrogates replaced in every key and string."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
     return value
 
 

@@ -112,7 +112,7 @@ def create_configuration_set(account: Account, call: Call) -> Reply:
     if not _NAME.fullmatch(name):
         raise fail(
             "InvalidConfigurationSet",
-            f"Configuration set name <{name}> is invalid: use at most 64 letters, numbers, "
+            f"Configuration set name <{name[:80]}> is invalid: use at most 64 letters, numbers, "
             "underscores or dashes.",
         )
     account.configuration_sets.create(name, call.now)

@@ -52,9 +52,8 @@ from sesspec.serve.state.calls import (
 )
 from sesspec.serve.state.counts import check_quota
 from sesspec.serve.state.persistence import StateWriteError
-from sesspec.serve.state.templates import Template, render
+from sesspec.serve.state.templates import Template, render, template_data_text
 from sesspec.serve.templates import (
-    MAX_TEMPLATE_DATA,
     Budget,
     RenderedParts,
     TemplateDataError,
@@ -290,19 +289,47 @@ def send_raw_email(account: Account, call: Call) -> Reply:
     return Reply(result={"MessageId": message_id}, message_ids=(message_id,))
 
 
-def _template_data(params: Mapping[str, Any], name: str) -> tuple[str, dict[str, Any]]:
-    data = text(params, name)
-    if len(data) > MAX_TEMPLATE_DATA:
-        raise fail(
-            "ValidationError",
-            f"1 validation error detected: Value at '{name[0].lower() + name[1:]}' failed to "
-            f"satisfy constraint: Member must have length less than or equal to "
-            f"{MAX_TEMPLATE_DATA}",
-        )
+def _template_data(
+    params: Mapping[str, Any], name: str, member: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The template data ``name`` and its value: ``ValidationError`` past the model's length
+    (``member``: its name in the message), ``InvalidParameterValue`` when it is not a JSON
+    object within :mod:`sesspec.serve.templates`' bounds."""
+    data = template_data_text(params, member or name)
     try:
         return data, parse_template_data(data)
     except TemplateDataError as exc:
         raise Rejected(invalid_parameter_value(exc.message)) from None
+
+
+#: BulkEmailStatus (MODEL): the statuses a destination may have; a refusal whose code is not
+#: one of them is answered as the nearest (a parameter's problem) or ``Failed``.
+_BULK_STATUSES = frozenset(
+    {
+        "MessageRejected",
+        "MailFromDomainNotVerified",
+        "ConfigurationSetDoesNotExist",
+        "TemplateDoesNotExist",
+        "AccountSuspended",
+        "AccountThrottled",
+        "AccountDailyQuotaExceeded",
+        "InvalidSendingPoolName",
+        "AccountSendingPaused",
+        "ConfigurationSetSendingPaused",
+        "InvalidParameterValue",
+        "TransientFailure",
+        "Failed",
+    }
+)
+_AS_PARAMETER = frozenset({"MissingParameter", "ValidationError", "InvalidRenderingParameter"})
+
+
+def _bulk_status(code: str) -> str:
+    if code == "Throttling":
+        return "AccountDailyQuotaExceeded"
+    if code in _BULK_STATUSES:
+        return code
+    return "InvalidParameterValue" if code in _AS_PARAMETER else "Failed"
 
 
 def _deliver_templated(
@@ -415,6 +442,10 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
         )
     template = account.templates.get(text(params, "Template"))
     default_text, default_data = _template_data(params, "DefaultTemplateData")
+    for index, entry in enumerate(destinations, start=1):  # the model's constraint: the call
+        if isinstance(entry, Mapping) and optional_text(entry, "ReplacementTemplateData"):
+            member = f"Destinations.{index}.member.ReplacementTemplateData"
+            template_data_text(entry, member)
     with account.lock:
         _sandbox_check(account, source, [])
     statuses: list[dict[str, Any]] = []
@@ -448,9 +479,7 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
                 check_source=False,
             )
         except Rejected as rejected:
-            status = rejected.error.code
-            if status == "Throttling":
-                status = "AccountDailyQuotaExceeded"
+            status = _bulk_status(rejected.error.code)
             statuses.append({"Status": status, "Error": rejected.error.message})
             try:
                 with account.lock:

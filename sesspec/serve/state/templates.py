@@ -10,6 +10,7 @@ that is not a JSON object, a render past its budget) or ``InvalidTemplate``.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from sesspec.serve.state.calls import (
     text,
 )
 from sesspec.serve.templates import (
+    MAX_TEMPLATE_DATA,
     Budget,
     CompiledParts,
     MissingAttributeError,
@@ -47,7 +49,15 @@ from sesspec.serve.templates import (
 if TYPE_CHECKING:
     from sesspec.serve.state.account import Account
 
-__all__ = ["HANDLERS", "MAX_TEMPLATES", "Template", "Templates", "render"]
+__all__ = [
+    "HANDLERS",
+    "MAX_TEMPLATES",
+    "TEMPLATE_NAME",
+    "Template",
+    "Templates",
+    "render",
+    "template_data_text",
+]
 
 
 def __dir__() -> list[str]:
@@ -57,6 +67,8 @@ def __dir__() -> list[str]:
 #: SES developer guide: templates per region.
 MAX_TEMPLATES = 20_000
 _PART_KEYS = ("subject", "text", "html")
+#: A template's name (docs/spec.md#limit-names: AWS::SES::Template's TemplateName pattern).
+TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 #: A template's subject, text and HTML parts (None: absent).
 Parts = tuple[str | None, str | None, str | None]
@@ -163,6 +175,22 @@ class Templates:
         self._records[name] = Template(name, subject, text, html, created, compiled)
 
 
+def template_data_text(params: Mapping[str, Any], name: str) -> str:
+    """The template data ``name`` (``TemplateData``, ``DefaultTemplateData``, ...), at most
+    :data:`~sesspec.serve.templates.MAX_TEMPLATE_DATA` characters (MODEL shape ``TemplateData``),
+    else the ``ValidationError`` AWS answers a model constraint with, naming the member as its
+    message does (``destinations.1.member.replacementTemplateData``)."""
+    data = text(params, name.rpartition(".")[2])
+    if len(data) > MAX_TEMPLATE_DATA:
+        member = ".".join(part[:1].lower() + part[1:] for part in name.split("."))
+        raise fail(
+            "ValidationError",
+            f"1 validation error detected: Value at '{member}' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {MAX_TEMPLATE_DATA}",
+        )
+    return data
+
+
 def render(
     account: Account, template: Template, data: Mapping[str, Any], budget: Budget
 ) -> RenderedParts:
@@ -178,6 +206,13 @@ def _template_input(params: Mapping[str, Any]) -> tuple[str, Parts, CompiledPart
     """The template's name, parts and their compiled form (compiled here, once)."""
     template = structure(params, "Template")
     name = text(template, "TemplateName")
+    if not TEMPLATE_NAME.fullmatch(name):
+        raise Rejected(
+            invalid_parameter_value(
+                f"Template name <{name[:80]}> is invalid: use 1 to 64 letters, numbers, "
+                "underscores or dashes."
+            )
+        )
     subject, body_text, html = (template.get(k) for k in ("SubjectPart", "TextPart", "HtmlPart"))
     parts = (subject, body_text, html)
     if any(p is not None and not isinstance(p, str) for p in parts):
@@ -221,7 +256,7 @@ def list_templates(account: Account, call: Call) -> Reply:
 
 def test_render_template(account: Account, call: Call) -> Reply:
     template = account.templates.get(text(call.params, "TemplateName"))
-    raw_data = text(call.params, "TemplateData")
+    raw_data = template_data_text(call.params, "TemplateData")
     try:
         parts = render(account, template, parse_template_data(raw_data), Budget())
     except MissingAttributeError as exc:
