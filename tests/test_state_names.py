@@ -282,3 +282,27 @@ def test_each_bulk_destination_fails_on_its_own() -> None:
         "Success",
     ]
     assert [m.subject for m in state.mailbox.messages()] == ["Hi 1", "Hi \ufffd", "Hi 1"]
+
+
+def test_a_header_section_too_long_is_refused_as_ses_refuses_it() -> None:
+    """A 10 MB raw message of 1.3 million short header lines took 20 s and some 110 MB to
+    store; past the MIME reader's 2,000 header lines SES's words answer it
+    (aws/aws-sdk-php#981: InvalidParameterValue "Header section too long."), nothing kept."""
+    from sesspec.mime import MAX_HEADER_LINES
+
+    def raw_of(lines: int) -> bytes:
+        head = b"From: a@example.com\r\nTo: b@example.com\r\n"
+        head += b"".join(b"X-%d: y\r\n" % (n % 10) for n in range(lines - 2))
+        return head + b"\r\nbody\r\n"
+
+    state = SesState()
+    at_limit = {"RawMessage": {"Data": raw_of(MAX_HEADER_LINES)}}
+    assert answer(state, "SendRawEmail", at_limit) == ("ok", "")
+    past = {"RawMessage": {"Data": raw_of(MAX_HEADER_LINES + 1)}}
+    assert answer(state, "SendRawEmail", past) == (
+        "InvalidParameterValue",
+        "Header section too long.",
+    )
+    huge = {"RawMessage": {"Data": raw_of(1_300_000)[: 10 * 1024 * 1024]}}
+    assert answer(state, "SendRawEmail", huge)[1] == "Header section too long."
+    assert len(state.mailbox) == 1

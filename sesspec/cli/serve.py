@@ -8,8 +8,8 @@ It keeps an SES account (:class:`~sesspec.serve.state.SesState`): identities, te
 configuration sets, the messages sent and the counts. By default every address may send and
 receive; ``--sandbox`` applies SES's sandbox rules; ``--strict`` refuses non-conformant requests
 (combinable). The state lives in memory, at most ``--max-messages`` messages (10,000 by default,
-and 512 MiB of them; the oldest dropped), unless ``--state-dir`` keeps it in a folder across
-restarts (written before each answer, so that a kill loses nothing answered and leaves the
+and 512 MiB of memory for them; the oldest dropped), unless ``--state-dir`` keeps it in a folder
+across restarts (written before each answer, so that a kill loses nothing answered and leaves the
 counts those of the messages kept; one process per folder; a record it cannot read back stops
 it, naming the record, unless ``--skip-unreadable`` keeps it aside; the caps bound memory, never
 what is on disk). ``--canned`` keeps no state and answers every known action with a canned

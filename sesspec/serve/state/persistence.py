@@ -39,13 +39,14 @@ the account says when to write.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,7 @@ __all__ = [
     "StateWriteError",
     "UnreadableRecord",
     "UnreadableStateError",
+    "message_chunks",
     "write_atomic",
 ]
 
@@ -138,18 +140,50 @@ class UnreadableStateError(StateError):
         self.records = tuple(records)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place
-    (:class:`OSError` as it comes, the temporary file removed)."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or chunks of bytes written as they come) to a temporary file
+    beside ``path``, then rename it into place (:class:`OSError` as it comes, the temporary
+    file removed)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as file:
-            file.write(data)
+            if isinstance(data, bytes):
+                file.write(data)
+            else:
+                for chunk in data:
+                    file.write(chunk)
         Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+#: Characters (or bytes, times 3/4) of a large field written at once.
+_CHUNK = 3 * 16 * 1024
+
+
+def message_chunks(message: Message) -> Iterator[bytes]:
+    """A message's JSON (:meth:`~sesspec.serve.mailbox.Message.to_json`) in chunks, its large
+    fields streamed (base64 and JSON escapes made a piece at a time), so that writing a 10 MB
+    message costs a chunk of memory rather than two copies of it as text."""
+    small = json.dumps(message.to_json(large=False))
+    yield small[:-1].encode("utf-8")
+    for name, blob in (("raw", message.raw), ("request", message.request)):
+        yield f', "{name}": "'.encode("ascii")
+        for at in range(0, len(blob), _CHUNK):
+            yield base64.b64encode(blob[at : at + _CHUNK])
+        yield b'"'
+    for name, text in (("text", message.text), ("html", message.html)):
+        yield f', "{name}": '.encode("ascii")
+        if text is None:
+            yield b"null"
+            continue
+        yield b'"'
+        for at in range(0, len(text), _CHUNK):
+            yield json.dumps(text[at : at + _CHUNK])[1:-1].encode("ascii")
+        yield b'"'
+    yield b"}"
 
 
 class Persistence:
@@ -364,7 +398,7 @@ class Persistence:
             return
         path = self._message_file(message.id)
         try:
-            write_atomic(path, json.dumps(message.to_json()).encode("utf-8"))
+            write_atomic(path, message_chunks(message))
         except OSError as exc:
             raise StateWriteError(path, exc) from None
 

@@ -52,14 +52,12 @@ from sesspec.serve.state.calls import (
 )
 from sesspec.serve.state.counts import check_quota
 from sesspec.serve.state.persistence import StateWriteError
-from sesspec.serve.state.templates import Template, render, template_data_text
+from sesspec.serve.state.templates import Template, render, template_data, template_data_text
 from sesspec.serve.templates import (
     Budget,
     RenderedParts,
-    TemplateDataError,
     TemplateError,
     merge_template_data,
-    parse_template_data,
 )
 
 if TYPE_CHECKING:
@@ -243,6 +241,9 @@ def send_raw_email(account: Account, call: Call) -> Reply:
         )
     found_tags, config_set = _common(account, params)
     parsed = parse_mime(raw)
+    if parsed.unread == "too-many-header-lines":
+        # SES's words for a header section it will not read (aws/aws-sdk-php#981).
+        raise Rejected(invalid_parameter_value("Header section too long."))
     if config_set is None:
         header_set = parsed.header("X-SES-CONFIGURATION-SET")
         if header_set:
@@ -287,19 +288,6 @@ def send_raw_email(account: Account, call: Call) -> Reply:
     )
     _store(account, message, call, len(recipients))
     return Reply(result={"MessageId": message_id}, message_ids=(message_id,))
-
-
-def _template_data(
-    params: Mapping[str, Any], name: str, member: str | None = None
-) -> tuple[str, dict[str, Any]]:
-    """The template data ``name`` and its value: ``ValidationError`` past the model's length
-    (``member``: its name in the message), ``InvalidParameterValue`` when it is not a JSON
-    object within :mod:`sesspec.serve.templates`' bounds."""
-    data = template_data_text(params, member or name)
-    try:
-        return data, parse_template_data(data)
-    except TemplateDataError as exc:
-        raise Rejected(invalid_parameter_value(exc.message)) from None
 
 
 #: BulkEmailStatus (MODEL): the statuses a destination may have; a refusal whose code is not
@@ -407,7 +395,7 @@ def send_templated_email(account: Account, call: Call) -> Reply:
     destination = _destination(structure(params, "Destination"))
     recipients = _check_recipients([a for group in destination for a in group])
     template = account.templates.get(text(params, "Template"))
-    data = _template_data(params, "TemplateData")
+    data = template_data(params, "TemplateData")
     message = _deliver_templated(
         account,
         call,
@@ -441,7 +429,7 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
             )
         )
     template = account.templates.get(text(params, "Template"))
-    default_text, default_data = _template_data(params, "DefaultTemplateData")
+    default_text, default_data = template_data(params, "DefaultTemplateData")
     for index, entry in enumerate(destinations, start=1):  # the model's constraint: the call
         if isinstance(entry, Mapping) and optional_text(entry, "ReplacementTemplateData"):
             member = f"Destinations.{index}.member.ReplacementTemplateData"
@@ -459,7 +447,7 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
             replacement = optional_text(entry_map, "ReplacementTemplateData")
             data_text, data = default_text, default_data
             if replacement is not None:
-                _, extra = _template_data(entry_map, "ReplacementTemplateData")
+                _, extra = template_data(entry_map, "ReplacementTemplateData")
                 data = merge_template_data(default_data, extra)
                 data_text = json.dumps(data)
             own_tags = tags(items(entry_map, "ReplacementTags"))

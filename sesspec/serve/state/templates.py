@@ -56,6 +56,7 @@ __all__ = [
     "Template",
     "Templates",
     "render",
+    "template_data",
     "template_data_text",
 ]
 
@@ -189,6 +190,19 @@ def template_data_text(params: Mapping[str, Any], name: str) -> str:
             f"Member must have length less than or equal to {MAX_TEMPLATE_DATA}",
         )
     return data
+
+
+def template_data(
+    params: Mapping[str, Any], name: str, member: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The template data ``name`` and its value: ``ValidationError`` past the model's length
+    (``member``: its name in the message), ``InvalidParameterValue`` when it is not a JSON
+    object within :mod:`sesspec.serve.templates`' bounds."""
+    data = template_data_text(params, member or name)
+    try:
+        return data, parse_template_data(data)
+    except TemplateDataError as exc:
+        raise Rejected(invalid_parameter_value(exc.message)) from None
 
 
 def render(
