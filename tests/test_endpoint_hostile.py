@@ -643,7 +643,7 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
         f"{capture.MAX_RECORD_SIZE // 1024**2} MiB",
         f"`fsync`ed within {capture.SYNC_INTERVAL:g} s",
         f"{mailbox.DEFAULT_MAX_MESSAGES:,} (`--max-messages`, 1-{cli.MAX_MESSAGES_LIMIT:,}) "
-        f"and {mailbox.DEFAULT_MAX_BYTES // 2**20} MiB of raw messages, bodies and requests",
+        f"and {mailbox.DEFAULT_MAX_BYTES // 2**20} MiB of memory: what each message costs",
         f"its head and {mailbox.MAX_REQUEST_KEPT // 1024} KiB of body",
         f"the newest {inbox.DEFAULT_SHOWN} (`?limit=`, at most {inbox.MAX_SHOWN}); "
         f"{inbox.MAX_TEXT_SHOWN // 1024} KiB of each",

@@ -41,7 +41,7 @@ from sesspec.serve.app import Mode, SesApplication
 from sesspec.serve.capture import CaptureLog
 from sesspec.serve.exchange import Limits, Router
 from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
-from sesspec.serve.state import SesState
+from sesspec.serve.state import SesState, StateError, UnreadableStateError
 from sesspec.serve.strict import StrictChecker
 from sesspec.serve.transport import (
     BACKLOG,
@@ -135,9 +135,12 @@ def _make_state(
     sandbox: bool | None,
     state_dir: str | os.PathLike[str] | None,
     max_messages: int | None,
+    *,
+    skip_unreadable: bool = False,
 ) -> SesState | None:
     """The endpoint's state as :class:`Endpoint` documents it; :class:`EndpointStartError`
-    (``what="state-dir"``) when ``state_dir`` cannot be made or used."""
+    (``what="state-dir"``) when ``state_dir`` cannot be made or used: in use by another process,
+    or holding a record that cannot be read back (unless ``skip_unreadable``)."""
     options = sandbox is not None or state_dir is not None or max_messages is not None
     if isinstance(state, SesState):
         if options:
@@ -151,10 +154,16 @@ def _make_state(
             sandbox=bool(sandbox),
             state_dir=state_dir,
             max_messages=DEFAULT_MAX_MESSAGES if max_messages is None else max_messages,
+            skip_unreadable=skip_unreadable,
         )
     except OSError as exc:
         msg = f"cannot use the state folder {state_dir}: {reason(exc)}"
         raise EndpointStartError(msg, what="state-dir") from exc
+    except UnreadableStateError as exc:
+        msg = f"{exc} (start with --skip-unreadable to keep it aside and go on without it)"
+        raise EndpointStartError(msg, what="state-dir") from exc
+    except StateError as exc:
+        raise EndpointStartError(str(exc), what="state-dir") from exc
 
 
 class Endpoint:
@@ -171,6 +180,9 @@ class Endpoint:
     and answers every known action with its canned response. ``strict``: answer a request with an
     error finding with the SES error (``strict_checker`` instead: a checker of your own).
     ``sync``: when capture records reach the disk (:class:`~sesspec.serve.capture.CaptureLog`).
+    ``skip_unreadable``: a record of ``state_dir`` that cannot be read back is kept aside and
+    the endpoint starts without it (else :class:`EndpointStartError` names it). A state the
+    endpoint made is closed when it stops (its folder's lock given up).
     """
 
     def __init__(
@@ -193,6 +205,7 @@ class Endpoint:
         state_dir: str | os.PathLike[str] | None = None,
         max_messages: int | None = None,
         sync: Literal["batched", "each"] = "batched",
+        skip_unreadable: bool = False,
     ) -> None:
         if host not in ("127.0.0.1", "localhost"):
             msg = f"the endpoint binds 127.0.0.1 only, not {host!r}"
@@ -224,7 +237,10 @@ class Endpoint:
         self.strict = strict
         self.sync: Literal["batched", "each"] = sync
         #: The local SES account the endpoint answers from (None: canned answers only).
-        self.state: SesState | None = _make_state(state, sandbox, state_dir, max_messages)
+        self.state: SesState | None = _make_state(
+            state, sandbox, state_dir, max_messages, skip_unreadable=skip_unreadable
+        )
+        self._owns_state = self.state is not None and self.state is not state
         self._requested_port = port
         self._backlog = backlog
         self._ca_path_arg = Path(ca_path) if ca_path is not None else None
@@ -280,6 +296,7 @@ class Endpoint:
         try:
             log = CaptureLog(self.capture_path, sync=self.sync)
         except OSError as exc:
+            self._close_state()
             msg = f"cannot open the capture file {self.capture_path}: {reason(exc)}"
             raise EndpointStartError(msg, what="capture") from exc
         if log.torn_bytes:
@@ -311,10 +328,11 @@ class Endpoint:
             transport.start()
         except BaseException:
             log.close()
+            self._close_state()
             raise
         if self.state is not None:
             for note in self.state.load_notes:
-                _log.warning("state: could not read back %s", note)
+                _log.warning("state: %s", note)
         self._log = log
         self.transport = transport
         return self
@@ -322,13 +340,13 @@ class Endpoint:
     def stop(self) -> None:
         if self.transport is not None:
             self.transport.stop()
-        if self.state is not None:
-            try:
-                self.state.flush()
-            except OSError as exc:
-                _log.error("could not write the state's counts: %s", exc)
+        self._close_state()  # every change is on disk already; the folder's lock goes
         if self._log is not None:
             self._log.close()
+
+    def _close_state(self) -> None:
+        if self.state is not None and self._owns_state:
+            self.state.close()
 
     def __enter__(self) -> Self:
         return self.start()
