@@ -624,7 +624,7 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
     """README "Endpoint limits" states the defaults and bounds the code has."""
     from sesspec import http
     from sesspec.cli import serve as cli
-    from sesspec.serve import capture, inbox, mailbox, server, transport
+    from sesspec.serve import admin, capture, inbox, mailbox, server, transport
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     section = readme.split("### Endpoint limits", 1)[1].split("\n## ", 1)[0]
@@ -647,6 +647,7 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
         f"its head and {mailbox.MAX_REQUEST_KEPT // 1024} KiB of body",
         f"the newest {inbox.DEFAULT_SHOWN} (`?limit=`, at most {inbox.MAX_SHOWN}); "
         f"{inbox.MAX_TEXT_SHOWN // 1024} KiB of each",
+        f"| the query of `/_aws/ses` and `/_sesspec/` | {admin.MAX_QUERY_FIELDS} fields,",
     ]
     for text in stated:
         assert text in section, text

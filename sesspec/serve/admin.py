@@ -9,9 +9,19 @@ They are neither recorded nor checked, and answer only a ``Host`` of 127.0.0.1, 
   (:mod:`sesspec.serve.inbox`), served with a policy that allows no script.
 
 ``HEAD`` is answered as ``GET`` without the body (RFC 9110 section 9.3.2); another method is 405,
-another path under them 404, and an endpoint without state answers 404. The routes read their
-own query (:func:`_query`: at most :data:`MAX_QUERY_FIELDS` fields, a malformed one read as
-none) and are written as a table (``AdminApplication.routes``: path -> method -> handler).
+another path under them 404, and an endpoint without state answers 404. The routes are written
+as a table (``AdminApplication.routes``: path -> method -> :class:`Handling`, the handler and
+the parameters it takes).
+
+The routes refuse what they do not understand, before doing anything (so a query meant to
+name one message never widens to all of them): a query past :data:`MAX_QUERY_FIELDS`
+``&``-separated fields, an empty field, one :func:`sesspec.encoding.form_decode` cannot read
+strictly (a malformed escape, invalid UTF-8, a raw byte outside RFC 3986's query characters, a
+raw ``=`` in a value), a parameter the route does not take (names are case-sensitive: ``ID`` is not
+``id``; ``id%3Dabc`` is one field named ``id=abc``), a parameter given twice, an empty ``id``
+to ``DELETE`` and a ``limit`` that is not 1 to :data:`~sesspec.serve.inbox.MAX_SHOWN` are each
+a 400 whose JSON names the problem (``{"error": ..., "parameter": ...}``). An empty value of a
+``GET`` is the parameter not given (the page's filter form sends its empty fields).
 """
 
 from __future__ import annotations
@@ -20,15 +30,25 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qsl
+from typing import Any, NamedTuple
 
+from sesspec.encoding import form_decode
+from sesspec.errors import EncodingError, SesSpecError
 from sesspec.http import RawRequest
 from sesspec.serve.exchange import Answer, Exchange
-from sesspec.serve.inbox import render_inbox
+from sesspec.serve.inbox import MAX_SHOWN, render_inbox
 from sesspec.serve.state import SesState
 
-__all__ = ["INBOX_PATH", "LOCALSTACK_PATH", "MAX_QUERY_FIELDS", "AdminApplication", "claims"]
+__all__ = [
+    "INBOX_PATH",
+    "LOCALSTACK_PATH",
+    "MAX_QUERY_FIELDS",
+    "AdminApplication",
+    "Handling",
+    "QueryError",
+    "claims",
+    "read_query",
+]
 
 
 def __dir__() -> list[str]:
@@ -37,8 +57,10 @@ def __dir__() -> list[str]:
 
 LOCALSTACK_PATH = "/_aws/ses"
 INBOX_PATH = "/_sesspec/"
-#: The most query fields a route reads.
+#: The most ``&``-separated query fields a route reads (counted before any is decoded).
 MAX_QUERY_FIELDS = 100
+#: Longest part of a parameter's name or value quoted back in a refusal.
+_QUOTED = 100
 #: Hosts the routes answer (a DNS-rebinding page names its own host).
 _LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?\Z", re.IGNORECASE)
 #: Headers of the inbox page: no script at all, styles inline, images only as data: URLs, no
@@ -61,13 +83,47 @@ def claims(request: RawRequest) -> bool:
     return path == LOCALSTACK_PATH or path.startswith(("/_aws/ses/", "/_sesspec"))
 
 
-def _query(query_text: str) -> dict[str, str]:
-    """The query's fields (the last of a repeated name), none when it has more than
-    :data:`MAX_QUERY_FIELDS` or cannot be read."""
-    try:
-        return dict(parse_qsl(query_text, max_num_fields=MAX_QUERY_FIELDS))
-    except ValueError:
+class QueryError(SesSpecError, ValueError):
+    """A route's query it does not understand: ``message`` says what, ``parameter`` names the
+    parameter at fault (None when the query as a whole cannot be read)."""
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+def _quoted(text: str) -> str:
+    return repr(text[:_QUOTED] + ("..." if len(text) > _QUOTED else ""))
+
+
+def read_query(query_text: str, *, takes: tuple[str, ...], route: str) -> dict[str, str]:
+    """The parameters of ``query_text`` for a route that ``takes`` those names (``route``, as
+    ``GET /_aws/ses``, for the messages); :class:`QueryError` for a query the route does not
+    understand (the module docstring lists each case)."""
+    if not query_text:
         return {}
+    fields = query_text.count("&") + 1
+    if fields > MAX_QUERY_FIELDS:
+        msg = f"the query has {fields:,} fields: {route} reads at most {MAX_QUERY_FIELDS}"
+        raise QueryError(msg)
+    if "" in query_text.split("&"):
+        msg = "the query cannot be read: it has an empty field ('&&', or '&' at an end)"
+        raise QueryError(msg)
+    try:
+        pairs = form_decode(query_text, strict=True)
+    except EncodingError as exc:
+        msg = f"the query cannot be read: {exc.message} (at offset {exc.offset})"
+        raise QueryError(msg) from None
+    found: dict[str, str] = {}
+    for name, value in pairs:
+        if name not in takes:
+            msg = f"unknown parameter {_quoted(name)}: {route} takes {', '.join(takes)}"
+            raise QueryError(msg, parameter=name)
+        if name in found:
+            msg = f"parameter {name!r} given more than once"
+            raise QueryError(msg, parameter=name)
+        found[name] = value
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +133,13 @@ class Route:
     state: SesState
     method: str
     query: Mapping[str, str]
+
+
+class Handling(NamedTuple):
+    """What a route does with a method: its ``handler`` and the query parameters it ``takes``."""
+
+    handler: Callable[[Route], Answer]
+    takes: tuple[str, ...]
 
 
 def _json(status: int, value: Any) -> Answer:
@@ -90,8 +153,11 @@ def _messages(route: Route) -> Answer:
 
 def _delete_messages(route: Route) -> Answer:
     message_id = route.query.get("id")
-    removed = route.state.mailbox.clear(message_id or None)
-    if message_id and not removed:
+    if message_id == "":
+        msg = "parameter 'id' is empty: name a message, or give no query to remove them all"
+        raise QueryError(msg, parameter="id")
+    removed = route.state.mailbox.clear(message_id)
+    if message_id is not None and not removed:
         return _json(404, {"error": f"no message with id {message_id!r}"})
     return Answer(204, content_type="application/json")
 
@@ -106,11 +172,15 @@ class AdminApplication:
         self.state = state
         self.endpoint_url = endpoint_url
         self.strict = strict
-        #: path -> method -> handler.
-        self.routes: Mapping[str, Mapping[str, Callable[[Route], Answer]]] = {
-            LOCALSTACK_PATH: {"GET": _messages, "DELETE": _delete_messages},
-            "/_sesspec": {"GET": self._inbox},
-            INBOX_PATH: {"GET": self._inbox},
+        page = Handling(self._inbox, ("email", "id", "limit"))
+        #: path -> method -> what is done (``HEAD`` is ``GET`` without the body).
+        self.routes: Mapping[str, Mapping[str, Handling]] = {
+            LOCALSTACK_PATH: {
+                "GET": Handling(_messages, ("id", "email")),
+                "DELETE": Handling(_delete_messages, ("id",)),
+            },
+            "/_sesspec": {"GET": page},
+            INBOX_PATH: {"GET": page},
         }
 
     claims = staticmethod(claims)
@@ -142,18 +212,28 @@ class AdminApplication:
         if methods is None:
             return _json(404, {"error": f"no such path: {path[:100]}"})
         method = "GET" if request.method == "HEAD" else request.method
-        handler = methods.get(method)
-        if handler is None:
+        handling = methods.get(method)
+        if handling is None:
             allowed = " or ".join(methods)
             return _json(405, {"error": f"{method} is not {allowed}"})
-        return handler(Route(self.state, method, _query(query_text)))
+        try:
+            query = read_query(query_text, takes=handling.takes, route=f"{method} {path}")
+            return handling.handler(Route(self.state, method, query))
+        except QueryError as refused:
+            return _json(400, {"error": refused.message, "parameter": refused.parameter})
 
     def _inbox(self, route: Route) -> Answer:
+        limit = route.query.get("limit") or None
+        if limit is not None and not (
+            limit.isascii() and limit.isdigit() and len(limit) <= 3 and 1 <= int(limit) <= MAX_SHOWN
+        ):
+            msg = f"parameter 'limit' must be 1 to {MAX_SHOWN}, not {_quoted(limit)}"
+            raise QueryError(msg, parameter="limit")
         page = render_inbox(
             route.state,
             email=route.query.get("email") or None,
             message_id=route.query.get("id") or None,
-            limit=route.query.get("limit"),
+            limit=limit,
             endpoint_url=self.endpoint_url(),
             strict=self.strict,
         )
