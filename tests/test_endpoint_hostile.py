@@ -37,6 +37,7 @@ import pytest
 from sesspec.cli.serve import main as serve_main
 from sesspec.serve import Endpoint, load_captures
 from tests._wire import exchange, read_response
+from tests.test_serve_admin_bounds import PEAK_ABOVE_IDLE
 
 botocore_session = pytest.importorskip("botocore.session")
 botocore_parsers = pytest.importorskip("botocore.parsers")
@@ -648,6 +649,11 @@ def test_readme_endpoint_limits_are_the_code_s() -> None:
         f"the newest {inbox.DEFAULT_SHOWN} (`?limit=`, at most {inbox.MAX_SHOWN}); "
         f"{inbox.MAX_TEXT_SHOWN // 1024} KiB of each",
         f"| the query of `/_aws/ses` and `/_sesspec/` | {admin.MAX_QUERY_FIELDS} fields,",
+        f"({inbox.MAX_TEXT_SHOWN * 4 // 1024} KiB of an HTML body)",
+        f"| the page `/_sesspec/` | {inbox.MAX_PAGE_CHARS // 2**20} MiB, then no further",
+        f"each string in slices of {admin.JSON_SLICE // 1024} Ki characters",
+        f"under {PEAK_ABOVE_IDLE // 2**20} MB above idle",
+        f"waiting {server.DEFAULT_TIMEOUT:g} s (`--timeout`) in all",
     ]
     for text in stated:
         assert text in section, text

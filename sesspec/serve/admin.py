@@ -8,6 +8,12 @@ They are neither recorded nor checked, and answer only a ``Host`` of 127.0.0.1, 
 * ``/_sesspec/``: ``GET`` a page listing the messages with their findings, request and bodies
   (:mod:`sesspec.serve.inbox`), served with a policy that allows no script.
 
+Both are streamed (:attr:`~sesspec.serve.exchange.Answer.stream`): the JSON one message at a
+time, each string in slices of :data:`JSON_SLICE` characters (:func:`json_pieces`), the page one
+message at a time, so what a ``GET`` holds at once is one message's share, whatever is stored
+(the JSON of 25 messages of control characters is some 1 GB, the page of 500 HTML bodies full of
+``"`` as many; neither is ever held whole).
+
 ``HEAD`` is answered as ``GET`` without the body (RFC 9110 section 9.3.2); another method is 405,
 another path under them 404, and an endpoint without state answers 404. The routes are written
 as a table (``AdminApplication.routes``: path -> method -> :class:`Handling`, the handler and
@@ -28,7 +34,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -36,17 +42,21 @@ from sesspec.encoding import form_decode
 from sesspec.errors import EncodingError, SesSpecError
 from sesspec.http import RawRequest
 from sesspec.serve.exchange import Answer, Exchange
-from sesspec.serve.inbox import MAX_SHOWN, render_inbox
+from sesspec.serve.inbox import MAX_SHOWN, inbox_pieces
+from sesspec.serve.mailbox import Message
 from sesspec.serve.state import SesState
 
 __all__ = [
     "INBOX_PATH",
+    "JSON_SLICE",
     "LOCALSTACK_PATH",
     "MAX_QUERY_FIELDS",
     "AdminApplication",
     "Handling",
     "QueryError",
     "claims",
+    "encoded",
+    "json_pieces",
     "read_query",
 ]
 
@@ -61,6 +71,10 @@ INBOX_PATH = "/_sesspec/"
 MAX_QUERY_FIELDS = 100
 #: Longest part of a parameter's name or value quoted back in a refusal.
 _QUOTED = 100
+#: Characters of one string JSON-encoded at once when ``GET /_aws/ses`` streams its messages.
+JSON_SLICE = 64 * 1024
+#: Characters gathered before a streamed answer hands a piece to the transport.
+_PIECE = 64 * 1024
 #: Hosts the routes answer (a DNS-rebinding page names its own host).
 _LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?\Z", re.IGNORECASE)
 #: Headers of the inbox page: no script at all, styles inline, images only as data: URLs, no
@@ -146,9 +160,71 @@ def _json(status: int, value: Any) -> Answer:
     return Answer(status, json.dumps(value).encode("utf-8"), content_type="application/json")
 
 
+def json_pieces(value: Any) -> Iterator[str]:
+    """``json.dumps(value)`` (its defaults: ASCII, ``", "`` and ``": "``) in pieces, so that
+    no piece holds more than :data:`JSON_SLICE` characters of one string (each written as at
+    most 12 characters: a control character is ``\\u0001``, an astral one two escapes): the
+    standard library encodes every scalar and every slice of a string (a slice of a ``str``
+    never splits a character). Mappings need string keys."""
+    if isinstance(value, str):
+        if len(value) <= JSON_SLICE:
+            yield json.dumps(value)
+            return
+        yield '"'
+        for start in range(0, len(value), JSON_SLICE):
+            yield json.dumps(value[start : start + JSON_SLICE])[1:-1]
+        yield '"'
+    elif isinstance(value, Mapping):
+        opening = "{"
+        for key, item in value.items():
+            if not isinstance(key, str):
+                msg = f"a key that is not a string: {key!r}"
+                raise TypeError(msg)
+            yield f"{opening}{json.dumps(key)}: "
+            opening = ", "
+            yield from json_pieces(item)
+        yield "{}" if opening == "{" else "}"
+    elif isinstance(value, list | tuple):
+        opening = "["
+        for item in value:
+            yield opening
+            opening = ", "
+            yield from json_pieces(item)
+        yield "[]" if opening == "[" else "]"
+    else:
+        yield json.dumps(value)
+
+
+def encoded(pieces: Iterable[str], *, size: int = _PIECE) -> Iterator[bytes]:
+    """``pieces`` as UTF-8, gathered into pieces of about ``size`` characters or more."""
+    pending: list[str] = []
+    length = 0
+    for piece in pieces:
+        pending.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pending).encode("utf-8")
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+def _localstack_pieces(messages: Sequence[Message]) -> Iterator[str]:
+    """LocalStack's ``{"messages": [...]}`` (:meth:`~sesspec.serve.mailbox.Message.localstack`
+    for each), made one message at a time."""
+    yield '{"messages": ['
+    for n, message in enumerate(messages):
+        if n:
+            yield ", "
+        yield from json_pieces(message.localstack())
+    yield "]}"
+
+
 def _messages(route: Route) -> Answer:
-    found = route.state.mailbox.localstack(id=route.query.get("id"), email=route.query.get("email"))
-    return _json(200, found)
+    found = route.state.mailbox.messages(
+        id=route.query.get("id") or None, email=route.query.get("email") or None
+    )
+    return Answer(200, content_type="application/json", stream=encoded(_localstack_pieces(found)))
 
 
 def _delete_messages(route: Route) -> Answer:
@@ -197,6 +273,7 @@ class AdminApplication:
             headers=answer.headers,
             keep_alive=exchange.keep_alive,
             send_body=not head,
+            stream=answer.stream,
         )
 
     def _answer(self, request: RawRequest) -> Answer:
@@ -229,7 +306,7 @@ class AdminApplication:
         ):
             msg = f"parameter 'limit' must be 1 to {MAX_SHOWN}, not {_quoted(limit)}"
             raise QueryError(msg, parameter="limit")
-        page = render_inbox(
+        page = inbox_pieces(
             route.state,
             email=route.query.get("email") or None,
             message_id=route.query.get("id") or None,
@@ -237,4 +314,9 @@ class AdminApplication:
             endpoint_url=self.endpoint_url(),
             strict=self.strict,
         )
-        return Answer(200, page, content_type="text/html; charset=utf-8", headers=_INBOX_HEADERS)
+        return Answer(
+            200,
+            content_type="text/html; charset=utf-8",
+            headers=_INBOX_HEADERS,
+            stream=encoded(page),
+        )

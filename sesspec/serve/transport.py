@@ -35,14 +35,14 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Sequence
-from email.utils import formatdate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sesspec._extras import deferred_import
 from sesspec.errors import HttpParseError, SesSpecError
 from sesspec.http import Incoming, RequestReader
-from sesspec.serve.exchange import Answer, Application, Exchange, Limits
+from sesspec.serve.exchange import Application, Exchange, Limits
+from sesspec.serve.writer import AnswerWriter, http_answer, http_stream
 
 if TYPE_CHECKING:
     import trustme
@@ -85,19 +85,6 @@ _EXHAUSTED = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 _TRANSIENT = frozenset(
     (errno.ECONNABORTED, errno.EPROTO, errno.EPERM, errno.EAGAIN, errno.EINTR, errno.ECONNRESET)
 )
-_REASONS = {
-    200: "OK",
-    204: "No Content",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    408: "Request Timeout",
-    413: "Content Too Large",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-}
-
 _log = logging.getLogger("sesspec.serve")
 
 
@@ -127,40 +114,6 @@ def default_max_connections() -> int:
     if soft == resource.RLIM_INFINITY:
         return DEFAULT_MAX_CONNECTIONS
     return max(1, min(DEFAULT_MAX_CONNECTIONS, soft - FD_RESERVE))
-
-
-_date_cache: tuple[int, str] = (-1, "")
-
-
-def _http_date() -> str:
-    """RFC 9110 ``Date`` of now, made once a second."""
-    global _date_cache  # noqa: PLW0603 - a one-entry cache; the tuple is replaced whole
-    second = int(time.time())
-    cached = _date_cache
-    if cached[0] != second:
-        cached = _date_cache = (second, formatdate(second, usegmt=True))
-    return cached[1]
-
-
-def http_answer(answer: Answer, *, keep_alive: bool) -> bytes:
-    """``answer`` as HTTP/1.1 bytes: the status line, the answer's own header fields, then
-    ``Content-Type``, ``Content-Length`` (of the body, sent or not), ``Date`` and
-    ``Connection``; ``ValueError`` for a header field with a CR or LF (a bug of the
-    application: a value never becomes two header lines)."""
-    lines = [f"HTTP/1.1 {answer.status} {_REASONS.get(answer.status, 'Error')}\r\n"]
-    for name, value in answer.headers:
-        if "\r" in name or "\n" in name or "\r" in value or "\n" in value:
-            msg = f"a header field with a line break: {name!r}"
-            raise ValueError(msg)
-        lines.append(f"{name}: {value}\r\n")
-    lines.append(
-        f"Content-Type: {answer.content_type}\r\n"
-        f"Content-Length: {len(answer.body)}\r\n"
-        f"Date: {_http_date()}\r\n"
-        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
-    )
-    head = "".join(lines).encode("ascii")
-    return head + answer.body if answer.send_body else head
 
 
 class _Connection:
@@ -455,8 +408,15 @@ class Transport:
                 )
                 answer = self.app.answer(exchange)
                 keep_alive = answer.keep_alive and not self._stopping.is_set()
-                active.settimeout(self.limits.timeout)  # the answer's deadline (sendall: total)
-                active.sendall(http_answer(answer, keep_alive=keep_alive))
+                writer = AnswerWriter(active, self.limits.timeout)
+                if answer.stream is None:
+                    writer.send(http_answer(answer, keep_alive=keep_alive))
+                else:
+                    request = incoming.request
+                    chunked = request is not None and request.version == "HTTP/1.1"
+                    keep_alive = keep_alive and chunked
+                    for data in http_stream(answer, keep_alive=keep_alive, chunked=chunked):
+                        writer.send(data)
                 if not keep_alive:
                     return
         except OSError:
