@@ -1,7 +1,8 @@
 """The endpoint's own routes: ``/_aws/ses`` and ``/_sesspec/``, never SES requests.
 
 They are neither recorded nor checked, and answer only a ``Host`` of 127.0.0.1, localhost or
-[::1] (so a DNS-rebinding page, which names its own host, cannot read them; 403 otherwise):
+[::1] (so a DNS-rebinding page, which names its own host, cannot read them), and a ``DELETE``
+only from the endpoint's own origin (:data:`SITES`, :mod:`sesspec.serve.sites`; 403 otherwise):
 
 * ``/_aws/ses`` (LocalStack's): ``GET`` the stored messages as JSON, filtered by ``?id=`` and
   ``?email=``; ``DELETE`` them all, or ``?id=`` one (204; 404 for an id not stored);
@@ -33,7 +34,6 @@ a 400 whose JSON names the problem (``{"error": ..., "parameter": ...}``). An em
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -44,6 +44,7 @@ from sesspec.http import RawRequest
 from sesspec.serve.exchange import Answer, Exchange
 from sesspec.serve.inbox import MAX_SHOWN, inbox_pieces
 from sesspec.serve.mailbox import Message
+from sesspec.serve.sites import SitePolicy
 from sesspec.serve.state import SesState
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "JSON_SLICE",
     "LOCALSTACK_PATH",
     "MAX_QUERY_FIELDS",
+    "SITES",
     "AdminApplication",
     "Handling",
     "QueryError",
@@ -75,8 +77,9 @@ _QUOTED = 100
 JSON_SLICE = 64 * 1024
 #: Characters gathered before a streamed answer hands a piece to the transport.
 _PIECE = 64 * 1024
-#: Hosts the routes answer (a DNS-rebinding page names its own host).
-_LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?\Z", re.IGNORECASE)
+#: Who may call the routes: a Host of this machine only (a DNS-rebinding page names its own
+#: host); another site's page may not change anything (a GET's answer it cannot read).
+SITES = SitePolicy(hosts=frozenset(), safe_methods_open=True)
 #: Headers of the inbox page: no script at all, styles inline, images only as data: URLs, no
 #: plug-ins, frames only from srcdoc (sandboxed, see sesspec.serve.inbox), never framed itself.
 _INBOX_HEADERS = (
@@ -243,11 +246,17 @@ class AdminApplication:
     inbox page names, ``strict`` whether the page says requests are judged."""
 
     def __init__(
-        self, *, state: SesState | None, endpoint_url: Callable[[], str], strict: bool
+        self,
+        *,
+        state: SesState | None,
+        endpoint_url: Callable[[], str],
+        strict: bool,
+        sites: SitePolicy = SITES,
     ) -> None:
         self.state = state
         self.endpoint_url = endpoint_url
         self.strict = strict
+        self.sites = sites
         page = Handling(self._inbox, ("email", "id", "limit"))
         #: path -> method -> what is done (``HEAD`` is ``GET`` without the body).
         self.routes: Mapping[str, Mapping[str, Handling]] = {
@@ -264,7 +273,11 @@ class AdminApplication:
     def answer(self, exchange: Exchange) -> Answer:
         request = exchange.request
         assert request is not None  # the router sends only requests that were read
-        answer = self._answer(request)
+        refused = self.sites.refusal(request, tls=exchange.tls, port=exchange.local_port)
+        if refused is None:
+            answer = self._answer(request)
+        else:
+            answer = _json(403, {"error": refused.message, "field": refused.field})
         head = request.method == "HEAD"
         return Answer(
             answer.status,
@@ -278,9 +291,8 @@ class AdminApplication:
 
     def _answer(self, request: RawRequest) -> Answer:
         path, _, query_text = request.target.partition("?")
-        hosts = request.header_all("host")
-        if len(hosts) != 1 or not _LOCAL_HOST.match(hosts[0]):
-            return _json(403, {"error": "the endpoint's own paths answer Host 127.0.0.1"})
+        if len(request.header_all("host")) != 1:
+            return _json(403, {"error": "the endpoint's own paths answer one Host: 127.0.0.1"})
         if self.state is None:
             return _json(
                 404, {"error": "this endpoint keeps no state (canned answers): no messages"}

@@ -41,6 +41,7 @@ from sesspec.serve.app import Mode, SesApplication
 from sesspec.serve.capture import CaptureLog
 from sesspec.serve.exchange import Limits, Router
 from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
+from sesspec.serve.sites import API_SITES, SES_HOSTNAMES
 from sesspec.serve.state import SesState
 from sesspec.serve.strict import StrictChecker
 from sesspec.serve.transport import (
@@ -72,46 +73,6 @@ __all__ = [
 def __dir__() -> list[str]:
     return __all__
 
-
-#: Regions with an SES v1 endpoint (botocore ``endpoints.json``, docs/spec.md#http-endpoints).
-_REGIONS = (
-    "af-south-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-5",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "us-gov-east-1",
-    "us-gov-west-1",
-)
-
-#: Names a client may put in Host/SNI when it keeps the real SES host (clients-howto).
-SES_HOSTNAMES = (
-    "email.amazonaws.com",
-    *(f"email.{r}.amazonaws.com" for r in _REGIONS),
-    *(f"email-fips.{r}.amazonaws.com" for r in _REGIONS),
-)
 
 #: Largest body read (bytes): SES v1 takes 10 MB after base64, plus form overhead (f).
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
@@ -294,7 +255,9 @@ class Endpoint:
             timeout=self.timeout,
             max_connections=self.max_connections,
         )
-        ses = SesApplication(state=self.state, recorder=log, limits=limits, mode=self.mode)
+        ses = SesApplication(
+            state=self.state, recorder=log, limits=limits, mode=self.mode, sites=API_SITES
+        )
         own = AdminApplication(
             state=self.state, endpoint_url=lambda: self.url, strict=self.mode.judges
         )
