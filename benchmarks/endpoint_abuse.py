@@ -116,14 +116,14 @@ _SERVE_256 = (
     "from sesspec.cli import main\n"
     "sys.exit(main(['serve', *sys.argv[1:]]))\n"
 )
+_QUOTA_FORM = b"Action=GetSendQuota&Version=2010-12-01"
 _QUOTA = (
     b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 40\r\n\r\n"
-    b"Action=GetSendQuota&Version=2010-12-01\r\n"
-)
+    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s"
+) % (len(_QUOTA_FORM), _QUOTA_FORM)
 
 
-class _Hog:
+class Hog:
     """One peer holding ``count`` connections to ``port``: half idle, half trickling a head a
     byte every half second; each reopened when the endpoint closes it."""
 
@@ -179,7 +179,7 @@ class _Hog:
 
 def _fresh_client(port: int) -> float:
     started = time.perf_counter()
-    with socket.create_connection(("127.0.0.1", port), timeout=300) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=900) as sock:
         sock.sendall(_QUOTA)
         data = b""
         while chunk := sock.recv(65536):
@@ -210,7 +210,7 @@ def run_fair(rounds: int, folder: Path) -> dict[str, Any]:
     try:
         url = child.stdout.readline().split()[1]
         port = int(url.rsplit(":", 1)[1].rstrip("/"))
-        hog = _Hog(port, 300)
+        hog = Hog(port, 300)
         try:
             time.sleep(3)  # the flood in place, the trickle under way
             waits = []

@@ -124,6 +124,12 @@ def refusal_answer(
     if cause == "timeout":
         message = f"Request not received within {limits.timeout} s"
         return f"timeout-in-{where}", SesError("RequestTimeout", message, 408)
+    if cause == "evicted":
+        message = (
+            "Request not received before the connection was closed to let a newer one in "
+            f"({limits.max_connections} connections served at once)"
+        )
+        return f"evicted-in-{where}", SesError("RequestTimeout", message, 408)
     if cause == "incomplete":
         return f"incomplete-{where}", SesError(
             "MalformedHTTPRequest", f"Connection closed mid-{where}", 400
