@@ -26,7 +26,7 @@ from sesspec.serve.admin import MAX_QUERY_FIELDS, AdminApplication
 from sesspec.serve.exchange import Answer, Exchange
 from sesspec.serve.inbox import MAX_SHOWN
 from sesspec.serve.state import SesState
-from tests._wire import exchange
+from tests._wire import exchange, parse_response
 
 NOW = datetime(2026, 11, 26, 6, 49, 50, tzinfo=UTC)
 
@@ -220,3 +220,27 @@ def test_over_the_wire_nothing_is_deleted(tmp_path: Path) -> None:
         kept = len(ep.state.mailbox)
     assert [r.split(b" ", 2)[1] for r in replies] == [b"400"] * 5
     assert kept == 2
+
+
+def test_plain_http_is_not_counted_in_the_json_as_on_the_page(tmp_path: Path) -> None:
+    """``--http``: each stored message's request has HTTP002 (plain HTTP, an error), which the
+    page marks "not counted"; ``GET /_aws/ses`` says the same of it, and counts the others."""
+    boto3 = pytest.importorskip("boto3")
+    with Endpoint(tmp_path / "c.jsonl", tls=False, state=True) as ep:
+        ses = boto3.client("ses", **ep.boto3_kwargs())
+        ses.send_email(
+            Source="a@example.com",
+            Destination={"ToAddresses": ["b@example.com"]},
+            Message={"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}},
+        )
+        reply = exchange(ep.port, b"GET /_aws/ses HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        page = exchange(ep.port, b"GET /_sesspec/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    (message,) = json.loads(parse_response(reply)[2])["messages"]
+    findings = message["Findings"]
+    plain = [f for f in findings if f["rule"] == "HTTP002"]
+    assert [(f["severity"], f["counted"]) for f in plain] == [("error", False)]
+    assert plain[0]["note"] == "the endpoint serves plain HTTP: not counted"
+    others = [f for f in findings if f["rule"] != "HTTP002"]
+    assert others  # the checker's other findings on a boto3 request (AUTH019, ...)
+    assert all(f["counted"] is True and "note" not in f for f in others)
+    assert b"(the endpoint serves plain HTTP: not counted)" in parse_response(page)[2]

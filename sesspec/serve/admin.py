@@ -42,7 +42,7 @@ from sesspec.encoding import form_decode
 from sesspec.errors import EncodingError, SesSpecError
 from sesspec.http import RawRequest
 from sesspec.serve.exchange import Answer, Exchange
-from sesspec.serve.inbox import MAX_SHOWN, inbox_pieces
+from sesspec.serve.inbox import MAX_SHOWN, NOT_COUNTED, counted, inbox_pieces
 from sesspec.serve.mailbox import Message
 from sesspec.serve.sites import SitePolicy
 from sesspec.serve.state import SesState
@@ -219,8 +219,20 @@ def _localstack_pieces(messages: Sequence[Message]) -> Iterator[str]:
     for n, message in enumerate(messages):
         if n:
             yield ", "
-        yield from json_pieces(message.localstack())
+        listed = message.localstack()
+        listed["Findings"] = [_judged(finding) for finding in listed["Findings"]]
+        yield from json_pieces(listed)
     yield "]}"
+
+
+def _judged(finding: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored finding as the JSON lists it: with ``counted`` (whether it counts in the
+    message's verdict, as the page says: :func:`sesspec.serve.inbox.counted`) and, when not,
+    ``note`` saying why."""
+    out = {**finding, "counted": counted(finding)}
+    if not out["counted"]:
+        out["note"] = NOT_COUNTED
+    return out
 
 
 def _messages(route: Route) -> Answer:

@@ -59,6 +59,8 @@ __all__ = [
     "MAX_PAGE_CHARS",
     "MAX_SHOWN",
     "MAX_TEXT_SHOWN",
+    "NOT_COUNTED",
+    "counted",
     "inbox_pieces",
     "render_inbox",
 ]
@@ -79,6 +81,8 @@ MAX_PAGE_CHARS = 32 * 1024 * 1024
 #: Where the messages go in the page around them (an HTML comment: no escaped value is one).
 _SLOT = "sesspec-messages"
 
+#: Why a finding is not counted (:func:`counted`), on the page and in ``GET /_aws/ses``.
+NOT_COUNTED = "the endpoint serves plain HTTP: not counted"
 #: The policy written in front of every HTML body shown (the frame also inherits the page's).
 _FRAME_POLICY = (
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
@@ -171,10 +175,17 @@ def _limit(text: str | None) -> int:
     return max(1, min(MAX_SHOWN, int(text)))
 
 
+def counted(finding: Mapping[str, Any]) -> bool:
+    """Whether a stored finding counts in the message's verdict: HTTP002 (plain HTTP) does not,
+    since ``--http`` is the endpoint's own choice (as in :mod:`sesspec.serve.strict`, which
+    does not refuse it). The page and ``GET /_aws/ses`` both say so."""
+    return finding.get("rule") != "HTTP002"
+
+
 def _findings_badge(parent: etree._Element, findings: Sequence[Mapping[str, Any]]) -> None:
-    """How the request fared: errors, else warnings, else conformant. HTTP002 (plain HTTP) is
-    not counted: ``--http`` is the endpoint's own choice (as in :mod:`sesspec.serve.strict`)."""
-    severities = [str(f.get("severity", "")) for f in findings if f.get("rule") != "HTTP002"]
+    """How the request fared: errors, else warnings, else conformant, of the findings
+    :func:`counted`."""
+    severities = [str(f.get("severity", "")) for f in findings if counted(f)]
     errors = severities.count("error")
     warnings = severities.count("warning")
     if errors:
@@ -205,12 +216,12 @@ def _findings_table(parent: etree._Element, findings: Sequence[Mapping[str, Any]
         detail = found.get("detail")
         if detail:
             _shown(what, "pre", str(detail))
-        if found.get("rule") == "HTTP002":
+        if not counted(found):
             if len(what):
                 _tail(what[-1], " ")
             else:
                 what.text = (what.text or "") + " "
-            _add(what, "span", "(the endpoint serves plain HTTP: not counted)", cls="cut")
+            _add(what, "span", f"({NOT_COUNTED})", cls="cut")
 
 
 def _frame(parent: etree._Element, body_html: str) -> None:

@@ -40,6 +40,7 @@ from sesspec.serve.admin import AdminApplication
 from sesspec.serve.app import Mode, SesApplication
 from sesspec.serve.capture import CaptureLog
 from sesspec.serve.exchange import Limits, Router
+from sesspec.serve.helpers import EndpointHelpers
 from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
 from sesspec.serve.sites import API_SITES, SES_HOSTNAMES
 from sesspec.serve.state import SesState
@@ -118,8 +119,13 @@ def _make_state(
         raise EndpointStartError(msg, what="state-dir") from exc
 
 
-class Endpoint:
+class Endpoint(EndpointHelpers):
     """The loopback SES endpoint; a context manager that serves in background threads.
+
+    With a state, it has the ``ses_endpoint`` fixture's helpers
+    (:class:`~sesspec.serve.helpers.EndpointHelpers`): ``boto3_kwargs()``, ``messages(...)``,
+    ``assert_sent(...)``, ``assert_not_sent(...)``, ``clear()``, ``reset()``, ``sandbox``,
+    ``verify(...)``, ``captures()``, ``findings()``, ``assert_conformant()``, ``inbox_url``.
 
     >>> with Endpoint("captures.jsonl", state=True) as ep:  # doctest: +SKIP
     ...     boto3.client("ses", endpoint_url=ep.url, verify=ep.ca_path, ...)
@@ -192,6 +198,21 @@ class Endpoint:
         self._log: CaptureLog | None = None
         #: The transport serving the endpoint (made by :meth:`start`).
         self.transport: Transport | None = None
+
+    # -- what the helpers stand on ---------------------------------------------------------
+
+    def _ses_state(self) -> SesState:
+        if self.state is None:
+            msg = "this endpoint keeps no state (canned answers): Endpoint(..., state=True)"
+            raise ValueError(msg)
+        return self.state
+
+    def _client_target(self) -> tuple[str, str | None]:
+        ca = self.ca_path
+        return self.url, None if ca is None else str(ca)
+
+    def _capture_file(self) -> Path:
+        return self.capture_path
 
     # -- lifecycle ------------------------------------------------------------------------
 
