@@ -170,7 +170,8 @@ HttpParseErrorKind = Literal["syntax", "framing", "limit"]
 #: ``header-line``, the ``line-ending`` (a bare LF: noticed, read anyway), ``content-length``,
 #: ``transfer-encoding``, the ``chunked`` framing, the ``head-size`` or ``header-count`` limit,
 #: the ``body-size`` limit (declared or arrived), ``incomplete`` (the data ended first),
-#: ``trailing-bytes`` after the body, and ``timeout`` (the transport gave up waiting).
+#: ``trailing-bytes`` after the body, ``timeout`` (the transport gave up waiting) and
+#: ``evicted`` (the transport closed the connection to let another in, at its cap).
 HttpParseCause = Literal[
     "request-line",
     "header-line",
@@ -184,6 +185,7 @@ HttpParseCause = Literal[
     "incomplete",
     "trailing-bytes",
     "timeout",
+    "evicted",
 ]
 
 

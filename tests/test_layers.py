@@ -457,6 +457,7 @@ SES_MODULES = (
 LAYER_MODULES = (
     "sesspec.serve.server",
     "sesspec.serve.transport",
+    "sesspec.serve.writer",
     "sesspec.serve.exchange",
     "sesspec.serve.app",
     "sesspec.serve.admin",
@@ -501,10 +502,11 @@ def test_the_applications_open_no_socket(application: str) -> None:
         assert not opened, f"{application} stands on {module}, which imports {opened}"
 
 
-def test_the_transport_knows_no_ses_action() -> None:
+@pytest.mark.parametrize("name", ["transport.py", "writer.py"])
+def test_the_transport_knows_no_ses_action(name: str) -> None:
     """The transport imports nothing that reads a request's meaning, and names no SES action,
     no ``Action`` parameter, no SES error code: it moves bytes and answers what it is given."""
-    path = PACKAGE / "serve" / "transport.py"
+    path = PACKAGE / "serve" / name
     imported = {_ours(n) for n in _imports(path)} - {None}
     for module in SES_MODULES:
         assert not any(m == module or m.startswith(f"{module}.") for m in imported if m), module

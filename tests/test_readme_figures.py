@@ -17,7 +17,8 @@ import pytest
 
 from sesspec import http
 from sesspec.cli import serve as serve_cli
-from sesspec.serve import capture, inbox, mailbox, server, transport
+from sesspec.serve import admin, capture, inbox, mailbox, seats, server, transport
+from tests import test_serve_admin_bounds
 from tests._support import REPO
 
 KIB, MIB, GIB = 1024, 1024 * 1024, 1024 * 1024 * 1024
@@ -30,6 +31,9 @@ ROWS: dict[str, set[float]] = {
         1,
         server.MAX_CONNECTIONS_LIMIT,
         transport.BACKLOG,
+        408,
+        300,  # the connections one peer holds in the fairness test (tests/test_endpoint_hostile)
+        seats.MAX_EVICTING,
     },
     "a request, first byte to last": {server.DEFAULT_TIMEOUT, 0, server.MAX_TIMEOUT, 408},
     "an idle connection; a TLS handshake": {server.DEFAULT_TIMEOUT},
@@ -66,7 +70,16 @@ ROWS: dict[str, set[float]] = {
         inbox.DEFAULT_SHOWN,
         inbox.MAX_SHOWN,
         inbox.MAX_TEXT_SHOWN,
+        inbox.MAX_TEXT_SHOWN * 4,  # an HTML body shown in its frame
     },
+    "the page `/_sesspec/`": {inbox.MAX_PAGE_CHARS},
+    "`GET /_aws/ses` and the page: what one answer holds at once": {
+        1.0,  # HTTP/1.0
+        admin.JSON_SLICE // KIB,  # "64 Ki characters"
+        test_serve_admin_bounds.PEAK_ABOVE_IDLE // MIB,  # "256 MB", the bound the test asserts
+    },
+    "writing an answer": {server.DEFAULT_TIMEOUT},
+    "the query of `/_aws/ses` and `/_sesspec/`": {admin.MAX_QUERY_FIELDS, 400},
 }
 
 _NUMBER = re.compile(

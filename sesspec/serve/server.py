@@ -40,7 +40,9 @@ from sesspec.serve.admin import AdminApplication
 from sesspec.serve.app import Mode, SesApplication
 from sesspec.serve.capture import CaptureLog
 from sesspec.serve.exchange import Limits, Router
+from sesspec.serve.helpers import EndpointHelpers
 from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
+from sesspec.serve.sites import API_SITES, SES_HOSTNAMES
 from sesspec.serve.state import SesState, StateError, UnreadableStateError
 from sesspec.serve.strict import StrictChecker
 from sesspec.serve.transport import (
@@ -72,46 +74,6 @@ __all__ = [
 def __dir__() -> list[str]:
     return __all__
 
-
-#: Regions with an SES v1 endpoint (botocore ``endpoints.json``, docs/spec.md#http-endpoints).
-_REGIONS = (
-    "af-south-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-5",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "us-gov-east-1",
-    "us-gov-west-1",
-)
-
-#: Names a client may put in Host/SNI when it keeps the real SES host (clients-howto).
-SES_HOSTNAMES = (
-    "email.amazonaws.com",
-    *(f"email.{r}.amazonaws.com" for r in _REGIONS),
-    *(f"email-fips.{r}.amazonaws.com" for r in _REGIONS),
-)
 
 #: Largest body read (bytes): SES v1 takes 10 MB after base64, plus form overhead (f).
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
@@ -166,8 +128,13 @@ def _make_state(
         raise EndpointStartError(str(exc), what="state-dir") from exc
 
 
-class Endpoint:
+class Endpoint(EndpointHelpers):
     """The loopback SES endpoint; a context manager that serves in background threads.
+
+    With a state, it has the ``ses_endpoint`` fixture's helpers
+    (:class:`~sesspec.serve.helpers.EndpointHelpers`): ``boto3_kwargs()``, ``messages(...)``,
+    ``assert_sent(...)``, ``assert_not_sent(...)``, ``clear()``, ``reset()``, ``sandbox``,
+    ``verify(...)``, ``captures()``, ``findings()``, ``assert_conformant()``, ``inbox_url``.
 
     >>> with Endpoint("captures.jsonl", state=True) as ep:  # doctest: +SKIP
     ...     boto3.client("ses", endpoint_url=ep.url, verify=ep.ca_path, ...)
@@ -248,6 +215,21 @@ class Endpoint:
         #: The transport serving the endpoint (made by :meth:`start`).
         self.transport: Transport | None = None
 
+    # -- what the helpers stand on ---------------------------------------------------------
+
+    def _ses_state(self) -> SesState:
+        if self.state is None:
+            msg = "this endpoint keeps no state (canned answers): Endpoint(..., state=True)"
+            raise ValueError(msg)
+        return self.state
+
+    def _client_target(self) -> tuple[str, str | None]:
+        ca = self.ca_path
+        return self.url, None if ca is None else str(ca)
+
+    def _capture_file(self) -> Path:
+        return self.capture_path
+
     # -- lifecycle ------------------------------------------------------------------------
 
     @property
@@ -311,7 +293,9 @@ class Endpoint:
             timeout=self.timeout,
             max_connections=self.max_connections,
         )
-        ses = SesApplication(state=self.state, recorder=log, limits=limits, mode=self.mode)
+        ses = SesApplication(
+            state=self.state, recorder=log, limits=limits, mode=self.mode, sites=API_SITES
+        )
         own = AdminApplication(
             state=self.state, endpoint_url=lambda: self.url, strict=self.mode.judges
         )
