@@ -10,6 +10,7 @@ committed one.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -61,9 +62,14 @@ def test_the_summary_names_the_clients_to_install_and_how_to_install_less(
         "(sizes measured on a fresh Debian 12 machine):"
     )
     assert lines[1] == "  pypi: 1 client(s); 1 to install: boto3"
+    assert lines[3] == "    packages: boto3, and their dependencies"
     every = sum(d.registry == "pypi" for d in all_drivers())
-    assert lines[3] == f"    size, for all {every} of its clients: {INSTALL_COSTS['pypi'].size}"
-    assert lines[4] == "  npm: 1 client(s); all here already"
+    assert lines[4] == f"    size, for all {every} of its clients: {INSTALL_COSTS['pypi'].size}"
+    assert lines[5] == "  npm: 1 client(s); all here already"
+    lock = json.loads((REPO / "sesspec/drivers/js/package-lock.json").read_text("utf-8"))
+    assert lines[7] == (
+        f"    packages: aws4, and the lockfile's {len(lock['packages']) - 1} packages in all"
+    )
     assert lines[-1].startswith(
         "To install less: make report CLIENTS=boto3,aws4 or LANGUAGES=python,javascript "
     )

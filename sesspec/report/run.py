@@ -34,6 +34,7 @@ import dataclasses
 import functools
 import gzip
 import importlib.metadata
+import json
 import os
 import platform
 import shutil
@@ -66,9 +67,12 @@ from sesspec.drivers.base import FAKE_SESSION_TOKEN, Status
 from sesspec.drivers.base import asked as asked_of
 from sesspec.drivers.facts import row_facts
 from sesspec.drivers.kinds import (
+    CargoDriver,
     CommandDriver,
     CompiledDriver,
     DriverBase,
+    GoModuleDriver,
+    MavenDriver,
     NodeDriver,
     PythonDriver,
     debian_installed,
@@ -457,6 +461,30 @@ def _here(driver: DriverBase) -> bool:
     return driver.built()
 
 
+def _packages(driver: DriverBase) -> tuple[str, ...]:
+    """What the catalogue says ``driver`` installs, as its registry names it (pip's
+    requirements, npm's packages, Debian's, Maven's artifacts, crates, Go modules)."""
+    if isinstance(driver, PythonDriver):
+        return tuple(r for r in driver.requirements if not r.startswith("-"))
+    if isinstance(driver, NodeDriver | CommandDriver):
+        return driver.packages
+    if isinstance(driver, GoModuleDriver):
+        return driver.modules
+    if isinstance(driver, CompiledDriver):
+        return driver.packages
+    if isinstance(driver, MavenDriver):
+        return driver.artifacts
+    if isinstance(driver, CargoDriver):
+        return driver.crates
+    return ()
+
+
+def _lockfile_packages() -> int:
+    """How many packages ``npm ci`` installs from the Node clients' lockfile."""
+    lock = json.loads((node.JS_DIR / "package-lock.json").read_text("utf-8"))
+    return sum(1 for name in lock.get("packages", {}) if name)
+
+
 def install_summary(drivers: Sequence[DriverBase]) -> str:
     """What ``sesspec report --install`` installs for ``drivers``, said before it starts: by
     registry (the catalogue's), the clients, the installer and where it puts them, the size
@@ -483,6 +511,13 @@ def install_summary(drivers: Sequence[DriverBase]) -> str:
             lines.append("    (no measured size for this registry)")
             continue
         lines.append(f"    how: {cost.how}")
+        named = ", ".join(dict.fromkeys(p for d in chosen for p in _packages(d)))
+        more = (
+            f"the lockfile's {_lockfile_packages()} packages in all"
+            if registry_name == "npm"
+            else "their dependencies"
+        )
+        lines.append(f"    packages: {named}, and {more}")
         size = cost.size
         if cost.by_language:
             spoken = sorted({d.language for d in chosen})
