@@ -400,7 +400,9 @@ class RegistryCost:
 #: against the dpkg status of the machine's image as new, each package it would install summed
 #: from ``apt-cache show`` (Installed-Size, Size); Maven, cargo and Go: their repository or
 #: module cache and build folders after one build (du). Keyed by the catalogue's registries
-#: (a test holds every registry a client names to an entry here).
+#: (a test holds every registry a client names to an entry here). With Debian's builds of the
+#: Go SDKs and golang-go, rows of the catalogue until they were found to send what the module
+#: proxy's releases send, the Debian set was 223 packages and 2.1 GB.
 INSTALL_COSTS: Mapping[str, RegistryCost] = {
     "pypi": RegistryCost(
         "pip, into this Python's environment (aiobotocore and aws-cli-v1, which pin their own "
