@@ -137,6 +137,12 @@ def test_the_runnable_blocks_run_on_a_bare_clone(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert link.resolve() == (clone / ".venv" / "bin" / "sesspec").resolve()
     assert "usage: sesspec" in done.stdout
+    bindir = home / ".local" / "bin"
+    assert f'{bindir} is not on PATH: export PATH="{bindir}:' in done.stdout
+
+    # make report said what it installs before it installed anything.
+    said = done.stderr.index("sesspec report --install: what it installs for the 1 clients")
+    assert said < done.stderr.index("installing the clients ...")
 
     # The one-client report went to reports/local/, which the clone ignores.
     report = json.loads((clone / "reports/local/latest/report.json").read_text("utf-8"))
