@@ -238,15 +238,15 @@ class ModelError(SesSpecError, KeyError):
 class MissingExtraError(SesSpecError, ImportError):
     """A feature that needs an optional dependency (an extra) that is not installed.
 
-    ``extra`` names the extra that brings it (``pip install 'sesspec[<extra>]'``), ``module``
+    ``extra`` names the extra that brings it and ``install`` the command that installs it
+    (:func:`sesspec._extras.install_command`), ``module``
     the module that is missing, ``feature`` what needed it. It is an ``ImportError``: it is
     raised where the module would have been imported.
     """
 
-    def __init__(self, *, extra: str, module: str, feature: str) -> None:
+    def __init__(self, *, extra: str, module: str, feature: str, install: str) -> None:
         super().__init__(
-            f"{feature} needs the {extra!r} extra ({module} is not installed): "
-            f"pip install 'sesspec[{extra}]'"
+            f"{feature} needs the {extra!r} extra ({module} is not installed): {install}"
         )
         self.extra = extra
         self.module = module
