@@ -29,6 +29,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -260,7 +261,9 @@ def sesspec_alone() -> Path:
     link = folder / "sesspec"
     if not link.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".sesspec-{os.getpid()}"
+        # One name per thread: the sweep runs releases on threads of one process, and two
+        # threads sharing a name would move each other's link.
+        partial = folder / f".sesspec-{os.getpid()}-{threading.get_ident()}"
         partial.unlink(missing_ok=True)
         partial.symlink_to(package, target_is_directory=True)
         partial.replace(link)
