@@ -51,7 +51,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRIVERS_DIR",
+    "GO_MODULE",
+    "JAVA_PROJECT",
     "PORT",
+    "RUST_PROJECT",
     "TEMPORARY",
     "CargoDriver",
     "CommandDriver",
@@ -63,8 +66,10 @@ __all__ = [
     "PythonDriver",
     "Registry",
     "build_cache",
+    "first_line",
     "run_tool",
     "sesspec_alone",
+    "source_digest",
 ]
 
 
@@ -600,12 +605,16 @@ class GoModuleDriver(CompiledDriver):
     registry: Registry = "goproxy"
     toolchain: str = "go"
     modules: tuple[str, ...] = ()
+    #: A program built elsewhere (a sweep's release): run as it is, never built here.
+    prebuilt: Path | None = None
 
     @property
     def packages(self) -> tuple[str, ...]:
         return ()
 
     def program(self) -> Path:
+        if self.prebuilt is not None:
+            return self.prebuilt
         key = source_digest(
             [self.source_dir, GO_MODULE / "driver"],
             f"go {self._toolchain_version()}",
@@ -634,6 +643,8 @@ class GoModuleDriver(CompiledDriver):
         return self.program().is_file()
 
     def available(self) -> tuple[bool, str]:
+        if self.prebuilt is not None:
+            return _prebuilt(self.prebuilt)
         if shutil.which(self.toolchain) is None:
             return False, f"{self.toolchain} is not on PATH (https://go.dev/doc/install)"
         ok, reason = self.build()
@@ -659,6 +670,10 @@ class GoModuleDriver(CompiledDriver):
         parts = [f"{m} {found.get(m, '?')}" for m in self.modules]
         parts.append(self._toolchain_version() or "go ?")
         return ", ".join(parts)
+
+
+def _prebuilt(path: Path) -> tuple[bool, str]:
+    return (True, "") if path.exists() else (False, f"{path} is not built")
 
 
 def first_lines(command: tuple[str, ...]) -> list[str]:
@@ -689,6 +704,8 @@ class MavenDriver(DriverBase):
     registry: Registry = "maven"
     main_class: str
     artifacts: tuple[str, ...] = ()
+    #: A ``target`` folder built elsewhere (a sweep's release): run as it is, never built.
+    prebuilt: Path | None = None
 
     def folder_built(self) -> Path:
         java = first_line(("java", "-version")) or "?"
@@ -730,6 +747,8 @@ class MavenDriver(DriverBase):
         return (self._target() / "lib").is_dir()
 
     def available(self) -> tuple[bool, str]:
+        if self.prebuilt is not None:
+            return _prebuilt(self.prebuilt / "lib")
         for tool, hint in (
             ("java", "apt-get install default-jdk"),
             ("mvn", "apt-get install maven"),
@@ -742,6 +761,8 @@ class MavenDriver(DriverBase):
         return True, ""
 
     def _target(self) -> Path:
+        if self.prebuilt is not None:
+            return self.prebuilt
         return self.folder_built() / "target"
 
     def versions(self) -> dict[str, str]:
@@ -788,8 +809,12 @@ class CargoDriver(DriverBase):
     registry: Registry = "crates"
     binary: str
     crates: tuple[str, ...] = ()
+    #: A program built elsewhere (a sweep's release): run as it is, never built here.
+    prebuilt: Path | None = None
 
     def program(self) -> Path:
+        if self.prebuilt is not None:
+            return self.prebuilt
         rustc = first_line(("rustc", "--version")) or "?"
         key = source_digest(
             [RUST_PROJECT / "src"],
@@ -819,6 +844,8 @@ class CargoDriver(DriverBase):
         return self.program().is_file()
 
     def available(self) -> tuple[bool, str]:
+        if self.prebuilt is not None:
+            return _prebuilt(self.prebuilt)
         if shutil.which("cargo") is None:
             return False, "cargo is not on PATH (https://rustup.rs)"
         ok, reason = self.build()

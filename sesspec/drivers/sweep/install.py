@@ -24,10 +24,11 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +39,9 @@ __all__ = [
     "DEFAULT_INSTALL_TIMEOUT",
     "Installed",
     "Installer",
+    "Step",
+    "install_into",
+    "kept_install",
     "release_folder",
     "sweep_cache",
 ]
@@ -86,12 +90,14 @@ def release_folder(registry: str, package: str, version: str, also: Sequence[str
 @dataclass(frozen=True, slots=True)
 class Installed:
     """One release's install: its ``state``, the installer's last line when it failed, where
-    it went (``folder``: ``site`` or ``node`` inside it), and the seconds it took (0: cached)."""
+    it went (``folder``: ``site``, ``node`` or ``build`` inside it), the seconds it took (0:
+    cached), and the release's date when the install found it (a Maven jar's)."""
 
     state: InstallState
     reason: str
     folder: Path
     seconds: float = 0.0
+    date: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -140,52 +146,30 @@ class Installer:
         """``package`` at ``release`` (and ``also``: more requirements, resolved as of the
         same date) into its cache folder, unless there (module docstring)."""
         folder = release_folder(self.registry, package, release.version, also)
-        marker = folder / _MARKER
-        cached = _read_marker(marker, folder)
-        if cached is not None and (cached.ok or not retry_failed):
-            return cached
         program = self.find_program()
         if program is None:
             name = "uv (pip install uv)" if self.registry == "pypi" else "npm"
-            return Installed("failed", f"{name} is not installed", folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        inside = "site" if self.registry == "pypi" else "node"
-        scratch = folder / f".{inside}-{os.getpid()}"
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir()
-        command, cwd = self._command(program, package, release, also, scratch)
-        started = time.monotonic()
-        env = {**os.environ, "UV_NO_PROGRESS": "1", "npm_config_update_notifier": "false"}
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=self.timeout,
-                cwd=cwd,
-                env=env,
-                check=False,
+            return install_into(
+                folder,
+                "site" if self.registry == "pypi" else "node",
+                None,
+                missing=f"{name} is not installed",
+                retry_failed=retry_failed,
             )
-        except subprocess.TimeoutExpired:
-            shutil.rmtree(scratch, ignore_errors=True)
-            seconds = time.monotonic() - started
-            reason = f"no answer from {Path(program).name} within {self.timeout:g} s"
-            return Installed("timeout", reason, folder, seconds)
-        except OSError as exc:
-            shutil.rmtree(scratch, ignore_errors=True)
-            return Installed("failed", f"cannot run {program}: {exc}", folder)
-        seconds = time.monotonic() - started
-        if done.returncode != 0:
-            shutil.rmtree(scratch, ignore_errors=True)
-            reason = _last_line(done.stderr or done.stdout, f"exit status {done.returncode}")
-            result = Installed("failed", reason, folder, seconds)
-        else:
-            target = folder / inside
-            shutil.rmtree(target, ignore_errors=True)
-            scratch.rename(target)
-            result = Installed("installed", "", folder, seconds)
-        _write_marker(marker, result, command)
-        return result
+
+        def steps(scratch: Path) -> list[Step]:
+            command, cwd = self._command(program, package, release, also, scratch)
+            return [Step(command, cwd)]
+
+        env = {"UV_NO_PROGRESS": "1", "npm_config_update_notifier": "false"}
+        return install_into(
+            folder,
+            "site" if self.registry == "pypi" else "node",
+            steps,
+            timeout=self.timeout,
+            retry_failed=retry_failed,
+            env=env,
+        )
 
     def _command(
         self,
@@ -219,7 +203,106 @@ class Installer:
         return [*command, *self.extra, f"{package}@{release.version}", *also], scratch
 
 
-def _read_marker(marker: Path, folder: Path) -> Installed | None:
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One command of an install or a build: its arguments, the folder it runs in (None: this
+    process's), variables on top of this process's, and what a failure is called when it
+    prints nothing."""
+
+    command: Sequence[str]
+    cwd: Path | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+#: Makes the steps of an install into ``scratch`` (written there; may write files first).
+Steps = Callable[[Path], Sequence[Step]]
+
+
+def install_into(
+    folder: Path,
+    inside: str,
+    steps: Steps | None,
+    *,
+    timeout: float = DEFAULT_INSTALL_TIMEOUT,
+    retry_failed: bool = False,
+    env: Mapping[str, str] | None = None,
+    missing: str = "",
+    after: Callable[[Path], str] | None = None,
+) -> Installed:
+    """Run ``steps`` (within ``timeout`` seconds in all) into a scratch folder renamed to
+    ``folder/inside`` when every step exits 0, and write the outcome beside it; or return the
+    kept outcome (module docstring). Each step runs with this process's variables, then its
+    own, then ``env`` (the caller's last word: a test's stand-ins). ``steps`` None: the
+    installer is missing (``missing`` says which). ``after(scratch)``: a last check of what
+    was made ("" when it is fine, else why not: a failure)."""
+    marker = folder / _MARKER
+    cached = _read_marker(marker, folder, inside)
+    if cached is not None and (cached.ok or not retry_failed):
+        return cached
+    if steps is None:
+        return Installed("failed", missing, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = folder / f".{inside}-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    started = time.monotonic()
+    commands: list[list[str]] = []
+    reason = ""
+    state: InstallState = "installed"
+    try:
+        planned = steps(scratch)
+    except (OSError, ValueError) as exc:
+        planned, state, reason = [], "failed", f"cannot prepare the install: {exc}"
+    for step in planned:
+        commands.append(list(step.command))
+        left = timeout - (time.monotonic() - started)
+        name = Path(step.command[0]).name
+        try:
+            done = subprocess.run(
+                list(step.command),
+                capture_output=True,
+                text=True,
+                timeout=max(left, 0.001),
+                cwd=step.cwd,
+                env={**os.environ, **step.env, **(env or {})},
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            shutil.rmtree(scratch, ignore_errors=True)
+            seconds = time.monotonic() - started
+            return Installed(
+                "timeout", f"no answer from {name} within {timeout:g} s", folder, seconds
+            )
+        except OSError as exc:
+            state, reason = "failed", f"cannot run {step.command[0]}: {exc}"
+            break
+        if done.returncode != 0:
+            state = "failed"
+            reason = _last_line(done.stderr or done.stdout, f"{name} exit status {done.returncode}")
+            break
+    if state == "installed" and after is not None:
+        problem = after(scratch)
+        if problem:
+            state, reason = "failed", problem
+    seconds = time.monotonic() - started
+    if state != "installed":
+        shutil.rmtree(scratch, ignore_errors=True)
+        result = Installed(state, reason, folder, seconds)
+    else:
+        target = folder / inside
+        shutil.rmtree(target, ignore_errors=True)
+        scratch.rename(target)
+        result = Installed("installed", "", folder, seconds)
+    _write_marker(marker, result, commands)
+    return result
+
+
+def kept_install(folder: Path, inside: str) -> Installed | None:
+    """The outcome kept in ``folder`` (None: nothing kept, or its install was removed)."""
+    return _read_marker(folder / _MARKER, folder, inside)
+
+
+def _read_marker(marker: Path, folder: Path, inside: str) -> Installed | None:
     try:
         document = json.loads(marker.read_text("utf-8"))
     except (OSError, ValueError):
@@ -227,18 +310,17 @@ def _read_marker(marker: Path, folder: Path) -> Installed | None:
     state = document.get("state") if isinstance(document, dict) else None
     if state not in ("installed", "failed"):
         return None
-    inside = folder / ("site" if (folder / "site").is_dir() else "node")
-    if state == "installed" and not inside.is_dir():
+    if state == "installed" and not (folder / inside).is_dir():
         return None  # the folder was removed: install again
     return Installed(state, str(document.get("reason", "")), folder)
 
 
-def _write_marker(marker: Path, result: Installed, command: Sequence[str]) -> None:
+def _write_marker(marker: Path, result: Installed, commands: Sequence[Sequence[str]]) -> None:
     document = {
         "state": result.state,
         "reason": result.reason,
         "seconds": round(result.seconds, 1),
-        "command": list(command),
+        "commands": [list(c) for c in commands],
     }
     partial = marker.with_name(f".{marker.name}.{os.getpid()}")
     partial.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

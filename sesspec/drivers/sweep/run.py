@@ -21,8 +21,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sesspec.drivers.kinds import NodeDriver, node_version
+from sesspec.drivers.kinds import (
+    CargoDriver,
+    GoModuleDriver,
+    MavenDriver,
+    NodeDriver,
+    first_line,
+    node_version,
+)
 from sesspec.drivers.scenarios import load_scenarios
+from sesspec.drivers.sweep.build import Builder
 from sesspec.drivers.sweep.harness import SCENARIOS, ReleaseResult, SweepClient, run_release
 from sesspec.drivers.sweep.history import (
     History,
@@ -35,7 +43,10 @@ from sesspec.drivers.sweep.install import DEFAULT_INSTALL_TIMEOUT, Installer
 from sesspec.drivers.sweep.plan import explore
 from sesspec.drivers.sweep.releases import (
     Release,
+    crates_releases,
     dates_in_order,
+    goproxy_releases,
+    maven_releases,
     npm_releases,
     pypi_releases,
     select,
@@ -44,6 +55,7 @@ from sesspec.drivers.sweep.releases import (
 __all__ = [
     "MAX_HISTORY_BYTES",
     "SweepRun",
+    "default_installer",
     "history_name",
     "list_releases",
     "sweep_client",
@@ -63,7 +75,47 @@ def list_releases(client: SweepClient, *, pre: bool = False) -> list[Release]:
     """The client's releases from its registry, oldest first (:class:`RegistryError`)."""
     if client.registry == "pypi":
         return pypi_releases(client.package, pre=pre)
+    if client.registry == "goproxy":
+        return goproxy_releases(client.package, pre=pre)
+    if client.registry == "maven":
+        return maven_releases(client.package, pre=pre)
+    if client.registry == "crates":
+        return crates_releases(client.package, pre=pre)
     return npm_releases(client.package, pre=pre)
+
+
+def default_installer(client: SweepClient, *, timeout: float) -> Installer | Builder:
+    """What installs the client's releases: uv or npm, or a build (Go, Maven, cargo)."""
+    registry = client.registry
+    if registry == "pypi" or registry == "npm":  # noqa: PLR1714 (narrows the Literal)
+        return Installer(registry, timeout=timeout)
+    return Builder(registry, client.driver, timeout=timeout)
+
+
+def _runtime(client: SweepClient) -> str:
+    driver = client.driver
+    if isinstance(driver, NodeDriver):
+        return f"Node {node_version() or '?'}"
+    if isinstance(driver, GoModuleDriver):
+        return first_line(("go", "env", "GOVERSION")) or "go ?"
+    if isinstance(driver, MavenDriver):
+        return first_line(("java", "-version")) or "java ?"
+    if isinstance(driver, CargoDriver):
+        return first_line(("rustc", "--version")) or "rustc ?"
+    return f"Python {platform.python_version()}"
+
+
+def _dated(releases: Sequence[Release], results: Mapping[int, ReleaseResult]) -> list[Release]:
+    """The releases, each undated one with the date its install found (a Maven jar's)."""
+    out = list(releases)
+    for index, result in results.items():
+        if out[index].date is None and result.date != "?":
+            try:
+                found = datetime.fromisoformat(result.date).replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            out[index] = Release(out[index].version, found)
+    return out
 
 
 def history_name(client: str) -> str:
@@ -166,7 +218,7 @@ def sweep_client(
     retry_failed: bool = False,
     scenarios: Sequence[str] | None = None,
     releases: Sequence[Release] | None = None,
-    installer: Installer | None = None,
+    installer: Installer | Builder | None = None,
     log: Callable[[str], None] | None = None,
 ) -> SweepRun:
     """Sweep ``client`` (module docstring). ``spec``: a range (``A..B``; all when None);
@@ -186,8 +238,18 @@ def sweep_client(
             "each release was installed with its dependencies as they resolve today"
         )
         listed = [Release(r.version, None) for r in listed]
+    if client.registry == "goproxy":
+        notes.append(
+            f"the Go module proxy reached here lists {len(listed)} versions of this module "
+            f"({listed[0].version if listed else 'none'} and later, not every tag): the sweep "
+            "covers those it lists"
+        )
+    if spec is None and client.default_range:
+        spec = client.default_range
+        if client.range_reason:
+            notes.append(f"releases {spec} swept: {client.range_reason}")
     chosen = select(listed, spec, package=client.package, registry=client.registry)
-    installer = installer or Installer(client.registry, timeout=install_timeout)
+    installer = installer or default_installer(client, timeout=install_timeout)
     chosen_scenarios = load_scenarios(list(scenarios or SCENARIOS))
     count = len(chosen)
     wanted = count if every else (samples or client.samples)
@@ -229,11 +291,8 @@ def sweep_client(
     notes += [
         f"gap left open between {chosen[a].version} and {chosen[b].version}" for a, b in open_gaps
     ]
-    runtime = (
-        f"Node {node_version() or '?'}"
-        if isinstance(client.driver, NodeDriver)
-        else f"Python {platform.python_version()}"
-    )
+    runtime = _runtime(client)
+    chosen = _dated(chosen, results)
     history = build_history(
         client=client.name,
         registry=client.registry,
