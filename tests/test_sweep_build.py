@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import UTC, datetime
@@ -283,6 +284,15 @@ def _log(folder: Path, name: str) -> list[dict[str, object]]:
     )
 
 
+def _running(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 _CARGO = """
 if sys.argv[1] == "build":
     name = sys.argv[sys.argv.index("--bin") + 1]
@@ -319,7 +329,7 @@ class TestCargoBuild:
         with pytest.raises(ValueError, match="no 'absent-crate = "):
             cargo_manifest(text, crate="absent-crate", version="1", main=Path("/m"), binary="b")
 
-    def test_build_as_of_the_release_date_then_kept(
+    def test_build_with_the_newest_dependencies_then_kept(
         self, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         tools = tmp_path / "bin"
@@ -330,18 +340,9 @@ class TestCargoBuild:
         built = builder.install("aws-sdk-ses", release)
         assert (built.state, built.reason) == ("installed", "")
         lock, build = _log(tools, "cargo")
-        # One hour after the release (CUTOFF_MARGIN), every crate as crates.io served it then.
-        assert lock["argv"] == [
-            "generate-lockfile",
-            "--quiet",
-            "-Zunstable-options",
-            "--publish-time",
-            "2023-11-27T21:00:00Z",
-        ]
-        assert lock["env"] == {
-            "RUSTC_BOOTSTRAP": "1",
-            "CARGO_TARGET_DIR": str(cache / "drivers" / "cargo-target"),
-        }
+        # The newest versions the release's requirements allow (as cargo update gives them).
+        assert lock["argv"] == ["generate-lockfile", "--quiet"]
+        assert lock["env"] == {"CARGO_TARGET_DIR": str(cache / "drivers" / "cargo-target")}
         assert build["argv"] == [
             "build",
             "--release",
@@ -350,7 +351,7 @@ class TestCargoBuild:
             "--bin",
             "sesspec-sweep-aws-sdk-ses",
         ]
-        assert "RUSTC_BOOTSTRAP" not in build["env"]  # type: ignore[operator]
+        assert build["cwd"] == lock["cwd"]
         program = builder.for_release(built)
         assert isinstance(program, CargoDriver)
         assert program.prebuilt == built.folder / "build" / "aws-sdk-ses"
@@ -379,21 +380,34 @@ class TestCargoBuild:
             "failed",
             "error: failed to select a version for `http-1x`",
         )
-        (call,) = _log(tools, "cargo")
-        assert call["argv"] == ["generate-lockfile", "--quiet"]  # no date: no cutoff
+        assert len(_log(tools, "cargo")) == 1  # the lockfile failed: nothing built
         assert builder.install("aws-sdk-ses", Release("1.0.0", None)).reason == failed.reason
         assert len(_log(tools, "cargo")) == 1
 
-    def test_a_build_that_hangs_is_cut(
+    def test_a_build_that_hangs_is_cut_with_its_compilers(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         tools = tmp_path / "bin"
-        _fake_tool(tools, "cargo", "import time\ntime.sleep(30)\n")
+        pid_file = tmp_path / "compiler.pid"
+        _fake_tool(
+            tools,
+            "cargo",
+            "import subprocess, time\n"
+            "compiler = subprocess.Popen(['sleep', '30'])\n"
+            f"Path({str(pid_file)!r}).write_text(str(compiler.pid))\n"
+            "time.sleep(30)\n",
+        )
         monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
-        builder = Builder("crates", _cargo_driver(), timeout=0.5)
+        builder = Builder("crates", _cargo_driver(), timeout=1.0)
         cut = builder.install("aws-sdk-ses", Release("1.0.0", None))
-        assert (cut.state, cut.reason) == ("timeout", "no answer from cargo within 0.5 s")
+        assert (cut.state, cut.reason) == ("timeout", "no answer from cargo within 1 s")
         assert not (cut.folder / "install.json").exists()  # tried again next time
+        # cargo's own children (rustc) end with it: the step's process group is ended whole.
+        compiler = int(pid_file.read_text())
+        deadline = time.monotonic() + 10
+        while _running(compiler) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(compiler)
 
 
 class TestMavenBuild:
@@ -433,6 +447,29 @@ class TestMavenBuild:
         classpath = command[command.index("-cp") + 1]
         assert classpath.startswith(str(built.folder / "build" / "target" / "sesspec-java"))
 
+    def test_a_compile_error_says_what_and_where(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Maven prints its errors on stdout, in colour even with -B, then pointers to help."""
+        said = (
+            "\x1b[0m\x1b[0m[ERROR] COMPILATION ERROR : \n"
+            "[ERROR] /src/SdkV2.java:[68,25] cannot find symbol\n"
+            "  symbol:   method useEnvironmentVariableValues(boolean)\n"
+            "  location: interface ProxyConfiguration.Builder\n"
+            "[ERROR] -> [Help 1]\n[ERROR] \n"
+        )
+        body = f"sys.stdout.write({said!r})\nsys.stderr.write('\\x1b[0m')\nsys.exit(1)\n"
+        tools = tmp_path / "bin"
+        _fake_tool(tools, "mvn", body)
+        monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+        driver = MavenDriver(name="java-fake", language="java", main_class="sesspec.SdkV2")
+        failed = Builder("maven", driver).install("example.fake:ses", Release("2.1.0", None))
+        assert (failed.state, failed.reason) == (
+            "failed",
+            "[ERROR] COMPILATION ERROR : ... [ERROR] /src/SdkV2.java:[68,25] cannot find symbol"
+            " ... symbol:   method useEnvironmentVariableValues(boolean)",
+        )
+
     def test_no_jar_is_a_failure(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         tools = tmp_path / "bin"
         _fake_tool(tools, "mvn", "")
@@ -465,8 +502,8 @@ def _proxy(tmp_path: Path, versions: dict[str, tuple[str, str]]) -> Path:
     root = tmp_path / "proxy" / _MODULE / "@v"
     root.mkdir(parents=True)
     (root / "list").write_text("".join(f"{v}\n" for v in versions), encoding="utf-8")
-    for version, (time, word) in versions.items():
-        (root / f"{version}.info").write_text(json.dumps({"Version": version, "Time": time}))
+    for version, (published, word) in versions.items():
+        (root / f"{version}.info").write_text(json.dumps({"Version": version, "Time": published}))
         (root / f"{version}.mod").write_text(f"module {_MODULE}\n\ngo 1.21\n")
         source = f'package fakeses\n\n// Word is what this release says.\nconst Word = "{word}"\n'
         (root / f"{version}.zip").write_bytes(_module_zip(version, source))

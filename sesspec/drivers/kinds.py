@@ -214,6 +214,14 @@ class DriverBase:
         """The folder the child runs in (None: this process's)."""
         return None
 
+    def job(self, scenario: Scenario, target: Target) -> dict[str, object]:
+        """What a child is given to run ``scenario`` against ``target``."""
+        return {
+            "scenario": scenario.as_job(),
+            "endpoint": target.as_job(scenario),
+            "credentials": credentials_job(scenario),
+        }
+
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
         """Run ``scenario`` against ``target`` in a child with a time limit; a client that
         is not available, or a scenario it cannot express, is an outcome that says why."""
@@ -223,14 +231,9 @@ class DriverBase:
         ok, reason = self.supports(scenario)
         if not ok:
             return Outcome(self.name, scenario.id, "not-supported", reason)
-        job = {
-            "scenario": scenario.as_job(),
-            "endpoint": target.as_job(scenario),
-            "credentials": credentials_job(scenario),
-        }
         return run_child(
             self.command(),
-            job,
+            self.job(scenario, target),
             driver=self.name,
             scenario=scenario.id,
             env=child_env(target, extra=self.environment()),

@@ -21,11 +21,14 @@ The driver is the report's own source, built against the release:
   from its jar (:func:`~sesspec.drivers.sweep.releases.jar_date`).
 - crates.io: a ``Cargo.toml`` of the release's own, made from the drivers' project
   (``sesspec/drivers/rust/Cargo.toml``) with the crate pinned (``=<version>``), a lockfile
-  as of the release's date (``cargo generate-lockfile --publish-time``, an unstable option
-  of cargo's, allowed with ``RUSTC_BOOTSTRAP=1``: every crate as crates.io served it then),
-  then ``cargo build --locked``. One target folder for every release (and the report's), so
-  crates already built are not built again; the binary is named for the sweep, so the
-  report's own build never overwrites it.
+  with the newest versions of its dependencies that the release's requirements allow (what
+  ``cargo update`` gives its users today), then ``cargo build --locked``. Not as of the
+  release's date: cargo can resolve so (``generate-lockfile --publish-time``, unstable), but
+  it respects only today's yanks, and crates the SDK required then are yanked since
+  (futures-util 0.3.2 to 0.3.30, all of them), so such a resolution fails for every release
+  before October 2024 (measured on aws-sdk-ses 1.1.0 to 1.53.0). One target folder for
+  every release (and the report's), so crates already built are not built again; the binary
+  is named for the sweep, so the report's own build never overwrites it.
 
 Builds of one registry run one at a time (each uses every core); the runs of built releases
 still overlap.
@@ -56,7 +59,6 @@ from sesspec.drivers.kinds import (
     source_digest,
 )
 from sesspec.drivers.sweep.install import (
-    CUTOFF_MARGIN,
     Installed,
     Step,
     install_into,
@@ -232,7 +234,8 @@ class Builder:
         if isinstance(driver, CargoDriver):
             rustc = first_line(("rustc", "--version")) or "?"
             manifest = (RUST_PROJECT / "Cargo.toml").read_text("utf-8")
-            return source_digest([RUST_PROJECT / "src"], rustc, driver.binary, manifest)
+            # "newest": how the lockfile is made (module docstring).
+            return source_digest([RUST_PROJECT / "src"], rustc, driver.binary, manifest, "newest")
         msg = f"{driver.name}: not a Go module, Maven or Cargo driver"
         raise TypeError(msg)
 
@@ -407,16 +410,9 @@ class Builder:
             "CARGO_TERM_COLOR": "never",
         }
         lock = [program, "generate-lockfile", "--quiet"]
-        lock_env = dict(env)
-        if release.date is not None:
-            cutoff = (release.date + CUTOFF_MARGIN).strftime("%Y-%m-%dT%H:%M:%SZ")
-            lock += ["-Zunstable-options", "--publish-time", cutoff]
-            # For cargo's option alone: the build itself runs without it (crates that probe
-            # for a nightly compiler would build otherwise than their users had them).
-            lock_env["RUSTC_BOOTSTRAP"] = "1"
         build = [program, "build", "--release", "--locked", "--quiet"]
         build += ["--bin", _sweep_binary(driver)]
-        return [Step(lock, scratch, lock_env), Step(build, scratch, env)]
+        return [Step(lock, scratch, env), Step(build, scratch, env)]
 
 
 def _sweep_binary(driver: CargoDriver) -> str:

@@ -47,6 +47,7 @@ from sesspec.drivers.scenarios import Scenario, load_scenarios
 from sesspec.drivers.sweep.build import Builder
 from sesspec.drivers.sweep.install import Installed, Installer
 from sesspec.drivers.sweep.releases import Release
+from sesspec.drivers.sweep.served import run_served
 from sesspec.errors import HttpParseError
 from sesspec.serve import Capture, Endpoint, load_captures
 
@@ -256,7 +257,10 @@ def _run(
     with tempfile.TemporaryDirectory(prefix=".sesspec-sweep-", dir=capture.parent) as scratch:
         path = Path(scratch) / "captures.jsonl"
         with Endpoint(path, tls=True) as endpoint:
-            outcomes = run_matrix(endpoint, [driver], scenarios, timeout=timeout)
+            if isinstance(driver, PythonDriver):
+                outcomes = run_served(endpoint, driver, scenarios, timeout=timeout)
+            else:
+                outcomes = run_matrix(endpoint, [driver], scenarios, timeout=timeout)
         if path.is_file():
             path.replace(capture)
         else:

@@ -18,10 +18,13 @@ tries again); one that ran out of time is not.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -104,12 +107,27 @@ class Installed:
         return self.state == "installed"
 
 
+#: Terminal colour codes (Maven's, even with -B) and what a build tool prints after its
+#: error (Maven's pointers to its wiki).
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_BOILERPLATE = ("-> [Help", "To see the full stack trace", "Re-run Maven using")
+
+
 def _last_line(text: str, fallback: str) -> str:
-    """What an installer said, in one line: its first line (what failed) and its last (the
-    cause, or a hint), at most 500 characters."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    """What an installer or a build said, in one line: its first line (what failed) and its
+    last (the cause, or a hint), at most 500 characters; for a build that prints its error
+    over lines (Maven's ``[ERROR]`` lines), the first three, up to its pointers to help."""
+    lines: list[str] = []
+    for raw in _ANSI.sub("", text).splitlines():
+        line = raw.strip()
+        if any(line.removeprefix("[ERROR] ").startswith(b) for b in _BOILERPLATE):
+            break
+        if line and line != "[ERROR]":
+            lines.append(line)
     if not lines:
         return fallback
+    if lines[0].startswith("[ERROR]"):
+        return " ... ".join(lines[:3])[:500]
     said = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"
     return said[:500]
 
@@ -258,14 +276,11 @@ def install_into(
         left = timeout - (time.monotonic() - started)
         name = Path(step.command[0]).name
         try:
-            done = subprocess.run(
-                list(step.command),
-                capture_output=True,
-                text=True,
-                timeout=max(left, 0.001),
+            done = _run_step(
+                step.command,
                 cwd=step.cwd,
                 env={**os.environ, **step.env, **(env or {})},
-                check=False,
+                timeout=max(left, 0.001),
             )
         except subprocess.TimeoutExpired:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -278,7 +293,8 @@ def install_into(
             break
         if done.returncode != 0:
             state = "failed"
-            reason = _last_line(done.stderr or done.stdout, f"{name} exit status {done.returncode}")
+            said = done.stderr if _ANSI.sub("", done.stderr).strip() else done.stdout
+            reason = _last_line(said, f"{name} exit status {done.returncode}")
             break
     if state == "installed" and after is not None:
         problem = after(scratch)
@@ -295,6 +311,30 @@ def install_into(
         result = Installed("installed", "", folder, seconds)
     _write_marker(marker, result, commands)
     return result
+
+
+def _run_step(
+    command: Sequence[str], *, cwd: Path | None, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run one step in a process group of its own, ended whole when it runs out of time or
+    the sweep is stopped (a build's compilers with it: cargo's rustc, Maven's JVM forks)."""
+    with subprocess.Popen(
+        list(command),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=dict(env),
+        start_new_session=True,
+    ) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def kept_install(folder: Path, inside: str) -> Installed | None:

@@ -30,7 +30,7 @@ from sesspec.drivers.kinds import (
     node_version,
 )
 from sesspec.drivers.scenarios import load_scenarios
-from sesspec.drivers.sweep.build import Builder
+from sesspec.drivers.sweep.build import DEFAULT_BUILD_TIMEOUT, Builder
 from sesspec.drivers.sweep.harness import SCENARIOS, ReleaseResult, SweepClient, run_release
 from sesspec.drivers.sweep.history import (
     History,
@@ -84,12 +84,14 @@ def list_releases(client: SweepClient, *, pre: bool = False) -> list[Release]:
     return npm_releases(client.package, pre=pre)
 
 
-def default_installer(client: SweepClient, *, timeout: float) -> Installer | Builder:
-    """What installs the client's releases: uv or npm, or a build (Go, Maven, cargo)."""
+def default_installer(client: SweepClient, *, timeout: float | None) -> Installer | Builder:
+    """What installs the client's releases: uv or npm, or a build (Go, Maven, cargo), each
+    bounded by ``timeout`` seconds (None: :data:`DEFAULT_INSTALL_TIMEOUT` for an install,
+    :data:`~sesspec.drivers.sweep.build.DEFAULT_BUILD_TIMEOUT` for a build)."""
     registry = client.registry
     if registry == "pypi" or registry == "npm":  # noqa: PLR1714 (narrows the Literal)
-        return Installer(registry, timeout=timeout)
-    return Builder(registry, client.driver, timeout=timeout)
+        return Installer(registry, timeout=timeout or DEFAULT_INSTALL_TIMEOUT)
+    return Builder(registry, client.driver, timeout=timeout or DEFAULT_BUILD_TIMEOUT)
 
 
 def _runtime(client: SweepClient) -> str:
@@ -214,7 +216,7 @@ def sweep_client(
     pre: bool = False,
     workers: int = 2,
     timeout: float = 60.0,
-    install_timeout: float = DEFAULT_INSTALL_TIMEOUT,
+    install_timeout: float | None = None,
     retry_failed: bool = False,
     scenarios: Sequence[str] | None = None,
     releases: Sequence[Release] | None = None,
