@@ -384,6 +384,21 @@ class TestCargoBuild:
         assert builder.install("aws-sdk-ses", Release("1.0.0", None)).reason == failed.reason
         assert len(_log(tools, "cargo")) == 1
 
+    def test_a_build_ended_from_outside_is_not_kept(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A build killed by a signal (the sweep's user ending it) said nothing of the
+        release: it is built again next time, not remembered as failing."""
+        tools = tmp_path / "bin"
+        _fake_tool(tools, "cargo", "import signal\nos.kill(os.getpid(), signal.SIGTERM)\n")
+        monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+        builder = Builder("crates", _cargo_driver())
+        ended = builder.install("aws-sdk-ses", Release("1.0.0", None))
+        assert (ended.state, ended.reason) == ("timeout", "cargo was ended by signal 15")
+        assert not (ended.folder / "install.json").exists()
+        builder.install("aws-sdk-ses", Release("1.0.0", None))
+        assert len(_log(tools, "cargo")) == 2
+
     def test_a_build_that_hangs_is_cut_with_its_compilers(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

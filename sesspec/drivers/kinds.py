@@ -802,7 +802,8 @@ RUST_PROJECT = DRIVERS_DIR / "rust"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CargoDriver(DriverBase):
-    """A Rust client from crates.io: ``sesspec/drivers/rust`` built with ``cargo build
+    """A Rust client from crates.io: ``sesspec/drivers/<project>`` (``rust``: aws-sdk-ses;
+    ``rust-rusoto``: rusoto_ses) built with ``cargo build
     --release --locked`` (``Cargo.lock`` pins every crate) into the per-user cache (cargo's
     target folder there; the program copied under a digest of the sources, the lock and the
     compiler), run as ``<program>`` with the same job and result line; its guard is its own
@@ -812,17 +813,26 @@ class CargoDriver(DriverBase):
     registry: Registry = "crates"
     binary: str
     crates: tuple[str, ...] = ()
+    #: The Cargo project (a folder of ``sesspec/drivers``) whose ``binary`` this is.
+    project: str = "rust"
     #: A program built elsewhere (a sweep's release): run as it is, never built here.
     prebuilt: Path | None = None
+
+    @property
+    def project_dir(self) -> Path:
+        return DRIVERS_DIR / self.project
 
     def program(self) -> Path:
         if self.prebuilt is not None:
             return self.prebuilt
         rustc = first_line(("rustc", "--version")) or "?"
         key = source_digest(
-            [RUST_PROJECT / "src"],
+            [self.project_dir / "src"],
             rustc,
-            *((RUST_PROJECT / name).read_text("utf-8") for name in ("Cargo.toml", "Cargo.lock")),
+            *(
+                (self.project_dir / name).read_text("utf-8")
+                for name in ("Cargo.toml", "Cargo.lock")
+            ),
         )
         return build_cache() / f"rust-{key}" / self.binary
 
@@ -833,7 +843,7 @@ class CargoDriver(DriverBase):
         env = {**os.environ, "CARGO_TARGET_DIR": str(target), "CARGO_TERM_COLOR": "never"}
         command = [cargo, "build", "--release", "--locked", "--quiet", "--bin", self.binary]
         ok, reason = run_tool(
-            command, fallback="cargo build failed", cwd=RUST_PROJECT, env=env, timeout=3600
+            command, fallback="cargo build failed", cwd=self.project_dir, env=env, timeout=3600
         )
         if ok:
             shutil.copyfile(target / "release" / self.binary, out)
@@ -858,7 +868,7 @@ class CargoDriver(DriverBase):
 
     def versions(self) -> dict[str, str]:
         try:
-            lock = tomllib.loads((RUST_PROJECT / "Cargo.lock").read_text("utf-8"))
+            lock = tomllib.loads((self.project_dir / "Cargo.lock").read_text("utf-8"))
         except (OSError, tomllib.TOMLDecodeError):
             return {}
         found = {str(p.get("name")): str(p.get("version")) for p in lock.get("package", [])}

@@ -49,7 +49,6 @@ from typing import Literal
 from sesspec.drivers.kinds import (
     GO_MODULE,
     JAVA_PROJECT,
-    RUST_PROJECT,
     CargoDriver,
     DriverBase,
     GoModuleDriver,
@@ -233,9 +232,10 @@ class Builder:
             return source_digest([JAVA_PROJECT / "src"], java, driver.main_class, pom)
         if isinstance(driver, CargoDriver):
             rustc = first_line(("rustc", "--version")) or "?"
-            manifest = (RUST_PROJECT / "Cargo.toml").read_text("utf-8")
+            project = driver.project_dir
+            manifest = (project / "Cargo.toml").read_text("utf-8")
             # "newest": how the lockfile is made (module docstring).
-            return source_digest([RUST_PROJECT / "src"], rustc, driver.binary, manifest, "newest")
+            return source_digest([project / "src"], rustc, driver.binary, manifest, "newest")
         msg = f"{driver.name}: not a Go module, Maven or Cargo driver"
         raise TypeError(msg)
 
@@ -398,10 +398,10 @@ class Builder:
         scratch: Path,
     ) -> list[Step]:
         manifest = cargo_manifest(
-            (RUST_PROJECT / "Cargo.toml").read_text("utf-8"),
+            (driver.project_dir / "Cargo.toml").read_text("utf-8"),
             crate=package,
             version=release.version,
-            main=RUST_PROJECT / "src" / "main.rs",
+            main=driver.project_dir / "src" / "main.rs",
             binary=_sweep_binary(driver),
         )
         (scratch / "Cargo.toml").write_text(manifest, encoding="utf-8")

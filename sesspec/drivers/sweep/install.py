@@ -60,7 +60,8 @@ CUTOFF_MARGIN = timedelta(hours=1)
 #: Seconds an install may take (``sesspec sweep --install-timeout``).
 DEFAULT_INSTALL_TIMEOUT = 300.0
 
-#: What an install said: installed; failed (the installer refused: remembered); timed out.
+#: What an install said: installed; failed (the installer refused: remembered); timed out
+#: (or was ended by a signal from outside: not remembered either).
 InstallState = Literal["installed", "failed", "timeout"]
 
 _MARKER = "install.json"
@@ -291,6 +292,11 @@ def install_into(
         except OSError as exc:
             state, reason = "failed", f"cannot run {step.command[0]}: {exc}"
             break
+        if done.returncode < 0:  # ended from outside (a signal): not its answer, not kept
+            shutil.rmtree(scratch, ignore_errors=True)
+            seconds = time.monotonic() - started
+            reason = f"{name} was ended by signal {-done.returncode}"
+            return Installed("timeout", reason, folder, seconds)
         if done.returncode != 0:
             state = "failed"
             said = done.stderr if _ANSI.sub("", done.stderr).strip() else done.stdout
