@@ -639,3 +639,25 @@ def test_catalogue_registry_needs_its_kind(tmp_path: Path) -> None:
     assert str(wrong.value) == (
         "catalogue.toml: sweep 1 ('x'): a crates client needs a CargoDriver, not 'py'"
     )
+
+
+def test_registries_that_cannot_be_reached() -> None:
+    """Nothing listens on 127.0.0.1:9: each registry says so in one typed error."""
+    with pytest.raises(RegistryError) as maven:
+        maven_releases("example.fake:ses", repository="http://127.0.0.1:9/maven2")
+    assert (maven.value.kind, maven.value.registry) == ("unreachable", "maven")
+    assert str(maven.value).startswith(
+        "maven example.fake:ses: cannot reach http://127.0.0.1:9/maven2/example/fake/ses/"
+    )
+    with pytest.raises(RegistryError) as crates:
+        crates_releases("fake-ses", index="http://127.0.0.1:9")
+    assert (crates.value.kind, crates.value.registry) == ("unreachable", "crates")
+
+
+def test_go_proxy_that_cannot_be_reached(tmp_path: Path) -> None:
+    _go()
+    env = {**_go_env(tmp_path, tmp_path), "GOPROXY": "http://127.0.0.1:9"}
+    with pytest.raises(RegistryError) as go:
+        goproxy_releases(_MODULE, env=env)
+    assert (go.value.kind, go.value.registry) == ("unreachable", "goproxy")
+    assert "127.0.0.1:9" in str(go.value)

@@ -275,7 +275,7 @@ def sweep_client(
             fresh = result.install_s > 0 or result.run_s > 0
             totals["ran" if fresh else "cached"] += 1
             verdicts = " ".join(c.verdict for c in result.cells) or result.reason[:100]
-            say(f"{client.name} {release.version} ({release.day}): {result.state} {verdicts}")
+            say(f"{client.name} {release.version} ({result.date}): {result.state} {verdicts}")
         return index, result
 
     def probe(indices: Sequence[int]) -> Mapping[int, Hashable]:
