@@ -53,6 +53,7 @@ from sesspec.drivers.sweep.releases import (
 )
 
 __all__ = [
+    "DATE_SOURCES",
     "MAX_HISTORY_BYTES",
     "SweepRun",
     "default_installer",
@@ -69,6 +70,19 @@ MAX_HISTORY_BYTES = 16 * 1024 * 1024
 
 def __dir__() -> list[str]:
     return __all__
+
+
+#: Where each registry's release dates come from (said in every history).
+DATE_SOURCES = {
+    "pypi": "the first upload of each release's files (PyPI's JSON API)",
+    "npm": "each version's publication time (npm view ... time)",
+    "goproxy": "the module proxy's time for each version (go list -m -json)",
+    "maven": (
+        "the newest entry of each release's jar, read once it is built (maven-metadata.xml "
+        "has no dates, and the repository reached here sends no Last-Modified)"
+    ),
+    "crates": "each version's pubtime in the crates.io sparse index",
+}
 
 
 def list_releases(client: SweepClient, *, pre: bool = False) -> list[Release]:
@@ -230,7 +244,7 @@ def sweep_client(
     say = log or (lambda _line: None)
     clock = time.monotonic()
     listed = list(releases) if releases is not None else list_releases(client, pre=pre)
-    notes: list[str] = []
+    notes: list[str] = [f"release dates: {DATE_SOURCES[client.registry]}"]
     if not dates_in_order(listed):
         # The registry's times are not the releases' (a mirror's, in no order): no date is
         # shown, and each release's dependencies resolve as of today.
