@@ -91,6 +91,6 @@ mutate-ci: $(BIN)/mutmut
 # (go, mvn, cargo), and run (sesspec sweep). A repeat runs only what is new; an interrupted one
 # resumes.
 SWEEP_CLIENTS ?= botocore boto django-ses @aws-sdk/client-ses aws-sdk nodemailer \
-	aws-sdk-go-v2/service/ses software.amazon.awssdk:ses aws-sdk-ses
+	aws-sdk-go-v2/service/ses aws-sdk-go software.amazon.awssdk:ses aws-sdk-ses
 sweep: $(BIN)/sesspec-installed
 	$(BIN)/sesspec sweep --timeout 30 $(SWEEP_CLIENTS)
