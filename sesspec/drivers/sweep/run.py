@@ -54,6 +54,7 @@ from sesspec.drivers.sweep.releases import (
 
 __all__ = [
     "DATE_SOURCES",
+    "DEPENDENCIES",
     "MAX_HISTORY_BYTES",
     "SweepRun",
     "default_installer",
@@ -82,6 +83,24 @@ DATE_SOURCES = {
         "has no dates, and the repository reached here sends no Last-Modified)"
     ),
     "crates": "each version's pubtime in the crates.io sparse index",
+}
+
+
+#: Which versions of its dependencies each release was installed or built with (said in
+#: every history; sesspec.drivers.sweep.install and .build say how).
+DEPENDENCIES = {
+    "pypi": (
+        "as the index stood one hour after the release (uv pip install --exclude-newer; the "
+        "tools that build an sdist are today's)"
+    ),
+    "npm": "as the registry stood one hour after the release (npm install --before)",
+    "goproxy": "those the release requires (go get module@version: minimal version selection)",
+    "maven": "those the release's pom names (Maven resolves exact versions)",
+    "crates": (
+        "the newest its requirements allow (what cargo update gives today), not those of its "
+        "date: cargo resolves as of a date (--publish-time) only with today's yanks, and the "
+        "futures-util releases the SDK could use before October 2024 are all yanked since"
+    ),
 }
 
 
@@ -244,7 +263,10 @@ def sweep_client(
     say = log or (lambda _line: None)
     clock = time.monotonic()
     listed = list(releases) if releases is not None else list_releases(client, pre=pre)
-    notes: list[str] = [f"release dates: {DATE_SOURCES[client.registry]}"]
+    notes: list[str] = [
+        f"release dates: {DATE_SOURCES[client.registry]}",
+        f"dependencies: {DEPENDENCIES[client.registry]}",
+    ]
     if not dates_in_order(listed):
         # The registry's times are not the releases' (a mirror's, in no order): no date is
         # shown, and each release's dependencies resolve as of today.
