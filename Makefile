@@ -128,8 +128,10 @@ mutate-ci: $(BIN)/mutmut
 
 # The committed histories in reports/sweeps/ (README: "Since which release does my client sign
 # SES correctly?"): each client's releases installed one by one, with their dependencies as of
-# their date, into the per-user cache (uv, npm; PyPI and npm in reach) and run (sesspec sweep).
-# A repeat runs only what is new; an interrupted one resumes.
-SWEEP_CLIENTS ?= botocore boto django-ses @aws-sdk/client-ses aws-sdk nodemailer
+# their date, into the per-user cache (uv, npm), or the Go, Java and Rust SDKs' built one by one
+# (go, mvn, cargo), and run (sesspec sweep). A repeat runs only what is new; an interrupted one
+# resumes.
+SWEEP_CLIENTS ?= botocore boto django-ses @aws-sdk/client-ses aws-sdk nodemailer \
+	aws-sdk-go-v2/service/ses aws-sdk-go software.amazon.awssdk:ses aws-sdk-ses
 sweep: $(BIN)/sesspec-installed
 	$(BIN)/sesspec sweep --timeout 30 $(SWEEP_CLIENTS)

@@ -635,9 +635,13 @@ class TestGuard:
         assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
     @pytest.mark.client
-    def test_rust_names_go_to_the_endpoint_and_addresses_are_refused(self, tmp_path: Path) -> None:
-        """The Rust driver's guard (its HTTP client, src/guard.rs), through ``--probe``."""
-        driver = _require("rust-aws-sdk-ses")
+    @pytest.mark.parametrize("name", ["rust-aws-sdk-ses", "rust-rusoto-ses"])
+    def test_rust_names_go_to_the_endpoint_and_addresses_are_refused(
+        self, tmp_path: Path, name: str
+    ) -> None:
+        """The Rust drivers' guard (their HTTP client or connector, src/guard.rs), through
+        ``--probe``."""
+        driver = _require(name)
         urls = [
             "http://email.us-east-1.amazonaws.com/?Action=GetSendQuota",
             "http://192.0.2.1/",
