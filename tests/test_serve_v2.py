@@ -74,6 +74,40 @@ class TestRoutes:
         assert message.startswith("No SES v2 operation at PATCH /v2/email/templates; this path")
         assert sorted(message.rpartition(" ")[2].split("/")) == ["GET", "POST"]
 
+    @pytest.mark.parametrize(
+        ("header", "field"),
+        [
+            (("Origin", "https://evil.example"), "origin"),
+            (("Origin", "null"), "origin"),
+            (("Sec-Fetch-Site", "same-site"), "sec-fetch-site"),
+            (("Sec-Fetch-Site", "cross-site"), "sec-fetch-site"),
+        ],
+    )
+    def test_another_sites_page_is_refused(
+        self, ses: Harness, header: tuple[str, str], field: str
+    ) -> None:
+        """docs/spec.md#http-ses-v2-wire: the site policy Classic's API has (serve/sites.py),
+        before the operation is even looked up; nothing is done."""
+        body = b'{"EmailIdentity": "a@example.com"}'
+        headers = (("Content-Type", "application/json"), header)
+        answer = ses.answer(raw_request("POST", "/v2/email/identities", body, headers=headers))
+        status, code, _ = _json(answer)
+        assert (status, code) == (403, "AccessDeniedException")
+        assert f"cross-site: {field}" in ses.recorded.captures[-1].notes
+        assert ses.v2.list_email_identities()["EmailIdentities"] == []
+
+    @pytest.mark.parametrize("value", ["same-origin", "none"])
+    def test_own_fetch_passes(self, ses: Harness, value: str) -> None:
+        headers = (("Sec-Fetch-Site", value),)
+        answer = ses.answer(raw_request("GET", "/v2/email/account", headers=headers))
+        assert answer.status == 200
+
+    def test_a_rebinding_host_is_refused(self, ses: Harness) -> None:
+        data = b"GET /v2/email/account HTTP/1.1\r\nHost: rebind.example:4566\r\n\r\n"
+        status, code, body = _json(ses.answer(data))
+        assert (status, code) == (403, "AccessDeniedException")
+        assert body["message"].startswith("Host 'rebind.example:4566' is neither this machine")
+
     def test_bad_percent_encoding_in_a_label(self, ses: Harness) -> None:
         status, code, body = _json(ses.answer(raw_request("GET", "/v2/email/identities/%ZZ")))
         assert (status, code) == (400, "BadRequestException")

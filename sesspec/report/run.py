@@ -34,12 +34,14 @@ import dataclasses
 import functools
 import gzip
 import importlib.metadata
+import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -55,12 +57,23 @@ from sesspec.drivers import (
     default_workers,
     install_clients,
     load_scenarios,
+    node,
     registry,
     run_clients,
 )
 from sesspec.drivers.base import Status
 from sesspec.drivers.facts import row_facts
-from sesspec.drivers.kinds import DriverBase
+from sesspec.drivers.kinds import (
+    CargoDriver,
+    CommandDriver,
+    CompiledDriver,
+    DriverBase,
+    GoModuleDriver,
+    MavenDriver,
+    NodeDriver,
+    PythonDriver,
+    debian_installed,
+)
 from sesspec.report.diff import diff_runs
 from sesspec.report.files import (
     check_run_id,
@@ -92,12 +105,15 @@ from sesspec.serve import load_captures
 
 __all__ = [
     "GZIP_THRESHOLD",
+    "INSTALL_COSTS",
+    "RegistryCost",
     "ReportRun",
     "build_cases",
     "check_capture",
     "default_expectations",
     "expectations_applying",
     "fidelity_findings",
+    "install_summary",
     "judge_captures",
     "rejudge_report",
     "run_report",
@@ -206,17 +222,171 @@ def _client_info(
 
 
 def _sweep_links(out: Path) -> dict[str, tuple[str, ...]]:
-    """Driver name -> the sweep histories under ``out/sweeps`` of the clients it runs, as
-    paths from ``out/latest``."""
+    """Driver name -> the sweep histories of the clients it runs, as paths from
+    ``out/latest``: those in ``out/sweeps``, else beside ``out`` (``reports/sweeps`` for a
+    report in ``reports/local``)."""
     from sesspec.drivers.sweep.harness import sweep_clients  # noqa: PLC0415
     from sesspec.drivers.sweep.run import history_name  # noqa: PLC0415
 
+    folder = next((f for f in (out / "sweeps", out.parent / "sweeps") if f.is_dir()), None)
+    if folder is None:
+        return {}
+    where = Path(os.path.relpath(folder, out / "latest")).as_posix()
     links: dict[str, tuple[str, ...]] = {}
     for client in sweep_clients().values():
         name = history_name(client.name)
-        if (out / "sweeps" / f"{name}.md").is_file():
-            links[client.driver.name] = (*links.get(client.driver.name, ()), f"../sweeps/{name}.md")
+        if (folder / f"{name}.md").is_file():
+            links[client.driver.name] = (*links.get(client.driver.name, ()), f"{where}/{name}.md")
     return links
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RegistryCost:
+    """What installing one registry's clients takes on a machine that has none of them:
+    ``how`` (the installer, and where it puts them), ``size`` (measured, about), and for the
+    Debian packages the size of each language's share (``by_language``)."""
+
+    how: str
+    size: str
+    by_language: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+#: What each registry's clients take to install or build, measured on 2026-12-08 on a fresh
+#: machine of the project's kind (Debian 12; Python 3.11, Node 20, JDK 17, Go 1.26, Rust):
+#: pip: a new venv's growth (du) plus the two ``--target`` folders; npm: ``node_modules`` of
+#: the lockfile in the per-user cache; Debian: ``apt-get --simulate --no-install-recommends``
+#: against the dpkg status of the machine's image as new, each package it would install summed
+#: from ``apt-cache show`` (Installed-Size, Size); Maven, cargo and Go: their repository or
+#: module cache and build folders after one build (du). Keyed by the catalogue's registries
+#: (a test holds every registry a client names to an entry here). With Debian's builds of the
+#: Go SDKs and golang-go, rows of the catalogue until they were found to send what the module
+#: proxy's releases send, the Debian set was 223 packages and 2.1 GB.
+INSTALL_COSTS: Mapping[str, RegistryCost] = {
+    "pypi": RegistryCost(
+        "pip, into this Python's environment (aiobotocore and aws-cli-v1, which pin their own "
+        "botocore, into folders of their own beside it)",
+        "about 340 MB, some 55 packages",
+    ),
+    "npm": RegistryCost(
+        "npm ci of sesspec/drivers/js/package-lock.json into ~/.cache/sesspec/node "
+        "(every Node client at once)",
+        "about 130 MB",
+    ),
+    "debian": RegistryCost(
+        "apt-get install --no-install-recommends (as root), then the Haskell programs built "
+        "into ~/.cache/sesspec/drivers",
+        "about 1.2 GB on disk (120 MB downloaded), 206 packages with their dependencies",
+        {
+            "haskell": "about 1.0 GB, 103 packages",
+            "shell": "about 100 MB, 14 packages",
+            "ruby": "about 45 MB, 32 packages",
+            "php": "about 20 MB, 32 packages",
+            "perl": "about 4 MB, 25 packages",
+        },
+    ),
+    "maven": RegistryCost(
+        "mvn package (java and mvn must be on PATH) into ~/.cache/sesspec/drivers, Maven's "
+        "repository there too",
+        "about 75 MB",
+    ),
+    "crates": RegistryCost(
+        "cargo build --release --locked (cargo must be on PATH) into ~/.cache/sesspec/drivers, "
+        "the crates in cargo's own registry",
+        "about 430 MB, and minutes of building",
+    ),
+    "goproxy": RegistryCost(
+        "go build (go must be on PATH) into ~/.cache/sesspec/drivers, the module cache there too",
+        "about 630 MB",
+    ),
+}
+
+#: How to install less, as the summary says it (the Makefile's and the command line's ways).
+_LIMIT = (
+    "To install less: make report CLIENTS=boto3,aws4 or LANGUAGES=python,javascript "
+    "(sesspec report --client NAME, --language NAME); the languages: {languages}."
+)
+
+
+def _here(driver: DriverBase) -> bool:
+    """Whether ``driver`` is installed (and built) already, found without installing or
+    building anything."""
+    if isinstance(driver, PythonDriver):
+        return driver.available()[0]
+    if isinstance(driver, NodeDriver):
+        return node.installed()
+    if isinstance(driver, CommandDriver | CompiledDriver) and driver.registry == "debian":
+        if not all(debian_installed(p) for p in driver.packages):
+            return False
+        return not isinstance(driver, CompiledDriver) or driver.program().is_file()
+    return driver.built()
+
+
+def _packages(driver: DriverBase) -> tuple[str, ...]:
+    """What the catalogue says ``driver`` installs, as its registry names it (pip's
+    requirements, npm's packages, Debian's, Maven's artifacts, crates, Go modules)."""
+    if isinstance(driver, PythonDriver):
+        return tuple(r for r in driver.requirements if not r.startswith("-"))
+    if isinstance(driver, NodeDriver | CommandDriver):
+        return driver.packages
+    if isinstance(driver, GoModuleDriver):
+        return driver.modules
+    if isinstance(driver, CompiledDriver):
+        return driver.packages
+    if isinstance(driver, MavenDriver):
+        return driver.artifacts
+    if isinstance(driver, CargoDriver):
+        return driver.crates
+    return ()
+
+
+def _lockfile_packages() -> int:
+    """How many packages ``npm ci`` installs from the Node clients' lockfile."""
+    lock = json.loads((node.JS_DIR / "package-lock.json").read_text("utf-8"))
+    return sum(1 for name in lock.get("packages", {}) if name)
+
+
+def install_summary(drivers: Sequence[DriverBase]) -> str:
+    """What ``sesspec report --install`` installs for ``drivers``, said before it starts: by
+    registry (the catalogue's), the clients, the installer and where it puts them, the size
+    measured on a fresh machine (:data:`INSTALL_COSTS`), and which are here already; then
+    how to install less."""
+    by_registry: dict[str, list[DriverBase]] = {}
+    for driver in drivers:
+        by_registry.setdefault(driver.registry, []).append(driver)
+    lines = [
+        f"sesspec report --install: what it installs for the {len(drivers)} clients chosen, "
+        "by registry (sizes measured on a fresh Debian 12 machine):"
+    ]
+    every = Counter[str](d.registry for d in registry.all_drivers())
+    for registry_name, chosen in by_registry.items():
+        cost = INSTALL_COSTS.get(registry_name)
+        missing = [d.name for d in chosen if not _here(d)]
+        state = (
+            "all here already"
+            if not missing
+            else f"{len(missing)} to install: {', '.join(missing)}"
+        )
+        lines.append(f"  {registry_name}: {len(chosen)} client(s); {state}")
+        if cost is None:
+            lines.append("    (no measured size for this registry)")
+            continue
+        lines.append(f"    how: {cost.how}")
+        named = ", ".join(dict.fromkeys(p for d in chosen for p in _packages(d)))
+        more = (
+            f"the lockfile's {_lockfile_packages()} packages in all"
+            if registry_name == "npm"
+            else "their dependencies"
+        )
+        lines.append(f"    packages: {named}, and {more}")
+        size = cost.size
+        if cost.by_language:
+            spoken = sorted({d.language for d in chosen})
+            shares = [f"{s} {cost.by_language[s]}" for s in spoken if s in cost.by_language]
+            size += f"; by language: {'; '.join(shares)}"
+        lines.append(f"    size, for all {every[registry_name]} of its clients: {size}")
+    languages = ", ".join(dict.fromkeys(d.language for d in registry.all_drivers()))
+    lines.append(_LIMIT.format(languages=languages))
+    return "\n".join(lines) + "\n"
 
 
 def _folder_size(folder: Path) -> int:
@@ -276,7 +446,7 @@ def run_report(
     install_status: dict[str, str] = {}
     if install:
         say("installing the clients ...")
-        install_status = install_clients(sys.executable)
+        install_status = install_clients(sys.executable, only=clients)
         for name, status in install_status.items():
             say(f"install {name}: {status}")
     drivers: list[Driver] = list(all_drivers())

@@ -4,6 +4,9 @@
 :class:`V2Application` answers every request the router gives it (a path under ``/v2/``), in
 this order, as SES v2's front end does:
 
+0. the site that sent it, by the policy every API of the endpoint shares
+   (:mod:`sesspec.serve.sites`): another site's page is answered 403 ``AccessDeniedException``
+   (noted ``cross-site: <header>``), nothing done;
 1. the operation, by method and path (:class:`~sesspec.serve.v2.wire.Routes`): 404
    ``UnknownOperationException`` for none;
 2. the signature, by the one SigV4 verifier (:func:`~sesspec.serve.v2.judge.signature`): in
@@ -35,6 +38,7 @@ from sesspec.model import Operation, ServiceModel, sesv2_model
 from sesspec.serve.app import Judged, Mode, Recorder
 from sesspec.serve.capture import mask_tokens
 from sesspec.serve.exchange import Answer, Exchange
+from sesspec.serve.sites import API_SITES, SitePolicy
 from sesspec.serve.state import Origin, SesState
 from sesspec.serve.v2.judge import VERIFIED, Problem, auth_error, signature
 from sesspec.serve.v2.operations import HANDLERS, Served, v2_error
@@ -70,7 +74,9 @@ def _new_request_id() -> str:
 class V2Application:
     """SES v2 over ``state`` (None: canned answers), judged as ``mode`` says (strict: a failed
     signature is refused; a ``strict_checker`` of your own judges Classic requests only), each
-    request recorded by ``recorder``; ``request_ids`` makes each answer's request id."""
+    request recorded by ``recorder``; ``request_ids`` makes each answer's request id; ``sites``
+    says which hosts and pages may call it (Classic's policy,
+    :data:`~sesspec.serve.sites.API_SITES`)."""
 
     def __init__(
         self,
@@ -80,8 +86,10 @@ class V2Application:
         mode: Mode = _NOT_JUDGED,
         request_ids: Callable[[], str] = _new_request_id,
         model: ServiceModel | None = None,
+        sites: SitePolicy = API_SITES,
     ) -> None:
         self.state = state
+        self.sites = sites
         self.recorder = recorder
         self.mode = mode
         self.model = model if model is not None else sesv2_model()
@@ -97,6 +105,10 @@ class V2Application:
         body = b""
         error: V2Error | None = None
         try:
+            refused = self.sites.refusal(request, tls=exchange.tls, port=exchange.local_port)
+            if refused is not None:
+                judged.notes.append(f"cross-site: {refused.field}")
+                raise Refused(V2Error("AccessDeniedException", refused.message, 403))
             route = self.routes.find(request.method, request.path)
             judged.action = ACTION_PREFIX + route.operation.name
             failed = auth_error(signature(request, now=judged.arrived))
@@ -164,7 +176,12 @@ class V2Application:
             )
         try:
             reply = state.run(
-                served.handler, params, now=judged.arrived, origin=origin, storing=served.sends
+                served.handler,
+                params,
+                now=judged.arrived,
+                origin=origin,
+                name=ACTION_PREFIX + op.name,
+                storing=served.sends,
             )
             if reply.error is not None:
                 raise Refused(v2_error(reply.error, self.model))
