@@ -791,6 +791,18 @@ class TestSends:
         assert "sesv2:SendEmail" in page
         assert "signature verified (SigV4, service ses)" in page
 
+    def test_kept_in_a_state_folder(self, tmp_path: Any) -> None:
+        """A v2 message kept by a durable state (--state-dir) reads back with its v2 action."""
+        with SesState(state_dir=tmp_path) as state:
+            Harness(state=state).v2.send_email(
+                FromEmailAddress="a@example.com",
+                Destination={"ToAddresses": ["b@example.com"]},
+                Content=SIMPLE,
+            )
+        with SesState(state_dir=tmp_path) as again:
+            [listed] = again.mailbox.localstack()["messages"]
+        assert (listed["Action"], listed["Subject"]) == ("sesv2:SendEmail", "Hi")
+
 
 def test_canned_without_state() -> None:
     from sesspec.serve.v2.app import V2Application

@@ -22,6 +22,7 @@ from sesspec.serve.capture import Capture, load_captures
 from sesspec.serve.mailbox import Criteria, Message
 from sesspec.serve.state import SesState
 from sesspec.serve.strict import STRICT_ACCESS_KEY_ID, STRICT_SECRET_ACCESS_KEY, default_findings
+from sesspec.serve.v2.judge import is_v2, v2_findings
 
 __all__ = ["FAKE_CREDENTIALS", "EndpointHelpers"]
 
@@ -141,8 +142,9 @@ class EndpointHelpers:
 
     def findings(self) -> list[tuple[Capture, list[Finding]]]:
         """Each request received so far with the checker's findings on it (signatures verified
-        with :data:`FAKE_CREDENTIALS`): the verdict the report and ``--strict`` give too."""
-        return [(c, default_findings(c)) for c in self.captures()]
+        with :data:`FAKE_CREDENTIALS`): the verdict the report and ``--strict`` give too; an SES
+        v2 request judged by v2's rules (:func:`~sesspec.serve.v2.judge.v2_findings`)."""
+        return [(c, v2_findings(c) if is_v2(c) else default_findings(c)) for c in self.captures()]
 
     def assert_conformant(self) -> None:
         """Fail the test if the checker finds an error in any request received so far.

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 from sesspec.http import RawRequest
 
-__all__ = ["PATH_PREFIX", "claims"]
+__all__ = ["ACTION_PREFIX", "PATH_PREFIX", "claims"]
 
 
 def __dir__() -> list[str]:
     return __all__
 
+
+#: How a v2 operation is named in the capture log and on stored messages (``sesv2:SendEmail``).
+ACTION_PREFIX = "sesv2:"
 
 #: Every SES v2 operation's path starts with this (MODEL v2: ``requestUri`` ``/v2/email/...``).
 PATH_PREFIX = "/v2/"

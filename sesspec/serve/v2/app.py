@@ -40,6 +40,7 @@ from sesspec.serve.capture import mask_tokens
 from sesspec.serve.exchange import Answer, Exchange
 from sesspec.serve.sites import API_SITES, SitePolicy
 from sesspec.serve.state import Origin, SesState
+from sesspec.serve.v2 import ACTION_PREFIX
 from sesspec.serve.v2.judge import VERIFIED, Problem, auth_error, signature
 from sesspec.serve.v2.operations import HANDLERS, Served, v2_error
 from sesspec.serve.v2.reading import read_input
@@ -59,9 +60,6 @@ __all__ = ["ACTION_PREFIX", "V2Application"]
 def __dir__() -> list[str]:
     return __all__
 
-
-#: How a v2 operation is named in the capture log and on stored messages (``sesv2:SendEmail``).
-ACTION_PREFIX = "sesv2:"
 
 _log = logging.getLogger("sesspec.serve")
 _NOT_JUDGED = Mode()

@@ -16,8 +16,9 @@ n8n-io/n8n#34233); 403 ``UnrecognizedClientException`` for an unknown access key
 ``MissingAuthenticationTokenException`` for none; 400 ``IncompleteSignatureException`` for one
 that cannot be read. The endpoint refuses with it in strict mode and records it otherwise.
 
-:func:`judge_capture` gives the verdict on a captured v2 request (the ``ses_endpoint``
-fixture's ``assert_conformant``): the signature's problem and the input's, in words.
+:func:`judge_capture` gives the verdict on a captured v2 request, :func:`v2_findings` the same
+as checker findings (what the ``ses_endpoint`` fixture's ``findings`` and ``assert_conformant``
+give for a v2 request, where the Classic checker would only say HTTP011: another API).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sesspec import fake
+from sesspec.check import Finding, Location
 from sesspec.http import RawRequest, read_request
 from sesspec.model import ServiceModel, sesv2_model
 from sesspec.serve.capture import Capture
 from sesspec.serve.responses import SIGNATURE_MISMATCH_PREAMBLE
+from sesspec.serve.v2 import ACTION_PREFIX
 from sesspec.serve.v2.reading import read_input
 from sesspec.serve.v2.wire import Refused, Routes, V2Error
 from sesspec.signing import VerifyResult
@@ -41,8 +44,10 @@ __all__ = [
     "Problem",
     "auth_error",
     "fake_secret",
+    "is_v2",
     "judge_capture",
     "signature",
+    "v2_findings",
 ]
 
 
@@ -139,3 +144,26 @@ def judge_capture(
     except Refused as refused:
         problems.append(Problem("input", refused.error.code, refused.error.message))
     return problems
+
+
+def is_v2(capture: Capture) -> bool:
+    """Whether ``capture`` is of a request the v2 application answered as an operation of the
+    model (its action is ``sesv2:<Operation>``)."""
+    return capture.action is not None and capture.action.startswith(ACTION_PREFIX)
+
+
+def v2_findings(capture: Capture) -> list[Finding]:
+    """:func:`judge_capture` as checker findings (rule ``SESv2``, as stored messages record
+    them): one error per problem, none for a request that is right."""
+    return [
+        Finding(
+            "SESv2",
+            "error",
+            f"{problem.code}: {problem.message}",
+            Location("header", "Authorization")
+            if problem.kind == "signature"
+            else Location("body"),
+            CITATION,
+        )
+        for problem in judge_capture(capture)
+    ]
