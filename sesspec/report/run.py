@@ -270,7 +270,7 @@ INSTALL_COSTS: Mapping[str, RegistryCost] = {
     "npm": RegistryCost(
         "npm ci of sesspec/drivers/js/package-lock.json into ~/.cache/sesspec/node "
         "(every Node client at once)",
-        "about 130 MB",
+        "about 140 MB",
     ),
     "debian": RegistryCost(
         "apt-get install --no-install-recommends (as root), then the Haskell programs built "
