@@ -4,8 +4,14 @@ each judged against what the SES documentation says.
     python scripts/emulator_parity.py            # writes docs/emulator-parity.{json,md}
     python scripts/emulator_parity.py --no-moto  # sesspec only (moto's column from the JSON)
 
+(from the checkout, with ``PYTHONPATH=.``; moto in a virtualenv of its own, e.g. ``python -m
+venv /tmp/motovenv && /tmp/motovenv/bin/pip install 'moto[server]'``, its ``bin`` on PATH: the
+version recorded is the one that ``moto_server``'s interpreter has.)
+
 Every scenario is a short run of boto3 calls, as an application makes them, with names of its
-own (so the scenarios share one server without meeting). What the scenario expects is written
+own (so the scenarios share one server without meeting): of SES Classic (the ``ses`` client)
+or of SES v2 (the ``sesv2`` client, with the ``ses`` client where a row uses both APIs on one
+account); each API has its own table. What the scenario expects is written
 from the SES API reference and developer guide (each linked in the table), never from either
 emulator. sesspec runs in process (``Endpoint(state=True)``, and ``sandbox=True`` for the
 sandbox scenarios); moto runs as ``moto_server`` on 127.0.0.1 (it has no sandbox switch, so the
@@ -21,6 +27,7 @@ import argparse
 import importlib
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -41,6 +48,14 @@ API = "https://docs.aws.amazon.com/ses/latest/APIReference/"
 SANDBOX_DOC = "https://docs.aws.amazon.com/ses/latest/dg/request-production-access.html"
 QUOTAS_DOC = "https://docs.aws.amazon.com/ses/latest/dg/quotas.html"
 PERSONALIZE_DOC = "https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-advanced.html"
+API2 = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/"
+#: The developer guide's pages on identities and templates, which give the v1 and v2 calls that
+#: manage one resource of the account side by side (docs/spec.md#http-ses-v2-state).
+IDENTITIES_DOC = "https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html"
+TEMPLATES_DOC = "https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-api.html"
+
+#: Which API a scenario calls: SES Classic (``ses``, 2010-12-01) or SES v2 (``sesv2``).
+Api = Literal["ses", "sesv2"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,16 @@ class Scenario:
     sources: tuple[str, ...]
     mode: Literal["default", "sandbox"]
     run: Callable[[Any, str], Observed]
+    api: Api = "ses"
+
+
+@dataclass(frozen=True)
+class Both:
+    """What a v2 scenario is given: a ``sesv2`` client and a Classic ``ses`` client of one
+    emulator (one account: what one makes, the other sees)."""
+
+    v2: Any
+    classic: Any
 
 
 def _call(fn: Callable[..., Any], **kwargs: Any) -> tuple[str, Any]:
@@ -400,6 +425,241 @@ def _sandbox_quota(ses: Any, u: str) -> Observed:  # noqa: ARG001 (no names need
     return Observed((most, rate) == (200.0, 1.0), f"Max24HourSend {most:g}, MaxSendRate {rate:g}")
 
 
+# --- the SES v2 scenarios -----------------------------------------------------------------------
+
+
+def _v2_simple(subject: str = "Hello") -> dict[str, Any]:
+    return {"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": "Hello"}}}}
+
+
+def _v2_send(both: Both, u: str, **content: Any) -> tuple[str, Any]:
+    return _call(
+        both.v2.send_email,
+        FromEmailAddress=f"{u}-shop@example.com",
+        Destination={"ToAddresses": [f"{u}-ana@example.com"]},
+        **content,
+    )
+
+
+def _v2_sender(both: Both, u: str) -> None:
+    _must(both.v2.create_email_identity, EmailIdentity=f"{u}-shop@example.com")
+
+
+def _v2_template(both: Both, u: str) -> str:
+    name = f"{u}-welcome"
+    _must(
+        both.v2.create_email_template,
+        TemplateName=name,
+        TemplateContent={"Subject": "Welcome, {{name}}", "Text": "Hello {{name}}"},
+    )
+    return name
+
+
+def _v2_identity_get(both: Both, u: str) -> Observed:
+    address = f"{u}@example.com"
+    _must(both.v2.create_email_identity, EmailIdentity=address)
+    kind, value = _call(both.v2.get_email_identity, EmailIdentity=address)
+    if kind != "ok":
+        return Observed(False, _short(value))
+    found = value.get("IdentityType")
+    return Observed(found == "EMAIL_ADDRESS", f"IdentityType {found}")
+
+
+def _v2_identity_plus(both: Both, u: str) -> Observed:
+    address = f"{u}+tag@example.com"
+    _must(both.v2.create_email_identity, EmailIdentity=address)
+    kind, value = _call(both.v2.get_email_identity, EmailIdentity=address)
+    if kind != "ok":
+        return Observed(False, _short(value))
+    return Observed(value.get("IdentityType") == "EMAIL_ADDRESS", "found by its name")
+
+
+def _v2_identity_twice(both: Both, u: str) -> Observed:
+    address = f"{u}@example.com"
+    _must(both.v2.create_email_identity, EmailIdentity=address)
+    outcome = _call(both.v2.create_email_identity, EmailIdentity=address)
+    return _error_is(outcome, "AlreadyExistsException")
+
+
+def _v2_identity_missing(both: Both, u: str) -> Observed:
+    outcome = _call(both.v2.get_email_identity, EmailIdentity=f"{u}-none@example.com")
+    return _error_is(outcome, "NotFoundException")
+
+
+def _v2_identity_delete(both: Both, u: str) -> Observed:
+    address = f"{u}@example.com"
+    _must(both.v2.create_email_identity, EmailIdentity=address)
+    _must(both.v2.delete_email_identity, EmailIdentity=address)
+    listed = _must(both.v2.list_email_identities)["EmailIdentities"]
+    gone = address not in [i.get("IdentityName") for i in listed]
+    return Observed(gone, "gone" if gone else "still listed")
+
+
+def _v2_template_round_trip(both: Both, u: str) -> Observed:
+    content = {"Subject": "Welcome, {{name}}", "Text": "Hello {{name}}", "Html": "<p>{{name}}</p>"}
+    name = f"{u}-welcome"
+    _must(both.v2.create_email_template, TemplateName=name, TemplateContent=content)
+    got = _must(both.v2.get_email_template, TemplateName=name)
+    if (got.get("TemplateName"), got.get("TemplateContent")) == (name, content):
+        return Observed(True, "the same name and content")
+    return Observed(False, f"got {_short(str(got.get('TemplateContent')), 60)}")
+
+
+def _v2_template_twice(both: Both, u: str) -> Observed:
+    name = _v2_template(both, u)
+    outcome = _call(
+        both.v2.create_email_template, TemplateName=name, TemplateContent={"Subject": "x"}
+    )
+    return _error_is(outcome, "AlreadyExistsException")
+
+
+def _v2_template_missing(both: Both, u: str) -> Observed:
+    return _error_is(
+        _call(both.v2.get_email_template, TemplateName=f"{u}-none"), "NotFoundException"
+    )
+
+
+def _v2_template_update(both: Both, u: str) -> Observed:
+    name = _v2_template(both, u)
+    content = {"Subject": "Hi again, {{name}}", "Text": "Hello"}
+    _must(both.v2.update_email_template, TemplateName=name, TemplateContent=content)
+    got = _must(both.v2.get_email_template, TemplateName=name).get("TemplateContent")
+    return Observed(got == content, "the new content" if got == content else f"got {got}")
+
+
+def _v2_template_delete(both: Both, u: str) -> Observed:
+    name = _v2_template(both, u)
+    _must(both.v2.delete_email_template, TemplateName=name)
+    return _error_is(_call(both.v2.get_email_template, TemplateName=name), "NotFoundException")
+
+
+def _v2_template_list(both: Both, u: str) -> Observed:
+    name = _v2_template(both, u)
+    listed = _must(both.v2.list_email_templates, PageSize=100)["TemplatesMetadata"]
+    found = name in [t.get("TemplateName") for t in listed]
+    return Observed(found, "listed" if found else "not listed")
+
+
+def _v2_render(both: Both, u: str) -> Observed:
+    name = _v2_template(both, u)
+    kind, value = _call(
+        both.v2.test_render_email_template, TemplateName=name, TemplateData='{"name": "Ana"}'
+    )
+    if kind != "ok":
+        return Observed(False, _short(value))
+    rendered = value["RenderedTemplate"]
+    wanted = ["Subject: Welcome, Ana", "Hello Ana"]
+    missing = [w for w in wanted if w not in rendered]
+    if missing:
+        return Observed(False, f"rendered without {missing[0]!r}")
+    return Observed(True, "the MIME message, subject and text rendered")
+
+
+def _v2_send_simple(both: Both, u: str) -> Observed:
+    _v2_sender(both, u)
+    return _accepted(_v2_send(both, u, Content=_v2_simple()), "a MessageId")
+
+
+def _v2_send_raw(both: Both, u: str) -> Observed:
+    _v2_sender(both, u)
+    mime = EmailMessage()
+    mime["From"] = f"{u}-shop@example.com"
+    mime["To"] = f"{u}-ana@example.com"
+    mime["Subject"] = "Your invoice"
+    mime.set_content("Attached.")
+    mime.add_attachment(b"%PDF-1.4\n" * 64, maintype="application", subtype="pdf", filename="a.pdf")
+    outcome = _call(both.v2.send_email, Content={"Raw": {"Data": mime.as_bytes()}})
+    return _accepted(outcome, "a MessageId")
+
+
+def _v2_send_template(both: Both, u: str) -> Observed:
+    _v2_sender(both, u)
+    name = _v2_template(both, u)
+    content = {"Template": {"TemplateName": name, "TemplateData": '{"name": "Ana"}'}}
+    return _accepted(_v2_send(both, u, Content=content), "a MessageId")
+
+
+def _v2_send_template_missing(both: Both, u: str) -> Observed:
+    _v2_sender(both, u)
+    content = {"Template": {"TemplateName": f"{u}-none", "TemplateData": "{}"}}
+    return _error_is(_v2_send(both, u, Content=content), "NotFoundException")
+
+
+def _v2_send_bulk(both: Both, u: str) -> Observed:
+    _v2_sender(both, u)
+    name = _v2_template(both, u)
+    kind, value = _call(
+        both.v2.send_bulk_email,
+        FromEmailAddress=f"{u}-shop@example.com",
+        DefaultContent={"Template": {"TemplateName": name, "TemplateData": '{"name": "all"}'}},
+        BulkEmailEntries=[
+            {"Destination": {"ToAddresses": [f"{u}-a@example.com"]}},
+            {"Destination": {"ToAddresses": [f"{u}-b@example.com"]}},
+        ],
+    )
+    if kind != "ok":
+        return Observed(False, _short(value))
+    results = value.get("BulkEmailEntryResults", [])
+    statuses = [(r.get("Status"), bool(r.get("MessageId"))) for r in results]
+    if statuses == [("SUCCESS", True), ("SUCCESS", True)]:
+        return Observed(True, "two results, SUCCESS with a MessageId each")
+    return Observed(False, f"results {statuses}")
+
+
+def _v2_send_unknown_set(both: Both, u: str) -> Observed:
+    _v2_sender(both, u)
+    outcome = _v2_send(both, u, Content=_v2_simple(), ConfigurationSetName=f"{u}-none")
+    return _error_is(outcome, "NotFoundException")
+
+
+def _v2_quota(both: Both, u: str) -> Observed:
+    _v2_sender(both, u)
+    before = _must(both.v2.get_account).get("SendQuota", {}).get("SentLast24Hours")
+    _must(
+        both.v2.send_email,
+        FromEmailAddress=f"{u}-shop@example.com",
+        Destination={
+            "ToAddresses": [f"{u}-a@example.com", f"{u}-b@example.com"],
+            "CcAddresses": [f"{u}-c@example.com"],
+        },
+        Content=_v2_simple(),
+    )
+    after = _must(both.v2.get_account).get("SendQuota", {}).get("SentLast24Hours")
+    if before is None or after is None:
+        return Observed(False, "no SendQuota.SentLast24Hours")
+    grew = after - before
+    return Observed(grew == 3, f"SentLast24Hours grew by {grew:g} for 3 recipients")
+
+
+def _v2_configuration_set(both: Both, u: str) -> Observed:
+    name = f"{u}-set"
+    _must(both.v2.create_configuration_set, ConfigurationSetName=name)
+    got = _must(both.v2.get_configuration_set, ConfigurationSetName=name)
+    if got.get("ConfigurationSetName") != name:
+        return Observed(False, "GetConfigurationSet gives another name")
+    _must(both.v2.delete_configuration_set, ConfigurationSetName=name)
+    outcome = _call(both.v2.get_configuration_set, ConfigurationSetName=name)
+    return _error_is(outcome, "NotFoundException")
+
+
+def _v2_identity_from_classic(both: Both, u: str) -> Observed:
+    address = f"{u}@example.com"
+    _must(both.classic.verify_email_identity, EmailAddress=address)
+    kind, value = _call(both.v2.get_email_identity, EmailIdentity=address)
+    if kind != "ok":
+        return Observed(False, _short(value))
+    return Observed(value.get("IdentityType") == "EMAIL_ADDRESS", "the same identity")
+
+
+def _v2_template_to_classic(both: Both, u: str) -> Observed:
+    name = _v2_template(both, u)
+    kind, value = _call(both.classic.get_template, TemplateName=name)
+    if kind != "ok":
+        return Observed(False, _short(value))
+    subject = value["Template"].get("SubjectPart")
+    return Observed(subject == "Welcome, {{name}}", "the same template, its subject part")
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "verify-email-listed",
@@ -620,6 +880,208 @@ SCENARIOS: tuple[Scenario, ...] = (
         "sandbox",
         _sandbox_quota,
     ),
+    Scenario(
+        "v2-identity-get",
+        "CreateEmailIdentity, then GetEmailIdentity",
+        "the identity, of type EMAIL_ADDRESS",
+        (f"{API2}API_CreateEmailIdentity.html", f"{API2}API_GetEmailIdentity.html"),
+        "default",
+        _v2_identity_get,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-identity-plus",
+        "CreateEmailIdentity of name+tag@example.com, then GetEmailIdentity",
+        "the identity, found by its name",
+        (f"{API2}API_GetEmailIdentity.html",),
+        "default",
+        _v2_identity_plus,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-identity-twice",
+        "CreateEmailIdentity twice with one address",
+        "AlreadyExistsException",
+        (f"{API2}API_CreateEmailIdentity.html",),
+        "default",
+        _v2_identity_twice,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-identity-missing",
+        "GetEmailIdentity of an identity never created",
+        "NotFoundException",
+        (f"{API2}API_GetEmailIdentity.html",),
+        "default",
+        _v2_identity_missing,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-identity-delete",
+        "DeleteEmailIdentity, then ListEmailIdentities",
+        "the identity is no longer listed",
+        (f"{API2}API_DeleteEmailIdentity.html", f"{API2}API_ListEmailIdentities.html"),
+        "default",
+        _v2_identity_delete,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-template-round-trip",
+        "CreateEmailTemplate, then GetEmailTemplate",
+        "the template's name and content as created",
+        (f"{API2}API_GetEmailTemplate.html",),
+        "default",
+        _v2_template_round_trip,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-template-twice",
+        "CreateEmailTemplate twice with one name",
+        "AlreadyExistsException",
+        (f"{API2}API_CreateEmailTemplate.html",),
+        "default",
+        _v2_template_twice,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-template-missing",
+        "GetEmailTemplate of a template never created",
+        "NotFoundException",
+        (f"{API2}API_GetEmailTemplate.html",),
+        "default",
+        _v2_template_missing,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-template-update",
+        "UpdateEmailTemplate, then GetEmailTemplate",
+        "the new content",
+        (f"{API2}API_UpdateEmailTemplate.html",),
+        "default",
+        _v2_template_update,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-template-delete",
+        "DeleteEmailTemplate, then GetEmailTemplate",
+        "NotFoundException",
+        (f"{API2}API_DeleteEmailTemplate.html", f"{API2}API_GetEmailTemplate.html"),
+        "default",
+        _v2_template_delete,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-template-list",
+        "CreateEmailTemplate, then ListEmailTemplates",
+        "the template is listed",
+        (f"{API2}API_ListEmailTemplates.html",),
+        "default",
+        _v2_template_list,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-render",
+        "TestRenderEmailTemplate with {{name}}",
+        "the MIME message with subject and text rendered",
+        (f"{API2}API_TestRenderEmailTemplate.html",),
+        "default",
+        _v2_render,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-send-simple",
+        "SendEmail with Simple content",
+        "a MessageId",
+        (f"{API2}API_SendEmail.html", f"{API2}API_EmailContent.html"),
+        "default",
+        _v2_send_simple,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-send-raw",
+        "SendEmail with Raw content (a MIME message with a PDF attached)",
+        "a MessageId",
+        (f"{API2}API_SendEmail.html", f"{API2}API_RawMessage.html"),
+        "default",
+        _v2_send_raw,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-send-template",
+        "SendEmail with Template content",
+        "a MessageId",
+        (f"{API2}API_SendEmail.html", f"{API2}API_Template.html"),
+        "default",
+        _v2_send_template,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-send-template-missing",
+        "SendEmail with Template content naming a template never created",
+        "NotFoundException (the resource does not exist)",
+        (f"{API2}API_SendEmail.html",),
+        "default",
+        _v2_send_template_missing,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-send-bulk",
+        "SendBulkEmail to two destinations",
+        "one result per entry: SUCCESS with a MessageId",
+        (f"{API2}API_SendBulkEmail.html", f"{API2}API_BulkEmailEntryResult.html"),
+        "default",
+        _v2_send_bulk,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-send-unknown-configuration-set",
+        "SendEmail naming a configuration set never created",
+        "NotFoundException",
+        (f"{API2}API_SendEmail.html",),
+        "default",
+        _v2_send_unknown_set,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-quota-counts-recipients",
+        "GetAccount before and after a send to 3 recipients",
+        "SendQuota.SentLast24Hours grows by 3",
+        (f"{API2}API_GetAccount.html", f"{API2}API_SendQuota.html"),
+        "default",
+        _v2_quota,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-configuration-set",
+        "Create, Get, Delete, then GetConfigurationSet",
+        "the set by its name, then NotFoundException",
+        (
+            f"{API2}API_CreateConfigurationSet.html",
+            f"{API2}API_GetConfigurationSet.html",
+            f"{API2}API_DeleteConfigurationSet.html",
+        ),
+        "default",
+        _v2_configuration_set,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-identity-from-classic",
+        "VerifyEmailIdentity through Classic, then GetEmailIdentity through v2",
+        "the same identity: one account, both APIs manage its identities",
+        (IDENTITIES_DOC, f"{API2}API_GetEmailIdentity.html"),
+        "default",
+        _v2_identity_from_classic,
+        "sesv2",
+    ),
+    Scenario(
+        "v2-template-to-classic",
+        "CreateEmailTemplate through v2, then GetTemplate through Classic",
+        "the same template: one account, both APIs manage its templates",
+        (TEMPLATES_DOC, f"{API}API_GetTemplate.html"),
+        "default",
+        _v2_template_to_classic,
+        "sesv2",
+    ),
 )
 
 #: Why an emulator departs on purpose, by (emulator, scenario id).
@@ -635,25 +1097,26 @@ BY_DESIGN: Mapping[tuple[str, str], str] = {
 
 
 def run_scenarios(
-    client_for: Callable[[str], Any], *, scenarios: tuple[Scenario, ...] = SCENARIOS
+    client_for: Callable[[str, Api], Any], *, scenarios: tuple[Scenario, ...] = SCENARIOS
 ) -> dict[str, dict[str, Any]]:
-    """Each scenario's outcome, by id: ``{"ok": bool, "what": str}``; ``client_for(mode)``
-    gives the boto3 client of the emulator running in that mode."""
+    """Each scenario's outcome, by id: ``{"ok": bool, "what": str}``; ``client_for(mode, api)``
+    gives what a scenario of that API is run with, of the emulator running in that mode (a
+    Classic ``ses`` client, or :class:`Both` for SES v2)."""
     results: dict[str, dict[str, Any]] = {}
     for number, scenario in enumerate(scenarios, 1):
         unique = f"p{number:02d}"
         try:
-            observed = scenario.run(client_for(scenario.mode), unique)
+            observed = scenario.run(client_for(scenario.mode, scenario.api), unique)
         except _Failed as failed:
             observed = Observed(False, failed.what)
         results[scenario.id] = {"ok": observed.ok, "what": observed.what}
     return results
 
 
-def boto3_client(url: str) -> Any:
+def boto3_client(url: str, service: str = "ses") -> Any:
     boto3: Any = importlib.import_module("boto3")  # untyped: imported as Any
     return boto3.client(
-        "ses",
+        service,
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id=fake.ACCESS_KEY_ID,
@@ -661,8 +1124,14 @@ def boto3_client(url: str) -> Any:
     )
 
 
+def _clients(url: str) -> dict[Api, Any]:
+    """What each API's scenarios are given, for the emulator at ``url``."""
+    classic = boto3_client(url)
+    return {"ses": classic, "sesv2": Both(boto3_client(url, "sesv2"), classic)}
+
+
 @contextmanager
-def sesspec_clients() -> Iterator[Callable[[str], Any]]:
+def sesspec_clients() -> Iterator[Callable[[str, Api], Any]]:
     """Clients of two in-process endpoints: the default mode and ``sandbox=True``."""
     from sesspec.serve import Endpoint
 
@@ -672,20 +1141,20 @@ def sesspec_clients() -> Iterator[Callable[[str], Any]]:
             Endpoint(folder / "default.jsonl", tls=False, state=True) as default,
             Endpoint(folder / "sandbox.jsonl", tls=False, sandbox=True) as sandbox,
         ):
-            clients = {"default": boto3_client(default.url), "sandbox": boto3_client(sandbox.url)}
-            yield clients.__getitem__
+            clients = {"default": _clients(default.url), "sandbox": _clients(sandbox.url)}
+            yield lambda mode, api: clients[mode][api]
 
 
 @contextmanager
-def moto_clients(moto: str) -> Iterator[Callable[[str], Any]]:
+def moto_clients(moto: str) -> Iterator[Callable[[str, Api], Any]]:
     """A client of one ``moto_server`` on 127.0.0.1 for both modes (moto has no sandbox)."""
     from benchmarks.bench import ServerProcess, free_port
 
     port = free_port()
     server = ServerProcess("moto_server", [moto, "-H", "127.0.0.1", "-p", str(port)], port)
     try:
-        client = boto3_client(f"http://127.0.0.1:{port}/")
-        yield lambda _mode: client
+        clients = _clients(f"http://127.0.0.1:{port}/")
+        yield lambda _mode, api: clients[api]
     finally:
         server.stop()
 
@@ -694,6 +1163,28 @@ def find_moto() -> str | None:
     return shutil.which("moto_server") or shutil.which(
         "moto_server", path=str(Path(sys.executable).parent)
     )
+
+
+def moto_version(moto: str) -> str | None:
+    """The version of the moto that ``moto``, a ``moto_server`` script, runs: asked of the
+    interpreter its first line names (moto lives in an environment of its own, never
+    sesspec's), else of this one."""
+    try:
+        with Path(moto).open("rb") as script:
+            first = script.readline(4096)
+    except OSError:
+        return _version("moto")
+    if not first.startswith(b"#!"):
+        return _version("moto")
+    interpreter = first[2:].decode("utf-8", "replace").strip().split()
+    done = subprocess.run(
+        [*interpreter, "-c", "from importlib.metadata import version; print(version('moto'))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return (done.stdout.strip() or None) if done.returncode == 0 else _version("moto")
 
 
 def _version(name: str) -> str | None:
@@ -715,11 +1206,27 @@ def _cell(result: Mapping[str, Any] | None, note: str | None) -> str:
     return f"✗ {what}" + (f" ({note})" if note else "")
 
 
+#: The table of each API, in order: its heading and the words before it.
+_SECTIONS: tuple[tuple[Api, str, str], ...] = (
+    (
+        "ses",
+        "SES Classic (the Query API, 2010-12-01)",
+        "The `ses` client of boto3.",
+    ),
+    (
+        "sesv2",
+        "SES v2 (the JSON API, 2019-09-27)",
+        "The `sesv2` client of boto3 (with the `ses` client for the rows that use both APIs on "
+        "one\naccount). sesspec serves SES v2 from the same state as Classic "
+        "(docs/spec.md#http-ses-v2).",
+    ),
+)
+
+
 def render_markdown(document: Mapping[str, Any]) -> str:
-    """The table, from the JSON document alone."""
+    """The tables, from the JSON document alone."""
     versions = document["versions"]
     results = document["results"]
-    total = len(document["scenarios"])
     lines = [
         "# Emulator parity: sesspec serve and moto_server against documented SES",
         "",
@@ -736,30 +1243,34 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         "`moto_server`, which has no sandbox switch (its sandbox rows meet the same server).",
         "",
     ]
-    for name in ("sesspec", "moto"):
-        column = results.get(name) or {}
-        matched = sum(1 for r in column.values() if r["ok"])
-        label = "sesspec serve" if name == "sesspec" else "moto_server"
-        lines.append(f"- {label}: {matched} of {total} as documented")
-    lines += [
-        "",
-        "| # | scenario | documented SES behaviour | sesspec serve | moto_server |",
-        "|---:|---|---|---|---|",
-    ]
-    for number, scenario in enumerate(document["scenarios"], 1):
-        sources = " ".join(f"[{i}]({url})" for i, url in enumerate(scenario["sources"], 1))
-        cells = [
-            _cell(
-                results.get(name, {}).get(scenario["id"]),
-                document["by_design"].get(f"{name}:{scenario['id']}"),
-            )
-            for name in ("sesspec", "moto")
+    for api, heading, words in _SECTIONS:
+        scenarios = [s for s in document["scenarios"] if s.get("api", "ses") == api]
+        ids = {s["id"] for s in scenarios}
+        lines += [f"## {heading}", "", words, ""]
+        for name in ("sesspec", "moto"):
+            column = results.get(name) or {}
+            matched = sum(1 for sid, r in column.items() if sid in ids and r["ok"])
+            label = "sesspec serve" if name == "sesspec" else "moto_server"
+            lines.append(f"- {label}: {matched} of {len(scenarios)} as documented")
+        lines += [
+            "",
+            "| # | scenario | documented SES behaviour | sesspec serve | moto_server |",
+            "|---:|---|---|---|---|",
         ]
-        lines.append(
-            f"| {number} | {scenario['title']} (`{scenario['id']}`) | {scenario['expected']} "
-            f"{sources} | {cells[0]} | {cells[1]} |"
-        )
-    lines.append("")
+        for number, scenario in enumerate(scenarios, 1):
+            sources = " ".join(f"[{i}]({url})" for i, url in enumerate(scenario["sources"], 1))
+            cells = [
+                _cell(
+                    results.get(name, {}).get(scenario["id"]),
+                    document["by_design"].get(f"{name}:{scenario['id']}"),
+                )
+                for name in ("sesspec", "moto")
+            ]
+            lines.append(
+                f"| {number} | {scenario['title']} (`{scenario['id']}`) | "
+                f"{scenario['expected']} {sources} | {cells[0]} | {cells[1]} |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -778,6 +1289,7 @@ def document_for(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
                 "expected": s.expected,
                 "sources": list(s.sources),
                 "mode": s.mode,
+                "api": s.api,
             }
             for s in SCENARIOS
         ],
@@ -800,6 +1312,8 @@ def main(argv: list[str] | None = None) -> int:
         with moto_clients(moto) as client_for:
             results["moto"] = run_scenarios(client_for)
     document = document_for(results)
+    if moto is not None:
+        document["versions"]["moto"] = moto_version(moto)
     if moto is None:
         if not args.json.exists():
             sys.stderr.write("moto_server not found and no recorded column to keep\n")
@@ -810,8 +1324,10 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
     args.markdown.write_text(render_markdown(document), encoding="utf-8")
     for name, column in document["results"].items():
-        matched = sum(1 for r in column.values() if r["ok"])
-        sys.stdout.write(f"{name}: {matched} of {len(SCENARIOS)} as documented\n")
+        for api, _heading, _words in _SECTIONS:
+            ids = {s.id for s in SCENARIOS if s.api == api}
+            matched = sum(1 for sid, r in column.items() if sid in ids and r["ok"])
+            sys.stdout.write(f"{name} ({api}): {matched} of {len(ids)} as documented\n")
     return 0
 
 

@@ -60,3 +60,26 @@ def test_a_departure_is_reported() -> None:
     (unverified,) = [s for s in parity.SCENARIOS if s.id == "unverified-sender"]
     observed = unverified.run(_Permissive(), "t01")
     assert observed == parity.Observed(False, "accepted (no error)")
+
+
+def test_a_v2_departure_is_reported() -> None:
+    """A v2 scenario run against an emulator that accepts a second identity of one name."""
+
+    class _Permissive:
+        def create_email_identity(self, **_kwargs: object) -> dict[str, object]:
+            return {"IdentityType": "EMAIL_ADDRESS"}
+
+    (twice,) = [s for s in parity.SCENARIOS if s.id == "v2-identity-twice"]
+    assert twice.api == "sesv2"
+    observed = twice.run(parity.Both(_Permissive(), None), "t01")
+    assert observed == parity.Observed(False, "accepted (no error)")
+
+
+def test_each_api_has_its_table() -> None:
+    """The v2 rows are under their own heading, counted on their own."""
+    text = parity.MD_OUT.read_text(encoding="utf-8")
+    classic, _, v2 = text.partition("## SES v2 (the JSON API, 2019-09-27)")
+    v2_ids = [s.id for s in parity.SCENARIOS if s.api == "sesv2"]
+    assert len(v2_ids) == 22
+    assert all(f"(`{sid}`)" in v2 and f"(`{sid}`)" not in classic for sid in v2_ids)
+    assert f"- sesspec serve: {len(v2_ids)} of {len(v2_ids)} as documented" in v2
