@@ -13,7 +13,8 @@ def test_readme_examples() -> None:
     """Every Python block, in order and in one namespace (later blocks use earlier names)."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
-    assert len(blocks) == 3  # the third, a pytest test, is run by tests/test_serve_readme.py
+    # the third and fourth, pytest tests (Classic, v2), are run by tests/test_serve_readme.py
+    assert len(blocks) == 4
     out = io.StringIO()
     namespace: dict[str, object] = {}
     with contextlib.redirect_stdout(out):

@@ -1,6 +1,7 @@
-"""README "Testing your application": its pytest example passes with the ses_endpoint fixture,
-and its recipe for other languages (the SDK's AWS_ENDPOINT_URL_SES, then GET and DELETE
-/_aws/ses) works as written against ``sesspec serve``."""
+"""README "Testing your application": its pytest examples (Classic's and SES v2's) pass with the
+ses_endpoint fixture, and its recipe for other languages (the SDK's AWS_ENDPOINT_URL_SES and
+AWS_ENDPOINT_URL_SESV2, then GET and DELETE /_aws/ses) works as written against ``sesspec
+serve``."""
 
 from __future__ import annotations
 
@@ -26,8 +27,13 @@ def _section() -> str:
     return text.split("## Testing your application", 1)[1].split("\n## ", 1)[0]
 
 
-def test_the_pytest_example_passes(tmp_path: Path) -> None:
-    (block,) = re.findall(r"```python\n(.*?)```", _section(), re.DOTALL)
+@pytest.mark.parametrize("api", ["ses", "sesv2"])
+def test_the_pytest_example_passes(tmp_path: Path, api: str) -> None:
+    """Each example (Classic's, then SES v2's) passes as written."""
+    blocks = re.findall(r"```python\n(.*?)```", _section(), re.DOTALL)
+    assert len(blocks) == 2
+    block = blocks[["ses", "sesv2"].index(api)]
+    assert f'boto3.client("{api}", **ses_endpoint.boto3_kwargs())' in block
     assert len([line for line in block.splitlines() if line.strip()]) <= 12  # about ten
     test_file = tmp_path / "test_readme_example.py"
     test_file.write_text(block, encoding="utf-8")
@@ -53,13 +59,19 @@ def test_the_recipe_for_other_languages(tmp_path: Path) -> None:
         url = serve.stdout.readline().split()[1]
         env = dict(os.environ)
         env.update(w.split("=", 1) for w in env_words)
-        env["AWS_ENDPOINT_URL_SES"] = url.rstrip("/")  # the README's with the port we got
+        for name in ("AWS_ENDPOINT_URL_SES", "AWS_ENDPOINT_URL_SESV2"):
+            assert env[name] == "http://127.0.0.1:4566"
+            env[name] = url.rstrip("/")  # the README's with the port we got
         app = (
             "import boto3; ses = boto3.client('ses'); "
             "ses.verify_email_identity(EmailAddress='shop@example.com'); "
             "ses.send_email(Source='shop@example.com', "
             "Destination={'ToAddresses': ['ana@example.com']}, "
-            "Message={'Subject': {'Data': 'Hello Ana'}, 'Body': {'Text': {'Data': 'x'}}})"
+            "Message={'Subject': {'Data': 'Hello Ana'}, 'Body': {'Text': {'Data': 'x'}}}); "
+            "boto3.client('sesv2').send_email(FromEmailAddress='shop@example.com', "
+            "Destination={'ToAddresses': ['ana@example.com']}, "
+            "Content={'Simple': {'Subject': {'Data': 'Hello again'}, "
+            "'Body': {'Text': {'Data': 'x'}}}})"
         )
         subprocess.run([sys.executable, "-c", app], env=env, check=True, timeout=120)
         with urllib.request.urlopen(f"{url}_aws/ses?email=ana@example.com", timeout=30) as got:  # noqa: S310 (loopback)
@@ -74,6 +86,6 @@ def test_the_recipe_for_other_languages(tmp_path: Path) -> None:
         serve.wait(30)
         if serve.stdout is not None:
             serve.stdout.close()
-    assert subjects == ["Hello Ana"]
+    assert subjects == ["Hello Ana", "Hello again"]
     assert status == 204
     assert left == []
