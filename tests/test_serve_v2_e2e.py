@@ -313,6 +313,17 @@ class TestSignatures:
         with pytest.raises(AssertionError, match="sesv2:GetAccount"):
             ses_endpoint.assert_conformant()
 
+    def test_findings_name_the_input(self, ses_endpoint: SesEndpoint) -> None:
+        """A body the model refuses: answered 400, and the verdict names the member."""
+        config = Config(retries={"max_attempts": 1}, parameter_validation=False)
+        v2 = boto3.client("sesv2", config=config, **ses_endpoint.boto3_kwargs())
+        with pytest.raises(ClientError) as exc:
+            v2.send_email(FromEmailAddress="shop@example.com")
+        assert _error(exc)[:2] == ("BadRequestException", 400)
+        [(_, found)] = ses_endpoint.findings()
+        assert [(f.rule, str(f.location)) for f in found] == [("SESv2", "body")]
+        assert "'Content' failed to satisfy constraint: Member must not be null" in found[0].message
+
     @pytest.mark.parametrize(("double", "status"), [(True, 200), (False, 403)])
     def test_awscrt_signs_the_plus_identity(
         self, strict: Endpoint, double: bool, status: int
