@@ -13,8 +13,9 @@ time, and
   one request, to its last byte, without waiting for more (no 408 for a bare-LF request);
 * every stream check cannot read, the endpoint refuses too;
 * a live endpoint with ``--strict`` (one socket per stream, fed whole and, for some, one byte at
-  a time) answers each with the SES error the checker's findings on the stream give, and
-  records the findings check gives (the capture's verdict).
+  a time) answers each with the SES error the checker's findings on the stream give (a request
+  SES v2 answers, under ``/v2/``: the error of v2's verdict), and records the findings check
+  gives (the capture's verdict).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from sesspec.serve.strict import (
     STRICT_SESSION_TOKEN,
     errors_from_findings,
 )
+from sesspec.serve.v2.judge import is_v2, judge_capture
 from tests._support import REPO
 from tests.test_endpoint_hostile import MALFORMED
 
@@ -246,6 +248,14 @@ def _code(answer: bytes) -> str | None:
     return body.split(b"<Code>", 1)[1].split(b"</Code>", 1)[0].decode()
 
 
+def _v2_code(answer: bytes) -> str | None:
+    """The SES v2 error code of an answer (its ``x-amzn-ErrorType``; None for a success)."""
+    head = answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]
+    fields = dict(line.split(b": ", 1) for line in head)
+    code = fields.get(b"x-amzn-ErrorType")
+    return None if code is None else code.decode()
+
+
 def _judged(endpoint: Endpoint, data: bytes, *, one_byte_at_a_time: bool = False) -> None:
     """The endpoint answers ``data`` with the checker's verdict on it, and records it."""
     before = endpoint.last_seq
@@ -272,7 +282,10 @@ def _judged(endpoint: Endpoint, data: bytes, *, one_byte_at_a_time: bool = False
                 (f.rule, f.severity, str(f.location)) for f in findings
             ]
         errors = errors_from_findings(findings)
-        if errors:  # strict: the error SES would send first
+        if is_v2(first):  # SES v2's path: v2's verdict (docs/spec.md#http-ses-v2-auth)
+            problems = judge_capture(first)
+            assert _v2_code(answer) == (problems[0].code if problems else None)
+        elif errors:  # strict: the error SES would send first
             assert (_code(answer), first.status) == (errors[0].code, errors[0].status)
     else:
         assert first.status >= 400
