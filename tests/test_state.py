@@ -12,7 +12,7 @@ import calendar
 import json
 import re
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from email import message_from_bytes, message_from_string
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -1165,3 +1165,159 @@ class TestTemplatesCompiledOnceOnOneBudget:
         assert failures == {"rendering took more than 1000000 steps"}
         # the next request has a budget of its own
         assert self._bulk(state, 1)[-1] == "Sent"
+
+
+# --- SesState.run: one call over the account (Classic's actions and SES v2's operations) -----
+
+
+def _write_error() -> Any:
+    import errno
+    import os
+
+    from sesspec.serve.state.persistence import StateWriteError
+
+    cause = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return StateWriteError(Path("/state/journal.jsonl"), cause)
+
+
+def _state_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "sesspec.serve"]
+
+
+class TestRun:
+    """SesState.run (what handle calls, and SES v2's operations): the time in UTC, a refused
+    send counted only when storing, a failed write answered InternalFailure with one log line
+    naming the call (docs/spec.md#http-ses-v2-state)."""
+
+    def test_the_call_gets_utc(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import time
+
+        from sesspec.serve.state.calls import Call
+
+        monkeypatch.setenv("TZ", "Asia/Kolkata")  # a local time that is not UTC
+        time.tzset()
+        try:
+            seen: list[datetime] = []
+
+            def handler(_account: Any, call: Call) -> Reply:
+                seen.append(call.now)
+                return Reply()
+
+            here = datetime(
+                2026, 11, 26, 12, 19, 50, tzinfo=timezone(timedelta(hours=5, minutes=30))
+            )
+            make().run(handler, {}, now=here)
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+        assert seen == [NOW]
+        assert seen[0].tzinfo is UTC
+
+    def test_naive_time_refused(self) -> None:
+        with pytest.raises(ValueError, match=r"^now must be timezone-aware$"):
+            make().run(lambda _a, _c: Reply(), {}, now=datetime(2026, 11, 26))
+
+    @pytest.mark.parametrize(("storing", "rejects"), [(False, 0), (True, 1)])
+    def test_a_refusal_counts_only_when_storing(self, storing: bool, rejects: int) -> None:
+        from sesspec.serve.state.calls import fail
+
+        def handler(_account: Any, _call: Any) -> Reply:
+            raise fail("MessageRejected", "no")
+
+        state = make()
+        run = state.run(handler, {}, now=NOW, storing=storing)
+        assert run.error is not None
+        assert run.error.code == "MessageRejected"
+        if storing is False:  # the default is not to count
+            assert state.run(handler, {}, now=NOW).error is not None
+        points = ok(state, "GetSendStatistics", {})["SendDataPoints"]
+        assert sum(int(p["Rejects"]) for p in points) == rejects
+
+    @pytest.mark.parametrize("name", [None, "sesv2:SendEmail"])
+    def test_a_failed_write_names_the_call(
+        self, caplog: pytest.LogCaptureFixture, name: str | None
+    ) -> None:
+        failure = _write_error()
+
+        def handler(_account: Any, _call: Any) -> Reply:
+            raise failure
+
+        state = make()
+        if name is None:
+            reply = state.run(handler, {}, now=NOW)
+        else:
+            reply = state.run(handler, {}, now=NOW, name=name)
+        assert reply.error is not None
+        assert (reply.error.code, reply.error.status, reply.error.message) == (
+            "InternalFailure",
+            500,
+            "The request could not be stored: No space left on device.",
+        )
+        assert _state_lines(caplog) == [
+            "state: cannot write /state/journal.jsonl: No space left on device "
+            f"({name or 'call'} answered InternalFailure, nothing kept)"
+        ]
+
+    def test_handle_names_the_action(
+        self, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        state = make()
+        failure = _write_error()
+
+        def refuse(*_args: Any) -> None:
+            raise failure
+
+        monkeypatch.setattr(state._account, "keep_message", refuse)
+        assert err(state, "SendEmail", email())[0] == "InternalFailure"
+        assert _state_lines(caplog)[-1].endswith(
+            "(SendEmail answered InternalFailure, nothing kept)"
+        )
+
+    def test_a_refusal_not_counted_when_the_write_fails(
+        self, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from sesspec.serve.state.calls import fail
+
+        state = make()
+        failure = _write_error()
+
+        def refuse(*_args: Any) -> None:
+            raise failure
+
+        def handler(_account: Any, _call: Any) -> Reply:
+            raise fail("MessageRejected", "no")
+
+        monkeypatch.setattr(state._account, "count_rejected", refuse)
+        reply = state.run(handler, {}, now=NOW, name="sesv2:SendEmail", storing=True)
+        assert reply.error is not None
+        assert reply.error.code == "MessageRejected"
+        assert _state_lines(caplog) == [
+            "state: cannot write /state/journal.jsonl: No space left on device "
+            "(a rejected sesv2:SendEmail not counted)"
+        ]
+
+    def test_a_message_keeps_the_operation_that_sent_it(self) -> None:
+        from sesspec.serve.state import Origin
+
+        state = make()
+        origin = Origin(seq=7, operation="sesv2:SendEmail")
+        assert state.handle("SendEmail", email(), now=NOW, origin=origin).error is None
+        assert state.handle("SendEmail", email(), now=NOW, origin=Origin(seq=8)).error is None
+        assert [(m.action, m.request_seq) for m in state.mailbox.messages()] == [
+            ("sesv2:SendEmail", 7),
+            ("SendEmail", 8),
+        ]
+
+    def test_a_message_not_kept_leaves_no_file(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        state = make(state_dir=tmp_path)
+        failure = _write_error()
+
+        def refuse(*_args: Any) -> None:
+            raise failure
+
+        monkeypatch.setattr(state._account, "keep_message", refuse)
+        assert err(state, "SendEmail", email())[0] == "InternalFailure"
+        assert list((tmp_path / "messages").iterdir()) == []
+        state.close()
