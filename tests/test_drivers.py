@@ -1,4 +1,4 @@
-"""Drivers and scenarios (issue 4): real clients against the loopback endpoint.
+"""Drivers and scenarios: real clients against the loopback endpoint.
 
 Scenario params are checked with botocore's own validator and serializer (an independent
 implementation); live runs assert what arrived at the endpoint.

@@ -1,4 +1,4 @@
-"""The Node clients' packages live in a per-user cache (issue 10, point 2): ``npm ci`` runs there,
+"""The Node clients' packages live in a per-user cache: ``npm ci`` runs there,
 keyed by the lockfile's hash, never in the source tree or site-packages, and the driver scripts
 are copied beside the packages to run. ``npm`` is a stand-in here (a script that writes what
 ``npm ci`` would), so the tests need neither the network nor Node.

@@ -1,4 +1,4 @@
-"""Running the clients (issue 11, "wall time"): ``run_clients`` with several workers gives the
+"""Running the clients: ``run_clients`` with several workers gives the
 outcomes and the capture file of a serial run.
 
 The drivers here are small scripts run by ``run_child`` like every real driver (a child with a

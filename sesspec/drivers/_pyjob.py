@@ -12,6 +12,7 @@ from sesspec.drivers.scenarios import typed_params
 __all__ = [
     "NotSupportedError",
     "blob_params",
+    "botocore_client_args",
     "creds",
     "fetch_get",
     "form_pairs",
@@ -38,6 +39,21 @@ def token(job: dict[str, Any]) -> str | None:
     """The session token of temporary credentials (None: long-term credentials)."""
     value = job["credentials"].get("session_token")
     return str(value) if value else None
+
+
+def botocore_client_args(job: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments every botocore-based client (botocore, boto3, aiobotocore) takes
+    to reach the endpoint with the job's credentials: ``create_client("ses", **these)``."""
+    akid, secret, region = creds(job)
+    endpoint = job["endpoint"]
+    return {
+        "endpoint_url": endpoint["url"],
+        "region_name": region,
+        "aws_access_key_id": akid,
+        "aws_secret_access_key": secret,
+        "aws_session_token": token(job),
+        "verify": endpoint.get("ca_path") or True,
+    }
 
 
 def ssl_context(job: dict[str, Any]) -> ssl.SSLContext | None:

@@ -5,7 +5,7 @@ Every run is a child process (``python -m sesspec.drivers._child MODULE`` or
 ``SESSPEC-RESULT {json}`` line on stdout. The parent enforces a time limit and turns
 whatever happened into an :class:`Outcome`; a client that cannot be found is "not
 available" with the reason, a scenario the client cannot express is "not supported" with
-the reason, never dropped silently (issue 4).
+the reason, never dropped silently.
 
 Clients are told the real SES host of the scenario's region
 (``https://email.us-east-1.amazonaws.com/``), so the Host header, the TLS server name and any

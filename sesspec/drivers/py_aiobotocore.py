@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sesspec.drivers._pyjob import blob_params, creds, fetch_get, http_result, ok, token
+from sesspec.drivers._pyjob import blob_params, botocore_client_args, fetch_get, http_result, ok
 
 
 async def _run(job: dict[str, Any]) -> dict[str, Any]:
@@ -17,17 +17,10 @@ async def _run(job: dict[str, Any]) -> dict[str, Any]:
     from aiobotocore.session import get_session  # noqa: PLC0415
     from botocore import xform_name  # noqa: PLC0415
 
-    akid, secret, region = creds(job)
-    endpoint = job["endpoint"]
     session = get_session()
     async with session.create_client(
         "ses",
-        endpoint_url=endpoint["url"],
-        region_name=region,
-        aws_access_key_id=akid,
-        aws_secret_access_key=secret,
-        aws_session_token=token(job),
-        verify=endpoint.get("ca_path") or True,
+        **botocore_client_args(job),
         config=AioConfig(retries={"max_attempts": 1}),
     ) as client:
         scenario = job["scenario"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sesspec.drivers._pyjob import blob_params, creds, fetch_get, http_result, ok, token
+from sesspec.drivers._pyjob import blob_params, botocore_client_args, fetch_get, http_result, ok
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
@@ -17,16 +17,9 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     from botocore import xform_name  # noqa: PLC0415
     from botocore.config import Config  # noqa: PLC0415
 
-    akid, secret, region = creds(job)
-    endpoint = job["endpoint"]
     client = boto3.client(
         "ses",
-        endpoint_url=endpoint["url"],
-        region_name=region,
-        aws_access_key_id=akid,
-        aws_secret_access_key=secret,
-        aws_session_token=token(job),
-        verify=endpoint.get("ca_path") or True,
+        **botocore_client_args(job),
         config=Config(retries={"max_attempts": 1}),
     )
     scenario = job["scenario"]

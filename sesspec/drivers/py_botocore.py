@@ -11,14 +11,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sesspec.drivers._pyjob import blob_params, creds, fetch_get, http_result, ok, token
+from sesspec.drivers._pyjob import blob_params, botocore_client_args, fetch_get, http_result, ok
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
     session_module = importlib.import_module("botocore.session")  # child only
     botocore = importlib.import_module("botocore")
-    akid, secret, region = creds(job)
-    endpoint = job["endpoint"]
     options: dict[str, Any] = {}
     try:
         config = importlib.import_module("botocore.config")
@@ -27,12 +25,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         pass
     client = session_module.get_session().create_client(
         "ses",
-        endpoint_url=endpoint["url"],
-        region_name=region,
-        aws_access_key_id=akid,
-        aws_secret_access_key=secret,
-        aws_session_token=token(job),
-        verify=endpoint.get("ca_path") or True,
+        **botocore_client_args(job),
         **options,
     )
     scenario = job["scenario"]

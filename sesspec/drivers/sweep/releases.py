@@ -212,26 +212,48 @@ def pypi_releases(package: str, *, pre: bool = False, index: str | None = None) 
     return _ordered(out, pre=pre)
 
 
+def _run_tool(
+    argv: Sequence[str],
+    *,
+    registry: str,
+    package: str,
+    name: str,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a registry's own tool (``npm view``, ``go list``) for its index of ``package``: no
+    answer within ``timeout``, a tool that cannot run, or more than :data:`MAX_INDEX_BYTES`
+    printed are each a :class:`RegistryError`; the exit status is the caller's to read.
+    ``timeout`` defaults to :data:`INDEX_TIMEOUT` as it is when called."""
+    timeout = INDEX_TIMEOUT if timeout is None else timeout
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, timeout=timeout, check=False, env=env, cwd=cwd
+        )
+    except subprocess.TimeoutExpired as exc:
+        message = f"{name} gave no answer within {timeout:g} s"
+        raise RegistryError(registry, package, "unreachable", message) from exc
+    except OSError as exc:
+        message = f"cannot run {name.split(maxsplit=1)[0]}: {exc}"
+        raise RegistryError(registry, package, "no-client", message) from exc
+    if len(done.stdout) > MAX_INDEX_BYTES:
+        message = f"{name} printed more than {MAX_INDEX_BYTES} bytes"
+        raise RegistryError(registry, package, "too-large", message)
+    return done
+
+
 def npm_releases(package: str, *, pre: bool = False, npm: str | None = None) -> list[Release]:
     """The versions of an npm package, oldest first, by ``npm view`` (module docstring)."""
     program = npm or shutil.which("npm")
     if program is None:
         raise RegistryError("npm", package, "no-client", "npm is not on PATH")
-    try:
-        done = subprocess.run(
-            [program, "view", package, "versions", "time", "--json"],
-            capture_output=True,
-            timeout=INDEX_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        message = f"npm view gave no answer within {INDEX_TIMEOUT:g} s"
-        raise RegistryError("npm", package, "unreachable", message) from exc
-    except OSError as exc:
-        raise RegistryError("npm", package, "no-client", f"cannot run npm: {exc}") from exc
-    if len(done.stdout) > MAX_INDEX_BYTES:
-        message = f"npm view printed more than {MAX_INDEX_BYTES} bytes"
-        raise RegistryError("npm", package, "too-large", message)
+    done = _run_tool(
+        [program, "view", package, "versions", "time", "--json"],
+        registry="npm",
+        package=package,
+        name="npm view",
+    )
     if done.returncode != 0:
         error = _json(done.stdout or b"{}", registry="npm", package=package).get("error")
         code = error.get("code") if isinstance(error, dict) else None
@@ -256,23 +278,15 @@ def _run_go(
     env: dict[str, str] | None,
     timeout: float = INDEX_TIMEOUT,
 ) -> bytes:
-    try:
-        done = subprocess.run(
-            [go, *arguments],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", **(env or {})},
-            cwd=Path(os.devnull).parent,
-        )
-    except subprocess.TimeoutExpired as exc:
-        message = f"go list gave no answer within {timeout:g} s"
-        raise RegistryError("goproxy", package, "unreachable", message) from exc
-    except OSError as exc:
-        raise RegistryError("goproxy", package, "no-client", f"cannot run go: {exc}") from exc
-    if len(done.stdout) > MAX_INDEX_BYTES:
-        message = f"go list printed more than {MAX_INDEX_BYTES} bytes"
-        raise RegistryError("goproxy", package, "too-large", message)
+    done = _run_tool(
+        [go, *arguments],
+        registry="goproxy",
+        package=package,
+        name="go list",
+        timeout=timeout,
+        env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", **(env or {})},
+        cwd=Path(os.devnull).parent,
+    )
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = lines[-1] if lines else f"go list exited {done.returncode}"

@@ -8,8 +8,7 @@ most :data:`MAX_CONFIGURATION_SETS` (SES's quota per region), pages of at most 1
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ from sesspec.serve.state.calls import (
     structure,
     text,
 )
+from sesspec.serve.state.records import Records
 
 if TYPE_CHECKING:
     from sesspec.serve.state.account import Account
@@ -42,24 +42,16 @@ MAX_CONFIGURATION_SETS = 10_000
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-class ConfigurationSets:
-    """The account's configuration sets (name -> when made); ``changed`` is called after a
-    change (lock held) with what undoes it."""
-
-    def __init__(
-        self, lock: threading.RLock, *, changed: Callable[[Callable[[], object]], None]
-    ) -> None:
-        self._lock = lock
-        self._changed = changed
-        self._created: dict[str, datetime] = {}
+class ConfigurationSets(Records[datetime]):
+    """The account's configuration sets (name -> when made)."""
 
     def __iter__(self) -> Iterator[str]:
-        return iter(list(self._created))
+        return iter(list(self._records))
 
     def require(self, name: str | None) -> None:
         """``ConfigurationSetDoesNotExist`` unless ``name`` is a set of the account."""
         with self._lock:
-            known = name in self._created
+            known = name in self._records
         if not known:
             raise fail(
                 "ConfigurationSetDoesNotExist", f"Configuration set <{name}> does not exist."
@@ -67,41 +59,29 @@ class ConfigurationSets:
 
     def create(self, name: str, now: datetime) -> None:
         with self._lock:
-            if name in self._created:
+            if name in self._records:
                 raise fail(
                     "ConfigurationSetAlreadyExists", f"Configuration set <{name}> already exists."
                 )
-            if len(self._created) >= MAX_CONFIGURATION_SETS:
+            if len(self._records) >= MAX_CONFIGURATION_SETS:
                 raise fail(
                     "LimitExceeded",
                     f"Maximum number of configuration sets ({MAX_CONFIGURATION_SETS}).",
                 )
-            self._created[name] = now
-            self._changed(lambda: self._created.pop(name, None))
+            self._put(name, now)
 
     def delete(self, name: str) -> None:
         with self._lock:
             self.require(name)
-            created = self._created.pop(name)
-            self._changed(lambda: self._created.__setitem__(name, created))
-
-    def clear(self) -> None:
-        self._created.clear()
-
-    def snapshot(self) -> dict[str, Any]:
-        """The records as they are (for :meth:`restore`)."""
-        return dict(self._created)
-
-    def restore(self, records: dict[str, Any]) -> None:
-        self._created = records
+            self._drop(name)
 
     def to_json(self) -> list[dict[str, Any]]:
-        return [{"name": n, "created": c.isoformat()} for n, c in self._created.items()]
+        return [{"name": n, "created": c.isoformat()} for n, c in self._records.items()]
 
     def load_record(self, record: Any) -> None:
         """Keep one record of :meth:`to_json`'s list; ``TypeError`` or ``ValueError`` naming
         the field when it is not one."""
-        self._created[record_text(record, "name")] = record_time(record, "created")
+        self._records[record_text(record, "name")] = record_time(record, "created")
 
 
 # --- the actions ---------------------------------------------------------------------------------

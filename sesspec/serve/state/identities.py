@@ -29,6 +29,7 @@ from sesspec.serve.state.calls import (
     record_text,
     text,
 )
+from sesspec.serve.state.records import Changed, Records
 
 if TYPE_CHECKING:
     from sesspec.serve.state.account import Account
@@ -56,22 +57,16 @@ class Identity:
     token: str | None = None
 
 
-class Identities:
+class Identities(Records[Identity]):
     """The account's identities, by :func:`~sesspec.serve.state.addresses.identity_key`; every
     method is called with ``lock`` held or takes it, and calls ``changed`` after a change with
     what undoes it (called when the change cannot be written)."""
 
     def __init__(
-        self,
-        lock: threading.RLock,
-        *,
-        changed: Callable[[Callable[[], object]], None],
-        new_token: Callable[[], str],
+        self, lock: threading.RLock, *, changed: Changed, new_token: Callable[[], str]
     ) -> None:
-        self._lock = lock
-        self._changed = changed
+        super().__init__(lock, changed=changed)
         self._new_token = new_token
-        self._records: dict[str, Identity] = {}
 
     def __iter__(self) -> Iterator[Identity]:
         return iter(list(self._records.values()))
@@ -91,8 +86,8 @@ class Identities:
                         "LimitExceeded", f"Maximum number of identities ({MAX_IDENTITIES}) reached."
                     )
                 token = self._new_token() if kind == "Domain" else None
-                record = self._records[key] = Identity(name, kind, status, token)
-                self._changed(lambda: self._records.pop(key, None))
+                record = Identity(name, kind, status, token)
+                self._put(key, record)
             return record
 
     def set_status(self, name: str, status: str) -> None:
@@ -105,8 +100,7 @@ class Identities:
                 kind = "EmailAddress" if "@" in name else "Domain"
                 token = self._new_token() if kind == "Domain" else None
                 kept = name if kind == "EmailAddress" else name.lower()
-                self._records[key] = Identity(kept, kind, status, token)
-                self._changed(lambda: self._records.pop(key, None))
+                self._put(key, Identity(kept, kind, status, token))
                 return
             previous = record.status
             record.status = status
@@ -117,21 +111,8 @@ class Identities:
             self._changed(undo)
 
     def remove(self, name: str) -> None:
-        key = identity_key(name)
         with self._lock:
-            record = self._records.pop(key, None)
-            if record is not None:
-                self._changed(lambda: self._records.__setitem__(key, record))
-
-    def clear(self) -> None:
-        self._records.clear()
-
-    def snapshot(self) -> dict[str, Any]:
-        """The records as they are (for :meth:`restore`)."""
-        return dict(self._records)
-
-    def restore(self, records: dict[str, Any]) -> None:
-        self._records = records
+            self._drop(identity_key(name))
 
     def verified(self, address: str) -> bool:
         """Whether ``address`` (bare) may send or receive: its own identity or a domain above it

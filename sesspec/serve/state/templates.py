@@ -11,8 +11,7 @@ that is not a JSON object, a render past its budget) or ``InvalidTemplate``.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from sesspec.serve.state.calls import (
     structure,
     text,
 )
+from sesspec.serve.state.records import Records
 from sesspec.serve.templates import (
     MAX_TEMPLATE_DATA,
     Budget,
@@ -99,16 +99,9 @@ class Template:
         return out
 
 
-class Templates:
+class Templates(Records[Template]):
     """The account's templates by name; ``changed`` is called after a change (lock held) with
     what undoes it."""
-
-    def __init__(
-        self, lock: threading.RLock, *, changed: Callable[[Callable[[], object]], None]
-    ) -> None:
-        self._lock = lock
-        self._changed = changed
-        self._records: dict[str, Template] = {}
 
     def __iter__(self) -> Iterator[Template]:
         return iter(list(self._records.values()))
@@ -127,32 +120,18 @@ class Templates:
                 raise fail("AlreadyExists", f"Template {template.name} already exists.")
             if len(self._records) >= MAX_TEMPLATES:
                 raise fail("LimitExceeded", f"Maximum number of templates ({MAX_TEMPLATES}).")
-            self._records[template.name] = template
-            self._changed(lambda: self._records.pop(template.name, None))
+            self._put(template.name, template)
 
     def update(self, name: str, parts: Parts, compiled: CompiledParts) -> None:
         with self._lock:
             old = self._records.get(name)
             if old is None:
                 raise fail("TemplateDoesNotExist", f"Template {name} does not exist.")
-            self._records[name] = Template(name, *parts, old.created, compiled)
-            self._changed(lambda: self._records.__setitem__(name, old))
+            self._put(name, Template(name, *parts, old.created, compiled))
 
     def delete(self, name: str) -> None:
         with self._lock:
-            old = self._records.pop(name, None)
-            if old is not None:
-                self._changed(lambda: self._records.__setitem__(name, old))
-
-    def clear(self) -> None:
-        self._records.clear()
-
-    def snapshot(self) -> dict[str, Any]:
-        """The records as they are (for :meth:`restore`)."""
-        return dict(self._records)
-
-    def restore(self, records: dict[str, Any]) -> None:
-        self._records = records
+            self._drop(name)
 
     def to_json(self) -> list[dict[str, Any]]:
         return [
