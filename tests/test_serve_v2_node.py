@@ -115,6 +115,7 @@ const send = (command) => client.send(command);
   const transporter = nodemailer.createTransport({
     SES: { sesClient: client, SendEmailCommand: v2.SendEmailCommand },
   });
+  await step('nodemailer-verify', async () => ({ verified: await transporter.verify() }));
   await step('nodemailer-send', async () => {
     const info = await transporter.sendMail({
       from: 'Shop <a+b@example.com>',
@@ -285,6 +286,12 @@ def test_nodemailer_sends_through_ses_v2(ran: Ran) -> None:
     assert [a.filename for a in message.attachments] == ["order.txt"]
     assert (message.configuration_set, message.tags) == ("orders", (("kind", "order"),))
     assert b"\r\nSubject: Your order\r\n" in message.raw
+
+
+def test_nodemailer_verify(ran: Ran) -> None:
+    """transporter.verify() sends a probe (From invalid@invalid) and takes success, or SES's
+    MessageRejected or InvalidParameterValue, as a working transport: it resolves true."""
+    assert _ok(ran, "nodemailer-verify") == {"verified": True}
 
 
 def test_nodemailer_reads_v2_errors(ran: Ran) -> None:
