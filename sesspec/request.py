@@ -107,6 +107,18 @@ def build_request(
         body, digest = write_form(pairs, _CANONICAL, sha256=scheme == "sigv4")
         headers = (("Host", the_host), _CONTENT_TYPE, ("Content-Length", str(len(body))))
         req = RawRequest("POST", "/", "HTTP/1.1", headers, body)
+        if scheme == "sigv4":
+            # What sign() does for this scheme, without its dispatch: a form POST to '/'
+            # has a one-character target, so the header-size check there never applies.
+            return sigv4.sign(
+                req,
+                access_key_id=access_key_id,
+                secret_access_key=secret_access_key,
+                region=region,
+                time=time,
+                session_token=session_token,
+                payload_hash=digest,
+            ).request
     return sign(
         req,
         scheme=scheme,
