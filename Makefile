@@ -9,6 +9,32 @@ $(BIN)/sesspec-installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# sesspec (editable) with the extras its commands need (serve, report), without the development
+# tools: what `make install` and `make report` use (`make test` adds the tools).
+$(BIN)/sesspec-extras: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[serve,report]'
+	touch $@
+
+# `sesspec` on PATH: a link in BINDIR (~/.local/bin) to the venv's command, which runs this
+# clone's code (README, "Install"). `make uninstall` takes the link away.
+BINDIR ?= $(HOME)/.local/bin
+install: $(BIN)/sesspec-extras
+	mkdir -p '$(BINDIR)'
+	ln -sf '$(abspath $(BIN))/sesspec' '$(BINDIR)/sesspec'
+	@case ":$$PATH:" in *':$(BINDIR):'*) ;; \
+	*) echo '$(BINDIR) is not on PATH: export PATH="$(BINDIR):$$PATH" (in ~/.profile to keep it)';; \
+	esac
+
+uninstall:
+	rm -f '$(BINDIR)/sesspec'
+
+# The wheel, into dist/ (README, "Install": pip install it anywhere, with or without extras).
+wheel: $(BIN)/sesspec-extras
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/sesspec-*.whl
+
 # The Node clients, from the lockfile, into the per-user cache (never the source tree), where
 # npm exists; nothing to do when installed (the live tests skip without them).
 node-clients: $(BIN)/sesspec-installed
@@ -17,7 +43,8 @@ node-clients: $(BIN)/sesspec-installed
 		|| echo "npm ci failed: the Node client tests will skip"; \
 	else echo "npm not found: the Node client tests will skip"; fi
 
-.PHONY: test lint report bench node-clients vectors wheel-check fuzz mutate mutate-ci audit sweep
+.PHONY: test lint report report-plan report-commit install uninstall wheel bench node-clients \
+	vectors wheel-check fuzz mutate mutate-ci audit sweep
 
 # The public vector suites (never committed): each from $$SESSPEC_VECTORS, ../shared/vectors or
 # the cache if there, else fetched into ~/.cache/sesspec/suites from PyPI's botocore sdist or the
@@ -49,8 +76,22 @@ fuzz: $(BIN)/sesspec-installed node-clients
 wheel-check: $(BIN)/sesspec-installed node-clients
 	$(BIN)/python scripts/wheel_check.py
 
-report: $(BIN)/sesspec-installed
-	$(BIN)/sesspec report --install
+# The conformance report (README): says what it installs (by registry, with sizes), installs
+# the clients, runs them and writes reports/local/, which git ignores. CLIENTS=boto3,aws4 and
+# LANGUAGES=python,javascript limit it (each limits; the install too); UPDATE=1, or
+# `make report-commit`, rewrites the committed report in reports/ instead. `make report-plan`
+# says what it would install, and stops.
+comma := ,
+REPORT_ARGS = $(foreach c,$(subst $(comma), ,$(CLIENTS)),--client $(c)) \
+	$(foreach l,$(subst $(comma), ,$(LANGUAGES)),--language $(l)) $(if $(UPDATE),--out reports)
+report: $(BIN)/sesspec-extras
+	$(BIN)/sesspec report --install $(REPORT_ARGS)
+
+report-plan: $(BIN)/sesspec-extras
+	$(BIN)/sesspec report --plan $(REPORT_ARGS)
+
+report-commit:
+	$(MAKE) report UPDATE=1
 
 # The report's second opinion (scripts/audit_report.py: asked against arrived with the standard
 # library alone; exit 1 when the report leaves a difference unnamed): on the committed report,
@@ -87,8 +128,10 @@ mutate-ci: $(BIN)/mutmut
 
 # The committed histories in reports/sweeps/ (README: "Since which release does my client sign
 # SES correctly?"): each client's releases installed one by one, with their dependencies as of
-# their date, into the per-user cache (uv, npm; PyPI and npm in reach) and run (sesspec sweep).
-# A repeat runs only what is new; an interrupted one resumes.
-SWEEP_CLIENTS ?= botocore boto django-ses @aws-sdk/client-ses aws-sdk nodemailer
+# their date, into the per-user cache (uv, npm), or the Go, Java and Rust SDKs' built one by one
+# (go, mvn, cargo), and run (sesspec sweep). A repeat runs only what is new; an interrupted one
+# resumes.
+SWEEP_CLIENTS ?= botocore boto django-ses @aws-sdk/client-ses aws-sdk nodemailer \
+	aws-sdk-go-v2/service/ses aws-sdk-go software.amazon.awssdk:ses aws-sdk-ses
 sweep: $(BIN)/sesspec-installed
 	$(BIN)/sesspec sweep --timeout 30 $(SWEEP_CLIENTS)

@@ -184,7 +184,7 @@ MODULES: tuple[Target, ...] = (
     Target("sesspec/signing/_guard.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
     Target("sesspec/signing/_legacy.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
     Target("sesspec/signing/__init__.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
-    Target("sesspec/signing/_sigv4_fast.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
+    Target("sesspec/signing/sigv4/_fast.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
     Target("sesspec/check/rules/__init__.py", _CHECK_TESTS, ci_tests=_CHECK_CI),
     Target("sesspec/check/rules/http.py", _CHECK_TESTS, ci_tests=_CHECK_CI),
     Target("sesspec/check/rules/enc.py", _CHECK_TESTS, ci_tests=_CHECK_CI),
@@ -197,7 +197,15 @@ MODULES: tuple[Target, ...] = (
     ),
     # Being restructured (split into stages, a reader and one Signer; a package; the server
     # and state apart): run and counted now, reviewed in full once that has landed.
-    Target("sesspec/signing/sigv4.py", _SIGNING_TESTS, review="figures", ci_tests=_SIGNING_CI),
+    *(
+        Target(
+            f"sesspec/signing/sigv4/{name}.py",
+            _SIGNING_TESTS,
+            review="figures",
+            ci_tests=_SIGNING_CI,
+        )
+        for name in ("__init__", "_stages", "_dates", "_config", "_reader", "_signer", "_verify")
+    ),
     *(
         Target(f"sesspec/fidelity/{name}.py", _FIDELITY_TESTS, review="figures", goal=0.90)
         for name in ("kinds", "mail", "members", "message", "request", "types", "values")

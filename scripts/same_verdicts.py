@@ -32,6 +32,10 @@ docs/spec.md#auth-session-token).
 The endpoint-in-layers run (``scripts/same_verdicts/layers.diff``, empty): the snapshot
 ``before-layers.jsonl.gz`` taken at dac1ebb, compared after the endpoint was split into a
 transport, applications and a state front over stores (the checker itself unchanged).
+
+SigV4 in three parts (``scripts/same_verdicts/sigv4-split.diff``, empty with ``--messages``): the
+snapshot ``before-sigv4-split.jsonl.gz`` taken at dac1ebb, compared after the split (the checker
+recomputing through ``sigv4.recompute``) on the same captures.
 """
 
 from __future__ import annotations

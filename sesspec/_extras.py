@@ -38,8 +38,12 @@ EXTRAS: Mapping[str, tuple[str, ...]] = {
 
 
 def install_command(extra: str) -> str:
-    """The command that installs ``extra``: ``pip install 'sesspec[serve]'``."""
-    return f"pip install 'sesspec[{extra}]'"
+    """The command that installs ``extra`` into the environment sesspec runs in:
+    ``pip install lxml trustme``. It names the extra's distributions rather than
+    ``'sesspec[serve]'``, which would look for sesspec on a package index (sesspec installs
+    from its clone or its wheel, README "Install"); each import name here is its
+    distribution's name."""
+    return "pip install " + " ".join(EXTRAS[extra])
 
 
 def missing_modules(extra: str) -> list[str]:
@@ -82,7 +86,10 @@ class _Deferred:
             module = importlib.import_module(self._name)
         except ModuleNotFoundError as exc:
             raise MissingExtraError(
-                extra=self._extra, module=exc.name or self._name, feature=self._feature
+                extra=self._extra,
+                module=exc.name or self._name,
+                feature=self._feature,
+                install=install_command(self._extra),
             ) from exc
         self._namespace[self._binding] = module
         return getattr(module, attribute)

@@ -170,7 +170,8 @@ HttpParseErrorKind = Literal["syntax", "framing", "limit"]
 #: ``header-line``, the ``line-ending`` (a bare LF: noticed, read anyway), ``content-length``,
 #: ``transfer-encoding``, the ``chunked`` framing, the ``head-size`` or ``header-count`` limit,
 #: the ``body-size`` limit (declared or arrived), ``incomplete`` (the data ended first),
-#: ``trailing-bytes`` after the body, and ``timeout`` (the transport gave up waiting).
+#: ``trailing-bytes`` after the body, ``timeout`` (the transport gave up waiting) and
+#: ``evicted`` (the transport closed the connection to let another in, at its cap).
 HttpParseCause = Literal[
     "request-line",
     "header-line",
@@ -184,6 +185,7 @@ HttpParseCause = Literal[
     "incomplete",
     "trailing-bytes",
     "timeout",
+    "evicted",
 ]
 
 
@@ -236,15 +238,15 @@ class ModelError(SesSpecError, KeyError):
 class MissingExtraError(SesSpecError, ImportError):
     """A feature that needs an optional dependency (an extra) that is not installed.
 
-    ``extra`` names the extra that brings it (``pip install 'sesspec[<extra>]'``), ``module``
+    ``extra`` names the extra that brings it and ``install`` the command that installs it
+    (:func:`sesspec._extras.install_command`), ``module``
     the module that is missing, ``feature`` what needed it. It is an ``ImportError``: it is
     raised where the module would have been imported.
     """
 
-    def __init__(self, *, extra: str, module: str, feature: str) -> None:
+    def __init__(self, *, extra: str, module: str, feature: str, install: str) -> None:
         super().__init__(
-            f"{feature} needs the {extra!r} extra ({module} is not installed): "
-            f"pip install 'sesspec[{extra}]'"
+            f"{feature} needs the {extra!r} extra ({module} is not installed): {install}"
         )
         self.extra = extra
         self.module = module

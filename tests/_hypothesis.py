@@ -53,6 +53,9 @@ def register_profiles() -> None:
         "fuzz",
         max_examples=_CI_EXAMPLES * FUZZ_SCALE,
         deadline=None,
+        # Said outright: a profile registered without it takes the loaded profile's value,
+        # and after a second registration that is ci's derandomize=True.
+        derandomize=False,
         database=None,
         print_blob=True,
         suppress_health_check=_SLOW,

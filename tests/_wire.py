@@ -4,11 +4,14 @@ boto3 SES client with the fake credentials, a user's test file run by pytest."""
 from __future__ import annotations
 
 import dataclasses
+import http.client
+import io
 import re
 import socket
 import ssl
 import subprocess
 import sys
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,8 @@ SERVER_NAME = "email.us-east-1.amazonaws.com"
 
 
 def read_response(sock: socket.socket) -> bytes:
-    """One response: the head, then Content-Length bytes (or until the server closes)."""
+    """One response as it arrived: the head, then Content-Length bytes, or a chunked body up to
+    its last chunk (or until the server closes)."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
@@ -29,14 +33,39 @@ def read_response(sock: socket.socket) -> bytes:
             return data
         data += chunk
     head, _, rest = data.partition(b"\r\n\r\n")
+    chunks = bytearray(rest)
+    if re.search(rb"\r\nTransfer-Encoding: chunked\r\n", head + b"\r\n"):
+        while not chunks.endswith(b"\r\n0\r\n\r\n") and chunks != b"0\r\n\r\n":
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                break
+            chunks += chunk
+        return head + b"\r\n\r\n" + bytes(chunks)
     match = re.search(rb"\r\nContent-Length: (\d+)", head)
     length = int(match.group(1)) if match else 0
-    while len(rest) < length:
+    while len(chunks) < length:
         chunk = sock.recv(65536)
         if not chunk:
             break
-        rest += chunk
-    return head + b"\r\n\r\n" + rest
+        chunks += chunk
+    return head + b"\r\n\r\n" + bytes(chunks)
+
+
+class _Replay:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def makefile(self, *_args: object, **_kwargs: object) -> io.BytesIO:
+        return io.BytesIO(self.data)
+
+
+def parse_response(data: bytes, *, method: str = "GET") -> tuple[int, Message, bytes]:
+    """A response's status, header fields and body (de-chunked), read by the standard
+    library's ``http.client`` (an independent reader of the endpoint's framing)."""
+    response = http.client.HTTPResponse(_Replay(data), method=method)  # type: ignore[arg-type]
+    response.begin()
+    body = response.read()
+    return response.status, response.headers, body
 
 
 def exchange(port: int, data: bytes, *, tls_ca: Path | None = None, timeout: float = 20) -> bytes:

@@ -210,3 +210,82 @@ def test_sign_signed_headers_any(names: str) -> None:
     code, _, err = run(["sign", *KEYS, *WHEN, "--signed-headers", names], FORM)
     if code != 0:
         assert_one_line_exit_2(code, err)
+
+
+# --- one limit on body segments, shared by sign and verify ---------------------------------------
+
+
+def _form_of(segments: int) -> bytes:
+    """A form body of exactly ``segments`` '&'-separated segments (short ones, so that the
+    presigned URL made of them fits the head's limit)."""
+    body = b"Action=GetSendQuota" + b"&a" * (segments - 1)
+    return FORM.replace(b"Action=GetSendQuota", body)
+
+
+#: Segments a scheme adds to what is read back: sigv4-query moves the body into the URL and adds
+#: six presigned parameters (PRESIGNED_PARAMS but the token), SigV2 five to the body
+#: (SIGV2_PARAMS but Expires).
+_ADDED = {"sigv4-query": 6, "sigv2": 5}
+
+
+def _signed_by_hand(scheme: str, segments: int) -> bytes:
+    """A request whose signature sits where ``scheme`` reads it, past ``segments`` segments."""
+    if scheme == "sigv4-query":
+        query = b"X-Amz-Algorithm=AWS4-HMAC-SHA256" + b"&a" * (segments - 1)
+        return b"GET /?" + query + b" HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n\r\n"
+    return _form_of(segments - 1) + b"&SignatureVersion=2"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("extra", [-1, 0, 1], ids=["below", "at", "above"])
+def test_sign_and_verify_share_the_segments_limit(scheme: str, extra: int) -> None:
+    """Where a scheme reads parameters (SigV2's form body, the presigned URL sigv4-query
+    writes), ``encoding.MAX_PAIRS`` segments (and one fewer) sign and verify; one more is
+    refused by both with the same line (sign wrote a presigned URL verify could not read). SigV4
+    and AWS3 hash the body without reading it: any number signs and verifies (verify read it all
+    the same, and exited 2)."""
+    from sesspec.encoding import MAX_PAIRS
+
+    request = _form_of(MAX_PAIRS - _ADDED.get(scheme, 0) + extra)
+    code, out, err = run(["sign", "--scheme", scheme, *KEYS, *WHEN], request)
+    if extra <= 0 or scheme in ("sigv4", "aws3"):
+        assert (code, err) == (0, "")
+        v_code, report, v_err = verify(out)
+        assert (v_code, v_err) == (0, ""), report[:300]
+        assert report.startswith(f"OK {scheme.removesuffix('-query')}".encode())
+        return
+    assert_one_line_exit_2(code, err)
+    assert out == b""
+    refusal = f"{MAX_PAIRS + 1} '&'-separated segments: more than the {MAX_PAIRS} sesspec decodes"
+    assert err.startswith(f"sesspec sign: {refusal} at offset ")
+    v_code, v_out, v_err = verify(_signed_by_hand(scheme, MAX_PAIRS + 1))
+    assert_one_line_exit_2(v_code, v_err)
+    assert v_out == b""
+    assert v_err.startswith(f"sesspec verify: {refusal} at offset ")
+
+
+# --- every secret masked in every scheme ---------------------------------------------------------
+
+TOKEN = "FQoGZXIvYXdzEXAMPLE-session+token/with=specials"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("rename", [None, "lower", "upper"])
+def test_verify_masks_the_session_token_in_every_scheme(scheme: str, rename: str | None) -> None:
+    """A mismatch prints the spec's stages (canonical request, string to sign), which carry
+    the token in SigV4 and SigV2: masked in each, and under a name in another case as well
+    (SigV2's ``securitytoken`` was printed in clear in its string to sign)."""
+    from urllib.parse import quote
+
+    out = signed(scheme, keys=[*KEYS, "--session-token", TOKEN])
+    if rename is not None:
+        for name in (b"SecurityToken", b"X-Amz-Security-Token"):
+            new = name.lower() if rename == "lower" else name.upper()
+            out = out.replace(b"&" + name + b"=", b"&" + new + b"=")
+            out = out.replace(b"?" + name + b"=", b"?" + new + b"=")
+    code, report, err = verify(out, secret="WRONG")
+    assert code == 1, err
+    shown = report.decode() + err
+    for form in (TOKEN, quote(TOKEN, safe=""), quote(TOKEN, safe="").lower()):
+        assert form not in shown
+    assert "SECRET" not in shown

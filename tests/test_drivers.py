@@ -550,7 +550,9 @@ class TestGuard:
                 env={"SESSPEC_LOOPBACK_PORT": str(ep.port), "PATH": "/usr/bin:/bin"},
                 check=False,
             )
-        assert done.stdout.strip() == "200", done.stderr
+        # It reached the endpoint, which refuses a Host that is neither this machine nor an SES
+        # name (sesspec.serve.sites: a DNS-rebinding page's); the capture shows it arrived.
+        assert done.stdout.strip() == "403", done.stderr
         (capture,) = load_captures(tmp_path / "c.jsonl")
         assert capture.action == "GetSendQuota"
 
@@ -572,7 +574,7 @@ class TestGuard:
             "Resolv.each_address('email.us-east-1.amazonaws.com') { |ip| puts ip }\n"
             "s = Socket.new(:INET, :STREAM)\n"
             "s.connect(Socket.sockaddr_in(80, '127.0.0.1'))\n"
-            's.write("GET /?Action=ListIdentities HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")\n'
+            's.write("GET /?Action=ListIdentities HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n")\n'
             "puts s.readpartial(12)\n"
         )
         with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:
@@ -633,9 +635,13 @@ class TestGuard:
         assert capture.request().header("Host") == "email.us-east-1.amazonaws.com"
 
     @pytest.mark.client
-    def test_rust_names_go_to_the_endpoint_and_addresses_are_refused(self, tmp_path: Path) -> None:
-        """The Rust driver's guard (its HTTP client, src/guard.rs), through ``--probe``."""
-        driver = _require("rust-aws-sdk-ses")
+    @pytest.mark.parametrize("name", ["rust-aws-sdk-ses", "rust-rusoto-ses"])
+    def test_rust_names_go_to_the_endpoint_and_addresses_are_refused(
+        self, tmp_path: Path, name: str
+    ) -> None:
+        """The Rust drivers' guard (their HTTP client or connector, src/guard.rs), through
+        ``--probe``."""
+        driver = _require(name)
         urls = [
             "http://email.us-east-1.amazonaws.com/?Action=GetSendQuota",
             "http://192.0.2.1/",
@@ -727,7 +733,9 @@ class TestGuard:
             " echo $client->request('GET', $url)->getStatusCode(), \"\\n\"; }"
         )
         lines, errors, captures = _against_endpoint(tmp_path, ["php", "-r", code])
-        assert lines == ["200", "200"], errors
+        # The first reached the endpoint, which refuses its Host (an address that is not this
+        # machine's, sesspec.serve.sites); the capture shows it arrived.
+        assert lines == ["403", "200"], errors
         first, second = captures
         assert first.request().header("Host") == "192.0.2.1"
         assert second.request().header("Host") == "email.us-east-1.amazonaws.com:8443"

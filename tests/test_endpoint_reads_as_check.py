@@ -183,7 +183,7 @@ def streams(draw: st.DrawFn) -> bytes:
     head = b"".join(line + ends[i % len(ends)] for i, line in enumerate(lines))
     data = head + ends[-1] + body
     tail = draw(
-        st.sampled_from([b"", b"\n", b"\r\n", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"xyz"])
+        st.sampled_from([b"", b"\n", b"\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"xyz"])
     )
     data += tail
     if draw(st.booleans()):
@@ -302,7 +302,7 @@ class TestTheEndpointAnswersAsCheck:
 def test_a_bare_lf_request_is_answered_with_its_finding(strict_endpoint: Endpoint) -> None:
     """The issue's example: check says HTTP001; the endpoint waited for CRLFCRLF and answered
     408 after its timeout. Now it answers at once, and strict mode with HTTP001's error."""
-    data = b"GET /?Action=GetSendQuota&Version=2010-12-01 HTTP/1.1\nHost: x\n\n"
+    data = b"GET /?Action=GetSendQuota&Version=2010-12-01 HTTP/1.1\nHost: 127.0.0.1\n\n"
     answer = _send(strict_endpoint.port, data)
     findings = check(data, tls=False)
     assert findings[0].rule == "HTTP001"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sesspec.drivers.kinds import PythonDriver
-from sesspec.report import run as report_run
+from sesspec.report import judge
 from sesspec.report.expectations import ExpectationError, parse_expectations
 from sesspec.report.model import Expectation
 
@@ -81,6 +81,6 @@ def test_applied_to_the_installed_release(
 ) -> None:
     (spanned,) = _parse(releases="..3.27.0")
     everywhere = Expectation("other", "send-email-ascii", ("AUTH002",), "https://x/1", "r")
-    monkeypatch.setattr(report_run, "default_expectations", lambda: (spanned, everywhere))
-    got = report_run._expectations_for([_driver(installed)])
+    monkeypatch.setattr(judge, "default_expectations", lambda: (spanned, everywhere))
+    got = judge.expectations_for([_driver(installed)])
     assert got == ([spanned, everywhere] if applies else [everywhere])

@@ -4,7 +4,7 @@ Two proofs: every module's imports, read from its source (AST), point only at it
 rings inside it, and the rings inside the harness import no socket, process or extra module
 directly; and each module of those rings imports in a fresh interpreter that has no
 site-packages (so neither lxml nor trustme), with ``ssl``, ``subprocess``, the extras and the
-harness modules blocked and opening a socket refused, as on a plain ``pip install sesspec``.
+harness modules blocked and opening a socket refused, as on an install without extras.
 The command line's side of it: every subcommand's ``--help`` works there too, and a command
 that needs an extra exits 2 with one line naming it.
 """
@@ -42,7 +42,7 @@ def ring_of(module: str) -> str:
         return "cli"
     if module in ("sesspec.check.sources", "sesspec.serve.capture", "sesspec.serve"):
         return "inputs"
-    if module == "sesspec.report.run":
+    if module in ("sesspec.report.run", "sesspec.report.judge"):
         return "harness"
     if module.startswith(("sesspec.serve.", "sesspec.drivers")):
         return "harness"
@@ -185,6 +185,62 @@ def test_drivers_do_not_import_the_endpoint_for_the_credentials() -> None:
     assert not any(n.startswith("sesspec.serve") for n in _imports(PACKAGE / "drivers" / "base.py"))
 
 
+# --- no import loop ----------------------------------------------------------------------------
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Each module of the package -> the modules of the package it imports (as :func:`_imports`
+    reads them: a function's import counts, one under ``if TYPE_CHECKING:`` does not)."""
+    return {
+        module: {mine for n in _imports(path) if (mine := _ours(n)) not in (None, module)}
+        for module, path in _modules().items()
+    }
+
+
+def _loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every loop of ``graph``, one per module that lies on one, as the path of imports from that
+    module back to itself (the shortest: a breadth-first search), sorted."""
+    loops: list[list[str]] = []
+    for start in sorted(graph):
+        came_from: dict[str, str] = {}
+        frontier = [start]
+        while frontier and start not in came_from:
+            following: list[str] = []
+            for module in frontier:
+                for imported in sorted(graph.get(module, ())):
+                    if imported not in came_from:
+                        came_from[imported] = module
+                        following.append(imported)
+            frontier = following
+        if start in came_from:
+            path = [start]
+            while len(path) == 1 or path[-1] != start:
+                path.append(came_from[path[-1]])
+            loops.append(path[::-1])
+    return loops
+
+
+def test_loops_are_found_directly_and_through_others() -> None:
+    """The finder itself, on graphs written by hand: a module that imports one that imports it
+    back, a loop through a third module, and no loop where the imports only go one way."""
+    assert _loops({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b", "a"], ["b", "a", "b"]]
+    assert _loops({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [
+        ["a", "b", "c", "a"],
+        ["b", "c", "a", "b"],
+        ["c", "a", "b", "c"],
+    ]
+    assert _loops({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """No module of the package imports one that imports it back, directly or through others
+    (the fused SigV4 path and the SigV4 module once did, kept alive by an import at the end of
+    the file). The graph holds every module of the package."""
+    graph = _import_graph()
+    assert graph["sesspec.signing.sigv4._signer"] >= {"sesspec.signing.sigv4._fast"}
+    assert _loops(graph) == []
+
+
 # --- a plain install: no site-packages, the extras and the harness blocked ----------------------
 
 #: What the plain interpreter refuses to import: the extras, and what opens sockets or starts
@@ -249,7 +305,7 @@ def test_inner_rings_import_on_a_plain_install() -> None:
     for module, feature in (("html", "the HTML report"), ("junit", "the JUnit XML report")):
         assert results[f"sesspec.report.{module}"] == (
             f"MissingExtraError: {feature} needs the 'report' extra (lxml is not installed): "
-            "pip install 'sesspec[report]'"
+            "pip install lxml trustme"
         )
     assert results["sesspec.strategies"].startswith("ModuleNotFoundError")  # hypothesis
 
@@ -302,7 +358,7 @@ def test_a_missing_extra_is_one_line_exit_2(command: Command) -> None:
     assert done.stdout == ""
     assert done.stderr == (
         f"sesspec {command.name}: needs the {command.extra!r} extra (lxml, trustme not "
-        f"installed): pip install 'sesspec[{command.extra}]'\n"
+        f"installed): pip install lxml trustme\n"
     )
 
 
@@ -320,8 +376,8 @@ def test_extras_match_pyproject() -> None:
 # --- one owner per concern (docs/architecture.md, "One owner per concern") ----------------------
 
 #: Modules that may decode a request's query or body themselves: the owner, and the SigV4
-#: module (its own canonical query, until the SigV4 split gives it a reader of its own).
-PARAM_READERS = frozenset({"sesspec.params", "sesspec.signing.sigv4"})
+#: signer, which moves a form body into a presigned query (botocore's presign for SES).
+PARAM_READERS = frozenset({"sesspec.params", "sesspec.signing.sigv4._signer"})
 
 
 def _calls(path: Path) -> list[ast.Call]:
@@ -401,6 +457,7 @@ SES_MODULES = (
 LAYER_MODULES = (
     "sesspec.serve.server",
     "sesspec.serve.transport",
+    "sesspec.serve.writer",
     "sesspec.serve.exchange",
     "sesspec.serve.app",
     "sesspec.serve.admin",
@@ -445,10 +502,11 @@ def test_the_applications_open_no_socket(application: str) -> None:
         assert not opened, f"{application} stands on {module}, which imports {opened}"
 
 
-def test_the_transport_knows_no_ses_action() -> None:
+@pytest.mark.parametrize("name", ["transport.py", "writer.py"])
+def test_the_transport_knows_no_ses_action(name: str) -> None:
     """The transport imports nothing that reads a request's meaning, and names no SES action,
     no ``Action`` parameter, no SES error code: it moves bytes and answers what it is given."""
-    path = PACKAGE / "serve" / "transport.py"
+    path = PACKAGE / "serve" / name
     imported = {_ours(n) for n in _imports(path)} - {None}
     for module in SES_MODULES:
         assert not any(m == module or m.startswith(f"{module}.") for m in imported if m), module
@@ -480,3 +538,44 @@ def test_the_state_dispatches_by_a_table() -> None:
 def test_a_layer_is_a_module_of_its_size(module: str) -> None:
     lines = _modules()[module].read_text("utf-8").count("\n")
     assert lines <= 500, f"{module}: {lines} lines"
+
+
+def _call_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+@pytest.mark.parametrize("module", sorted(_modules()))
+def test_a_sigv4_signature_is_assembled_by_its_owners(module: str) -> None:
+    """``compute`` (the SigV4 stages assembled) is called by the signer and by
+    ``sigv4.recompute`` alone: the verifier and the checker recompute a signature through
+    that one function, never by assembling the stages themselves."""
+    found = [c.lineno for c in _calls(_modules()[module]) if _call_name(c) == "compute"]
+    owners = {"sesspec.signing.sigv4._signer", "sesspec.signing.sigv4._verify"}
+    assert module in owners or not found, f"{module} assembles a signature at lines {found}"
+
+
+def test_the_checker_recomputes_through_the_verifiers_function() -> None:
+    calls = {_call_name(c) for c in _calls(PACKAGE / "check" / "rules" / "auth.py")}
+    assert "recompute" in calls
+    assert "compute" not in calls
+
+
+def test_one_type_holds_the_parts_of_a_sigv4_authorization() -> None:
+    """A class whose fields hold an access key id and a signature (the parts of an
+    Authorization header) is sigv4's Authorization, or AWS3-HTTPS's header of its own."""
+    holders = []
+    for module, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                fields = {
+                    item.target.id
+                    for item in node.body
+                    if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+                }
+                if {"access_key_id", "signature"} <= fields:
+                    holders.append(f"{module}.{node.name}")
+    assert sorted(holders) == [
+        "sesspec.signing.aws3.Aws3Authorization",
+        "sesspec.signing.sigv4._reader.Authorization",
+    ]

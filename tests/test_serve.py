@@ -60,7 +60,7 @@ def http_endpoint(tmp_path: Path) -> Iterator[Endpoint]:
 
 def _post(form: bytes) -> bytes:
     """A minimal POST of ``form`` that closes the connection after the answer."""
-    head = b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
+    head = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
     return head % len(form) + form
 
 
@@ -200,7 +200,7 @@ class TestRecordsBytesAsSent:
 
     def test_expect_100_continue_and_chunked(self, http_endpoint: Endpoint) -> None:
         head = (
-            b"POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
             b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         )
         chunks = (
@@ -244,7 +244,7 @@ class TestSesErrors:
     def test_get_query_action(self, http_endpoint: Endpoint) -> None:
         request = (
             b"GET /?Action=GetSendQuota&Version=2010-12-01 HTTP/1.1\r\n"
-            b"Host: x\r\nConnection: close\r\n\r\n"
+            b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n"
         )
         status, body = _split(exchange(http_endpoint.port, request))
         assert status == 200
@@ -277,12 +277,13 @@ class TestSesErrors:
 class TestLimits:
     def test_body_too_large_is_refused_and_recorded(self, tmp_path: Path) -> None:
         with Endpoint(tmp_path / "c.jsonl", tls=False, max_body=100) as ep:
-            request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + b"A" * 5000
+            head = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000\r\n\r\n"
+            request = head + b"A" * 5000
             status, body = _split(exchange(ep.port, request))
         assert status == 413
         assert _query_parse(body, "SendEmail", 413)["Error"]["Code"] == "RequestEntityTooLarge"
         (capture,) = load_captures(tmp_path / "c.jsonl")
-        assert capture.raw.startswith(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+        assert capture.raw.startswith(head)
         assert len(capture.body) <= 100
         assert any(n.startswith("body-too-large") for n in capture.notes)
 
@@ -300,7 +301,7 @@ class TestLimits:
             Endpoint(tmp_path / "c.jsonl", tls=False, timeout=0.3) as ep,
             socket.create_connection(("127.0.0.1", ep.port), timeout=10) as sock,
         ):
-            partial = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nAction="
+            partial = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50\r\n\r\nAction="
             sock.sendall(partial)
             reply = b""
             while chunk := sock.recv(65536):

@@ -175,7 +175,9 @@ class TestAdminApplication:
     def test_messages_as_localstack_gives_them(self) -> None:
         answer = self.app(SesState()).answer(exchange(get("/_aws/ses")))
         assert (answer.status, answer.content_type) == (200, "application/json")
-        assert json.loads(answer.body) == {"messages": []}
+        assert answer.body == b""
+        assert answer.stream is not None
+        assert json.loads(b"".join(answer.stream)) == {"messages": []}
 
     def test_another_host_is_refused(self) -> None:
         answer = self.app(SesState()).answer(exchange(get("/_aws/ses", host="evil.example")))
@@ -184,7 +186,8 @@ class TestAdminApplication:
     def test_head_is_get_without_the_body(self) -> None:
         answer = self.app(SesState()).answer(exchange(get("/_sesspec/", method="HEAD")))
         assert (answer.status, answer.send_body) == (200, False)
-        assert answer.body.lower().startswith(b"<!doctype html>")
+        assert answer.stream is not None  # the transport writes none of it
+        assert b"".join(answer.stream).lower().startswith(b"<!doctype html>")
 
     @pytest.mark.parametrize(
         ("method", "target", "status"),

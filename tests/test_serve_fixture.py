@@ -111,3 +111,53 @@ def test_ses_endpoint_needs_a_state(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="needs an endpoint with a state"):
         SesEndpoint(Endpoint(tmp_path / "c.jsonl", tls=False))
+
+
+class TestEndpointOutsidePytest:
+    """``Endpoint(path, state=True)`` has the fixture's helpers: the same functions."""
+
+    def test_the_helpers_are_one_implementation(self) -> None:
+        from sesspec.serve import Endpoint
+        from sesspec.serve.helpers import EndpointHelpers
+        from sesspec.serve.pytest_plugin import SesEndpoint
+
+        for name in ("boto3_kwargs", "messages", "assert_sent", "assert_not_sent", "findings"):
+            assert getattr(Endpoint, name) is getattr(EndpointHelpers, name)
+            assert getattr(SesEndpoint, name) is getattr(EndpointHelpers, name)
+
+    @pytest.mark.parametrize("tls", [True, False])
+    def test_boto3_sends_and_the_mail_is_read_back(self, tmp_path: Path, tls: bool) -> None:
+        boto3 = pytest.importorskip("boto3")
+        from sesspec.serve import Endpoint
+
+        with Endpoint(tmp_path / "c.jsonl", tls=tls, state=True) as ep:
+            kwargs = ep.boto3_kwargs()
+            ses = boto3.client("ses", **kwargs)
+            ses.send_email(
+                Source="shop@example.com",
+                Destination={"ToAddresses": ["ana@example.com"]},
+                Message={"Subject": {"Data": "Welcome, Ana"}, "Body": {"Text": {"Data": "Hi"}}},
+            )
+            message = ep.assert_sent(to="ana@example.com", subject="Welcome, Ana", count=1)
+            ep.assert_not_sent(to="bob@example.com")
+            with pytest.raises(AssertionError, match=r"no message sent with to='bob@example\.com'"):
+                ep.assert_sent(to="bob@example.com")
+            listed = ep.messages(email="shop@example.com")
+            captured = [c.action for c in ep.captures()]
+            inbox_url = ep.inbox_url
+            cleared = ep.clear()
+        assert message.text == "Hi"
+        assert [m.id for m in listed] == [message.id]
+        assert captured == ["SendEmail"]
+        assert cleared == 1
+        assert inbox_url == f"{ep.url}_sesspec/"
+        assert kwargs["endpoint_url"] == ep.url
+        assert kwargs["aws_access_key_id"] == "AKIDEXAMPLE"
+        assert ("verify" in kwargs) == tls
+
+    def test_without_a_state_the_helpers_say_so(self, tmp_path: Path) -> None:
+        from sesspec.serve import Endpoint
+
+        ep = Endpoint(tmp_path / "c.jsonl", tls=False)
+        with pytest.raises(ValueError, match=r"keeps no state .*Endpoint\(\.\.\., state=True\)"):
+            ep.messages()

@@ -27,7 +27,7 @@ import pytest
 from sesspec.request import build_request
 from sesspec.serve import Endpoint, load_captures
 from sesspec.serve.state import SesState
-from tests._wire import AKID, SECRET, SERVER_NAME, exchange, ses_client
+from tests._wire import AKID, SECRET, SERVER_NAME, exchange, parse_response, ses_client
 
 boto3 = pytest.importorskip("boto3")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
@@ -52,8 +52,9 @@ def _error(call: Any, **kwargs: Any) -> dict[str, Any]:
 def _http(port: int, method: str, target: str, host: str = "127.0.0.1") -> tuple[int, bytes, str]:
     request = f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     reply = exchange(port, request.encode())
-    head, _, body = reply.partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), body, head.decode("latin-1")
+    head = reply.partition(b"\r\n\r\n")[0]
+    status, _, body = parse_response(reply, method=method)
+    return status, body, head.decode("latin-1")
 
 
 @pytest.fixture
@@ -471,14 +472,14 @@ class TestLocalStackRoutes:
                 while b"\r\n\r\n" not in data:
                     data += sock.recv(65536)
                 sock.sendall(b"GET /_aws/ses HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                while not data.endswith(b"}"):
+                while not data.endswith(b"\r\n0\r\n\r\n"):
                     data += sock.recv(65536)
         head, _, after = data.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200 ")
         assert b"Content-Type: text/html" in head
         # No content after HEAD's head: the next bytes are the GET's answer, whole.
         assert after.startswith(b"HTTP/1.1 200 ")
-        assert after.endswith(b'\r\n\r\n{"messages": []}')
+        assert parse_response(after)[2] == b'{"messages": []}'
 
     def test_canned_endpoint_has_no_messages(self, tmp_path: Path) -> None:
         with Endpoint(tmp_path / "c.jsonl", tls=False) as ep:

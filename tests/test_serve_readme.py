@@ -38,7 +38,9 @@ def test_the_pytest_example_passes(tmp_path: Path) -> None:
 
 def test_the_recipe_for_other_languages(tmp_path: Path) -> None:
     section = _section()
-    (exports,) = re.findall(r"export (AWS_ENDPOINT_URL_SES=.*?)\n(?:npm)", section, re.DOTALL)
+    # The --http recipe: the first (the HTTPS one after it is tests/test_node_ca.py's).
+    exports = re.findall(r"export (AWS_ENDPOINT_URL_SES=.*?)\n(?:npm)", section, re.DOTALL)[0]
+    assert exports.startswith("AWS_ENDPOINT_URL_SES=http://127.0.0.1:4566 ")
     env_words = exports.replace("\\\n", " ").split()
     code = "import sys; from sesspec.serve import main; sys.exit(main(sys.argv[1:]))"
     serve = subprocess.Popen(

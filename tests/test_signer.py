@@ -16,6 +16,7 @@ import hmac
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
 from sesspec.signing import sigv4
+from sesspec.signing.sigv4 import _signer as signer_module
 from tests._support import require_suite
 
 AKID = "AKIDEXAMPLE"
@@ -128,6 +130,56 @@ class TestSignerEqualsFunctions:
             config=sigv4.SigningConfig(expiration_in_seconds=expires, form_to_query=True),
         )
         assert ours == expected
+
+
+_CONFIGS = {
+    "sign-body": sigv4.SigningConfig(sign_body=True),
+    "sign-all": sigv4.SigningConfig(sign_all_headers=True),
+    "unsigned-payload": sigv4.SigningConfig(unsigned_payload=True),
+    "omit-token": sigv4.SigningConfig(omit_session_token=True),
+    "not-normalized": sigv4.SigningConfig(normalize=False, double_uri_encode=False),
+}
+
+
+@pytest.mark.consistency
+@pytest.mark.parametrize("config", sorted(_CONFIGS))
+@pytest.mark.parametrize("target", sorted(_TARGETS))
+def test_signer_holds_the_options(config: str, target: str) -> None:
+    """``Signer(config=...)`` signs and presigns as the functions given the same options."""
+    how = _CONFIGS[config]
+    req = _post(_TARGETS[target], (("X-Amz-Meta-Thing", "v"),))
+    signer = sigv4.Signer(
+        access_key_id=AKID, secret_access_key=SECRET, region=REGION, session_token=TOKEN, config=how
+    )
+    who: dict[str, Any] = {
+        "access_key_id": AKID,
+        "secret_access_key": SECRET,
+        "region": REGION,
+        "time": TIME,
+        "session_token": TOKEN,
+    }
+    assert signer.sign(req, TIME) == sigv4.sign(req, **who, config=how)
+    moved = replace(how, expiration_in_seconds=60, form_to_query=True)
+    assert signer.presign(req, TIME, expires=60) == sigv4.presign(req, **who, config=moved)
+
+
+@pytest.mark.consistency
+def test_both_placements_are_one_assembly() -> None:
+    """Header and query signatures are assembled by the same method (the placement is a hook,
+    as botocore's SigV4QueryAuth overrides two methods of SigV4Auth); only the common header
+    request takes the fused path around it."""
+    signer = _signer(TOKEN)
+    with _spy_general() as spy:
+        signer.sign(_post(), TIME)
+        signer.presign(_post(), TIME)
+        sigv4.presign(
+            _post(), access_key_id=AKID, secret_access_key=SECRET, region=REGION, time=TIME
+        )
+        sigv4.sign(_post(), access_key_id=AKID, secret_access_key=SECRET, region=REGION, time=TIME)
+    placements = [type(call.args[0]).__name__ for call in spy.call_args_list]
+    assert placements == ["Signer", "_QuerySigner", "_QuerySigner"]  # the last one fused
+    own = {name for name in vars(signer_module._QuerySigner) if not name.startswith("__")}
+    assert own == {"_before_signing", "_inject", "_check_options", "_query_refused", "_fusable"}
 
 
 def test_presign_default_expiry() -> None:
@@ -402,7 +454,11 @@ class TestPayloadHash:
 
 @contextmanager
 def _spy_general() -> Iterator[mock.MagicMock]:
-    with mock.patch.object(sigv4, "_sign_general", wraps=sigv4._sign_general) as spy:
+    """A spy on the assembly: called when the fused path falls back to it."""
+    assembly = signer_module.Signer._assemble
+    with mock.patch.object(
+        signer_module.Signer, "_assemble", autospec=True, side_effect=assembly
+    ) as spy:
         yield spy
 
 

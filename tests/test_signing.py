@@ -332,6 +332,53 @@ class TestReadAuthorization:
         assert parts.expires is None  # 0 is not a lifetime
         assert "Action" not in parts.fields
 
+    def test_one_type_for_header_query_and_strict_parse(self) -> None:
+        """A header, a presigned query and the strict parser give the one Authorization type
+        (AuthParts is its former name); what the strict parser returns is the lenient reading
+        of a value without problems."""
+        value = (
+            "AWS4-HMAC-SHA256 Credential=AK/20261126/us-west-2/ses/aws4_request, "
+            f"SignedHeaders=host;x-amz-date, Signature={'b' * 64}"
+        )
+        header = sigv4.read_authorization(value)
+        presigned = sigv4.read_presigned([("X-Amz-Credential", "AK/20261126/r/ses/aws4_request")])
+        assert type(header) is type(presigned) is sigv4.Authorization
+        assert sigv4.AuthParts is sigv4.Authorization
+        assert header.problems == ()
+        assert sigv4.parse_authorization(value) == header
+        assert header == sigv4.Authorization(
+            "AK", "20261126", "us-west-2", "ses", ("host", "x-amz-date"), "b" * 64
+        )
+        assert (presigned.presigned, header.presigned) == (True, False)
+
+    def test_repr_leaves_the_session_token_out(self) -> None:
+        """A presigned query's X-Amz-Security-Token is read into ``fields``, never shown."""
+        parts = sigv4.read_presigned(
+            [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Security-Token", "TOKEN/SECRET=")]
+        )
+        assert parts.fields["X-Amz-Security-Token"] == "TOKEN/SECRET="
+        assert "TOKEN/SECRET" not in repr(parts)
+
+    def test_parts_not_read_are_empty(self) -> None:
+        """A part the reader cannot read is empty, and a problem says why."""
+        parts = sigv4.read_authorization("AWS4-HMAC-SHA256 Foo=1")
+        assert (
+            parts.access_key_id,
+            parts.date,
+            parts.region,
+            parts.service,
+            parts.signed_headers,
+            parts.signature,
+        ) == ("", "", "", "", (), "")
+        assert [(p.kind, p.field) for p in parts.problems] == [
+            ("unknown", "Foo"),
+            ("missing", "Credential"),
+            ("missing", "SignedHeaders"),
+            ("missing", "Signature"),
+        ]
+        query = sigv4.read_presigned([("X-Amz-Algorithm", "AWS4-HMAC-SHA256")])
+        assert (query.signed_headers, query.signature, query.request_date) == ((), "", None)
+
 
 class TestSigningConfig:
     def test_signed_headers_kept_lower_cased(self) -> None:

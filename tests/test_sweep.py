@@ -23,11 +23,14 @@ from typing import ClassVar
 import pytest
 
 from sesspec.drivers.registry import PythonDriver, get_driver
+from sesspec.drivers.scenarios import load_scenarios
 from sesspec.drivers.sweep import releases as releases_module
 from sesspec.drivers.sweep.harness import SweepClient, sweep_clients
 from sesspec.drivers.sweep.install import CUTOFF_MARGIN, Installer
 from sesspec.drivers.sweep.releases import RegistryError, Release, npm_releases, pypi_releases
 from sesspec.drivers.sweep.run import history_name, sweep_client, write_index
+from sesspec.drivers.sweep.served import run_served
+from sesspec.serve import Endpoint, load_captures
 
 _DAY = datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
 
@@ -298,6 +301,7 @@ def test_catalogue_sweeps() -> None:
 # driver child's guard sends it to the endpoint). Each release's behaviour is written into it.
 _INIT = """
 BEHAVIOUR = {behaviour!r}
+CALLS = 0  # requests this process sent ("count" says it in a header)
 if BEHAVIOUR == "broken":
     import sesspec_no_such_module  # noqa: F401 (this release does not import)
 
@@ -307,7 +311,7 @@ def xform_name(name):
 """
 
 _SESSION = """
-import http.client, socket, ssl
+import http.client, os, socket, ssl, time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -332,6 +336,13 @@ class _Client:
             )
             if botocore.BEHAVIOUR == "header":
                 request = request.with_header("X-Fake-Client", "1")
+            botocore.CALLS += 1
+            if botocore.BEHAVIOUR == "count":
+                request = request.with_header("X-Fake-Calls", str(botocore.CALLS))
+            if botocore.BEHAVIOUR == "die":
+                os._exit(3)
+            if botocore.BEHAVIOUR == "hang":
+                time.sleep(30)
             raw = socket.create_connection((self.url.hostname, self.url.port or 443), timeout=10)
             context = ssl.create_default_context(cafile=self.verify)
             with context.wrap_socket(raw, server_hostname=self.url.hostname) as sock:
@@ -457,6 +468,11 @@ def test_sweep_of_fake_releases(tmp_path: Path, fake_releases: tuple[list[Releas
     since = history.accepted_since()
     assert since is not None
     assert since.first == "1.4"
+    assert history.notes[:2] == (
+        "release dates: the first upload of each release's files (PyPI's JSON API)",
+        "dependencies: as the index stood one hour after the release "
+        "(uv pip install --exclude-newer; the tools that build an sdist are today's)",
+    )
     assert (done.ran, done.cached) == (8, 0)
     written = {p.name for p in done.written}
     assert written == {"fake-botocore.json", "fake-botocore.md", "fake-botocore.html"}
@@ -518,6 +534,43 @@ def test_sweep_stopped_half_way_resumes(
     # The two releases done before the stop (and one the worker may have begun) are kept.
     assert 2 <= done.cached <= 3
     assert done.ran + done.cached == 8
+
+
+@pytest.mark.client
+def test_served_scenarios_each_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """The sweep runs a Python release's scenarios through one serving child that forks a
+    process per scenario: no state is carried from one to the next (each request is its
+    process's first), a process that dies or hangs is that scenario's outcome, and the next
+    scenario still runs."""
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    for version, behaviour in (("2.0", "count"), ("2.1", "die"), ("2.2", "hang")):
+        _wheel(wheels, version, behaviour)
+    installer = Installer("pypi", program=_uv(), extra=("--no-index", "--find-links", str(wheels)))
+    chosen = load_scenarios(["send-email-ascii", "send-email-unicode", "send-raw-email-small"])
+    runs = {}
+    for version, timeout in (("2.0", 60.0), ("2.1", 60.0), ("2.2", 1.0)):
+        release = Release(version, None)
+        installed = installer.install("botocore", release)
+        assert installed.ok
+        client = SweepClient("fake", "pypi", "botocore", _botocore_driver())
+        driver = client.for_release(installed, release)
+        assert isinstance(driver, PythonDriver)
+        path = tmp_path / f"{version}.jsonl"
+        with Endpoint(path, tls=True) as endpoint:
+            outcomes = run_served(endpoint, driver, chosen, timeout=timeout)
+        runs[version] = (outcomes, list(load_captures(path)))
+    counted, captures = runs["2.0"]
+    assert [(o.status, o.captures) for o in counted] == [("ok", (1,)), ("ok", (2,)), ("ok", (3,))]
+    assert [c.request().header("X-Fake-Calls") for c in captures] == ["1", "1", "1"]
+    died, captures = runs["2.1"]
+    assert [(o.status, o.detail) for o in died] == [
+        ("client-error", "the job's process ended (exit status 3)")
+    ] * 3
+    assert captures == []
+    hung, captures = runs["2.2"]
+    assert [(o.status, o.detail) for o in hung] == [("timeout", "no result within 1 s")] * 3
+    assert captures == []
 
 
 def _botocore_driver() -> PythonDriver:

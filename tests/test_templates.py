@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given
@@ -20,14 +21,17 @@ from sesspec.serve.templates import (
     MAX_DATA_DEPTH,
     MAX_NESTING,
     MAX_OUTPUT,
+    MAX_STEPS,
     MAX_TEMPLATE_BYTES,
     MAX_TEMPLATE_DATA,
+    Budget,
     MissingAttributeError,
     RenderLimitError,
     TemplateDataError,
     TemplateError,
     TemplateSyntaxError,
     check_parts,
+    compile_parts,
     compile_template,
     merge_template_data,
     parse_template_data,
@@ -503,3 +507,80 @@ class TestProperties:
     )
     def test_any_json_value_parses_in_an_object(self, value: object) -> None:
         assert parse_template_data(json.dumps({"v": value})) == {"v": value}
+
+
+class TestOneBudgetPerRequest:
+    """A request's renders draw on one :class:`Budget` (steps and characters), every part and
+    every destination together; the step limit applied per part, and nine ``{{#each}}`` over a
+    100,000-item list took 16 s per destination. Steps worked by hand: a loop costs its path's
+    lookup (2: the lookup and its one segment) and 2 an item (the item, its text node)."""
+
+    LOOP = "{{#each l}}x{{/each}}"
+    DATA: ClassVar[dict[str, Any]] = {"l": [0] * 100_000}
+
+    def test_a_loop_costs_what_was_worked_by_hand(self) -> None:
+        budget = Budget()
+        compile_template(self.LOOP).render(self.DATA, budget=budget)
+        assert budget.steps == MAX_STEPS - (2 + 2 * 100_000)
+
+    def test_the_parts_share_it(self) -> None:
+        three = self.LOOP * 3  # 600,006 steps: one part fits, two do not
+        compile_parts(three, None, None).render(self.DATA)
+        with pytest.raises(RenderLimitError, match=f"more than {MAX_STEPS} steps") as info:
+            compile_parts(three, None, three).render(self.DATA)
+        assert info.value.part == "html"
+
+    def test_renders_share_it_until_it_is_spent(self) -> None:
+        parts = compile_parts(self.LOOP * 2, None, None)  # 400,004 steps each
+        budget = Budget()
+        parts.render(self.DATA, budget=budget)
+        parts.render(self.DATA, budget=budget)
+        assert budget.steps == MAX_STEPS - 2 * 400_004
+        with pytest.raises(RenderLimitError):
+            parts.render(self.DATA, budget=budget)
+        assert budget.spent
+
+    def test_characters_are_counted_across_renders(self) -> None:
+        budget = Budget()
+        chunk = {"v": "x" * (MAX_OUTPUT // 2)}
+        compile_template("{{v}}").render(chunk, budget=budget)
+        compile_template("{{v}}").render(chunk, budget=budget)
+        assert budget.output == 0
+        with pytest.raises(RenderLimitError, match="longer than"):
+            compile_template("y").render({}, budget=budget)
+
+    @pytest.mark.parametrize(
+        ("source", "cost"),
+        [
+            ("{{a.b.c}}", 4),  # the lookup and three segments
+            ("{{#with a}}{{../a.b.c}}{{/with}}", 2 + 5),  # a level up counts as a step
+            ("{{l}}", 2 + 4),  # an array printed: its three elements and the array
+        ],
+    )
+    def test_lookups_and_printed_arrays_cost_steps(self, source: str, cost: int) -> None:
+        budget = Budget()
+        compile_template(source).render({"a": {"b": {"c": 1}}, "l": [1, 2, 3]}, budget=budget)
+        assert MAX_STEPS - budget.steps == cost
+
+
+class TestLinearTokenizing:
+    """Comments were found with two searches, one of them to the end of the template whenever
+    it was absent: a 512 KB template of comments took 64 s. One scan finds the first ``--}}``
+    or ``--~}}``; the results are those of the two searches."""
+
+    @pytest.mark.parametrize(
+        ("source", "expected"),
+        [
+            ("a{{!-- one --}}b{{!-- two --~}}  c", "abc"),
+            ("a{{!-- one --~}}  b{{!-- two --}}c", "abc"),
+            ("a{{!-- has }} and --} inside --}}b", "ab"),
+            ("{{!-- c --}}" * 1000 + "x", "x"),
+        ],
+    )
+    def test_comment_ends(self, source: str, expected: str) -> None:
+        assert render(source, {}) == expected
+
+    def test_unclosed_comment_after_closed_ones(self) -> None:
+        with pytest.raises(TemplateSyntaxError) as info:
+            compile_template("{{!-- a --}}{{!-- b --~}}{{!-- never")
+        assert info.value.offset == len("{{!-- a --}}{{!-- b --~}}")

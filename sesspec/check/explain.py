@@ -3,7 +3,8 @@
 :func:`explain` gives a rule as its declaration has it (title, severities and when each is
 given, why, what to change in a client that breaks it, the clauses of ``docs/spec.md`` it
 enforces, the sources outside this project, the error SES answers with) and its pass and fail
-samples from ``vectors/checker/<ID>/`` of the checkout, each with what it shows.
+samples, each with what it shows: those the package carries (``sesspec/check/samples/<ID>/`` of
+a wheel), else ``vectors/checker/<ID>/`` of the checkout.
 """
 
 from __future__ import annotations
@@ -21,8 +22,23 @@ def __dir__() -> list[str]:
     return __all__
 
 
-#: The checker samples of the checkout this package sits in (a wheel does not carry them).
-SAMPLES = Path(__file__).resolve().parent.parent.parent / "vectors" / "checker"
+#: The checker samples the package carries (a wheel: ``sesspec/check/samples``, copied from
+#: ``vectors/checker`` by the build, ``setup.py``), else those of the checkout this package
+#: sits in (an editable install, a source tree).
+SAMPLES = next(
+    (
+        folder
+        for folder in (
+            Path(__file__).resolve().parent / "samples",
+            Path(__file__).resolve().parent.parent.parent / "vectors" / "checker",
+        )
+        if folder.is_dir()
+    ),
+    Path(__file__).resolve().parent / "samples",
+)
+
+#: Where the samples are when this install has none: a clone of sesspec.
+_ELSEWHERE = "vectors/checker/{rule}/ of a clone of sesspec, or a wheel built from one"
 _WIDTH = 96
 _LABEL = 13  # the width of the label column
 
@@ -67,7 +83,8 @@ def _samples(rule_id: str, samples: Path) -> list[str]:
     folder = samples / rule_id
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:
-        return [f"{'samples':<{_LABEL}}none in {folder} (they are in a checkout of sesspec)"]
+        where = _ELSEWHERE.format(rule=rule_id)
+        return [f"{'samples':<{_LABEL}}none in {folder}: they are in {where}"]
     lines = [f"{'samples':<{_LABEL}}{folder}"]
     for path in files:
         meta = json.loads(path.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 ``sesspec <command> [options]``: :data:`COMMANDS` lists them. ``sesspec --help`` and
 ``sesspec <command> --help`` work on a plain install (no extras). A command that needs an extra
 (``serve``, ``report``, ``drivers``) is refused when the extra is missing, before anything
-else happens, with one line naming it (``pip install 'sesspec[serve]'``) and exit status 2.
+else happens, with one line naming it (``pip install lxml trustme``) and exit status 2.
 The other exit statuses are each command's (see :mod:`sesspec.cli._common`): 0 done, 1 a
 request with an error finding (``check``) or a signature that does not hold (``verify``), 2
 unusable input, 70 a fault of sesspec's own, each error in one line on stderr.

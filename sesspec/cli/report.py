@@ -10,6 +10,11 @@ verdicts: the report is the product, not a gate), 1 when it was written with err
 stale entry), 2 on bad arguments or a missing extra, with one line on stderr (a run id that is
 not a plain name, such as ``..``, is one: it would write outside ``--out``).
 
+``--install`` says first what it will install, by registry, with the sizes measured on a fresh
+machine and how to install less (``--client``, ``--language``); ``--plan`` says it and stops.
+The report goes to ``--out`` (default ``reports/local``, which a clone ignores); the committed
+report is ``--out reports`` (``make report-commit``).
+
 The run (:mod:`sesspec.report.run`) needs the ``report`` extra and is imported when the command
 runs, so ``sesspec report --help`` works on a plain install.
 """
@@ -20,7 +25,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sesspec.cli._common import (
     EXIT_OK,
@@ -36,7 +41,7 @@ from sesspec.report.model import VERDICT_LABELS, VERDICTS, Report
 if TYPE_CHECKING:
     from sesspec.drivers import Driver, Outcome, Scenario
 
-__all__ = ["build_parser", "main"]
+__all__ = ["DEFAULT_OUT", "build_parser", "main"]
 
 
 def __dir__() -> list[str]:
@@ -45,6 +50,10 @@ def __dir__() -> list[str]:
 
 #: Exit status of a report written with errors of the run (a stale expectation).
 EXIT_RUN_ERRORS = 1
+
+#: Where the report goes unless ``--out`` says: a folder a clone of sesspec ignores, so that a
+#: run leaves the committed report (``reports/latest``, ``reports/history``) as it was.
+DEFAULT_OUT = Path("reports") / "local"
 
 #: Most clients ``--parallel`` runs at once (:data:`sesspec.drivers.runner.MAX_WORKERS`, which
 #: the command line does not import for ``--help``).
@@ -71,15 +80,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--install",
         action="store_true",
-        help="install the clients first (pip, npm, Debian packages)",
+        help="install the clients first (pip, npm, Debian packages; Maven, cargo and Go "
+        "builds), saying first what and how much",
     )
     parser.add_argument(
-        "--client", action="append", metavar="NAME", help="only this client (repeatable)"
+        "--plan",
+        action="store_true",
+        help="say what --install would install for the clients chosen, and stop",
+    )
+    parser.add_argument(
+        "--client",
+        action="append",
+        metavar="NAME",
+        help="only this client (repeatable; NAME,NAME too)",
+    )
+    parser.add_argument(
+        "--language",
+        action="append",
+        metavar="NAME",
+        help="only the clients in this language (repeatable; NAME,NAME too): python, "
+        "javascript, ...",
     )
     parser.add_argument(
         "--scenario", action="append", metavar="ID", help="only this scenario (repeatable)"
     )
-    parser.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    parser.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT),
+        help=f"reports folder (default: {DEFAULT_OUT.as_posix()}; the committed one: reports)",
+    )
     parser.add_argument(
         "--run-id",
         type=_run_id,
@@ -144,14 +173,50 @@ def _log(message: str) -> None:
     sys.stderr.flush()
 
 
+_D = TypeVar("_D", bound="Driver")
+
+
+def _names(values: Sequence[str] | None) -> list[str]:
+    """``--client a,b --client c`` as ``[a, b, c]`` (empty names dropped)."""
+    return [n for value in values or () for n in (p.strip() for p in value.split(",")) if n]
+
+
+def _chosen(drivers: Sequence[_D], clients: list[str], languages: list[str]) -> list[_D]:
+    """The drivers ``--client`` and ``--language`` leave (each limits; none: all of them);
+    :class:`UsageError` naming what is not known, or when nothing is left."""
+    known = [d.name for d in drivers]
+    unknown = [c for c in clients if c not in known]
+    if unknown:
+        msg = f"unknown client(s): {', '.join(unknown)} (known: {', '.join(known)})"
+        raise UsageError(msg)
+    spoken = list(dict.fromkeys(d.language for d in drivers))
+    unknown = [lang for lang in languages if lang not in spoken]
+    if unknown:
+        msg = f"unknown language(s): {', '.join(unknown)} (known: {', '.join(spoken)})"
+        raise UsageError(msg)
+    left = [
+        d
+        for d in drivers
+        if (not clients or d.name in clients) and (not languages or d.language in languages)
+    ]
+    if not left:
+        msg = f"no client is both one of {', '.join(clients)} and in {', '.join(languages)}"
+        raise UsageError(msg)
+    return left
+
+
 def run(args: argparse.Namespace) -> int:
     # The harness (drivers, endpoint): imported when the command runs, not for --help.
-    from sesspec.drivers import all_drivers, load_scenarios
-    from sesspec.report.run import rejudge_report, run_report
+    from sesspec.drivers import load_scenarios
+    from sesspec.drivers.registry import all_drivers
+    from sesspec.report.run import install_summary, rejudge_report, run_report
 
     if args.rejudge:
-        if args.client or args.scenario or args.install or args.run_id:
-            msg = "--rejudge runs no client: --client, --scenario, --install, --run-id do not apply"
+        if args.client or args.language or args.scenario or args.install or args.run_id:
+            msg = (
+                "--rejudge runs no client: --client, --language, --scenario, --install, "
+                "--run-id do not apply"
+            )
             raise UsageError(msg)
         if not (Path(args.out) / "latest" / "report.json").is_file():
             raise UsageError(f"--rejudge: no report in {Path(args.out) / 'latest'}")
@@ -161,11 +226,12 @@ def run(args: argparse.Namespace) -> int:
         load_scenarios(args.scenario)
     except KeyError as exc:
         raise UsageError(str(exc.args[0])) from None
-    known = [d.name for d in all_drivers()]
-    unknown = [c for c in args.client or [] if c not in known]
-    if unknown:
-        msg = f"unknown client(s): {', '.join(unknown)} (known: {', '.join(known)})"
-        raise UsageError(msg)
+    drivers = _chosen(all_drivers(), _names(args.client), _names(args.language))
+    clients = [d.name for d in drivers] if args.client or args.language else None
+    if args.plan or args.install:
+        _log(install_summary(drivers).rstrip("\n"))
+    if args.plan:
+        return EXIT_OK
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -175,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
     done = run_report(
         out=out,
         run_id=args.run_id,
-        clients=args.client,
+        clients=clients,
         scenarios=args.scenario,
         install=args.install,
         timeout=args.timeout,

@@ -8,13 +8,17 @@ It keeps an SES account (:class:`~sesspec.serve.state.SesState`): identities, te
 configuration sets, the messages sent and the counts. By default every address may send and
 receive; ``--sandbox`` applies SES's sandbox rules; ``--strict`` refuses non-conformant requests
 (combinable). The state lives in memory, at most ``--max-messages`` messages (10,000 by default,
-and 512 MiB of them; the oldest dropped), unless ``--state-dir`` keeps it in a folder across
-restarts. ``--canned`` keeps no state and answers every known action with a canned response (the
-conformance report's endpoint).
+and 512 MiB of memory for them; the oldest dropped), unless ``--state-dir`` keeps it in a folder
+across restarts (written before each answer, so that a kill loses nothing answered and leaves the
+counts those of the messages kept; one process per folder; a record it cannot read back stops
+it, naming the record, unless ``--skip-unreadable`` keeps it aside; the caps bound memory, never
+what is on disk). ``--canned`` keeps no state and answers every known action with a canned
+response (the conformance report's endpoint).
 
 Exit status 2, with one line on stderr and no traceback, for any argument it cannot use: an
 option out of range (``--timeout 0``, ``nan``, ``inf``), a capture file that cannot be opened
-(a folder, a place without write access), a port already in use.
+(a folder, a place without write access), a port already in use, a state folder in use by
+another process or holding a record that cannot be read back.
 """
 
 from __future__ import annotations
@@ -100,8 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--state-dir",
         default=None,
         help=(
-            "folder that keeps identities, templates, counts and messages across restarts "
-            "(default: in memory only)"
+            "folder that keeps identities, templates, counts and messages across restarts, "
+            "each written before it is answered; one process at a time (default: in memory "
+            "only)"
+        ),
+    )
+    parser.add_argument(
+        "--skip-unreadable",
+        action="store_true",
+        help=(
+            "start even when a record of --state-dir cannot be read back: it is kept aside "
+            "under DIR/unreadable/ and left out (default: refuse to start, naming it)"
         ),
     )
     parser.add_argument(
@@ -109,8 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=whole_number(1, MAX_MESSAGES_LIMIT, " messages"),
         default=DEFAULT_MAX_MESSAGES,
         help=(
-            f"messages kept (default {DEFAULT_MAX_MESSAGES}, and at most "
-            f"{DEFAULT_MAX_BYTES // 2**20} MiB of them); past either the oldest is dropped"
+            f"messages kept in memory (default {DEFAULT_MAX_MESSAGES}, and at most "
+            f"{DEFAULT_MAX_BYTES // 2**20} MiB of them); past either the oldest is dropped "
+            "from memory (never from --state-dir)"
         ),
     )
     parser.add_argument(
@@ -186,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.canned and (args.sandbox or args.state_dir is not None):
         raise UsageError("--canned keeps no state: not with --sandbox or --state-dir")
+    if args.skip_unreadable and args.state_dir is None:
+        raise UsageError("--skip-unreadable reads back --state-dir: give it too")
     done = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -206,6 +222,7 @@ def run(args: argparse.Namespace) -> int:
         state_dir=args.state_dir,
         max_messages=None if args.canned else args.max_messages,
         sync="each" if args.fsync else "batched",
+        skip_unreadable=args.skip_unreadable,
     )
     undo_logging = _log_to_stderr()
     previous = signal.signal(signal.SIGTERM, _stop)

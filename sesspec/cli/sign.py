@@ -6,7 +6,9 @@ body without a Content-Length gets one, and a Content-Length that is not the bod
 an error (docs/spec.md#sigv4-sign-input). SigV4 signs every header present but
 :data:`sesspec.signing.sigv4.UNSIGNED_HEADERS`, as botocore and aws-c-auth do, unless
 ``--signed-headers`` names them. The signed request is written as it goes on the wire (lines
-ending in CRLF); the secret key is never written anywhere.
+ending in CRLF); the secret key is never written anywhere. Parameters are read with the limit
+``sesspec verify`` reads them with (:data:`sesspec.encoding.MAX_PAIRS` ``&``-separated
+segments, in the SigV2 body or the presigned URL it writes): past it, exit 2 with one line.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sesspec.cli._common import (
     stdin_bytes,
 )
 from sesspec.http import RawRequest, parse_request_lenient
+from sesspec.params import query_params, read_params
 from sesspec.request import sign
 from sesspec.signing.sigv4 import SigningConfig
 
@@ -151,6 +154,13 @@ def run(args: argparse.Namespace) -> int:
     # Written as it goes on the wire, whatever line ends it was typed with: CRLF, each header
     # as "Name: value" (an obs-fold became one SP in the value, which is what was signed).
     wire = RawRequest(signed.method, signed.target, signed.version, signed.headers, signed.body)
+    # What verify reads of it, read with the one limit they share (encoding.MAX_PAIRS): a
+    # presigned URL, or a SigV2 body, of more segments than that is refused, not written for
+    # verify to refuse.
+    if args.scheme == "sigv2":
+        read_params(wire)
+    else:
+        query_params(wire)
     out = Output(sys.stdout)
     out.raw(wire.to_bytes())
     out.flush()

@@ -87,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=run_seconds, default=60.0, help="per scenario run, in seconds"
     )
     parser.add_argument(
-        "--install-timeout", type=run_seconds, default=300.0, help="per install, in seconds"
+        "--install-timeout",
+        type=run_seconds,
+        default=None,
+        help="per install or build, in seconds (default 300 for an install, 3600 for a build)",
     )
     parser.add_argument(
         "--retry-failed", action="store_true", help="install again releases that failed before"

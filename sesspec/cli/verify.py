@@ -12,12 +12,21 @@ does not, with the reason, the canonical request and string to sign the spec giv
 against the one the signer used (``--canonical-request FILE``, such as a suite's ``.creq`` or a
 client's debug log; else, for SigV4, the one a known client mistake produces when one
 reproduces the signature); 2 the input is unusable (one line on stderr). The secret key and a
-session token are never printed: they are masked wherever they would appear.
+session token are never printed: a token is masked by the one masker
+(:func:`sesspec.masking.mask_text`, by its name, in any case and any scheme) in every text
+shown, and the secret and the token values are masked in each line printed (a diff line too).
+
+Parameters are read as ``sesspec sign`` reads them, with its limit
+(:data:`sesspec.encoding.MAX_PAIRS` ``&``-separated segments): a SigV2 request's by
+:func:`sesspec.signing.sigv2.verify` (a POST's form body, else the query); a SigV4 or AWS3
+request's body is never read for its signature, so its segments are not counted, as ``sign``
+does not count them. A request past the limit where it is read exits 2 with ``sign``'s message.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import os
 import sys
@@ -36,7 +45,14 @@ from sesspec.cli._common import (
 from sesspec.encoding import percent_encode
 from sesspec.errors import EncodingError, SesSpecError
 from sesspec.http import RawRequest, parse_request
-from sesspec.params import TOKEN_PARAMS, RequestParams, read_params
+from sesspec.masking import MASK, mask_text
+from sesspec.params import (
+    TOKEN_PARAMS,
+    RequestParams,
+    params_where,
+    query_params,
+    read_params,
+)
 from sesspec.signing import aws3, sigv2, sigv4
 
 __all__ = ["main"]
@@ -47,7 +63,6 @@ def __dir__() -> list[str]:
 
 
 EXIT_MISMATCH = 1
-_MASK = "<secret>"
 
 
 class _UnusableError(UsageError):
@@ -96,28 +111,40 @@ def _read(source: str) -> bytes:
         raise _UnusableError(msg) from None
 
 
-def _params(req: RawRequest) -> RequestParams:
-    """The request's parameters (the one reader: a POST's form body and query, a GET's
-    query); a body that is not a form (a JSON body, a request signed with another scheme)
-    has none."""
+def _unusable(exc: EncodingError) -> _UnusableError:
+    """The line ``sesspec sign`` writes for the same parameters (past the segments' limit)."""
+    return _UnusableError(f"{exc.message} at offset {exc.offset}")
+
+
+def _params(req: RawRequest) -> tuple[RequestParams, EncodingError | None]:
+    """The request's parameters as ``sign`` reads them (a POST's form body and query, a GET's
+    query), and the error of a form body that could not be read (past the segments' limit):
+    SigV4 and AWS3 never read it; :func:`_scheme` refuses it when it is the one place the
+    signature could be. A body that is not a form (JSON, a request signed with another scheme)
+    has no parameters."""
     try:
         params = read_params(req)
     except EncodingError as exc:
-        msg = f"cannot read the parameters: {exc}"
-        raise _UnusableError(msg) from None
+        try:
+            query = query_params(req)
+        except EncodingError:
+            raise _unusable(exc) from None
+        return RequestParams(query, [], params_where(req.method)), exc
     ctype = (req.header("Content-Type") or "application/x-www-form-urlencoded").lower()
     if params.body and not ctype.startswith("application/x-www-form-urlencoded"):
-        return RequestParams(params.query, [], params.where)
-    return params
+        return RequestParams(params.query, [], params.where), None
+    return params, None
 
 
-def _scheme(req: RawRequest, params: RequestParams) -> str:
+def _scheme(req: RawRequest, params: RequestParams, unread: EncodingError | None) -> str:
     authorization = req.header("Authorization")
     query_names = {n for n, _ in params.query}
     if (authorization or "").startswith(sigv4.ALGORITHM) or "X-Amz-Algorithm" in query_names:
         return "sigv4"
     if req.header("X-Amzn-Authorization") is not None:
         return "aws3"
+    if unread is not None:  # a SigV2 signature would be in the body that cannot be read
+        raise _unusable(unread)
     if "SignatureVersion" in params.names():
         return "sigv2"
     if authorization is not None:
@@ -130,8 +157,8 @@ def _verify(
     req: RawRequest, args: argparse.Namespace, secret: str
 ) -> tuple[str, sigv4.VerifyResult]:
     """The scheme and its verdict (the legacy schemes have no canonical request)."""
-    params = _params(req)
-    scheme = _scheme(req, params)
+    params, unread = _params(req)
+    scheme = _scheme(req, params, unread)
     key_id: str | None = args.access_key_id or os.environ.get("AWS_ACCESS_KEY_ID")
 
     def lookup(akid: str) -> str | None:
@@ -154,23 +181,19 @@ def _verify(
         )
     if scheme == "aws3":
         return scheme, aws3.verify(req, secret_access_key=lookup, now=now)
-    return scheme, sigv2.verify_params(
-        params.query or params.body,
-        secret_access_key=lookup,
-        method=req.method,
-        host=(req.header("Host") or "").lower(),
-        path=req.path,
-        now=now,
-    )
+    # The signer's own reading of where SigV2's parameters are (a POST's query is not signed).
+    return scheme, sigv2.verify(req, secret_access_key=lookup, now=now)
 
 
 def _secrets(req: RawRequest, secret: str) -> list[str]:
-    """What must not be printed: the secret, and any session token in the request or the
-    environment, as they are and percent-encoded (the canonical query carries them so)."""
+    """Values that must not be printed even where no name says what they are (a diff line):
+    the secret, and any session token in the request or the environment, as they are and
+    percent-encoded (the canonical query carries them so)."""
     values = {secret, os.environ.get("AWS_SESSION_TOKEN") or ""}
     values.update(req.header_all("X-Amz-Security-Token"))
-    params = _params(req)
-    values.update(v for n, v in [*params.query, *params.body] if n in TOKEN_PARAMS)
+    params, _ = _params(req)
+    tokens = {name.lower() for name in TOKEN_PARAMS}
+    values.update(v for n, v in [*params.query, *params.body] if n.lower() in tokens)
     out = {v for v in values if v}
     out.update(percent_encode(v) for v in list(out))
     return sorted(out, key=len, reverse=True)
@@ -178,8 +201,18 @@ def _secrets(req: RawRequest, secret: str) -> list[str]:
 
 def _mask(text: str, secrets: Sequence[str]) -> str:
     for value in secrets:
-        text = text.replace(value, _MASK)
+        text = text.replace(value, MASK)
     return text
+
+
+def _masked_stages(outcome: sigv4.VerifyResult) -> sigv4.VerifyResult:
+    """``outcome`` with its canonical request and string to sign through the one masker."""
+    canonical, sts = outcome.canonical_request, outcome.string_to_sign
+    return dataclasses.replace(
+        outcome,
+        canonical_request=None if canonical is None else mask_text(canonical),
+        string_to_sign=None if sts is None else mask_text(sts),
+    )
 
 
 def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
@@ -191,9 +224,9 @@ def _explained(raw: bytes, req: RawRequest, secret: str) -> Iterator[str]:
     parts = (
         sigv4.read_authorization(auth)
         if auth is not None
-        else sigv4.read_presigned(_params(req).query)
+        else sigv4.read_presigned(_params(req)[0].query)
     )
-    akid = parts.access_key_id or ""
+    akid = parts.access_key_id
     for f in check(raw, credentials=Credentials(akid, secret), now=None, tls=None):
         if f.rule == "AUTH018":
             yield f.message
@@ -249,7 +282,7 @@ def _run(args: argparse.Namespace) -> int:
     theirs: tuple[str, str] | None = None
     if args.canonical_request:
         text = _read(args.canonical_request).decode("utf-8", "replace")
-        theirs = (args.canonical_request, text.replace("\r\n", "\n"))
+        theirs = (args.canonical_request, mask_text(text.replace("\r\n", "\n")))
     scheme, outcome = _verify(req, args, secret)
     explanation: list[str] = []
     spec_options = not (
@@ -265,7 +298,7 @@ def _run(args: argparse.Namespace) -> int:
         explanation = list(_explained(raw, req, secret))
     secrets = _secrets(req, secret)
     out = Output(sys.stdout)  # a closed pipe keeps the verdict; undecodable bytes escaped
-    for line in _report(scheme, outcome, theirs, explanation):
+    for line in _report(scheme, _masked_stages(outcome), theirs, explanation):
         out.text(_mask(line, secrets) + "\n")
     out.flush()
     return EXIT_OK if outcome.ok else EXIT_MISMATCH

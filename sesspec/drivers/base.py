@@ -53,6 +53,7 @@ __all__ = [
     "asked",
     "child_env",
     "credentials_job",
+    "outcome_of",
     "run_child",
 ]
 
@@ -275,21 +276,33 @@ def run_child(
     elapsed = time.monotonic() - started
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(RESULT_MARKER):
-            result = json.loads(line[len(RESULT_MARKER) :])
-            status = result.get("status", "client-error")
-            if status not in ("ok", "client-error", "not-supported", "not-available"):
-                status = "client-error"
-            return Outcome(
-                driver,
-                scenario,
-                status,
-                str(result.get("detail", "")),
-                elapsed,
-                result.get("response") or {},
-            )
+            return outcome_of(line, driver=driver, scenario=scenario, elapsed=elapsed)
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
     detail = f"exit status {proc.returncode}: " + " | ".join(tail)
     return Outcome(driver, scenario, "client-error", detail, elapsed)
+
+
+def outcome_of(line: str, *, driver: str, scenario: str, elapsed: float) -> Outcome:
+    """The outcome a child's result line (``SESSPEC-RESULT {json}``) says; a status the
+    children do not give, or a line that is not JSON, is a client error."""
+    try:
+        result = json.loads(line[len(RESULT_MARKER) :])
+    except ValueError as exc:
+        return Outcome(driver, scenario, "client-error", f"unreadable result line: {exc}", elapsed)
+    if not isinstance(result, dict):
+        return Outcome(driver, scenario, "client-error", "the result is not an object", elapsed)
+    status = result.get("status", "client-error")
+    if status not in ("ok", "client-error", "not-supported", "not-available"):
+        status = "client-error"
+    response = result.get("response")
+    return Outcome(
+        driver,
+        scenario,
+        status,
+        str(result.get("detail", "")),
+        elapsed,
+        response if isinstance(response, dict) else {},
+    )
 
 
 def python_command(module: str, python: str = sys.executable) -> list[str]:

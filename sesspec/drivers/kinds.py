@@ -29,6 +29,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRIVERS_DIR",
+    "GO_MODULE",
+    "JAVA_PROJECT",
     "PORT",
+    "RUST_PROJECT",
     "TEMPORARY",
     "CargoDriver",
     "CommandDriver",
@@ -63,8 +67,10 @@ __all__ = [
     "PythonDriver",
     "Registry",
     "build_cache",
+    "first_line",
     "run_tool",
     "sesspec_alone",
+    "source_digest",
 ]
 
 
@@ -209,6 +215,14 @@ class DriverBase:
         """The folder the child runs in (None: this process's)."""
         return None
 
+    def job(self, scenario: Scenario, target: Target) -> dict[str, object]:
+        """What a child is given to run ``scenario`` against ``target``."""
+        return {
+            "scenario": scenario.as_job(),
+            "endpoint": target.as_job(scenario),
+            "credentials": credentials_job(scenario),
+        }
+
     def run(self, scenario: Scenario, target: Target, *, timeout: float = 60.0) -> Outcome:
         """Run ``scenario`` against ``target`` in a child with a time limit; a client that
         is not available, or a scenario it cannot express, is an outcome that says why."""
@@ -218,14 +232,9 @@ class DriverBase:
         ok, reason = self.supports(scenario)
         if not ok:
             return Outcome(self.name, scenario.id, "not-supported", reason)
-        job = {
-            "scenario": scenario.as_job(),
-            "endpoint": target.as_job(scenario),
-            "credentials": credentials_job(scenario),
-        }
         return run_child(
             self.command(),
-            job,
+            self.job(scenario, target),
             driver=self.name,
             scenario=scenario.id,
             env=child_env(target, extra=self.environment()),
@@ -260,7 +269,9 @@ def sesspec_alone() -> Path:
     link = folder / "sesspec"
     if not link.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".sesspec-{os.getpid()}"
+        # One name per thread: the sweep runs releases on threads of one process, and two
+        # threads sharing a name would move each other's link.
+        partial = folder / f".sesspec-{os.getpid()}-{threading.get_ident()}"
         partial.unlink(missing_ok=True)
         partial.symlink_to(package, target_is_directory=True)
         partial.replace(link)
@@ -600,12 +611,16 @@ class GoModuleDriver(CompiledDriver):
     registry: Registry = "goproxy"
     toolchain: str = "go"
     modules: tuple[str, ...] = ()
+    #: A program built elsewhere (a sweep's release): run as it is, never built here.
+    prebuilt: Path | None = None
 
     @property
     def packages(self) -> tuple[str, ...]:
         return ()
 
     def program(self) -> Path:
+        if self.prebuilt is not None:
+            return self.prebuilt
         key = source_digest(
             [self.source_dir, GO_MODULE / "driver"],
             f"go {self._toolchain_version()}",
@@ -634,6 +649,8 @@ class GoModuleDriver(CompiledDriver):
         return self.program().is_file()
 
     def available(self) -> tuple[bool, str]:
+        if self.prebuilt is not None:
+            return _prebuilt(self.prebuilt)
         if shutil.which(self.toolchain) is None:
             return False, f"{self.toolchain} is not on PATH (https://go.dev/doc/install)"
         ok, reason = self.build()
@@ -659,6 +676,10 @@ class GoModuleDriver(CompiledDriver):
         parts = [f"{m} {found.get(m, '?')}" for m in self.modules]
         parts.append(self._toolchain_version() or "go ?")
         return ", ".join(parts)
+
+
+def _prebuilt(path: Path) -> tuple[bool, str]:
+    return (True, "") if path.exists() else (False, f"{path} is not built")
 
 
 def first_lines(command: tuple[str, ...]) -> list[str]:
@@ -689,6 +710,8 @@ class MavenDriver(DriverBase):
     registry: Registry = "maven"
     main_class: str
     artifacts: tuple[str, ...] = ()
+    #: A ``target`` folder built elsewhere (a sweep's release): run as it is, never built.
+    prebuilt: Path | None = None
 
     def folder_built(self) -> Path:
         java = first_line(("java", "-version")) or "?"
@@ -730,6 +753,8 @@ class MavenDriver(DriverBase):
         return (self._target() / "lib").is_dir()
 
     def available(self) -> tuple[bool, str]:
+        if self.prebuilt is not None:
+            return _prebuilt(self.prebuilt / "lib")
         for tool, hint in (
             ("java", "apt-get install default-jdk"),
             ("mvn", "apt-get install maven"),
@@ -742,6 +767,8 @@ class MavenDriver(DriverBase):
         return True, ""
 
     def _target(self) -> Path:
+        if self.prebuilt is not None:
+            return self.prebuilt
         return self.folder_built() / "target"
 
     def versions(self) -> dict[str, str]:
@@ -778,7 +805,8 @@ RUST_PROJECT = DRIVERS_DIR / "rust"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CargoDriver(DriverBase):
-    """A Rust client from crates.io: ``sesspec/drivers/rust`` built with ``cargo build
+    """A Rust client from crates.io: ``sesspec/drivers/<project>`` (``rust``: aws-sdk-ses;
+    ``rust-rusoto``: rusoto_ses) built with ``cargo build
     --release --locked`` (``Cargo.lock`` pins every crate) into the per-user cache (cargo's
     target folder there; the program copied under a digest of the sources, the lock and the
     compiler), run as ``<program>`` with the same job and result line; its guard is its own
@@ -788,13 +816,26 @@ class CargoDriver(DriverBase):
     registry: Registry = "crates"
     binary: str
     crates: tuple[str, ...] = ()
+    #: The Cargo project (a folder of ``sesspec/drivers``) whose ``binary`` this is.
+    project: str = "rust"
+    #: A program built elsewhere (a sweep's release): run as it is, never built here.
+    prebuilt: Path | None = None
+
+    @property
+    def project_dir(self) -> Path:
+        return DRIVERS_DIR / self.project
 
     def program(self) -> Path:
+        if self.prebuilt is not None:
+            return self.prebuilt
         rustc = first_line(("rustc", "--version")) or "?"
         key = source_digest(
-            [RUST_PROJECT / "src"],
+            [self.project_dir / "src"],
             rustc,
-            *((RUST_PROJECT / name).read_text("utf-8") for name in ("Cargo.toml", "Cargo.lock")),
+            *(
+                (self.project_dir / name).read_text("utf-8")
+                for name in ("Cargo.toml", "Cargo.lock")
+            ),
         )
         return build_cache() / f"rust-{key}" / self.binary
 
@@ -805,7 +846,7 @@ class CargoDriver(DriverBase):
         env = {**os.environ, "CARGO_TARGET_DIR": str(target), "CARGO_TERM_COLOR": "never"}
         command = [cargo, "build", "--release", "--locked", "--quiet", "--bin", self.binary]
         ok, reason = run_tool(
-            command, fallback="cargo build failed", cwd=RUST_PROJECT, env=env, timeout=3600
+            command, fallback="cargo build failed", cwd=self.project_dir, env=env, timeout=3600
         )
         if ok:
             shutil.copyfile(target / "release" / self.binary, out)
@@ -819,6 +860,8 @@ class CargoDriver(DriverBase):
         return self.program().is_file()
 
     def available(self) -> tuple[bool, str]:
+        if self.prebuilt is not None:
+            return _prebuilt(self.prebuilt)
         if shutil.which("cargo") is None:
             return False, "cargo is not on PATH (https://rustup.rs)"
         ok, reason = self.build()
@@ -828,7 +871,7 @@ class CargoDriver(DriverBase):
 
     def versions(self) -> dict[str, str]:
         try:
-            lock = tomllib.loads((RUST_PROJECT / "Cargo.lock").read_text("utf-8"))
+            lock = tomllib.loads((self.project_dir / "Cargo.lock").read_text("utf-8"))
         except (OSError, tomllib.TOMLDecodeError):
             return {}
         found = {str(p.get("name")): str(p.get("version")) for p in lock.get("package", [])}

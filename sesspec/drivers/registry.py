@@ -20,7 +20,7 @@ import os
 import shutil
 import sys
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, get_args
 
@@ -185,9 +185,15 @@ def _pip(python: str, args: Sequence[str]) -> tuple[bool, str]:
 
 
 def install_clients(
-    python: str = sys.executable, *, npm: str | None = None, apt: str | None = None
+    python: str = sys.executable,
+    *,
+    npm: str | None = None,
+    apt: str | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, str]:
-    """Install every client; ``{driver name: "installed" | "not available: <reason>"}``.
+    """Install every client (``only``: the clients of these names, and what they alone need:
+    no ``npm ci`` without a Node client, no ``apt-get`` without a Debian one);
+    ``{driver name: "installed" | "not available: <reason>"}``.
 
     Python clients go into ``python``'s environment (aiobotocore into its own folder, see the
     module docstring); Node clients come from ``js/package-lock.json`` with ``npm ci`` into the
@@ -198,7 +204,7 @@ def install_clients(
     failure is reported against each client it affects.
     """
     status: dict[str, str] = {}
-    drivers = all_drivers()
+    drivers = [d for d in all_drivers() if only is None or d.name in only]
     for driver in drivers:
         if not isinstance(driver, PythonDriver):
             continue
@@ -207,7 +213,9 @@ def install_clients(
             args = ["--target", str(driver.path), "--upgrade", *args]
         ok, reason = _pip(python, args)
         status[driver.name] = "installed" if ok else f"not available: {reason}"
-    node_ok, node_reason = node.install(npm)
+    node_ok, node_reason = (
+        node.install(npm) if any(isinstance(d, NodeDriver) for d in drivers) else (True, "")
+    )
     for driver in drivers:
         if isinstance(driver, NodeDriver):
             if not node_ok:

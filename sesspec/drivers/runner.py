@@ -32,7 +32,14 @@ from sesspec.drivers.scenarios import Scenario, load_scenarios
 from sesspec.serve.capture import MAX_RECORD_SIZE, Capture, CaptureLog
 from sesspec.serve.server import Endpoint
 
-__all__ = ["MAX_WORKERS", "default_workers", "run_clients", "run_matrix", "target_of"]
+__all__ = [
+    "MAX_WORKERS",
+    "default_workers",
+    "run_clients",
+    "run_matrix",
+    "target_of",
+    "telling",
+]
 
 
 def __dir__() -> list[str]:
@@ -62,7 +69,7 @@ def target_of(endpoint: Endpoint) -> Target:
     return Target(port=endpoint.port, tls=endpoint.tls, ca_path=ca)
 
 
-def _telling(endpoint: Endpoint, authority: str) -> AbstractContextManager[None]:
+def telling(endpoint: Endpoint, authority: str) -> AbstractContextManager[None]:
     """While a client runs, its endpoint's captures record the authority it was told."""
     log = CaptureLog.for_path(endpoint.capture_path)
     return log.telling(authority) if log is not None else contextlib.nullcontext()
@@ -85,7 +92,7 @@ def run_matrix(
             if progress is not None:
                 progress(driver, scenario, None)
             before = endpoint.last_seq
-            with _telling(endpoint, target.authority(scenario)):
+            with telling(endpoint, target.authority(scenario)):
                 outcome = driver.run(scenario, target, timeout=timeout)
             after = endpoint.last_seq
             outcome = dataclasses.replace(outcome, captures=tuple(range(before + 1, after + 1)))

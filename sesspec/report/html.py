@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sesspec._extras import install_command
 from sesspec.errors import MissingExtraError
 from sesspec.report._fmt import (
     FAILING,
@@ -61,7 +62,9 @@ if TYPE_CHECKING:
 try:
     from lxml import etree, html
 except ModuleNotFoundError as exc:  # a plain install: the renderer needs the report extra
-    raise MissingExtraError(extra="report", module="lxml", feature="the HTML report") from exc
+    raise MissingExtraError(
+        extra="report", module="lxml", feature="the HTML report", install=install_command("report")
+    ) from exc
 
 
 __all__ = ["DIALOG_ID", "FILTERS_ID", "MATRIX_ID", "SYMBOLS", "render_html"]

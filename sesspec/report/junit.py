@@ -19,13 +19,19 @@ expectation that matches none of its cells) are the failures of one more suite, 
 
 from __future__ import annotations
 
+from sesspec._extras import install_command
 from sesspec.errors import MissingExtraError
 from sesspec.report.model import CaseResult, Report
 
 try:
     from lxml import etree
 except ModuleNotFoundError as exc:  # a plain install: the renderer needs the report extra
-    raise MissingExtraError(extra="report", module="lxml", feature="the JUnit XML report") from exc
+    raise MissingExtraError(
+        extra="report",
+        module="lxml",
+        feature="the JUnit XML report",
+        install=install_command("report"),
+    ) from exc
 
 
 __all__ = ["render_junit"]

@@ -34,21 +34,21 @@ import dataclasses
 import functools
 import gzip
 import importlib.metadata
+import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
-from sesspec.check import Credentials, Finding
 from sesspec.check.catalogue import RULES
-from sesspec.check.rules import fid
 from sesspec.drivers import (
     Driver,
     Outcome,
@@ -57,17 +57,24 @@ from sesspec.drivers import (
     default_workers,
     install_clients,
     load_scenarios,
+    node,
     registry,
     run_clients,
 )
-from sesspec.drivers.base import FAKE_SESSION_TOKEN, Status
-from sesspec.drivers.base import asked as asked_of
+from sesspec.drivers.base import Status
 from sesspec.drivers.facts import row_facts
-from sesspec.drivers.kinds import DriverBase
-from sesspec.errors import HttpParseError
-from sesspec.fidelity import Asked, compare_request
+from sesspec.drivers.kinds import (
+    CargoDriver,
+    CommandDriver,
+    CompiledDriver,
+    DriverBase,
+    GoModuleDriver,
+    MavenDriver,
+    NodeDriver,
+    PythonDriver,
+    debian_installed,
+)
 from sesspec.report.diff import diff_runs
-from sesspec.report.expectations import load_expectations
 from sesspec.report.files import (
     check_run_id,
     new_run_id,
@@ -76,30 +83,37 @@ from sesspec.report.files import (
     write_summary,
 )
 from sesspec.report.json_ import read_report_json, report_from_dict
+from sesspec.report.judge import (
+    build_cases,
+    check_capture,
+    default_expectations,
+    expectations_applying,
+    expectations_for,
+    fidelity_findings,
+    judge_captures,
+)
 from sesspec.report.model import (
     CaseResult,
     ClientInfo,
-    Expectation,
     Report,
     RequestResult,
     RuleRef,
     ScenarioInfo,
-    apply_expectations,
-    cell_verdict,
-    request_text,
     unmatched_expectations,
 )
-from sesspec.serve import Capture, load_captures
-from sesspec.serve.strict import default_findings, errors_from_findings
+from sesspec.serve import load_captures
 
 __all__ = [
     "GZIP_THRESHOLD",
+    "INSTALL_COSTS",
+    "RegistryCost",
     "ReportRun",
     "build_cases",
     "check_capture",
     "default_expectations",
     "expectations_applying",
     "fidelity_findings",
+    "install_summary",
     "judge_captures",
     "rejudge_report",
     "run_report",
@@ -115,146 +129,6 @@ def __dir__() -> list[str]:
 GZIP_THRESHOLD = 15 * 1024 * 1024
 
 Progress = Callable[[Driver, Scenario, Outcome | None], None]
-
-
-def fidelity_findings(capture: Capture, asked: Asked, *, token: str | None) -> list[Finding]:
-    """The FID findings of ``capture`` against what its client was ``asked``
-    (docs/spec.md#fid): the request with the session ``token`` put back where the capture
-    masked it, compared by :func:`sesspec.fidelity.compare_request`. A request that cannot be
-    parsed has none (the checker reports it, HTTP001)."""
-    try:
-        request = (capture.with_token(token) if token else capture).request()
-    except HttpParseError:
-        return []
-    return fid.findings(compare_request(asked, request))
-
-
-def check_capture(
-    capture: Capture,
-    *,
-    credentials: Credentials | None = None,
-    asked: Asked | None = None,
-) -> RequestResult:
-    """One captured request judged: the one verdict on a capture
-    (:func:`~sesspec.serve.capture.capture_findings`, with the drivers' fake credentials,
-    ``now`` = its arrival time, its TLS), the SES error strict mode would answer it with (from
-    those findings alone, as strict mode judges), and, when what the client was ``asked`` is
-    known, the fidelity findings on top (:func:`fidelity_findings`): the one place the report
-    adds to the checker's verdict."""
-    findings = default_findings(capture, credentials=credentials)
-    answers = errors_from_findings(findings)
-    ses_error = f"{answers[0].code} ({answers[0].status}): {answers[0].message}" if answers else ""
-    if asked is not None:
-        token = credentials.session_token if credentials is not None else FAKE_SESSION_TOKEN
-        findings += fidelity_findings(capture, asked, token=token)
-    line_end = capture.raw.find(b"\r\n")
-    line = capture.raw[: line_end if line_end >= 0 else 200].decode("latin-1")
-    if len(line) > 300:
-        line = line[:300] + "..."
-    return RequestResult(
-        seq=capture.seq,
-        request_line=line,
-        received_at=capture.received_at,
-        tls=capture.tls,
-        status=capture.status,
-        action=capture.action,
-        size=len(capture.raw),
-        findings=tuple(findings),
-        text=request_text(capture.raw),
-        ses_error=ses_error,
-    )
-
-
-def judge_captures(
-    captures: Iterable[Capture],
-    outcomes: Sequence[Outcome],
-    drivers: Sequence[Driver],
-    scenarios: Sequence[Scenario],
-) -> dict[int, RequestResult]:
-    """Every capture judged (:func:`check_capture`), each against what the run it arrived
-    during asked its client (:func:`sesspec.drivers.base.asked`, told the authority the capture
-    records); a capture outside every run is judged on its form alone."""
-    driver_of = {d.name: d for d in drivers}
-    scenario_of = {s.id: s for s in scenarios}
-    whose = {seq: (o.driver, o.scenario) for o in outcomes for seq in o.captures}
-    out: dict[int, RequestResult] = {}
-    for capture in captures:
-        asked: Asked | None = None
-        names = whose.get(capture.seq)
-        if names is not None and names[0] in driver_of and names[1] in scenario_of:
-            asked = asked_of(
-                driver_of[names[0]],
-                scenario_of[names[1]],
-                authority=capture.told_authority,
-                tls=capture.tls,
-            )
-        out[capture.seq] = check_capture(capture, asked=asked)
-    return out
-
-
-@functools.cache
-def default_expectations() -> tuple[Expectation, ...]:
-    """The committed expectations, checked against every client and scenario there is (the
-    registry's, whichever clients a run is given)."""
-    return load_expectations(
-        clients={d.name for d in registry.all_drivers()},
-        scenarios={s.id for s in load_scenarios()},
-    )
-
-
-def _expectations_for(drivers: Sequence[Driver]) -> list[Expectation]:
-    """The committed expectations that apply to the releases ``drivers`` have installed
-    (:func:`expectations_applying`)."""
-    installed: dict[str, str | None] = {}
-    for driver in drivers:
-        versions = driver.versions() if isinstance(driver, DriverBase) else {}
-        installed[driver.name] = next(iter(versions.values()), None)
-    return expectations_applying(installed)
-
-
-def expectations_applying(installed: Mapping[str, str | None]) -> list[Expectation]:
-    """The committed expectations that apply to the releases ``installed`` (client -> its
-    release, None when not known): an entry that names a span of releases applies when the
-    client's release lies in it (and not when that release is not known)."""
-    from sesspec.drivers.sweep.releases import in_span  # noqa: PLC0415
-
-    return [
-        e
-        for e in default_expectations()
-        if not e.releases
-        or ((found := installed.get(e.client)) is not None and in_span(found, e.releases))
-    ]
-
-
-def build_cases(
-    outcomes: Sequence[Outcome],
-    requests: Mapping[int, RequestResult],
-    expectations: Iterable[Expectation] | None = None,
-) -> list[CaseResult]:
-    """The matrix cells: each outcome with the judged requests it made, and its verdict, with
-    the cells ``expectations`` mark known (the committed ones by default)."""
-    cases: list[CaseResult] = []
-    for outcome in outcomes:
-        mine = tuple(requests[s] for s in outcome.captures if s in requests)
-        verdict, note = cell_verdict(outcome.status, mine)
-        detail = outcome.detail
-        if outcome.status == "timeout" and not detail:
-            detail = "timed out"
-        cases.append(
-            CaseResult(
-                client=outcome.driver,
-                scenario=outcome.scenario,
-                verdict=verdict,
-                status=outcome.status,
-                detail=detail,
-                note=note,
-                duration_s=outcome.duration_s,
-                requests=mine,
-            )
-        )
-    return apply_expectations(
-        cases, default_expectations() if expectations is None else expectations
-    )
 
 
 def _tool_version(command: str, *args: str) -> str | None:
@@ -348,17 +222,171 @@ def _client_info(
 
 
 def _sweep_links(out: Path) -> dict[str, tuple[str, ...]]:
-    """Driver name -> the sweep histories under ``out/sweeps`` of the clients it runs, as
-    paths from ``out/latest``."""
+    """Driver name -> the sweep histories of the clients it runs, as paths from
+    ``out/latest``: those in ``out/sweeps``, else beside ``out`` (``reports/sweeps`` for a
+    report in ``reports/local``)."""
     from sesspec.drivers.sweep.harness import sweep_clients  # noqa: PLC0415
     from sesspec.drivers.sweep.run import history_name  # noqa: PLC0415
 
+    folder = next((f for f in (out / "sweeps", out.parent / "sweeps") if f.is_dir()), None)
+    if folder is None:
+        return {}
+    where = Path(os.path.relpath(folder, out / "latest")).as_posix()
     links: dict[str, tuple[str, ...]] = {}
     for client in sweep_clients().values():
         name = history_name(client.name)
-        if (out / "sweeps" / f"{name}.md").is_file():
-            links[client.driver.name] = (*links.get(client.driver.name, ()), f"../sweeps/{name}.md")
+        if (folder / f"{name}.md").is_file():
+            links[client.driver.name] = (*links.get(client.driver.name, ()), f"{where}/{name}.md")
     return links
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RegistryCost:
+    """What installing one registry's clients takes on a machine that has none of them:
+    ``how`` (the installer, and where it puts them), ``size`` (measured, about), and for the
+    Debian packages the size of each language's share (``by_language``)."""
+
+    how: str
+    size: str
+    by_language: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+#: What each registry's clients take to install or build, measured on 2026-12-08 on a fresh
+#: machine of the project's kind (Debian 12; Python 3.11, Node 20, JDK 17, Go 1.26, Rust):
+#: pip: a new venv's growth (du) plus the two ``--target`` folders; npm: ``node_modules`` of
+#: the lockfile in the per-user cache; Debian: ``apt-get --simulate --no-install-recommends``
+#: against the dpkg status of the machine's image as new, each package it would install summed
+#: from ``apt-cache show`` (Installed-Size, Size); Maven, cargo and Go: their repository or
+#: module cache and build folders after one build (du). Keyed by the catalogue's registries
+#: (a test holds every registry a client names to an entry here). With Debian's builds of the
+#: Go SDKs and golang-go, rows of the catalogue until they were found to send what the module
+#: proxy's releases send, the Debian set was 223 packages and 2.1 GB.
+INSTALL_COSTS: Mapping[str, RegistryCost] = {
+    "pypi": RegistryCost(
+        "pip, into this Python's environment (aiobotocore and aws-cli-v1, which pin their own "
+        "botocore, into folders of their own beside it)",
+        "about 340 MB, some 55 packages",
+    ),
+    "npm": RegistryCost(
+        "npm ci of sesspec/drivers/js/package-lock.json into ~/.cache/sesspec/node "
+        "(every Node client at once)",
+        "about 130 MB",
+    ),
+    "debian": RegistryCost(
+        "apt-get install --no-install-recommends (as root), then the Haskell programs built "
+        "into ~/.cache/sesspec/drivers",
+        "about 1.2 GB on disk (120 MB downloaded), 206 packages with their dependencies",
+        {
+            "haskell": "about 1.0 GB, 103 packages",
+            "shell": "about 100 MB, 14 packages",
+            "ruby": "about 45 MB, 32 packages",
+            "php": "about 20 MB, 32 packages",
+            "perl": "about 4 MB, 25 packages",
+        },
+    ),
+    "maven": RegistryCost(
+        "mvn package (java and mvn must be on PATH) into ~/.cache/sesspec/drivers, Maven's "
+        "repository there too",
+        "about 75 MB",
+    ),
+    "crates": RegistryCost(
+        "cargo build --release --locked (cargo must be on PATH) into ~/.cache/sesspec/drivers, "
+        "the crates in cargo's own registry",
+        "about 430 MB, and minutes of building",
+    ),
+    "goproxy": RegistryCost(
+        "go build (go must be on PATH) into ~/.cache/sesspec/drivers, the module cache there too",
+        "about 630 MB",
+    ),
+}
+
+#: How to install less, as the summary says it (the Makefile's and the command line's ways).
+_LIMIT = (
+    "To install less: make report CLIENTS=boto3,aws4 or LANGUAGES=python,javascript "
+    "(sesspec report --client NAME, --language NAME); the languages: {languages}."
+)
+
+
+def _here(driver: DriverBase) -> bool:
+    """Whether ``driver`` is installed (and built) already, found without installing or
+    building anything."""
+    if isinstance(driver, PythonDriver):
+        return driver.available()[0]
+    if isinstance(driver, NodeDriver):
+        return node.installed()
+    if isinstance(driver, CommandDriver | CompiledDriver) and driver.registry == "debian":
+        if not all(debian_installed(p) for p in driver.packages):
+            return False
+        return not isinstance(driver, CompiledDriver) or driver.program().is_file()
+    return driver.built()
+
+
+def _packages(driver: DriverBase) -> tuple[str, ...]:
+    """What the catalogue says ``driver`` installs, as its registry names it (pip's
+    requirements, npm's packages, Debian's, Maven's artifacts, crates, Go modules)."""
+    if isinstance(driver, PythonDriver):
+        return tuple(r for r in driver.requirements if not r.startswith("-"))
+    if isinstance(driver, NodeDriver | CommandDriver):
+        return driver.packages
+    if isinstance(driver, GoModuleDriver):
+        return driver.modules
+    if isinstance(driver, CompiledDriver):
+        return driver.packages
+    if isinstance(driver, MavenDriver):
+        return driver.artifacts
+    if isinstance(driver, CargoDriver):
+        return driver.crates
+    return ()
+
+
+def _lockfile_packages() -> int:
+    """How many packages ``npm ci`` installs from the Node clients' lockfile."""
+    lock = json.loads((node.JS_DIR / "package-lock.json").read_text("utf-8"))
+    return sum(1 for name in lock.get("packages", {}) if name)
+
+
+def install_summary(drivers: Sequence[DriverBase]) -> str:
+    """What ``sesspec report --install`` installs for ``drivers``, said before it starts: by
+    registry (the catalogue's), the clients, the installer and where it puts them, the size
+    measured on a fresh machine (:data:`INSTALL_COSTS`), and which are here already; then
+    how to install less."""
+    by_registry: dict[str, list[DriverBase]] = {}
+    for driver in drivers:
+        by_registry.setdefault(driver.registry, []).append(driver)
+    lines = [
+        f"sesspec report --install: what it installs for the {len(drivers)} clients chosen, "
+        "by registry (sizes measured on a fresh Debian 12 machine):"
+    ]
+    every = Counter[str](d.registry for d in registry.all_drivers())
+    for registry_name, chosen in by_registry.items():
+        cost = INSTALL_COSTS.get(registry_name)
+        missing = [d.name for d in chosen if not _here(d)]
+        state = (
+            "all here already"
+            if not missing
+            else f"{len(missing)} to install: {', '.join(missing)}"
+        )
+        lines.append(f"  {registry_name}: {len(chosen)} client(s); {state}")
+        if cost is None:
+            lines.append("    (no measured size for this registry)")
+            continue
+        lines.append(f"    how: {cost.how}")
+        named = ", ".join(dict.fromkeys(p for d in chosen for p in _packages(d)))
+        more = (
+            f"the lockfile's {_lockfile_packages()} packages in all"
+            if registry_name == "npm"
+            else "their dependencies"
+        )
+        lines.append(f"    packages: {named}, and {more}")
+        size = cost.size
+        if cost.by_language:
+            spoken = sorted({d.language for d in chosen})
+            shares = [f"{s} {cost.by_language[s]}" for s in spoken if s in cost.by_language]
+            size += f"; by language: {'; '.join(shares)}"
+        lines.append(f"    size, for all {every[registry_name]} of its clients: {size}")
+    languages = ", ".join(dict.fromkeys(d.language for d in registry.all_drivers()))
+    lines.append(_LIMIT.format(languages=languages))
+    return "\n".join(lines) + "\n"
 
 
 def _folder_size(folder: Path) -> int:
@@ -418,7 +446,7 @@ def run_report(
     install_status: dict[str, str] = {}
     if install:
         say("installing the clients ...")
-        install_status = install_clients(sys.executable)
+        install_status = install_clients(sys.executable, only=clients)
         for name, status in install_status.items():
             say(f"install {name}: {status}")
     drivers: list[Driver] = list(all_drivers())
@@ -469,7 +497,7 @@ def run_report(
     requests: dict[int, RequestResult] = {}
     if capture_path.is_file():
         requests = judge_captures(load_captures(capture_path), outcomes, drivers, chosen)
-    expectations = _expectations_for(drivers)
+    expectations = expectations_for(drivers)
     cases = build_cases(outcomes, requests, expectations)
     errors = unmatched_expectations(cases, expectations)
     for error in errors:

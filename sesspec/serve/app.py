@@ -6,6 +6,10 @@ comes with the :class:`~sesspec.serve.exchange.Exchange`, request ids from an in
 so a test can drive it with bytes (:func:`sesspec.http.read_request`) and a
 :class:`~sesspec.serve.state.SesState`.
 
+* A request another site's page sent (a ``Host`` that is neither loopback nor an SES host name,
+  an ``Origin`` or ``Sec-Fetch-Site`` of another site: :mod:`sesspec.serve.sites`, the policy
+  every API of the endpoint shares) is answered 403 ``AccessDenied``, saying which, and
+  recorded with the note ``cross-site: <field>``; nothing else is done with it.
 * A request the reader refused (or the transport gave up on: cause ``timeout``) is answered by
   its cause, never its text: 431 ``RequestHeaderSectionTooLarge``, 413 ``RequestEntityTooLarge``,
   408 ``RequestTimeout``, else 400 ``MalformedHTTPRequest``; the capture note names the cause.
@@ -52,6 +56,7 @@ from sesspec.serve.responses import (
     result_body,
     success_body,
 )
+from sesspec.serve.sites import API_SITES, SitePolicy
 from sesspec.serve.state import STORING_ACTIONS, Origin, SesState
 from sesspec.serve.strict import StrictChecker, default_findings, errors_from_findings
 
@@ -119,6 +124,12 @@ def refusal_answer(
     if cause == "timeout":
         message = f"Request not received within {limits.timeout} s"
         return f"timeout-in-{where}", SesError("RequestTimeout", message, 408)
+    if cause == "evicted":
+        message = (
+            "Request not received before the connection was closed to let a newer one in "
+            f"({limits.max_connections} connections served at once)"
+        )
+        return f"evicted-in-{where}", SesError("RequestTimeout", message, 408)
     if cause == "incomplete":
         return f"incomplete-{where}", SesError(
             "MalformedHTTPRequest", f"Connection closed mid-{where}", 400
@@ -189,7 +200,8 @@ class _Judged:
 class SesApplication:
     """SES Classic's Query API over ``state`` (None: canned answers only), judged as ``mode``
     says, each request recorded by ``recorder``; ``limits`` are the transport's (named in the
-    answers to requests past them); ``request_ids`` makes each answer's request id."""
+    answers to requests past them); ``request_ids`` makes each answer's request id; ``sites``
+    says which hosts and pages may call it (another site's request: 403 ``AccessDenied``)."""
 
     def __init__(
         self,
@@ -199,8 +211,10 @@ class SesApplication:
         limits: Limits,
         mode: Mode = Mode(),
         request_ids: Callable[[], str] = _new_request_id,
+        sites: SitePolicy = API_SITES,
     ) -> None:
         self.state = state
+        self.sites = sites
         self.recorder = recorder
         self.limits = limits
         self.mode = mode
@@ -218,6 +232,8 @@ class SesApplication:
                 incoming.refusal, head_read=incoming.request is not None, limits=self.limits
             )
             judged.notes.append(note)
+        if error is None and incoming.request is not None:
+            error = self._cross_site(judged, incoming.request)
         if error is None and self.mode.judges:
             error = self._judge(judged)
         if error is None:
@@ -244,6 +260,15 @@ class SesApplication:
             headers=(("x-amzn-RequestId", request_id),),
             keep_alive=keep_alive,
         )
+
+    def _cross_site(self, judged: _Judged, request: RawRequest) -> SesError | None:
+        """403 for a request another site's page sent (:mod:`sesspec.serve.sites`)."""
+        exchange = judged.exchange
+        refused = self.sites.refusal(request, tls=exchange.tls, port=exchange.local_port)
+        if refused is None:
+            return None
+        judged.notes.append(f"cross-site: {refused.field}")
+        return SesError("AccessDenied", refused.message, 403)
 
     def _judge(self, judged: _Judged) -> SesError | None:
         """The first SES error strict mode answers with, or None (the notes say which)."""

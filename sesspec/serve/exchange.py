@@ -14,7 +14,7 @@ The endpoint is three layers (docs/architecture.md#the-endpoint-in-layers):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -74,7 +74,13 @@ class Exchange:
 class Answer:
     """An HTTP answer: status, body and its type, header fields written before the ones the
     transport adds (``Content-Type``, ``Content-Length``, ``Date``, ``Connection``), whether the
-    connection stays open, and whether the body is sent (not to a HEAD, RFC 9110 9.3.2)."""
+    connection stays open, and whether the body is sent (not to a HEAD, RFC 9110 9.3.2).
+
+    ``stream``, when given, is the body instead of ``body``: pieces made as they are written
+    (chunked transfer coding to an HTTP/1.1 request, RFC 9112 section 7.1; else the connection
+    closed at its end), so an answer larger than memory should hold never is held whole; it is
+    not iterated when the body is not sent.
+    """
 
     status: int
     body: bytes = b""
@@ -82,6 +88,7 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
     keep_alive: bool = True
     send_body: bool = True
+    stream: Iterable[bytes] | None = None
 
 
 class Application(Protocol):

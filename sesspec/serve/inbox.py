@@ -23,13 +23,17 @@ message may be crafted to attack whoever reads it), so:
 * a session token in a request (``X-Amz-Security-Token``) is shown as ``***``.
 
 Bounds: at most :data:`MAX_SHOWN` messages a page (:data:`DEFAULT_SHOWN` unless ``?limit=``), and
-at most :data:`MAX_TEXT_SHOWN` characters of each body, raw message and request (the whole of each
-is in ``GET /_aws/ses?id=...`` and the capture file).
+at most :data:`MAX_TEXT_SHOWN` characters of each body, raw message and request (four times as
+many of an HTML body; the whole of each is in ``GET /_aws/ses?id=...`` and the capture file).
+The page is made in pieces (:func:`inbox_pieces`), one message at a time, so it is never held
+whole, and no message is added past :data:`MAX_PAGE_CHARS` characters (the page then says how
+many it left out): 500 HTML bodies full of ``"`` (each written ``&quot;``, six bytes) would be
+some 800 MB of page; the page stops at about 34 MB, and holds one message's share at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +54,16 @@ else:  # the serve extra, imported for the first page (so --help needs no extra)
         "lxml.html", extra="serve", feature="the inbox page", namespace=globals()
     )
 
-__all__ = ["DEFAULT_SHOWN", "MAX_SHOWN", "MAX_TEXT_SHOWN", "render_inbox"]
+__all__ = [
+    "DEFAULT_SHOWN",
+    "MAX_PAGE_CHARS",
+    "MAX_SHOWN",
+    "MAX_TEXT_SHOWN",
+    "NOT_COUNTED",
+    "counted",
+    "inbox_pieces",
+    "render_inbox",
+]
 
 
 def __dir__() -> list[str]:
@@ -62,7 +75,14 @@ DEFAULT_SHOWN = 50
 MAX_SHOWN = 500
 #: Characters shown of a body, a raw message or a request.
 MAX_TEXT_SHOWN = 64 * 1024
+#: Characters of page after which no further message is added (the page says how many it left
+#: out): with :data:`MAX_SHOWN` and the cuts above, the work and the bytes of one page.
+MAX_PAGE_CHARS = 32 * 1024 * 1024
+#: Where the messages go in the page around them (an HTML comment: no escaped value is one).
+_SLOT = "sesspec-messages"
 
+#: Why a finding is not counted (:func:`counted`), on the page and in ``GET /_aws/ses``.
+NOT_COUNTED = "the endpoint serves plain HTTP: not counted"
 #: The policy written in front of every HTML body shown (the frame also inherits the page's).
 _FRAME_POLICY = (
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
@@ -155,10 +175,17 @@ def _limit(text: str | None) -> int:
     return max(1, min(MAX_SHOWN, int(text)))
 
 
+def counted(finding: Mapping[str, Any]) -> bool:
+    """Whether a stored finding counts in the message's verdict: HTTP002 (plain HTTP) does not,
+    since ``--http`` is the endpoint's own choice (as in :mod:`sesspec.serve.strict`, which
+    does not refuse it). The page and ``GET /_aws/ses`` both say so."""
+    return finding.get("rule") != "HTTP002"
+
+
 def _findings_badge(parent: etree._Element, findings: Sequence[Mapping[str, Any]]) -> None:
-    """How the request fared: errors, else warnings, else conformant. HTTP002 (plain HTTP) is
-    not counted: ``--http`` is the endpoint's own choice (as in :mod:`sesspec.serve.strict`)."""
-    severities = [str(f.get("severity", "")) for f in findings if f.get("rule") != "HTTP002"]
+    """How the request fared: errors, else warnings, else conformant, of the findings
+    :func:`counted`."""
+    severities = [str(f.get("severity", "")) for f in findings if counted(f)]
     errors = severities.count("error")
     warnings = severities.count("warning")
     if errors:
@@ -189,12 +216,12 @@ def _findings_table(parent: etree._Element, findings: Sequence[Mapping[str, Any]
         detail = found.get("detail")
         if detail:
             _shown(what, "pre", str(detail))
-        if found.get("rule") == "HTTP002":
+        if not counted(found):
             if len(what):
                 _tail(what[-1], " ")
             else:
                 what.text = (what.text or "") + " "
-            _add(what, "span", "(the endpoint serves plain HTTP: not counted)", cls="cut")
+            _add(what, "span", f"({NOT_COUNTED})", cls="cut")
 
 
 def _frame(parent: etree._Element, body_html: str) -> None:
@@ -308,7 +335,31 @@ def render_inbox(
     strict: bool = False,
 ) -> bytes:
     """The page (UTF-8 HTML) for the messages of ``state`` that match ``email`` (sender or any
-    recipient) and ``message_id``, newest first, at most ``limit`` of them."""
+    recipient) and ``message_id``, newest first, at most ``limit`` of them: the pieces of
+    :func:`inbox_pieces` joined."""
+    pieces = inbox_pieces(
+        state,
+        email=email,
+        message_id=message_id,
+        limit=limit,
+        endpoint_url=endpoint_url,
+        strict=strict,
+    )
+    return "".join(pieces).encode("utf-8")
+
+
+def inbox_pieces(
+    state: SesState,
+    *,
+    email: str | None = None,
+    message_id: str | None = None,
+    limit: str | None = None,
+    endpoint_url: str = "",
+    strict: bool = False,
+) -> Iterator[str]:
+    """The page of :func:`render_inbox` in pieces, made as they are taken: the page around the
+    messages, then each message, built and serialised on its own (so the page is never held
+    whole, only one message's share at a time)."""
     mailbox = state.mailbox
     matching = mailbox.messages(id=message_id, email=email)
     shown = list(reversed(matching))[: _limit(limit)]
@@ -342,9 +393,29 @@ def render_inbox(
         limit=limit,
     )
     main = _add(body, "main")
-    for i, message in enumerate(shown):
-        _message(main, message, open_=i == 0 or len(shown) <= 3)
     if not shown:
         _add(main, "p", "No messages yet.", cls="empty")
-    page = html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
-    return str(page).encode("utf-8")
+    else:  # where the messages go: every value on the page is escaped, so no text can be this
+        main.append(etree.Comment(_SLOT))
+    page = str(html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>"))
+    before, _, after = page.partition(f"<!--{_SLOT}-->")
+    yield before
+    written = len(before)
+    for i, message in enumerate(shown):
+        holder = etree.Element("main")
+        if written > MAX_PAGE_CHARS:
+            left = len(shown) - i
+            note = (
+                f"The page stops here, past {MAX_PAGE_CHARS // 2**20} MiB: {left:,} more "
+                f"message{'s' * (left != 1)} not shown (a smaller ?limit=, ?id= or ?email= "
+                "shows them; GET /_aws/ses has them all)."
+            )
+            _add(holder, "p", note, cls="empty")
+        else:
+            _message(holder, message, open_=i == 0 or len(shown) <= 3)
+        piece = str(html.tostring(holder[0], encoding="unicode", method="html"))
+        written += len(piece)
+        yield piece
+        if holder[0].tag == "p":
+            break
+    yield after

@@ -23,20 +23,21 @@ bytes of its body, ``request_seq``: its sequence number in the endpoint's captur
   deeper than :data:`sesspec.mime.MAX_DEPTH`) is read for its headers only, with a note saying
   which limit.
 * :class:`Mailbox` keeps messages in arrival order, thread-safe, at most ``max_messages``
-  (default :data:`DEFAULT_MAX_MESSAGES`) and ``max_bytes`` of raw messages, bodies and requests
-  (default :data:`DEFAULT_MAX_BYTES`); past either the oldest is dropped and counted in
+  (default :data:`DEFAULT_MAX_MESSAGES`) and ``max_bytes`` of memory, each message counted at
+  what it costs (:func:`message_cost`: raw bytes, decoded bodies and headers, attachments,
+  findings; default :data:`DEFAULT_MAX_BYTES`); past either the oldest is dropped and counted in
   ``dropped`` (the newest is always kept). It filters (:meth:`Mailbox.messages`), clears (all or
   one id), says which stored messages come nearest to a filter that matched none
   (:meth:`Mailbox.explain`, for assertion messages), and writes the JSON of LocalStack's
   ``GET /_aws/ses`` (:meth:`Mailbox.localstack`).
-* :class:`DirectoryStore` keeps each message as one JSON file in a folder (written to a temporary
-  file and renamed into place, so a reader never sees half a file), for ``--state-dir``.
+* With ``--state-dir`` each message is also one JSON file (:meth:`Message.to_json`), written
+  by :mod:`sesspec.serve.state.persistence`, the one writer of the state folder.
 
 LocalStack's JSON (``localstack/services/ses/provider.py``, ``models.py``): ``{"messages": [...]}``
 with ``Id``, ``Region``, ``Source``, ``Destination`` (``ToAddresses``, ``CcAddresses``,
 ``BccAddresses``), ``Subject``, ``Body`` (``text_part``, ``html_part``), ``RawData``,
 ``Template``, ``TemplateData`` and ``Timestamp`` (``%Y-%m-%dT%H:%M:%S``, UTC); its ``?email=``
-filter matches the source only, ours also any destination, as issue 12 asks. Our extra keys:
+filter matches the source only, ours also any destination. Our extra keys:
 ``Action``, ``Status``, ``Failure``, ``ReplyToAddresses``, ``Tags``, ``ConfigurationSetName``,
 ``Attachments``, ``Findings``.
 """
@@ -45,25 +46,23 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import json
-import os
 import quopri
 import re
-import tempfile
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.header import Header
 from email.utils import format_datetime
-from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from sesspec.mime import (
     MAX_PARTS,
     Field,
     MimeError,
+    MimeErrorKind,
     Part,
     mailboxes,
     read_header_section,
@@ -73,18 +72,20 @@ from sesspec.mime import (
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_MESSAGES",
+    "LARGE_FIELDS",
     "MAX_MIME_PARTS",
     "MAX_RAW_BYTES",
     "MAX_REQUEST_KEPT",
     "Attachment",
     "Criteria",
-    "DirectoryStore",
     "Mailbox",
     "Message",
+    "MessageStore",
     "ParsedMime",
     "compose_mime",
+    "message_cost",
     "parse_mime",
-    "write_atomic",
+    "without_surrogates",
 ]
 
 
@@ -99,19 +100,36 @@ MAX_RAW_BYTES = 10 * 1024 * 1024
 MAX_MIME_PARTS = MAX_PARTS
 #: Messages a :class:`Mailbox` keeps unless told otherwise (ours).
 DEFAULT_MAX_MESSAGES = 10_000
-#: Bytes of raw messages, decoded bodies and requests a :class:`Mailbox` keeps (ours): 10,000
-#: small messages fit many times over; 10 MB raw messages (the SES v1 largest) about 40.
+#: Bytes of memory the messages a :class:`Mailbox` keeps may cost (:func:`message_cost`; ours):
+#: 10,000 small messages fit many times over; 10 MB raw messages (the SES v1 largest) about 25.
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 #: Bytes of a request's body kept with its message (the whole message is in ``raw`` anyway; the
 #: capture file has every byte).
 MAX_REQUEST_KEPT = 64 * 1024
+#: The fields of :meth:`Message.to_json` that may be large: the raw message and the request
+#: (bytes, written as base64) and the two bodies (text).
+LARGE_FIELDS = ("raw", "request", "text", "html")
 #: RFC 5322 2.1.1: a line is at most 998 characters without its CRLF.
 _MAX_LINE = 998
 _HEADER_BREAKS = re.compile(r"[\r\n]+[ \t]*")
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+#: A line longer than RFC 5322 allows (a body with one is sent quoted-printable).
+_LONG_LINE = re.compile(f"[^\\n]{{{_MAX_LINE + 1}}}")
 
 
 # --- building ----------------------------------------------------------------------------------
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (from a JSON escape such as ``"\\ud800"`` left
+    unpaired, or a caller's string) as U+FFFD, the replacement character: a message is UTF-8,
+    which cannot carry one (ours; SES's own answer is not documented). ``text`` itself when it
+    has none."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _header_value(value: str) -> str:
@@ -157,23 +175,29 @@ def _encode_subject(subject: str, charset: str) -> str:
     return Header(flat, charset).encode(linesep="\r\n")
 
 
-def _body_part(text: str, subtype: str, charset: str) -> list[str]:
-    """Head lines and body of one text part, the body with CRLF line ends."""
-    normal = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = normal.split("\n")
+def _body_part(text: str, subtype: str, charset: str) -> tuple[list[str], bytes]:
+    """Head lines and body of one text part, the body with CRLF line ends, made in bytes with
+    as few copies of a large body as there are steps (its encoding, its transfer encoding)."""
+    normal = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     try:
         data = normal.encode(charset)
     except UnicodeEncodeError:
         charset = "UTF-8"
         data = normal.encode(charset)
     head = [f"Content-Type: text/{subtype}; charset={charset}"]
-    if normal.isascii() and all(len(line) <= _MAX_LINE for line in lines):
+    if normal.isascii() and _LONG_LINE.search(normal) is None:
         head.append("Content-Transfer-Encoding: 7bit")
-        body = "\r\n".join(lines)
+        body = data.replace(b"\n", b"\r\n")
     else:
         head.append("Content-Transfer-Encoding: quoted-printable")
-        body = quopri.encodestring(data).decode("ascii").replace("\n", "\r\n")
-    return [*head, "", body]
+        del normal
+        body = quopri.encodestring(data).replace(b"\n", b"\r\n")
+    return head, body
+
+
+def _crlf(lines: Sequence[str]) -> bytes:
+    """Header lines (and the empty line after them), each ended with CRLF, in UTF-8."""
+    return "".join(f"{line}\r\n" for line in lines).encode("utf-8")
 
 
 def compose_mime(
@@ -197,8 +221,14 @@ def compose_mime(
     the message again.
 
     ``boundary`` must be given when both ``text`` and ``html`` are; ``message_id`` is written as
-    ``<{message_id}@email.amazonses.com>`` (the form SES uses).
+    ``<{message_id}@email.amazonses.com>`` (the form SES uses). A lone surrogate in any of the
+    texts is written U+FFFD (:func:`without_surrogates`).
     """
+    subject = without_surrogates(subject)
+    text = None if text is None else without_surrogates(text)
+    html = None if html is None else without_surrogates(html)
+    source = None if source is None else without_surrogates(source)
+    to, cc, reply_to = ([without_surrogates(a) for a in group] for group in (to, cc, reply_to))
     headers: list[tuple[str, str]] = [("Date", _date_header(date))]
     if source is not None:
         headers.append(("From", _header_value(source)))
@@ -212,31 +242,31 @@ def compose_mime(
     headers.append(("Subject", _header_value(subject)))
     lines.append("MIME-Version: 1.0")
     headers.append(("MIME-Version", "1.0"))
-    parts = []
+    parts: list[tuple[list[str], bytes]] = []
     if text is not None:
         parts.append(_body_part(text, "plain", _charset(text_charset)))
     if html is not None:
         parts.append(_body_part(html, "html", _charset(html_charset)))
     if not parts:
         parts.append(_body_part("", "plain", "UTF-8"))
+    chunks: list[bytes] = []
     if len(parts) == 1:
-        lines += parts[0]
-        for line in parts[0][:2]:
+        head, body = parts[0]
+        for line in head:
             name, _, value = line.partition(": ")
             headers.append((name, value))
+        chunks += [_crlf([*lines, *head, ""]), body, b"\r\n"]
     else:
         if not boundary:
             msg = "a multipart message needs a boundary"
             raise ValueError(msg)
         content_type = f'multipart/alternative; boundary="{boundary}"'
-        lines.append(f"Content-Type: {content_type}")
         headers.append(("Content-Type", content_type))
-        lines.append("")
-        for part in parts:
-            lines.append(f"--{boundary}")
-            lines += part
-        lines.append(f"--{boundary}--")
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8"), tuple(headers)
+        chunks.append(_crlf([*lines, f"Content-Type: {content_type}", ""]))
+        for head, body in parts:
+            chunks += [_crlf([f"--{boundary}", *head, ""]), body, b"\r\n"]
+        chunks.append(_crlf([f"--{boundary}--"]))
+    return b"".join(chunks), tuple(headers)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -277,6 +307,9 @@ class ParsedMime:
     bcc: tuple[str, ...]
     reply_to: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    #: Why not even the top header section could be read (a :class:`sesspec.mime.MimeError`'s
+    #: kind), or None.
+    unread: MimeErrorKind | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -291,12 +324,16 @@ def _addresses(fields: Iterable[Field]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _headers_only(raw: bytes, reason: MimeError, notes: list[str]) -> tuple[Field, ...]:
-    """The top header section of a message the reader refuses whole, with a note saying why."""
+def _headers_only(
+    raw: bytes, reason: MimeError, notes: list[str], unread: list[MimeErrorKind]
+) -> tuple[Field, ...]:
+    """The top header section of a message the reader refuses whole, with a note saying why
+    (and, when even that cannot be read, the kind of the problem in ``unread``)."""
     try:
         fields, _, _ = read_header_section(raw)
     except MimeError as exc:
         notes.append(f"{exc.message}: not read")
+        unread.append(exc.kind)
         return ()
     notes.append(f"{reason.message}: headers only")
     return fields
@@ -305,11 +342,12 @@ def _headers_only(raw: bytes, reason: MimeError, notes: list[str]) -> tuple[Fiel
 def parse_mime(raw: bytes) -> ParsedMime:
     """Headers, bodies and attachments of ``raw`` (never raises; see the module docstring)."""
     notes: list[str] = []
+    unread: list[MimeErrorKind] = []
     leaves: list[Part] = []
     try:
         message = read_message(raw)
     except MimeError as exc:
-        fields = _headers_only(raw, exc, notes)
+        fields = _headers_only(raw, exc, notes, unread)
     else:
         fields = message.fields
         leaves = list(message.leaves())
@@ -353,6 +391,7 @@ def parse_mime(raw: bytes) -> ParsedMime:
         bcc=_addresses(named("Bcc")),
         reply_to=_addresses(named("Reply-To")),
         notes=tuple(notes),
+        unread=unread[0] if unread else None,
     )
 
 
@@ -429,9 +468,11 @@ class Message:
             "Findings": list(self.findings),
         }
 
-    def to_json(self) -> dict[str, Any]:
-        """Everything, JSON-safe (the raw message as base64), for :class:`DirectoryStore`."""
-        return {
+    def to_json(self, *, large: bool = True) -> dict[str, Any]:
+        """Everything, JSON-safe (the raw message and the request as base64), for the state
+        folder; without the four that may be large (:data:`LARGE_FIELDS`: ``raw``, ``request``,
+        ``text``, ``html``) when ``large`` is false, for a writer that streams them."""
+        out: dict[str, Any] = {
             "id": self.id,
             "timestamp": self.timestamp.astimezone(UTC).isoformat(),
             "action": self.action,
@@ -440,10 +481,7 @@ class Message:
             "to": list(self.to),
             "cc": list(self.cc),
             "bcc": list(self.bcc),
-            "raw": base64.b64encode(self.raw).decode("ascii"),
             "subject": self.subject,
-            "text": self.text,
-            "html": self.html,
             "reply_to": list(self.reply_to),
             "headers": [list(h) for h in self.headers],
             "attachments": [a.to_json() for a in self.attachments],
@@ -455,40 +493,112 @@ class Message:
             "failure": self.failure,
             "notes": list(self.notes),
             "findings": self.findings,
-            "request": base64.b64encode(self.request).decode("ascii"),
             "request_seq": self.request_seq,
         }
+        if large:
+            out["raw"] = base64.b64encode(self.raw).decode("ascii")
+            out["text"] = self.text
+            out["html"] = self.html
+            out["request"] = base64.b64encode(self.request).decode("ascii")
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Message:
-        """The inverse of :meth:`to_json` (``KeyError``, ``TypeError``, ``ValueError`` if not)."""
+        """The inverse of :meth:`to_json`: every field of its type, else ``KeyError``,
+        ``TypeError`` or ``ValueError`` naming the field."""
+        if not isinstance(data, Mapping):
+            msg = f"a message is a JSON object, not {type(data).__name__}"
+            raise TypeError(msg)
+        message_id = _field(data, "id", str)
+        timestamp = datetime.fromisoformat(_field(data, "timestamp", str))
+        if timestamp.tzinfo is None:
+            msg = f"timestamp: no time zone: {data['timestamp']!r}"
+            raise ValueError(msg)
+        seq = data.get("request_seq", 0)
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            msg = f"request_seq: not an integer: {seq!r}"
+            raise TypeError(msg)
         return cls(
-            id=str(data["id"]),
-            timestamp=datetime.fromisoformat(data["timestamp"]),
-            action=str(data["action"]),
-            region=str(data["region"]),
-            source=str(data["source"]),
-            to=tuple(data["to"]),
-            cc=tuple(data["cc"]),
-            bcc=tuple(data["bcc"]),
-            raw=base64.b64decode(data["raw"], validate=True),
-            subject=data["subject"],
-            text=data["text"],
-            html=data["html"],
-            reply_to=tuple(data["reply_to"]),
-            headers=tuple((str(n), str(v)) for n, v in data["headers"]),
-            attachments=tuple(Attachment(**a) for a in data["attachments"]),
-            template=data["template"],
-            template_data=data["template_data"],
-            tags=tuple((str(n), str(v)) for n, v in data["tags"]),
-            configuration_set=data["configuration_set"],
-            status=str(data["status"]),
-            failure=data["failure"],
-            notes=tuple(data["notes"]),
-            findings=list(data["findings"]),
-            request=base64.b64decode(data.get("request", ""), validate=True),
-            request_seq=int(data.get("request_seq", 0)),
+            id=message_id,
+            timestamp=timestamp,
+            action=_field(data, "action", str),
+            region=_field(data, "region", str),
+            source=_field(data, "source", str),
+            to=_strings(data, "to"),
+            cc=_strings(data, "cc"),
+            bcc=_strings(data, "bcc"),
+            raw=base64.b64decode(_field(data, "raw", str), validate=True),
+            subject=_field(data, "subject", str, optional=True),
+            text=_field(data, "text", str, optional=True),
+            html=_field(data, "html", str, optional=True),
+            reply_to=_strings(data, "reply_to"),
+            headers=_pairs(data, "headers"),
+            attachments=tuple(_attachment(a) for a in _field(data, "attachments", list)),
+            template=_field(data, "template", str, optional=True),
+            template_data=_field(data, "template_data", str, optional=True),
+            tags=_pairs(data, "tags"),
+            configuration_set=_field(data, "configuration_set", str, optional=True),
+            status=_field(data, "status", str),
+            failure=_field(data, "failure", str, optional=True),
+            notes=_strings(data, "notes"),
+            findings=[_object(f, "findings") for f in _field(data, "findings", list)],
+            request=base64.b64decode(
+                _field(data, "request", str) if "request" in data else "", validate=True
+            ),
+            request_seq=seq,
         )
+
+
+def _field(data: Mapping[str, Any], name: str, kind: type, *, optional: bool = False) -> Any:
+    """``data[name]`` when it is a ``kind`` (or None, if ``optional``), else ``TypeError``."""
+    if name not in data:
+        msg = f"{name}: missing"
+        raise TypeError(msg)
+    value = data[name]
+    if (value is None and optional) or (isinstance(value, kind) and not isinstance(value, bool)):
+        return value
+    msg = f"{name}: not a {kind.__name__}: {str(value)[:80]!r}"
+    raise TypeError(msg)
+
+
+def _strings(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    values = _field(data, name, list)
+    if not all(isinstance(v, str) for v in values):
+        msg = f"{name}: not a list of strings"
+        raise TypeError(msg)
+    return tuple(values)
+
+
+def _pairs(data: Mapping[str, Any], name: str) -> tuple[tuple[str, str], ...]:
+    values = _field(data, name, list)
+    if not all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in values
+    ):
+        msg = f"{name}: not a list of string pairs"
+        raise TypeError(msg)
+    return tuple((n, v) for n, v in values)
+
+
+def _object(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        msg = f"{name}: not an object: {str(value)[:80]!r}"
+        raise TypeError(msg)
+    return dict(value)
+
+
+def _attachment(value: Any) -> Attachment:
+    data = _object(value, "attachments")
+    size = data.get("size")
+    if not isinstance(size, int) or isinstance(size, bool):
+        msg = f"attachments: size not an integer: {size!r}"
+        raise TypeError(msg)
+    return Attachment(
+        _field(data, "filename", str, optional=True),
+        _field(data, "content_type", str),
+        size,
+        _field(data, "disposition", str, optional=True),
+        _field(data, "content_id", str, optional=True),
+    )
 
 
 # --- filtering ---------------------------------------------------------------------------------
@@ -593,68 +703,91 @@ def _describe(message: Message) -> str:
 # --- the mailbox -------------------------------------------------------------------------------
 
 
-class DirectoryStore:
-    """One JSON file per message under ``path`` (created when missing)."""
+class MessageStore(Protocol):
+    """Where a :class:`Mailbox`'s removals and rewrites go (the state folder:
+    :class:`~sesspec.serve.state.persistence.Persistence`), each raising before the mailbox
+    changes when it cannot be written."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
-
-    def _file(self, message_id: str) -> Path:
-        if not _SAFE_ID.fullmatch(message_id):
-            msg = f"not a message id that can name a file: {message_id!r}"
-            raise ValueError(msg)
-        return self.path / f"{message_id}.json"
-
-    def save(self, message: Message) -> None:
-        write_atomic(self._file(message.id), json.dumps(message.to_json()).encode("utf-8"))
-
-    def delete(self, message_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError, ValueError):
-            self._file(message_id).unlink()
-
-    def load(self) -> tuple[list[Message], list[str]]:
-        """Every message stored, oldest first, and a note for each file that could not be read."""
-        messages: list[Message] = []
-        notes: list[str] = []
-        for file in sorted(self.path.glob("*.json")):
-            try:
-                messages.append(Message.from_json(json.loads(file.read_bytes())))
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                notes.append(f"{file.name}: {type(exc).__name__}: {exc}")
-        messages.sort(key=lambda m: m.timestamp)
-        return messages, notes
+    def save_message(self, message: Message) -> None: ...
+    def remove_messages(self, message_ids: Sequence[str] | None) -> None: ...
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
+#: What a stored message costs in memory besides its fields' values: the object (slots), its
+#: entries in the mailbox's ordered dictionary and in the cost table (measured with
+#: tracemalloc on CPython 3.11: about 500 bytes; ours, rounded up).
+_MESSAGE_OVERHEAD = 640
+#: A slot of a tuple or list, and a two-item tuple (a header, a tag) with its slot.
+_SLOT = 8
+_PAIR = 64
 
 
-def _size(message: Message) -> int:
-    """What a message counts towards ``max_bytes`` (its large parts; text counted as chars)."""
-    return (
-        len(message.raw) + len(message.request) + len(message.text or "") + len(message.html or "")
-    )
+def _strings_cost(values: Iterable[str]) -> int:
+    return sum(sys.getsizeof(v) + _SLOT for v in values)
+
+
+def _value_cost(value: Any) -> int:
+    """Memory held by a JSON-like value (a finding): its objects at ``sys.getsizeof``, but the
+    dictionaries' keys (names every finding shares) and small integers (CPython shares
+    them)."""
+    total = 0
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, int) and -5 <= item <= 256:
+            continue
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            pending += item.values()
+        elif isinstance(item, list | tuple):
+            pending += item
+    return total
+
+
+def message_cost(message: Message) -> int:
+    """What ``message`` costs in memory, parsed parts included: every string and bytes object it
+    holds at ``sys.getsizeof`` (its size in memory: a non-ASCII text takes two or four bytes a
+    character), the containers holding them and the object itself. This is what ``max_bytes``
+    bounds (a 10 MB message of 2,000 headers costs its raw bytes and its decoded headers)."""
+    cost = _MESSAGE_OVERHEAD
+    cost += sys.getsizeof(message.raw) + sys.getsizeof(message.request)
+    for text in (message.text, message.html, message.subject, message.template_data):
+        if text is not None:
+            cost += sys.getsizeof(text)
+    cost += _strings_cost((message.id, message.action, message.region, message.source))
+    for group in (message.to, message.cc, message.bcc, message.reply_to, message.notes):
+        cost += sys.getsizeof(group) + _strings_cost(group)
+    for pairs in (message.headers, message.tags):
+        cost += sys.getsizeof(pairs) + sum(_PAIR + _strings_cost(pair) for pair in pairs)
+    for attachment in message.attachments:
+        cost += sys.getsizeof(attachment) + _SLOT + sys.getsizeof(attachment.size)
+        cost += _strings_cost(
+            s
+            for s in (
+                attachment.filename,
+                attachment.content_type,
+                attachment.disposition,
+                attachment.content_id,
+            )
+            if s is not None
+        )
+    if message.findings:
+        cost += _value_cost(message.findings)
+    return cost
 
 
 class Mailbox:
-    """Stored messages, oldest first, thread-safe, capped (see the module docstring)."""
+    """Stored messages, oldest first, thread-safe, capped (see the module docstring).
+
+    With a ``store`` (the state folder) every message is on disk too: the caps bound what is
+    kept in memory, never what is on disk; removing a message (:meth:`clear`) and rewriting
+    one (:meth:`set_findings`) go to the store first, and nothing changes when it fails."""
 
     def __init__(
         self,
         *,
         max_messages: int = DEFAULT_MAX_MESSAGES,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        store: DirectoryStore | None = None,
+        store: MessageStore | None = None,
     ) -> None:
         if max_messages < 1:
             msg = f"max_messages must be at least 1, not {max_messages}"
@@ -668,47 +801,56 @@ class Mailbox:
         self.dropped = 0
         self._lock = threading.Lock()
         self._messages: OrderedDict[str, Message] = OrderedDict()
+        #: Each message's cost (:func:`message_cost`) as it was counted.
+        self._costs: dict[str, int] = {}
         self._bytes = 0
 
     @property
     def size(self) -> int:
-        """Bytes kept: raw messages, decoded bodies and requests (what ``max_bytes`` bounds)."""
+        """Bytes of memory the messages kept cost (:func:`message_cost`; what ``max_bytes``
+        bounds)."""
         return self._bytes
 
-    def load(self) -> list[str]:
-        """Read the store's messages (the newest ``max_messages``); notes on unreadable files."""
-        if self.store is None:
-            return []
-        messages, notes = self.store.load()
+    def restore(self, newest_first: Iterable[Message], total: int) -> None:
+        """Keep the newest of ``total`` messages read back (given newest first, taken only while
+        they fit the caps); the rest count as dropped (they stay in the store)."""
+        kept: list[tuple[Message, int]] = []
+        size = 0
+        for message in newest_first:
+            cost = message_cost(message)
+            if kept and (len(kept) >= self.max_messages or size + cost > self.max_bytes):
+                break
+            kept.append((message, cost))
+            size += cost
         with self._lock:
-            for message in messages:
-                self._put(message)
-            self._trim()
-        return notes
+            for message, cost in reversed(kept):
+                self._put(message, cost)
+            self.dropped = max(0, total - len(kept))
 
-    def _put(self, message: Message) -> None:
+    def _put(self, message: Message, cost: int | None = None) -> None:
         """Keep ``message`` as the newest (lock held), replacing one with its id."""
-        old = self._messages.pop(message.id, None)
-        if old is not None:
-            self._bytes -= _size(old)
+        if self._messages.pop(message.id, None) is not None:
+            self._bytes -= self._costs.pop(message.id)
         self._messages[message.id] = message
-        self._bytes += _size(message)
+        self._costs[message.id] = cost = message_cost(message) if cost is None else cost
+        self._bytes += cost
 
     def _trim(self) -> None:
         while len(self._messages) > 1 and (
             len(self._messages) > self.max_messages or self._bytes > self.max_bytes
         ):
-            old_id, old = self._messages.popitem(last=False)
-            self._bytes -= _size(old)
+            old_id, _ = self._messages.popitem(last=False)
+            self._bytes -= self._costs.pop(old_id)
             self.dropped += 1
-            if self.store is not None:
-                self.store.delete(old_id)
 
-    def add(self, message: Message) -> None:
-        """Store ``message`` (dropping the oldest past the caps); a known id is replaced."""
-        if self.store is not None:
-            self.store.save(message)
+    def add(self, message: Message, *, commit: Callable[[], None] | None = None) -> None:
+        """Keep ``message`` (dropping the oldest from memory past the caps); a known id is
+        replaced. ``commit`` (the state's journal line and counts) runs first under the
+        mailbox's lock, so that messages are kept in the order they were committed; when it
+        raises, nothing is kept."""
         with self._lock:
+            if commit is not None:
+                commit()
             self._put(message)
             self._trim()
 
@@ -725,9 +867,18 @@ class Mailbox:
             message = self._messages.get(message_id)
             if message is None:
                 return False
+            kept = message.findings
             message.findings = [dict(f) for f in findings]
-        if self.store is not None:
-            self.store.save(message)
+            if self.store is not None:
+                try:
+                    self.store.save_message(message)
+                except BaseException:
+                    message.findings = kept
+                    raise
+            cost = message_cost(message)
+            self._bytes += cost - self._costs[message_id]
+            self._costs[message_id] = cost
+            self._trim()
         return True
 
     def messages(
@@ -798,21 +949,31 @@ class Mailbox:
         return "\n".join(lines)
 
     def clear(self, message_id: str | None = None) -> int:
-        """Remove every message, or the one with ``message_id``; the number removed."""
+        """Remove every message, or the one with ``message_id``; the number removed (from
+        memory: with a store, every message on disk goes too)."""
         with self._lock:
+            if message_id is not None and message_id not in self._messages:
+                return 0
+            if self.store is not None:
+                self.store.remove_messages(None if message_id is None else [message_id])
             if message_id is None:
-                removed = list(self._messages)
+                removed = len(self._messages)
                 self._messages.clear()
+                self._costs.clear()
                 self._bytes = 0
-            elif (popped := self._messages.pop(message_id, None)) is not None:
-                removed = [message_id]
-                self._bytes -= _size(popped)
-            else:
-                removed = []
-        if self.store is not None:
-            for gone in removed:
-                self.store.delete(gone)
-        return len(removed)
+                self.dropped = 0
+                return removed
+            del self._messages[message_id]
+            self._bytes -= self._costs.pop(message_id)
+            return 1
+
+    def forget(self) -> None:
+        """Remove every message from memory (the store has been reset already)."""
+        with self._lock:
+            self._messages.clear()
+            self._costs.clear()
+            self._bytes = 0
+            self.dropped = 0
 
     def localstack(self, *, id: str | None = None, email: str | None = None) -> dict[str, Any]:
         """``GET /_aws/ses``'s body: ``{"messages": [...]}``, filtered by ``?id=`` / ``?email=``."""

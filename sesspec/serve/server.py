@@ -40,8 +40,10 @@ from sesspec.serve.admin import AdminApplication
 from sesspec.serve.app import Mode, SesApplication
 from sesspec.serve.capture import CaptureLog
 from sesspec.serve.exchange import Limits, Router
+from sesspec.serve.helpers import EndpointHelpers
 from sesspec.serve.mailbox import DEFAULT_MAX_MESSAGES
-from sesspec.serve.state import SesState
+from sesspec.serve.sites import API_SITES, SES_HOSTNAMES
+from sesspec.serve.state import SesState, StateError, UnreadableStateError
 from sesspec.serve.strict import StrictChecker
 from sesspec.serve.transport import (
     BACKLOG,
@@ -73,46 +75,6 @@ def __dir__() -> list[str]:
     return __all__
 
 
-#: Regions with an SES v1 endpoint (botocore ``endpoints.json``, docs/spec.md#http-endpoints).
-_REGIONS = (
-    "af-south-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-5",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "us-gov-east-1",
-    "us-gov-west-1",
-)
-
-#: Names a client may put in Host/SNI when it keeps the real SES host (clients-howto).
-SES_HOSTNAMES = (
-    "email.amazonaws.com",
-    *(f"email.{r}.amazonaws.com" for r in _REGIONS),
-    *(f"email-fips.{r}.amazonaws.com" for r in _REGIONS),
-)
-
 #: Largest body read (bytes): SES v1 takes 10 MB after base64, plus form overhead (f).
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 #: Largest head read (request line and header lines), and the most chunk framing (sizes,
@@ -135,9 +97,12 @@ def _make_state(
     sandbox: bool | None,
     state_dir: str | os.PathLike[str] | None,
     max_messages: int | None,
+    *,
+    skip_unreadable: bool = False,
 ) -> SesState | None:
     """The endpoint's state as :class:`Endpoint` documents it; :class:`EndpointStartError`
-    (``what="state-dir"``) when ``state_dir`` cannot be made or used."""
+    (``what="state-dir"``) when ``state_dir`` cannot be made or used: in use by another process,
+    or holding a record that cannot be read back (unless ``skip_unreadable``)."""
     options = sandbox is not None or state_dir is not None or max_messages is not None
     if isinstance(state, SesState):
         if options:
@@ -151,14 +116,25 @@ def _make_state(
             sandbox=bool(sandbox),
             state_dir=state_dir,
             max_messages=DEFAULT_MAX_MESSAGES if max_messages is None else max_messages,
+            skip_unreadable=skip_unreadable,
         )
     except OSError as exc:
         msg = f"cannot use the state folder {state_dir}: {reason(exc)}"
         raise EndpointStartError(msg, what="state-dir") from exc
+    except UnreadableStateError as exc:
+        msg = f"{exc} (start with --skip-unreadable to keep it aside and go on without it)"
+        raise EndpointStartError(msg, what="state-dir") from exc
+    except StateError as exc:
+        raise EndpointStartError(str(exc), what="state-dir") from exc
 
 
-class Endpoint:
+class Endpoint(EndpointHelpers):
     """The loopback SES endpoint; a context manager that serves in background threads.
+
+    With a state, it has the ``ses_endpoint`` fixture's helpers
+    (:class:`~sesspec.serve.helpers.EndpointHelpers`): ``boto3_kwargs()``, ``messages(...)``,
+    ``assert_sent(...)``, ``assert_not_sent(...)``, ``clear()``, ``reset()``, ``sandbox``,
+    ``verify(...)``, ``captures()``, ``findings()``, ``assert_conformant()``, ``inbox_url``.
 
     >>> with Endpoint("captures.jsonl", state=True) as ep:  # doctest: +SKIP
     ...     boto3.client("ses", endpoint_url=ep.url, verify=ep.ca_path, ...)
@@ -171,6 +147,9 @@ class Endpoint:
     and answers every known action with its canned response. ``strict``: answer a request with an
     error finding with the SES error (``strict_checker`` instead: a checker of your own).
     ``sync``: when capture records reach the disk (:class:`~sesspec.serve.capture.CaptureLog`).
+    ``skip_unreadable``: a record of ``state_dir`` that cannot be read back is kept aside and
+    the endpoint starts without it (else :class:`EndpointStartError` names it). A state the
+    endpoint made is closed when it stops (its folder's lock given up).
     """
 
     def __init__(
@@ -193,6 +172,7 @@ class Endpoint:
         state_dir: str | os.PathLike[str] | None = None,
         max_messages: int | None = None,
         sync: Literal["batched", "each"] = "batched",
+        skip_unreadable: bool = False,
     ) -> None:
         if host not in ("127.0.0.1", "localhost"):
             msg = f"the endpoint binds 127.0.0.1 only, not {host!r}"
@@ -224,13 +204,31 @@ class Endpoint:
         self.strict = strict
         self.sync: Literal["batched", "each"] = sync
         #: The local SES account the endpoint answers from (None: canned answers only).
-        self.state: SesState | None = _make_state(state, sandbox, state_dir, max_messages)
+        self.state: SesState | None = _make_state(
+            state, sandbox, state_dir, max_messages, skip_unreadable=skip_unreadable
+        )
+        self._owns_state = self.state is not None and self.state is not state
         self._requested_port = port
         self._backlog = backlog
         self._ca_path_arg = Path(ca_path) if ca_path is not None else None
         self._log: CaptureLog | None = None
         #: The transport serving the endpoint (made by :meth:`start`).
         self.transport: Transport | None = None
+
+    # -- what the helpers stand on ---------------------------------------------------------
+
+    def _ses_state(self) -> SesState:
+        if self.state is None:
+            msg = "this endpoint keeps no state (canned answers): Endpoint(..., state=True)"
+            raise ValueError(msg)
+        return self.state
+
+    def _client_target(self) -> tuple[str, str | None]:
+        ca = self.ca_path
+        return self.url, None if ca is None else str(ca)
+
+    def _capture_file(self) -> Path:
+        return self.capture_path
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -280,6 +278,7 @@ class Endpoint:
         try:
             log = CaptureLog(self.capture_path, sync=self.sync)
         except OSError as exc:
+            self._close_state()
             msg = f"cannot open the capture file {self.capture_path}: {reason(exc)}"
             raise EndpointStartError(msg, what="capture") from exc
         if log.torn_bytes:
@@ -294,7 +293,9 @@ class Endpoint:
             timeout=self.timeout,
             max_connections=self.max_connections,
         )
-        ses = SesApplication(state=self.state, recorder=log, limits=limits, mode=self.mode)
+        ses = SesApplication(
+            state=self.state, recorder=log, limits=limits, mode=self.mode, sites=API_SITES
+        )
         own = AdminApplication(
             state=self.state, endpoint_url=lambda: self.url, strict=self.mode.judges
         )
@@ -311,10 +312,11 @@ class Endpoint:
             transport.start()
         except BaseException:
             log.close()
+            self._close_state()
             raise
         if self.state is not None:
             for note in self.state.load_notes:
-                _log.warning("state: could not read back %s", note)
+                _log.warning("state: %s", note)
         self._log = log
         self.transport = transport
         return self
@@ -322,13 +324,13 @@ class Endpoint:
     def stop(self) -> None:
         if self.transport is not None:
             self.transport.stop()
-        if self.state is not None:
-            try:
-                self.state.flush()
-            except OSError as exc:
-                _log.error("could not write the state's counts: %s", exc)
+        self._close_state()  # every change is on disk already; the folder's lock goes
         if self._log is not None:
             self._log.close()
+
+    def _close_state(self) -> None:
+        if self.state is not None and self._owns_state:
+            self.state.close()
 
     def __enter__(self) -> Self:
         return self.start()

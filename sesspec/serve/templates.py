@@ -38,9 +38,14 @@ sub-expressions, ``[segment literals]``, hash arguments.
 
 Bounds, each with a typed error raised before the work it guards: template size
 (:data:`MAX_TEMPLATE_BYTES`), data length (:data:`MAX_TEMPLATE_DATA`) and depth
-(:data:`MAX_DATA_DEPTH`), block nesting (:data:`MAX_NESTING`, also across partials), rendered
-size (:data:`MAX_OUTPUT`) and work (:data:`MAX_STEPS` node evaluations, so that nested loops over
-large arrays stop).
+(:data:`MAX_DATA_DEPTH`), block nesting (:data:`MAX_NESTING`, also across partials), and one
+:class:`Budget` per request, which every part of every message the request renders draws on (a
+bulk send's destinations share it): :data:`MAX_STEPS` steps (a node evaluated, a path's segment
+or level followed, an array's element printed, a loop's item) and :data:`MAX_OUTPUT` characters
+rendered. Work is linear in what is spent: tokenizing in the template's size (one scan per
+comment's end), rendering in the steps and characters of the budget, so that the worst template
+at SES's sizes stops within a second (BENCHMARKS.md). A template is compiled once
+(:func:`compile_parts`), when it is created or updated, and each render uses that form.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sesspec.errors import SesSpecError
+from sesspec.serve.mailbox import without_surrogates
 
 __all__ = [
     "MAX_DATA_DEPTH",
@@ -61,6 +67,8 @@ __all__ = [
     "MAX_STEPS",
     "MAX_TEMPLATE_BYTES",
     "MAX_TEMPLATE_DATA",
+    "Budget",
+    "CompiledParts",
     "MissingAttributeError",
     "RenderLimitError",
     "RenderedParts",
@@ -69,6 +77,7 @@ __all__ = [
     "TemplateError",
     "TemplateSyntaxError",
     "check_parts",
+    "compile_parts",
     "compile_template",
     "merge_template_data",
     "parse_template_data",
@@ -88,9 +97,11 @@ MAX_TEMPLATE_DATA = 262144
 MAX_DATA_DEPTH = 64
 #: Deepest block nesting, counted through partials (ours).
 MAX_NESTING = 32
-#: Largest rendered part, in characters: SES's message size limit, 10 MB (QUOTAS).
+#: Characters one request may render, every part and message together (a :class:`Budget`'s):
+#: SES's message size limit, 10 MB (QUOTAS), for the whole request (ours).
 MAX_OUTPUT = 10 * 1024 * 1024
-#: Most node evaluations one render may make (ours).
+#: Steps one request may spend rendering (a :class:`Budget`'s; ours): some 0.35 s of CPU at
+#: the cheapest step, a loop's item printed (BENCHMARKS.md).
 MAX_STEPS = 1_000_000
 
 
@@ -140,16 +151,26 @@ class RenderLimitError(TemplateError):
 _BLOCK_HELPERS = frozenset({"if", "unless", "each", "with"})
 _PATH_SEGMENT = re.compile(r"[^\s.\/\[\]{}()\"'=|~!#^>&]+")
 _STRING_LITERAL = re.compile(r'"([^"]*)"|\'([^\']*)\'')
+_COMMENT_END = re.compile(r"--(~?)\}\}")
 
 
 @dataclass(frozen=True, slots=True)
 class _Path:
-    """``../a.b``: ``up`` context levels, then segments; ``data`` for ``@index`` etc."""
+    """``../a.b``: ``up`` context levels, then segments; ``data`` for ``@index`` etc.; ``cost``
+    the steps of one lookup (one, and one per level and segment)."""
 
     text: str
     up: int
     segments: tuple[str, ...]
     data: bool = False
+    cost: int = field(init=False)
+
+    #: No level up, not data: read from the innermost context.
+    plain: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cost", 1 + self.up + len(self.segments))
+        object.__setattr__(self, "plain", not self.up and not self.data)
 
 
 @dataclass(slots=True)
@@ -232,13 +253,16 @@ def _tokenize(source: str, part: str) -> list[_Text | _Tag]:
             strip = source.startswith("~", inner)
             probe = inner + (1 if strip else 0)
             if source.startswith("!--", probe):
-                plain = source.find("--}}", probe + 3)
-                tilde = source.find("--~}}", probe + 3)
-                if tilde >= 0 and (plain < 0 or tilde < plain):
-                    content, after = source[inner:tilde] + "--~", tilde + 5
+                # The first "--}}" or "--~}}", found in one scan (two searches, each to the end
+                # of the template when one of them is absent, made a run of comments quadratic).
+                close = _COMMENT_END.search(source, probe + 3)
+                if close is None:
+                    msg = "unclosed tag: no '--}}'"
+                    raise TemplateSyntaxError(msg, part=part, offset=start)
+                if close.group(1):
+                    content, after = source[inner : close.start()] + "--~", close.end()
                 else:
-                    end = _find_close(source, probe + 3, "--}}", part, start)
-                    content, after = source[inner : end + 2], end + 4
+                    content, after = source[inner : close.start() + 2], close.end()
             else:
                 end = _find_close(source, inner, "}}", part, start)
                 content, after = source[inner:end], end + 2
@@ -313,6 +337,23 @@ def _apply_whitespace_control(items: list[_Text | _Tag]) -> None:
 
 
 def _parse_path(text: str, part: str, offset: int) -> _Path:
+    """The path ``text`` (a text read before is not read again: ``_PATHS``), or
+    :class:`TemplateSyntaxError` at ``offset``."""
+    known = _PATHS.get(text)
+    if known is not None:
+        return known
+    path = _read_path(text, part, offset)
+    if len(_PATHS) < 4096 and len(text) <= 256:
+        _PATHS[text] = path
+    return path
+
+
+#: Paths already read, at most 4,096 of at most 256 characters (a path's reading depends on its
+#: text alone, and a path is immutable: templates share them).
+_PATHS: dict[str, _Path] = {}
+
+
+def _read_path(text: str, part: str, offset: int) -> _Path:
     if text in ("this", "."):
         return _Path(text, 0, ())
     data = text.startswith("@")
@@ -486,13 +527,10 @@ def _js_number(value: float) -> str:
     return repr(value)
 
 
-def _to_text(value: Any) -> str:
-    """How Handlebars (JavaScript's String()) prints a JSON value, iteratively for arrays."""
-    if isinstance(value, str):
-        return value
+def _scalar_text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
@@ -500,9 +538,20 @@ def _to_text(value: Any) -> str:
         return _js_number(value)
     if isinstance(value, Mapping):
         return "[object Object]"
-    if isinstance(value, list):
-        return ",".join("" if v is None else _to_text(v) for v in value)
     return str(value)
+
+
+def _to_text(value: Any, budget: Budget, part: str) -> str:
+    """How Handlebars (JavaScript's String()) prints a JSON value: an array joined by ``,``
+    (``null`` empty, nested arrays the same way), each element a step of ``budget``."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        return _scalar_text(value)
+    budget.spend(len(value) + 1, part)
+    return ",".join(
+        v if isinstance(v, str) else "" if v is None else _to_text(v, budget, part) for v in value
+    )
 
 
 def _is_empty(value: Any) -> bool:
@@ -514,57 +563,101 @@ def _is_empty(value: Any) -> bool:
     return isinstance(value, list) and not value
 
 
-@dataclass(slots=True)
+class Budget:
+    """The work one request may spend rendering, every part of every message it renders
+    together (ours): ``steps`` node evaluations (a path's segments and the items of an array
+    printed count as steps too) and ``output`` characters rendered; past either,
+    :class:`RenderLimitError`. One is made per request and handed to each render, so that a
+    bulk send's destinations draw on the same budget."""
+
+    __slots__ = ("max_output", "max_steps", "output", "steps")
+
+    def __init__(self, *, steps: int = MAX_STEPS, output: int = MAX_OUTPUT) -> None:
+        self.steps = self.max_steps = steps
+        self.output = self.max_output = output
+
+    @property
+    def spent(self) -> bool:
+        """Whether nothing more can be rendered."""
+        return self.steps < 0 or self.output < 0
+
+    def spend(self, steps: int, part: str) -> None:
+        self.steps -= steps
+        if self.steps < 0:
+            msg = f"rendering took more than {self.max_steps} steps"
+            raise RenderLimitError(msg, part=part)
+
+
 class _Frame:
-    context: Any
-    data: dict[str, Any]
+    """One context level: its value and, inside ``{{#each}}``, the item's index, the count and
+    (over an object) the key, from which ``@index``, ``@first``, ``@last``, ``@key`` are read."""
+
+    __slots__ = ("context", "count", "index", "key")
+
+    def __init__(self, context: Any, index: int = -1, count: int = 0, key: str | None = None):
+        self.context = context
+        self.index = index
+        self.count = count
+        self.key = key
+
+    def data(self, name: str) -> Any:
+        if self.index < 0:
+            return _MISSING
+        if name == "index":
+            return self.index
+        if name == "first":
+            return self.index == 0
+        if name == "last":
+            return self.index == self.count - 1
+        if name == "key" and self.key is not None:
+            return self.key
+        return _MISSING
 
 
-@dataclass(slots=True)
 class _Run:
-    part: str
-    escape: bool
-    root: Any
-    inlines: Mapping[str, list[_Node]]
-    out: list[str] = field(default_factory=list)
-    size: int = 0
-    steps: int = 0
+    """One part's rendering: the part's name, whether to escape, the root data, the inline
+    partials, the pieces written, and the request's :class:`Budget`."""
 
-    def step(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            msg = f"rendering took more than {MAX_STEPS} steps"
-            raise RenderLimitError(msg, part=self.part)
+    __slots__ = ("budget", "escape", "inlines", "out", "part", "root")
 
-    def emit(self, text: str) -> None:
-        self.size += len(text)
-        if self.size > MAX_OUTPUT:
-            msg = f"rendered text longer than {MAX_OUTPUT} characters"
-            raise RenderLimitError(msg, part=self.part)
-        self.out.append(text)
+    def __init__(
+        self,
+        part: str,
+        escape: bool,
+        root: Any,
+        inlines: Mapping[str, list[_Node]],
+        budget: Budget,
+    ) -> None:
+        self.part = part
+        self.escape = escape
+        self.root = root
+        self.inlines = inlines
+        self.budget = budget
+        self.out: list[str] = []
 
 
 def _lookup(path: _Path, frames: list[_Frame], run: _Run, *, strict: bool, offset: int) -> Any:
+    """The value ``path`` names (a step for the lookup and one per segment and level up)."""
+    run.budget.spend(path.cost, run.part)
+    segments = path.segments
+    level = len(frames) - 1 - path.up
     if path.data:
-        name = path.segments[0]
+        name = segments[0]
         if name == "root":
             value: Any = run.root
         else:
-            level = len(frames) - 1 - path.up
-            value = frames[level].data.get(name, _MISSING) if level >= 0 else _MISSING
+            value = frames[level].data(name) if level >= 0 else _MISSING
             if value is _MISSING:
                 if strict:
                     raise MissingAttributeError(path.text, part=run.part, offset=offset)
                 return _MISSING
-        segments = path.segments[1:]
+        segments = segments[1:]
     else:
-        level = len(frames) - 1 - path.up
         if level < 0:
             if strict:
                 raise MissingAttributeError(path.text, part=run.part, offset=offset)
             return _MISSING
         value = frames[level].context
-        segments = path.segments
     for segment in segments:
         if isinstance(value, Mapping) and segment in value:
             value = value[segment]
@@ -578,35 +671,72 @@ def _lookup(path: _Path, frames: list[_Frame], run: _Run, *, strict: bool, offse
 
 
 def _render(nodes: Sequence[_Node], frames: list[_Frame], run: _Run, depth: int) -> None:
+    """Render ``nodes`` (text and variables inline: they are most of the work)."""
     if depth > MAX_NESTING:
         msg = f"blocks and partials nested deeper than {MAX_NESTING}"
         raise RenderLimitError(msg, part=run.part)
-    for node in nodes:
-        run.step()
-        if isinstance(node, _Text):
-            run.emit(node.text)
-        elif isinstance(node, _Var):
+    budget = run.budget
+    out = run.out
+    any_nodes: Sequence[Any] = nodes  # dispatched on their class below, for speed
+    for node in any_nodes:
+        kind = node.__class__
+        if kind is _Text:
+            text: str = node.text
+            budget.steps -= 1
+        elif kind is _Var:
+            path: _Path = node.path
+            if path.plain:  # ``this``, ``name``, ``a.b``: from the innermost context
+                budget.steps -= path.cost
+                value = frames[-1].context
+                for segment in path.segments:
+                    if value.__class__ is dict and segment in value:
+                        value = value[segment]
+                    else:
+                        value = _lookup(path, frames, run, strict=True, offset=node.offset)
+                        break
+            else:
+                value = _lookup(path, frames, run, strict=True, offset=node.offset)
             if node.args:
                 # A helper SES does not have: SES names it as a missing attribute when the
                 # data has no such name ("Attribute 'IF' is not present..." for {{IF x}}).
-                _lookup(node.path, frames, run, strict=True, offset=node.offset)
-                msg = f"unknown helper: {node.path.text!r}"
+                msg = f"unknown helper: {path.text!r}"
                 raise TemplateSyntaxError(msg, part=run.part, offset=node.offset)
-            value = _lookup(node.path, frames, run, strict=True, offset=node.offset)
-            text = _to_text(value)
-            run.emit(text.translate(_ESCAPES) if run.escape and not node.raw else text)
-        elif isinstance(node, _Block):
-            _render_block(node, frames, run, depth)
-        else:
-            body = run.inlines.get(node.name)
-            if body is None:
-                msg = f"partial {node.name!r} is not defined"
-                raise TemplateSyntaxError(msg, part=run.part, offset=node.offset)
-            if node.path is None:
-                _render(body, frames, run, depth + 1)
+            cls = value.__class__
+            if cls is str:
+                text = value
+            elif cls is int:
+                text = str(value)
             else:
-                value = _lookup(node.path, frames, run, strict=True, offset=node.offset)
-                _render(body, [*frames, _Frame(value, {})], run, depth + 1)
+                text = _to_text(value, budget, run.part)
+            if run.escape and not node.raw:
+                text = text.translate(_ESCAPES)
+        elif kind is _Block:
+            _render_block(node, frames, run, depth)
+            continue
+        else:
+            _render_partial(node, frames, run, depth)
+            continue
+        if budget.steps < 0:
+            budget.spend(0, run.part)
+        budget.output -= len(text)
+        if budget.output < 0:
+            msg = f"rendered text longer than {budget.max_output} characters"
+            raise RenderLimitError(msg, part=run.part)
+        out.append(text)
+
+
+def _render_partial(node: _Partial, frames: list[_Frame], run: _Run, depth: int) -> None:
+    run.budget.spend(1, run.part)
+    body = run.inlines.get(node.name)
+    if body is None:
+        msg = f"partial {node.name!r} is not defined"
+        raise TemplateSyntaxError(msg, part=run.part, offset=node.offset)
+    if node.path is None:
+        _render(body, frames, run, depth + 1)
+    else:
+        frames.append(_Frame(_lookup(node.path, frames, run, strict=True, offset=node.offset)))
+        _render(body, frames, run, depth + 1)
+        frames.pop()
 
 
 def _render_block(block: _Block, frames: list[_Frame], run: _Run, depth: int) -> None:
@@ -619,37 +749,36 @@ def _render_block(block: _Block, frames: list[_Frame], run: _Run, depth: int) ->
             show = not show
         _render(block.body if show else block.inverse, frames, run, depth + 1)
         return
-    if kind == "with":
-        if _is_empty(value) and value != 0:
+    if kind == "with" or (kind == "section" and not isinstance(value, list)):
+        # ``with`` renders 0 (Handlebars' includeZero); a section does not
+        if _is_empty(value) and (kind == "section" or value != 0):
             _render(block.inverse, frames, run, depth + 1)
-        else:
-            _render(block.body, [*frames, _Frame(value, {})], run, depth + 1)
-        return
-    if kind == "section" and not isinstance(value, list):
-        if _is_empty(value):
-            _render(block.inverse, frames, run, depth + 1)
-        elif value is True:
+        elif kind == "section" and value is True:
             _render(block.body, frames, run, depth + 1)
         else:
-            _render(block.body, [*frames, _Frame(value, {})], run, depth + 1)
+            frames.append(_Frame(value))
+            _render(block.body, frames, run, depth + 1)
+            frames.pop()
         return
-    # each (and a section over an array)
-    items: list[tuple[Any, dict[str, Any]]] = []
-    if isinstance(value, list):
-        last = len(value) - 1
-        items = [(v, {"index": i, "first": i == 0, "last": i == last}) for i, v in enumerate(value)]
-    elif isinstance(value, Mapping) and kind == "each":
-        last = len(value) - 1
-        items = [
-            (v, {"key": k, "index": i, "first": i == 0, "last": i == last})
-            for i, (k, v) in enumerate(value.items())
-        ]
-    if not items:
+    # each (and a section over an array): one frame per item, made as it is reached
+    budget = run.budget
+    body = block.body
+    if isinstance(value, list) and value:
+        count = len(value)
+        for index, item in enumerate(value):
+            budget.spend(1, run.part)
+            frames.append(_Frame(item, index, count))
+            _render(body, frames, run, depth + 1)
+            frames.pop()
+    elif isinstance(value, Mapping) and value and kind == "each":
+        count = len(value)
+        for index, (key, item) in enumerate(value.items()):
+            budget.spend(1, run.part)
+            frames.append(_Frame(item, index, count, key))
+            _render(body, frames, run, depth + 1)
+            frames.pop()
+    else:
         _render(block.inverse, frames, run, depth + 1)
-        return
-    for item, data in items:
-        run.step()
-        _render(block.body, [*frames, _Frame(item, data)], run, depth + 1)
 
 
 class Template:
@@ -674,10 +803,13 @@ class Template:
                     pending += [node.body, node.inverse]
         return missing
 
-    def render(self, data: Mapping[str, Any], *, escape_html: bool = False) -> str:
-        """The part rendered with ``data`` (parsed template data, a JSON object)."""
-        run = _Run(self.part, escape_html, data, self._inlines)
-        _render(self._nodes, [_Frame(data, {})], run, 0)
+    def render(
+        self, data: Mapping[str, Any], *, escape_html: bool = False, budget: Budget | None = None
+    ) -> str:
+        """The part rendered with ``data`` (parsed template data, a JSON object), drawing on
+        ``budget`` (a fresh :class:`Budget` when None)."""
+        run = _Run(self.part, escape_html, data, self._inlines, budget or Budget())
+        _render(self._nodes, [_Frame(data)], run, 0)
         return "".join(run.out)
 
 
@@ -724,6 +856,29 @@ def parse_template_data(text: str) -> dict[str, Any]:
     if not _depth_within(value, MAX_DATA_DEPTH):
         msg = f"template data nested deeper than {MAX_DATA_DEPTH} levels"
         raise TemplateDataError(msg, part="TemplateData")
+    if _SURROGATE_ESCAPE.search(text) is not None or not _encodable(text):
+        return {without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+#: A JSON escape of a UTF-16 surrogate (``\ud83d``): valid JSON, alone a character no UTF-8
+#: message can carry.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> bool:
+    return text.isascii() or _SURROGATE.search(text) is None
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` (parsed JSON) with lone surrogates replaced in every key and string."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
     return value
 
 
@@ -761,29 +916,56 @@ class RenderedParts:
     html: str | None
 
 
-def _compile_parts(
-    subject: str | None, text: str | None, html: str | None
-) -> list[tuple[str, Template]]:
-    size = sum(len(p.encode("utf-8")) for p in (subject, text, html) if p is not None)
+@dataclass(frozen=True, slots=True)
+class CompiledParts:
+    """A template's subject, text and HTML parts, compiled once (None: the part is absent);
+    :meth:`render` may be called from several threads, as often as needed."""
+
+    subject: Template | None
+    text: Template | None
+    html: Template | None
+
+    def render(
+        self, data: Mapping[str, Any], *, escape_html: bool = False, budget: Budget | None = None
+    ) -> RenderedParts:
+        """The parts rendered with ``data``, drawing on ``budget`` (the request's: a fresh
+        :class:`Budget` when None); the first error of subject, text, HTML is raised.
+        ``escape_html`` escapes ``{{x}}`` in the HTML part only (see the module docstring)."""
+        budget = Budget() if budget is None else budget
+        subject = "" if self.subject is None else self.subject.render(data, budget=budget)
+        text = None if self.text is None else self.text.render(data, budget=budget)
+        html = (
+            None
+            if self.html is None
+            else self.html.render(data, escape_html=escape_html, budget=budget)
+        )
+        return RenderedParts(subject, text, html)
+
+
+def compile_parts(subject: str | None, text: str | None, html: str | None) -> CompiledParts:
+    """What CreateTemplate checks, and the parts compiled: size (QUOTAS), syntax and partials
+    defined (MODEL: ``InvalidTemplate`` "may occur when a template refers to a partial that does
+    not exist"); :class:`TemplateSyntaxError` naming the part."""
+    size = sum(len(p.encode("utf-8", "surrogatepass")) for p in (subject, text, html) if p)
     if size > MAX_TEMPLATE_BYTES:
         msg = f"template is {size} bytes, more than {MAX_TEMPLATE_BYTES}"
         raise TemplateSyntaxError(msg)
-    compiled: list[tuple[str, Template]] = []
+    compiled: dict[str, Template | None] = {}
     for name, source in (("subject", subject), ("text", text), ("html", html)):
+        compiled[name] = None
         if source is not None:
             template = Template(source, part=name)
             missing = template.partials_missing()
             if missing:
                 msg = f"partial {missing[0]!r} is not defined"
                 raise TemplateSyntaxError(msg, part=name)
-            compiled.append((name, template))
-    return compiled
+            compiled[name] = template
+    return CompiledParts(compiled["subject"], compiled["text"], compiled["html"])
 
 
 def check_parts(subject: str | None, text: str | None, html: str | None) -> None:
-    """What CreateTemplate checks: size (QUOTAS), syntax and partials defined (MODEL:
-    ``InvalidTemplate`` "may occur when a template refers to a partial that does not exist")."""
-    _compile_parts(subject, text, html)
+    """:func:`compile_parts`, for its checks alone."""
+    compile_parts(subject, text, html)
 
 
 def render_parts(
@@ -794,11 +976,5 @@ def render_parts(
     *,
     escape_html: bool = False,
 ) -> RenderedParts:
-    """Render the three parts with ``data``; the first error of subject, text, HTML is raised.
-
-    ``escape_html`` escapes ``{{x}}`` in the HTML part only (see the module docstring).
-    """
-    rendered: dict[str, str] = {}
-    for name, template in _compile_parts(subject, text, html):
-        rendered[name] = template.render(data, escape_html=escape_html and name == "html")
-    return RenderedParts(rendered.get("subject", ""), rendered.get("text"), rendered.get("html"))
+    """Compile and render the three parts with ``data`` (:meth:`CompiledParts.render`)."""
+    return compile_parts(subject, text, html).render(data, escape_html=escape_html)

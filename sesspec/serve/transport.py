@@ -14,7 +14,9 @@ It survives its peers. Every size is checked before it is read (the
 :class:`~sesspec.serve.exchange.Limits`). A request must arrive whole within ``timeout`` seconds
 of its first byte (a deadline, not a limit per ``recv``, so a byte a second does not hold a
 thread; past it the application is given the request refused with cause ``timeout``), at most
-``max_connections`` connections are served at once (more wait in the listen backlog), and the
+``max_connections`` connections are served at once (when another waits in the listen
+backlog, the one waiting longest for a request is closed to let it in,
+:mod:`sesspec.serve.seats`, so one peer holding every connection delays no one), and the
 accept loop backs off from ``EMFILE``/``ENFILE`` (from :data:`BACKOFF_FIRST`, doubling up to
 :data:`BACKOFF_MAX`) and skips ``ECONNABORTED`` instead of dying, logging to the
 ``sesspec.serve`` logger; when the flood is gone it answers again by itself. No connection thread
@@ -28,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import select
 import socket
 import ssl
 import tempfile
@@ -35,14 +38,15 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Sequence
-from email.utils import formatdate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sesspec._extras import deferred_import
 from sesspec.errors import HttpParseError, SesSpecError
 from sesspec.http import Incoming, RequestReader
-from sesspec.serve.exchange import Answer, Application, Exchange, Limits
+from sesspec.serve.exchange import Application, Exchange, Limits
+from sesspec.serve.seats import Seat, Seats
+from sesspec.serve.writer import AnswerWriter, http_answer, http_stream
 
 if TYPE_CHECKING:
     import trustme
@@ -85,19 +89,6 @@ _EXHAUSTED = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 _TRANSIENT = frozenset(
     (errno.ECONNABORTED, errno.EPROTO, errno.EPERM, errno.EAGAIN, errno.EINTR, errno.ECONNRESET)
 )
-_REASONS = {
-    200: "OK",
-    204: "No Content",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    408: "Request Timeout",
-    413: "Content Too Large",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-}
-
 _log = logging.getLogger("sesspec.serve")
 
 
@@ -129,40 +120,6 @@ def default_max_connections() -> int:
     return max(1, min(DEFAULT_MAX_CONNECTIONS, soft - FD_RESERVE))
 
 
-_date_cache: tuple[int, str] = (-1, "")
-
-
-def _http_date() -> str:
-    """RFC 9110 ``Date`` of now, made once a second."""
-    global _date_cache  # noqa: PLW0603 - a one-entry cache; the tuple is replaced whole
-    second = int(time.time())
-    cached = _date_cache
-    if cached[0] != second:
-        cached = _date_cache = (second, formatdate(second, usegmt=True))
-    return cached[1]
-
-
-def http_answer(answer: Answer, *, keep_alive: bool) -> bytes:
-    """``answer`` as HTTP/1.1 bytes: the status line, the answer's own header fields, then
-    ``Content-Type``, ``Content-Length`` (of the body, sent or not), ``Date`` and
-    ``Connection``; ``ValueError`` for a header field with a CR or LF (a bug of the
-    application: a value never becomes two header lines)."""
-    lines = [f"HTTP/1.1 {answer.status} {_REASONS.get(answer.status, 'Error')}\r\n"]
-    for name, value in answer.headers:
-        if "\r" in name or "\n" in name or "\r" in value or "\n" in value:
-            msg = f"a header field with a line break: {name!r}"
-            raise ValueError(msg)
-        lines.append(f"{name}: {value}\r\n")
-    lines.append(
-        f"Content-Type: {answer.content_type}\r\n"
-        f"Content-Length: {len(answer.body)}\r\n"
-        f"Date: {_http_date()}\r\n"
-        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
-    )
-    head = "".join(lines).encode("ascii")
-    return head + answer.body if answer.send_body else head
-
-
 class _Connection:
     """Moves the bytes of one (possibly TLS) socket into a :class:`sesspec.http.RequestReader`
     and hands on each request it reads: the framing is the reader's, the clock the transport's.
@@ -172,9 +129,10 @@ class _Connection:
     a connection with no request under way is closed after ``timeout`` seconds idle.
     """
 
-    def __init__(self, sock: socket.socket, limits: Limits) -> None:
+    def __init__(self, sock: socket.socket, limits: Limits, seat: Seat | None = None) -> None:
         self.sock = sock
         self.limits = limits
+        self.seat = seat
         self.reader = RequestReader(
             strict=True, max_header_size=limits.max_head, max_body_size=limits.max_body
         )
@@ -212,12 +170,22 @@ class _Connection:
                     return None
                 return self._timed_out(started)
             if not chunk:
+                if self.seat is not None and self.seat.evicted:  # closed for room (seats)
+                    return None if reader.state == "idle" else self._evicted(started)
                 reader.feed_eof()
                 continue
             reader.feed(chunk)
             if not started:
                 started = time.time_ns()
                 deadline = time.monotonic() + timeout
+
+    def _evicted(self, started: int) -> tuple[Incoming, int]:
+        message = (
+            f"the connection was closed to let a newer one in ({self.limits.max_connections} "
+            "served at once) before its request arrived"
+        )
+        error = HttpParseError(message, offset=0, kind="limit", cause="evicted")
+        return self.reader.refuse(error), started or time.time_ns()
 
     def _timed_out(self, started: int) -> tuple[Incoming, int]:
         message = f"the request did not arrive within {self.limits.timeout} s"
@@ -256,9 +224,12 @@ class Transport:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(limits.max_connections)
+        #: The connections served, and room made for a newcomer at the cap (fair accept).
+        self.seats = Seats()
         self._open: set[socket.socket] = set()
         self._workers: set[threading.Thread] = set()
         self._next_conn = 0
+        self._at_cap = False
         self.port = 0
         #: The latest TLS handshake failures (the last 100), and how many there were in all.
         self.tls_failures: deque[str] = deque(maxlen=100)
@@ -343,22 +314,15 @@ class Transport:
     # -- serving --------------------------------------------------------------------------
 
     def _accept_loop(self) -> None:
-        """Accept connections until stopped, never dying: at the connection cap the next one
-        waits in the backlog; out of descriptors (EMFILE, ENFILE) or buffers, back off and try
-        again, so the endpoint answers again by itself once the flood is gone."""
+        """Accept connections until stopped, never dying: at the connection cap, when one
+        waits, the connection waiting longest for a request is closed to let it in
+        (:mod:`sesspec.serve.seats`); out of descriptors (EMFILE, ENFILE) or buffers, back off
+        and try again, so the endpoint answers again by itself once the flood is gone."""
         assert self._listener is not None
         delay = 0.0
-        at_cap = False
         while not self._stopping.is_set():
-            if not self._slots.acquire(timeout=0.2):
-                if not at_cap:
-                    at_cap = True
-                    _log.warning(
-                        "%d connections open (the cap): the next wait in the backlog",
-                        self.limits.max_connections,
-                    )
+            if not self._take_slot():
                 continue
-            at_cap = False
             try:
                 sock, peer = self._listener.accept()
             except TimeoutError:
@@ -393,14 +357,43 @@ class Transport:
                 _log.warning("could not serve a connection (%s): closed it", exc)
                 self._stopping.wait(BACKOFF_FIRST)
 
+    def _take_slot(self) -> bool:
+        """A slot for the next connection. At the cap, wait (0.2 s at most) for a connection in
+        the backlog, make room for it and take the slot that frees."""
+        if self._slots.acquire(blocking=False):
+            self._at_cap = False
+            return True
+        if not self._at_cap:
+            self._at_cap = True
+            _log.warning(
+                "%d connections open (the cap): the one waiting longest for a request is "
+                "closed when another waits",
+                self.limits.max_connections,
+            )
+        listener = self._listener
+        try:
+            waiting = listener is not None and bool(select.select([listener], [], [], 0.2)[0])
+        except (OSError, ValueError):  # closed while stopping
+            return False
+        if not waiting:
+            return False
+        if self._slots.acquire(blocking=False):  # one ended meanwhile: no room to make
+            return True
+        if self.seats.make_room() is not None:
+            count = self.seats.evictions
+            if count in (1, 10, 100) or count % 1000 == 0:
+                _log.warning("%d connections closed at the cap to let newer ones in", count)
+        return self._slots.acquire(timeout=0.2)
+
     def _start_worker(self, sock: socket.socket, peer: object) -> None:
+        seat = self.seats.take(sock)
         with self._lock:
             self._next_conn += 1
             conn_id = self._next_conn
             host, port = peer if isinstance(peer, tuple) else ("?", 0)
             worker = threading.Thread(
                 target=self._serve,
-                args=(sock, conn_id, (str(host), int(port))),
+                args=(sock, seat, conn_id, (str(host), int(port))),
                 name=f"sesspec-conn-{conn_id}",
                 daemon=True,
             )
@@ -411,9 +404,10 @@ class Transport:
         except BaseException:
             with self._lock:
                 self._workers.discard(worker)
+            self.seats.leave(seat)
             raise
 
-    def _serve(self, sock: socket.socket, conn_id: int, peer: tuple[str, int]) -> None:
+    def _serve(self, sock: socket.socket, seat: Seat, conn_id: int, peer: tuple[str, int]) -> None:
         """One connection's requests, in turn; whatever happens, the thread ends cleanly, the
         socket is closed and the connection's slot is given back."""
         active = sock
@@ -431,15 +425,17 @@ class Transport:
                     return
                 with self._lock:
                     self._open.add(active)
+                self.seats.rewrap(seat, active)
                 tls_version = active.version()
                 server_name = getattr(active, "sesspec_server_name", None)
-            connection = _Connection(active, self.limits)
+            connection = _Connection(active, self.limits, seat)
             number = 0
             while not self._stopping.is_set():
                 read = connection.read()
                 if read is None:
                     return
                 incoming, started = read
+                self.seats.answering(seat)
                 number += 1
                 exchange = Exchange(
                     incoming,
@@ -455,10 +451,18 @@ class Transport:
                 )
                 answer = self.app.answer(exchange)
                 keep_alive = answer.keep_alive and not self._stopping.is_set()
-                active.settimeout(self.limits.timeout)  # the answer's deadline (sendall: total)
-                active.sendall(http_answer(answer, keep_alive=keep_alive))
+                writer = AnswerWriter(active, self.limits.timeout)
+                if answer.stream is None:
+                    writer.send(http_answer(answer, keep_alive=keep_alive))
+                else:
+                    request = incoming.request
+                    chunked = request is not None and request.version == "HTTP/1.1"
+                    keep_alive = keep_alive and chunked
+                    for data in http_stream(answer, keep_alive=keep_alive, chunked=chunked):
+                        writer.send(data)
                 if not keep_alive:
                     return
+                self.seats.waiting(seat)
         except OSError:
             return
         except Exception:  # a bug of ours: logged, and the endpoint goes on
@@ -470,6 +474,7 @@ class Transport:
                 self._workers.discard(threading.current_thread())
             with contextlib.suppress(OSError):
                 active.close()
+            self.seats.leave(seat)
             self._slots.release()
 
     def _tls_failed(self, what: str) -> None:

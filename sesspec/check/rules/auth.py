@@ -1,9 +1,9 @@
 """Authentication rules (AUTH): which scheme, its parts, and the signature itself
 (``docs/spec.md#auth``).
 
-A signature that does not match is explained, not just reported: the checker computes the
-canonical request the spec gives (:func:`sesspec.signing.sigv4.compute`, the one assembly the
-signer and the verifier use) and then the canonical requests that known client mistakes
+A signature that does not match is explained, not just reported: the checker recomputes the
+signature as the spec gives it (:func:`sesspec.signing.sigv4.recompute`, the one recomputation,
+which ``sigv4.verify`` calls too), then the canonical requests that known client mistakes
 produce (``docs/spec.md#sigv4-verification``, ``#bug``): the query canonicalised as sent,
 ``()'!*`` left as ``encodeURIComponent`` writes them, ``+`` for a space, keys sorted as ``k=v``
 strings, the whole query unquoted first, header values not trimmed, another body encoding
@@ -387,21 +387,6 @@ class Credentials:
         )
 
 
-@dataclass(slots=True)
-class _Parts:
-    """What the SigV4 request says about itself, read whole (header or presigned query)."""
-
-    presigned: bool
-    access_key_id: str
-    date: str
-    region: str
-    service: str
-    signed: tuple[str, ...]
-    signature: str
-    date_value: str
-    expires: int | None
-
-
 def findings(view: View, *, credentials: Credentials | None, now: datetime | None) -> list[Finding]:
     """AUTH001-AUTH021 for the request the view read."""
     authorization = view.header("authorization")
@@ -516,7 +501,9 @@ def _sigv2(
 # --- SigV4 -------------------------------------------------------------------------------------
 
 
-def _parts(view: View, read: sigv4.AuthParts) -> tuple[_Parts | None, list[Finding]]:
+def _read_whole(view: View, read: sigv4.Authorization) -> tuple[str | None, list[Finding]]:
+    """The findings on what the request says about its signature, and its request date's value
+    when the authorization could be read whole enough to judge the rest (None: it could not)."""
     if not read.presigned:
         credential = read.fields.get("Credential", "").strip()
         if credential and credential.count("/") != 4:
@@ -529,8 +516,7 @@ def _parts(view: View, read: sigv4.AuthParts) -> tuple[_Parts | None, list[Findi
         if problem is not None:
             rule = AUTH005 if problem.error_kind == "scope" else AUTH004
             return None, [finding(rule, problem.message, _AUTHORIZATION)]
-        date_value = view.header("x-amz-date") or view.header("date") or ""
-        return _complete(read, date_value), []
+        return view.header("x-amz-date") or view.header("date") or "", []
     where = Location("query")
     missing = [
         p.field
@@ -570,30 +556,15 @@ def _parts(view: View, read: sigv4.AuthParts) -> tuple[_Parts | None, list[Findi
             *problems,
             finding(AUTH005, message, Location("param", "X-Amz-Credential")),
         ]
-    return _complete(read, read.fields["X-Amz-Date"]), problems
-
-
-def _complete(read: sigv4.AuthParts, date_value: str) -> _Parts:
-    """The parts of an authorization the reader could read whole (the callers made sure)."""
-    return _Parts(
-        presigned=read.presigned,
-        access_key_id=read.access_key_id or "",
-        date=read.date or "",
-        region=read.region or "",
-        service=read.service or "",
-        signed=read.signed_headers or (),
-        signature=read.signature or "",
-        date_value=date_value,
-        expires=read.expires,
-    )
+    return read.fields["X-Amz-Date"], problems
 
 
 def _sigv4(
-    view: View, read: sigv4.AuthParts, credentials: Credentials | None, now: datetime | None
+    view: View, parts: sigv4.Authorization, credentials: Credentials | None, now: datetime | None
 ) -> list[Finding]:
-    parts, out = _parts(view, read)
-    if parts is None:
-        return out + _partial_findings(view, read)
+    date_value, out = _read_whole(view, parts)
+    if date_value is None:
+        return out + _partial_findings(view, parts)
     presigned = parts.presigned
     where = Location("param", "X-Amz-Credential") if presigned else _AUTHORIZATION
     scope = (parts.access_key_id, parts.date, parts.region, parts.service)
@@ -619,27 +590,29 @@ def _sigv4(
         out.append(finding(AUTH008, message, where))
 
     # dates (sigv4-date-handling): X-Amz-Date first, else an ISO 8601 basic Date
-    when = sigv4.request_time(parts.date_value)
+    when = sigv4.request_time(date_value)
     date_where = Location("param" if presigned else "header", "X-Amz-Date")
     if when is None:
-        out.append(_bad_date(parts.date_value, presigned=presigned))
+        out.append(_bad_date(date_value, presigned=presigned))
     else:
         if not presigned and view.header("x-amz-date") is None:
             message = "the SigV4 date comes from the Date header (ISO 8601 basic); send X-Amz-Date"
             out.append(finding(AUTH010, message, Location("header", "Date")))
-        if parts.date_value[:8] != parts.date:
-            message = f"scope date {parts.date} but the request date is {parts.date_value[:8]}"
+        if date_value[:8] != parts.date:
+            message = f"scope date {parts.date} but the request date is {date_value[:8]}"
             out.append(finding(AUTH007, message, where))
         if now is not None:
             out += _time_findings(when, parts, now, date_where)
 
-    out += _signed_header_findings(view, parts.signed, presigned=presigned)
+    out += _signed_header_findings(view, parts.signed_headers, presigned=presigned)
     out += _payload_findings(view)
-    out += _verify(view, parts, credentials)
+    out += _verify(view, parts, date_value, credentials)
     return out
 
 
-def _time_findings(when: datetime, parts: _Parts, now: datetime, where: Location) -> list[Finding]:
+def _time_findings(
+    when: datetime, parts: sigv4.Authorization, now: datetime, where: Location
+) -> list[Finding]:
     problem = sigv4.time_problem(when, now=now, expires=parts.expires, max_skew=_SKEW)
     if problem is None:
         return []
@@ -648,7 +621,7 @@ def _time_findings(when: datetime, parts: _Parts, now: datetime, where: Location
     return [finding(AUTH016, message, at)]
 
 
-def _partial_findings(view: View, read: sigv4.AuthParts) -> list[Finding]:
+def _partial_findings(view: View, read: sigv4.Authorization) -> list[Finding]:
     """What can still be judged when the Authorization (or presign) parameters did not parse:
     the signed header list and the request date, so that every problem is reported."""
     presigned = read.presigned
@@ -728,14 +701,14 @@ def _payload_findings(view: View) -> list[Finding]:
 
 @dataclass(slots=True)
 class _Request:
-    """The canonical parts of the request that every stage computation shares, worked out
-    once: the spec's canonical query and header lines, and the payload hash."""
+    """What every recomputation of this request shares: the request as the view read it, the
+    authorization it carries, its request date, the secret, and the payload hash the spec
+    gives (the body's, or ``UNSIGNED-PAYLOAD`` where the request declares it)."""
 
     view: View
-    parts: _Parts
+    parts: sigv4.Authorization
+    date_value: str
     secret: str
-    canonical_query: str
-    canonical_headers: str | None  # None: a signed header is absent (AUTH012)
     payload_hash: str
 
     def stages(
@@ -744,45 +717,34 @@ class _Request:
         query: str | None = None,
         headers: str | None = None,
         payload: str | None = None,
-        parts: _Parts | None = None,
+        parts: sigv4.Authorization | None = None,
     ) -> sigv4.Stages | None:
-        """The stages the spec gives (:func:`sesspec.signing.sigv4.compute`), or what a client
-        computes when one part is made as its mistake makes it."""
-        ch = self.canonical_headers if headers is None else headers
-        if ch is None:
+        """The stages the spec gives (:func:`sesspec.signing.sigv4.recompute`, which the
+        verifier calls too), or what a client computes when one part is made as its mistake
+        makes it; None when a signed header is not in the request (AUTH012)."""
+        try:
+            return sigv4.recompute(
+                self.view.request,
+                self.parts if parts is None else parts,
+                amz_date=self.date_value,
+                secret_access_key=self.secret,
+                canonical_query=query,
+                canonical_headers=headers,
+                payload_hash=self.payload_hash if payload is None else payload,
+            )
+        except SigningError:
             return None
-        p = self.parts if parts is None else parts
-        return sigv4.compute(
-            self.view.method,
-            canonical_uri=sigv4.canonical_uri(self.view.path),
-            canonical_query=self.canonical_query if query is None else query,
-            canonical_headers=ch,
-            signed_headers=sigv4.signed_headers_value(p.signed),
-            payload_hash=self.payload_hash if payload is None else payload,
-            amz_date=p.date_value,
-            date=p.date,
-            region=p.region,
-            service=p.service,
-            secret_access_key=self.secret,
-        )
 
 
-def _request(view: View, parts: _Parts, secret: str) -> _Request:
-    query = view.query or []
-    exclude = b"X-Amz-Signature" if parts.presigned else None
-    cq = sigv4.canonical_query_of(
-        (s.name_bytes, s.value_bytes) for s in query if s.name_bytes != exclude
-    )
-    try:
-        ch: str | None = sigv4.canonical_headers(view.headers, signed=parts.signed)
-    except SigningError:
-        ch = None
+def _request(view: View, parts: sigv4.Authorization, date_value: str, secret: str) -> _Request:
     given = view.header("x-amz-content-sha256")
     hashed = given if given == sigv4.UNSIGNED_PAYLOAD else view.payload_hash()
-    return _Request(view, parts, secret, cq, ch, hashed)
+    return _Request(view, parts, date_value, secret, hashed)
 
 
-def _verify(view: View, parts: _Parts, credentials: Credentials | None) -> list[Finding]:
+def _verify(
+    view: View, parts: sigv4.Authorization, date_value: str, credentials: Credentials | None
+) -> list[Finding]:
     where = Location("param", "X-Amz-Signature") if parts.presigned else _AUTHORIZATION
     if credentials is None:
         return [finding(AUTH020, "signature value not verified: no credentials given", where)]
@@ -792,9 +754,9 @@ def _verify(view: View, parts: _Parts, credentials: Credentials | None) -> list[
             f"{credentials.access_key_id!r}: not verified"
         )
         return [finding(AUTH020, message, where)]
-    if sigv4.request_time(parts.date_value) is None:
+    if sigv4.request_time(date_value) is None:
         return []  # AUTH009 already says why no signature can be computed
-    request = _request(view, parts, credentials.secret_access_key)
+    request = _request(view, parts, date_value, credentials.secret_access_key)
     expected = request.stages()
     if expected is None:
         return []  # AUTH012: a signed header is missing; nothing to recompute
@@ -809,9 +771,9 @@ def _verify(view: View, parts: _Parts, credentials: Credentials | None) -> list[
             )
             detail = _diff(expected, ses_side) if ses_side is not None else ""
             return [finding(AUTH018, message, where, detail=detail)]
-        if list(parts.signed) != sorted({n.lower() for n in parts.signed}):
+        if list(parts.signed_headers) != sorted({n.lower() for n in parts.signed_headers}):
             return []  # AUTH011: SES refuses the malformed list before any signature check
-        if "host" not in parts.signed:
+        if "host" not in parts.signed_headers:
             return []  # AUTH011: a signature without host holds for any endpoint; refused
         if parts.service not in {"ses", "email"}:
             return []  # AUTH005: SES refuses a scope for another service
@@ -942,7 +904,7 @@ def _mistakes(request: _Request) -> Iterator[_Mistake]:
     # Header values signed without trimming and folding (IAM-SIGV4 asks for both): each value
     # as its field value with its inner runs of spaces kept, or the text after the colon as
     # received, leading space and all.
-    signed = {s.lower() for s in parts.signed}
+    signed = {s.lower() for s in parts.signed_headers}
     cause = "the client did not trim and fold whitespace in the signed header values"
     for lines in (view.headers, view.request.field_lines()):
         untrimmed = "".join(
@@ -978,9 +940,9 @@ def _mistakes(request: _Request) -> Iterator[_Mistake]:
             )
 
 
-def _with_host(view: View, parts: _Parts, host: str) -> str:
+def _with_host(view: View, parts: sigv4.Authorization, host: str) -> str:
     headers = [(n, host if n.lower() == "host" else v) for n, v in view.headers]
     try:
-        return sigv4.canonical_headers(headers, signed=parts.signed)
+        return sigv4.canonical_headers(headers, signed=parts.signed_headers)
     except SigningError:
         return ""

@@ -3,8 +3,8 @@
 A release is installed into the sweep cache (:mod:`sesspec.drivers.sweep.install`), run by
 the catalogue's driver for its client (the same script, pointed at the release's folder)
 against a loopback :class:`~sesspec.serve.Endpoint` of its own, and its captures judged by the
-report's own functions (:func:`sesspec.report.run.judge_captures`,
-:func:`~sesspec.report.run.build_cases`, without the known-failure marks): each scenario's
+report's own functions (:func:`sesspec.report.judge.judge_captures`,
+:func:`~sesspec.report.judge.build_cases`, without the known-failure marks): each scenario's
 verdict, the rules that fired, the SES error strict mode answers with, and the request's shape
 (method, media type, header names, parameter names in order, how it is signed). The run is
 kept beside the install (its outcomes and captures), so a repeat sweep judges it again without
@@ -32,11 +32,22 @@ from typing import Any, Literal
 
 from sesspec.check._view import read as read_request
 from sesspec.drivers.base import Outcome
-from sesspec.drivers.kinds import DRIVERS_DIR, DriverBase, NodeDriver, PythonDriver, node_version
+from sesspec.drivers.kinds import (
+    DRIVERS_DIR,
+    CargoDriver,
+    DriverBase,
+    GoModuleDriver,
+    MavenDriver,
+    NodeDriver,
+    PythonDriver,
+    node_version,
+)
 from sesspec.drivers.runner import run_matrix
 from sesspec.drivers.scenarios import Scenario, load_scenarios
+from sesspec.drivers.sweep.build import Builder
 from sesspec.drivers.sweep.install import Installed, Installer
 from sesspec.drivers.sweep.releases import Release
+from sesspec.drivers.sweep.served import run_served
 from sesspec.errors import HttpParseError
 from sesspec.serve import Capture, Endpoint, load_captures
 
@@ -66,20 +77,34 @@ SCENARIOS = (
 
 ReleaseState = Literal["ran", "does-not-install", "does-not-run"]
 
+#: The registries the sweep installs from, and the kind of driver each one's clients need.
+SweepRegistry = Literal["pypi", "npm", "goproxy", "maven", "crates"]
+REGISTRY_KINDS: dict[str, type[DriverBase]] = {
+    "pypi": PythonDriver,
+    "npm": NodeDriver,
+    "goproxy": GoModuleDriver,
+    "maven": MavenDriver,
+    "crates": CargoDriver,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SweepClient:
     """A client the sweep can install release by release (a ``[[sweep]]`` entry of the
     catalogue): its ``registry`` and ``package``, the catalogue ``driver`` that runs it (with
     another ``module`` or ``script`` when the package is not the driver's own), more packages
-    it needs (``also``, resolved as of each release's date) and how many releases to sample."""
+    it needs (``also``: resolved as of each release's date; for Maven, sibling artifacts at
+    the release's version), how many releases to sample, and the range swept by default."""
 
     name: str
-    registry: Literal["pypi", "npm"]
+    registry: SweepRegistry
     package: str
     driver: DriverBase
     also: tuple[str, ...] = ()
     samples: int = 40
+    #: The releases swept when no range is asked for ("": all), and why.
+    default_range: str = ""
+    range_reason: str = ""
 
     def for_release(self, installed: Installed, release: Release) -> DriverBase:
         """The driver, pointed at ``release`` as installed."""
@@ -95,7 +120,7 @@ class SweepClient:
             return dataclasses.replace(
                 self.driver, modules=installed.folder / "node", packages=(self.package,)
             )
-        msg = f"{self.driver.name}: the sweep runs Python and Node drivers only"
+        msg = f"{self.driver.name}: a compiled driver runs its build (Builder.for_release)"
         raise TypeError(msg)
 
 
@@ -232,7 +257,10 @@ def _run(
     with tempfile.TemporaryDirectory(prefix=".sesspec-sweep-", dir=capture.parent) as scratch:
         path = Path(scratch) / "captures.jsonl"
         with Endpoint(path, tls=True) as endpoint:
-            outcomes = run_matrix(endpoint, [driver], scenarios, timeout=timeout)
+            if isinstance(driver, PythonDriver):
+                outcomes = run_served(endpoint, driver, scenarios, timeout=timeout)
+            else:
+                outcomes = run_matrix(endpoint, [driver], scenarios, timeout=timeout)
         if path.is_file():
             path.replace(capture)
         else:
@@ -254,7 +282,7 @@ def judge(
     captures: Sequence[Capture],
 ) -> tuple[Cell, ...]:
     """Each outcome judged as the report judges it (module docstring)."""
-    from sesspec.report.run import build_cases, judge_captures  # noqa: PLC0415 (harness)
+    from sesspec.report.judge import build_cases, judge_captures  # noqa: PLC0415 (harness)
 
     requests = judge_captures(captures, outcomes, [driver], scenarios)
     by_seq = {c.seq: c for c in captures}
@@ -289,7 +317,7 @@ def _did_not_run(outcomes: Sequence[Outcome]) -> str | None:
 def run_release(
     client: SweepClient,
     release: Release,
-    installer: Installer,
+    installer: Installer | Builder,
     *,
     scenarios: Sequence[Scenario] | None = None,
     timeout: float = 60.0,
@@ -300,15 +328,19 @@ def run_release(
     installed = installer.install(
         client.package, release, also=client.also, retry_failed=retry_failed
     )
+    day = release.day if installed.date is None else installed.date.date().isoformat()
     if not installed.ok:
         return ReleaseResult(
             release.version,
-            release.day,
+            day,
             "does-not-install",
             installed.reason,
             install_s=installed.seconds,
         )
-    driver = client.for_release(installed, release)
+    if isinstance(installer, Builder):
+        driver = installer.for_release(installed)
+    else:
+        driver = client.for_release(installed, release)
     key = run_key(driver, chosen)
     outcomes_path = installed.folder / f"run-{key}.json"
     capture_path = installed.folder / f"run-{key}.jsonl"
@@ -323,7 +355,7 @@ def run_release(
     if reason is not None:
         return ReleaseResult(
             release.version,
-            release.day,
+            day,
             "does-not-run",
             reason,
             install_s=installed.seconds,
@@ -332,7 +364,7 @@ def run_release(
     captures = list(load_captures(capture_path))
     cells = judge(driver, chosen, outcomes, captures)
     return ReleaseResult(
-        release.version, release.day, "ran", "", cells, install_s=installed.seconds, run_s=ran
+        release.version, day, "ran", "", cells, install_s=installed.seconds, run_s=ran
     )
 
 
@@ -360,8 +392,13 @@ def sweep_clients(path: Path | None = None) -> dict[str, SweepClient]:
         except KeyError as exc:
             msg = f"{label}: no {exc.args[0]!r}"
             raise CatalogueError(msg) from exc
-        if registry not in ("pypi", "npm"):
-            msg = f"{label}: the sweep installs from pypi or npm, not {registry!r}"
+        kind = REGISTRY_KINDS.get(registry)
+        if kind is None:
+            known = ", ".join(REGISTRY_KINDS)
+            msg = f"{label}: the sweep installs from {known}, not {registry!r}"
+            raise CatalogueError(msg)
+        if not isinstance(driver, kind):
+            msg = f"{label}: a {registry} client needs a {kind.__name__}, not {driver.name!r}"
             raise CatalogueError(msg)
         changes: dict[str, Any] = {}
         if "module" in raw:
@@ -380,5 +417,7 @@ def sweep_clients(path: Path | None = None) -> dict[str, SweepClient]:
             driver=driver,
             also=tuple(raw.get("also", ())),
             samples=int(raw.get("samples", 40)),
+            default_range=str(raw.get("range", "")),
+            range_reason=str(raw.get("range-reason", "")),
         )
     return out

@@ -18,16 +18,20 @@ tries again); one that ran out of time is not.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +42,9 @@ __all__ = [
     "DEFAULT_INSTALL_TIMEOUT",
     "Installed",
     "Installer",
+    "Step",
+    "install_into",
+    "kept_install",
     "release_folder",
     "sweep_cache",
 ]
@@ -53,7 +60,8 @@ CUTOFF_MARGIN = timedelta(hours=1)
 #: Seconds an install may take (``sesspec sweep --install-timeout``).
 DEFAULT_INSTALL_TIMEOUT = 300.0
 
-#: What an install said: installed; failed (the installer refused: remembered); timed out.
+#: What an install said: installed; failed (the installer refused: remembered); timed out
+#: (or was ended by a signal from outside: not remembered either).
 InstallState = Literal["installed", "failed", "timeout"]
 
 _MARKER = "install.json"
@@ -86,24 +94,41 @@ def release_folder(registry: str, package: str, version: str, also: Sequence[str
 @dataclass(frozen=True, slots=True)
 class Installed:
     """One release's install: its ``state``, the installer's last line when it failed, where
-    it went (``folder``: ``site`` or ``node`` inside it), and the seconds it took (0: cached)."""
+    it went (``folder``: ``site``, ``node`` or ``build`` inside it), the seconds it took (0:
+    cached), and the release's date when the install found it (a Maven jar's)."""
 
     state: InstallState
     reason: str
     folder: Path
     seconds: float = 0.0
+    date: datetime | None = None
 
     @property
     def ok(self) -> bool:
         return self.state == "installed"
 
 
+#: Terminal colour codes (Maven's, even with -B) and what a build tool prints after its
+#: error (Maven's pointers to its wiki).
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_BOILERPLATE = ("-> [Help", "To see the full stack trace", "Re-run Maven using")
+
+
 def _last_line(text: str, fallback: str) -> str:
-    """What an installer said, in one line: its first line (what failed) and its last (the
-    cause, or a hint), at most 500 characters."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    """What an installer or a build said, in one line: its first line (what failed) and its
+    last (the cause, or a hint), at most 500 characters; for a build that prints its error
+    over lines (Maven's ``[ERROR]`` lines), the first three, up to its pointers to help."""
+    lines: list[str] = []
+    for raw in _ANSI.sub("", text).splitlines():
+        line = raw.strip()
+        if any(line.removeprefix("[ERROR] ").startswith(b) for b in _BOILERPLATE):
+            break
+        if line and line != "[ERROR]":
+            lines.append(line)
     if not lines:
         return fallback
+    if lines[0].startswith("[ERROR]"):
+        return " ... ".join(lines[:3])[:500]
     said = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"
     return said[:500]
 
@@ -140,52 +165,30 @@ class Installer:
         """``package`` at ``release`` (and ``also``: more requirements, resolved as of the
         same date) into its cache folder, unless there (module docstring)."""
         folder = release_folder(self.registry, package, release.version, also)
-        marker = folder / _MARKER
-        cached = _read_marker(marker, folder)
-        if cached is not None and (cached.ok or not retry_failed):
-            return cached
         program = self.find_program()
         if program is None:
             name = "uv (pip install uv)" if self.registry == "pypi" else "npm"
-            return Installed("failed", f"{name} is not installed", folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        inside = "site" if self.registry == "pypi" else "node"
-        scratch = folder / f".{inside}-{os.getpid()}"
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir()
-        command, cwd = self._command(program, package, release, also, scratch)
-        started = time.monotonic()
-        env = {**os.environ, "UV_NO_PROGRESS": "1", "npm_config_update_notifier": "false"}
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=self.timeout,
-                cwd=cwd,
-                env=env,
-                check=False,
+            return install_into(
+                folder,
+                "site" if self.registry == "pypi" else "node",
+                None,
+                missing=f"{name} is not installed",
+                retry_failed=retry_failed,
             )
-        except subprocess.TimeoutExpired:
-            shutil.rmtree(scratch, ignore_errors=True)
-            seconds = time.monotonic() - started
-            reason = f"no answer from {Path(program).name} within {self.timeout:g} s"
-            return Installed("timeout", reason, folder, seconds)
-        except OSError as exc:
-            shutil.rmtree(scratch, ignore_errors=True)
-            return Installed("failed", f"cannot run {program}: {exc}", folder)
-        seconds = time.monotonic() - started
-        if done.returncode != 0:
-            shutil.rmtree(scratch, ignore_errors=True)
-            reason = _last_line(done.stderr or done.stdout, f"exit status {done.returncode}")
-            result = Installed("failed", reason, folder, seconds)
-        else:
-            target = folder / inside
-            shutil.rmtree(target, ignore_errors=True)
-            scratch.rename(target)
-            result = Installed("installed", "", folder, seconds)
-        _write_marker(marker, result, command)
-        return result
+
+        def steps(scratch: Path) -> list[Step]:
+            command, cwd = self._command(program, package, release, also, scratch)
+            return [Step(command, cwd)]
+
+        env = {"UV_NO_PROGRESS": "1", "npm_config_update_notifier": "false"}
+        return install_into(
+            folder,
+            "site" if self.registry == "pypi" else "node",
+            steps,
+            timeout=self.timeout,
+            retry_failed=retry_failed,
+            env=env,
+        )
 
     def _command(
         self,
@@ -219,7 +222,133 @@ class Installer:
         return [*command, *self.extra, f"{package}@{release.version}", *also], scratch
 
 
-def _read_marker(marker: Path, folder: Path) -> Installed | None:
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One command of an install or a build: its arguments, the folder it runs in (None: this
+    process's), variables on top of this process's, and what a failure is called when it
+    prints nothing."""
+
+    command: Sequence[str]
+    cwd: Path | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+#: Makes the steps of an install into ``scratch`` (written there; may write files first).
+Steps = Callable[[Path], Sequence[Step]]
+
+
+def install_into(
+    folder: Path,
+    inside: str,
+    steps: Steps | None,
+    *,
+    timeout: float = DEFAULT_INSTALL_TIMEOUT,
+    retry_failed: bool = False,
+    env: Mapping[str, str] | None = None,
+    missing: str = "",
+    after: Callable[[Path], str] | None = None,
+) -> Installed:
+    """Run ``steps`` (within ``timeout`` seconds in all) into a scratch folder renamed to
+    ``folder/inside`` when every step exits 0, and write the outcome beside it; or return the
+    kept outcome (module docstring). Each step runs with this process's variables, then its
+    own, then ``env`` (the caller's last word: a test's stand-ins). ``steps`` None: the
+    installer is missing (``missing`` says which). ``after(scratch)``: a last check of what
+    was made ("" when it is fine, else why not: a failure)."""
+    marker = folder / _MARKER
+    cached = _read_marker(marker, folder, inside)
+    if cached is not None and (cached.ok or not retry_failed):
+        return cached
+    if steps is None:
+        return Installed("failed", missing, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = folder / f".{inside}-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    started = time.monotonic()
+    commands: list[list[str]] = []
+    reason = ""
+    state: InstallState = "installed"
+    try:
+        planned = steps(scratch)
+    except (OSError, ValueError) as exc:
+        planned, state, reason = [], "failed", f"cannot prepare the install: {exc}"
+    for step in planned:
+        commands.append(list(step.command))
+        left = timeout - (time.monotonic() - started)
+        name = Path(step.command[0]).name
+        try:
+            done = _run_step(
+                step.command,
+                cwd=step.cwd,
+                env={**os.environ, **step.env, **(env or {})},
+                timeout=max(left, 0.001),
+            )
+        except subprocess.TimeoutExpired:
+            shutil.rmtree(scratch, ignore_errors=True)
+            seconds = time.monotonic() - started
+            return Installed(
+                "timeout", f"no answer from {name} within {timeout:g} s", folder, seconds
+            )
+        except OSError as exc:
+            state, reason = "failed", f"cannot run {step.command[0]}: {exc}"
+            break
+        if done.returncode < 0:  # ended from outside (a signal): not its answer, not kept
+            shutil.rmtree(scratch, ignore_errors=True)
+            seconds = time.monotonic() - started
+            reason = f"{name} was ended by signal {-done.returncode}"
+            return Installed("timeout", reason, folder, seconds)
+        if done.returncode != 0:
+            state = "failed"
+            said = done.stderr if _ANSI.sub("", done.stderr).strip() else done.stdout
+            reason = _last_line(said, f"{name} exit status {done.returncode}")
+            break
+    if state == "installed" and after is not None:
+        problem = after(scratch)
+        if problem:
+            state, reason = "failed", problem
+    seconds = time.monotonic() - started
+    if state != "installed":
+        shutil.rmtree(scratch, ignore_errors=True)
+        result = Installed(state, reason, folder, seconds)
+    else:
+        target = folder / inside
+        shutil.rmtree(target, ignore_errors=True)
+        scratch.rename(target)
+        result = Installed("installed", "", folder, seconds)
+    _write_marker(marker, result, commands)
+    return result
+
+
+def _run_step(
+    command: Sequence[str], *, cwd: Path | None, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run one step in a process group of its own, ended whole when it runs out of time or
+    the sweep is stopped (a build's compilers with it: cargo's rustc, Maven's JVM forks)."""
+    with subprocess.Popen(
+        list(command),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=dict(env),
+        start_new_session=True,
+    ) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def kept_install(folder: Path, inside: str) -> Installed | None:
+    """The outcome kept in ``folder`` (None: nothing kept, or its install was removed)."""
+    return _read_marker(folder / _MARKER, folder, inside)
+
+
+def _read_marker(marker: Path, folder: Path, inside: str) -> Installed | None:
     try:
         document = json.loads(marker.read_text("utf-8"))
     except (OSError, ValueError):
@@ -227,18 +356,17 @@ def _read_marker(marker: Path, folder: Path) -> Installed | None:
     state = document.get("state") if isinstance(document, dict) else None
     if state not in ("installed", "failed"):
         return None
-    inside = folder / ("site" if (folder / "site").is_dir() else "node")
-    if state == "installed" and not inside.is_dir():
+    if state == "installed" and not (folder / inside).is_dir():
         return None  # the folder was removed: install again
     return Installed(state, str(document.get("reason", "")), folder)
 
 
-def _write_marker(marker: Path, result: Installed, command: Sequence[str]) -> None:
+def _write_marker(marker: Path, result: Installed, commands: Sequence[Sequence[str]]) -> None:
     document = {
         "state": result.state,
         "reason": result.reason,
         "seconds": round(result.seconds, 1),
-        "command": list(command),
+        "commands": [list(c) for c in commands],
     }
     partial = marker.with_name(f".{marker.name}.{os.getpid()}")
     partial.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

@@ -5,6 +5,18 @@
   whose files are all yanked is left out.
 - npm: ``npm view <name> versions time --json`` (the npm client, so its registry and proxy
   settings apply), each version's date its publication time.
+- Go module proxy: ``go list -m -versions -json <module>`` (the go command, so ``GOPROXY``
+  applies), then ``go list -m -json <module>@<version>...`` for each version's ``Time`` (the
+  proxy's ``.info``: when the proxy first saw the version's tag). A proxy may list only some
+  of a module's versions; the sweep sweeps those it lists.
+- Maven Central: the artifact's ``maven-metadata.xml`` (``$SESSPEC_MAVEN_REPO`` or
+  ``https://repo.maven.apache.org/maven2``; a ``file://`` folder works too). It has no dates,
+  and the repository reached here sends no ``Last-Modified``: a release's date is read from
+  its jar once built (:func:`jar_date`: the newest entry's time, when the release was
+  packaged).
+- crates.io: the crate's file in the sparse index (``$SESSPEC_CRATES_INDEX`` or
+  ``https://index.crates.io``), one JSON line per version; its date the ``pubtime`` there; a
+  yanked version is left out.
 
 Each read is bounded in time (:data:`INDEX_TIMEOUT`) and size (:data:`MAX_INDEX_BYTES`);
 what goes wrong is a :class:`RegistryError` whose ``kind`` says what. Versions are ordered by
@@ -23,9 +35,12 @@ import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 __all__ = [
@@ -33,8 +48,12 @@ __all__ = [
     "MAX_INDEX_BYTES",
     "RegistryError",
     "Release",
+    "crates_releases",
     "dates_in_order",
+    "goproxy_releases",
     "in_span",
+    "jar_date",
+    "maven_releases",
     "npm_releases",
     "pypi_releases",
     "select",
@@ -48,6 +67,9 @@ def __dir__() -> list[str]:
 
 #: Seconds a registry's index may take to answer (then :class:`RegistryError`, ``unreachable``).
 INDEX_TIMEOUT = 60.0
+
+#: Seconds ``go list`` may take for the dates of every listed version of a module.
+DATES_TIMEOUT = 600.0
 
 #: Bytes of one index read at most (botocore's PyPI JSON is about 4 MB; aws-sdk's npm times
 #: about 100 KB): past it, :class:`RegistryError` ``too-large``, before parsing.
@@ -105,6 +127,8 @@ def is_prerelease(version: str) -> bool:
 
 
 def _read_url(url: str, *, registry: str, package: str) -> bytes:
+    if url.startswith("file://"):
+        return _read_file(url, registry=registry, package=package)
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (https index URL)
     try:
         with urllib.request.urlopen(request, timeout=INDEX_TIMEOUT) as response:  # noqa: S310
@@ -118,6 +142,23 @@ def _read_url(url: str, *, registry: str, package: str) -> bytes:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         message = f"cannot reach {url}: {reason}"
+        raise RegistryError(registry, package, "unreachable", message) from exc
+    if len(data) > MAX_INDEX_BYTES:
+        message = f"index larger than {MAX_INDEX_BYTES} bytes ({url})"
+        raise RegistryError(registry, package, "too-large", message)
+    return data
+
+
+def _read_file(url: str, *, registry: str, package: str) -> bytes:
+    """A ``file://`` index (a local mirror, or a test's folder), bounded like a URL's."""
+    path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_INDEX_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise RegistryError(registry, package, "unknown", f"no such package ({url})") from exc
+    except OSError as exc:
+        message = f"cannot read {url}: {exc.strerror}"
         raise RegistryError(registry, package, "unreachable", message) from exc
     if len(data) > MAX_INDEX_BYTES:
         message = f"index larger than {MAX_INDEX_BYTES} bytes ({url})"
@@ -205,6 +246,171 @@ def npm_releases(package: str, *, pre: bool = False, npm: str | None = None) -> 
     if not isinstance(versions, list) or not isinstance(times, dict):
         raise RegistryError("npm", package, "malformed", "no 'versions' list and 'time' object")
     return _ordered([Release(str(v), _date(times.get(v))) for v in versions], pre=pre)
+
+
+def _run_go(
+    go: str,
+    arguments: Sequence[str],
+    *,
+    package: str,
+    env: dict[str, str] | None,
+    timeout: float = INDEX_TIMEOUT,
+) -> bytes:
+    try:
+        done = subprocess.run(
+            [go, *arguments],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", **(env or {})},
+            cwd=Path(os.devnull).parent,
+        )
+    except subprocess.TimeoutExpired as exc:
+        message = f"go list gave no answer within {timeout:g} s"
+        raise RegistryError("goproxy", package, "unreachable", message) from exc
+    except OSError as exc:
+        raise RegistryError("goproxy", package, "no-client", f"cannot run go: {exc}") from exc
+    if len(done.stdout) > MAX_INDEX_BYTES:
+        message = f"go list printed more than {MAX_INDEX_BYTES} bytes"
+        raise RegistryError("goproxy", package, "too-large", message)
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = lines[-1] if lines else f"go list exited {done.returncode}"
+        unknown = "404" in detail or "410" in detail or "no matching versions" in detail
+        raise RegistryError("goproxy", package, "unknown" if unknown else "unreachable", detail)
+    return done.stdout
+
+
+def _json_stream(data: bytes, *, registry: str, package: str) -> list[dict[str, Any]]:
+    """Concatenated JSON objects (``go list -json``), or one per line (a sparse index)."""
+    text = data.decode("utf-8", "replace")
+    decoder = json.JSONDecoder()
+    out: list[dict[str, Any]] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            return out
+        try:
+            document, position = decoder.raw_decode(text, position)
+        except (ValueError, RecursionError) as exc:
+            message = f"answer is not JSON at character {position}: {exc}"
+            raise RegistryError(registry, package, "malformed", message) from exc
+        if not isinstance(document, dict):
+            raise RegistryError(registry, package, "malformed", "an entry is not a JSON object")
+        out.append(document)
+
+
+def goproxy_releases(
+    module: str, *, pre: bool = False, go: str | None = None, env: dict[str, str] | None = None
+) -> list[Release]:
+    """The versions of a Go module that the module proxy lists, oldest first, each with the
+    proxy's time for it (module docstring); ``env``: more variables for go (a test's
+    ``GOPROXY``)."""
+    program = go or shutil.which("go")
+    if program is None:
+        raise RegistryError("goproxy", module, "no-client", "go is not on PATH")
+    listed = _json_stream(
+        _run_go(program, ["list", "-m", "-versions", "-json", module], package=module, env=env),
+        registry="goproxy",
+        package=module,
+    )
+    versions = listed[0].get("Versions") if listed else None
+    if versions is None:
+        versions = []
+    if not isinstance(versions, list):
+        raise RegistryError("goproxy", module, "malformed", "'Versions' is not a list")
+    kept = [str(v) for v in versions if pre or not is_prerelease(str(v).lstrip("v"))]
+    times: dict[str, datetime | None] = {}
+    if kept:
+        queries = [f"{module}@{v}" for v in kept]
+        # One .info a version (seconds each from a cold module cache): a longer bound.
+        answer = _run_go(
+            program,
+            ["list", "-m", "-json", *queries],
+            package=module,
+            env=env,
+            timeout=DATES_TIMEOUT,
+        )
+        for entry in _json_stream(answer, registry="goproxy", package=module):
+            times[str(entry.get("Version"))] = _date(entry.get("Time"))
+    return _ordered([Release(v, times.get(v)) for v in kept], pre=pre)
+
+
+def maven_releases(
+    coordinate: str, *, pre: bool = False, repository: str | None = None
+) -> list[Release]:
+    """The versions ``maven-metadata.xml`` lists for ``group:artifact``, oldest first, without
+    dates (module docstring)."""
+    group, _, artifact = coordinate.partition(":")
+    if not group or not artifact or ":" in artifact:
+        message = f"not a Maven group:artifact: {coordinate!r}"
+        raise RegistryError("maven", coordinate, "unknown", message)
+    base = (
+        repository or os.environ.get("SESSPEC_MAVEN_REPO") or "https://repo.maven.apache.org/maven2"
+    ).rstrip("/")
+    url = f"{base}/{group.replace('.', '/')}/{artifact}/maven-metadata.xml"
+    data = _read_url(url, registry="maven", package=coordinate)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise RegistryError("maven", coordinate, "malformed", "metadata declares entities")
+    try:
+        root = ET.fromstring(data)  # noqa: S314 (no DTD or entity: refused above)
+    except ET.ParseError as exc:
+        message = f"metadata is not XML: {exc}"
+        raise RegistryError("maven", coordinate, "malformed", message) from exc
+    versions = [v.text.strip() for v in root.iterfind("./versioning/versions/version") if v.text]
+    return _ordered([Release(v, None) for v in versions], pre=pre)
+
+
+def _index_path(crate: str) -> str:
+    """Where the sparse index keeps a crate (lowercased: ``1/a``, ``2/ab``, ``3/a/abc``,
+    ``ab/cd/abcd...``), as cargo's registry documentation says."""
+    name = crate.lower()
+    if len(name) <= 2:
+        return f"{len(name)}/{name}"
+    if len(name) == 3:
+        return f"3/{name[0]}/{name}"
+    return f"{name[:2]}/{name[2:4]}/{name}"
+
+
+_CRATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+
+
+def crates_releases(crate: str, *, pre: bool = False, index: str | None = None) -> list[Release]:
+    """The versions of a crate in the sparse index, oldest first, each with its ``pubtime``;
+    yanked versions left out (module docstring)."""
+    if not _CRATE_NAME.match(crate):
+        raise RegistryError("crates", crate, "unknown", f"not a crate name: {crate!r}")
+    base = (index or os.environ.get("SESSPEC_CRATES_INDEX") or "https://index.crates.io").rstrip(
+        "/"
+    )
+    url = f"{base}/{_index_path(crate)}"
+    entries = _json_stream(
+        _read_url(url, registry="crates", package=crate), registry="crates", package=crate
+    )
+    out = [
+        Release(str(e["vers"]), _date(e.get("pubtime")))
+        for e in entries
+        if "vers" in e and not e.get("yanked")
+    ]
+    return _ordered(out, pre=pre)
+
+
+def jar_date(jar: Path) -> datetime | None:
+    """When a jar was packaged: the newest time among its entries (zip entries carry local
+    time without a zone; read as UTC), None when it cannot be read."""
+    try:
+        with zipfile.ZipFile(jar) as archive:
+            times = [info.date_time for info in archive.infolist()]
+    except (OSError, zipfile.BadZipFile):
+        return None
+    if not times:
+        return None
+    try:
+        return datetime(*max(times), tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 #: Share of neighbouring releases (in version order) whose dates may go backwards before the

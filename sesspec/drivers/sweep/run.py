@@ -21,8 +21,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sesspec.drivers.kinds import NodeDriver, node_version
+from sesspec.drivers.kinds import (
+    CargoDriver,
+    GoModuleDriver,
+    MavenDriver,
+    NodeDriver,
+    first_line,
+    node_version,
+)
 from sesspec.drivers.scenarios import load_scenarios
+from sesspec.drivers.sweep.build import DEFAULT_BUILD_TIMEOUT, Builder
 from sesspec.drivers.sweep.harness import SCENARIOS, ReleaseResult, SweepClient, run_release
 from sesspec.drivers.sweep.history import (
     History,
@@ -35,15 +43,21 @@ from sesspec.drivers.sweep.install import DEFAULT_INSTALL_TIMEOUT, Installer
 from sesspec.drivers.sweep.plan import explore
 from sesspec.drivers.sweep.releases import (
     Release,
+    crates_releases,
     dates_in_order,
+    goproxy_releases,
+    maven_releases,
     npm_releases,
     pypi_releases,
     select,
 )
 
 __all__ = [
+    "DATE_SOURCES",
+    "DEPENDENCIES",
     "MAX_HISTORY_BYTES",
     "SweepRun",
+    "default_installer",
     "history_name",
     "list_releases",
     "sweep_client",
@@ -59,11 +73,84 @@ def __dir__() -> list[str]:
     return __all__
 
 
+#: Where each registry's release dates come from (said in every history).
+DATE_SOURCES = {
+    "pypi": "the first upload of each release's files (PyPI's JSON API)",
+    "npm": "each version's publication time (npm view ... time)",
+    "goproxy": "the module proxy's time for each version (go list -m -json)",
+    "maven": (
+        "the newest entry of each release's jar, read once it is built (maven-metadata.xml "
+        "has no dates, and the repository reached here sends no Last-Modified)"
+    ),
+    "crates": "each version's pubtime in the crates.io sparse index",
+}
+
+
+#: Which versions of its dependencies each release was installed or built with (said in
+#: every history; sesspec.drivers.sweep.install and .build say how).
+DEPENDENCIES = {
+    "pypi": (
+        "as the index stood one hour after the release (uv pip install --exclude-newer; the "
+        "tools that build an sdist are today's)"
+    ),
+    "npm": "as the registry stood one hour after the release (npm install --before)",
+    "goproxy": "those the release requires (go get module@version: minimal version selection)",
+    "maven": "those the release's pom names (Maven resolves exact versions)",
+    "crates": (
+        "the newest its requirements allow (what cargo update gives today), not those of its "
+        "date: cargo resolves as of a date (--publish-time) only with today's yanks, and the "
+        "futures-util releases the SDK could use before October 2024 are all yanked since"
+    ),
+}
+
+
 def list_releases(client: SweepClient, *, pre: bool = False) -> list[Release]:
     """The client's releases from its registry, oldest first (:class:`RegistryError`)."""
     if client.registry == "pypi":
         return pypi_releases(client.package, pre=pre)
+    if client.registry == "goproxy":
+        return goproxy_releases(client.package, pre=pre)
+    if client.registry == "maven":
+        return maven_releases(client.package, pre=pre)
+    if client.registry == "crates":
+        return crates_releases(client.package, pre=pre)
     return npm_releases(client.package, pre=pre)
+
+
+def default_installer(client: SweepClient, *, timeout: float | None) -> Installer | Builder:
+    """What installs the client's releases: uv or npm, or a build (Go, Maven, cargo), each
+    bounded by ``timeout`` seconds (None: :data:`DEFAULT_INSTALL_TIMEOUT` for an install,
+    :data:`~sesspec.drivers.sweep.build.DEFAULT_BUILD_TIMEOUT` for a build)."""
+    registry = client.registry
+    if registry == "pypi" or registry == "npm":  # noqa: PLR1714 (narrows the Literal)
+        return Installer(registry, timeout=timeout or DEFAULT_INSTALL_TIMEOUT)
+    return Builder(registry, client.driver, timeout=timeout or DEFAULT_BUILD_TIMEOUT)
+
+
+def _runtime(client: SweepClient) -> str:
+    driver = client.driver
+    if isinstance(driver, NodeDriver):
+        return f"Node {node_version() or '?'}"
+    if isinstance(driver, GoModuleDriver):
+        return first_line(("go", "env", "GOVERSION")) or "go ?"
+    if isinstance(driver, MavenDriver):
+        return first_line(("java", "-version")) or "java ?"
+    if isinstance(driver, CargoDriver):
+        return first_line(("rustc", "--version")) or "rustc ?"
+    return f"Python {platform.python_version()}"
+
+
+def _dated(releases: Sequence[Release], results: Mapping[int, ReleaseResult]) -> list[Release]:
+    """The releases, each undated one with the date its install found (a Maven jar's)."""
+    out = list(releases)
+    for index, result in results.items():
+        if out[index].date is None and result.date != "?":
+            try:
+                found = datetime.fromisoformat(result.date).replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            out[index] = Release(out[index].version, found)
+    return out
 
 
 def history_name(client: str) -> str:
@@ -162,11 +249,11 @@ def sweep_client(
     pre: bool = False,
     workers: int = 2,
     timeout: float = 60.0,
-    install_timeout: float = DEFAULT_INSTALL_TIMEOUT,
+    install_timeout: float | None = None,
     retry_failed: bool = False,
     scenarios: Sequence[str] | None = None,
     releases: Sequence[Release] | None = None,
-    installer: Installer | None = None,
+    installer: Installer | Builder | None = None,
     log: Callable[[str], None] | None = None,
 ) -> SweepRun:
     """Sweep ``client`` (module docstring). ``spec``: a range (``A..B``; all when None);
@@ -176,7 +263,10 @@ def sweep_client(
     say = log or (lambda _line: None)
     clock = time.monotonic()
     listed = list(releases) if releases is not None else list_releases(client, pre=pre)
-    notes: list[str] = []
+    notes: list[str] = [
+        f"release dates: {DATE_SOURCES[client.registry]}",
+        f"dependencies: {DEPENDENCIES[client.registry]}",
+    ]
     if not dates_in_order(listed):
         # The registry's times are not the releases' (a mirror's, in no order): no date is
         # shown, and each release's dependencies resolve as of today.
@@ -186,8 +276,18 @@ def sweep_client(
             "each release was installed with its dependencies as they resolve today"
         )
         listed = [Release(r.version, None) for r in listed]
+    if client.registry == "goproxy":
+        notes.append(
+            f"the Go module proxy reached here lists {len(listed)} versions of this module "
+            f"({listed[0].version if listed else 'none'} and later, not every tag): the sweep "
+            "covers those it lists"
+        )
+    if spec is None and client.default_range:
+        spec = client.default_range
+        if client.range_reason:
+            notes.append(f"releases {spec} swept: {client.range_reason}")
     chosen = select(listed, spec, package=client.package, registry=client.registry)
-    installer = installer or Installer(client.registry, timeout=install_timeout)
+    installer = installer or default_installer(client, timeout=install_timeout)
     chosen_scenarios = load_scenarios(list(scenarios or SCENARIOS))
     count = len(chosen)
     wanted = count if every else (samples or client.samples)
@@ -211,7 +311,7 @@ def sweep_client(
             fresh = result.install_s > 0 or result.run_s > 0
             totals["ran" if fresh else "cached"] += 1
             verdicts = " ".join(c.verdict for c in result.cells) or result.reason[:100]
-            say(f"{client.name} {release.version} ({release.day}): {result.state} {verdicts}")
+            say(f"{client.name} {release.version} ({result.date}): {result.state} {verdicts}")
         return index, result
 
     def probe(indices: Sequence[int]) -> Mapping[int, Hashable]:
@@ -229,11 +329,8 @@ def sweep_client(
     notes += [
         f"gap left open between {chosen[a].version} and {chosen[b].version}" for a, b in open_gaps
     ]
-    runtime = (
-        f"Node {node_version() or '?'}"
-        if isinstance(client.driver, NodeDriver)
-        else f"Python {platform.python_version()}"
-    )
+    runtime = _runtime(client)
+    chosen = _dated(chosen, results)
     history = build_history(
         client=client.name,
         registry=client.registry,

@@ -37,19 +37,26 @@ and those of :mod:`sesspec.serve.templates`.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 from sesspec.serve.mailbox import DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES, Mailbox
 from sesspec.serve.state import configuration_sets, counts, identities, sending, templates
 from sesspec.serve.state.account import Account, Settings
-from sesspec.serve.state.calls import Call, Handler, Origin, Rejected, Reply
+from sesspec.serve.state.calls import Call, Handler, Origin, Rejected, Reply, not_written
 from sesspec.serve.state.configuration_sets import MAX_CONFIGURATION_SETS
 from sesspec.serve.state.counts import PRODUCTION_QUOTA, SANDBOX_QUOTA
 from sesspec.serve.state.identities import MAX_IDENTITIES, VERIFICATION_STATUSES
-from sesspec.serve.state.persistence import Persistence
+from sesspec.serve.state.persistence import (
+    Persistence,
+    StateError,
+    StateLockedError,
+    StateWriteError,
+    UnreadableStateError,
+)
 from sesspec.serve.state.sending import MAX_RECIPIENTS, STORING_ACTIONS
 from sesspec.serve.state.templates import MAX_TEMPLATES
 
@@ -66,11 +73,19 @@ __all__ = [
     "Origin",
     "Reply",
     "SesState",
+    "StateError",
+    "StateLockedError",
+    "StateWriteError",
+    "UnreadableStateError",
+    "not_written",
 ]
 
 
 def __dir__() -> list[str]:
     return __all__
+
+
+_log = logging.getLogger("sesspec.serve")
 
 
 def _joined(*tables: Mapping[str, Handler]) -> dict[str, Handler]:
@@ -110,10 +125,13 @@ class SesState:
         state_dir: str | os.PathLike[str] | None = None,
         entropy: Callable[[int], bytes] = os.urandom,
         escape_html: bool = False,
+        skip_unreadable: bool = False,
     ) -> None:
-        persistence = Persistence(state_dir)
+        persistence = Persistence(state_dir, skip_unreadable=skip_unreadable)
         mailbox = Mailbox(
-            max_messages=max_messages, max_bytes=max_bytes, store=persistence.messages
+            max_messages=max_messages,
+            max_bytes=max_bytes,
+            store=persistence if state_dir is not None else None,
         )
         self._account = Account(
             Settings(sandbox, auto_verify, region, escape_html),
@@ -123,8 +141,13 @@ class SesState:
         )
         #: The stored messages.
         self.mailbox = mailbox
-        #: Notes on files under ``state_dir`` that could not be read back.
-        self.load_notes: list[str] = self._account.load()
+        try:
+            #: What reading ``state_dir`` back did: records skipped and kept aside, files of
+            #: messages never answered removed (one line each, for the log).
+            self.load_notes: list[str] = self._account.load(datetime.now(UTC))
+        except BaseException:
+            persistence.close()
+            raise
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -181,10 +204,15 @@ class SesState:
             return handler(self._account, call)
         except Rejected as rejected:
             if action in STORING_ACTIONS:
-                with self._account.lock:
-                    self._account.counts.rejected(call.now)
-                    self._account.counts_changed(call.now)
+                try:
+                    with self._account.lock:
+                        self._account.count_rejected(call.now)
+                except StateWriteError as exc:  # the rejection stands; it is not counted
+                    _log.error("state: %s (a rejected %s not counted)", exc, action)
             return Reply(error=rejected.error)
+        except StateWriteError as exc:
+            _log.error("state: %s (%s answered InternalFailure, nothing kept)", exc, action)
+            return Reply(error=not_written(exc))
 
     # -- Python side (fixture, UI) -------------------------------------------------------------
 
@@ -196,13 +224,22 @@ class SesState:
         self._account.identities.set_status(identity, status)
 
     def reset(self) -> None:
-        """Forget everything: identities, templates, configuration sets, counts and messages."""
+        """Forget everything: identities, templates, configuration sets, counts and messages
+        (:class:`~sesspec.serve.state.persistence.StateWriteError` when ``state_dir`` cannot be
+        written)."""
         with self._account.lock:
             self._account.clear()
-        self.mailbox.clear()
 
     def flush(self) -> None:
-        """Write the counts now (they are written at most once a second while sending); the
-        endpoint calls this when it stops. Nothing to do without ``state_dir``."""
-        with self._account.lock:
-            self._account.flush()
+        """Nothing left to write: every change is on disk before it is answered (kept for the
+        callers that flushed the counts when they stopped)."""
+
+    def close(self) -> None:
+        """Close ``state_dir``: its journal, and its lock (another state may open it then)."""
+        self._account.persistence.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

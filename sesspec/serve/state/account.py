@@ -7,24 +7,32 @@
 lock they share (a send checks identities, quota and counts under it at once), the settings a
 handler reads (``sandbox``, ``auto_verify``, ``region``, ``escape_html``) and the ids it draws
 from the injected ``entropy``. What reaches the disk goes through its one
-:class:`~sesspec.serve.state.persistence.Persistence`: each store says it changed, the account
-writes.
+:class:`~sesspec.serve.state.persistence.Persistence`: each store says it changed (and how to
+undo it), the account writes before the change is answered, and undoes it when the write fails;
+a count and a message are kept by their journal line (:meth:`Account.keep_message`).
 """
 
 from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sesspec.serve.mailbox import Mailbox
+from sesspec.serve.mailbox import Mailbox, Message
 from sesspec.serve.state.configuration_sets import ConfigurationSets
 from sesspec.serve.state.counts import Counts
 from sesspec.serve.state.identities import Identities
-from sesspec.serve.state.persistence import ACCOUNT_FILE, COUNTS_FILE, Persistence
+from sesspec.serve.state.persistence import (
+    ACCOUNT_FILE,
+    UNREADABLE_FOLDER,
+    Persistence,
+    StateWriteError,
+    UnreadableRecord,
+    UnreadableStateError,
+)
 from sesspec.serve.state.templates import Templates
 
 __all__ = ["Account", "Settings"]
@@ -113,42 +121,126 @@ class Account:
         }
 
     def _counts_json(self) -> dict[str, Any]:
-        return {"version": 1, **self.counts.to_json(), "dropped": self.mailbox.dropped}
+        return self.counts.to_json()
 
-    def save(self) -> None:
-        """Write the account (identities, templates, configuration sets; lock held)."""
-        self.persistence.save_account(self._account_json)
+    def save(self, undo: Callable[[], object]) -> None:
+        """Write the account (identities, templates, configuration sets; lock held); when it
+        cannot be written, ``undo`` the change and raise
+        :class:`~sesspec.serve.state.persistence.StateWriteError`."""
+        try:
+            self.persistence.save_account(self._account_json)
+        except StateWriteError:
+            undo()
+            raise
 
-    def counts_changed(self, now: datetime | None) -> None:
-        """Write the counts (lock held): at once when ``now`` is None, else at most once a
-        second."""
-        self.persistence.save_counts(self._counts_json, now)
+    def count_rejected(self, now: datetime) -> None:
+        """Count a rejected call (lock held): its journal line, then the count."""
+        second = int(now.timestamp())
+        self.persistence.append(["rejected", second])
+        self.counts.rejected_at(second)
 
-    def flush(self) -> None:
-        """Write the counts if a write was put off (lock held)."""
-        self.persistence.flush(self._counts_json)
+    def keep_message(self, message: Message, now: datetime, recipients: int | None) -> None:
+        """Keep a message whose file is written (lock held): its journal line (the commit), its
+        count (``recipients``, or None: a reject, for a rendering failure), the mailbox, in
+        that order under the mailbox's lock."""
+        second = int(now.timestamp())
+        record: list[Any] = (
+            ["failed", message.id, second]
+            if recipients is None
+            else ["sent", message.id, second, recipients]
+        )
 
-    def load(self) -> list[str]:
-        """Read the account back from the persistence; notes on what could not be read."""
+        def commit() -> None:
+            self.persistence.append(record)
+            self.counts.event(second, recipients)
 
-        def counts(data: Any) -> None:
-            self.counts.load_json(data)
-            self.mailbox.dropped = int(data["dropped"])
+        self.mailbox.add(message, commit=commit)
 
-        def account(data: Any) -> None:
-            self.identities.load_json(data["identities"])
-            self.templates.load_json(data["templates"])
-            self.configuration_sets.load_json(data["configuration_sets"])
+    def load(self, now: datetime) -> list[str]:
+        """Read the account back from the persistence (the journal's counts, the newest
+        messages that fit the mailbox); notes on what was kept aside or removed.
+        :class:`~sesspec.serve.state.persistence.UnreadableStateError` names what could not be
+        read, unless the persistence skips it."""
+        persistence = self.persistence
+        if persistence.path is None:
+            return []
+        problems = persistence.read_account(self._read_account)
+        replayed, lost_lines = persistence.replay(
+            self.counts.event, self.counts.load_json, self.counts.clear
+        )
+        problems += lost_lines
+        ids = list(replayed.messages)
+        lost_messages: dict[str, UnreadableRecord] = {}
 
-        notes = self.persistence.load({COUNTS_FILE: counts, ACCOUNT_FILE: account})
-        return notes + self.mailbox.load()
+        def newest_first() -> Iterator[Message]:
+            for message_id in reversed(ids):
+                message = persistence.read_message(message_id)
+                if isinstance(message, UnreadableRecord):
+                    lost_messages[message_id] = message
+                else:
+                    yield message
+
+        self.mailbox.restore(newest_first(), len(ids))
+        problems += lost_messages.values()
+        notes: list[str] = []
+        if problems:
+            if not persistence.skip_unreadable:
+                raise UnreadableStateError(persistence.path, problems)
+            kept = persistence.set_aside(problems, now)
+            notes += [f"skipped {problem}" for problem in problems]
+            notes += [f"kept aside as {UNREADABLE_FOLDER}/{name}" for name in kept]
+            for message_id in lost_messages:
+                del replayed.messages[message_id]
+        removed = persistence.open_journal(
+            replayed, self._counts_json, rewrite=bool(lost_lines or lost_messages)
+        )
+        if removed:
+            notes.append(f"removed {len(removed)} message files no journal line names")
+        self.mailbox.dropped = max(0, len(replayed.messages) - len(self.mailbox))
+        return notes
+
+    def _read_account(self, value: Any) -> list[UnreadableRecord]:
+        """Load ``account.json``'s records, each on its own: what could not be read, named."""
+        if not isinstance(value, dict) or value.get("version", 1) != 1:
+            return [UnreadableRecord(ACCOUNT_FILE, "", "not an account of version 1")]
+        problems: list[UnreadableRecord] = []
+        stores: tuple[tuple[str, Callable[[Any], None]], ...] = (
+            ("identities", self.identities.load_record),
+            ("templates", self.templates.load_record),
+            ("configuration_sets", self.configuration_sets.load_record),
+        )
+        for key, load in stores:
+            records = value.get(key, [])
+            if not isinstance(records, list):
+                problems.append(UnreadableRecord(ACCOUNT_FILE, key, "not a list"))
+                continue
+            for index, record in enumerate(records):
+                try:
+                    load(record)
+                except (TypeError, ValueError, KeyError) as exc:
+                    name = record.get("name") if isinstance(record, dict) else None
+                    where = f"{key}[{index}]" + (f" {name[:80]!r}" if isinstance(name, str) else "")
+                    problems.append(UnreadableRecord(ACCOUNT_FILE, where, str(exc)))
+        return problems
 
     def clear(self) -> None:
-        """Forget the account's identities, templates, configuration sets and counts (lock
-        held; the mailbox is the caller's)."""
+        """Forget the account's identities, templates, configuration sets, counts and messages
+        (lock held): the journal's reset first, then the account file."""
+        self.persistence.reset()
+        self.counts.clear()
+        self.mailbox.forget()
+        saved = (
+            self.identities.snapshot(),
+            self.templates.snapshot(),
+            self.configuration_sets.snapshot(),
+        )
         self.identities.clear()
         self.templates.clear()
         self.configuration_sets.clear()
-        self.counts.clear()
-        self.save()
-        self.counts_changed(None)
+
+        def undo() -> None:
+            self.identities.restore(saved[0])
+            self.templates.restore(saved[1])
+            self.configuration_sets.restore(saved[2])
+
+        self.save(undo)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sesspec.serve.mailbox import MAX_REQUEST_KEPT
 from sesspec.serve.responses import SesError, invalid_parameter_value, missing_parameter
+from sesspec.serve.state.persistence import StateWriteError
 
 if TYPE_CHECKING:
     from sesspec.serve.state.account import Account
@@ -36,8 +37,11 @@ __all__ = [
     "Reply",
     "fail",
     "items",
+    "not_written",
     "page",
     "paged",
+    "record_text",
+    "record_time",
     "structure",
     "tags",
     "text",
@@ -98,6 +102,15 @@ class Rejected(Exception):  # noqa: N818 - a reply, not a failure of ours
 def fail(code: str, message: str, status: int = 400) -> Rejected:
     """:class:`Rejected` with the SES error ``code`` and ``message``."""
     return Rejected(SesError(code, message, status))
+
+
+def not_written(error: StateWriteError) -> SesError:
+    """The answer to a call whose state could not be written (a full disk, a folder removed):
+    SES's answer to a fault of its own, 500 ``InternalFailure`` (GUIDE-ERR), naming the cause."""
+    reason = error.cause.strerror or str(error.cause)
+    return SesError(
+        "InternalFailure", f"The request could not be stored: {reason}.", 500, "Receiver"
+    )
 
 
 # --- reading parameters --------------------------------------------------------------------------
@@ -212,3 +225,37 @@ def paged(result: dict[str, Any], token: str | None) -> dict[str, Any]:
     if token is not None:
         result["NextToken"] = token
     return result
+
+
+# --- reading records back (the state folder) ------------------------------------------------------
+
+
+def record_text(record: Any, name: str, *, optional: bool = False) -> Any:
+    """The string ``name`` of a stored record (None allowed when ``optional``); ``TypeError``
+    naming the field otherwise."""
+    if not isinstance(record, Mapping):
+        msg = f"not a JSON object: {type(record).__name__}"
+        raise TypeError(msg)
+    if name not in record:
+        msg = f"{name}: missing"
+        raise TypeError(msg)
+    value = record[name]
+    if isinstance(value, str) or (value is None and optional):
+        return value
+    msg = f"{name}: not a string: {str(value)[:80]!r}"
+    raise TypeError(msg)
+
+
+def record_time(record: Any, name: str) -> datetime:
+    """The ISO 8601 time ``name`` of a stored record, with its zone; ``TypeError`` or
+    ``ValueError`` naming the field otherwise."""
+    value = record_text(record, name)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"{name}: not a date: {value[:80]!r}"
+        raise ValueError(msg) from None
+    if when.tzinfo is None:
+        msg = f"{name}: no time zone: {value[:80]!r}"
+        raise ValueError(msg)
+    return when

@@ -21,6 +21,8 @@ from sesspec.serve.state.calls import (
     items,
     page,
     paged,
+    record_text,
+    record_time,
     structure,
     text,
 )
@@ -42,9 +44,11 @@ _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 class ConfigurationSets:
     """The account's configuration sets (name -> when made); ``changed`` is called after a
-    change (lock held)."""
+    change (lock held) with what undoes it."""
 
-    def __init__(self, lock: threading.RLock, *, changed: Callable[[], None]) -> None:
+    def __init__(
+        self, lock: threading.RLock, *, changed: Callable[[Callable[[], object]], None]
+    ) -> None:
         self._lock = lock
         self._changed = changed
         self._created: dict[str, datetime] = {}
@@ -73,23 +77,31 @@ class ConfigurationSets:
                     f"Maximum number of configuration sets ({MAX_CONFIGURATION_SETS}).",
                 )
             self._created[name] = now
-            self._changed()
+            self._changed(lambda: self._created.pop(name, None))
 
     def delete(self, name: str) -> None:
         with self._lock:
             self.require(name)
-            del self._created[name]
-            self._changed()
+            created = self._created.pop(name)
+            self._changed(lambda: self._created.__setitem__(name, created))
 
     def clear(self) -> None:
         self._created.clear()
 
+    def snapshot(self) -> dict[str, Any]:
+        """The records as they are (for :meth:`restore`)."""
+        return dict(self._created)
+
+    def restore(self, records: dict[str, Any]) -> None:
+        self._created = records
+
     def to_json(self) -> list[dict[str, Any]]:
         return [{"name": n, "created": c.isoformat()} for n, c in self._created.items()]
 
-    def load_json(self, records: list[Mapping[str, Any]]) -> None:
-        for c in records:
-            self._created[str(c["name"])] = datetime.fromisoformat(c["created"])
+    def load_record(self, record: Any) -> None:
+        """Keep one record of :meth:`to_json`'s list; ``TypeError`` or ``ValueError`` naming
+        the field when it is not one."""
+        self._created[record_text(record, "name")] = record_time(record, "created")
 
 
 # --- the actions ---------------------------------------------------------------------------------
@@ -100,7 +112,7 @@ def create_configuration_set(account: Account, call: Call) -> Reply:
     if not _NAME.fullmatch(name):
         raise fail(
             "InvalidConfigurationSet",
-            f"Configuration set name <{name}> is invalid: use at most 64 letters, numbers, "
+            f"Configuration set name <{name[:80]}> is invalid: use at most 64 letters, numbers, "
             "underscores or dashes.",
         )
     account.configuration_sets.create(name, call.now)

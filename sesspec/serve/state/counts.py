@@ -56,7 +56,10 @@ class Counts:
         return point
 
     def sent(self, now: datetime, recipients: int) -> None:
-        second = self._seconds(now)
+        self.sent_at(self._seconds(now), recipients)
+
+    def sent_at(self, second: int, recipients: int) -> None:
+        """Count ``recipients`` sent at epoch ``second``."""
         self._point(second)[0] += recipients
         if self.recent and self.recent[-1][0] == second:
             self.recent[-1] = (second, self.recent[-1][1] + recipients)
@@ -65,9 +68,19 @@ class Counts:
         self._prune(second)
 
     def rejected(self, now: datetime) -> None:
-        second = self._seconds(now)
+        self.rejected_at(self._seconds(now))
+
+    def rejected_at(self, second: int) -> None:
+        """Count one reject at epoch ``second``."""
         self._point(second)[3] += 1
         self._prune(second)
+
+    def event(self, second: int, recipients: int | None) -> None:
+        """One event read back from the journal: a send (``recipients``) or a reject (None)."""
+        if recipients is None:
+            self.rejected_at(second)
+        else:
+            self.sent_at(second, recipients)
 
     def _prune(self, second: int, *, full: bool = False) -> None:
         """Drop what fell out of the windows; on a send, only when the first data point is
@@ -98,10 +111,30 @@ class Counts:
         }
 
     def load_json(self, data: Mapping[str, Any]) -> None:
-        for start, *counts in data["points"]:
-            self.points[int(start)] = [int(n) for n in counts]
-        for when, n in data["recent"]:
-            self.recent.append((int(when), int(n)))
+        """Replace the counts with :meth:`to_json`'s value; ``TypeError`` when it is not one
+        (nothing is changed then)."""
+        points = {}
+        for point in data["points"]:
+            if not _integers(point, 5):
+                msg = f"points: not five integers: {str(point)[:80]}"
+                raise TypeError(msg)
+            points[point[0]] = list(point[1:])
+        recent = []
+        for entry in data["recent"]:
+            if not _integers(entry, 2):
+                msg = f"recent: not two integers: {str(entry)[:80]}"
+                raise TypeError(msg)
+            recent.append((entry[0], entry[1]))
+        self.points = dict(sorted(points.items()))
+        self.recent = deque(sorted(recent))
+
+
+def _integers(value: Any, count: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == count
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+    )
 
 
 def quota(account: Account) -> tuple[float, float]:

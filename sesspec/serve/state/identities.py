@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from sesspec.serve.responses import invalid_parameter_value
 from sesspec.serve.state.addresses import addr_spec, identity_key
-from sesspec.serve.state.calls import Call, Handler, Rejected, Reply, fail, items, page, paged, text
+from sesspec.serve.state.calls import (
+    Call,
+    Handler,
+    Rejected,
+    Reply,
+    fail,
+    items,
+    page,
+    paged,
+    record_text,
+    text,
+)
 
 if TYPE_CHECKING:
     from sesspec.serve.state.account import Account
@@ -47,13 +58,14 @@ class Identity:
 
 class Identities:
     """The account's identities, by :func:`~sesspec.serve.state.addresses.identity_key`; every
-    method is called with ``lock`` held or takes it, and calls ``changed`` after a change."""
+    method is called with ``lock`` held or takes it, and calls ``changed`` after a change with
+    what undoes it (called when the change cannot be written)."""
 
     def __init__(
         self,
         lock: threading.RLock,
         *,
-        changed: Callable[[], None],
+        changed: Callable[[Callable[[], object]], None],
         new_token: Callable[[], str],
     ) -> None:
         self._lock = lock
@@ -80,7 +92,7 @@ class Identities:
                     )
                 token = self._new_token() if kind == "Domain" else None
                 record = self._records[key] = Identity(name, kind, status, token)
-                self._changed()
+                self._changed(lambda: self._records.pop(key, None))
             return record
 
     def set_status(self, name: str, status: str) -> None:
@@ -93,17 +105,33 @@ class Identities:
                 kind = "EmailAddress" if "@" in name else "Domain"
                 token = self._new_token() if kind == "Domain" else None
                 kept = name if kind == "EmailAddress" else name.lower()
-                record = self._records[key] = Identity(kept, kind, status, token)
+                self._records[key] = Identity(kept, kind, status, token)
+                self._changed(lambda: self._records.pop(key, None))
+                return
+            previous = record.status
             record.status = status
-            self._changed()
+
+            def undo() -> None:
+                record.status = previous
+
+            self._changed(undo)
 
     def remove(self, name: str) -> None:
+        key = identity_key(name)
         with self._lock:
-            if self._records.pop(identity_key(name), None) is not None:
-                self._changed()
+            record = self._records.pop(key, None)
+            if record is not None:
+                self._changed(lambda: self._records.__setitem__(key, record))
 
     def clear(self) -> None:
         self._records.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The records as they are (for :meth:`restore`)."""
+        return dict(self._records)
+
+    def restore(self, records: dict[str, Any]) -> None:
+        self._records = records
 
     def verified(self, address: str) -> bool:
         """Whether ``address`` (bare) may send or receive: its own identity or a domain above it
@@ -124,10 +152,20 @@ class Identities:
             for i in self._records.values()
         ]
 
-    def load_json(self, records: list[Mapping[str, Any]]) -> None:
-        for i in records:
-            identity = Identity(str(i["name"]), str(i["kind"]), str(i["status"]), i["token"])
-            self._records[identity_key(identity.name)] = identity
+    def load_record(self, record: Any) -> None:
+        """Keep one record of :meth:`to_json`'s list; ``TypeError`` or ``ValueError`` naming
+        the field when it is not one."""
+        name = record_text(record, "name")
+        kind = record_text(record, "kind")
+        status = record_text(record, "status")
+        token = record_text(record, "token", optional=True)
+        if kind not in ("EmailAddress", "Domain"):
+            msg = f"kind: not EmailAddress or Domain: {kind!r}"
+            raise ValueError(msg)
+        if status not in VERIFICATION_STATUSES:
+            msg = f"status: not a verification status: {status!r}"
+            raise ValueError(msg)
+        self._records[identity_key(name)] = Identity(name, kind, status, token)
 
 
 # --- the actions ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ its findings), passed in with the call.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -43,20 +44,20 @@ from sesspec.serve.state.calls import (
     Reply,
     fail,
     items,
+    not_written,
     optional_text,
     structure,
     tags,
     text,
 )
 from sesspec.serve.state.counts import check_quota
-from sesspec.serve.state.templates import Template, render
+from sesspec.serve.state.persistence import StateWriteError
+from sesspec.serve.state.templates import Template, render, template_data, template_data_text
 from sesspec.serve.templates import (
-    MAX_TEMPLATE_DATA,
+    Budget,
     RenderedParts,
-    TemplateDataError,
     TemplateError,
     merge_template_data,
-    parse_template_data,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ __all__ = ["HANDLERS", "MAX_RECIPIENTS", "STORING_ACTIONS"]
 def __dir__() -> list[str]:
     return __all__
 
+
+_log = logging.getLogger("sesspec.serve")
 
 #: MODEL: "The message may not include more than 50 recipients"; 50 Destinations per bulk call.
 MAX_RECIPIENTS = 50
@@ -147,21 +150,25 @@ def _common(account: Account, params: Mapping[str, Any]) -> tuple[Tags, str | No
 
 
 def _store(account: Account, message: Message, call: Call, recipients: int) -> None:
-    """Count and keep one accepted message; the quota is checked again with the count, under
-    one lock, so that concurrent sends cannot pass it together."""
+    """Keep one accepted message and count it: its file, then (under the account's lock, the
+    quota checked again so that concurrent sends cannot pass it together) its journal line and
+    count; its file removed when either fails (nothing counted,
+    :class:`~sesspec.serve.state.persistence.StateWriteError` or the quota's ``Throttling``)."""
     origin = call.origin
     if origin is not None:
         message.findings = [dict(f) for f in origin.findings]
         message.request = origin.kept()
         message.request_seq = origin.seq
-    with account.lock:
-        if message.status == "Sent":
-            check_quota(account, call.now, recipients)
-            account.counts.sent(call.now, recipients)
-        else:
-            account.counts.rejected(call.now)
-        account.counts_changed(call.now)
-    account.mailbox.add(message)
+    account.persistence.save_message(message)
+    try:
+        with account.lock:
+            sent = message.status == "Sent"
+            if sent:
+                check_quota(account, call.now, recipients)
+            account.keep_message(message, call.now, recipients if sent else None)
+    except BaseException:
+        account.persistence.discard_message(message.id)
+        raise
 
 
 def send_email(account: Account, call: Call) -> Reply:
@@ -234,6 +241,9 @@ def send_raw_email(account: Account, call: Call) -> Reply:
         )
     found_tags, config_set = _common(account, params)
     parsed = parse_mime(raw)
+    if parsed.unread == "too-many-header-lines":
+        # SES's words for a header section it will not read (aws/aws-sdk-php#981).
+        raise Rejected(invalid_parameter_value("Header section too long."))
     if config_set is None:
         header_set = parsed.header("X-SES-CONFIGURATION-SET")
         if header_set:
@@ -280,19 +290,34 @@ def send_raw_email(account: Account, call: Call) -> Reply:
     return Reply(result={"MessageId": message_id}, message_ids=(message_id,))
 
 
-def _template_data(params: Mapping[str, Any], name: str) -> tuple[str, dict[str, Any]]:
-    data = text(params, name)
-    if len(data) > MAX_TEMPLATE_DATA:
-        raise fail(
-            "ValidationError",
-            f"1 validation error detected: Value at '{name[0].lower() + name[1:]}' failed to "
-            f"satisfy constraint: Member must have length less than or equal to "
-            f"{MAX_TEMPLATE_DATA}",
-        )
-    try:
-        return data, parse_template_data(data)
-    except TemplateDataError as exc:
-        raise Rejected(invalid_parameter_value(exc.message)) from None
+#: BulkEmailStatus (MODEL): the statuses a destination may have; a refusal whose code is not
+#: one of them is answered as the nearest (a parameter's problem) or ``Failed``.
+_BULK_STATUSES = frozenset(
+    {
+        "MessageRejected",
+        "MailFromDomainNotVerified",
+        "ConfigurationSetDoesNotExist",
+        "TemplateDoesNotExist",
+        "AccountSuspended",
+        "AccountThrottled",
+        "AccountDailyQuotaExceeded",
+        "InvalidSendingPoolName",
+        "AccountSendingPaused",
+        "ConfigurationSetSendingPaused",
+        "InvalidParameterValue",
+        "TransientFailure",
+        "Failed",
+    }
+)
+_AS_PARAMETER = frozenset({"MissingParameter", "ValidationError", "InvalidRenderingParameter"})
+
+
+def _bulk_status(code: str) -> str:
+    if code == "Throttling":
+        return "AccountDailyQuotaExceeded"
+    if code in _BULK_STATUSES:
+        return code
+    return "InvalidParameterValue" if code in _AS_PARAMETER else "Failed"
 
 
 def _deliver_templated(
@@ -307,10 +332,12 @@ def _deliver_templated(
     message_tags: Tags,
     config_set: str | None,
     action: str,
+    budget: Budget,
     check_source: bool = True,
 ) -> Message:
-    """Check the sandbox and quota, render and compose one templated message, keep it
-    (status RenderingFailure when it cannot be rendered)."""
+    """Check the sandbox and quota, render (from the template's compiled form, on the request's
+    ``budget``) and compose one templated message, keep it (status RenderingFailure when it
+    cannot be rendered, or the budget is spent)."""
     now = call.now
     source, reply_to = sender
     data_text, values = data
@@ -319,7 +346,7 @@ def _deliver_templated(
     message_id = account.message_id(now)
     status, failure = "Sent", None
     try:
-        parts = render(account, template, values)
+        parts = render(account, template, values, budget)
     except TemplateError as exc:
         status, failure = "RenderingFailure", exc.message
         parts = RenderedParts("", None, None)
@@ -368,7 +395,7 @@ def send_templated_email(account: Account, call: Call) -> Reply:
     destination = _destination(structure(params, "Destination"))
     recipients = _check_recipients([a for group in destination for a in group])
     template = account.templates.get(text(params, "Template"))
-    data = _template_data(params, "TemplateData")
+    data = template_data(params, "TemplateData")
     message = _deliver_templated(
         account,
         call,
@@ -380,6 +407,7 @@ def send_templated_email(account: Account, call: Call) -> Reply:
         message_tags=found_tags,
         config_set=config_set,
         action="SendTemplatedEmail",
+        budget=Budget(),
     )
     return Reply(result={"MessageId": message.id}, message_ids=(message.id,))
 
@@ -401,11 +429,16 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
             )
         )
     template = account.templates.get(text(params, "Template"))
-    default_text, default_data = _template_data(params, "DefaultTemplateData")
+    default_text, default_data = template_data(params, "DefaultTemplateData")
+    for index, entry in enumerate(destinations, start=1):  # the model's constraint: the call
+        if isinstance(entry, Mapping) and optional_text(entry, "ReplacementTemplateData"):
+            member = f"Destinations.{index}.member.ReplacementTemplateData"
+            template_data_text(entry, member)
     with account.lock:
         _sandbox_check(account, source, [])
     statuses: list[dict[str, Any]] = []
     stored: list[str] = []
+    budget = Budget()  # one for the whole call: every destination renders on it
     for entry in destinations:
         try:
             entry_map = entry if isinstance(entry, Mapping) else {}
@@ -414,7 +447,7 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
             replacement = optional_text(entry_map, "ReplacementTemplateData")
             data_text, data = default_text, default_data
             if replacement is not None:
-                _, extra = _template_data(entry_map, "ReplacementTemplateData")
+                _, extra = template_data(entry_map, "ReplacementTemplateData")
                 data = merge_template_data(default_data, extra)
                 data_text = json.dumps(data)
             own_tags = tags(items(entry_map, "ReplacementTags"))
@@ -430,15 +463,21 @@ def send_bulk_templated_email(account: Account, call: Call) -> Reply:
                 message_tags=tuple(t for t in default_tags if t[0] not in names) + own_tags,
                 config_set=config_set,
                 action="SendBulkTemplatedEmail",
+                budget=budget,
                 check_source=False,
             )
         except Rejected as rejected:
-            status = rejected.error.code
-            if status == "Throttling":
-                status = "AccountDailyQuotaExceeded"
+            status = _bulk_status(rejected.error.code)
             statuses.append({"Status": status, "Error": rejected.error.message})
-            with account.lock:
-                account.counts.rejected(now)
+            try:
+                with account.lock:
+                    account.count_rejected(now)
+            except StateWriteError as exc:  # the rejection stands; it is not counted
+                _log.error("state: %s (a rejected destination not counted)", exc)
+            continue
+        except StateWriteError as exc:  # this destination only: nothing kept, nothing counted
+            _log.error("state: %s (a destination answered TransientFailure)", exc)
+            statuses.append({"Status": "TransientFailure", "Error": not_written(exc).message})
             continue
         statuses.append({"Status": "Success", "MessageId": message.id})
         stored.append(message.id)

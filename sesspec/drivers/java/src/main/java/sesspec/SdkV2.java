@@ -53,6 +53,19 @@ public final class SdkV2 {
         return out;
     }
 
+    // useEnvironmentVariableValues(false) where the release has it (NO_PROXY=* in the child
+    // too); a release without it reads no proxy from the environment. Called by name so that
+    // the driver compiles against every release (sesspec sweep builds it against each).
+    static void ignoreEnvironmentProxy(ProxyConfiguration.Builder proxy) throws Exception {
+        java.lang.reflect.Method method;
+        try {
+            method = ProxyConfiguration.Builder.class.getMethod("useEnvironmentVariableValues", Boolean.class);
+        } catch (NoSuchMethodException absent) {
+            return;
+        }
+        method.invoke(proxy, Boolean.FALSE);
+    }
+
     static ObjectNode run(Job job) throws Exception {
         if (job.kind().equals("presign-get")) {
             throw new Job.NotSupported("the AWS SDK for Java 2.x has no presigner for SES");
@@ -61,12 +74,11 @@ public final class SdkV2 {
         AwsCredentials credentials = token == null
                 ? AwsBasicCredentials.create(job.accessKeyId(), job.secretAccessKey())
                 : AwsSessionCredentials.create(job.accessKeyId(), job.secretAccessKey(), token);
-        ApacheHttpClient.Builder http = ApacheHttpClient.builder().proxyConfiguration(
-                ProxyConfiguration.builder()
-                        .endpoint(URI.create("http://127.0.0.1:" + job.proxyPort))
-                        .useSystemPropertyValues(false)
-                        .useEnvironmentVariableValues(false) // NO_PROXY=* in the child
-                        .build());
+        ProxyConfiguration.Builder proxy = ProxyConfiguration.builder()
+                .endpoint(URI.create("http://127.0.0.1:" + job.proxyPort))
+                .useSystemPropertyValues(false);
+        ignoreEnvironmentProxy(proxy);
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder().proxyConfiguration(proxy.build());
         try (SesClient ses = SesClient.builder()
                 .endpointOverride(job.url())
                 .region(Region.of(job.region()))

@@ -1,15 +1,15 @@
 """SigV4's one fused path: the common SES request signed in one pass.
 
-:func:`sesspec.signing.sigv4.sign` (and ``Signer.sign``) try this first for a request to ``/``
-without a session token or options: headers that make the signed set exactly host,
+``Signer.sign`` (and so :func:`sesspec.signing.sigv4.sign`) tries this first for a request to
+``/`` without a session token or options: headers that make the signed set exactly host,
 content-type (when present) and the ``X-Amz-Date`` added here, each once, with values that
 need at most their edges trimmed. It writes the canonical request and string to sign in one
 go, from canonical header lines cached per Host and Content-Type value, and signs with the
-HMAC pad states cached per key (:func:`sesspec.signing.sigv4._signing_pads`, which checks the
-credentials and the scope once per key). Anything else (an x-amz-* header, an old
+HMAC pad states cached per key (:func:`~sesspec.signing.sigv4._stages.signing_pads`, which
+checks the credentials and the scope once per key). Anything else (an x-amz-* header, an old
 Authorization or X-Amzn-Authorization, a repeat, a tab or a run of spaces, a name or value that
-may not be a plain header line) gets None, and the caller takes the general path, which
-assembles the stages with :func:`sesspec.signing.sigv4.compute`.
+may not be a plain header line) gets None, and the signer takes its one assembly, which
+assembles the stages with :func:`~sesspec.signing.sigv4.compute`.
 
 The two are held equal by ``tests/test_signer.py`` (a property test over header names, cases,
 values, edges and repeats, on both sides of the boundary). This module is the only place
@@ -25,12 +25,12 @@ from functools import lru_cache
 
 from sesspec.http import RawRequest
 from sesspec.signing import Signed
-from sesspec.signing.sigv4 import (
+from sesspec.signing.sigv4._dates import amz_date
+from sesspec.signing.sigv4._stages import (
     ALGORITHM,
-    _signing_pads,
-    amz_date,
     authorization_value,
     credential_scope,
+    signing_pads,
 )
 
 __all__ = ["sign"]
@@ -59,7 +59,7 @@ def _moment(
     what a signer's every request at that time shares)."""
     date = amz_date(time)
     datestamp = date[:8]
-    inner, outer = _signing_pads(access_key_id, secret_access_key, datestamp, region, service)
+    inner, outer = signing_pads(access_key_id, secret_access_key, datestamp, region, service)
     return date, credential_scope(datestamp, region=region, service=service), inner, outer
 
 
