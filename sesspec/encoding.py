@@ -80,8 +80,9 @@ _BYTE = tuple(bytes((b,)) for b in range(256))
 _PAIR_SEP, _NAME_SEP = "\x00", "\x01"
 
 # Order of the replace passes: '%' first, since every later pass writes it; then the bytes in
-# descending order, so that '+' (0x2B) is escaped before the space may become '+'. (Digits and
-# letters, the rest of what a pass writes, are kept by every style.)
+# descending order, so that '+' (0x2B) is escaped before the space may become '+'. (The hex
+# digits, the rest of what a pass writes, must be kept: a style that escapes them is escaped
+# run by run, in one pass.)
 #: Up to this many distinct bytes to escape, one C-level replace pass each beats a scan.
 _MAX_PASSES = 40
 #: Below this many bytes to escape, replace passes are used without counting runs.
@@ -104,6 +105,9 @@ class _Escaper:
     separators: bool
     space_as_plus: bool
     classes: bytes
+    #: Whether the replace passes may be used: each writes '%' and hex digits, which a later
+    #: pass must not escape again, so the style must keep the digits and 'A'-'F'.
+    passes: bool
 
     @classmethod
     def make(cls, safe: str, *, space_as_plus: bool, separators: bool) -> _Escaper:
@@ -114,9 +118,11 @@ class _Escaper:
             out[0x20] = b"+"
         if separators:
             keep += b"\x00\x01"
-        runs = re.compile(b"[^" + re.escape(keep) + b"]+")
+        # (An empty class is no pattern: a style that keeps nothing escapes every byte.)
+        runs = re.compile(b"[^" + re.escape(keep) + b"]+" if keep else rb"[\x00-\xff]+")
         classes = bytes(0x61 if b in keep else 0x62 for b in range(256))
-        return cls(keep, tuple(out), runs, separators, space_as_plus, classes)
+        passes = all(b in keep for b in b"0123456789ABCDEF")
+        return cls(keep, tuple(out), runs, separators, space_as_plus, classes, passes)
 
     def _long_runs(self, data: bytes, unsafe: int) -> bool:
         """Whether the bytes to escape come in runs long enough (text in a non-Latin script)
@@ -138,7 +144,7 @@ class _Escaper:
 
     def escape(self, data: bytes) -> bytes:
         unsafe = data.translate(None, self.keep)
-        if unsafe and self._long_runs(data, len(unsafe)):
+        if unsafe and (not self.passes or self._long_runs(data, len(unsafe))):
             data = self.runs.sub(self._run, data)
         elif unsafe:
             distinct = set(unsafe[:4096])
