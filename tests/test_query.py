@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sesspec.encoding import form_decode, form_encode
+from sesspec.encoding import MAX_PAIRS, form_decode, form_encode
 from sesspec.errors import ParamError
 from sesspec.model import load_model
 from sesspec.query import Unflattened, flatten, unflatten, validate_pairs, validate_params
@@ -353,6 +353,39 @@ class TestUnflattenValidation:
         assert _problems([("Action", "GetSendQuota"), ("Action", "GetSendQuota")]) == [
             ("Action", "duplicate parameter")
         ]
+
+    def test_kinds_of_the_action_and_version_problems(self) -> None:
+        """Each problem's kind, the part of it a program reads (docs/spec.md#param-version)."""
+
+        def kinds(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+            return [(e.param, e.kind) for e in validate_pairs(pairs)]
+
+        assert kinds([("Source", "x")]) == [("Action", "action-missing")]
+        assert kinds([("Action", "Nope")]) == [("Action", "action-unknown")]
+        assert kinds([("Action", "GetSendQuota"), ("Version", "x")]) == [("Version", "version")]
+        twice = [("Version", "2010-12-01"), ("Version", "2010-12-01"), ("Action", "GetSendQuota")]
+        assert kinds(twice) == [("Version", "duplicate")]
+        assert kinds([*V, ("Action", "SendEmail")])[0] == ("Action", "duplicate")
+        # an operation without input: every other parameter is unknown, named as sent
+        assert kinds([("Action", "GetSendQuota"), ("X", "1"), ("Y.member.1", "2")]) == [
+            ("X", "unknown"),
+            ("Y.member.1", "unknown"),
+        ]
+
+    def test_what_a_refused_body_still_says(self) -> None:
+        """Without Version the version is None (docs/spec.md#param-version: servers default
+        it), and a body refused whole still names its action in the problems' group."""
+        assert unflatten([("Action", "GetSendQuota")]) == Unflattened("GetSendQuota", None, {})
+        too_many = [("MaxItems", "1"), ("Action", "ListIdentities")]
+        too_many += [("MaxItems", "1")] * (MAX_PAIRS - 1)
+        (error,) = validate_pairs(too_many)
+        assert (error.param, error.kind) == ("(form)", "too-many-pairs")
+        with pytest.raises(ExceptionGroup) as info:
+            unflatten(too_many)
+        assert str(info.value).startswith("1 problem(s) with the parameters of ListIdentities")
+        with pytest.raises(ExceptionGroup) as info:
+            unflatten([("Source", "x")])
+        assert str(info.value).startswith("1 problem(s) with the parameters of the request")
 
     def test_empty_segment(self) -> None:
         assert _problems(_send(("Destination..ToAddresses", "a"))) == [

@@ -78,6 +78,15 @@ class TestCanonicalUri:
             ("/a/./b/../c//d/", True, True, "/a/c/d/"),
             ("/a/./b/../c//d/", False, True, "/a/./b/../c//d/"),
             ("/a/..", True, True, "/"),
+            # RFC 3986 section 5.2.4 worked by hand: ".." above the root stays at the root, a
+            # last "." or ".." leaves the path ending in "/" (its own example "/a/b/c/./../../g")
+            ("/..", True, True, "/"),
+            ("/./", True, True, "/"),
+            ("/a/.", True, True, "/a/"),
+            ("/a/b/..", True, True, "/a/"),
+            ("/a/b/c/./../../g", True, True, "/a/g"),
+            ("/a.b/c", True, True, "/a.b/c"),
+            ("//a//", True, True, "/a/"),
             ("/a%3Ab", True, True, "/a%253Ab"),
             ("/a%3Ab", True, False, "/a%3Ab"),
             ("/%E1%88%B4", True, False, "/%E1%88%B4"),
