@@ -171,6 +171,8 @@ _CORE_CI = (
     "tests/test_vectors_awsquery.py",
     "tests/test_vectors_own.py",
 )
+#: The core's CI tests and its limits (2.6 s): the pair limit's boundary is held there.
+_CORE_LIMITS_CI = (*_CORE_CI, "tests/test_limits_core.py")
 _CHECK_CI = ("tests/test_boundaries.py", "tests/test_checker_rules.py")
 _FIDELITY_TESTS = (
     "tests/test_fidelity.py",
@@ -207,8 +209,8 @@ class Target:
 
 
 MODULES: tuple[Target, ...] = (
-    Target("sesspec/encoding.py", _ENCODING_TESTS, ci_tests=_CORE_CI),
-    Target("sesspec/query.py", _QUERY_TESTS, ci_tests=_CORE_CI),
+    Target("sesspec/encoding.py", _ENCODING_TESTS, ci_tests=_CORE_LIMITS_CI),
+    Target("sesspec/query.py", _QUERY_TESTS, ci_tests=_CORE_LIMITS_CI),
     Target("sesspec/_shapes.py", _CORE_TESTS, ci_tests=_CORE_CI),
     Target("sesspec/signing/sigv2.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
     Target("sesspec/signing/aws3.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
