@@ -137,6 +137,8 @@ _SIGV4_TESTS = (
     "tests/test_vectors_sigv4_aws_c_auth.py",
     "tests/test_vectors_sigv4_smithy_rs.py",
     "tests/test_sigv4_verify.py",
+    "tests/test_sigv4_reader.py",
+    "tests/test_guard.py",
     "tests/test_verify_cli.py",
     "tests/test_cli_sign_verify_hostile.py",
     "tests/test_limits_core.py",
