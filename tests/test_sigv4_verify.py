@@ -12,6 +12,7 @@ sesspec's signer.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,163 @@ class TestWhatTheRequestLacks:
             RawRequest("GET", no_date, headers=(HOST,)), secret_access_key=SECRET, now=WHEN
         )
         assert result.reason == "presigned request lacks X-Amz-Date"
+
+
+_HEADER_SIG = AUTHORIZATION.rsplit("=", 1)[1]
+
+
+def _without_date(req: RawRequest) -> RawRequest:
+    return req.without_headers("X-Amz-Date")
+
+
+# Each refusal after the Authorization header was read: the request's own signature is given
+# back beside the refusal (what a client sent, for the report), and ok is False.
+_AFTER_READING: dict[str, tuple[RawRequest, dict[str, Any], str, str]] = {
+    "date": (
+        _without_date(HEADER_SIGNED).with_header("X-Amz-Date", "2015"),
+        {},
+        "date",
+        "X-Amz-Date is not ISO 8601 basic (YYYYMMDD'T'HHMMSS'Z'): '2015'",
+    ),
+    "no-date": (
+        _without_date(HEADER_SIGNED),
+        {},
+        "date",
+        "no request date: neither X-Amz-Date nor Date",
+    ),
+    "http-date": (
+        _without_date(HEADER_SIGNED).with_header("Date", "30 Aug 2015"),
+        {},
+        "date",
+        "Date is neither ISO 8601 basic nor an HTTP-date: '30 Aug 2015'",
+    ),
+    "scope-date": (
+        _without_date(HEADER_SIGNED).with_header("X-Amz-Date", "20150831T000000Z"),
+        {},
+        "date",
+        "credential scope date 20150830 is not the request date 20150831",
+    ),
+    "region": (
+        HEADER_SIGNED,
+        {"region": "eu-west-1"},
+        "region",
+        "scope region 'us-east-1' is not 'eu-west-1'",
+    ),
+    "service": (
+        HEADER_SIGNED,
+        {"service": "ses"},
+        "service",
+        "scope service 'service' is not 'ses'",
+    ),
+    "unknown-key": (
+        HEADER_SIGNED,
+        {"secret_access_key": lambda _: None},
+        "unknown-key",
+        "unknown access key id 'AKIDEXAMPLE'",
+    ),
+    "host": (
+        HEADER_SIGNED.without_headers("Authorization").with_header(
+            "Authorization", AUTHORIZATION.replace("host;x-amz-date", "x-amz-date")
+        ),
+        {},
+        "signed-headers",
+        "SignedHeaders must include host (IAM-SIGV4)",
+    ),
+    "signed-header-absent": (
+        HEADER_SIGNED.without_headers("Host").with_header("Host2", "x"),
+        {},
+        "signed-headers",
+        "sigv4 canonical-headers: signed header(s) not in the request: host",
+    ),
+    "mismatch": (
+        HEADER_SIGNED,
+        {"secret_access_key": "other"},
+        "mismatch",
+        "signature does not match (SignatureDoesNotMatch)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_AFTER_READING))
+def test_refusals_after_reading_give_the_signature_back(case: str) -> None:
+    req, given, kind, reason = _AFTER_READING[case]
+    options: dict[str, Any] = {"secret_access_key": SECRET, "now": WHEN, **given}
+    result = sigv4.verify(req, **options)
+    assert (result.ok, result.kind, result.reason) == (False, kind, reason)
+    assert result.given_signature == _HEADER_SIG
+
+
+def test_both_or_neither_authentication() -> None:
+    both = QUERY_SIGNED.with_header("Authorization", AUTHORIZATION)
+    result = sigv4.verify(both, secret_access_key=SECRET, now=WHEN)
+    assert (result.ok, result.kind, result.reason) == (
+        False,
+        "mixed",
+        "both an Authorization header and X-Amz-Algorithm query authentication "
+        "(IAM-SIGV4: use one or the other)",
+    )
+    neither = RawRequest("GET", "/", headers=(HOST,))
+    result = sigv4.verify(neither, secret_access_key=SECRET, now=WHEN)
+    assert (result.ok, result.kind, result.reason) == (
+        False,
+        "missing",
+        "no SigV4 authentication: no Authorization header and no X-Amz-Algorithm query parameter",
+    )
+
+
+def test_a_header_credential_is_a_scope_problem() -> None:
+    bad = AUTHORIZATION.replace("/us-east-1/", "/")
+    req = HEADER_SIGNED.without_headers("Authorization").with_header("Authorization", bad)
+    result = sigv4.verify(req, secret_access_key=SECRET, now=WHEN)
+    assert (result.ok, result.kind) == (False, "scope")
+    assert result.reason.startswith("sigv4 authorization: Credential must be AKID/YYYYMMDD/")
+    unread = bad.replace("Signature=", "Signatur=")
+    req = HEADER_SIGNED.without_headers("Authorization").with_header("Authorization", unread)
+    result = sigv4.verify(req, secret_access_key=SECRET, now=WHEN)
+    assert (result.ok, result.kind) == (False, "malformed")
+
+
+@pytest.mark.parametrize(
+    ("change", "kind"),
+    [
+        (("HMAC-SHA256", "HMAC-SHA1"), "malformed"),
+        (("%2Fus-east-1%2F", "%2F"), "scope"),
+        (("X-Amz-Expires=3600", "X-Amz-Expires=0"), "malformed"),
+    ],
+)
+def test_presigned_refusals_are_not_ok(change: tuple[str, str], kind: str) -> None:
+    req = RawRequest("GET", QUERY_SIGNED.target.replace(*change), headers=(HOST,))
+    result = sigv4.verify(req, secret_access_key=SECRET, now=WHEN)
+    assert (result.ok, result.kind) == (False, kind)
+
+
+def test_the_query_limit_says_where() -> None:
+    past = QUERY_SIGNED.target + "&a" * (MAX_PAIRS - 5)
+    query = past.split("?", 1)[1]
+    assert query.count("&") + 1 == MAX_PAIRS + 1
+    # the segment past the limit starts at the MAX_PAIRS-th '&'
+    offset = [i for i, c in enumerate(query) if c == "&"][MAX_PAIRS - 1]
+    result = sigv4.verify(
+        RawRequest("GET", past, headers=(HOST,)), secret_access_key=SECRET, now=WHEN
+    )
+    assert (result.ok, result.kind, result.reason) == (
+        False,
+        "limit",
+        f"{MAX_PAIRS + 1} '&'-separated segments: more than the {MAX_PAIRS} sesspec decodes "
+        f"(query offset {offset})",
+    )
+
+
+def test_skew_is_max_skew_and_keeps_the_stages() -> None:
+    """docs/spec.md#sigv4-skew: the request date may differ from now by at most max_skew; a
+    request refused for its time still carries the stages (its signature matched)."""
+    near = WHEN + timedelta(minutes=2)
+    assert _kind(HEADER_SIGNED, now=near) == "verified"
+    result = sigv4.verify(
+        HEADER_SIGNED, secret_access_key=SECRET, now=near, max_skew=timedelta(minutes=1)
+    )
+    assert (result.ok, result.kind) == (False, "skew")
+    assert result.expected_signature == result.given_signature == _HEADER_SIG
+    assert result.canonical_request is not None
+    assert result.string_to_sign is not None
+    assert _kind(HEADER_SIGNED, now=near, max_skew=timedelta(minutes=2)) == "verified"
