@@ -143,6 +143,14 @@ _SIGV4_TESTS = (
     "tests/test_cli_sign_verify_hostile.py",
     "tests/test_limits_core.py",
 )
+#: What judges the parameter names and the masker (seconds in all).
+_PARAMS_TESTS = (
+    "tests/test_params.py",
+    "tests/test_masking.py",
+    "tests/test_capture_fields.py",
+    "tests/test_sigv4_verify.py",
+    "tests/test_sigv4_reader.py",
+)
 _CHECK_TESTS = (
     "tests/test_boundaries.py",
     "tests/test_legacy_signing.py",
@@ -214,6 +222,9 @@ MODULES: tuple[Target, ...] = (
     Target("sesspec/encoding.py", _ENCODING_TESTS, ci_tests=_CORE_LIMITS_CI),
     Target("sesspec/query.py", _QUERY_TESTS, ci_tests=_CORE_LIMITS_CI),
     Target("sesspec/_shapes.py", _CORE_TESTS, ci_tests=_CORE_CI),
+    # Which parameters are authentication's, and the one masker of session tokens.
+    Target("sesspec/params.py", _PARAMS_TESTS, ci_tests=_PARAMS_TESTS),
+    Target("sesspec/masking.py", _PARAMS_TESTS, ci_tests=_PARAMS_TESTS),
     Target("sesspec/signing/sigv2.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
     Target("sesspec/signing/aws3.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
     Target("sesspec/signing/_guard.py", _SIGNING_TESTS, ci_tests=_SIGNING_CI),
