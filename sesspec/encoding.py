@@ -72,7 +72,6 @@ UNRESERVED = _ALNUM + "-._~"
 # Upper-case "%XX" for every byte value (IAM-SIGV4: "Letters in the hexadecimal value must be
 # uppercase").
 _PCT = tuple(f"%{b:02X}".encode("ascii") for b in range(256))
-_HEX = b"0123456789ABCDEFabcdef"
 _BYTE = tuple(bytes((b,)) for b in range(256))
 
 # A form body is escaped in one go: names and values are joined with NUL between pairs and
@@ -81,8 +80,9 @@ _BYTE = tuple(bytes((b,)) for b in range(256))
 _PAIR_SEP, _NAME_SEP = "\x00", "\x01"
 
 # Order of the replace passes: '%' first, since every later pass writes it; then the bytes in
-# descending order, so that '+' (0x2B) is escaped before the space may become '+'. (Digits and
-# letters, the rest of what a pass writes, are kept by every style.)
+# descending order, so that '+' (0x2B) is escaped before the space may become '+'. (The hex
+# digits, the rest of what a pass writes, must be kept: a style that escapes them is escaped
+# run by run, in one pass.)
 #: Up to this many distinct bytes to escape, one C-level replace pass each beats a scan.
 _MAX_PASSES = 40
 #: Below this many bytes to escape, replace passes are used without counting runs.
@@ -105,20 +105,24 @@ class _Escaper:
     separators: bool
     space_as_plus: bool
     classes: bytes
+    #: Whether the replace passes may be used: each writes '%' and hex digits, which a later
+    #: pass must not escape again, so the style must keep the digits and 'A'-'F'.
+    passes: bool
 
     @classmethod
     def make(cls, safe: str, *, space_as_plus: bool, separators: bool) -> _Escaper:
         keep = safe.encode("ascii")
+        # Only the bytes outside ``keep`` are ever looked up (they alone are replaced).
         out = list(_PCT)
-        for b in keep:
-            out[b] = _BYTE[b]
         if space_as_plus:
             out[0x20] = b"+"
         if separators:
             keep += b"\x00\x01"
-        runs = re.compile(b"[^" + re.escape(keep) + b"]+")
+        # (An empty class is no pattern: a style that keeps nothing escapes every byte.)
+        runs = re.compile(b"[^" + re.escape(keep) + b"]+" if keep else rb"[\x00-\xff]+")
         classes = bytes(0x61 if b in keep else 0x62 for b in range(256))
-        return cls(keep, tuple(out), runs, separators, space_as_plus, classes)
+        passes = all(b in keep for b in b"0123456789ABCDEF")
+        return cls(keep, tuple(out), runs, separators, space_as_plus, classes, passes)
 
     def _long_runs(self, data: bytes, unsafe: int) -> bool:
         """Whether the bytes to escape come in runs long enough (text in a non-Latin script)
@@ -140,7 +144,7 @@ class _Escaper:
 
     def escape(self, data: bytes) -> bytes:
         unsafe = data.translate(None, self.keep)
-        if unsafe and self._long_runs(data, len(unsafe)):
+        if unsafe and (not self.passes or self._long_runs(data, len(unsafe))):
             data = self.runs.sub(self._run, data)
         elif unsafe:
             distinct = set(unsafe[:4096])
@@ -390,18 +394,15 @@ def _utf8(raw: bytes, escaped: bytes, source: str | bytes, base: int, *, strict:
 
 
 def _source_offset(escaped: bytes, decoded_index: int) -> int:
-    """Where in the escaped text the byte at ``decoded_index`` of its decoding came from."""
+    """Where in the escaped text the byte at ``decoded_index`` of its decoding came from.
+
+    Only strict decoding asks, after :func:`_strict_check` has passed every '%' as the start
+    of a well-formed escape: each '%' stands for one byte, in three characters."""
     i = n = 0
-    while i < len(escaped):
-        if n == decoded_index:
-            return i
-        i += 3 if escaped[i] == 0x25 and _is_escape(escaped, i) else 1
+    while n < decoded_index:
+        i += 3 if escaped[i] == 0x25 else 1
         n += 1
     return i
-
-
-def _is_escape(data: bytes, i: int) -> bool:
-    return i + 2 < len(data) and data[i + 1] in _HEX and data[i + 2] in _HEX
 
 
 def percent_decode(value: str | bytes, *, plus_as_space: bool = False, strict: bool = False) -> str:
@@ -486,6 +487,7 @@ MAX_PAIRS = 10_000
 
 
 def _too_many_pairs(raw: bytes, data: str | bytes) -> EncodingError | None:
+    # Called for inputs of MAX_PAIRS bytes or more: n bytes hold at most n + 1 segments.
     segments = raw.count(b"&") + 1
     if segments <= MAX_PAIRS:
         return None
@@ -520,7 +522,7 @@ def form_decode(data: str | bytes, *, strict: bool = False) -> Pairs:
     [('Action', 'SendEmail'), ('Source', 'a+b@example.com'), ('Subject', 'Hi there')]
     """
     raw = _as_bytes(data)
-    if len(raw) > MAX_PAIRS and (too_many := _too_many_pairs(raw, data)) is not None:
+    if len(raw) >= MAX_PAIRS and (too_many := _too_many_pairs(raw, data)) is not None:
         raise too_many
     if not strict:
         whole = _decode_whole(raw)
@@ -582,7 +584,7 @@ def form_segments(data: str | bytes) -> list[Segment]:
     in :func:`form_decode`, before any is decoded.
     """
     raw = _as_bytes(data)
-    if len(raw) > MAX_PAIRS and (too_many := _too_many_pairs(raw, data)) is not None:
+    if len(raw) >= MAX_PAIRS and (too_many := _too_many_pairs(raw, data)) is not None:
         raise too_many
     spots: list[tuple[int, bytes, int]] = []
     parts: list[bytes] = []

@@ -19,6 +19,7 @@ from sesspec.encoding import (
     STYLES,
     UNRESERVED,
     canonical_query_string,
+    fast_unquote,
     form_decode,
     form_encode,
     form_encode_bytes,
@@ -190,6 +191,138 @@ class TestDenseEscaping:
         assert form_encode([("V", text)], style=name) == "V=" + expected
 
 
+def _by_hand(text: str, safe: str, *, space_as_plus: bool) -> str:
+    """The escaping rule worked byte by byte: a byte of ``safe`` as it is, the space as '+'
+    when the style says so, any other byte of the UTF-8 encoding as %XX in upper case."""
+    out = []
+    for b in text.encode("utf-8"):
+        if chr(b) in safe:
+            out.append(chr(b))
+        elif b == 0x20 and space_as_plus:
+            out.append("+")
+        else:
+            out.append(f"%{b:02X}")
+    return "".join(out)
+
+
+# Texts that take each way through the escaper: a few distinct bytes (one replace pass each),
+# NUL and SOH (which the body escaper uses as separators), more than 40 distinct bytes, and
+# long runs of escapes with spaces between them (escaped run by run).
+_WAYS = {
+    "sample": SAMPLE,
+    "separators": "a\x00b\x01c d+e",
+    "many-distinct": "".join(chr(c) for c in range(1, 0x80)),
+    # printable ASCII alone: a body without NUL or SOH is escaped in one go
+    "printable": "".join(chr(c) for c in range(0x20, 0x7F)),
+    "long-runs": "\u65e5\u672c\u8a9e \u30c6\u30ad\u30b9\u30c8 " * 600,
+}
+
+
+class TestStyleMadeByACaller:
+    """A FormStyle made at run time escapes as its row of docs/spec.md#enc-form-styles says:
+    "every other byte of the UTF-8 encoding becomes %XX (upper-case hex), except the space when
+    space_as_plus is set". (The styles of STYLES are made when the module loads; these are made
+    in the test, each from a row's safe set and space rule.) Expected values by hand."""
+
+    # Each style's row; a style that keeps nothing (every byte escaped, letters too); one that
+    # keeps the digits and the lower-case hex letters but escapes 'A'-'F', which '%XX' uses.
+    ROWS = sorted(
+        {(s.safe, s.space_as_plus) for s in STYLES.values()}
+        | {("", False), ("0123456789abcdef", True)}
+    )
+
+    @pytest.mark.parametrize("way", sorted(_WAYS))
+    @pytest.mark.parametrize(("safe", "plus"), ROWS)
+    def test_quote(self, safe: str, plus: bool, way: str) -> None:
+        made = encoding.FormStyle("made", safe, plus, "a caller's style", "")
+        text = _WAYS[way]
+        assert made.quote(text) == _by_hand(text, safe, space_as_plus=plus)
+
+    @pytest.mark.parametrize("way", sorted(_WAYS))
+    @pytest.mark.parametrize(("safe", "plus"), ROWS)
+    def test_encode_pairs(self, safe: str, plus: bool, way: str) -> None:
+        made = encoding.FormStyle("made", safe, plus, "a caller's style", "")
+        text = _WAYS[way]
+        pairs = [("A b", text), ("Empty", ""), (text, "z")]
+        expected = "&".join(
+            f"{_by_hand(n, safe, space_as_plus=plus)}={_by_hand(v, safe, space_as_plus=plus)}"
+            for n, v in pairs
+        )
+        assert made.encode_pairs(pairs) == expected.encode("ascii")
+
+
+class TestEscaperPaths:
+    """Expected values by hand for the inputs that sit at the escaper's own thresholds."""
+
+    def test_a_byte_first_seen_past_the_first_4096_to_escape(self) -> None:
+        # 4096 short runs (no long runs: one replace pass per distinct byte), then a byte to
+        # escape seen only once, as the 4097th byte to escape
+        assert STYLES["rfc3986"].quote("a " * 4096 + "!") == "a%20" * 4096 + "%21"
+        assert STYLES["rfc3986"].quote("a " * 4095 + "!") == "a%20" * 4095 + "%21"
+
+    def test_a_style_that_keeps_nul_and_soh(self) -> None:
+        """A byte the style keeps is written as it is, the two the body escaper uses between
+        names and values too."""
+        made = encoding.FormStyle("made", "\x00\x01", False, "keeps NUL and SOH", "")
+        assert made.quote("\x00\x01a") == "\x00\x01%61"
+        assert made.encode_pairs([("\x00", "\x01")]) == b"\x00=\x01"
+
+
+class TestLoneSurrogates:
+    """A str may hold a lone surrogate (U+D800-U+DFFF), which UTF-8 proper cannot carry; every
+    encoder writes it as its three generalized UTF-8 bytes (U+D800 is ED A0 80: 1110 1101,
+    10 100000, 10 000000), whether the value is short or long enough to be escaped in slices."""
+
+    @pytest.mark.parametrize("size", [encoding._CHUNK - 1, encoding._CHUNK, encoding._CHUNK + 1])
+    def test_short_and_sliced_values_agree(self, size: int) -> None:
+        value = "\ud800" + "a" * (size - 1)
+        expected = "%ED%A0%80" + "a" * (size - 1)
+        assert STYLES["rfc3986"].quote(value) == expected
+        assert form_encode([("V", value)]) == "V=" + expected
+
+    def test_short_pairs_in_one_go(self) -> None:
+        """A body short enough to be escaped in one go carries the surrogate the same way."""
+        assert form_encode([("V", "\ud800"), ("\udfff", "w")]) == "V=%ED%A0%80&%ED%BF%BF=w"
+
+
+class TestFormEncodeArguments:
+    def test_pairs_from_any_iterable(self) -> None:
+        """form_encode takes an Iterable of pairs (its signature): a generator, once."""
+        expected = "A=1&B=%20"
+        assert form_encode(iter([("A", "1"), ("B", " ")])) == expected
+        assert form_encode(p for p in [("A", "1"), ("B", " ")]) == expected
+        assert form_encode((("A", "1"), ("B", " "))) == expected
+
+    def test_unknown_style_names_the_known_ones(self) -> None:
+        """style's docstring: "ValueError naming the known styles"."""
+        with pytest.raises(
+            ValueError, match=r"^unknown form encoding style: 'nope' \(known: "
+        ) as info:
+            encoding.style("nope")
+        known = str(info.value).split("(known: ", 1)[1].removesuffix(")")
+        assert sorted(known.split(", ")) == sorted(STYLES)
+
+
+class TestFastUnquote:
+    """fast_unquote's docstring: every %XX becomes the byte XX (either hex case), a malformed
+    escape raises ValueError; urllib.parse.unquote_to_bytes (the stdlib) is the reference."""
+
+    @pytest.mark.parametrize(
+        "data",
+        [b"", b"abc", b"%41%6a%6A", b"%00%FF%fe", b"\\x41%5C\\", b"a\\nb%20", b"%25%32%30"],
+    )
+    def test_as_the_stdlib(self, data: bytes) -> None:
+        assert fast_unquote(data) == urllib.parse.unquote_to_bytes(data)
+
+    def test_by_hand(self) -> None:
+        assert fast_unquote(b"%41\\n%5c") == b"A\\n\\"
+
+    @pytest.mark.parametrize("data", [b"%", b"%4", b"%G1", b"a%zz"])
+    def test_malformed_escape_raises(self, data: bytes) -> None:
+        with pytest.raises(ValueError, match="escape"):
+            fast_unquote(data)
+
+
 class TestFormDecode:
     """Within a request, a plus sign is reserved as a shorthand notation for a space. (If you want
     to include a literal, uninterpreted plus sign in any parameter, you must URL-encode it as %2B.)
@@ -214,23 +347,51 @@ class TestFormDecode:
         assert form_decode(b"a=%C3%A9") == form_decode("a=%C3%A9") == [("a", "\u00e9")]
 
     @pytest.mark.parametrize(
-        ("body", "offset", "message"),
+        ("body", "offset", "kind", "message"),
         [
-            ("Action=SendEmail&X=%zz", 19, "malformed percent-escape '%zz'"),
-            ("Action=SendEmail&X=%4", 19, "malformed percent-escape '%4'"),
-            ("Action=SendEmail&X=ab%C3", 21, "invalid UTF-8 after percent-decoding"),
-            ("Action=SendEmail&X=a b", 20, "raw byte 0x20 (' ') must be percent-encoded"),
-            ("Action=SendEmail&X=a\u00e9", 20, "raw byte 0xc3 ('Ã') must be percent-encoded"),
-            ("Action=Send{Email}", 11, "raw byte 0x7b ('{') must be percent-encoded"),
-            ("Action=SendEmail&X=a=b", 20, "'=' inside a value must be escaped as %3D"),
-            ("A%ZZ=1", 1, "malformed percent-escape '%ZZ'"),
+            ("Action=SendEmail&X=%zz", 19, "escape", "malformed percent-escape '%zz'"),
+            ("Action=SendEmail&X=%4", 19, "escape", "malformed percent-escape '%4'"),
+            # the escape shown is the '%' and the two characters after it, no more
+            ("Action=SendEmail&X=%zzq", 19, "escape", "malformed percent-escape '%zz':"),
+            ("Action=SendEmail&X=ab%C3", 21, "utf-8", "invalid UTF-8 after percent-decoding"),
+            ("Action=SendEmail&X=a b", 20, "raw-byte", "raw byte 0x20 (' ') must be percent-enc"),
+            ("Action=SendEmail&X=a\u00e9", 20, "raw-byte", "raw byte 0xc3 ('Ã') must be percent-"),
+            ("Action=Send{Email}", 11, "raw-byte", "raw byte 0x7b ('{') must be percent-encoded"),
+            ("Action=SendEmail&X=a=b", 20, "equals", "'=' inside a value must be escaped as %3D"),
+            # the first '=' inside the value is the one shown
+            ("Action=SendEmail&X=a=b=c", 20, "equals", "'=' inside a value must be escaped as %3D"),
+            ("A%ZZ=1", 1, "escape", "malformed percent-escape '%ZZ'"),
+            # A(0) =1(1) &(3) B(4) =2(5) &(7) C(8) =(9) %zz(10): each segment counted
+            ("A=1&B=2&C=%zz", 10, "escape", "malformed percent-escape '%zz'"),
+            ("A=1&&B=2&C%zz=", 10, "escape", "malformed percent-escape '%zz'"),
         ],
-    )
-    def test_strict_errors(self, body: str, offset: int, message: str) -> None:
+    )  # fmt: skip
+    def test_strict_errors(self, body: str, offset: int, kind: str, message: str) -> None:
         with pytest.raises(EncodingError) as info:
             form_decode(body, strict=True)
         assert info.value.offset == offset
+        assert info.value.kind == kind
         assert info.value.message.startswith(message)
+        assert info.value.source == body
+
+    @pytest.mark.parametrize(
+        ("body", "offset"),
+        [
+            # X(0) =(1) %C3(2) %A9(5) %C3(8): the third escaped byte starts no sequence
+            ("X=%C3%A9%C3", 8),
+            # a(2) %C3(3) %A9(6) b(9) %FF(10): 0xFF is never UTF-8
+            ("X=a%C3%A9b%FF", 10),
+            ("%FF=1", 0),
+            # the value's bytes counted from where the value starts
+            ("Action=SendEmail&X=%E2%82%AC%E2%82", 28),
+        ],
+    )
+    def test_strict_utf8_offset_counts_escapes_as_three(self, body: str, offset: int) -> None:
+        """Where invalid UTF-8 starts, as an offset in the text sent: an escape is three
+        characters for one byte (docs/spec.md#enc)."""
+        with pytest.raises(EncodingError) as info:
+            form_decode(body, strict=True)
+        assert (info.value.kind, info.value.offset) == ("utf-8", offset)
         assert info.value.source == body
 
     def test_strict_error_rendering(self) -> None:
@@ -278,6 +439,38 @@ class TestFormDecode:
         assert percent_decode("a%20b+c%2Bd", plus_as_space=True) == "a b c+d"
         with pytest.raises(EncodingError):
             percent_decode("%G0", strict=True)
+
+    @pytest.mark.parametrize("tail", ["", "\\"])
+    @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
+    def test_backslashes_are_bytes_like_any_other(self, tail: str, as_bytes: bool) -> None:
+        """A backslash is one more byte to leave as it is (lenient decoding; it is not a
+        character a query may hold raw, RFC 3986 section 3.4): never the start of an escape."""
+        text = "a=%41\\n\\x41" + tail
+        assert form_decode(text.encode() if as_bytes else text) == [("a", "A\\n\\x41" + tail)]
+
+    def test_a_lone_surrogate_in_a_str_is_invalid_utf8(self) -> None:
+        """A str may hold a lone surrogate; read as its generalized UTF-8 bytes (ED A0 80),
+        which no UTF-8 decoder accepts: WHATWG's decoder writes U+FFFD for each of the three
+        (ED's next byte must be 80-9F), as the lenient reading does for invalid UTF-8."""
+        assert form_decode("a=\ud800") == [("a", "\ufffd" * 3)]
+        assert percent_decode("\ud800b") == "\ufffd" * 3 + "b"
+
+    def test_percent_decode_is_lenient_by_default(self) -> None:
+        # WHATWG percent-decode: a malformed escape stays, invalid UTF-8 becomes U+FFFD.
+        assert percent_decode("%zz%C3") == "%zz\ufffd"
+
+    def test_percent_decode_keeps_a_raw_equals(self) -> None:
+        # One name or value on its own: '=' is an RFC 3986 sub-delim, allowed raw.
+        assert percent_decode("a=b", strict=True) == "a=b"
+
+    @pytest.mark.parametrize(
+        ("value", "offset", "kind"),
+        [("a%G0", 1, "escape"), ("ab%C3", 2, "utf-8"), ("a b", 1, "raw-byte")],
+    )
+    def test_percent_decode_strict_errors(self, value: str, offset: int, kind: str) -> None:
+        with pytest.raises(EncodingError) as info:
+            percent_decode(value, strict=True)
+        assert (info.value.offset, info.value.kind, info.value.source) == (offset, kind, value)
 
 
 class TestCanonicalQueryString:

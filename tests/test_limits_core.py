@@ -17,7 +17,7 @@ import pytest
 
 from sesspec.check import Credentials, Location, check
 from sesspec.check.rules import param as params_rules
-from sesspec.encoding import MAX_PAIRS, form_decode
+from sesspec.encoding import MAX_PAIRS, form_decode, form_segments
 from sesspec.errors import (
     EncodingError,
     HttpParseError,
@@ -170,6 +170,24 @@ class TestPairCount:
         assert info.value.offset == 4 * MAX_PAIRS - 1
         with pytest.raises(EncodingError):
             form_decode(data.decode(), strict=True)
+
+    @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
+    @pytest.mark.parametrize("decode", [form_decode, form_segments])
+    def test_empty_segments_count(self, decode: Any, as_bytes: bool) -> None:
+        """n '&' make n + 1 segments, empty ones counted (MAX_PAIRS' own docstring): MAX_PAIRS
+        bytes can already hold one segment too many. The offset is that of the MAX_PAIRS-th
+        '&', where the segment past the limit starts."""
+        text_below, text = "&" * (MAX_PAIRS - 1), "&" * MAX_PAIRS
+        below: str | bytes = text_below.encode() if as_bytes else text_below
+        data: str | bytes = text.encode() if as_bytes else text
+        assert decode(below) == []
+        with pytest.raises(EncodingError) as info:
+            decode(data)
+        assert (info.value.kind, info.value.offset) == ("too-many-pairs", MAX_PAIRS - 1)
+        assert info.value.source == data
+        assert info.value.message == (
+            f"{MAX_PAIRS + 1} '&'-separated segments: more than the {MAX_PAIRS} sesspec decodes"
+        )
 
     def test_offset_counts_characters_of_a_str(self) -> None:
         data = "&".join(["\u00e9=1"] * (MAX_PAIRS + 1))

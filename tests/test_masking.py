@@ -73,3 +73,30 @@ class TestMasking:
         shown = inbox._masked_request(head + b"SecurityToken=def")
         assert "abc" not in shown
         assert "def" not in shown
+
+
+class TestEdges:
+    def test_text_holding_bytes_that_are_not_utf8(self) -> None:
+        """Text read with surrogateescape (a request's bytes as sent) is masked and given back
+        with those bytes as they were."""
+        text = "a=\udcff&SecurityToken=tok"
+        assert mask_text(text) == "a=\udcff&SecurityToken=" + MASK
+
+    def test_a_header_named_alike_in_the_body_is_kept_by_mask_tokens(self) -> None:
+        head = b"POST / HTTP/1.1\r\nHost: x\r\n\r\n"
+        data = head + b"x-amz-security-token: zzz"
+        assert mask_tokens(data, head_length=len(head)) == data
+        assert mask_tokens(data) == head + b"x-amz-security-token: ***"
+
+    def test_a_head_without_a_line_end(self) -> None:
+        """A request cut within its request line: its query is still looked through."""
+        data = b"GET /?X-Amz-Security-Token=abc HTTP/1.1"
+        assert [data[a:b] for a, b in token_spans(data, head_length=len(data))] == [b"abc"]
+
+    @pytest.mark.parametrize("first", [b"\n", b"\r\n"])
+    def test_a_token_header_after_an_empty_first_line(self, first: bytes) -> None:
+        """An empty line before the request line (RFC 9112 section 2.2: servers should ignore
+        one): the header lines after it are still looked through (masking more never leaks)."""
+        data = first + b"X-Amz-Security-Token: abc\r\nHost: x\r\n\r\n"
+        spans = token_spans(data, head_length=len(data))
+        assert b"abc" in [data[a:b] for a, b in spans]

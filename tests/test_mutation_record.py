@@ -54,7 +54,10 @@ def test_modules_exist_and_their_tests_too() -> None:
     for target in M.MODULES:
         assert (REPO / target.path).is_file(), target.path
         for test in (*target.tests, *target.ci_tests):
-            assert (REPO / test).is_file(), test
+            # a file, or one test of it as pytest names it ("file::test")
+            path, _, name = test.partition("::")
+            assert (REPO / path).is_file(), test
+            assert not name or f"def {name}(" in (REPO / path).read_text("utf-8"), test
 
 
 @pytest.mark.parametrize(
@@ -143,6 +146,10 @@ class TestMatching:
         row = M.summary(self.TARGET, found, [self._entry("x_g", "a => b")])
         assert (row["mutants"], row["killed"], row["equivalent"], row["unreviewed"]) == (5, 2, 1, 2)
         assert row["score"] == 0.6
+        # a module to review in full is "partial" while a survivor is unreviewed
+        assert row["review"] == "partial"
+        listed = [self._entry("x_g", "a => b"), self._entry("x_f", "a => *")]
+        assert M.summary(self.TARGET, found, listed)["review"] == "full"
 
     def test_stub_is_an_entry(self) -> None:
         m = _mutant("x_f", ("s = 'it''s'",), ('s = "x"',), "survived")

@@ -43,6 +43,15 @@ class TestWhere:
         assert params.where == "body"
         assert params.operation == [("Action", "A"), ("Action", "B"), ("Source", "a+b")]
         assert params.first("Action") == "A"
+        assert params.first("Nope") is None
+
+    def test_names_are_of_the_query_and_the_body(self) -> None:
+        req = RawRequest("POST", "/?Action=A", headers=[HOST], body=b"Action=B&Source=a%2Bb")
+        assert read_params(req).names() == {"Action", "Source"}
+        get = read_params(RawRequest("GET", "/?A=1&B=2", headers=[HOST], body=b"C=3"))
+        assert get.names() == {"A", "B"}
+        post = read_params(RawRequest("POST", "/?A=1", headers=[HOST], body=b"C=3"))
+        assert post.names() == {"A", "C"}
 
     @pytest.mark.parametrize(
         ("method", "where"), [("POST", "body"), ("GET", "query"), ("PUT", "query")]

@@ -11,10 +11,18 @@ from typing import Any
 
 import pytest
 
-from sesspec.encoding import form_decode, form_encode
+from sesspec._shapes import DEFER_BLOB
+from sesspec.encoding import MAX_PAIRS, form_decode, form_encode
 from sesspec.errors import ParamError
 from sesspec.model import load_model
-from sesspec.query import Unflattened, flatten, unflatten, validate_pairs, validate_params
+from sesspec.query import (
+    Unflattened,
+    flatten,
+    flatten_for_body,
+    unflatten,
+    validate_pairs,
+    validate_params,
+)
 
 V = [("Action", "SendEmail"), ("Version", "2010-12-01")]
 
@@ -260,11 +268,24 @@ class TestFlattenValidation:
             flatten("SendEmails", {})
         (error,) = info.value.exceptions
         assert isinstance(error, ParamError)
-        assert error.param == "Action"
+        assert (error.param, error.kind) == ("Action", "action-unknown")
+        # what is wrong: the name asked for, not in the model
+        assert error.message == "no operation 'SendEmails' in the 2010-12-01 model"
 
     def test_no_input_operation(self) -> None:
         assert flatten("GetSendQuota") == [("Action", "GetSendQuota"), ("Version", "2010-12-01")]
-        assert [e.param for e in validate_params("GetSendQuota", {"X": 1})] == ["X"]
+        assert [
+            (e.param, e.kind, e.message) for e in validate_params("GetSendQuota", {"X": 1})
+        ] == [("X", "unknown", "unknown member")]
+
+    def test_no_params_is_no_members(self) -> None:
+        """params omitted (None) is an input without members: what is required is missing."""
+        assert flatten("ListIdentities") == [("Action", "ListIdentities"), *V[1:]]
+        assert [(e.param, e.kind) for e in validate_params("SendEmail")] == [
+            ("Source", "missing"),
+            ("Destination", "missing"),
+            ("Message", "missing"),
+        ]
 
 
 class TestUnflattenValidation:
@@ -353,6 +374,59 @@ class TestUnflattenValidation:
         assert _problems([("Action", "GetSendQuota"), ("Action", "GetSendQuota")]) == [
             ("Action", "duplicate parameter")
         ]
+        twice = [("Version", "2010-12-01"), ("Action", "GetSendQuota"), ("Version", "x")]
+        assert _problems(twice) == [
+            ("Version", "duplicate parameter"),
+            ("Version", "Version is not '2010-12-01': 'x'"),
+        ]
+
+    def test_kinds_of_the_action_and_version_problems(self) -> None:
+        """Each problem's kind, the part of it a program reads (docs/spec.md#param-version)."""
+
+        def kinds(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+            return [(e.param, e.kind) for e in validate_pairs(pairs)]
+
+        assert kinds([("Source", "x")]) == [("Action", "action-missing")]
+        assert kinds([("Action", "Nope")]) == [("Action", "action-unknown")]
+        assert kinds([("Action", "GetSendQuota"), ("Version", "x")]) == [("Version", "version")]
+        twice = [("Version", "2010-12-01"), ("Version", "2010-12-01"), ("Action", "GetSendQuota")]
+        assert kinds(twice) == [("Version", "duplicate")]
+        assert kinds([*V, ("Action", "SendEmail")])[0] == ("Action", "duplicate")
+        # an operation without input: every other parameter is unknown, named as sent
+        assert kinds([("Action", "GetSendQuota"), ("X", "1"), ("Y.member.1", "2")]) == [
+            ("X", "unknown"),
+            ("Y.member.1", "unknown"),
+        ]
+        assert _problems([("Action", "GetSendQuota"), ("X", "1")]) == [("X", "unknown member")]
+
+    def test_what_a_refused_body_still_says(self) -> None:
+        """Without Version the version is None (docs/spec.md#param-version: servers default
+        it), and a body refused whole still names its action in the problems' group."""
+        assert unflatten([("Action", "GetSendQuota")]) == Unflattened("GetSendQuota", None, {})
+        assert unflatten([("Action", "GetSendQuota"), ("Version", "2010-12-01")]) == Unflattened(
+            "GetSendQuota", "2010-12-01", {}
+        )
+        too_many = [("MaxItems", "1"), ("Action", "ListIdentities")]
+        too_many += [("MaxItems", "1")] * (MAX_PAIRS - 1)
+        (error,) = validate_pairs(too_many)
+        assert (error.param, error.kind) == ("(form)", "too-many-pairs")
+        with pytest.raises(ExceptionGroup) as info:
+            unflatten(too_many)
+        assert str(info.value).startswith("1 problem(s) with the parameters of ListIdentities")
+        with pytest.raises(ExceptionGroup) as info:
+            unflatten([("Action", "Nope")])
+        assert str(info.value).startswith("1 problem(s) with the parameters of Nope")
+        with pytest.raises(ExceptionGroup) as info:
+            unflatten([("Source", "x")])
+        assert str(info.value).startswith("1 problem(s) with the parameters of the request")
+        # the count of pairs is what the problem says
+        assert str(error).startswith(f"{MAX_PAIRS + 1} parameters: more than the {MAX_PAIRS}")
+        # too many pairs and no Action among them: a body of no action
+        no_action = [("MaxItems", "1")] * (MAX_PAIRS + 1)
+        assert [e.kind for e in validate_pairs(no_action)] == ["too-many-pairs"]
+        with pytest.raises(ExceptionGroup) as info:
+            unflatten(no_action)
+        assert str(info.value).startswith("1 problem(s) with the parameters of the request")
 
     def test_empty_segment(self) -> None:
         assert _problems(_send(("Destination..ToAddresses", "a"))) == [
@@ -386,3 +460,41 @@ class TestLargeBlob:
         # the base64 bytes and the str made from them, nothing more
         assert peak < 2.2 * len(encoded)
         assert unflatten(pairs).params["RawMessage"]["Data"] == data
+
+
+class TestFlattenForBody:
+    """The pairs a body writer gets: flatten's pairs, a blob of DEFER_BLOB bytes or more left
+    as bytes beside an empty value (sesspec._body encodes it in slices), smaller ones in
+    base64 (SMITHY-Q: blobs are base64), problems raised as flatten raises them."""
+
+    def test_small_blob_in_base64_large_one_deferred(self) -> None:
+        small = flatten_for_body("SendRawEmail", {"RawMessage": {"Data": b"abc"}})
+        assert list(small) == [("Action", "SendRawEmail"), *V[1:], ("RawMessage.Data", "YWJj")]
+        assert small.blobs == {}
+        data = b"\x00" * DEFER_BLOB
+        large = flatten_for_body("SendRawEmail", {"RawMessage": {"Data": data}})
+        assert list(large) == [("Action", "SendRawEmail"), *V[1:], ("RawMessage.Data", "")]
+        assert large.blobs == {2: data}
+
+    def test_the_model_given(self) -> None:
+        model = load_model(
+            {
+                "metadata": {"apiVersion": "7"},
+                "operations": {"Op": {"name": "Op", "input": {"shape": "In"}}},
+                "shapes": {
+                    "In": {"type": "structure", "members": {"B": {"shape": "B"}}},
+                    "B": {"type": "blob"},
+                },
+            }
+        )
+        pairs = flatten_for_body("Op", {"B": b"abc"}, model=model)
+        assert list(pairs) == [("Action", "Op"), ("Version", "7"), ("B", "YWJj")]
+
+    def test_problems_raised(self) -> None:
+        with pytest.raises(ExceptionGroup) as info:
+            flatten_for_body("SendRawEmail", None)
+        errors = [e for e in info.value.exceptions if isinstance(e, ParamError)]
+        assert [(e.param, e.kind) for e in errors] == [("RawMessage", "missing")]
+        assert len(errors) == len(info.value.exceptions)
+        with pytest.raises(ExceptionGroup, match="SendRawEmails"):
+            flatten_for_body("SendRawEmails", {})

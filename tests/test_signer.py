@@ -598,3 +598,28 @@ def test_property_fast_path_equals_general(req: RawRequest, with_hash: bool) -> 
     except SigningError as exc:
         by_signer = ("error", exc.stage, str(exc))
     assert by_signer == fast
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("access_key_id", "", "the access key id is empty"),
+        ("secret_access_key", "", "the secret access key is empty"),
+        (
+            "access_key_id",
+            "AK\n",
+            "the access key id holds a control character (U+000A) at position 2",
+        ),
+        ("region", "", "the region '' cannot stand in a credential scope (empty, or a '/')"),
+    ],
+)
+def test_the_common_request_checks_its_credentials_too(
+    field: str, value: str, message: str
+) -> None:
+    """sigv4.sign of the common SES request (a POST to '/', host and content type: the path
+    that signs it in one pass) refuses what every SigV4 signer refuses (sesspec.signing._guard),
+    with the scheme sigv4."""
+    keys: dict[str, Any] = {"access_key_id": AKID, "secret_access_key": SECRET, "region": REGION}
+    with pytest.raises(SigningError) as info:
+        sigv4.sign(_post(), time=TIME, **{**keys, field: value})
+    assert (info.value.message, info.value.scheme) == (message, "sigv4")

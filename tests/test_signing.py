@@ -78,6 +78,15 @@ class TestCanonicalUri:
             ("/a/./b/../c//d/", True, True, "/a/c/d/"),
             ("/a/./b/../c//d/", False, True, "/a/./b/../c//d/"),
             ("/a/..", True, True, "/"),
+            # RFC 3986 section 5.2.4 worked by hand: ".." above the root stays at the root, a
+            # last "." or ".." leaves the path ending in "/" (its own example "/a/b/c/./../../g")
+            ("/..", True, True, "/"),
+            ("/./", True, True, "/"),
+            ("/a/.", True, True, "/a/"),
+            ("/a/b/..", True, True, "/a/"),
+            ("/a/b/c/./../../g", True, True, "/a/g"),
+            ("/a.b/c", True, True, "/a.b/c"),
+            ("//a//", True, True, "/a/"),
             ("/a%3Ab", True, True, "/a%253Ab"),
             ("/a%3Ab", True, False, "/a%3Ab"),
             ("/%E1%88%B4", True, False, "/%E1%88%B4"),
@@ -87,6 +96,15 @@ class TestCanonicalUri:
     )
     def test_cases(self, path: str, normalize: bool, double: bool, expected: str) -> None:
         assert sigv4.canonical_uri(path, normalize=normalize, double_uri_encode=double) == expected
+
+    def test_defaults_are_every_service_but_s3(self) -> None:
+        """Normalized and encoded as sent (the rule for every service but S3)."""
+        assert sigv4.canonical_uri("/a/./b%3A") == "/a/b%253A"
+
+    def test_empty_path_not_normalized(self) -> None:
+        # IAM-SIGV4: "If the absolute path is empty, use a forward slash character (/)"
+        assert sigv4.canonical_uri("", normalize=False) == "/"
+        assert sigv4.canonical_uri("", normalize=False, double_uri_encode=False) == "/"
 
 
 class TestCanonicalQuery:
@@ -129,6 +147,69 @@ class TestCanonicalHeaders:
         assert str(info.value) == (
             "sigv4 canonical-headers: signed header(s) not in the request: x-amz-date"
         )
+        with pytest.raises(SigningError) as info:
+            sigv4.canonical_headers([("Host", "h")], signed={"host", "x-amz-date", "x-b"})
+        shown = info.value.message.removeprefix("signed header(s) not in the request: ")
+        assert sorted(shown.split(", ")) == ["x-amz-date", "x-b"]
+
+
+# Signatures awscrt 0.38.1 (aws-c-auth) made for GET / with Host, X-Amz-Date and one header
+# X-T holding each value, with the aws-c-auth suite's credentials and scope at its time
+# (20150830T123600Z, us-east-1/service): where the value's whitespace is trimmed and folded as
+# the spec says, the signature is that of "a b".
+_CRT_SIGNATURES = {
+    "a\tb": "32b828d2618f8cf34fd5fe4e660e3e128d56cdc177893c5ba031f7fa36093184",
+    "a\rb": "32b828d2618f8cf34fd5fe4e660e3e128d56cdc177893c5ba031f7fa36093184",
+    "a\nb": "32b828d2618f8cf34fd5fe4e660e3e128d56cdc177893c5ba031f7fa36093184",
+    "a\r\n b": "32b828d2618f8cf34fd5fe4e660e3e128d56cdc177893c5ba031f7fa36093184",
+    "a b": "32b828d2618f8cf34fd5fe4e660e3e128d56cdc177893c5ba031f7fa36093184",
+    " a ": "7ee1514dd2dbf6c46d0a5d0b504863eea7f0813cdd906d3dfad0e78f1e1da6c3",
+    "XaX": "652a08b218e2dc16914d62149d55a434b1da6955f8b8e6cb2d68d09009e9cc0a",
+    "X  aX": "69ad755d11fbea52e7d08332b74ac8f1b1e83cbf8eab3082717bacf246cc31a8",
+    "a\u00a0": "e58c265024bbc94c24eeb77afe59c6e6aa57033ced048c412064302ce7a24c13",
+    "a  b\u00a0": "1b597d04c1eada6dd4458089da78c6a95fa65ff62f6e7299514dbf0c9a3605c3",
+}
+
+
+@pytest.mark.parametrize("value", sorted(_CRT_SIGNATURES))
+def test_header_whitespace_as_awscrt(value: str) -> None:
+    """IAM-SIGV4: "Trim any leading or trailing spaces, convert sequential spaces to a single
+    space": a tab, CR or LF alone counts as a run (obs-fold), a no-break space is not a space,
+    and letters at the ends stay (awscrt's signatures above, verified here)."""
+    secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    authorization = (
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+        f"SignedHeaders=host;x-amz-date;x-t, Signature={_CRT_SIGNATURES[value]}"
+    )
+    req = RawRequest(
+        "GET",
+        "/",
+        headers=(
+            ("Host", "example.amazonaws.com"),
+            ("X-T", value),
+            ("X-Amz-Date", "20150830T123600Z"),
+            ("Authorization", authorization),
+        ),
+    )
+    assert sigv4.verify(req, secret_access_key=secret, now=None).kind == "verified"
+
+
+class TestBytesNotUtf8:
+    """A request read off the wire keeps a byte that is not UTF-8 as a lone surrogate
+    (surrogateescape); the stages hash and sign the bytes as sent. Expected values from the
+    stdlib's hashlib and hmac over the bytes."""
+
+    def test_string_to_sign_hashes_the_bytes(self) -> None:
+        creq_bytes = b"GET\n/\n\nx:\xff\n\nx\n" + sigv4.EMPTY_SHA256.encode()
+        creq = creq_bytes.decode("utf-8", "surrogateescape")
+        sts = sigv4.string_to_sign(creq, amz_date="20150830T123600Z", scope="s")
+        assert sts.endswith("\n" + hashlib.sha256(creq_bytes).hexdigest())
+
+    def test_signature_signs_the_bytes(self) -> None:
+        key = b"k" * 32
+        text = b"AWS4-HMAC-SHA256\n\xfe\xff".decode("utf-8", "surrogateescape")
+        expected = hmac.new(key, b"AWS4-HMAC-SHA256\n\xfe\xff", hashlib.sha256).hexdigest()
+        assert sigv4.signature(key, string_to_sign=text) == expected
 
 
 class TestSigningKey:
