@@ -455,23 +455,25 @@ def _v2_template(both: Both, u: str) -> str:
     return name
 
 
-def _v2_identity_get(both: Both, u: str) -> Observed:
-    address = f"{u}@example.com"
-    _must(both.v2.create_email_identity, EmailIdentity=address)
+def _v2_address_found(both: Both, address: str, said: str | None = None) -> Observed:
+    """GetEmailIdentity of ``address``: an email-address identity (``said``, else its type)."""
     kind, value = _call(both.v2.get_email_identity, EmailIdentity=address)
     if kind != "ok":
         return Observed(False, _short(value))
     found = value.get("IdentityType")
-    return Observed(found == "EMAIL_ADDRESS", f"IdentityType {found}")
+    return Observed(found == "EMAIL_ADDRESS", said or f"IdentityType {found}")
+
+
+def _v2_identity_get(both: Both, u: str) -> Observed:
+    address = f"{u}@example.com"
+    _must(both.v2.create_email_identity, EmailIdentity=address)
+    return _v2_address_found(both, address)
 
 
 def _v2_identity_plus(both: Both, u: str) -> Observed:
     address = f"{u}+tag@example.com"
     _must(both.v2.create_email_identity, EmailIdentity=address)
-    kind, value = _call(both.v2.get_email_identity, EmailIdentity=address)
-    if kind != "ok":
-        return Observed(False, _short(value))
-    return Observed(value.get("IdentityType") == "EMAIL_ADDRESS", "found by its name")
+    return _v2_address_found(both, address, "found by its name")
 
 
 def _v2_identity_twice(both: Both, u: str) -> Observed:
@@ -645,10 +647,7 @@ def _v2_configuration_set(both: Both, u: str) -> Observed:
 def _v2_identity_from_classic(both: Both, u: str) -> Observed:
     address = f"{u}@example.com"
     _must(both.classic.verify_email_identity, EmailAddress=address)
-    kind, value = _call(both.v2.get_email_identity, EmailIdentity=address)
-    if kind != "ok":
-        return Observed(False, _short(value))
-    return Observed(value.get("IdentityType") == "EMAIL_ADDRESS", "the same identity")
+    return _v2_address_found(both, address, "the same identity")
 
 
 def _v2_template_to_classic(both: Both, u: str) -> Observed:

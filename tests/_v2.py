@@ -16,8 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3  # type: ignore[import-untyped]
+import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from sesspec import fake
 from sesspec.http import read_request
@@ -135,3 +137,13 @@ def raw_request(
     if body or method in ("POST", "PUT"):
         lines.append(f"Content-Length: {len(body)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+
+
+def client_error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
+    """A botocore ``ClientError``'s code, HTTP status and message, as SES v2 answered them."""
+    response: Any = exc.value.response
+    return (
+        response["Error"]["Code"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Message"],
+    )

@@ -28,18 +28,9 @@ from sesspec.serve.inbox import render_inbox
 from sesspec.serve.state import SesState
 from sesspec.serve.v2.operations import HANDLERS
 from sesspec.serve.v2.reading import MAX_INTEGER_DIGITS, MAX_JSON_DEPTH, MAX_PROBLEMS
-from tests._v2 import HOST, Harness, raw_request
+from tests._v2 import HOST, Harness, client_error, raw_request
 
 SIMPLE = {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}
-
-
-def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response: Any = exc.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def _json(answer: Any) -> tuple[int, str | None, dict[str, Any]]:
@@ -116,7 +107,7 @@ class TestRoutes:
     def test_an_operation_not_served_is_named(self, ses: Harness) -> None:
         with pytest.raises(ClientError) as exc:
             ses.v2.create_contact_list(ContactListName="news")
-        code, status, message = _error(exc)
+        code, status, message = client_error(exc)
         assert (code, status) == ("NotImplemented", 501)
         assert message.startswith(
             "sesspec's local SES does not serve the SES v2 operation CreateContactList "
@@ -385,7 +376,7 @@ class TestSignature:
         ses = Harness(secret="not-the-secret", mode=Mode(strict=True))
         with pytest.raises(ClientError) as exc:
             ses.v2.get_account()
-        code, status, message = _error(exc)
+        code, status, message = client_error(exc)
         assert (code, status) == ("InvalidSignatureException", 403)
         assert (
             "The Canonical String for this request should have been\n'GET\n/v2/email/account\n"
@@ -397,7 +388,7 @@ class TestSignature:
         ses = Harness(access_key_id="AKIDOTHER", mode=Mode(strict=True))
         with pytest.raises(ClientError) as exc:
             ses.v2.get_account()
-        assert _error(exc) == (
+        assert client_error(exc) == (
             "UnrecognizedClientException",
             403,
             "The security token included in the request is invalid.",
@@ -537,7 +528,7 @@ class TestSharedState:
                 Destination={"ToAddresses": ["b@example.com"]},
                 Content=SIMPLE,
             )
-        code, status, message = _error(exc)
+        code, status, message = client_error(exc)
         assert (code, status) == ("MessageRejected", 400)
         assert message.startswith("Email address is not verified.")
         ses.v2.create_email_identity(EmailIdentity="example.com")
@@ -593,7 +584,7 @@ class TestSharedState:
     def test_errors_in_v2_terms(self, ses: Harness, call: Any, expected: tuple[str, int]) -> None:
         with pytest.raises(ClientError) as exc:
             call(ses.v2)
-        assert _error(exc)[:2] == expected
+        assert client_error(exc)[:2] == expected
 
     @pytest.mark.parametrize(
         "make",
@@ -608,7 +599,7 @@ class TestSharedState:
         make(ses.v2)
         with pytest.raises(ClientError) as exc:
             make(ses.v2)
-        assert _error(exc)[:2] == ("AlreadyExistsException", 400)
+        assert client_error(exc)[:2] == ("AlreadyExistsException", 400)
 
     def test_configuration_set_round_trip(self, ses: Harness) -> None:
         ses.v2.create_configuration_set(ConfigurationSetName="marketing")
@@ -668,7 +659,7 @@ class TestTemplates:
         assert "Subject: Hi Ana" in rendered["RenderedTemplate"]
         with pytest.raises(ClientError) as exc:
             ses.v2.test_render_email_template(TemplateName="t", TemplateData="{}")
-        assert _error(exc)[:2] == ("BadRequestException", 400)
+        assert client_error(exc)[:2] == ("BadRequestException", 400)
 
 
 class TestSends:
@@ -745,7 +736,7 @@ class TestSends:
                 DefaultContent={"Template": {"TemplateName": "none"}},
                 BulkEmailEntries=[{"Destination": {"ToAddresses": ["b@example.com"]}}],
             )
-        assert _error(exc)[:2] == ("NotFoundException", 404)
+        assert client_error(exc)[:2] == ("NotFoundException", 404)
 
     def test_attachments_not_served(self, ses: Harness) -> None:
         content = {
@@ -760,7 +751,7 @@ class TestSends:
                 Destination={"ToAddresses": ["b@example.com"]},
                 Content=content,
             )
-        assert _error(exc) == (
+        assert client_error(exc) == (
             "BadRequestException",
             400,
             "Content.Simple.Attachments is not served by sesspec's local SES "

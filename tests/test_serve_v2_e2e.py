@@ -31,6 +31,7 @@ from botocore.exceptions import ClientError
 from sesspec import fake
 from sesspec.serve import Endpoint
 from sesspec.serve.pytest_plugin import SesEndpoint
+from tests._v2 import client_error
 
 SIMPLE = {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}
 #: The identity of the issue, sent in the path as a%2Bb%40example.com.
@@ -46,15 +47,6 @@ def _v2(endpoint: SesEndpoint | Endpoint, **overrides: str) -> Any:
 
 def _classic(endpoint: SesEndpoint) -> Any:
     return boto3.client("ses", config=_CONFIG, **endpoint.boto3_kwargs())
-
-
-def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response: Any = exc.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def _get(endpoint: SesEndpoint, path: str) -> bytes:
@@ -82,11 +74,11 @@ class TestAnApplication:
         assert [(i["IdentityName"], i["SendingEnabled"]) for i in listed] == [(PLUS, True)]
         with pytest.raises(ClientError) as exc:
             v2.create_email_identity(EmailIdentity=PLUS)
-        assert _error(exc)[:2] == ("AlreadyExistsException", 400)
+        assert client_error(exc)[:2] == ("AlreadyExistsException", 400)
         v2.delete_email_identity(EmailIdentity=PLUS)
         with pytest.raises(ClientError) as exc:
             v2.get_email_identity(EmailIdentity=PLUS)
-        assert _error(exc)[:2] == ("NotFoundException", 404)
+        assert client_error(exc)[:2] == ("NotFoundException", 404)
         ses_endpoint.assert_conformant()
 
     def test_templates(self, ses_endpoint: SesEndpoint) -> None:
@@ -110,7 +102,7 @@ class TestAnApplication:
         v2.delete_email_template(TemplateName="welcome")
         with pytest.raises(ClientError) as exc:
             v2.get_email_template(TemplateName="welcome")
-        assert _error(exc)[:2] == ("NotFoundException", 404)
+        assert client_error(exc)[:2] == ("NotFoundException", 404)
 
     def test_the_three_contents_and_the_bulk_send(self, ses_endpoint: SesEndpoint) -> None:
         v2 = _v2(ses_endpoint)
@@ -164,7 +156,7 @@ class TestAnApplication:
         assert v2.get_configuration_set(ConfigurationSetName="cs")["ConfigurationSetName"] == "cs"
         with pytest.raises(ClientError) as exc:
             v2.create_configuration_set(ConfigurationSetName="cs")
-        assert _error(exc)[:2] == ("AlreadyExistsException", 400)
+        assert client_error(exc)[:2] == ("AlreadyExistsException", 400)
         v2.delete_configuration_set(ConfigurationSetName="cs")
         with pytest.raises(ClientError) as exc:
             v2.send_email(
@@ -173,7 +165,7 @@ class TestAnApplication:
                 Content=SIMPLE,
                 ConfigurationSetName="cs",
             )
-        assert _error(exc)[:2] == ("NotFoundException", 404)
+        assert client_error(exc)[:2] == ("NotFoundException", 404)
         ses_endpoint.assert_not_sent(to="ana@example.com")
 
     def test_account(self, ses_endpoint: SesEndpoint) -> None:
@@ -191,7 +183,7 @@ class TestAnApplication:
     def test_an_operation_not_served(self, ses_endpoint: SesEndpoint) -> None:
         with pytest.raises(ClientError) as exc:
             _v2(ses_endpoint).create_contact_list(ContactListName="news")
-        code, status, message = _error(exc)
+        code, status, message = client_error(exc)
         assert (code, status) == ("NotImplemented", 501)
         assert "SES v2 operation CreateContactList (POST /v2/email/contact-lists)" in message
 
@@ -210,7 +202,7 @@ class TestOneAccount:
                 Destination={"ToAddresses": ["ana@example.com"]},
                 Content=SIMPLE,
             )
-        assert _error(exc)[:2] == ("MessageRejected", 400)
+        assert client_error(exc)[:2] == ("MessageRejected", 400)
         classic.verify_email_identity(EmailAddress=PLUS)
         classic.verify_email_identity(EmailAddress="ana@example.com")
         assert v2.get_email_identity(EmailIdentity=PLUS)["VerifiedForSendingStatus"] is True
@@ -238,7 +230,7 @@ class TestOneAccount:
         classic.delete_template(TemplateName="welcome")
         with pytest.raises(ClientError) as exc:
             v2.get_email_template(TemplateName="welcome")
-        assert _error(exc)[:2] == ("NotFoundException", 404)
+        assert client_error(exc)[:2] == ("NotFoundException", 404)
         ses_endpoint.assert_conformant()
 
     def test_messages_in_aws_ses_and_on_the_page(self, ses_endpoint: SesEndpoint) -> None:
@@ -295,7 +287,7 @@ class TestSignatures:
         v2 = _v2(strict, aws_secret_access_key="not-the-secret")
         with pytest.raises(ClientError) as exc:
             v2.create_email_identity(EmailIdentity=PLUS)
-        code, status, message = _error(exc)
+        code, status, message = client_error(exc)
         assert (code, status) == ("InvalidSignatureException", 403)
         assert "The Canonical String for this request should have been" in message
         assert "not-the-secret" not in message
@@ -319,7 +311,7 @@ class TestSignatures:
         v2 = boto3.client("sesv2", config=config, **ses_endpoint.boto3_kwargs())
         with pytest.raises(ClientError) as exc:
             v2.send_email(FromEmailAddress="shop@example.com")
-        assert _error(exc)[:2] == ("BadRequestException", 400)
+        assert client_error(exc)[:2] == ("BadRequestException", 400)
         [(_, found)] = ses_endpoint.findings()
         assert [(f.rule, str(f.location)) for f in found] == [("SESv2", "body")]
         assert "'Content' failed to satisfy constraint: Member must not be null" in found[0].message
