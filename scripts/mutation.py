@@ -570,8 +570,13 @@ def summary(
     score = (killed + equivalent) / total if total else 0.0
     return {
         "module": target.path,
-        # "full" only once every survivor is killed or listed: until then "partial".
-        "review": "partial" if target.review == "full" and left else target.review,
+        # "full" only once every mutant has run and every survivor is killed or listed: until
+        # then "partial" (a run stopped before its end leaves mutants not run).
+        "review": (
+            "partial"
+            if target.review == "full" and (left or counts["not checked"])
+            else target.review
+        ),
         "mutants": total,
         "killed": killed,
         "timeout": counts["timeout"],
