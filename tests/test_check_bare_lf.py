@@ -29,8 +29,11 @@ def test_bare_lf_said_once_without_the_cascade() -> None:
     found = check(TYPED)
     bare = [f for f in found if f.rule == "HTTP001"]
     assert len(bare) == 1
-    assert "bare LF line endings" in bare[0].message
+    assert bare[0].message.startswith("bare LF line endings")
     assert bare[0].location.offset == 15  # "POST / HTTP/1.1" is 15 bytes; its LF is next
+    # A place in the request's bytes, as a report prints it.
+    assert bare[0].location.kind == "request"
+    assert str(bare[0].location) == "byte 15"
     assert not {"HTTP008", "ENC003", "PARAM003"} & {f.rule for f in found}
 
 
