@@ -466,3 +466,56 @@ def test_body_size_limit(extra: int, over: bool) -> None:
         assert {f.severity for f in findings if f.rule == "HTTP001"} == {"error"}, _show(findings)
     else:
         assert len(parse_request(raw).body) == MAX_BODY
+
+
+def test_get_with_a_body_is_http010_at_the_body() -> None:
+    """A GET carries its parameters in the URL and no body (docs/spec.md#http-params-location):
+    the body is where the finding points, with no offset (the whole body is the problem)."""
+    check, _ = _checker()
+    raw = (
+        b"GET /?Action=GetSendQuota HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n"
+        b"Content-Length: 5\r\n\r\nhello"
+    )
+    found = [f for f in check(raw) if f.rule == "HTTP010"]
+    assert [(f.location.kind, f.location.name, f.location.offset) for f in found] == [
+        ("body", "", None)
+    ], _show(found)
+    assert "5-byte body" in found[0].message
+
+
+#: The pairs limit (README "Limits": sesspec.encoding.MAX_PAIRS, 10,000 '&'-separated segments;
+#: docs/spec.md#limit-implementation), written out here rather than imported.
+_PAIRS = 10_000
+
+
+@pytest.mark.parametrize("where", ["query", "body"])
+@pytest.mark.parametrize("segments", [_PAIRS, _PAIRS + 1], ids=["10000", "10001"])
+def test_segments_past_the_pairs_limit_are_http001(where: str, segments: int) -> None:
+    """Up to the limit the parameters are read; one segment past it, one HTTP001 says how many
+    there were and that neither the parameters nor the signature were judged, at the offset
+    (in the query or the body) of the '&' where reading stops: segments of ``a=1`` are four
+    bytes apart, so the 10,000th '&' is at 4 * 10,000 - 1."""
+    check, _ = _checker()
+    pairs = b"&".join([b"a=1"] * segments)
+    head = b"Host: email.us-east-1.amazonaws.com\r\n"
+    if where == "query":
+        raw = b"GET /?" + pairs + b" HTTP/1.1\r\n" + head + b"\r\n"
+    else:
+        raw = (
+            b"POST / HTTP/1.1\r\n"
+            + head
+            + b"Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+            + b"Content-Length: "
+            + str(len(pairs)).encode()
+            + b"\r\n\r\n"
+            + pairs
+        )
+    unread = [f for f in check(raw, tls=True) if f.rule == "HTTP001"]
+    if segments == _PAIRS:
+        assert unread == [], _show(unread)
+        return
+    assert [(f.location.kind, f.location.offset) for f in unread] == [(where, 4 * _PAIRS - 1)]
+    message = unread[0].message
+    assert message.startswith("10001 '&'-separated segments: more than the 10000"), message
+    assert message.endswith(": the parameters and the signature are not judged"), message
+    assert unread[0].severity == "error"
