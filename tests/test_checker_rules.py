@@ -136,6 +136,190 @@ def test_findings_are_catalogued(sample: Sample) -> None:
             assert "canonical request" in f.detail, f"{sample.id}: AUTH018 without the diff"
 
 
+#: Where each rule's finding points, for a request signed in a header and for a presigned URL,
+#: written from each rule's statement in docs/spec.md (the part of the request it judges): a
+#: credential scope is in the Authorization header or the X-Amz-Credential parameter, a date
+#: in X-Amz-Date, an expiry in X-Amz-Expires, and so on. Rules whose place is a parameter,
+#: a header or an offset that varies with the request are judged by :func:`_points_into`.
+_HEADER = "header Authorization"
+_WHERE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    rule: (frozenset(signed), frozenset(presigned))
+    for rule, signed, presigned in (
+        ("AUTH001", {_HEADER}, set()),
+        ("AUTH002", {"header X-Amzn-Authorization"}, set()),
+        ("AUTH003", {"param Signature"}, {"param Signature"}),
+        ("AUTH004", {_HEADER}, {"param X-Amz-Credential"}),
+        ("AUTH005", {_HEADER}, {"param X-Amz-Credential"}),
+        ("AUTH006", {_HEADER}, {"param X-Amz-Credential"}),
+        ("AUTH007", {_HEADER}, {"param X-Amz-Credential"}),
+        ("AUTH008", {_HEADER}, {"param X-Amz-Credential"}),
+        ("AUTH009", {"header X-Amz-Date"}, {"param X-Amz-Date"}),
+        ("AUTH010", {"header Date"}, set()),
+        ("AUTH011", {_HEADER}, {"param X-Amz-SignedHeaders"}),
+        ("AUTH012", {_HEADER}, {"param X-Amz-SignedHeaders"}),
+        ("AUTH014", {"header X-Amz-Content-SHA256"}, {"header X-Amz-Content-SHA256"}),
+        ("AUTH015", set(), {"query", "param X-Amz-Algorithm", "param X-Amz-Expires"}),
+        ("AUTH016", {"header X-Amz-Date"}, {"param X-Amz-Date", "param X-Amz-Expires"}),
+        ("AUTH017", {"header X-Amz-Security-Token"}, {"param X-Amz-Security-Token"}),
+        ("AUTH018", {_HEADER}, {"param X-Amz-Signature"}),
+        ("AUTH019", {_HEADER}, {"param X-Amz-Signature"}),
+        ("AUTH020", {_HEADER}, {"param X-Amz-Signature"}),
+        ("AUTH021", {_HEADER}, {_HEADER}),
+        ("HTTP002", {"request line"}, {"request line"}),
+        ("HTTP003", {"request line"}, {"request line"}),
+        ("HTTP004", {"header Host"}, {"header Host"}),
+        ("HTTP005", {"header Host"}, {"header Host"}),
+        ("HTTP006", {"header Content-Type"}, {"header Content-Type"}),
+        ("HTTP007", {"header Content-Type"}, {"header Content-Type"}),
+        ("HTTP008", {"header Content-Length", "header Transfer-Encoding"}, set()),
+        ("HTTP009", {"query"}, set()),
+        ("HTTP010", {"body"}, {"body"}),
+        ("HTTP011", {"request line"}, {"request line"}),
+        ("HTTP012", {"request line"}, {"request line"}),
+        ("ENC010", {"body", "query"}, {"query"}),
+        # a missing or unknown Action, a missing or wrong Version
+        ("PARAM001", {"param Action"}, {"param Action"}),
+        ("PARAM002", {"param Action"}, {"param Action"}),
+        ("PARAM003", {"param Version"}, {"param Version"}),
+    )
+}
+
+
+def _points_into(sample: Sample, f: Any, request: RawRequest) -> bool:
+    """A place that varies with the request names a part of it: a parameter the request sends
+    (or the dotted prefix of one; a required one it leaves out, PARAM010), an ``x-amz-*`` header
+    it sends, or an offset inside the body, the query or the request."""
+    where = f.location
+    if where.kind == "param":
+        pairs = form_decode(request.query) + (
+            form_decode(request.body) if request.method == "POST" else []
+        )
+        names = {name for name, _ in pairs}
+        if f.rule == "PARAM010":  # a required member the request leaves out
+            return bool(where.name) and not any(n.startswith(where.name) for n in names)
+        # the name sent or the prefix of one sent; a list's missing index (a gap, PARAM007):
+        # its list is sent
+        name = where.name.rsplit(".", 1)[0] if f.rule == "PARAM007" else where.name
+        return any(n == name or n.startswith(name + ".") for n in names)
+    if where.kind == "header" and f.rule == "AUTH013":
+        sent = {name.lower() for name, _ in request.headers}
+        return where.name.lower().startswith("x-amz-") and where.name.lower() in sent
+    sizes = {"body": len(request.body), "query": len(request.query), "request": len(sample.raw)}
+    if where.kind in sizes:
+        return where.offset is None or 0 <= where.offset < sizes[where.kind]
+    return False
+
+
+@pytest.mark.parametrize("sample", [pytest.param(s, id=s.id) for s in ALL])
+def test_findings_point_where_their_rule_says(sample: Sample) -> None:
+    try:
+        request = parse_request(sample.raw)
+    except ValueError:
+        request = None
+    # a request with an Authorization header is judged as header-signed (AUTH021 if its query
+    # authenticates too)
+    presigned = (
+        request is not None
+        and "X-Amz-Signature=" in request.query
+        and request.header("authorization") is None
+    )
+    for f in _run(sample):
+        if f.rule in _WHERE:
+            allowed = _WHERE[f.rule][presigned]
+            assert str(f.location) in allowed, f"{sample.id}: {f.rule} at {f.location}"
+        else:
+            assert request is not None or f.rule == "HTTP001", f"{sample.id}: {f.rule}"
+            ok = _points_into(sample, f, request) if request is not None else True
+            assert ok, f"{sample.id}: {f.rule} at {f.location} names no part of the request"
+
+
+def _sample(sample_id: str) -> Sample:
+    return next(s for s in ALL if s.id == sample_id)
+
+
+def _judge(sample: Sample, secret: str | None) -> list[Any]:
+    """``check`` on a sample with its own clock, and the sample's access key with ``secret``
+    (None: no credentials)."""
+    check, credentials_type = _checker()
+    ctx = sample.meta["context"]
+    now = None if ctx["now"] is None else datetime.fromisoformat(ctx["now"].replace("Z", "+00:00"))
+    credentials = None
+    if secret is not None:
+        key = ctx["credentials"]["access_key_id"]
+        credentials = credentials_type(access_key_id=key, secret_access_key=secret)
+    return check(sample.raw, credentials=credentials, now=now, tls=ctx["tls"])
+
+
+@pytest.mark.parametrize(
+    ("sample_id", "rule", "where"),
+    [
+        ("AUTH002/fail-aws3-https", "AUTH002", "header X-Amzn-Authorization"),
+        ("AUTH003/fail-sigv2", "AUTH003", "param Signature"),
+        ("AUTH003/fail-sigv2-get", "AUTH003", "param Signature"),
+    ],
+)
+def test_legacy_signature_is_verified_with_the_callers_clock(
+    sample_id: str, rule: str, where: str
+) -> None:
+    """A legacy signature (docs/spec.md#auth-cutoff) is refused whatever it is, and the finding
+    says whether it holds: verified against the given secret and the given clock (the sample's
+    date; today's clock would put it weeks out of the window), not verified without credentials,
+    invalid with another secret. An AWS3 signature that does not match is also AUTH018, with
+    the string it signs (the Date value) in the detail."""
+    sample = _sample(sample_id)
+    secret = sample.meta["context"]["credentials"]["secret_access_key"]
+    for given, verdict in (
+        (secret, "valid on its own terms"),
+        (None, "not verified (no credentials)"),
+    ):
+        found = [f for f in _judge(sample, given) if f.rule in {rule, "AUTH018"}]
+        assert [(f.rule, str(f.location)) for f in found] == [(rule, where)], _show(found)
+        assert f", {verdict};" in found[0].message, found[0].message
+    found = [f for f in _judge(sample, "another-secret") if f.rule in {rule, "AUTH018"}]
+    if rule == "AUTH003":
+        assert [(f.rule, str(f.location)) for f in found] == [(rule, where)], _show(found)
+        assert ", invalid: " in found[0].message, found[0].message
+        return
+    assert [(f.rule, f.severity, str(f.location)) for f in found] == [
+        ("AUTH002", "error", where),
+        ("AUTH018", "error", where),
+    ], _show(found)
+    date = parse_request(sample.raw).header("Date")
+    assert date is not None
+    assert f"string to sign (the Date value): {date!r}" in found[1].detail, found[1].detail
+    assert "\nexpected: " in found[1].detail and "\ngiven:    " in found[1].detail
+
+
+def _with_query_param(raw: bytes, name: bytes, value: bytes | None) -> bytes:
+    """``raw`` with the query parameter ``name``'s value replaced (None: the parameter removed)."""
+    line, rest = raw.split(b"\r\n", 1)
+    method, target, version = line.split(b" ")
+    path, query = target.split(b"?", 1)
+    kept = []
+    for pair in query.split(b"&"):
+        if pair.split(b"=", 1)[0] == name:
+            if value is None:
+                continue
+            pair = name + b"=" + value
+        kept.append(pair)
+    return b" ".join((method, path + b"?" + b"&".join(kept), version)) + b"\r\n" + rest
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(b"2026-11-26T05%3A48%3A17Z", "'2026-11-26T05:48:17Z'"), (None, "missing")],
+    ids=["extended-format", "missing"],
+)
+def test_presigned_bad_date_is_auth009_at_its_parameter(value: bytes | None, shown: str) -> None:
+    """A presigned URL's date is its X-Amz-Date parameter (docs/spec.md#sigv4-presigned): one
+    that is malformed or absent is AUTH009 there, the value shown as sent, or "missing"."""
+    check, _ = _checker()
+    raw = _with_query_param(_sample("AUTH015/pass-presigned").raw, b"X-Amz-Date", value)
+    found = [f for f in check(raw, tls=True) if f.rule == "AUTH009"]
+    assert [str(f.location) for f in found] == ["param X-Amz-Date"], _show(found)
+    assert found[0].message.startswith(f"request date {shown}:"), found[0].message
+
+
 # --- the declarations ----------------------------------------------------------------------------
 
 

@@ -37,7 +37,9 @@ class TestSecrets:
         assert SECRET not in text
         assert TOKEN not in text
         assert AKID in text
-        assert "session_token=None" in repr(Credentials(AKID, SECRET))
+        # a token is there, masked; no token reads None
+        assert "session_token=<secret>)" in text
+        assert "session_token=None)" in repr(Credentials(AKID, SECRET))
 
     def test_signer_repr(self) -> None:
         signer = sigv4.Signer(
