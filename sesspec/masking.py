@@ -39,20 +39,15 @@ _PARAM = re.compile(
 def token_spans(data: bytes, *, head_length: int | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of every session token in ``data``, in order.
 
-    With ``head_length`` (a request's bytes): header lines are looked for in the head only,
-    after the request line, and parameters in the request line's query and in the body.
-    Without it, anywhere (a canonical request, text).
+    Parameters are looked for everywhere: the request line's query, the body, and a URL in a
+    header value (a ``Referer`` that carries a presigned URL leaks its token as surely). Header
+    lines are looked for in the first ``head_length`` bytes (a request's head: a line of the
+    body that reads like a header is the body's content), or anywhere when it is None (a
+    canonical request, text).
     """
-    spans: list[tuple[int, int]] = []
-    if head_length is None:
-        spans += [m.span(1) for m in _HEADER.finditer(data)]
-        spans += [m.span(1) for m in _PARAM.finditer(data)]
-    else:
-        line_end = data.find(b"\n", 0, head_length)
-        first = head_length if line_end < 0 else line_end
-        spans += [m.span(1) for m in _HEADER.finditer(data, first, head_length)]
-        spans += [m.span(1) for m in _PARAM.finditer(data, 0, first)]
-        spans += [m.span(1) for m in _PARAM.finditer(data, head_length)]
+    end = len(data) if head_length is None else head_length
+    spans = [m.span(1) for m in _HEADER.finditer(data, 0, end)]
+    spans += [m.span(1) for m in _PARAM.finditer(data)]
     return sorted(s for s in set(spans) if s[1] > s[0])
 
 

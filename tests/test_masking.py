@@ -93,6 +93,14 @@ class TestEdges:
         data = b"GET /?X-Amz-Security-Token=abc HTTP/1.1"
         assert [data[a:b] for a, b in token_spans(data, head_length=len(data))] == [b"abc"]
 
+    def test_a_token_parameter_in_a_header_value(self) -> None:
+        """A presigned URL in a header value (a Referer) carries its token: masked too."""
+        data = b"GET / HTTP/1.1\r\nReferer: https://h/?a=1&X-Amz-Security-Token=abc\r\n\r\n"
+        assert [data[a:b] for a, b in token_spans(data, head_length=len(data))] == [b"abc"]
+
+    def test_a_token_header_line_at_the_very_start_of_text(self) -> None:
+        assert token_spans(b"X-Amz-Security-Token: abc\nhost:x") == [(22, 25)]
+
     @pytest.mark.parametrize("first", [b"\n", b"\r\n"])
     def test_a_token_header_after_an_empty_first_line(self, first: bytes) -> None:
         """An empty line before the request line (RFC 9112 section 2.2: servers should ignore
