@@ -320,6 +320,91 @@ def test_presigned_bad_date_is_auth009_at_its_parameter(value: bytes | None, sho
     assert found[0].message.startswith(f"request date {shown}:"), found[0].message
 
 
+def _with_header(raw: bytes, name: bytes, value: bytes | None) -> bytes:
+    """``raw`` with header ``name``'s value replaced (None: the line removed), or the line
+    added after the request line when there is none."""
+    head, body = raw.split(b"\r\n\r\n", 1)
+    lines = head.split(b"\r\n")
+    found = [i for i, line in enumerate(lines) if line.lower().startswith(name.lower() + b":")]
+    new = [] if value is None else [name + b": " + value]
+    if found:
+        lines[found[0] : found[0] + 1] = new
+    else:
+        lines[1:1] = new
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def _rules_at(raw: bytes, *rules: str) -> list[tuple[str, str]]:
+    check, _ = _checker()
+    return [(f.rule, str(f.location)) for f in check(raw, tls=True) if f.rule in rules]
+
+
+class TestWhatAnUnreadableAuthorizationStillShows:
+    """When the Authorization header (or the presigned parameters) cannot be read whole
+    (AUTH004/AUTH005), what can still be judged is: its SignedHeaders against the request
+    (AUTH012: a signed header not sent) and the request date (AUTH009), so that one request
+    shows every problem it has (docs/spec.md#sigv4-signed-headers, #sigv4-date)."""
+
+    NO_SIGNATURE = "AUTH004/fail-no-signature"
+
+    def _header_signed(self, signed: bytes) -> bytes:
+        raw = _sample(self.NO_SIGNATURE).raw
+        old = b"SignedHeaders=content-type;host;x-amz-date"
+        assert old in raw
+        return raw.replace(old, b"SignedHeaders=" + signed)
+
+    def test_a_signed_header_not_sent(self) -> None:
+        raw = self._header_signed(b"content-type;host;x-amz-date;x-zz")
+        assert _rules_at(raw, "AUTH004", "AUTH012", "AUTH009") == [
+            ("AUTH004", _HEADER),
+            ("AUTH012", _HEADER),
+        ]
+        assert _rules_at(self._header_signed(b"content-type;host;x-amz-date"), "AUTH012") == []
+
+    @pytest.mark.parametrize(
+        ("x_amz_date", "date", "bad"),
+        [
+            (b"20261126T054817Z", None, False),
+            (None, b"20261126T054817Z", False),
+            (None, None, True),
+            (b"2026-11-26", None, True),
+        ],
+        ids=["x-amz-date", "iso-date-header", "neither", "malformed"],
+    )
+    def test_the_date_from_x_amz_date_then_date(
+        self, x_amz_date: bytes | None, date: bytes | None, bad: bool
+    ) -> None:
+        raw = _with_header(_sample(self.NO_SIGNATURE).raw, b"X-Amz-Date", x_amz_date)
+        if date is not None:
+            raw = _with_header(raw, b"Date", date)
+        check, _ = _checker()
+        found = [f for f in check(raw, tls=True) if f.rule == "AUTH009"]
+        assert [str(f.location) for f in found] == (["header X-Amz-Date"] if bad else [])
+        if bad:
+            shown = "missing" if x_amz_date is None else repr(x_amz_date.decode())
+            assert found[0].message.startswith(f"request date {shown}:"), found[0].message
+
+    def _presigned(self, signed: bytes, date: bytes) -> bytes:
+        raw = _sample("AUTH015/pass-presigned").raw
+        raw = _with_query_param(raw, b"X-Amz-Credential", b"AKIDEXAMPLE%2Fbroken")
+        raw = _with_query_param(raw, b"X-Amz-SignedHeaders", signed)
+        return _with_query_param(raw, b"X-Amz-Date", date)
+
+    def test_a_presigned_url_with_a_broken_credential(self) -> None:
+        good = b"20261126T054817Z"
+        assert _rules_at(self._presigned(b"host", good), "AUTH005", "AUTH012", "AUTH009") == [
+            ("AUTH005", "param X-Amz-Credential")
+        ]
+        at = "param X-Amz-SignedHeaders"
+        found = _rules_at(self._presigned(b"host%3Bx-zz", b"2026"), "AUTH012", "AUTH009")
+        assert sorted(found) == [("AUTH009", "param X-Amz-Date"), ("AUTH012", at)]
+        check, _ = _checker()
+        (unsent,) = [
+            f for f in check(self._presigned(b"host%3Bx-zz", good), tls=True) if f.rule == "AUTH012"
+        ]
+        assert unsent.message.rsplit(": ", 1)[1] == "x-zz", unsent.message  # host is sent
+
+
 # --- the declarations ----------------------------------------------------------------------------
 
 
