@@ -17,6 +17,7 @@ must not (counted as ``sesspec-checker-samples: verify`` / ``verify tampered``).
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib
 import json
 import subprocess
@@ -403,6 +404,106 @@ class TestWhatAnUnreadableAuthorizationStillShows:
             f for f in check(self._presigned(b"host%3Bx-zz", good), tls=True) if f.rule == "AUTH012"
         ]
         assert unsent.message.rsplit(": ", 1)[1] == "x-zz", unsent.message  # host is sent
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _canonical_post(host: str, body: bytes) -> str:
+    """The canonical request of the samples' form POSTs (IAM-SIGV4, worked by hand: method,
+    path, empty query, the three signed headers, their names, the body's hash)."""
+    return "\n".join(
+        (
+            "POST",
+            "/",
+            "",
+            "content-type:application/x-www-form-urlencoded; charset=utf-8",
+            f"host:{host}",
+            "x-amz-date:20261126T054817Z",
+            "",
+            "content-type;host;x-amz-date",
+            _sha256(body),
+        )
+    )
+
+
+class TestMismatchDetail:
+    """AUTH018's detail (docs/spec.md#sigv4-verification): the canonical request, once when the
+    client and the spec share it, else a unified diff of the one the client signed against the
+    spec's; then a unified diff of the strings to sign. Expected texts written by hand from the
+    samples' bytes."""
+
+    def _detail(self, sample_id: str) -> tuple[str, bytes]:
+        sample = _sample(sample_id)
+        (mismatch,) = [f for f in _run(sample) if f.rule == "AUTH018"]
+        return mismatch.detail, parse_request(sample.raw).body
+
+    def test_a_wrong_region_shares_the_canonical_request(self) -> None:
+        detail, body = self._detail("AUTH008/fail-wrong-region")
+        creq = _canonical_post("email.us-east-1.amazonaws.com", body)
+        assert detail == "\n".join(
+            (
+                "canonical request (the same on both sides):",
+                creq,
+                "",
+                "--- string to sign the client used",
+                "+++ string to sign the spec gives",
+                "@@ -1,4 +1,4 @@",
+                " AWS4-HMAC-SHA256",
+                " 20261126T054817Z",
+                "-20261126/us-west-2/ses/aws4_request",
+                "+20261126/us-east-1/ses/aws4_request",
+                " " + _sha256(creq.encode()),
+            )
+        )
+
+    def test_a_host_signed_without_its_port_is_a_diff_of_each(self) -> None:
+        detail, body = self._detail("AUTH018/fail-host-port-dropped")
+        client = _canonical_post("email.us-east-1.amazonaws.com", body)
+        spec = _canonical_post("email.us-east-1.amazonaws.com:8443", body)
+        assert detail == "\n".join(
+            (
+                "--- canonical request the client signed",
+                "+++ canonical request the spec gives",
+                "@@ -2,7 +2,7 @@",
+                " /",
+                " ",
+                " content-type:application/x-www-form-urlencoded; charset=utf-8",
+                "-host:email.us-east-1.amazonaws.com",
+                "+host:email.us-east-1.amazonaws.com:8443",
+                " x-amz-date:20261126T054817Z",
+                " ",
+                " content-type;host;x-amz-date",
+                "",
+                "--- string to sign the client used",
+                "+++ string to sign the spec gives",
+                "@@ -1,4 +1,4 @@",
+                " AWS4-HMAC-SHA256",
+                " 20261126T054817Z",
+                " 20261126/us-east-1/ses/aws4_request",
+                "-" + _sha256(client.encode()),
+                "+" + _sha256(spec.encode()),
+            )
+        )
+
+
+def test_a_token_appended_to_the_query_of_a_header_signed_request() -> None:
+    """A session token put in the query after the request was signed in its header: the
+    signature holds for the query without it, and the finding says so (AUTH018, and AUTH017 at
+    the parameter; docs/spec.md#auth-session-token: the token is signed)."""
+    raw = _sample("AUTH012/pass-all-present").raw
+    assert raw.startswith(b"POST / HTTP/1.1\r\n")
+    raw = raw.replace(b"POST / ", b"POST /?X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE ", 1)
+    check, credentials_type = _checker()
+    ctx = _sample("AUTH012/pass-all-present").meta["context"]
+    key, secret = ctx["credentials"]["access_key_id"], ctx["credentials"]["secret_access_key"]
+    now = datetime.fromisoformat(ctx["now"].replace("Z", "+00:00"))
+    found = check(raw, credentials=credentials_type(key, secret), now=now, tls=True)
+    auth = [(f.rule, str(f.location)) for f in found if f.rule in {"AUTH017", "AUTH018"}]
+    assert auth == [("AUTH018", _HEADER), ("AUTH017", "param X-Amz-Security-Token")], _show(found)
+    (mismatch,) = [f for f in found if f.rule == "AUTH018"]
+    assert "the session token was appended after signing" in mismatch.message, mismatch.message
 
 
 # --- the declarations ----------------------------------------------------------------------------

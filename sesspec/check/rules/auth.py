@@ -789,7 +789,7 @@ def _verify(
                 )
             ]
             if mistake.token_after_signing:
-                message = "X-Amz-Security-Token was added to the presigned URL after signing"
+                message = "X-Amz-Security-Token was added to the query after signing"
                 found.append(finding(AUTH017, message, Location("param", _TOKEN_PARAM)))
             return found
     detail = (
@@ -856,7 +856,9 @@ def _mistakes(request: _Request) -> Iterator[_Mistake]:
     """The canonical requests that known client bugs compute, from the request as read."""
     view, parts = request.view, request.parts
     query = [s for s in (view.query or []) if not (parts.presigned and s.name == "X-Amz-Signature")]
-    if parts.presigned and any(s.name == _TOKEN_PARAM for s in query):
+    # a token in the query that the signature left out: appended to a presigned URL, or to the
+    # query of a request signed in its header, once it was signed
+    if any(s.name == _TOKEN_PARAM for s in query):
         without = sigv4.canonical_query_of(
             (s.name_bytes, s.value_bytes) for s in query if s.name != _TOKEN_PARAM
         )
