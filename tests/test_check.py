@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import hmac
 import json
 from typing import Any
 from unittest import mock
@@ -28,6 +27,7 @@ from sesspec.model import ses_model
 from sesspec.request import build_request
 from sesspec.signing import sigv4
 from sesspec.strategies import params_for
+from tests._by_hand import sigv4_signature
 from tests._hypothesis import PROFILE, examples
 from tests._support import REPO
 
@@ -315,11 +315,7 @@ class TestMismatchExplained:
             f"GET\n/\nAction=GetSendQuota&Version=2010-12-01\nhost: {host}\n"
             f"x-amz-date: {date}\n\nhost;x-amz-date\n{hashlib.sha256(b'').hexdigest()}"
         )
-        sts = f"AWS4-HMAC-SHA256\n{date}\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
-        key = ("AWS4" + CREDS.secret_access_key).encode()
-        for part in scope.split("/"):
-            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-        sig = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+        sig = sigv4_signature(creq, date, scope, CREDS.secret_access_key)
         raw = (
             f"GET /?Action=GetSendQuota&Version=2010-12-01 HTTP/1.1\r\nHost: {host}\r\n"
             f"X-Amz-Date: {date}\r\nAuthorization: AWS4-HMAC-SHA256 "

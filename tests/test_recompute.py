@@ -10,8 +10,6 @@ written out here by hand and signed with hashlib and hmac alone (IAM-SIGV4's key
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import replace
 
 import pytest
@@ -23,6 +21,7 @@ from sesspec.errors import SigningError
 from sesspec.http import RawRequest, parse_request
 from sesspec.params import query_params
 from sesspec.signing import sigv4
+from tests._by_hand import sigv4_signature
 from tests._support import REPO
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -55,14 +54,7 @@ def _header_signed() -> tuple[RawRequest, sigv4.Authorization]:
 
 def _by_hand(creq: str, *, scope: str) -> str:
     """IAM-SIGV4's string to sign and signature, with hashlib and hmac alone."""
-    date, region, service, _ = scope.split("/")
-    sts = (
-        f"AWS4-HMAC-SHA256\n20261126T054817Z\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
-    )
-    key = ("AWS4" + SECRET).encode()
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    return hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+    return sigv4_signature(creq, "20261126T054817Z", scope, SECRET)
 
 
 def test_worked_example() -> None:

@@ -12,7 +12,6 @@ them all), which is what the conformance tests are for.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from sesspec.errors import SigningError
 from sesspec.http import RawRequest
 from sesspec.signing import sigv4
 from sesspec.signing.sigv4 import _signer as signer_module
+from tests._by_hand import sigv4_signature
 from tests._support import require_suite
 
 AKID = "AKIDEXAMPLE"
@@ -392,13 +392,7 @@ def _by_hand(hashed: str, *, token: str | None) -> tuple[str, str]:
         f"{token_line}\n{signed}\n{hashed}"
     )
     scope = f"20261126/{REGION}/ses/aws4_request"
-    sts = (
-        f"AWS4-HMAC-SHA256\n20261126T054817Z\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
-    )
-    key = b"AWS4" + SECRET.encode()
-    for part in scope.split("/"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    sig = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+    sig = sigv4_signature(creq, "20261126T054817Z", scope, SECRET)
     value = f"AWS4-HMAC-SHA256 Credential={AKID}/{scope}, SignedHeaders={signed}, Signature={sig}"
     return creq, value
 

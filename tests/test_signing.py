@@ -26,6 +26,7 @@ from sesspec.encoding import form_decode
 from sesspec.errors import SigningError
 from sesspec.http import RawRequest
 from sesspec.signing import VerifyResult, aws3, sigv2, sigv4
+from tests._by_hand import sigv4_signature
 
 AKID = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -56,11 +57,7 @@ def _signed_ses_post() -> RawRequest:
 
 def _stdlib_signature(creq: str, amz: str, scope: str, secret: str = SECRET) -> str:
     """IAM-SIGV4 from the canonical request on, with hashlib and hmac only (not sesspec)."""
-    sts = f"AWS4-HMAC-SHA256\n{amz}\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
-    key = b"AWS4" + secret.encode()
-    for part in scope.split("/"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    return hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+    return sigv4_signature(creq, amz, scope, secret)
 
 
 # --- stages by hand -------------------------------------------------------------------------------
