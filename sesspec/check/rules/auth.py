@@ -923,7 +923,7 @@ def _mistakes(request: _Request) -> Iterator[_Mistake]:
             request.stages(headers=_with_host(view, parts, bare)),
         )
     body = view.request.body
-    if body and not parts.presigned:
+    if body:  # signed through its payload hash, presigned or not
         pairs = [(s.name, s.value) for s in view.body or []]
         for style in ("rfc3986", "python-urlencode", "js-encodeuricomponent", "whatwg"):
             encoded = STYLES[style].encode_pairs(pairs)
