@@ -26,7 +26,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -289,9 +289,14 @@ def test_legacy_signature_is_verified_with_the_callers_clock(
         assert [(f.rule, str(f.location)) for f in found] == [(rule, where)], _show(found)
         assert ", invalid: " in found[0].message, found[0].message
         return
-    assert [(f.rule, f.severity, str(f.location)) for f in found] == [
-        ("AUTH002", "error", where),
-        ("AUTH018", "error", where),
+    assert [(f.rule, f.severity, str(f.location), f.message) for f in found] == [
+        (
+            "AUTH002",
+            "error",
+            where,
+            "AWS3-HTTPS signature (SigV3); SES refuses it since 2020-10-01",
+        ),
+        ("AUTH018", "error", where, "AWS3-HTTPS signature does not match the Date header's HMAC"),
     ], _show(found)
     date = parse_request(sample.raw).header("Date")
     assert date is not None
@@ -306,6 +311,90 @@ def test_legacy_signature_is_verified_with_the_callers_clock(
         f"string to sign (the Date value): {date!r}\n"
         f"expected: {expected}\ngiven:    {given.group(1)}"
     )
+
+
+@pytest.mark.parametrize(
+    ("sample_id", "severity"),
+    [("AUTH002/fail-aws3-cutoff-minus-1s", "warning"), ("AUTH002/fail-aws3-cutoff-at", "error")],
+)
+def test_an_aws3_mismatch_keeps_the_legacy_severity(sample_id: str, severity: str) -> None:
+    """A signature that does not match is still judged by the date on the legacy scheme:
+    before the cut-off a warning, from it an error (docs/spec.md#policy-legacy-dates)."""
+    found = [f for f in _judge(_sample(sample_id), "another-secret") if f.rule == "AUTH002"]
+    assert [f.severity for f in found] == [severity], _show(found)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "where"),
+    [
+        (600, None),
+        (601, "param X-Amz-Expires"),
+        (-15 * 60, None),
+        (-15 * 60 - 1, "param X-Amz-Date"),
+    ],
+    ids=["expiry-at", "expiry-plus-1s", "future-15m", "future-15m01s"],
+)
+def test_a_presigned_url_out_of_time_points_at_what_decides(
+    seconds: int, where: str | None
+) -> None:
+    """The sample URL is dated 05:48:17 with X-Amz-Expires=600 (docs/spec.md#sigv4-expiry):
+    past its expiry the finding points at X-Amz-Expires; dated more than 15 minutes ahead of
+    the clock (docs/spec.md#sigv4-skew), at X-Amz-Date."""
+    check, _ = _checker()
+    signed = datetime.fromisoformat("2026-11-26T05:48:17+00:00")
+    now = signed + timedelta(seconds=seconds)
+    found = check(_sample("AUTH015/pass-presigned").raw, now=now, tls=True)
+    assert [str(f.location) for f in found if f.rule == "AUTH016"] == ([where] if where else [])
+
+
+def _sigv2_get(host: str | None, path: str, timestamp: str) -> bytes:
+    """A SigV2 GET signed by hand (docs/spec.md#sigv2: HMAC-SHA256 over the method, the
+    lower-cased host, the path and the sorted, RFC 3986-encoded query, in base64)."""
+    pairs = sorted(
+        {
+            "AWSAccessKeyId": "AKIDEXAMPLE",
+            "Action": "GetSendQuota",
+            "SignatureMethod": "HmacSHA256",
+            "SignatureVersion": "2",
+            "Timestamp": timestamp,
+            "Version": "2010-12-01",
+        }.items()
+    )
+    query = "&".join(f"{n}={v.replace(':', '%3A')}" for n, v in pairs)
+    sts = f"GET\n{(host or '').lower()}\n{path}\n{query}"
+    secret = b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    mac = base64.b64encode(hmac.new(secret, sts.encode(), hashlib.sha256).digest()).decode()
+    signature = mac.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+    host_line = "" if host is None else f"Host: {host}\r\n"
+    return f"GET {path}?{query}&Signature={signature} HTTP/1.1\r\n{host_line}\r\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("host", "path"),
+    [
+        ("email.us-east-1.amazonaws.com", "/"),
+        ("Email.US-East-1.AmazonAWS.com", "/"),
+        ("email.us-east-1.amazonaws.com", "/x/"),
+        (None, "/"),
+    ],
+    ids=["plain", "host-in-mixed-case", "another-path", "no-host"],
+)
+def test_sigv2_is_verified_over_the_host_lowercased_and_the_path_sent(
+    host: str | None, path: str
+) -> None:
+    """SigV2 signs the Host lower-cased (no Host: the empty string) and the path as sent, and
+    its Timestamp is judged against the caller's clock: a day later it no longer holds."""
+    check, credentials_type = _checker()
+    raw = _sigv2_get(host, path, "2026-11-26T05:49:17Z")
+    creds = credentials_type("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    now = datetime.fromisoformat("2026-11-26T05:50:00+00:00")
+    for when, verdict in (
+        (now, ", valid on its own terms;"),
+        (now + timedelta(days=1), ", invalid: "),
+    ):
+        found = [f for f in check(raw, credentials=creds, now=when) if f.rule == "AUTH003"]
+        assert len(found) == 1, _show(found)
+        assert verdict in found[0].message, found[0].message
 
 
 def _with_query_param(raw: bytes, name: bytes, value: bytes | None) -> bytes:

@@ -196,3 +196,23 @@ def test_a_presigned_url_unquoted_whole_before_splitting() -> None:
         "so %26 / %3D inside a value became separators (requests-aws4auth#59)"
     )
 
+
+@pytest.mark.parametrize("signed_as", ["UNSIGNED-PAYLOAD", EMPTY_HASH])
+def test_a_declared_unsigned_payload_is_what_the_signature_covers(signed_as: str) -> None:
+    """A request that declares ``X-Amz-Content-SHA256: UNSIGNED-PAYLOAD`` is verified over
+    that word, as the client signed it (AUTH014 says SES does not take it,
+    docs/spec.md#sigv4-payload-hash); signed over the body's hash instead, it does not hold."""
+    signed = "host;x-amz-content-sha256;x-amz-date"
+    creq = (
+        f"GET\n/\n{BASE}\nhost:{HOST}\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n"
+        f"x-amz-date:{DATE}\n\n{signed}\n{signed_as}"
+    )
+    signature = sigv4_signature(creq, DATE, "20261126/us-east-1/ses/aws4_request", SECRET)
+    raw = (
+        f"GET /?{BASE} HTTP/1.1\r\nHost: {HOST}\r\nX-Amz-Content-SHA256: UNSIGNED-PAYLOAD\r\n"
+        f"X-Amz-Date: {DATE}\r\nAuthorization: AWS4-HMAC-SHA256 Credential={AKID}/20261126/"
+        f"us-east-1/ses/aws4_request, SignedHeaders={signed}, Signature={signature}\r\n\r\n"
+    ).encode()
+    rules = {f.rule for f in check(raw, credentials=CREDS, now=NOW, tls=True)}
+    verified = signed_as == "UNSIGNED-PAYLOAD"
+    assert ("AUTH019" in rules, "AUTH018" in rules) == (verified, not verified), rules
