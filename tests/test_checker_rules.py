@@ -347,6 +347,44 @@ def test_a_presigned_url_out_of_time_points_at_what_decides(
     assert [str(f.location) for f in found if f.rule == "AUTH016"] == ([where] if where else [])
 
 
+def test_auth014_shows_both_hashes_by_their_first_16_digits() -> None:
+    """The declared hash and the body's, each cut to 16 hex digits (the body's worked here with
+    hashlib)."""
+    sample = _sample("AUTH014/fail-content-sha256")
+    declared = _header(sample.raw, "X-Amz-Content-SHA256")
+    actual = _sha256(parse_request(sample.raw).body)
+    (found,) = [f for f in _run(sample) if f.rule == "AUTH014"]
+    assert found.message == (
+        f"x-amz-content-sha256 {declared[:16]}... but the body hashes to {actual[:16]}..."
+    )
+
+
+@pytest.mark.parametrize(
+    ("declared", "flagged"),
+    [
+        ("UNSIGNED-PAYLOAD", False),
+        ("STREAMING-UNSIGNED-PAYLOAD-TRAILER", False),
+        ("streaming-unsigned-payload-trailer", True),
+        ("0" * 64, True),
+    ],
+)
+def test_auth014_leaves_the_declared_unsigned_forms_alone(declared: str, flagged: bool) -> None:
+    """The two unsigned forms S3 defines are a declaration, not a hash to compare (they are
+    written in capitals; another text is a hash that does not match)."""
+    raw = _with_header(_sample("AUTH014/fail-content-sha256").raw, b"X-Amz-Content-SHA256", None)
+    raw = _with_header(raw, b"X-Amz-Content-SHA256", declared.encode())
+    check, _ = _checker()
+    assert any(f.rule == "AUTH014" for f in check(raw, tls=True)) is flagged
+
+
+def test_auth020_without_credentials() -> None:
+    (found,) = [f for f in _run(_sample("AUTH020/fail-no-credentials")) if f.rule == "AUTH020"]
+    assert (found.message, str(found.location)) == (
+        "signature value not verified: no credentials given",
+        _HEADER,
+    )
+
+
 def _sigv2_get(host: str | None, path: str, timestamp: str) -> bytes:
     """A SigV2 GET signed by hand (docs/spec.md#sigv2: HMAC-SHA256 over the method, the
     lower-cased host, the path and the sorted, RFC 3986-encoded query, in base64)."""
