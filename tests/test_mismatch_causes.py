@@ -216,3 +216,71 @@ def test_a_declared_unsigned_payload_is_what_the_signature_covers(signed_as: str
     rules = {f.rule for f in check(raw, credentials=CREDS, now=NOW, tls=True)}
     verified = signed_as == "UNSIGNED-PAYLOAD"
     assert ("AUTH019" in rules, "AUTH018" in rules) == (verified, not verified), rules
+
+
+def _findings(sample: str, creds: Credentials = CREDS) -> list[tuple[str, str, str]]:
+    raw = (SAMPLES / f"{sample}.http").read_bytes()
+    found = check(raw, credentials=creds, now=NOW, tls=True)
+    return [(f.rule, str(f.location), f.message) for f in found if f.rule.startswith("AUTH")]
+
+
+def test_a_signature_verified_says_so() -> None:
+    assert _findings("AUTH006/pass-ses") == [
+        ("AUTH019", "header Authorization", "signature verified")
+    ]
+
+
+def test_a_signature_scoped_for_email_is_verified_and_warned() -> None:
+    """'email' is a service name SES tolerates in the scope (docs/spec.md#sigv4-scope): the
+    signature is judged, and holds."""
+    rules = [rule for rule, _, _ in _findings("AUTH006/fail-email")]
+    assert rules == ["AUTH006", "AUTH019"]
+
+
+def test_credentials_for_another_key_verify_nothing() -> None:
+    other = Credentials("AKIDOTHER", SECRET)
+    assert _findings("AUTH006/pass-ses", other) == [
+        (
+            "AUTH020",
+            "header Authorization",
+            "signed with access key id 'AKIDEXAMPLE', credentials given for 'AKIDOTHER': not "
+            "verified",
+        )
+    ]
+
+
+def test_a_token_added_to_a_presigned_url_after_signing() -> None:
+    assert _findings("AUTH017/fail-token-query-unsigned")[-1] == (
+        "AUTH017",
+        "param X-Amz-Security-Token",
+        "X-Amz-Security-Token was added to the query after signing",
+    )
+
+
+def test_an_unexplained_mismatch_shows_the_spec_stages() -> None:
+    """No mistake reproduces a signature made with another secret: the detail is the spec's
+    canonical request, string to sign and signature, worked here by hand, and the one given."""
+    raw = (SAMPLES / "AUTH018/fail-wrong-secret.http").read_bytes()
+    head, body = raw.split(b"\r\n\r\n", 1)
+    creq = "\n".join(
+        (
+            "POST",
+            "/",
+            "",
+            "content-type:application/x-www-form-urlencoded; charset=utf-8",
+            f"host:{HOST}",
+            f"x-amz-date:{DATE}",
+            "",
+            "content-type;host;x-amz-date",
+            hashlib.sha256(body).hexdigest(),
+        )
+    )
+    scope = "20261126/us-east-1/ses/aws4_request"
+    sts = f"AWS4-HMAC-SHA256\n{DATE}\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
+    given = head.split(b"Signature=", 1)[1].split(b"\r\n", 1)[0].decode()
+    found = [f for f in check(raw, credentials=CREDS, now=NOW, tls=True) if f.rule == "AUTH018"]
+    assert [f.detail for f in found] == [
+        f"The spec's canonical request:\n{creq}\n\nThe spec's string to sign:\n{sts}\n\n"
+        f"expected signature {sigv4_signature(creq, DATE, scope, SECRET)}\n"
+        f"given signature    {given}"
+    ]
