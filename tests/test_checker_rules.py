@@ -385,6 +385,131 @@ def test_auth020_without_credentials() -> None:
     )
 
 
+class TestPresignedParameters:
+    """What AUTH015/AUTH005 say of a presigned URL's own parameters (docs/spec.md#sigv4-presigned,
+    #sigv4-expiry, #sigv4-scope), each where it is and in full."""
+
+    URL = "AUTH015/pass-presigned"
+
+    def _found(self, *changes: tuple[bytes, bytes | None]) -> list[tuple[str, str, str, str]]:
+        raw = _sample(self.URL).raw
+        for name, value in changes:
+            raw = _with_query_param(raw, name, value)
+        check, _ = _checker()
+        found = check(raw, now=datetime.fromisoformat("2026-11-26T05:49:17+00:00"), tls=True)
+        return [
+            (f.rule, f.severity, str(f.location), f.message)
+            for f in found
+            if f.rule in {"AUTH005", "AUTH008", "AUTH015"}
+        ]
+
+    def test_two_parameters_missing(self) -> None:
+        found = self._found((b"X-Amz-Credential", None), (b"X-Amz-Date", None))
+        assert found == [
+            ("AUTH015", "error", "query", "presigned URL lacks X-Amz-Credential, X-Amz-Date")
+        ]
+
+    def test_another_algorithm(self) -> None:
+        assert self._found((b"X-Amz-Algorithm", b"AWS4-HMAC-SHA1")) == [
+            (
+                "AUTH015",
+                "error",
+                "param X-Amz-Algorithm",
+                "X-Amz-Algorithm='AWS4-HMAC-SHA1', not AWS4-HMAC-SHA256",
+            )
+        ]
+
+    def test_no_expiry(self) -> None:
+        assert self._found((b"X-Amz-Expires", None)) == [
+            (
+                "AUTH015",
+                "warning",
+                "query",
+                "no X-Amz-Expires: the URL is good only within 15 minutes of X-Amz-Date",
+            )
+        ]
+
+    @pytest.mark.parametrize("length", [40, 41])
+    def test_an_expiry_that_is_no_number_is_shown_to_40_characters(self, length: int) -> None:
+        text = "x" * length
+        assert self._found((b"X-Amz-Expires", text.encode())) == [
+            (
+                "AUTH015",
+                "error",
+                "param X-Amz-Expires",
+                f"X-Amz-Expires={'x' * 40!r}: a whole number of seconds, at least 1",
+            )
+        ]
+
+    @pytest.mark.parametrize("digits", ["604801", "9" * 41])
+    def test_an_expiry_past_seven_days_is_shown_to_40_characters(self, digits: str) -> None:
+        assert self._found((b"X-Amz-Expires", digits.encode())) == [
+            (
+                "AUTH015",
+                "warning",
+                "param X-Amz-Expires",
+                f"X-Amz-Expires={digits[:40]}: longer than 604800 s (7 days), the most AWS "
+                "documents for a SigV4 presigned URL (S3); SES documents no maximum",
+            )
+        ]
+
+    def test_a_credential_that_cannot_be_read(self) -> None:
+        assert self._found((b"X-Amz-Credential", b"AKIDEXAMPLE%2Fbroken")) == [
+            (
+                "AUTH005",
+                "error",
+                "param X-Amz-Credential",
+                "X-Amz-Credential='AKIDEXAMPLE/broken': must be "
+                "<key>/<YYYYMMDD>/<region>/ses/aws4_request",
+            )
+        ]
+
+    @pytest.mark.parametrize(
+        ("credential", "rule"),
+        [
+            (b"AKIDEXAMPLE%2F20261126%2Fus-west-2%2Fses%2Faws4_request", "AUTH008"),
+            (b"AKIDEXAMPLE%2F20261126%2Fus-east-%C3%A9%2Fses%2Faws4_request", "AUTH005"),
+        ],
+        ids=["another-region", "not-ascii"],
+    )
+    def test_a_scope_problem_points_at_the_credential(self, credential: bytes, rule: str) -> None:
+        found = self._found((b"X-Amz-Credential", credential))
+        assert [(r, where) for r, _, where, _ in found] == [(rule, "param X-Amz-Credential")]
+
+
+class TestHeaderCredential:
+    """A Credential= of the Authorization header with the wrong number of parts, or a scope
+    element malformed, is AUTH005 (the scope); a header otherwise unreadable is AUTH004
+    (docs/spec.md#sigv4-authorization-header, #sigv4-scope)."""
+
+    def _found(self, credential: bytes) -> list[tuple[str, str]]:
+        raw = _sample("AUTH004/pass-well-formed").raw
+        old = b"Credential=AKIDEXAMPLE/20261126/us-east-1/ses/aws4_request"
+        assert old in raw
+        check, _ = _checker()
+        found = check(raw.replace(old, b"Credential=" + credential), tls=True)
+        return [(f.rule, f.message) for f in found if f.rule in {"AUTH004", "AUTH005"}]
+
+    def test_four_parts(self) -> None:
+        assert self._found(b"AKIDEXAMPLE/20261126/us-east-1/ses") == [
+            (
+                "AUTH005",
+                "Credential='AKIDEXAMPLE/20261126/us-east-1/ses': must be <access key id>/"
+                "<YYYYMMDD>/<region>/ses/aws4_request",
+            )
+        ]
+
+    def test_five_parts_with_a_bad_terminator(self) -> None:
+        assert [rule for rule, _ in self._found(b"AKIDEXAMPLE/20261126/us-east-1/ses/aws4")] == [
+            "AUTH005"
+        ]
+
+
+def test_auth009_names_a_missing_date() -> None:
+    (found,) = [f for f in _run(_sample("AUTH009/fail-no-date")) if f.rule == "AUTH009"]
+    assert found.message == "request date missing: SigV4 needs X-Amz-Date as YYYYMMDD'T'HHMMSS'Z'"
+
+
 def _sigv2_get(host: str | None, path: str, timestamp: str) -> bytes:
     """A SigV2 GET signed by hand (docs/spec.md#sigv2: HMAC-SHA256 over the method, the
     lower-cased host, the path and the sorted, RFC 3986-encoded query, in base64)."""
