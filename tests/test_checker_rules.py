@@ -459,8 +459,8 @@ class TestPresignedParameters:
                 "AUTH005",
                 "error",
                 "param X-Amz-Credential",
-                "X-Amz-Credential='AKIDEXAMPLE/broken': must be "
-                "<key>/<YYYYMMDD>/<region>/ses/aws4_request",
+                "Credential must be AKID/YYYYMMDD/region/service/aws4_request: "
+                "'AKIDEXAMPLE/broken'",
             )
         ]
 
@@ -469,12 +469,22 @@ class TestPresignedParameters:
         [
             (b"AKIDEXAMPLE%2F20261126%2Fus-west-2%2Fses%2Faws4_request", "AUTH008"),
             (b"AKIDEXAMPLE%2F20261126%2Fus-east-%C3%A9%2Fses%2Faws4_request", "AUTH005"),
+            (b"AKIDEXAMPLE%2F2026112a%2Fus-east-1%2Fses%2Faws4_request", "AUTH005"),
         ],
-        ids=["another-region", "not-ascii"],
+        ids=["another-region", "not-ascii", "date-not-digits"],
     )
     def test_a_scope_problem_points_at_the_credential(self, credential: bytes, rule: str) -> None:
         found = self._found((b"X-Amz-Credential", credential))
         assert [(r, where) for r, _, where, _ in found] == [(rule, "param X-Amz-Credential")]
+        messages = {
+            b"%C3%A9": (
+                "credential scope 'AKIDEXAMPLE/20261126/us-east-\u00e9/ses' is not printable ASCII"
+            ),
+            b"2026112a": "credential scope date must be YYYYMMDD: '2026112a'",
+        }
+        for mark, message in messages.items():
+            if mark in credential:
+                assert found[0][3] == message
 
 
 class TestHeaderCredential:
@@ -499,10 +509,47 @@ class TestHeaderCredential:
             )
         ]
 
+    @pytest.mark.parametrize(
+        ("date", "bad"),
+        [("20261126", False), ("2026112a", True), ("2026112", True), ("202611260", True)],
+    )
+    def test_the_scope_date_is_eight_digits(self, date: str, bad: bool) -> None:
+        found = self._found(f"AKIDEXAMPLE/{date}/us-east-1/ses/aws4_request".encode())
+        wanted = ("AUTH005", f"credential scope date must be YYYYMMDD: {date!r}")
+        assert found == ([wanted] if bad else []), found
+
     def test_five_parts_with_a_bad_terminator(self) -> None:
         assert [rule for rule, _ in self._found(b"AKIDEXAMPLE/20261126/us-east-1/ses/aws4")] == [
             "AUTH005"
         ]
+
+
+@pytest.mark.parametrize(
+    ("sample_id", "rule", "message"),
+    [
+        (
+            "AUTH006/fail-email",
+            "AUTH006",
+            "scope service 'email' (the endpoint prefix); SES v1 tolerates it, 'ses' is right",
+        ),
+        (
+            "AUTH010/fail-iso-date-header",
+            "AUTH010",
+            "the SigV4 date comes from the Date header (ISO 8601 basic); send X-Amz-Date",
+        ),
+    ],
+)
+def test_a_tolerated_scope_or_date_says_what_is_right(
+    sample_id: str, rule: str, message: str
+) -> None:
+    assert [f.message for f in _run(_sample(sample_id)) if f.rule == rule] == [message]
+
+
+def test_auth008_says_what_ses_answers() -> None:
+    (found,) = [f for f in _run(_sample("AUTH008/fail-wrong-region")) if f.rule == "AUTH008"]
+    assert found.message == (
+        "scope region 'us-west-2' but the host is in 'us-east-1': SES answers SignatureDoesNotMatch"
+    )
 
 
 def test_auth009_names_a_missing_date() -> None:

@@ -547,15 +547,11 @@ def _read_whole(view: View, read: sigv4.Authorization) -> tuple[str | None, list
         problems.append(finding(AUTH015, message, expires_at, severity="warning"))
     if missing:
         return None, problems
-    if read.first("credential") is not None:
-        credential = read.fields["X-Amz-Credential"]
-        message = (
-            f"X-Amz-Credential={credential!r}: must be <key>/<YYYYMMDD>/<region>/ses/aws4_request"
-        )
-        return None, [
-            *problems,
-            finding(AUTH005, message, Location("param", "X-Amz-Credential")),
-        ]
+    # the scope as the reader judged it (five parts, a YYYYMMDD date), as for the header
+    unread = read.first("credential", "scope-date")
+    if unread is not None:
+        where = Location("param", "X-Amz-Credential")
+        return None, [*problems, finding(AUTH005, unread.message, where)]
     return read.fields["X-Amz-Date"], problems
 
 
@@ -572,9 +568,8 @@ def _sigv4(
         message = f"credential scope {'/'.join(scope)!r} is not printable ASCII"
         return [*out, finding(AUTH005, message, where)]
 
-    # credential scope (IAM-SIGV4): YYYYMMDD/region/ses/aws4_request
-    if not (len(parts.date) == 8 and parts.date.isascii() and parts.date.isdigit()):
-        out.append(finding(AUTH005, f"scope date {parts.date!r} is not YYYYMMDD", where))
+    # credential scope (IAM-SIGV4): YYYYMMDD/region/ses/aws4_request; a date that is not
+    # YYYYMMDD is the reader's problem, reported by _read_whole
     if parts.service == "email":
         message = "scope service 'email' (the endpoint prefix); SES v1 tolerates it, 'ses' is right"
         out.append(finding(AUTH006, message, where))
