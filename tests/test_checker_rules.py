@@ -552,6 +552,24 @@ def test_auth008_says_what_ses_answers() -> None:
     )
 
 
+def test_an_authorization_of_another_scheme_is_auth004_not_auth001() -> None:
+    raw = _with_header(_sample("AUTH004/pass-well-formed").raw, b"Authorization", b"Basic QUJD")
+    check, _ = _checker()
+    found = [(f.rule, f.message) for f in check(raw, tls=True) if f.rule.startswith("AUTH")]
+    assert found == [("AUTH004", "Authorization 'Basic QUJD' is not AWS4-HMAC-SHA256")]
+
+
+@pytest.mark.parametrize("name", [b"X-Amz-Algorithm", b"X-Amz-Signature"])
+def test_either_query_authentication_parameter_beside_the_header_is_auth021(name: bytes) -> None:
+    """Header and query authentication together (docs/spec.md#auth-one-method): one X-Amz-*
+    authentication parameter in the query is enough to say so."""
+    raw = _sample("AUTH004/pass-well-formed").raw
+    assert raw.startswith(b"POST / HTTP/1.1")
+    raw = raw.replace(b"POST / ", b"POST /?" + name + b"=AWS4-HMAC-SHA256 ", 1)
+    check, _ = _checker()
+    assert [f.rule for f in check(raw, tls=True) if f.rule == "AUTH021"] == ["AUTH021"]
+
+
 def test_auth009_names_a_missing_date() -> None:
     (found,) = [f for f in _run(_sample("AUTH009/fail-no-date")) if f.rule == "AUTH009"]
     assert found.message == "request date missing: SigV4 needs X-Amz-Date as YYYYMMDD'T'HHMMSS'Z'"
