@@ -284,6 +284,15 @@ def test_legacy_signature_is_verified_with_the_callers_clock(
         found = [f for f in _judge(sample, given) if f.rule in {rule, "AUTH018"}]
         assert [(f.rule, str(f.location)) for f in found] == [(rule, where)], _show(found)
         assert f", {verdict};" in found[0].message, found[0].message
+    # a day after the sample's clock its date is out of the 15-minute window
+    ctx = sample.meta["context"]
+    check, credentials_type = _checker()
+    later = datetime.fromisoformat(ctx["now"].replace("Z", "+00:00")) + timedelta(days=1)
+    creds = credentials_type(ctx["credentials"]["access_key_id"], secret)
+    found = [f for f in check(sample.raw, credentials=creds, now=later) if f.rule == rule]
+    stale = ", and invalid: " if rule == "AUTH002" else ", invalid: "
+    assert len(found) == 1, _show(found)
+    assert stale in found[0].message, found[0].message
     found = [f for f in _judge(sample, "another-secret") if f.rule in {rule, "AUTH018"}]
     if rule == "AUTH003":
         assert [(f.rule, str(f.location)) for f in found] == [(rule, where)], _show(found)
@@ -552,11 +561,30 @@ def test_auth008_says_what_ses_answers() -> None:
     )
 
 
-def test_an_authorization_of_another_scheme_is_auth004_not_auth001() -> None:
-    raw = _with_header(_sample("AUTH004/pass-well-formed").raw, b"Authorization", b"Basic QUJD")
+@pytest.mark.parametrize("value", ["Basic QUJD", "Basic " + "Q" * 35])
+def test_an_authorization_of_another_scheme_is_auth004_not_auth001(value: str) -> None:
+    """Shown to its first 40 characters."""
+    raw = _with_header(_sample("AUTH004/pass-well-formed").raw, b"Authorization", value.encode())
     check, _ = _checker()
     found = [(f.rule, f.message) for f in check(raw, tls=True) if f.rule.startswith("AUTH")]
-    assert found == [("AUTH004", "Authorization 'Basic QUJD' is not AWS4-HMAC-SHA256")]
+    assert found == [("AUTH004", f"Authorization {value[:40]!r} is not AWS4-HMAC-SHA256")]
+
+
+def test_an_authorization_without_its_credential_is_auth004() -> None:
+    raw = _sample("AUTH004/pass-well-formed").raw
+    old = b"Credential=AKIDEXAMPLE/20261126/us-east-1/ses/aws4_request, "
+    assert old in raw
+    check, _ = _checker()
+    found = [f.rule for f in check(raw.replace(old, b""), tls=True) if f.rule.startswith("AUTH")]
+    assert found[0] == "AUTH004", found
+
+
+def test_a_wrong_declared_payload_hash_does_not_verify() -> None:
+    """The spec's canonical request carries the body's hash (docs/spec.md#sigv4-payload-hash),
+    not the one declared: a signature over a wrong declared hash does not hold."""
+    rules = {f.rule for f in _run(_sample("AUTH014/fail-content-sha256"))}
+    assert {"AUTH014", "AUTH018"} <= rules
+    assert "AUTH019" not in rules
 
 
 @pytest.mark.parametrize("name", [b"X-Amz-Algorithm", b"X-Amz-Signature"])
@@ -567,7 +595,35 @@ def test_either_query_authentication_parameter_beside_the_header_is_auth021(name
     assert raw.startswith(b"POST / HTTP/1.1")
     raw = raw.replace(b"POST / ", b"POST /?" + name + b"=AWS4-HMAC-SHA256 ", 1)
     check, _ = _checker()
-    assert [f.rule for f in check(raw, tls=True) if f.rule == "AUTH021"] == ["AUTH021"]
+    assert [(f.rule, f.message) for f in check(raw, tls=True) if f.rule == "AUTH021"] == [
+        ("AUTH021", "an Authorization header and X-Amz-* query authentication in one request")
+    ]
+
+
+def test_no_authentication_at_all() -> None:
+    (found,) = [f for f in _run(_sample("AUTH001/fail-unsigned")) if f.rule == "AUTH001"]
+    assert found.message == "no Authorization header, no X-Amz-* query authentication"
+
+
+def test_a_parameter_named_signature_alone_is_not_sigv2() -> None:
+    """SigV2 is SignatureVersion and Signature together (docs/spec.md#sigv2-algorithm): a
+    parameter named Signature beside a SigV4 header is not it."""
+    raw = _sample("AUTH004/pass-well-formed").raw
+    raw = raw.replace(b"POST / ", b"POST /?Signature=abc ", 1)
+    check, _ = _checker()
+    assert "AUTH003" not in {f.rule for f in check(raw, tls=True)}
+
+
+def test_every_scheme_a_request_mixes_is_reported() -> None:
+    """A request that carries a SigV4 header, presigned parameters, an AWS3 header and SigV2
+    parameters at once: each is reported, none hides another."""
+    raw = _sample("AUTH004/pass-well-formed").raw
+    query = b"X-Amz-Signature=abc&SignatureVersion=2&Signature=def"
+    raw = raw.replace(b"POST / ", b"POST /?" + query + b" ", 1)
+    raw = _with_header(raw, b"X-Amzn-Authorization", b"AWS3-HTTPS AWSAccessKeyId=AKIDEXAMPLE")
+    check, _ = _checker()
+    rules = [f.rule for f in check(raw, tls=True) if f.rule in {"AUTH002", "AUTH003", "AUTH021"}]
+    assert rules == ["AUTH021", "AUTH002", "AUTH003"]
 
 
 def test_auth009_names_a_missing_date() -> None:

@@ -284,3 +284,14 @@ def test_an_unexplained_mismatch_shows_the_spec_stages() -> None:
         f"expected signature {sigv4_signature(creq, DATE, scope, SECRET)}\n"
         f"given signature    {given}"
     ]
+
+
+def test_a_header_signed_query_unquoted_whole_keeps_every_parameter() -> None:
+    """requests-aws4auth#59 on a request signed in its header: only a presigned URL leaves
+    X-Amz-Signature out of its canonical query; here it is a parameter like the others (sent
+    beside the header, which is AUTH021), and the client's split query includes it."""
+    raw = _get(BASE + "&X=a%26b&X-Amz-Signature=zz", BASE + "&X=a&X-Amz-Signature=zz&b=")
+    assert _mismatch(raw) == (
+        "signature does not match: the client unquoted the whole query before splitting it, "
+        "so %26 / %3D inside a value became separators (requests-aws4auth#59)"
+    )

@@ -488,7 +488,7 @@ def _sigv2(
             pairs,
             secret_access_key=credentials.secret_access_key,
             method=view.method,
-            host=(view.host or "").lower(),
+            host=view.host or "",  # string_to_sign lower-cases it
             path=view.path,
             now=now,
         )
