@@ -161,7 +161,7 @@ _CHECK_TESTS = (
     "tests/test_check.py",
     "tests/test_check_bare_lf.py",
     "tests/test_mismatch_causes.py",
-    "tests/test_param_constraints.py",
+    "tests/test_param_rules.py",
     "tests/test_vectors_own.py",
     "tests/test_limits_core.py",
     "tests/test_secrets_and_header_lines.py",

@@ -1,8 +1,9 @@
-"""PARAM015 and PARAM016: a member's enum, length and range limits, wherever the member sits (at
-the top, in a structure, in a list of scalars or of structures; docs/spec.md#param-string,
-#param-integer). The limits expected are read from botocore's copy of the SES model (the public
-model, not sesspec's reading of it), and a small model written here holds what SES's model has
-none of: a flattened list, a ``long``, a map."""
+"""The PARAM rules' words and places where the committed samples do not reach: a member's
+enum, length and range limits wherever the member sits (at the top, in a structure, in a list of
+scalars or of structures; docs/spec.md#param-string, #param-integer), unknown and SigV2
+parameters, recipients counted per destination, tags. The limits expected are read from
+botocore's copy of the SES model (the public model, not sesspec's reading of it), and a small
+model written here holds what SES's model has none of: a flattened list, a ``long``, a map."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def _enum(shape: str) -> list[str]:
     return list(SES.shape_for(shape).enum)
 
 
-def _limits(body: str, model: ServiceModel | None = None) -> list[tuple[str, str, str]]:
-    """PARAM015/PARAM016 of a POST carrying ``body`` (unsigned: what else it lacks is beside
+def _param(body: str, model: ServiceModel | None = None) -> list[tuple[str, str, str]]:
+    """The PARAM findings of a POST carrying ``body`` (unsigned: what else it lacks is beside
     the point)."""
     raw = (
         "POST / HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n"
@@ -32,9 +33,12 @@ def _limits(body: str, model: ServiceModel | None = None) -> list[tuple[str, str
         f"Content-Length: {len(body)}\r\n\r\n{body}"
     ).encode()
     found = check(raw, tls=True, model=model)
-    return [
-        (f.rule, str(f.location), f.message) for f in found if f.rule in {"PARAM015", "PARAM016"}
-    ]
+    return [(f.rule, str(f.location), f.message) for f in found if f.rule.startswith("PARAM")]
+
+
+def _limits(body: str, model: ServiceModel | None = None) -> list[tuple[str, str, str]]:
+    """PARAM015/PARAM016 alone."""
+    return [f for f in _param(body, model) if f[0] in {"PARAM015", "PARAM016"}]
 
 
 EVENT_DESTINATION = (
@@ -172,5 +176,100 @@ def test_base64_in_mime_lines_is_a_warning_that_says_why() -> None:
             "warning",
             "base64 broken into lines (MIME style); the SDKs send it as one line, and a strict "
             "base64 decoder refuses the line breaks",
+        )
+    ]
+
+
+def test_a_small_model_judges_its_own_operation() -> None:
+    """The model given is the one the names are checked against: Op is no SES operation."""
+    assert _param("Action=Op&Version=1&Count=5", SMALL) == []
+    # the SES model: no such operation (PARAM002), nor such a version (PARAM003)
+    assert {r for r, _, _ in _param("Action=Op&Version=1&Count=5")} == {"PARAM002", "PARAM003"}
+
+
+def test_an_unknown_parameter_says_its_value_is_lost() -> None:
+    assert _param("Action=GetSendQuota&Version=2010-12-01&Bogus=1") == [
+        (
+            "PARAM004",
+            "param Bogus",
+            "unknown parameter: SES ignores it without a word, so its value is lost",
+        )
+    ]
+
+
+def test_other_parameter_errors_keep_their_own_words() -> None:
+    found = _param("Action=ListIdentities&Version=2010-12-01&MaxItems=ten")
+    assert [(r, where) for r, where, _ in found] == [("PARAM009", "param MaxItems")]
+    assert "unknown parameter" not in found[0][2]
+
+
+def test_raw_message_data_not_base64_does_not_hide_what_follows() -> None:
+    body = "Action=SendRawEmail&Version=2010-12-01&RawMessage.Data=%25%25%25&Bogus=1"
+    assert [(r, where) for r, where, _ in _param(body)] == [
+        ("PARAM004", "param Bogus"),
+        ("PARAM012", "param RawMessage.Data"),
+    ]
+
+
+def test_sigv2_parameters_named_together_at_the_first() -> None:
+    body = "Action=GetSendQuota&Version=2010-12-01&Timestamp=t&AWSAccessKeyId=AKIDEXAMPLE"
+    assert _param(body) == [
+        (
+            "PARAM014",
+            "param AWSAccessKeyId",
+            "SigV2 parameters AWSAccessKeyId, Timestamp: SES authenticates with SigV4 only",
+        )
+    ]
+
+
+def _bulk(*counts: int) -> str:
+    body = (
+        "Action=SendBulkTemplatedEmail&Version=2010-12-01&Source=a%40example.com&Template=t"
+        "&DefaultTemplateData=%7B%7D"
+    )
+    for d, count in enumerate(counts, 1):
+        for r in range(1, count + 1):
+            body += (
+                f"&Destinations.member.{d}.Destination.ToAddresses.member.{r}=r{r}%40example.com"
+            )
+    return body
+
+
+@pytest.mark.parametrize(
+    ("counts", "over"),
+    [((50, 50), None), ((30, 30), None), ((51, 1), 1), ((1, 51), 2)],
+)
+def test_recipients_are_counted_per_destination(counts: tuple[int, int], over: int | None) -> None:
+    """At most 50 recipients a message (docs/spec.md#limit-recipients): in a bulk send, each
+    destination is its own message."""
+    found = [f for f in _param(_bulk(*counts)) if f[0] == "PARAM011"]
+    expected = (
+        []
+        if over is None
+        else [
+            (
+                "PARAM011",
+                f"param Destinations.member.{over}.Destination",
+                "51 recipients; at most 50",
+            )
+        ]
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize("length", [60, 61])
+def test_a_bad_tag_value_is_shown_to_60_characters(length: int) -> None:
+    value = "!" * length
+    body = (
+        "Action=SendRawEmail&Version=2010-12-01&Tags.member.1.Name=n"
+        f"&Tags.member.1.Value={quote(value)}&RawMessage.Data="
+        + quote(base64.b64encode(b"From: a@example.com\r\nTo: b@example.com\r\n\r\nx").decode())
+    )
+    found = [f for f in _param(body) if f[0] == "PARAM013"]
+    assert found == [
+        (
+            "PARAM013",
+            "param Tags.member.1.Value",
+            f"tag value {value[:60]!r}: only ASCII letters, digits, '_' and '-', 1 to 256 of them",
         )
     ]
