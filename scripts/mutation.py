@@ -162,6 +162,7 @@ _CHECK_TESTS = (
     "tests/test_check_bare_lf.py",
     "tests/test_mismatch_causes.py",
     "tests/test_param_rules.py",
+    "tests/test_enc_rules.py",
     "tests/test_vectors_own.py",
     "tests/test_limits_core.py",
     "tests/test_secrets_and_header_lines.py",
@@ -191,7 +192,12 @@ _CORE_CI = (
 _CORE_LIMITS_CI = (*_CORE_CI, "tests/test_limits_core.py")
 _CHECK_CI = ("tests/test_boundaries.py", "tests/test_checker_rules.py")
 #: A rule module's whole run: the rules' tests, the checker's, and its committed samples (11 s).
-_RULE_TESTS = (*_CHECK_CI, "tests/test_check.py", "tests/test_check_bare_lf.py")
+_RULE_TESTS = (
+    *_CHECK_CI,
+    "tests/test_check.py",
+    "tests/test_check_bare_lf.py",
+    "tests/test_enc_rules.py",
+)
 _FIDELITY_TESTS = (
     "tests/test_fidelity.py",
     "tests/test_fidelity_kinds.py",

@@ -309,8 +309,9 @@ def _escape_of(byte_values: set[int]) -> re.Pattern[bytes]:
         by_high.setdefault(b >> 4, set()).add(b & 15)
     branches = []
     for high, lows in sorted(by_high.items()):
+        first = "".join(sorted({f"{high:X}", f"{high:x}"}))
         digits = {f"{low:X}" for low in lows} | {f"{low:x}" for low in lows}
-        branches.append(f"{high:X}[{''.join(sorted(digits))}]")
+        branches.append(f"[{first}][{''.join(sorted(digits))}]")
     return re.compile(("%(?:" + "|".join(branches) + ")").encode("ascii"))
 
 
