@@ -4,6 +4,9 @@ worked by hand from the bytes each test sends."""
 
 from __future__ import annotations
 
+import base64
+from urllib.parse import quote
+
 import pytest
 
 from sesspec.check import check
@@ -92,3 +95,94 @@ def test_a_raw_equals_in_a_value_points_at_the_first_one(pair: bytes, second: in
             f"the value of {name!r} holds a raw '='; escape it as %3D",
         )
     ]
+
+
+_ALNUM = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@pytest.mark.parametrize(
+    ("style", "extra", "plus"),
+    [
+        ("rfc3986", b"-._~", False),
+        ("python-urlencode", b"-._~", True),
+        ("python2-urlencode", b"-._", True),
+        ("whatwg", b"*-._", True),
+        ("html2", b"", True),
+        ("js-encodeuricomponent", b"-._~!*'()", False),
+    ],
+)
+def test_what_each_encoder_writes_raw(style: str, extra: bytes, plus: bool) -> None:
+    """docs/spec.md#enc-form-styles, by hand: the bytes a style may write raw are its kept
+    characters, the separators and '%' (and '+' where it writes a space so); the escapes that
+    tell it from others are those of bytes it keeps raw (and the space it writes as '+')."""
+    sig = enc._signature(style)
+    kept = set(_ALNUM + extra)
+    assert sig.name == style
+    assert sig.allowed == frozenset(kept | set(b"%&=") | (set(b"+") if plus else set()))
+    assert sig.needless == frozenset(kept | ({0x20} if plus else set()))
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        (b"a+b%40example.com", True),
+        (b"%22x+y%22+%3Ccd%40example.com%3E", False),
+        (b"%22x%3Cy+z%22+%3Ccd%40example.com%3E", False),
+        (b"%22a+b%40%22+%3Ccd%40example.com%3E", False),
+    ],
+    ids=["in-the-address", "in-the-name", "name-holds-a-less-than", "name-holds-an-at"],
+)
+def test_a_raw_plus_is_judged_in_the_local_part_only(source: bytes, flagged: bool) -> None:
+    """A raw '+' is a space (docs/spec.md#enc-plus): in an address's local part (after the last
+    '<', before the last '@') it changes the address; in the display name it is a space."""
+    found = _found(
+        _post(HEAD.replace(b"GetSendQuota", b"VerifyEmailIdentity") + b"&EmailAddress=" + source),
+        "ENC005",
+    )
+    value = source.decode().replace("+", " ").replace("%22", '"').replace("%3C", "<")
+    value = value.replace("%40", "@").replace("%3E", ">")
+    expected = (
+        f"{value!r}: the address was sent with a raw '+', which means a space; a literal plus "
+        "must be %2B"
+    )
+    assert found == ([("param EmailAddress", expected)] if flagged else [])
+
+
+@pytest.mark.parametrize("length", [60, 61])
+def test_escapes_left_after_decoding_shown_to_60_characters(length: int) -> None:
+    value = "%41" + "x" * (length - 3)
+    body = HEAD.replace(b"GetSendQuota", b"VerifyEmailIdentity") + b"&EmailAddress=%2541"
+    body += b"x" * (length - 3)
+    assert _found(_post(body), "ENC008") == [
+        ("param EmailAddress", f"{value[:60]!r} still holds percent-escapes after decoding")
+    ]
+
+
+def test_bare_line_ends_in_the_raw_message_counted_by_kind() -> None:
+    """One CRLF; three LF, two of them bare; three CR, two of them bare (RFC 5322 section 2.3)."""
+    message = b"From: a@example.com\nTo: b@example.com\r\nSubject: s\r\rx\n"
+    data = quote(base64.b64encode(message).decode(), safe="")
+    body = b"Action=SendRawEmail&Version=2010-12-01&RawMessage.Data=" + data.encode()
+    assert _found(_post(body), "ENC009") == [
+        (
+            "param RawMessage.Data",
+            "the decoded message has 2 bare LF (a line ending in LF alone) and 2 bare CR; MIME "
+            "wants CRLF, CR and LF only together",
+        )
+    ]
+
+
+def test_a_body_that_only_plus_writers_write_names_them_in_order() -> None:
+    """'+' for a space and '-' kept raw: WHATWG and both Python urlencodes write that; HTML 2.0
+    escapes '-', RFC 3986 and encodeURIComponent write %20 (docs/spec.md#enc-form-styles)."""
+    assert _found(_post(HEAD + b"&X=a+b"), "ENC010") == [
+        (
+            "body",
+            "encoded as whatwg or python-urlencode or python2-urlencode would write it: valid, "
+            "but not the canonical RFC 3986 form",
+        )
+    ]
+
+
+def test_no_parameters_no_encoder_named() -> None:
+    assert _found(b"GET / HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n\r\n", "ENC010") == []
