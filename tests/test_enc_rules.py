@@ -186,3 +186,57 @@ def test_a_body_that_only_plus_writers_write_names_them_in_order() -> None:
 
 def test_no_parameters_no_encoder_named() -> None:
     assert _found(b"GET / HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n\r\n", "ENC010") == []
+
+
+def _escape_findings(body: bytes) -> list[tuple[str, str, str, str]]:
+    found = check(_post(body), tls=True)
+    rules = {"ENC001", "ENC002", "ENC003", "ENC004"}
+    return [(f.rule, f.severity, str(f.location), f.message) for f in found if f.rule in rules]
+
+
+def test_each_bad_byte_at_its_offset_and_in_its_words() -> None:
+    """A malformed escape, a lower-case one, a raw byte that must be escaped (RFC 3986 section
+    2.1; docs/spec.md#enc-percent), each at its offset in the body, in order of rule."""
+    body = HEAD + b"&A=%zz&B=%2f&C=a b"
+    at = len(HEAD)
+    assert _escape_findings(body) == [
+        ("ENC001", "error", f"body offset {at + 3}", "malformed percent-escape '%zz'"),
+        (
+            "ENC002",
+            "warning",
+            f"body offset {at + 9}",
+            "percent-escape '%2f' uses lower-case hex; SigV4 and RFC 3986 producers write upper "
+            "case",
+        ),
+        (
+            "ENC003",
+            "error",
+            f"body offset {at + 16}",
+            "raw byte 0x20 (' ') must be percent-encoded",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("count", [5, 6, 7])
+def test_five_of_a_kind_then_a_count(count: int) -> None:
+    """At most 5 findings of one rule in one request, then one that counts the rest, at the
+    whole body (README "Limits": sesspec.check.rules.enc.MAX_PER_RULE)."""
+    body = HEAD + b"".join(b"&P%d=%%zz" % i for i in range(count))
+    found = _escape_findings(body)
+    offsets = [len(HEAD) + 1 + i * 7 + 3 for i in range(min(count, 5))]
+    shown = [
+        ("ENC001", "error", f"body offset {o}", "malformed percent-escape '%zz'") for o in offsets
+    ]
+    if count > 5:
+        shown.append(("ENC001", "error", "body", f"{count - 5} more like this"))
+    assert found == shown
+
+
+def test_a_warning_counted_keeps_its_severity() -> None:
+    body = HEAD + b"".join(b"&P%d=%%2f" % i for i in range(6))
+    assert _escape_findings(body)[-1] == ("ENC002", "warning", "body", "1 more like this")
+
+
+def test_the_encoder_is_named_for_a_query_too() -> None:
+    raw = b"GET /?" + HEAD + b"&X=a+b HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n\r\n"
+    assert [where for where, _ in _found(raw, "ENC010")] == ["query"]
