@@ -240,3 +240,18 @@ def test_a_warning_counted_keeps_its_severity() -> None:
 def test_the_encoder_is_named_for_a_query_too() -> None:
     raw = b"GET /?" + HEAD + b"&X=a+b HTTP/1.1\r\nHost: email.us-east-1.amazonaws.com\r\n\r\n"
     assert [where for where, _ in _found(raw, "ENC010")] == ["query"]
+
+
+def test_escapes_that_are_not_utf8_shown_with_three_that_follow() -> None:
+    """%C3 must begin a two-byte sequence (RFC 3629); %28 cannot continue it. The finding
+    points at %C3 and shows it with the next three escapes (the bad byte, then context)."""
+    body = HEAD + b"&X=%41%C3%28%41%42%43%44"
+    at = len(HEAD) + 3 + 3  # '&X=' then '%41'
+    assert _escape_findings(body) == [
+        (
+            "ENC004",
+            "error",
+            f"body offset {at}",
+            "escaped bytes '%C3%28%41%42' are not UTF-8 (invalid continuation byte)",
+        )
+    ]
