@@ -252,7 +252,7 @@ MODULES: tuple[Target, ...] = (
     Target("sesspec/check/rules/auth.py", _CHECK_TESTS, ci_tests=_CHECK_CI),
     Target(
         "sesspec/check/rules/fid.py",
-        (*_RULE_TESTS, "tests/test_report_fidelity.py"),
+        (*_RULE_TESTS, "tests/test_report_fidelity.py", "tests/test_fid_rules.py"),
         ci_tests=(*_CHECK_CI, "tests/test_report_fidelity.py"),
     ),
     # SigV4, split into stages, dates, a reader, a verifier and one Signer.
