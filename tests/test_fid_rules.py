@@ -49,6 +49,9 @@ def test_one_kind_is_named_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fid, "KINDS", _kinds(KindRule("header-added", "FIDX", "info", "s")))
     assert fid._severities("FIDX", "warning") == (("info", "the kind is header-added"),)
     assert fid._severities("FIDX", "info") == ()
+    error = _kinds(KindRule("header-added", "FIDX", "error", "s"))
+    monkeypatch.setattr(fid, "KINDS", error)
+    assert fid._severities("FIDX", "warning") == (("error", "the kind is header-added"),)
 
 
 @pytest.mark.parametrize(("rule_id", "extra"), [("FID005", ("param-raw-message",)), ("FID001", ())])
@@ -56,7 +59,11 @@ def test_a_declaration(
     monkeypatch: pytest.MonkeyPatch, rule_id: str, extra: tuple[str, ...]
 ) -> None:
     """FID005 (a value changed) also cites the raw message's clause."""
-    monkeypatch.setattr(fid, "KINDS", _kinds(KindRule("header-added", rule_id, "warning", "s")))
+    table = _kinds(
+        KindRule("header-added", rule_id, "warning", "s"),
+        KindRule("part-added", rule_id, "error", "s"),  # the rule's own severity: not listed
+    )
+    monkeypatch.setattr(fid, "KINDS", table)
     rule = fid._declare(rule_id, "error", "title", "reason", ("source",), "remedy")
     assert (rule.id, rule.severity, rule.title, rule.reason, rule.sources, rule.remedy) == (
         rule_id,
