@@ -26,6 +26,10 @@ def test_the_escape_pattern_is_the_escapes_of_its_bytes_in_either_case(values: s
         upper, lower = f"%{b:02X}", f"%{b:02x}"
         for text in {upper, lower, upper[:2] + lower[2], lower[:2] + upper[2]}:
             assert (pattern.fullmatch(text.encode()) is not None) is (b in values), text
+    # nothing but hex digits stands in either place
+    for b in values:
+        for text in (f"%X{b & 15:X}", f"%{b >> 4:X}X", "%XX"):
+            assert pattern.fullmatch(text.encode()) is None, text
 
 
 def _post(body: bytes) -> bytes:
@@ -129,8 +133,15 @@ def test_what_each_encoder_writes_raw(style: str, extra: bytes, plus: bool) -> N
         (b"%22x+y%22+%3Ccd%40example.com%3E", False),
         (b"%22x%3Cy+z%22+%3Ccd%40example.com%3E", False),
         (b"%22a+b%40%22+%3Ccd%40example.com%3E", False),
+        (b"ab%40exa+mple.com", False),
     ],
-    ids=["in-the-address", "in-the-name", "name-holds-a-less-than", "name-holds-an-at"],
+    ids=[
+        "in-the-address",
+        "in-the-name",
+        "name-holds-a-less-than",
+        "name-holds-an-at",
+        "in-the-domain",
+    ],
 )
 def test_a_raw_plus_is_judged_in_the_local_part_only(source: bytes, flagged: bool) -> None:
     """A raw '+' is a space (docs/spec.md#enc-plus): in an address's local part (after the last
