@@ -39,6 +39,7 @@ import argparse
 import ast
 import difflib
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -405,6 +406,14 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _tests_digest() -> str:
+    """SHA-256 over the tests' files (names and bytes)."""
+    h = hashlib.sha256()
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        h.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def _refresh_tests(work: Path) -> None:
     """Copy the tests and what they read into an existing mutants/ folder again: mutmut copies
     them once, when it first writes the mutants, so that a later run (``--survivors`` after new
@@ -412,6 +421,15 @@ def _refresh_tests(work: Path) -> None:
     mutants_dir = work / "mutants"
     if not mutants_dir.is_dir():
         return
+    # mutmut's record of which test calls which function is kept between runs and extended
+    # only for tests with new names: a test changed under its old name (one that now reaches
+    # another function) would never be run against that function's mutants. Changed tests
+    # mean the record is collected again.
+    digest = _tests_digest()
+    stamp = work / "tests.sha256"
+    if not stamp.exists() or stamp.read_text("ascii") != digest:
+        (mutants_dir / "mutmut-stats.json").unlink(missing_ok=True)
+        stamp.write_text(digest, "ascii")
     for name in ("tests", *_ALSO):
         source = REPO / name
         if source.is_dir():

@@ -15,9 +15,18 @@ import botocore.session
 import pytest
 
 from sesspec.check import check
+from sesspec.check.rules import param
 from sesspec.model import ServiceModel, load_model
 
 SES = botocore.session.get_session().get_service_model("ses", "2010-12-01")
+
+
+@pytest.fixture(autouse=True)
+def _plans_built_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test builds the limits' plan of its action afresh (the cache would hand it one an
+    earlier test built, and the walk of the model would go untested here, and unseen by the
+    mutation run's record of which test calls what)."""
+    monkeypatch.setattr(param, "_PLANS", {})
 
 
 def _enum(shape: str) -> list[str]:
