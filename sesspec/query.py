@@ -57,7 +57,7 @@ from sesspec._shapes import (
     MAX_NAME_PREFIXES,
 )
 from sesspec.encoding import MAX_PAIRS, Pairs
-from sesspec.errors import ParamError
+from sesspec.errors import ModelError, ParamError
 from sesspec.model import ServiceModel, ses_model
 
 __all__ = [
@@ -96,8 +96,10 @@ def _flatten(
 ) -> Pairs:
     try:
         plan = _shapes.input_plan(model, operation)
-    except KeyError as exc:
-        errors.append(ParamError(str(exc.args[0]), param="Action", kind="action-unknown"))
+    except ModelError as exc:
+        if exc.kind != "unknown-operation":
+            raise  # the model's own defect, not the caller's operation
+        errors.append(ParamError(exc.message, param="Action", kind="action-unknown"))
         return []
     if out is None:
         out = []
@@ -186,7 +188,9 @@ def _unflatten(pairs: Pairs, model: ServiceModel, errors: list[ParamError]) -> U
         errors.append(ParamError(msg, param="Version", kind="version"))
     try:
         plan = _shapes.input_plan(model, action)
-    except KeyError:
+    except ModelError as exc:
+        if exc.kind != "unknown-operation":
+            raise  # the model's own defect, not the request's action
         msg = f"unknown action: {action[:60]!r}"
         errors.append(ParamError(msg, param="Action", kind="action-unknown"))
         return Unflattened(action, version, {})

@@ -20,6 +20,7 @@ import pytest
 from sesspec import _shapes
 from sesspec.errors import ModelError, VectorError
 from sesspec.model import Member, ServiceModel, Shape, load_model, ses_model
+from sesspec.query import flatten, validate_pairs
 from tests._support import REPO, require_suite
 
 MODEL_SUITE = "ses-2010-12-01-model-botocore"
@@ -232,6 +233,19 @@ class TestLoadModel:
         with pytest.raises(VectorError) as info:
             load_model(self._tiny(In={"type": "union", "members": {}}))
         assert str(info.value) == "shapes.In: unknown shape type 'union'"
+
+    def test_a_plan_the_model_cannot_make_is_not_an_unknown_action(self) -> None:
+        """ModelError is a KeyError too; the readers tell an unknown operation from a shape
+        that cannot be planned by its kind, and the latter is raised, not reported as the
+        request's unknown action."""
+        model = load_model(self._tiny(In={"type": "string"}))  # an input that is no structure
+        with pytest.raises(ModelError) as info:
+            validate_pairs([("Action", "Op"), ("Version", "2020-01-08")], model=model)
+        assert info.value.kind == "unsupported-shape"
+        with pytest.raises(ModelError):
+            flatten("Op", {}, model=model)
+        unknown = validate_pairs([("Action", "Nope"), ("Version", "2020-01-08")], model=model)
+        assert [(e.kind, e.param) for e in unknown] == [("action-unknown", "Action")]
 
     def test_missing_input_shape(self) -> None:
         with pytest.raises(VectorError, match="unknown shape 'In'"):

@@ -131,8 +131,11 @@ SMALL = _model(
                 "Flat": {"shape": "FlatList"},
                 "Count": {"shape": "Count"},
                 "Named": {"shape": "NamedMap"},
+                "Grid": {"shape": "Grid"},
             },
         },
+        "Grid": {"type": "list", "member": {"shape": "Row"}},
+        "Row": {"type": "list", "member": {"shape": "Colour"}},
         "FlatList": {"type": "list", "member": {"shape": "Colour"}, "flattened": True},
         "Colour": {"type": "string", "enum": ["red", "green"]},
         "Count": {"type": "long", "min": 1, "max": 10},
@@ -281,4 +284,11 @@ def test_a_bad_tag_value_is_shown_to_60_characters(length: int) -> None:
             "param Tags.member.1.Value",
             f"tag value {value[:60]!r}: only ASCII letters, digits, '_' and '-', 1 to 256 of them",
         )
+    ]
+
+
+def test_a_list_of_lists_is_walked_to_its_items() -> None:
+    found = _limits("Action=Op&Version=1&Grid.member.1.member.2=blue", SMALL)
+    assert found == [
+        ("PARAM015", "param Grid.member.1.member.2", "'blue' is not one of red, green")
     ]
