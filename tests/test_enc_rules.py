@@ -1,6 +1,6 @@
 """The ENC rules' words, places and helpers where the committed samples do not reach them
-(docs/spec.md#enc-percent, #enc-delimiters, #enc-form-styles). Expected texts and offsets are
-worked by hand from the bytes each test sends."""
+(docs/spec.md#enc-escapes, #enc-raw-bytes, #enc-delimiters, #enc-form-styles). Expected texts
+and offsets are worked by hand from the bytes each test sends."""
 
 from __future__ import annotations
 
@@ -207,7 +207,8 @@ def _escape_findings(body: bytes) -> list[tuple[str, str, str, str]]:
 
 def test_each_bad_byte_at_its_offset_and_in_its_words() -> None:
     """A malformed escape, a lower-case one, a raw byte that must be escaped (RFC 3986 section
-    2.1; docs/spec.md#enc-percent), each at its offset in the body, in order of rule."""
+    2.1; docs/spec.md#enc-escapes, #enc-raw-bytes), each at its offset in the body, in order
+    of rule."""
     body = HEAD + b"&A=%zz&B=%2f&C=a b"
     at = len(HEAD)
     assert _escape_findings(body) == [
