@@ -554,6 +554,12 @@ def test_a_tolerated_scope_or_date_says_what_is_right(
     assert [f.message for f in _run(_sample(sample_id)) if f.rule == rule] == [message]
 
 
+def test_auth007_names_both_dates() -> None:
+    """Signed at 20261127T000001Z with a scope dated the day before (docs/spec.md#sigv4-scope)."""
+    (found,) = [f for f in _run(_sample("AUTH007/fail-across-midnight")) if f.rule == "AUTH007"]
+    assert found.message == "scope date 20261126 but the request date is 20261127"
+
+
 def test_auth008_says_what_ses_answers() -> None:
     (found,) = [f for f in _run(_sample("AUTH008/fail-wrong-region")) if f.rule == "AUTH008"]
     assert found.message == (

@@ -295,3 +295,23 @@ def test_a_header_signed_query_unquoted_whole_keeps_every_parameter() -> None:
         "signature does not match: the client unquoted the whole query before splitting it, "
         "so %26 / %3D inside a value became separators (requests-aws4auth#59)"
     )
+
+
+def test_untrimmed_values_of_names_whose_order_depends_on_case() -> None:
+    """'_' sorts before 'a' but after 'A': the lines go in the order of the lower-cased names
+    (IAM-SIGV4), x-amz-meta-_z before x-amz-meta-a, whatever case the client sent."""
+    creq = (
+        f"GET\n/\n{BASE}\nhost:{HOST}\nx-amz-date:{DATE}\nx-amz-meta-_z:a  b\n"
+        f"x-amz-meta-a:c\n\nhost;x-amz-date;x-amz-meta-_z;x-amz-meta-a\n{EMPTY_HASH}"
+    )
+    signature = sigv4_signature(creq, DATE, "20261126/us-east-1/ses/aws4_request", SECRET)
+    raw = (
+        f"GET /?{BASE} HTTP/1.1\r\nHost: {HOST}\r\nX-Amz-Date: {DATE}\r\n"
+        f"X-Amz-Meta-A: c\r\nX-Amz-Meta-_z: a  b\r\nAuthorization: AWS4-HMAC-SHA256 "
+        f"Credential={AKID}/20261126/us-east-1/ses/aws4_request, "
+        f"SignedHeaders=host;x-amz-date;x-amz-meta-_z;x-amz-meta-a, Signature={signature}\r\n\r\n"
+    ).encode()
+    assert _mismatch(raw) == (
+        "signature does not match: the client did not trim and fold whitespace in the signed "
+        "header values"
+    )
