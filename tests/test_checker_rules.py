@@ -823,6 +823,17 @@ def _canonical_post(host: str, body: bytes) -> str:
     )
 
 
+#: The head of the strings-to-sign diff of the samples dated 20261126T054817Z: the labels, the
+#: hunk, and the algorithm and date lines both sides share.
+_STS_DIFF_HEAD = (
+    "--- string to sign the client used",
+    "+++ string to sign the spec gives",
+    "@@ -1,4 +1,4 @@",
+    " AWS4-HMAC-SHA256",
+    " 20261126T054817Z",
+)
+
+
 class TestMismatchDetail:
     """AUTH018's detail (docs/spec.md#sigv4-verification): the canonical request, once when the
     client and the spec share it, else a unified diff of the one the client signed against the
@@ -842,11 +853,7 @@ class TestMismatchDetail:
                 "canonical request (the same on both sides):",
                 creq,
                 "",
-                "--- string to sign the client used",
-                "+++ string to sign the spec gives",
-                "@@ -1,4 +1,4 @@",
-                " AWS4-HMAC-SHA256",
-                " 20261126T054817Z",
+                *_STS_DIFF_HEAD,
                 "-20261126/us-west-2/ses/aws4_request",
                 "+20261126/us-east-1/ses/aws4_request",
                 " " + _sha256(creq.encode()),
@@ -871,11 +878,7 @@ class TestMismatchDetail:
                 " ",
                 " content-type;host;x-amz-date",
                 "",
-                "--- string to sign the client used",
-                "+++ string to sign the spec gives",
-                "@@ -1,4 +1,4 @@",
-                " AWS4-HMAC-SHA256",
-                " 20261126T054817Z",
+                *_STS_DIFF_HEAD,
                 " 20261126/us-east-1/ses/aws4_request",
                 "-" + _sha256(client.encode()),
                 "+" + _sha256(spec.encode()),

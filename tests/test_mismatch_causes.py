@@ -115,6 +115,18 @@ def _get(
 
 
 BASE = "Action=GetSendQuota&Version=2010-12-01"
+SCOPE = "20261126/us-east-1/ses/aws4_request"
+
+
+def _header_signed_get(sent: str, canonical: str, signed: str, payload: str = EMPTY_HASH) -> bytes:
+    """A GET of BASE whose header lines ``sent`` (CRLF-ended) are signed, by hand, as the
+    canonical header block ``canonical`` (LF-ended lines) with names ``signed``."""
+    creq = f"GET\n/\n{BASE}\n{canonical}\n{signed}\n{payload}"
+    signature = sigv4_signature(creq, DATE, SCOPE, SECRET)
+    return (
+        f"GET /?{BASE} HTTP/1.1\r\n{sent}Authorization: AWS4-HMAC-SHA256 Credential={AKID}/"
+        f"{SCOPE}, SignedHeaders={signed}, Signature={signature}\r\n\r\n"
+    ).encode()
 
 
 def test_an_rfc1738_encoder_escapes_the_tilde() -> None:
@@ -158,16 +170,11 @@ def test_untrimmed_values_signed_in_the_lowercase_names_order() -> None:
     lowercased): the client that signs a value untrimmed still orders the lines by lowercase
     name (IAM-SIGV4), which is the order the candidate must use to reproduce it."""
     meta = "a  b"  # an inner run of spaces, folded to one by the spec, kept by the client
-    creq = (
-        f"GET\n/\n{BASE}\nhost:{HOST}\nx-amz-date:{DATE}\nx-amz-meta-a:{meta}\n\n"
-        f"host;x-amz-date;x-amz-meta-a\n{EMPTY_HASH}"
+    raw = _header_signed_get(
+        f"X-Amz-Date: {DATE}\r\nhost: {HOST}\r\nx-amz-meta-a: {meta}\r\n",
+        f"host:{HOST}\nx-amz-date:{DATE}\nx-amz-meta-a:{meta}\n",
+        "host;x-amz-date;x-amz-meta-a",
     )
-    signature = sigv4_signature(creq, DATE, "20261126/us-east-1/ses/aws4_request", SECRET)
-    raw = (
-        f"GET /?{BASE} HTTP/1.1\r\nX-Amz-Date: {DATE}\r\nhost: {HOST}\r\nx-amz-meta-a: {meta}\r\n"
-        f"Authorization: AWS4-HMAC-SHA256 Credential={AKID}/20261126/us-east-1/ses/aws4_request, "
-        f"SignedHeaders=host;x-amz-date;x-amz-meta-a, Signature={signature}\r\n\r\n"
-    ).encode()
     assert _mismatch(raw) == (
         "signature does not match: the client did not trim and fold whitespace in the signed "
         "header values"
@@ -202,17 +209,12 @@ def test_a_declared_unsigned_payload_is_what_the_signature_covers(signed_as: str
     """A request that declares ``X-Amz-Content-SHA256: UNSIGNED-PAYLOAD`` is verified over
     that word, as the client signed it (AUTH014 says SES does not take it,
     docs/spec.md#sigv4-payload-hash); signed over the body's hash instead, it does not hold."""
-    signed = "host;x-amz-content-sha256;x-amz-date"
-    creq = (
-        f"GET\n/\n{BASE}\nhost:{HOST}\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n"
-        f"x-amz-date:{DATE}\n\n{signed}\n{signed_as}"
+    raw = _header_signed_get(
+        f"Host: {HOST}\r\nX-Amz-Content-SHA256: UNSIGNED-PAYLOAD\r\nX-Amz-Date: {DATE}\r\n",
+        f"host:{HOST}\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:{DATE}\n",
+        "host;x-amz-content-sha256;x-amz-date",
+        signed_as,
     )
-    signature = sigv4_signature(creq, DATE, "20261126/us-east-1/ses/aws4_request", SECRET)
-    raw = (
-        f"GET /?{BASE} HTTP/1.1\r\nHost: {HOST}\r\nX-Amz-Content-SHA256: UNSIGNED-PAYLOAD\r\n"
-        f"X-Amz-Date: {DATE}\r\nAuthorization: AWS4-HMAC-SHA256 Credential={AKID}/20261126/"
-        f"us-east-1/ses/aws4_request, SignedHeaders={signed}, Signature={signature}\r\n\r\n"
-    ).encode()
     rules = {f.rule for f in check(raw, credentials=CREDS, now=NOW, tls=True)}
     verified = signed_as == "UNSIGNED-PAYLOAD"
     assert ("AUTH019" in rules, "AUTH018" in rules) == (verified, not verified), rules
@@ -300,17 +302,11 @@ def test_a_header_signed_query_unquoted_whole_keeps_every_parameter() -> None:
 def test_untrimmed_values_of_names_whose_order_depends_on_case() -> None:
     """'_' sorts before 'a' but after 'A': the lines go in the order of the lower-cased names
     (IAM-SIGV4), x-amz-meta-_z before x-amz-meta-a, whatever case the client sent."""
-    creq = (
-        f"GET\n/\n{BASE}\nhost:{HOST}\nx-amz-date:{DATE}\nx-amz-meta-_z:a  b\n"
-        f"x-amz-meta-a:c\n\nhost;x-amz-date;x-amz-meta-_z;x-amz-meta-a\n{EMPTY_HASH}"
+    raw = _header_signed_get(
+        f"Host: {HOST}\r\nX-Amz-Date: {DATE}\r\nX-Amz-Meta-A: c\r\nX-Amz-Meta-_z: a  b\r\n",
+        f"host:{HOST}\nx-amz-date:{DATE}\nx-amz-meta-_z:a  b\nx-amz-meta-a:c\n",
+        "host;x-amz-date;x-amz-meta-_z;x-amz-meta-a",
     )
-    signature = sigv4_signature(creq, DATE, "20261126/us-east-1/ses/aws4_request", SECRET)
-    raw = (
-        f"GET /?{BASE} HTTP/1.1\r\nHost: {HOST}\r\nX-Amz-Date: {DATE}\r\n"
-        f"X-Amz-Meta-A: c\r\nX-Amz-Meta-_z: a  b\r\nAuthorization: AWS4-HMAC-SHA256 "
-        f"Credential={AKID}/20261126/us-east-1/ses/aws4_request, "
-        f"SignedHeaders=host;x-amz-date;x-amz-meta-_z;x-amz-meta-a, Signature={signature}\r\n\r\n"
-    ).encode()
     assert _mismatch(raw) == (
         "signature does not match: the client did not trim and fold whitespace in the signed "
         "header values"
