@@ -4,11 +4,12 @@ each problem, a clock given without a zone read as UTC, and X-Amz-Expires read t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sesspec.signing.sigv4 import expires_seconds, time_problem
+from sesspec.signing.sigv4 import amz_date, expires_seconds, request_time, time_problem
 
 WHEN = datetime(2026, 11, 26, 5, 48, 17, tzinfo=UTC)
 
@@ -45,3 +46,32 @@ def test_a_clock_without_a_zone_is_utc() -> None:
         "skew",
         "request date 20261126T054817Z is more than 0:15:00 in the past (RequestExpired)",
     )
+
+
+def test_amz_date_writes_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An aware time in another zone is written as its UTC instant (whatever the machine's own
+    zone); a naive one is taken as UTC already."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        plus_two = datetime(2026, 11, 26, 7, 48, 17, tzinfo=timezone(timedelta(hours=2)))
+        assert amz_date(plus_two) == "20261126T054817Z"
+        assert amz_date(WHEN.replace(tzinfo=None)) == "20261126T054817Z"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("20261126T054817Z", True),
+        ("20261126X054817Z", False),
+        ("20261126T054817X", False),
+        ("20261126T05481\u0667Z", False),  # a digit, but not an ASCII one
+        ("20261126T0548170", False),
+    ],
+    ids=["basic", "no-T", "no-Z", "non-ascii-digit", "seventeen"],
+)
+def test_request_time_reads_the_basic_format_only(value: str, ok: bool) -> None:
+    assert request_time(value) == (WHEN if ok else None)
