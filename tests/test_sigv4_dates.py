@@ -38,6 +38,11 @@ def test_the_kind_of_each_problem(offset: timedelta, expires: int | None, kind: 
     assert (problem[0] if problem else None) == kind
 
 
+def test_a_clock_in_another_zone_is_the_same_instant() -> None:
+    plus_two = WHEN.astimezone(timezone(timedelta(hours=2)))
+    assert time_problem(WHEN, now=plus_two, expires=None) is None
+
+
 def test_a_clock_without_a_zone_is_utc() -> None:
     naive = WHEN.replace(tzinfo=None)
     assert time_problem(WHEN, now=naive, expires=None) is None
@@ -69,9 +74,10 @@ def test_amz_date_writes_utc(monkeypatch: pytest.MonkeyPatch) -> None:
         ("20261126X054817Z", False),
         ("20261126T054817X", False),
         ("20261126T05481\u0667Z", False),  # a digit, but not an ASCII one
+        ("20261126T\u066054817Z", False),  # the same, first of the time's digits
         ("20261126T0548170", False),
     ],
-    ids=["basic", "no-T", "no-Z", "non-ascii-digit", "seventeen"],
+    ids=["basic", "no-T", "no-Z", "non-ascii-digit", "non-ascii-hour", "seventeen"],
 )
 def test_request_time_reads_the_basic_format_only(value: str, ok: bool) -> None:
     assert request_time(value) == (WHEN if ok else None)
