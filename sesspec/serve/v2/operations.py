@@ -230,11 +230,17 @@ def _classic_template(name: str, content: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def create_email_template(account: Account, call: Call) -> Reply:
+def _put_template(write: Handler, account: Account, call: Call) -> Reply:
+    """CreateEmailTemplate and UpdateEmailTemplate: the v2 content as Classic's template, handed
+    to Classic's ``write`` (create or update), which judges it."""
     params = call.params
     classic = _classic_template(str(params["TemplateName"]), params["TemplateContent"])
-    _classic(templates.create_template, account, call, classic)
+    _classic(write, account, call, classic)
     return Reply(result={})
+
+
+def create_email_template(account: Account, call: Call) -> Reply:
+    return _put_template(templates.create_template, account, call)
 
 
 def get_email_template(account: Account, call: Call) -> Reply:
@@ -250,10 +256,7 @@ def get_email_template(account: Account, call: Call) -> Reply:
 
 
 def update_email_template(account: Account, call: Call) -> Reply:
-    params = call.params
-    classic = _classic_template(str(params["TemplateName"]), params["TemplateContent"])
-    _classic(templates.update_template, account, call, classic)
-    return Reply(result={})
+    return _put_template(templates.update_template, account, call)
 
 
 def delete_email_template(account: Account, call: Call) -> Reply:
